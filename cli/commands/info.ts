@@ -1,0 +1,89 @@
+import { describeCrs } from '../../core/geo/crs';
+import { inspectPointFile, type PointFileFacts } from '../../core/io/inspect';
+import { SourceError } from '../../core/io/types';
+import { reportError } from '../errors';
+import { progressBar } from '../progress';
+
+const CLASS_NAMES: Record<number, string> = {
+  0: 'created, never classified',
+  1: 'unclassified',
+  2: 'ground',
+  3: 'low vegetation',
+  4: 'medium vegetation',
+  5: 'high vegetation',
+  6: 'building',
+  7: 'low point (noise)',
+  9: 'water',
+  10: 'rail',
+  11: 'road surface',
+  12: 'overlap',
+  17: 'bridge deck',
+  18: 'high noise',
+};
+
+const n = (v: number) => v.toLocaleString('en-US');
+const fix = (v: number, d = 3) => v.toFixed(d);
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+export function formatFacts(f: PointFileFacts): string {
+  const lines: string[] = [];
+  const row = (k: string, v: string) => lines.push(`  ${k.padEnd(16)}${v}`);
+  lines.push(f.file);
+  row('format', `${f.format} ${f.version}, point format ${f.pointFormat} (${f.recordLength} bytes/point), ${formatBytes(f.fileSize)}`);
+  row('points', n(f.pointCount));
+  const b = f.bounds;
+  const digits = Math.max(0, Math.min(7, Math.round(-Math.log10(Math.min(...f.scale.map(Math.abs))))));
+  if (b) {
+    row('bounds x', `${fix(b.minX, digits)} … ${fix(b.maxX, digits)}  (${fix(b.maxX - b.minX, 2)})`);
+    row('bounds y', `${fix(b.minY, digits)} … ${fix(b.maxY, digits)}  (${fix(b.maxY - b.minY, 2)})`);
+    row('bounds z', `${fix(b.minZ, digits)} … ${fix(b.maxZ, digits)}  (${fix(b.maxZ - b.minZ, 2)})`);
+  } else {
+    row('bounds', 'none (no points)');
+  }
+  row('scale / offset', `${f.scale.join(', ')} / ${f.offset.join(', ')}`);
+  row('CRS', describeCrs(f.crs ?? undefined) + (f.crs?.unit ? ` [${f.crs.unit}]` : ''));
+  row('density', f.densityPerM2 === null ? 'n/a (coordinates not in a known linear unit)' : `${f.densityPerM2.toFixed(1)} points/m² (over occupied 1 m cells)`);
+  const classes = Object.entries(f.classes)
+    .map(([c, count]) => `${c} ${CLASS_NAMES[Number(c)] ?? 'class ' + c}: ${n(count)}`)
+    .join('; ');
+  row('classes', classes || 'none');
+  row('RGB', f.hasRgb ? 'yes' : 'no');
+  const t = f.gpsTime;
+  const gpsKind = t?.standard ? `adjusted standard GPS time, ${t.minDate} … ${t.maxDate}` : 'GPS week seconds';
+  row('GPS time', t ? `${t.min.toFixed(3)} … ${t.max.toFixed(3)} (${gpsKind})` : 'none recorded');
+  row('software', [f.software, f.created].filter(Boolean).join(', ') || 'not stated');
+  for (const w of f.warnings) row('warning', w);
+  return lines.join('\n');
+}
+
+export async function infoCommand(files: string[], opts: { json?: boolean }): Promise<number> {
+  const results: (PointFileFacts | { file: string; error: string })[] = [];
+  let failed = 0;
+  for (const file of files) {
+    const bar = progressBar(file.length > 30 ? '…' + file.slice(-29) : file);
+    try {
+      const facts = await inspectPointFile(file, { onProgress: (d, t) => bar.update(d, t) });
+      bar.stop();
+      results.push(facts);
+      if (!opts.json) process.stdout.write(formatFacts(facts) + '\n\n');
+    } catch (e) {
+      bar.stop();
+      failed++;
+      if (!(e instanceof SourceError)) return reportError(e);
+      results.push({ file, error: e.problem });
+      if (!opts.json) reportError(e);
+    }
+  }
+  if (opts.json) process.stdout.write(JSON.stringify(files.length === 1 ? results[0] : results, null, 2) + '\n');
+  return failed > 0 ? 1 : 0;
+}

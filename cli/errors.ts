@@ -1,0 +1,21 @@
+import { SourceError } from '../core/io/types';
+
+/** A mistake in how the command was called; printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+/**
+ * Prints an error the way a user should see it: one line for their mistakes (bad file, bad
+ * argument, cancelled), a stack only for our own bugs. Returns the exit code.
+ */
+export function reportError(e: unknown): number {
+  if (e instanceof SourceError || e instanceof UsageError) {
+    process.stderr.write(`voxwatch: ${e.message}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+  if (e instanceof Error && e.name === 'AbortError') {
+    process.stderr.write('voxwatch: cancelled\n');
+    return 130;
+  }
+  process.stderr.write(`voxwatch: internal error, please report it with this trace:\n${(e as Error)?.stack ?? String(e)}\n`);
+  return 70;
+}

@@ -1,0 +1,157 @@
+import { LasFile } from './las/reader';
+import type { Bounds3, CrsInfo } from './types';
+
+/** What an analyst needs to know about one epoch file (the facts behind `voxwatch info`). */
+export interface PointFileFacts {
+  file: string;
+  fileSize: number;
+  format: 'LAS' | 'LAZ' | 'COPC';
+  version: string;
+  pointFormat: number;
+  recordLength: number;
+  pointCount: number;
+  scale: [number, number, number];
+  offset: [number, number, number];
+  headerBounds: Bounds3;
+  /** Bounds of the decoded points (headers can be wrong). */
+  bounds: Bounds3 | null;
+  crs: CrsInfo | null;
+  /** Horizontal unit in metres, when known (1 for metres, 0.3048 for feet). */
+  metresPerUnit: number | null;
+  /** Points per m² over the cells that hold points; null for geographic coordinates. */
+  densityPerM2: number | null;
+  classes: Record<number, number>;
+  hasRgb: boolean;
+  /** GPS time span; `standard` when the file uses adjusted standard GPS time (dates known). */
+  gpsTime: { min: number; max: number; standard: boolean; minDate?: string; maxDate?: string } | null;
+  software: string;
+  created: string | null;
+  warnings: string[];
+}
+
+const UNIT_METRES: Record<string, number> = {
+  metre: 1,
+  meter: 1,
+  m: 1,
+  foot: 0.3048,
+  ft: 0.3048,
+  'foot_us': 1200 / 3937,
+  'us survey foot': 1200 / 3937,
+  'us_survey_foot': 1200 / 3937,
+};
+
+export function metresPerUnit(crs: CrsInfo | undefined): number | null {
+  if (!crs?.unit) return crs?.epsg === undefined ? null : 1;
+  const u = crs.unit.toLowerCase().replace(/\s*\(.*\)\s*/, '');
+  if (u.startsWith('degree')) return null;
+  if (UNIT_METRES[u] !== undefined) return UNIT_METRES[u];
+  if (u.includes('us') && u.includes('foot')) return 1200 / 3937;
+  if (u.includes('foot') || u.includes('feet')) return 0.3048;
+  if (u.includes('metre') || u.includes('meter')) return 1;
+  return null;
+}
+
+/** Reads a point file once, end to end, and gathers its facts. */
+export async function inspectPointFile(
+  path: string,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<PointFileFacts> {
+  const las = await LasFile.open(path);
+  try {
+    const { header: h, crs } = las.info;
+    const isCopc = las.info.vlrs.some((v) => v.userId === 'copc' && v.recordId === 1);
+    const unit = metresPerUnit(crs);
+    const geographic = crs?.unit?.toLowerCase().startsWith('degree') || unit === null && crs?.epsg !== undefined;
+    // Density over occupied 1 m² cells (in file units), so empty margins do not dilute it.
+    const cell = unit ? 1 / unit : 1;
+    const occupied = new Set<number>();
+    const classes: Record<number, number> = {};
+    const classCounts = new Float64Array(256);
+    let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
+    let minT = Infinity, maxT = -Infinity;
+    let anyColour = false;
+    let occupiedCapped = false;
+    const [ox, oy] = h.offset;
+    let done = 0;
+    for await (const c of las.chunks({ signal: opts.signal })) {
+      for (let i = 0; i < c.count; i++) {
+        const x = c.x[i], y = c.y[i], z = c.z[i];
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+        if (z < minZ) minZ = z;
+        if (z > maxZ) maxZ = z;
+        if (!geographic && !occupiedCapped) occupied.add((Math.floor((x - ox) / cell) + 2 ** 25) * 2 ** 26 + Math.floor((y - oy) / cell) + 2 ** 25);
+      }
+      if (occupied.size > MAX_CELLS) occupiedCapped = true;
+      if (c.classification) for (let i = 0; i < c.count; i++) classCounts[c.classification[i]]++;
+      if (c.gpsTime) {
+        for (let i = 0; i < c.count; i++) {
+          const t = c.gpsTime[i];
+          if (t < minT) minT = t;
+          if (t > maxT) maxT = t;
+        }
+      }
+      if (c.rgb && !anyColour) anyColour = c.rgb.some((v) => v !== 0);
+      done += c.count;
+      opts.onProgress?.(done, h.pointCount);
+    }
+    classCounts.forEach((n, code) => {
+      if (n > 0) classes[code] = n;
+    });
+    return {
+      file: path,
+      fileSize: las.info.fileSize,
+      format: isCopc ? 'COPC' : h.compressed ? 'LAZ' : 'LAS',
+      version: h.version,
+      pointFormat: h.pointFormat,
+      recordLength: h.recordLength,
+      pointCount: h.pointCount,
+      scale: h.scale,
+      offset: h.offset,
+      headerBounds: h.bounds,
+      bounds: done > 0 ? { minX, minY, minZ, maxX, maxY, maxZ } : null,
+      crs: crs ?? null,
+      metresPerUnit: unit,
+      densityPerM2: densityOf(done, occupied.size, occupiedCapped, { minX, minY, minZ, maxX, maxY, maxZ }, unit, !!geographic),
+      classes,
+      hasRgb: las.info.hasRgb && anyColour,
+      // Values beyond one week cannot be week seconds, whatever the encoding bit says.
+      gpsTime: gpsSpan(minT, maxT, (h.globalEncoding & 1) === 1 || minT > 604_800),
+      software: h.generatingSoftware,
+      created: h.creationYear > 0 ? dayOfYearToDate(h.creationYear, h.creationDay) : null,
+      warnings: las.info.warnings,
+    };
+  } finally {
+    await las.close();
+  }
+}
+
+/** Adjusted standard GPS time is GPS seconds − 1e9 since 1980-01-06 (leap seconds ignored). */
+function gpsSpan(min: number, max: number, standard: boolean): PointFileFacts['gpsTime'] {
+  if (!Number.isFinite(min) || (min === 0 && max === 0)) return null;
+  const span: NonNullable<PointFileFacts['gpsTime']> = { min, max, standard };
+  if (standard) {
+    const toDate = (t: number) => new Date(Date.UTC(1980, 0, 6) + (t + 1e9) * 1000).toISOString().slice(0, 10);
+    span.minDate = toDate(min);
+    span.maxDate = toDate(max);
+  }
+  return span;
+}
+
+const MAX_CELLS = 8_000_000;
+
+/** Points per m² over occupied 1 m cells; over the bounding box when too many cells to count. */
+function densityOf(points: number, cells: number, capped: boolean, b: Bounds3, unit: number | null, geographic: boolean): number | null {
+  if (geographic || points === 0) return null;
+  if (!capped) return points / cells;
+  const f = unit ?? 1;
+  const area = (b.maxX - b.minX) * (b.maxY - b.minY) * f * f;
+  return area > 0 ? points / area : null;
+}
+
+function dayOfYearToDate(year: number, day: number): string {
+  const d = new Date(Date.UTC(year, 0, Math.max(1, day)));
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,302 @@
+import { crsFromGeoKeys, crsFromWkt, parseGeoKeyDirectory } from '../../geo/crs';
+import { sharedLazPool, type LazDecoderPool } from '../laz/decoder-pool';
+import { decodeChunkTable, parseLaszipVlr, type ChunkTable, type LaszipInfo } from '../laz/laszip';
+import { openFileSource, type ByteSource } from '../source';
+import { SourceError, type CrsInfo, type PointChunk } from '../types';
+import { headerBoundsPlausible, parseLasHeader, parseVlrs, PUBLIC_HEADER_MIN_SIZE, type LasHeader, type Vlr } from './header';
+import { ALL_FIELDS, decodeRecords, maxColourComponent, recordLayout, type PointField } from './records';
+
+/** Everything known about a LAS/LAZ file without reading its points. */
+export interface LasFileInfo {
+  file: string;
+  fileSize: number;
+  header: LasHeader;
+  vlrs: Vlr[];
+  crs?: CrsInfo;
+  laszip?: LaszipInfo;
+  /** Set for LAZ files: chunk boundaries (also lets later work decode chunks in parallel). */
+  chunkTable?: ChunkTable;
+  /** False when the header bounds cannot be right (some writers store raw integers there). */
+  headerBoundsPlausible: boolean;
+  hasRgb: boolean;
+  hasGpsTime: boolean;
+  /** Problems the reader worked around; shown to the user. */
+  warnings: string[];
+}
+
+export interface ReadOptions {
+  /** Points per yielded chunk for uncompressed files (LAZ yields its own chunks). */
+  batchSize?: number;
+  /** Attributes to decode besides x, y, z. Default: all. */
+  fields?: readonly PointField[];
+  signal?: AbortSignal;
+  /** Decoder threads for LAZ; defaults to the process-wide pool. */
+  lazPool?: LazDecoderPool;
+}
+
+const DEFAULT_BATCH = 1 << 20;
+const LASZIP_USER = 'laszip encoded';
+const LASZIP_RECORD = 22204;
+
+/** An open LAS or LAZ file: its facts up front, its points as a stream of chunks. */
+export class LasFile {
+  /** 8 or 16, decided from the first batch read: files store colour either way in 16-bit fields. */
+  private rgbBits: 8 | 16 | undefined;
+
+  private constructor(
+    private readonly source: ByteSource,
+    readonly info: LasFileInfo,
+  ) {}
+
+  static async open(path: string): Promise<LasFile> {
+    const source = await openFileSource(path);
+    try {
+      const info = await readInfo(source);
+      return new LasFile(source, info);
+    } catch (e) {
+      await source.close();
+      if (e instanceof SourceError) throw e;
+      throw new SourceError(path, (e as Error).message);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.source.close();
+  }
+
+  /** Streams the points. Never holds more than one batch (LAS) or a few chunks (LAZ) at a time. */
+  async *chunks(options: ReadOptions = {}): AsyncGenerator<PointChunk> {
+    const fields = options.fields ?? ALL_FIELDS;
+    try {
+      if (this.info.header.compressed) yield* this.lazChunks(fields, options);
+      else yield* this.lasChunks(fields, options);
+    } catch (e) {
+      if (e instanceof SourceError || (e as Error).name === 'AbortError') throw e;
+      throw new SourceError(this.info.file, (e as Error).message);
+    }
+  }
+
+  private decode(records: Uint8Array, count: number, fields: readonly PointField[]): PointChunk {
+    const h = this.info.header;
+    if (!this.info.hasRgb) fields = fields.filter((f) => f !== 'rgb');
+    if (this.rgbBits === undefined && this.info.hasRgb) {
+      const max = maxColourComponent(records, count, h.pointFormat, h.recordLength);
+      this.rgbBits = max > 0 && max <= 255 ? 8 : 16;
+    }
+    return decodeRecords(records, count, {
+      pointFormat: h.pointFormat,
+      recordLength: h.recordLength,
+      scale: h.scale,
+      offset: h.offset,
+      fields,
+      rgbBits: this.rgbBits ?? 16,
+    });
+  }
+
+  private async *lasChunks(fields: readonly PointField[], options: ReadOptions): AsyncGenerator<PointChunk> {
+    const h = this.info.header;
+    const batch = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+    // Read the next batch while the current one is decoded and consumed.
+    const readBatch = (first: number) => {
+      const count = Math.min(batch, h.pointCount - first);
+      return this.source.read(h.offsetToPointData + first * h.recordLength, count * h.recordLength).then((bytes) => ({ bytes, count }));
+    };
+    let pending = h.pointCount > 0 ? readBatch(0) : undefined;
+    for (let first = 0; pending; first += batch) {
+      throwIfAborted(options.signal);
+      const { bytes, count } = await pending;
+      if (bytes.length < count * h.recordLength) {
+        throw new Error(`truncated: the file ends at point ${first + Math.floor(bytes.length / h.recordLength)} of ${h.pointCount}`);
+      }
+      pending = first + batch < h.pointCount ? readBatch(first + batch) : undefined;
+      yield this.decode(bytes, count, fields);
+    }
+  }
+
+  private async *lazChunks(fields: readonly PointField[], options: ReadOptions): AsyncGenerator<PointChunk> {
+    const h = this.info.header;
+    const table = this.info.chunkTable!;
+    const pool = options.lazPool ?? sharedLazPool();
+    const inFlight: Promise<Uint8Array>[] = [];
+    let next = 0;
+    const schedule = () => {
+      const i = next++;
+      const start = table.starts[i];
+      const length = table.starts[i + 1] - start;
+      return this.source
+        .read(start, length)
+        .then((bytes) => pool.decode(h.pointFormat, h.recordLength, table.counts[i], bytes))
+        .catch((e: Error) => {
+          throw new Error(`LAZ chunk ${i + 1} of ${table.counts.length} cannot be decoded (${e.message})`);
+        });
+    };
+    const depth = pool.size * 2;
+    try {
+      for (let i = 0; i < table.counts.length; i++) {
+        throwIfAborted(options.signal);
+        while (next < table.counts.length && inFlight.length < depth) inFlight.push(schedule());
+        const records = await inFlight.shift()!;
+        yield this.decode(records, table.counts[i], fields);
+      }
+    } finally {
+      // Settle abandoned decodes so their rejections are not reported as unhandled.
+      for (const p of inFlight) p.catch(() => undefined);
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const err = new Error('cancelled');
+    err.name = 'AbortError';
+    throw err;
+  }
+}
+
+function u64(bytes: Uint8Array, at = 0): number {
+  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(at, true));
+}
+
+async function readInfo(source: ByteSource): Promise<LasFileInfo> {
+  const warnings: string[] = [];
+  const head = await source.read(0, Math.min(source.size, 375));
+  const header = parseLasHeader(head, source.size);
+  if (header.offsetToPointData > source.size) {
+    throw new Error(`truncated: the header puts the point data at byte ${header.offsetToPointData} but the file has ${source.size} bytes`);
+  }
+  const preamble = await source.read(0, header.offsetToPointData);
+  const vlrs = parseVlrs(preamble, header, warnings);
+  if (header.evlrCount && header.evlrStart) vlrs.push(...(await readEvlrs(source, header.evlrStart, header.evlrCount, warnings)));
+  const crs = readCrs(vlrs, header, warnings);
+  const layout = recordLayout(header.pointFormat);
+  const info: LasFileInfo = {
+    file: source.name,
+    fileSize: source.size,
+    header,
+    vlrs,
+    crs,
+    headerBoundsPlausible: headerBoundsPlausible(header),
+    hasRgb: layout.rgb !== undefined,
+    hasGpsTime: layout.gpsTime !== undefined,
+    warnings,
+  };
+  if (!info.headerBoundsPlausible) warnings.push('header bounds are not plausible for this scale and offset; bounds are taken from the points');
+  if (header.compressed) await readLazIndex(source, info);
+  else checkLasSize(source, header);
+  return info;
+}
+
+function checkLasSize(source: ByteSource, header: LasHeader): void {
+  const end = header.evlrStart && header.evlrStart >= header.offsetToPointData ? Math.min(header.evlrStart, source.size) : source.size;
+  const fits = Math.floor(Math.max(0, end - header.offsetToPointData) / header.recordLength);
+  if (fits < header.pointCount) {
+    throw new Error(`truncated: the header declares ${header.pointCount} points but the file holds only ${fits}`);
+  }
+}
+
+async function readEvlrs(source: ByteSource, start: number, count: number, warnings: string[]): Promise<Vlr[]> {
+  const out: Vlr[] = [];
+  let at = start;
+  for (let i = 0; i < count; i++) {
+    const head = await source.read(at, 60);
+    if (head.length < 60) {
+      warnings.push(`header declares ${count} EVLRs but only ${i} fit in the file`);
+      break;
+    }
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const userId = new TextDecoder().decode(head.subarray(2, 18)).replace(/\0.*$/s, '').trim();
+    const recordId = view.getUint16(18, true);
+    const length = Number(view.getBigUint64(20, true));
+    if (at + 60 + length > source.size) {
+      warnings.push(`EVLR ${i + 1} runs past the end of the file; it was ignored`);
+      break;
+    }
+    // Only CRS and LASzip EVLRs are read whole: others (waveforms) can be gigabytes.
+    const wanted = userId === 'LASF_Projection' || userId === LASZIP_USER;
+    const data = wanted ? await source.read(at + 60, length) : new Uint8Array(0);
+    const description = new TextDecoder().decode(head.subarray(28, 60)).replace(/\0.*$/s, '').trim();
+    out.push({ userId, recordId, description, data, extended: true });
+    at += 60 + length;
+  }
+  return out;
+}
+
+function readCrs(vlrs: Vlr[], header: LasHeader, warnings: string[]): CrsInfo | undefined {
+  const find = (id: number) => vlrs.find((v) => v.userId === 'LASF_Projection' && v.recordId === id);
+  const wktVlr = find(2112);
+  const keysVlr = find(34735);
+  const fromWkt = wktVlr ? crsFromWkt(new TextDecoder().decode(wktVlr.data), warnings) : undefined;
+  let fromKeys: CrsInfo | undefined;
+  if (keysVlr && keysVlr.data.length >= 8) {
+    const d = keysVlr.data;
+    const keys = new Uint16Array(d.buffer.slice(d.byteOffset, d.byteOffset + (d.byteLength & ~1)));
+    const asciiVlr = find(34737);
+    const ascii = asciiVlr ? new TextDecoder('latin1').decode(asciiVlr.data) : undefined;
+    fromKeys = crsFromGeoKeys(parseGeoKeyDirectory(keys, ascii, warnings));
+  } else if (keysVlr) {
+    warnings.push('GeoTIFF key VLR is empty; ignored');
+  }
+  if (fromWkt?.epsg && fromKeys?.epsg && fromWkt.epsg !== fromKeys.epsg) {
+    warnings.push(`WKT CRS (EPSG:${fromWkt.epsg}) and GeoTIFF keys (EPSG:${fromKeys.epsg}) disagree; using the ${header.globalEncoding & 16 ? 'WKT' : 'GeoTIFF keys'}`);
+  }
+  // LAS 1.4 sets global-encoding bit 4 when the WKT is authoritative.
+  const preferWkt = (header.globalEncoding & 16) !== 0 || !fromKeys?.epsg;
+  const chosen = preferWkt ? (fromWkt ?? fromKeys) : (fromKeys ?? fromWkt);
+  if (chosen && fromWkt && chosen !== fromWkt && !chosen.wkt) chosen.wkt = fromWkt.wkt;
+  // A WKT written without an AUTHORITY still gets the code the GeoTIFF keys state.
+  if (chosen && chosen.epsg === undefined && fromKeys?.epsg !== undefined) return { ...fromKeys, wkt: chosen.wkt };
+  return chosen;
+}
+
+async function readLazIndex(source: ByteSource, info: LasFileInfo): Promise<void> {
+  const h = info.header;
+  const vlr = info.vlrs.find((v) => v.userId === LASZIP_USER && v.recordId === LASZIP_RECORD);
+  if (!vlr) throw new Error('the points are marked compressed but the file has no LASzip VLR');
+  info.laszip = parseLaszipVlr(vlr.data, h.pointFormat, h.recordLength);
+  // laz-perf decodes LASzip 3.5's version-4 colour items wrongly (geometry is right): drop the
+  // colour rather than hand out wrong values.
+  if (info.laszip.items.some((it) => (it.type === 11 || it.type === 12) && it.version >= 4)) {
+    info.hasRgb = false;
+    info.warnings.push('colour stored with LASzip item version 4 cannot be decoded by the bundled LAZ decoder; colours are ignored');
+  }
+  if (h.pointCount === 0) {
+    info.chunkTable = { starts: [h.offsetToPointData + 8], counts: [] };
+    return;
+  }
+  const pointer = await source.read(h.offsetToPointData, 8);
+  if (pointer.length < 8) throw new Error('truncated: the file ends before the LAZ point data begins');
+  let tableAt = u64(pointer);
+  if (tableAt === -1) {
+    // A streaming writer could not seek back: the table offset is then stored at the very end.
+    tableAt = u64(await source.read(source.size - 8, 8));
+  }
+  const evlrEnd = h.evlrStart && h.evlrStart > tableAt ? h.evlrStart : source.size;
+  if (tableAt < h.offsetToPointData + 8 || tableAt + 8 > evlrEnd) {
+    throw new Error(`truncated or corrupt: the LAZ chunk table offset ${tableAt} lies outside the file (${source.size} bytes)`);
+  }
+  const tableBytes = await source.read(tableAt, Math.min(evlrEnd - tableAt, 64 << 20));
+  const table = decodeChunkTable(tableBytes, h.offsetToPointData + 8, info.laszip.chunkSize, h.pointCount);
+  const total = table.counts.reduce((a, b) => a + b, 0);
+  if (total !== h.pointCount) {
+    throw new Error(`the LAZ chunk table holds ${total} points but the header declares ${h.pointCount}`);
+  }
+  for (let i = 0; i < table.counts.length; i++) {
+    if (table.starts[i + 1] > tableAt || table.counts[i] < 0) {
+      throw new Error(`corrupt LAZ chunk table: chunk ${i + 1} runs past the table at byte ${tableAt}`);
+    }
+  }
+  info.chunkTable = table;
+}
+
+/** The format descriptor, in the loaders.gl style: what it reads and how to recognise it. */
+export const LasFormat = {
+  id: 'las',
+  name: 'LAS/LAZ point cloud',
+  extensions: ['las', 'laz'],
+  magic: [0x4c, 0x41, 0x53, 0x46],
+  minHeaderBytes: PUBLIC_HEADER_MIN_SIZE,
+  test(bytes: Uint8Array): boolean {
+    return bytes.length >= 4 && bytes[0] === 0x4c && bytes[1] === 0x41 && bytes[2] === 0x53 && bytes[3] === 0x46;
+  },
+  open: LasFile.open,
+} as const;
