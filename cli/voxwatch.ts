@@ -1,12 +1,20 @@
 import { Command, CommanderError } from 'commander';
+import { detectCommand, type DetectCliOptions } from './commands/detect';
 import { infoCommand } from './commands/info';
 import { reportError } from './errors';
+import { VERSION } from './version';
+
+// `voxwatch info … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 const program = new Command();
 program
   .name('voxwatch')
   .description('Find building-volume changes between successive 3D surveys of a district')
-  .version('0.1.0')
+  .version(VERSION)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -17,6 +25,23 @@ program
   .option('--json', 'machine-readable output')
   .action(async (files: string[], opts: { json?: boolean }) => {
     process.exitCode = await infoCommand(files, opts);
+  });
+
+program
+  .command('detect')
+  .description('find building changes between two epochs; writes changes.geojson and summary.json')
+  .argument('<before>', 'earlier epoch: a LAS/LAZ file, a folder of them, or a comma-separated list')
+  .argument('<after>', 'later epoch, same forms')
+  .requiredOption('--out <dir>', 'output folder')
+  .option('--voxel <m>', 'voxel column size in metres (default 0.5)')
+  .option('--min-area <m2>', 'smallest change footprint reported (default 6 m²)')
+  .option('--min-volume <m3>', 'smallest change volume reported (default 10 m³)')
+  .option('--min-height <m>', 'smallest height change reported (default 1.2 m)')
+  .option('--storey-height <m>', 'storey height for the storeys estimate (default 3 m)')
+  .option('--no-align', 'skip the fine alignment of the later epoch')
+  .option('-q, --quiet', 'print nothing but errors')
+  .action(async (before: string, after: string, opts: DetectCliOptions) => {
+    process.exitCode = await detectCommand(before, after, opts);
   });
 
 try {

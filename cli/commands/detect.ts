@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CHANGE_TYPES } from '../../core/changes/types';
+import { detectChanges, type DetectionResult, type DetectOptions, type DetectPhase } from '../../core/detect';
+import { changesToGeoJson, suppressedToGeoJson, uncertainToGeoJson } from '../../core/output/geojson';
+import { buildSummary, totalsByType } from '../../core/output/summary';
+import { expandEpochArg } from '../epoch-args';
+import { UsageError } from '../errors';
+import { progressBar } from '../progress';
+import { VERSION } from '../version';
+
+export interface DetectCliOptions {
+  out: string;
+  voxel?: string;
+  minArea?: string;
+  minVolume?: string;
+  minHeight?: string;
+  storeyHeight?: string;
+  align?: boolean;
+  quiet?: boolean;
+}
+
+const PHASE_LABEL: Record<DetectPhase, string> = {
+  open: 'opening',
+  'read-before': 'reading epochs',
+  'read-after': 'reading epochs',
+  surfaces: 'modelling surfaces',
+  align: 'aligning',
+  diff: 'comparing',
+  objects: 'building objects',
+};
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${v}"`);
+  return n;
+}
+
+/** Writes changes.geojson, suppressed.geojson, uncertain.geojson and summary.json into `dir`. */
+export async function writeDetectionOutputs(result: DetectionResult, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files = {
+    'changes.geojson': changesToGeoJson(result.changes, result.crs),
+    'suppressed.geojson': suppressedToGeoJson(result.suppressed, result.crs),
+    'uncertain.geojson': uncertainToGeoJson(result.uncertain, result.crs),
+    'summary.json': buildSummary(result, { software: `VoxWatch ${VERSION}`, createdAt: new Date().toISOString() }),
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content, null, 1) + '\n');
+  return Object.keys(files).map((n) => join(dir, n));
+}
+
+export function formatSummary(result: DetectionResult, title: string): string {
+  const lines = [title];
+  const totals = totalsByType(result);
+  const pad = (s: string, n: number) => s.padEnd(n);
+  lines.push(`  ${pad('type', 20)}${'count'.padStart(6)}${'volume m³'.padStart(12)}${'area m²'.padStart(10)}`);
+  for (const t of CHANGE_TYPES) {
+    const v = totals[t];
+    if (v.count === 0) continue;
+    lines.push(`  ${pad(t, 20)}${String(v.count).padStart(6)}${v.volume_m3.toFixed(1).padStart(12)}${v.area_m2.toFixed(1).padStart(10)}`);
+  }
+  const added = result.changes.filter((c) => c.volume_m3 > 0).reduce((s, c) => s + c.volume_m3, 0);
+  const removed = result.changes.filter((c) => c.volume_m3 < 0).reduce((s, c) => s + c.volume_m3, 0);
+  lines.push(`  ${pad('total', 20)}${String(result.changes.length).padStart(6)}   +${added.toFixed(0)} / ${removed.toFixed(0)} m³`);
+  const sup: Record<string, number> = {};
+  for (const s of result.suppressed) sup[s.reason] = (sup[s.reason] ?? 0) + 1;
+  const supText = Object.entries(sup).map(([r, n]) => `${n} ${r}`).join(', ');
+  lines.push(`  not flagged: ${supText || 'none'}; uncertain areas: ${result.uncertain.length}`);
+  if (result.alignment) {
+    const al = result.alignment;
+    lines.push(`  alignment: shift ${al.dx}, ${al.dy}, ${al.dz} m; residual ${al.residualBefore.medianAbs.toFixed(3)} → ${al.residualAfter.medianAbs.toFixed(3)} m (median, ${al.stableCells} stable cells)`);
+  }
+  for (const w of result.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+export async function detectCommand(before: string, after: string, o: DetectCliOptions): Promise<number> {
+  const options: Partial<DetectOptions> = {};
+  const set = <K extends keyof DetectOptions>(k: K, v: DetectOptions[K] | undefined) => {
+    if (v !== undefined) options[k] = v;
+  };
+  set('voxel', num('voxel', o.voxel));
+  set('minArea', num('min-area', o.minArea));
+  set('minVolume', num('min-volume', o.minVolume));
+  set('minHeight', num('min-height', o.minHeight));
+  set('storeyHeight', num('storey-height', o.storeyHeight));
+  if (o.align === false) options.align = false;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const bar = progressBar('detect', '');
+  const t0 = performance.now();
+  try {
+    const result = await detectChanges({ files: expandEpochArg(before), label: 'before' }, { files: expandEpochArg(after), label: 'after' }, options, {
+      signal: controller.signal,
+      onProgress: (p) => bar.update(p.done, p.total, PHASE_LABEL[p.phase]),
+    });
+    bar.stop();
+    const written = await writeDetectionOutputs(result, o.out);
+    if (!o.quiet) {
+      const secs = ((performance.now() - t0) / 1000).toFixed(1);
+      const pts = result.epochs[0].points + result.epochs[1].points;
+      process.stdout.write(formatSummary(result, `${before} → ${after}: ${result.changes.length} changes (${pts.toLocaleString('en-US')} points in ${secs} s)`) + '\n');
+      process.stdout.write(`  wrote ${written.join(', ')}\n`);
+    }
+    return 0;
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,31 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from './errors';
+
+/**
+ * One epoch on the command line: a file, a folder of LAS/LAZ tiles, or several of either
+ * joined with commas. Missing paths are left for the reader to report by name.
+ */
+export function expandEpochArg(arg: string): string[] {
+  const files: string[] = [];
+  for (const part of arg.split(',').map((p) => p.trim()).filter(Boolean)) {
+    let isDir = false;
+    try {
+      isDir = statSync(part).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) {
+      files.push(part);
+      continue;
+    }
+    const inside = readdirSync(part)
+      .filter((n) => /\.(las|laz)$/i.test(n))
+      .sort()
+      .map((n) => join(part, n));
+    if (inside.length === 0) throw new UsageError(`${part}: folder holds no .las or .laz files`);
+    files.push(...inside);
+  }
+  if (files.length === 0) throw new UsageError(`no epoch files given in "${arg}"`);
+  return files;
+}

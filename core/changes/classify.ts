@@ -1,0 +1,221 @@
+import type { Measurement, MeasureContext } from './measure';
+import type { ChangeType, SuppressionReason } from './types';
+
+export interface ClassifyOptions {
+  minArea: number;
+  minVolume: number;
+  minHeight: number;
+  storeyHeight: number;
+  /** Minimum share of the footprint seen in both epochs for a change to be claimed. */
+  minCoverage: number;
+}
+
+/** Height above ground below which a surface counts as bare ground (kerbs, low walls, noise). */
+const BARE = 1.0;
+/** Height above ground from which a surface counts as a building. */
+const BUILT = 2.2;
+/** Lowest standing structure (a one-storey shed) counted as a building at ground level. */
+const MIN_STRUCTURE_HEIGHT = 2.0;
+
+export interface Verdict {
+  suppressed?: { reason: SuppressionReason; detail: string };
+  type: ChangeType;
+  storeys: number;
+  confidence: number;
+  reasons: string[];
+  vegetationScore: number;
+}
+
+const f1 = (v: number) => v.toFixed(1);
+const f2 = (v: number) => v.toFixed(2);
+
+/**
+ * Votes for "this is vegetation": colour, roughness, missing roof planes, vertical scatter of
+ * points, the file's own classes, and a crown-like (not box-like) profile. No single clue
+ * decides, so a green steel roof (planar) or an uncoloured tree (rough, scattered) come out right.
+ */
+export function vegetationScore(m: Measurement): { score: number; clues: string[] } {
+  let score = 0;
+  const clues: string[] = [];
+  if (m.greenness > 0.12) {
+    score += 1.5;
+    clues.push(`green (ExG ${f2(m.greenness)})`);
+  } else if (m.greenness > 0.05) {
+    score += 1;
+    clues.push(`greenish (ExG ${f2(m.greenness)})`);
+  }
+  if (m.roughness > 0.15) {
+    score += 1;
+    clues.push(`rough top (${f2(m.roughness)} m)`);
+  }
+  if (m.planarShare < 0.5) {
+    score += 1;
+    clues.push(`few planar cells (${Math.round(m.planarShare * 100)} %)`);
+  }
+  if (m.spread > 0.4) {
+    score += 1;
+    clues.push(`points scattered in depth (${f2(m.spread)} m)`);
+  }
+  if (m.vegetationClassShare >= 0.4) {
+    score += 2;
+    clues.push(`classed vegetation by the survey (${Math.round(m.vegetationClassShare * 100)} %)`);
+  }
+  if (m.fillRatio < 0.6) {
+    score += 0.5;
+    clues.push(`crown-like profile (fill ${f2(m.fillRatio)})`);
+  }
+  return { score, clues };
+}
+
+export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions): Verdict {
+  const reasons: string[] = [];
+  const veg = vegetationScore(m);
+  const verdict = (type: ChangeType): Verdict => ({ type, storeys: storeys(m, o), confidence: confidence(m, veg.score, o), reasons, vegetationScore: veg.score });
+  const suppress = (reason: SuppressionReason, detail: string): Verdict => ({ ...verdict('other'), suppressed: { reason, detail } });
+
+  if (m.coreCells === 0) return suppress('sliver', `thin strip ${f1(m.areaM2)} m² with no interior: an edge seen slightly apart in the two epochs`);
+  if (Math.abs(m.meanChange) < o.minHeight * 0.75 && Math.abs(m.maxChange) < o.minHeight) {
+    return suppress('too_small', `height change ${f2(m.meanChange)} m below ${o.minHeight} m`);
+  }
+  if (m.areaM2 < o.minArea) return suppress('too_small', `area ${f1(m.areaM2)} m² below ${o.minArea} m²`);
+  if (Math.abs(m.volumeM3) < o.minVolume) return suppress('too_small', `volume ${f1(Math.abs(m.volumeM3))} m³ below ${o.minVolume} m³`);
+  if (m.coverage < o.minCoverage) return suppress('low_coverage', `only ${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`);
+  if (veg.score >= 2) return suppress('vegetation', veg.clues.join(', '));
+  const lowSide = m.sign > 0 ? m.beforeHeight : m.afterHeight;
+  const highSide = m.sign > 0 ? m.afterHeight : m.beforeHeight;
+  if (m.areaM2 <= 16 && highSide <= 2.3 && lowSide < BARE) {
+    return suppress('vehicle', `vehicle-sized object (${f1(m.areaM2)} m², ${f1(highSide)} m high) on the ground`);
+  }
+  // A building change moves most of its footprint by the full height; terrain works, heaps
+  // and vegetation change by a little here and there.
+  if (m.supportShare < 0.5) {
+    return suppress('not_building', `diffuse change: only ${Math.round(m.supportShare * 100)} % of the area moved by more than ${o.minHeight} m`);
+  }
+  if (lowSide < BARE && highSide < MIN_STRUCTURE_HEIGHT) {
+    return suppress('not_building', `${f1(highSide)} m above the ground: too low for a building (heap, wall, hedge or terrain)`);
+  }
+
+  const seen = `${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`;
+  const surface = `planar top (${Math.round(m.planarShare * 100)} % planar cells, roughness ${f2(m.roughness)} m)`;
+  const colour = Number.isNaN(m.greenness) ? 'no colour to judge vegetation' : `not vegetation-green (ExG ${f2(m.greenness)})`;
+  let type: ChangeType;
+  if (m.sign > 0) {
+    reasons.push(`surface rose ${f1(m.meanChange)} m on average (up to ${f1(m.maxChange)} m) over ${f1(m.areaM2)} m²`);
+    if (m.beforeHeight < BARE) {
+      const contact = contactWithStandingBuilding(m, ctx);
+      if (contact >= 0.1) {
+        type = 'extension';
+        reasons.push(`on former ground, against a building standing in both epochs (${Math.round(contact * 100)} % of its outline)`);
+      } else {
+        type = 'new_building';
+        reasons.push(`on former ground (${f1(m.beforeHeight)} m above terrain), free-standing`);
+      }
+    } else {
+      const roofShare = shareOfRoof(m, ctx, 'before');
+      if (roofShare >= 0.6 || (roofShare >= 0.4 && m.meanChange >= 2.5 && m.areaM2 >= 40)) {
+        type = 'storeys_added';
+        reasons.push(`raises ${Math.round(roofShare * 100)} % of a roof that stood ${f1(m.beforeHeight)} m high`);
+      } else {
+        type = 'rooftop_structure';
+        reasons.push(`covers ${Math.round(roofShare * 100)} % of a roof that stood ${f1(m.beforeHeight)} m high`);
+      }
+    }
+  } else {
+    reasons.push(`surface fell ${f1(-m.meanChange)} m on average (up to ${f1(-m.maxChange)} m) over ${f1(m.areaM2)} m²`);
+    if (m.afterHeight < BARE) {
+      type = 'demolished';
+      reasons.push(`bare ground now where a ${f1(m.beforeHeight)} m structure stood`);
+    } else {
+      // Symmetric to a rise: losing most of a roof is a storey taken off; losing a small part
+      // of it is a rooftop structure demolished.
+      const roofShare = shareOfRoof(m, ctx, 'after');
+      if (roofShare >= 0.6 || (roofShare >= 0.4 && -m.meanChange >= 2.5 && m.areaM2 >= 40)) {
+        type = 'height_decrease';
+        reasons.push(`still ${f1(m.afterHeight)} m high after losing ${f1(-m.meanChange)} m over ${Math.round(roofShare * 100)} % of its roof`);
+      } else {
+        type = 'demolished';
+        reasons.push(`a structure removed from ${Math.round(roofShare * 100)} % of a roof that stands ${f1(m.afterHeight)} m high`);
+      }
+    }
+  }
+  if (highSide < BUILT && type !== 'rooftop_structure' && type !== 'height_decrease') {
+    reasons.push(`low for a building (${f1(highSide)} m): check on site`);
+  }
+  reasons.push(surface, colour, seen);
+  return verdict(type);
+}
+
+function storeys(m: Measurement, o: ClassifyOptions): number {
+  const n = Math.round(Math.abs(m.meanChange) / o.storeyHeight);
+  return m.sign * Math.max(1, n);
+}
+
+/**
+ * 0–1: how sure the flag is. Falls with unseen footprint, weak support, size near the
+ * thresholds, roughness and vegetation clues.
+ */
+function confidence(m: Measurement, vegScore: number, o: ClassifyOptions): number {
+  const size = Math.min(1, m.areaM2 / (3 * o.minArea)) * Math.min(1, Math.abs(m.volumeM3) / (3 * o.minVolume));
+  const height = Math.min(1, Math.abs(m.meanChange) / (2 * o.minHeight));
+  const shape = 0.6 + 0.4 * m.planarShare;
+  const veg = 1 - vegScore / 4;
+  const c = Math.pow(m.coverage, 0.7) * (0.5 + 0.5 * m.supportShare) * (0.6 + 0.4 * size) * (0.6 + 0.4 * height) * shape * veg;
+  return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
+}
+
+/** Share of the candidate's outline that touches a building standing, unchanged, in both epochs. */
+function contactWithStandingBuilding(m: Measurement, ctx: MeasureContext): number {
+  const { grid, a, b, ground } = ctx;
+  const inside = new Set<number>(m.cells);
+  let ring = 0;
+  let touching = 0;
+  const visited = new Set<number>();
+  for (const k of m.cells) {
+    const x = k % grid.nx;
+    for (const q of [k - 1, k + 1, k - grid.nx, k + grid.nx]) {
+      if (q < 0 || q >= grid.nx * grid.ny || inside.has(q) || visited.has(q)) continue;
+      if ((q === k - 1 && x === 0) || (q === k + 1 && x === grid.nx - 1)) continue;
+      visited.add(q);
+      ring++;
+      const standing = a.top[q] - ground[q] > BUILT && b.top[q] - ground[q] > BUILT && Math.abs(b.top[q] - a.top[q]) < 1.0;
+      if (standing) touching++;
+    }
+  }
+  return ring > 0 ? touching / ring : 0;
+}
+
+/**
+ * Share of a roof that a change covers: the roof is the connected patch of the lower surface
+ * (before a rise, after a fall) at about the height of the candidate's base.
+ */
+function shareOfRoof(m: Measurement, ctx: MeasureContext, epoch: 'before' | 'after'): number {
+  const { grid, ground } = ctx;
+  const s = epoch === 'before' ? ctx.a : ctx.b;
+  const base = epoch === 'before' ? m.beforeTop : m.afterTop;
+  const inRoof = (q: number) => s.observed[q] > 0 && Math.abs(s.top[q] - base) < 0.8 && s.top[q] - ground[q] > BUILT;
+  const roof = new Set<number>();
+  const stack: number[] = [];
+  for (const k of m.cells) {
+    if (inRoof(k) && !roof.has(k)) {
+      roof.add(k);
+      stack.push(k);
+    }
+  }
+  const limit = 400_000;
+  while (stack.length > 0 && roof.size < limit) {
+    const k = stack.pop()!;
+    const x = k % grid.nx;
+    for (const q of [k - 1, k + 1, k - grid.nx, k + grid.nx]) {
+      if (q < 0 || q >= grid.nx * grid.ny || roof.has(q)) continue;
+      if ((q === k - 1 && x === 0) || (q === k + 1 && x === grid.nx - 1)) continue;
+      if (inRoof(q)) {
+        roof.add(q);
+        stack.push(q);
+      }
+    }
+  }
+  // The candidate's own cells count as roof too (its base may sit slightly off the roof level).
+  let union = roof.size;
+  for (const k of m.cells) if (!roof.has(k)) union++;
+  return m.cells.length / Math.max(1, union);
+}

@@ -1,0 +1,133 @@
+import type { Grid } from '../diff/grid';
+import { median, quantile } from '../diff/raster';
+import type { EpochSurface } from '../diff/surfaces';
+import type { Candidate } from './segment';
+
+/** The numbers behind one candidate: size, heights, and the clues about what it is. */
+export interface Measurement {
+  sign: 1 | -1;
+  /** All footprint cells: measured plus enclosed unseen ones. */
+  cells: Int32Array;
+  areaM2: number;
+  volumeM3: number;
+  meanChange: number;
+  maxChange: number;
+  groundZ: number;
+  beforeTop: number;
+  afterTop: number;
+  beforeHeight: number;
+  afterHeight: number;
+  coverage: number;
+  supportShare: number;
+  pointsBefore: number;
+  pointsAfter: number;
+  /** Clues from the higher of the two surfaces (the one that holds the object). */
+  greenness: number;
+  roughness: number;
+  planarShare: number;
+  spread: number;
+  vegetationClassShare: number;
+  /** Volume over (area × max change): near 1 for a box, well below for a crown or a cone. */
+  fillRatio: number;
+  /** Cells left after a one-cell erosion: 0 for a thin line (a misregistered edge). */
+  coreCells: number;
+}
+
+export interface MeasureContext {
+  grid: Grid;
+  a: EpochSurface;
+  b: EpochSurface;
+  countsA: Uint32Array;
+  countsB: Uint32Array;
+  diff: Float32Array;
+  ground: Float32Array;
+  threshold: number;
+}
+
+const PLANAR_ROUGHNESS = 0.12;
+
+export function measure(c: Candidate, ctx: MeasureContext): Measurement {
+  const { grid, a, b, diff, ground } = ctx;
+  const cellArea = grid.cell * grid.cell;
+  const diffs = new Float32Array(c.cells.length);
+  let support = 0;
+  let pointsBefore = 0;
+  let pointsAfter = 0;
+  c.cells.forEach((k, i) => {
+    diffs[i] = diff[k];
+    if (diff[k] * c.sign > ctx.threshold) support++;
+  });
+  const interior = interiorCells(c.cells, grid);
+  // The typical change is read where the object fills whole cells; edges only partly hold it.
+  const typical = median(Float32Array.from(interior.length >= 3 ? interior : c.cells, (k) => diff[k]));
+  // Volume and area from the mean heights: an edge cell half covered by a new roof adds half
+  // its area, where the top surface would count it whole.
+  let volume = 0;
+  let cover = 0;
+  for (const k of c.cells) {
+    const dm = b.mean[k] - a.mean[k];
+    volume += dm * cellArea;
+    cover += Math.min(1, Math.max(0, dm / typical));
+  }
+  // Unseen cells inside the object take its typical change, so a data hole does not eat volume.
+  volume += c.enclosedUnseen.length * typical * cellArea;
+  cover += c.enclosedUnseen.length;
+  const meanChange = volume / Math.max(1e-9, cover * cellArea);
+  const all = new Int32Array(c.cells.length + c.enclosedUnseen.length);
+  all.set(c.cells);
+  all.set(c.enclosedUnseen, c.cells.length);
+  for (const k of all) {
+    pointsBefore += ctx.countsA[k];
+    pointsAfter += ctx.countsB[k];
+  }
+  const pick = (r: Float32Array) => Float32Array.from(c.cells, (k) => r[k]);
+  const higher = c.sign > 0 ? b : a;
+  const groundZ = median(pick(ground));
+  const beforeTop = median(pick(a.top));
+  const afterTop = median(pick(b.top));
+  const rough = Float32Array.from(interior.length > 0 ? interior : c.cells, (k) => higher.roughness[k]);
+  let planar = 0;
+  let roughKnown = 0;
+  for (const v of rough) {
+    if (Number.isNaN(v)) continue;
+    roughKnown++;
+    if (v < PLANAR_ROUGHNESS) planar++;
+  }
+  const maxChange = c.sign * quantile(Float32Array.from(diffs, (v) => v * c.sign), 0.95);
+  const areaM2 = cover * cellArea;
+  return {
+    sign: c.sign,
+    cells: all,
+    areaM2,
+    volumeM3: volume,
+    meanChange,
+    maxChange,
+    groundZ,
+    beforeTop,
+    afterTop,
+    beforeHeight: Math.max(0, beforeTop - groundZ),
+    afterHeight: Math.max(0, afterTop - groundZ),
+    coverage: c.cells.length / Math.max(1, all.length),
+    supportShare: support / Math.max(1, c.cells.length),
+    pointsBefore,
+    pointsAfter,
+    greenness: median(pick(higher.greenness)),
+    roughness: median(rough),
+    planarShare: roughKnown > 0 ? planar / roughKnown : 0,
+    spread: median(pick(higher.spread)),
+    vegetationClassShare: median(pick(higher.vegetationShare)),
+    fillRatio: Math.abs(volume) / Math.max(1e-9, areaM2 * Math.abs(maxChange)),
+    coreCells: interior.length,
+  };
+}
+
+/** Cells whose four direct neighbours are all in the set: what survives a one-cell erosion. */
+function interiorCells(cells: Int32Array, grid: Grid): Int32Array {
+  const set = new Set<number>(cells);
+  const out: number[] = [];
+  for (const k of cells) {
+    const x = k % grid.nx;
+    if (x > 0 && x < grid.nx - 1 && set.has(k - 1) && set.has(k + 1) && set.has(k - grid.nx) && set.has(k + grid.nx)) out.push(k);
+  }
+  return Int32Array.from(out);
+}

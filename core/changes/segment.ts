@@ -1,0 +1,117 @@
+import type { Grid } from '../diff/grid';
+import { labelComponents, squareFilter } from '../diff/raster';
+import type { EpochSurface } from '../diff/surfaces';
+
+/** Cells of one candidate change, all of one sign. */
+export interface Candidate {
+  sign: 1 | -1;
+  /** Cells where both epochs saw the surface, with their height difference. */
+  cells: Int32Array;
+  /** Unseen cells enclosed by the candidate: counted in its footprint and volume estimate. */
+  enclosedUnseen: Int32Array;
+}
+
+/**
+ * Finds candidate changes in the height difference of two observed surfaces.
+ * A cell is core change when the later top differs from every top the earlier epoch saw in its
+ * 3×3 neighbourhood by more than `threshold` (so a misregistered wall is not a change), and the
+ * candidate then grows into neighbours whose own difference exceeds half the threshold.
+ * Only cells seen in both epochs count: absence of points is not evidence of absence.
+ */
+export function findCandidates(grid: Grid, a: EpochSurface, b: EpochSurface, threshold: number): { candidates: Candidate[]; diff: Float32Array } {
+  const { nx, ny } = grid;
+  const n = nx * ny;
+  const diff = new Float32Array(n).fill(NaN);
+  for (let k = 0; k < n; k++) if (a.observed[k] && b.observed[k]) diff[k] = b.top[k] - a.top[k];
+  const maxA = squareFilter(a.top, nx, ny, 1, 'max');
+  const maxB = squareFilter(b.top, nx, ny, 1, 'max');
+  const candidates: Candidate[] = [];
+  for (const sign of [1, -1] as const) {
+    const core = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      if (Number.isNaN(diff[k])) continue;
+      const margin = sign > 0 ? b.top[k] - maxA[k] : a.top[k] - maxB[k];
+      if (margin > threshold) core[k] = 1;
+    }
+    const grown = grow(core, diff, sign, threshold / 2, nx, ny);
+    const { labels, count } = labelComponents(grown, nx, ny);
+    const members: number[][] = Array.from({ length: count }, () => []);
+    for (let k = 0; k < n; k++) if (labels[k]) members[labels[k] - 1].push(k);
+    const enclosed = enclosedUnseen(labels, count, diff, nx, ny);
+    for (let c = 0; c < count; c++) {
+      candidates.push({ sign, cells: Int32Array.from(members[c]), enclosedUnseen: Int32Array.from(enclosed[c]) });
+    }
+  }
+  return { candidates, diff };
+}
+
+/** Hysteresis: from the core cells, take in 8-neighbours whose difference has the same sign above `low`. */
+function grow(core: Uint8Array, diff: Float32Array, sign: number, low: number, nx: number, ny: number): Uint8Array {
+  const out = core.slice();
+  const stack: number[] = [];
+  for (let k = 0; k < core.length; k++) if (core[k]) stack.push(k);
+  while (stack.length > 0) {
+    const k = stack.pop()!;
+    const x = k % nx;
+    const y = (k - x) / nx;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        const yy = y + dy;
+        if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;
+        const q = yy * nx + xx;
+        if (!out[q] && diff[q] * sign > low) {
+          out[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Unseen cells (diff NaN) completely surrounded by one candidate: a data hole or sparse patch
+ * inside a new roof. Flood-fills the unseen regions and keeps those whose whole border is
+ * that candidate.
+ */
+function enclosedUnseen(labels: Int32Array, count: number, diff: Float32Array, nx: number, ny: number): number[][] {
+  const out: number[][] = Array.from({ length: count }, () => []);
+  const seen = new Uint8Array(labels.length);
+  const stack: number[] = [];
+  const region: number[] = [];
+  for (let start = 0; start < labels.length; start++) {
+    if (seen[start] || labels[start] || !Number.isNaN(diff[start])) continue;
+    region.length = 0;
+    stack.push(start);
+    seen[start] = 1;
+    let owner = 0;
+    let open = false;
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      region.push(k);
+      const x = k % nx;
+      const y = (k - x) / nx;
+      if (x === 0 || y === 0 || x === nx - 1 || y === ny - 1) open = true;
+      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+        const xx = x + dx;
+        const yy = y + dy;
+        if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;
+        const q = yy * nx + xx;
+        if (labels[q]) {
+          if (owner === 0) owner = labels[q];
+          else if (owner !== labels[q]) open = true;
+        } else if (Number.isNaN(diff[q])) {
+          if (!seen[q]) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        } else {
+          open = true;
+        }
+      }
+    }
+    if (!open && owner > 0) for (const k of region) out[owner - 1].push(k);
+  }
+  return out;
+}

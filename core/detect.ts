@@ -1,0 +1,369 @@
+import { classify, type ClassifyOptions } from './changes/classify';
+import { traceFootprint } from './changes/footprint';
+import { measure, type MeasureContext, type Measurement } from './changes/measure';
+import { findCandidates } from './changes/segment';
+import type { ChangeObject, ChangeType, SuppressedCandidate, UncertainArea } from './changes/types';
+import { findUncertainAreas } from './changes/uncertain';
+import { describeCrs } from './geo/crs';
+import { applyAlignment, estimateAlignment, type Alignment } from './diff/align';
+import { aggregateEpoch } from './diff/aggregate';
+import type { ColumnStats } from './diff/columns';
+import { estimateGround } from './diff/ground';
+import { cellCentre, makeGrid, type Grid } from './diff/grid';
+import { buildSurface, classesPlausible } from './diff/surfaces';
+import { metresPerUnit } from './io/inspect';
+import { LasFile } from './io/las/reader';
+import { SourceError, type Bounds3, type CrsInfo } from './io/types';
+
+export interface EpochInput {
+  /** One or more LAS/LAZ files of the same survey. */
+  files: string[];
+  label?: string;
+}
+
+export interface DetectOptions extends ClassifyOptions {
+  /** Cell (voxel column) size, metres. */
+  voxel: number;
+  /** Fine-align the later epoch on the earlier one over stable surfaces. */
+  align: boolean;
+  /** Smallest unseen patch reported as an uncertain area, m². */
+  minUncertainArea: number;
+}
+
+export const DEFAULT_OPTIONS: DetectOptions = {
+  voxel: 0.5,
+  minArea: 6,
+  minVolume: 10,
+  minHeight: 1.2,
+  storeyHeight: 3,
+  minCoverage: 0.5,
+  align: true,
+  minUncertainArea: 25,
+};
+
+export type DetectPhase = 'open' | 'read-before' | 'read-after' | 'surfaces' | 'align' | 'diff' | 'objects';
+
+export interface DetectHooks {
+  onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
+export interface EpochSummary {
+  label: string;
+  files: { path: string; points: number; version: string; pointFormat: number; compressed: boolean }[];
+  points: number;
+  pointsInArea: number;
+  crs: CrsInfo | null;
+  bounds: Bounds3;
+  densityPerM2: number;
+  classificationUsed: boolean;
+}
+
+export interface DetectionResult {
+  crs: CrsInfo | null;
+  grid: Grid;
+  epochs: [EpochSummary, EpochSummary];
+  alignment: Alignment | null;
+  changes: ChangeObject[];
+  suppressed: SuppressedCandidate[];
+  uncertain: UncertainArea[];
+  parameters: DetectOptions;
+  warnings: string[];
+  timings: Record<string, number>;
+}
+
+/** An input problem with the run as a whole (not one file): CRS mismatch, no overlap. */
+export class DetectionInputError extends Error {
+  override name = 'DetectionInputError';
+}
+
+interface OpenedEpoch {
+  label: string;
+  files: LasFile[];
+  crs: CrsInfo | undefined;
+  bounds: Bounds3;
+  points: number;
+}
+
+/**
+ * Finds building changes between two epochs: the one call the CLI, the app and later batch
+ * engines share. Streams both epochs into voxel columns, models what each epoch saw, aligns
+ * them, diffs the surfaces where both saw, and turns the differences into change objects.
+ */
+export async function detectChanges(
+  before: EpochInput,
+  after: EpochInput,
+  opts: Partial<DetectOptions> = {},
+  hooks: DetectHooks = {},
+): Promise<DetectionResult> {
+  const options: DetectOptions = { ...DEFAULT_OPTIONS, ...opts };
+  validateOptions(options);
+  const timings: Record<string, number> = {};
+  const warnings: string[] = [];
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const t = performance.now();
+    timings[name] = Math.round(t - t0);
+    t0 = t;
+  };
+
+  const [a, b] = [await openEpoch(before, 'before'), await openEpoch(after, 'after')];
+  for (const e of [a, b]) for (const f of e.files) await f.close();
+  const crs = checkCrs(a, b, warnings);
+  const area = overlap(a.bounds, b.bounds);
+  if (!area) {
+    throw new DetectionInputError(
+      `the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`,
+    );
+  }
+  const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
+  const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ));
+  hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
+  lap('open');
+
+  const total = a.points + b.points;
+  const [statsA, statsB] = await Promise.all([
+    aggregateEpoch(before.files, grid, zBase, {
+      signal: hooks.signal,
+      onPoints: (n) => hooks.onProgress?.({ phase: 'read-before', done: n, total }),
+    }),
+    aggregateEpoch(after.files, grid, zBase, {
+      signal: hooks.signal,
+      onPoints: (n) => hooks.onProgress?.({ phase: 'read-after', done: a.points + n, total }),
+    }),
+  ]);
+  lap('read');
+
+  const useClassesA = classesPlausible(statsA);
+  const useClassesB = classesPlausible(statsB);
+  const sa = buildSurface(statsA, { useClasses: useClassesA });
+  const sb = buildSurface(statsB, { useClasses: useClassesB });
+  const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
+  checkDensity(statsA, gridArea, a.label, options.voxel, warnings);
+  checkDensity(statsB, gridArea, b.label, options.voxel, warnings);
+  const ground = estimateGround(grid, [sa.low, sb.low]);
+  hooks.onProgress?.({ phase: 'surfaces', done: 1, total: 1 });
+  lap('surfaces');
+
+  let alignment: Alignment | null = null;
+  if (options.align) {
+    alignment = estimateAlignment(sa, sb, grid.nx, grid.ny, grid.cell);
+    applyAlignment(sb, alignment, grid.nx, grid.ny, grid.cell);
+    if (alignment.stableCells < 100) warnings.push('too few stable surfaces to check the alignment of the epochs');
+    else if (alignment.residualAfter.medianAbs > 0.15) {
+      warnings.push(`the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`);
+    }
+  }
+  hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
+  lap('align');
+
+  const { candidates, diff } = findCandidates(grid, sa, sb, options.minHeight);
+  hooks.onProgress?.({ phase: 'diff', done: 1, total: 1 });
+  lap('diff');
+
+  const ctx: MeasureContext = { grid, a: sa, b: sb, countsA: statsA.count, countsB: statsB.count, diff, ground, threshold: options.minHeight };
+  const changes: ChangeObject[] = [];
+  const suppressed: SuppressedCandidate[] = [];
+  const tolerance = options.voxel * 0.75;
+  candidates.forEach((c, i) => {
+    if (hooks.signal?.aborted) throw abortError();
+    const m = measure(c, ctx);
+    const v = classify(m, ctx, options);
+    const footprint = traceFootprint(m.cells, grid, tolerance);
+    const centroid = centroidOf(m, grid);
+    if (v.suppressed) {
+      // Crumbs (a few cells) are not worth listing; everything else is, so every decision can be explained.
+      if (m.areaM2 >= options.minArea / 2) {
+        suppressed.push({ reason: v.suppressed.reason, detail: v.suppressed.detail, footprint, centroid, area_m2: round(m.areaM2, 2), volume_m3: round(m.volumeM3, 1), height_change_mean_m: round(m.meanChange, 2) });
+      }
+    } else {
+      changes.push(toChangeObject(m, v, footprint, centroid));
+    }
+    hooks.onProgress?.({ phase: 'objects', done: i + 1, total: candidates.length });
+  });
+  assignIds(changes);
+  const uncertain = findUncertainAreas(grid, sa, sb, ground, options);
+  lap('objects');
+
+  return {
+    crs: crs ?? null,
+    grid,
+    epochs: [epochSummary(a, statsA, gridArea, useClassesA), epochSummary(b, statsB, gridArea, useClassesB)],
+    alignment,
+    changes,
+    suppressed,
+    uncertain,
+    parameters: options,
+    warnings,
+    timings,
+  };
+}
+
+function validateOptions(o: DetectOptions): void {
+  const positive: (keyof DetectOptions)[] = ['voxel', 'minHeight', 'storeyHeight'];
+  for (const k of positive) {
+    if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0)) throw new DetectionInputError(`option ${k} must be a positive number (got ${o[k]})`);
+  }
+  if (o.voxel < 0.05 || o.voxel > 10) throw new DetectionInputError(`voxel size ${o.voxel} m is outside the sensible range 0.05–10 m`);
+  for (const k of ['minArea', 'minVolume', 'minUncertainArea'] as const) {
+    if (!(Number.isFinite(o[k]) && o[k] >= 0)) throw new DetectionInputError(`option ${k} must be zero or more (got ${o[k]})`);
+  }
+}
+
+async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpoch> {
+  const label = input.label ?? fallback;
+  if (input.files.length === 0) throw new DetectionInputError(`the ${label} epoch has no files`);
+  const files: LasFile[] = [];
+  try {
+    for (const path of input.files) files.push(await LasFile.open(path));
+  } catch (e) {
+    for (const f of files) await f.close();
+    throw e;
+  }
+  const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
+  let crs: CrsInfo | undefined;
+  let points = 0;
+  for (const f of files) {
+    const h = f.info.header;
+    if (!f.info.headerBoundsPlausible) {
+      throw new SourceError(f.info.file, 'its header bounds are not plausible; rewrite the file (e.g. with PDAL) so its header is correct');
+    }
+    points += h.pointCount;
+    if (h.pointCount === 0) continue;
+    bounds.minX = Math.min(bounds.minX, h.bounds.minX);
+    bounds.minY = Math.min(bounds.minY, h.bounds.minY);
+    bounds.minZ = Math.min(bounds.minZ, h.bounds.minZ);
+    bounds.maxX = Math.max(bounds.maxX, h.bounds.maxX);
+    bounds.maxY = Math.max(bounds.maxY, h.bounds.maxY);
+    bounds.maxZ = Math.max(bounds.maxZ, h.bounds.maxZ);
+    const c = f.info.crs;
+    if (c?.epsg !== undefined && crs?.epsg !== undefined && c.epsg !== crs.epsg) {
+      throw new DetectionInputError(`the ${label} epoch mixes CRSs: ${describeCrs(crs)} and ${describeCrs(c)} (${f.info.file})`);
+    }
+    crs ??= c;
+  }
+  if (points === 0) throw new DetectionInputError(`the ${label} epoch holds no points`);
+  return { label, files, crs, bounds, points };
+}
+
+function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo | undefined {
+  if (a.crs?.epsg !== undefined && b.crs?.epsg !== undefined && a.crs.epsg !== b.crs.epsg) {
+    throw new DetectionInputError(
+      `the epochs are in different coordinate systems: before is ${describeCrs(a.crs)}, after is ${describeCrs(b.crs)}; reproject one of them first`,
+    );
+  }
+  if (!a.crs || !b.crs) warnings.push(`the ${!a.crs ? 'before' : 'after'} epoch declares no CRS; assuming it matches the other`);
+  const crs = a.crs ?? b.crs;
+  const unit = metresPerUnit(crs);
+  if (crs && unit !== null && unit !== 1) {
+    throw new DetectionInputError(`the epochs use ${crs.unit} (${describeCrs(crs)}); VoxWatch measures in metres: reproject to a metric CRS first`);
+  }
+  if (crs?.unit?.toLowerCase().startsWith('degree')) {
+    throw new DetectionInputError(`the epochs are in geographic coordinates (${describeCrs(crs)}); reproject to a projected metric CRS first`);
+  }
+  return crs;
+}
+
+function overlap(a: Bounds3, b: Bounds3): Bounds3 | null {
+  const o = { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), minZ: Math.min(a.minZ, b.minZ), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY), maxZ: Math.max(a.maxZ, b.maxZ) };
+  return o.maxX - o.minX > 1 && o.maxY - o.minY > 1 ? o : null;
+}
+
+const fmtBounds = (b: Bounds3) => `x ${b.minX.toFixed(1)}–${b.maxX.toFixed(1)}, y ${b.minY.toFixed(1)}–${b.maxY.toFixed(1)}`;
+
+/** Points per m² over the compared area (surveys cover it whole, so this is the real density). */
+function densityOf(s: ColumnStats, gridArea: number): number {
+  return (s.totals.points - s.totals.outside - s.totals.noise) / Math.max(1e-9, gridArea);
+}
+
+/** A cell needs a handful of points to hold a surface; below that, say which voxel would work. */
+function checkDensity(s: ColumnStats, gridArea: number, label: string, voxel: number, warnings: string[]): void {
+  const density = densityOf(s, gridArea);
+  const perCell = density * voxel * voxel;
+  if (perCell < 4) {
+    const better = Math.ceil(Math.sqrt(6 / Math.max(density, 1e-6)) * 4) / 4;
+    warnings.push(
+      `the ${label} epoch has about ${density.toFixed(1)} points/m², only ${perCell.toFixed(1)} per ${voxel} m cell: too sparse for this voxel size; use --voxel ${better} or more`,
+    );
+  }
+  if (s.totals.points > 0 && s.totals.outside > 0.5 * s.totals.points) {
+    warnings.push(`${Math.round((100 * s.totals.outside) / s.totals.points)} % of the ${label} epoch lies outside the area both epochs cover`);
+  }
+}
+
+function epochSummary(e: OpenedEpoch, s: ColumnStats, gridArea: number, classes: boolean): EpochSummary {
+  return {
+    label: e.label,
+    files: e.files.map((f) => ({ path: f.info.file, points: f.info.header.pointCount, version: f.info.header.version, pointFormat: f.info.header.pointFormat, compressed: f.info.header.compressed })),
+    points: e.points,
+    pointsInArea: s.totals.points - s.totals.outside,
+    crs: e.crs ?? null,
+    bounds: e.bounds,
+    densityPerM2: round(densityOf(s, gridArea), 2),
+    classificationUsed: classes,
+  };
+}
+
+function centroidOf(m: Measurement, grid: Grid): [number, number] {
+  let sx = 0;
+  let sy = 0;
+  for (const k of m.cells) {
+    const [x, y] = cellCentre(grid, k);
+    sx += x;
+    sy += y;
+  }
+  return [round(sx / m.cells.length, 2), round(sy / m.cells.length, 2)];
+}
+
+function toChangeObject(m: Measurement, v: ReturnType<typeof classify>, footprint: ChangeObject['footprint'], centroid: [number, number]): ChangeObject {
+  const nullIfNaN = (x: number) => (Number.isNaN(x) ? null : round(x, 3));
+  return {
+    id: '',
+    type: v.type,
+    footprint,
+    centroid,
+    area_m2: round(m.areaM2, 2),
+    volume_m3: round(m.volumeM3, 1),
+    height_change_max_m: round(m.maxChange, 2),
+    height_change_mean_m: round(m.meanChange, 2),
+    storeys: v.storeys,
+    ground_z: round(m.groundZ, 2),
+    before_top_z: round(m.beforeTop, 2),
+    after_top_z: round(m.afterTop, 2),
+    before_height_m: round(m.beforeHeight, 2),
+    after_height_m: round(m.afterHeight, 2),
+    confidence: v.confidence,
+    evidence: {
+      pointsBefore: m.pointsBefore,
+      pointsAfter: m.pointsAfter,
+      coverage: round(m.coverage, 3),
+      supportShare: round(m.supportShare, 3),
+      greenness: nullIfNaN(m.greenness),
+      roughness: round(m.roughness, 3),
+      planarShare: round(m.planarShare, 3),
+      verticalSpread: round(m.spread, 3),
+      vegetationClassShare: nullIfNaN(m.vegetationClassShare),
+      reasons: v.reasons,
+    },
+  };
+}
+
+/** Ids in reading order (north to south, west to east), so a report lists neighbours together. */
+function assignIds(changes: ChangeObject[]): void {
+  changes.sort((p, q) => q.centroid[1] - p.centroid[1] || p.centroid[0] - q.centroid[0]);
+  const width = Math.max(3, String(changes.length).length);
+  changes.forEach((c, i) => (c.id = `C${String(i + 1).padStart(width, '0')}`));
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+function abortError(): Error {
+  const e = new Error('cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+export type { ChangeObject, ChangeType };

@@ -1,0 +1,121 @@
+import type { PointChunk } from '../io/types';
+import type { Grid } from './grid';
+
+/**
+ * Per-cell statistics of one epoch's points: the "voxel columns" the diff works on. One pass
+ * over the points, constant memory per cell, no point kept. Heights are stored relative to
+ * `zBase` so Float32 keeps sub-millimetre precision.
+ */
+export interface ColumnStats {
+  grid: Grid;
+  zBase: number;
+  count: Uint32Array;
+  /** Two highest and two lowest z per cell: the second of each ignores one outlier. */
+  max1: Float32Array;
+  max2: Float32Array;
+  min1: Float32Array;
+  min2: Float32Array;
+  /** Running mean and sum of squared deviations of z (Welford: stable in Float32). */
+  mean: Float32Array;
+  m2: Float32Array;
+  /** Sum of the excess-green index (2g − r − b)/(r + g + b) over points with colour. */
+  greenSum: Float32Array;
+  colourCount: Uint32Array;
+  /** Points the file classes as vegetation (3–5) and as ground (2); used when plausible. */
+  vegetationCount: Uint32Array;
+  groundCount: Uint32Array;
+  /** Totals for the epoch, to judge whether its classification is worth trusting. */
+  totals: { points: number; outside: number; classified: number; noise: number };
+}
+
+export function createColumnStats(grid: Grid, zBase: number): ColumnStats {
+  const n = grid.nx * grid.ny;
+  return {
+    grid,
+    zBase,
+    count: new Uint32Array(n),
+    max1: new Float32Array(n).fill(-Infinity),
+    max2: new Float32Array(n).fill(-Infinity),
+    min1: new Float32Array(n).fill(Infinity),
+    min2: new Float32Array(n).fill(Infinity),
+    mean: new Float32Array(n),
+    m2: new Float32Array(n),
+    greenSum: new Float32Array(n),
+    colourCount: new Uint32Array(n),
+    vegetationCount: new Uint32Array(n),
+    groundCount: new Uint32Array(n),
+    totals: { points: 0, outside: 0, classified: 0, noise: 0 },
+  };
+}
+
+const NOISE_LOW = 7;
+const NOISE_HIGH = 18;
+
+/** Adds a chunk of points to the statistics. The hot loop of a detection run. */
+export function addChunk(s: ColumnStats, c: PointChunk, shift: readonly [number, number, number] = [0, 0, 0]): void {
+  const { x0, y0, cell, nx, ny } = s.grid;
+  const inv = 1 / cell;
+  const ox = shift[0] - x0;
+  const oy = shift[1] - y0;
+  const oz = shift[2] - s.zBase;
+  const { count, max1, max2, min1, min2, mean, m2 } = s;
+  const cls = c.classification;
+  const rgb = c.rgb;
+  let outside = 0;
+  let classified = 0;
+  let noise = 0;
+  for (let p = 0; p < c.count; p++) {
+    const fx = (c.x[p] + ox) * inv;
+    const fy = (c.y[p] + oy) * inv;
+    if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) {
+      outside++;
+      continue;
+    }
+    const k = cls ? cls[p] : 0;
+    if (k !== 0) {
+      classified++;
+      // Noise classes are never surfaces.
+      if (k === NOISE_LOW || k === NOISE_HIGH) {
+        noise++;
+        continue;
+      }
+    }
+    const i = (fy | 0) * nx + (fx | 0);
+    const z = c.z[p] + oz;
+    const n = ++count[i];
+    if (z > max1[i]) {
+      max2[i] = max1[i];
+      max1[i] = z;
+    } else if (z > max2[i]) max2[i] = z;
+    if (z < min1[i]) {
+      min2[i] = min1[i];
+      min1[i] = z;
+    } else if (z < min2[i]) min2[i] = z;
+    const d = z - mean[i];
+    mean[i] += d / n;
+    m2[i] += d * (z - mean[i]);
+    if (k === 2) s.groundCount[i]++;
+    else if (k >= 3 && k <= 5) s.vegetationCount[i]++;
+    if (rgb) {
+      const r = rgb[3 * p];
+      const g = rgb[3 * p + 1];
+      const b = rgb[3 * p + 2];
+      const sum = r + g + b;
+      if (sum > 0) {
+        s.greenSum[i] += (2 * g - r - b) / sum;
+        s.colourCount[i]++;
+      }
+    }
+  }
+  s.totals.points += c.count;
+  s.totals.outside += outside;
+  s.totals.classified += classified;
+  s.totals.noise += noise;
+}
+
+/** The arrays of a ColumnStats, for transfer between threads. */
+export function columnBuffers(s: ColumnStats): ArrayBuffer[] {
+  return [s.count, s.max1, s.max2, s.min1, s.min2, s.mean, s.m2, s.greenSum, s.colourCount, s.vegetationCount, s.groundCount].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * The ground grid both epochs are binned on: square cells of `cell` metres, row-major from the
+ * south-west corner. Every raster of a detection run shares one Grid.
+ */
+export interface Grid {
+  x0: number;
+  y0: number;
+  cell: number;
+  nx: number;
+  ny: number;
+}
+
+export function makeGrid(minX: number, minY: number, maxX: number, maxY: number, cell: number): Grid {
+  // Snap the origin to a multiple of the cell so that runs over overlapping areas align.
+  const x0 = Math.floor(minX / cell) * cell;
+  const y0 = Math.floor(minY / cell) * cell;
+  const nx = Math.max(1, Math.ceil((maxX - x0) / cell));
+  const ny = Math.max(1, Math.ceil((maxY - y0) / cell));
+  return { x0, y0, cell, nx, ny };
+}
+
+export function cellCount(g: Grid): number {
+  return g.nx * g.ny;
+}
+
+/** Centre of cell (i, j) in world coordinates. */
+export function cellCentre(g: Grid, index: number): [number, number] {
+  const i = index % g.nx;
+  const j = (index - i) / g.nx;
+  return [g.x0 + (i + 0.5) * g.cell, g.y0 + (j + 0.5) * g.cell];
+}

@@ -1,0 +1,169 @@
+/**
+ * Small raster toolbox on row-major Float32 grids (NaN = no value): min/max filters, NaN
+ * filling, resampling, connected components. Typed arrays throughout: these loops decide speed.
+ */
+
+/** Sliding-window minimum (or maximum) along one line, window 2r+1, with a monotonic deque. */
+function slide(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number, isMin: boolean, dq: Int32Array): void {
+  let head = 0;
+  let tail = 0;
+  const better = (a: number, b: number) => (isMin ? a <= b : a >= b);
+  for (let i = 0; i < n + r; i++) {
+    if (i < n) {
+      const v = src[start + i * stride];
+      // NaN never wins: treat it as the worst value.
+      if (!Number.isNaN(v)) {
+        while (tail > head && better(v, src[start + dq[tail - 1] * stride])) tail--;
+        dq[tail++] = i;
+      }
+    }
+    const centre = i - r;
+    if (centre >= 0) {
+      while (tail > head && dq[head] < centre - r) head++;
+      dst[start + centre * stride] = tail > head ? src[start + dq[head] * stride] : NaN;
+    }
+  }
+}
+
+/** Square min filter (erosion) or max filter (dilation) of radius r cells, NaN-aware. */
+export function squareFilter(src: Float32Array, nx: number, ny: number, r: number, kind: 'min' | 'max'): Float32Array {
+  if (r <= 0) return src.slice();
+  const tmp = new Float32Array(src.length);
+  const out = new Float32Array(src.length);
+  const dq = new Int32Array(Math.max(nx, ny) + 1);
+  const isMin = kind === 'min';
+  for (let j = 0; j < ny; j++) slide(src, tmp, j * nx, 1, nx, r, isMin, dq);
+  for (let i = 0; i < nx; i++) slide(tmp, out, i, nx, ny, r, isMin, dq);
+  return out;
+}
+
+/**
+ * Fills NaN cells from their surroundings with a pyramid: average down until every cell has a
+ * value, then interpolate back up into the holes only. Smooth, and O(n) however big the hole.
+ */
+export function fillNaN(src: Float32Array, nx: number, ny: number): Float32Array {
+  const out = src.slice();
+  let any = false;
+  for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i])) any = true;
+  if (!any || nx * ny <= 1) {
+    if (any) out.fill(0);
+    return out;
+  }
+  const cx = Math.ceil(nx / 2);
+  const cy = Math.ceil(ny / 2);
+  const coarse = new Float32Array(cx * cy);
+  let allNaN = true;
+  for (let j = 0; j < cy; j++) {
+    for (let i = 0; i < cx; i++) {
+      let sum = 0;
+      let n = 0;
+      for (let dj = 0; dj < 2; dj++) {
+        for (let di = 0; di < 2; di++) {
+          const x = 2 * i + di;
+          const y = 2 * j + dj;
+          if (x < nx && y < ny) {
+            const v = src[y * nx + x];
+            if (!Number.isNaN(v)) {
+              sum += v;
+              n++;
+            }
+          }
+        }
+      }
+      coarse[j * cx + i] = n > 0 ? sum / n : NaN;
+      if (n > 0) allNaN = false;
+    }
+  }
+  if (allNaN) return out.fill(0);
+  const filled = fillNaN(coarse, cx, cy);
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      const k = y * nx + x;
+      if (Number.isNaN(out[k])) out[k] = sampleBilinear(filled, cx, cy, (x + 0.5) / 2 - 0.5, (y + 0.5) / 2 - 0.5);
+    }
+  }
+  return out;
+}
+
+/** Bilinear sample at fractional cell coordinates (cell centres at integers), NaN-aware. */
+export function sampleBilinear(r: Float32Array, nx: number, ny: number, fx: number, fy: number): number {
+  const x = Math.min(Math.max(fx, 0), nx - 1);
+  const y = Math.min(Math.max(fy, 0), ny - 1);
+  const i = Math.min(Math.floor(x), nx - 2 < 0 ? 0 : nx - 2);
+  const j = Math.min(Math.floor(y), ny - 2 < 0 ? 0 : ny - 2);
+  const tx = nx > 1 ? x - i : 0;
+  const ty = ny > 1 ? y - j : 0;
+  const i1 = Math.min(i + 1, nx - 1);
+  const j1 = Math.min(j + 1, ny - 1);
+  const v00 = r[j * nx + i];
+  const v10 = r[j * nx + i1];
+  const v01 = r[j1 * nx + i];
+  const v11 = r[j1 * nx + i1];
+  let sum = 0;
+  let w = 0;
+  const add = (v: number, weight: number) => {
+    if (!Number.isNaN(v) && weight > 0) {
+      sum += v * weight;
+      w += weight;
+    }
+  };
+  add(v00, (1 - tx) * (1 - ty));
+  add(v10, tx * (1 - ty));
+  add(v01, (1 - tx) * ty);
+  add(v11, tx * ty);
+  return w > 0 ? sum / w : NaN;
+}
+
+/**
+ * Labels 8-connected components of a mask. Returns labels (0 = background, 1..n) and n.
+ * Iterative flood fill with an explicit stack: no recursion depth limits on big objects.
+ */
+export function labelComponents(mask: Uint8Array, nx: number, ny: number): { labels: Int32Array; count: number } {
+  const labels = new Int32Array(mask.length);
+  const stack = new Int32Array(mask.length);
+  let count = 0;
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || labels[start]) continue;
+    count++;
+    let top = 0;
+    stack[top++] = start;
+    labels[start] = count;
+    while (top > 0) {
+      const k = stack[--top];
+      const x = k % nx;
+      const y = (k - x) / nx;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= ny) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= nx) continue;
+          const q = yy * nx + xx;
+          if (mask[q] && !labels[q]) {
+            labels[q] = count;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+  }
+  return { labels, count };
+}
+
+/** Median of the finite values of an array (copies; fine for the sizes we use it on). */
+export function median(values: ArrayLike<number>): number {
+  const a = Array.from(values).filter(Number.isFinite).sort((p, q) => p - q);
+  if (a.length === 0) return NaN;
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
+/** q-quantile (0..1) of the finite values. */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const a = Array.from(values).filter(Number.isFinite).sort((p, r) => p - r);
+  if (a.length === 0) return NaN;
+  const pos = Math.min(a.length - 1, Math.max(0, q * (a.length - 1)));
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return a[lo] + (a[hi] - a[lo]) * (pos - lo);
+}

@@ -1,0 +1,159 @@
+import type { ColumnStats } from './columns';
+import { median } from './raster';
+
+/**
+ * What one epoch observed, per cell: the top surface where it was seen well enough, and the
+ * clues that tell a roof from a tree. NaN top = not observed (occluded, data hole, too sparse):
+ * such a cell can never be evidence of change.
+ */
+export interface EpochSurface {
+  /** Absolute top height (robust maximum), NaN where not observed. */
+  top: Float32Array;
+  /** Absolute mean height of the cell's points, NaN where not observed: at an edge it weighs
+   * the roof and the ground by the share of the cell each covers, so volumes are not inflated. */
+  mean: Float32Array;
+  /** Absolute robust minimum height, NaN where empty. */
+  low: Float32Array;
+  /** 1 where the top was measured, 2 where filled from coplanar neighbours, 0 unobserved. */
+  observed: Uint8Array;
+  /** Vertical spread (standard deviation) of the cell's points, metres. */
+  spread: Float32Array;
+  /** Mean excess-green index of the cell's points; NaN without colour. */
+  greenness: Float32Array;
+  /** RMS residual of a plane through the 3×3 tops around the cell; NaN where not computable. */
+  roughness: Float32Array;
+  /** Fraction of the cell's points the file classed as vegetation (NaN when classes untrusted). */
+  vegetationShare: Float32Array;
+  /** Typical points per observed cell, and the count below which a cell is "not observed". */
+  typicalCount: number;
+  minCount: number;
+}
+
+export interface SurfaceOptions {
+  /** Whether to use the file's vegetation classes (decided per epoch by `classesPlausible`). */
+  useClasses: boolean;
+}
+
+/**
+ * A classification is worth trusting when a good share of points is classified and the file
+ * distinguishes ground: "all class 1" or "all ground" files are treated as unclassified.
+ */
+export function classesPlausible(s: ColumnStats): boolean {
+  const t = s.totals;
+  if (t.points === 0 || t.classified < 0.5 * t.points) return false;
+  let ground = 0;
+  for (let i = 0; i < s.groundCount.length; i++) ground += s.groundCount[i];
+  const share = ground / Math.max(1, t.points - t.outside);
+  return share > 0.02 && share < 0.98;
+}
+
+export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurface {
+  const { nx, ny } = s.grid;
+  const n = nx * ny;
+  const counts: number[] = [];
+  for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 200_000))) if (s.count[i] > 0) counts.push(s.count[i]);
+  const typicalCount = counts.length ? median(counts) : 0;
+  // A cell needs a fair share of the typical density to count as seen: a few stray facade or
+  // noise points in an occluded gap are not a surface.
+  const minCount = Math.max(2, Math.round(0.25 * typicalCount));
+  const top = new Float32Array(n).fill(NaN);
+  const low = new Float32Array(n).fill(NaN);
+  const mean = new Float32Array(n).fill(NaN);
+  const observed = new Uint8Array(n);
+  const spread = new Float32Array(n).fill(NaN);
+  const greenness = new Float32Array(n).fill(NaN);
+  const vegetationShare = new Float32Array(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const c = s.count[i];
+    if (c === 0) continue;
+    low[i] = s.zBase + (c >= 3 ? s.min2[i] : s.min1[i]);
+    if (c >= 2) spread[i] = Math.sqrt(Math.max(0, s.m2[i]) / (c - 1));
+    if (s.colourCount[i] > 0) greenness[i] = s.greenSum[i] / s.colourCount[i];
+    if (options.useClasses) vegetationShare[i] = s.vegetationCount[i] / c;
+    if (c >= minCount) {
+      top[i] = s.zBase + (c >= 3 ? s.max2[i] : s.max1[i]);
+      mean[i] = s.zBase + s.mean[i];
+      observed[i] = 1;
+    }
+  }
+  fillSmallHoles(top, mean, observed, nx, ny);
+  return { top, mean, low, observed, spread, greenness, roughness: planeRoughness(top, nx, ny), vegetationShare, typicalCount, minCount };
+}
+
+/**
+ * Fills a cell that was not observed when at least 6 of its 8 neighbours were and they agree
+ * within 0.3 m: sparse sampling inside a roof or a road, not an occlusion.
+ */
+function fillSmallHoles(top: Float32Array, mean: Float32Array, observed: Uint8Array, nx: number, ny: number): void {
+  const fills: [number, number][] = [];
+  const vals: number[] = [];
+  for (let y = 1; y < ny - 1; y++) {
+    for (let x = 1; x < nx - 1; x++) {
+      const k = y * nx + x;
+      if (observed[k]) continue;
+      vals.length = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const q = k + dy * nx + dx;
+          if (q !== k && observed[q] === 1) vals.push(top[q]);
+        }
+      }
+      if (vals.length < 6) continue;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of vals) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      if (hi - lo <= 0.3) fills.push([k, median(vals)]);
+    }
+  }
+  for (const [k, v] of fills) {
+    top[k] = v;
+    mean[k] = v;
+    observed[k] = 2;
+  }
+}
+
+/**
+ * RMS residual of the least-squares plane through the 3×3 tops around each cell (all nine
+ * needed). Roofs and roads are near the noise level; tree crowns are far above it.
+ */
+function planeRoughness(top: Float32Array, nx: number, ny: number): Float32Array {
+  const out = new Float32Array(nx * ny).fill(NaN);
+  for (let y = 1; y < ny - 1; y++) {
+    for (let x = 1; x < nx - 1; x++) {
+      const k = y * nx + x;
+      let sum = 0;
+      let sx = 0;
+      let sy = 0;
+      let ok = true;
+      for (let dy = -1; dy <= 1 && ok; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const v = top[k + dy * nx + dx];
+          if (Number.isNaN(v)) {
+            ok = false;
+            break;
+          }
+          sum += v;
+          sx += dx * v;
+          sy += dy * v;
+        }
+      }
+      if (!ok) continue;
+      // On the symmetric 3×3 stencil the plane's coefficients decouple: a = Σxz/6, b = Σyz/6.
+      const c0 = sum / 9;
+      const a = sx / 6;
+      const b = sy / 6;
+      let ss = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const r = top[k + dy * nx + dx] - (c0 + a * dx + b * dy);
+          ss += r * r;
+        }
+      }
+      out[k] = Math.sqrt(ss / 6);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * A minimal GeoTIFF writer for 8-bit RGB images: classic little-endian TIFF, 256 × 256 tiles,
+ * Deflate (compression 8) with the horizontal predictor, and the three GeoTIFF tags that place a
+ * north-up image in a projected CRS (pixel scale, tie point, GeoKeyDirectory).
+ */
+import { writeFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
+
+export interface GeoTiffRgbOptions {
+  width: number;
+  height: number;
+  /** Interleaved r, g, b bytes, rows from the top (north) down. */
+  rgb: Uint8Array;
+  /** Upper-left corner of the upper-left pixel, in CRS units. */
+  originX: number;
+  originY: number;
+  /** Pixel size in CRS units (square pixels). */
+  pixelSize: number;
+  /** EPSG code of a projected CRS. */
+  epsg: number;
+  /** Tile edge in pixels, a multiple of 16; default 256. */
+  tileSize?: number;
+  /** Horizontal differencing before Deflate (TIFF predictor 2); default true. */
+  predictor?: boolean;
+  /** zlib level 1–9; default 6. */
+  compressionLevel?: number;
+}
+
+const SHORT = 3;
+const LONG = 4;
+const DOUBLE = 12;
+const TYPE_SIZE: Record<number, number> = { [SHORT]: 2, [LONG]: 4, [DOUBLE]: 8 };
+
+interface Entry {
+  tag: number;
+  type: number;
+  values: number[];
+}
+
+export async function writeGeoTiffRgb(path: string, options: GeoTiffRgbOptions): Promise<void> {
+  await writeFile(path, encodeGeoTiffRgb(options));
+}
+
+export function encodeGeoTiffRgb(options: GeoTiffRgbOptions): Buffer {
+  const { width, height, rgb } = options;
+  const tileSize = options.tileSize ?? 256;
+  const predictor = options.predictor ?? true;
+  if (!(width > 0 && height > 0) || rgb.length !== width * height * 3) {
+    throw new RangeError(`GeoTIFF: rgb holds ${rgb.length} bytes, expected ${width} × ${height} × 3`);
+  }
+  if (tileSize % 16 !== 0) throw new RangeError(`GeoTIFF: tile size ${tileSize} is not a multiple of 16`);
+
+  const tiles = encodeTiles(options, tileSize, predictor);
+  const entriesFor = (offsets: number[]): Entry[] => [
+    { tag: 256, type: LONG, values: [width] }, // ImageWidth
+    { tag: 257, type: LONG, values: [height] }, // ImageLength
+    { tag: 258, type: SHORT, values: [8, 8, 8] }, // BitsPerSample
+    { tag: 259, type: SHORT, values: [8] }, // Compression: Deflate
+    { tag: 262, type: SHORT, values: [2] }, // PhotometricInterpretation: RGB
+    { tag: 277, type: SHORT, values: [3] }, // SamplesPerPixel
+    { tag: 284, type: SHORT, values: [1] }, // PlanarConfiguration: chunky
+    { tag: 317, type: SHORT, values: [predictor ? 2 : 1] }, // Predictor
+    { tag: 322, type: SHORT, values: [tileSize] }, // TileWidth
+    { tag: 323, type: SHORT, values: [tileSize] }, // TileLength
+    { tag: 324, type: LONG, values: offsets }, // TileOffsets
+    { tag: 325, type: LONG, values: tiles.map((t) => t.length) }, // TileByteCounts
+    { tag: 339, type: SHORT, values: [1, 1, 1] }, // SampleFormat: unsigned
+    { tag: 33550, type: DOUBLE, values: [options.pixelSize, options.pixelSize, 0] }, // ModelPixelScaleTag
+    { tag: 33922, type: DOUBLE, values: [0, 0, 0, options.originX, options.originY, 0] }, // ModelTiepointTag
+    {
+      tag: 34735, // GeoKeyDirectoryTag: header, then {key, location 0, count 1, value}
+      type: SHORT,
+      values: [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, options.epsg],
+      // GTModelTypeGeoKey = projected, GTRasterTypeGeoKey = PixelIsArea, ProjectedCSTypeGeoKey = EPSG
+    },
+  ];
+
+  // Layout: header, IFD, out-of-line values (8-byte aligned), then the tiles.
+  const draft = entriesFor(tiles.map(() => 0));
+  const ifdAt = 8;
+  let cursor = align8(ifdAt + 2 + 12 * draft.length + 4);
+  const valueAt = draft.map((e) => {
+    const bytes = e.values.length * TYPE_SIZE[e.type];
+    if (bytes <= 4) return -1;
+    const at = cursor;
+    cursor = align8(cursor + bytes);
+    return at;
+  });
+  const offsets: number[] = [];
+  for (const tile of tiles) {
+    offsets.push(cursor);
+    cursor += tile.length;
+  }
+  if (cursor > 0xffffffff) throw new RangeError('GeoTIFF: image too large for classic TIFF');
+
+  const out = Buffer.alloc(cursor);
+  out.write('II', 0, 'ascii');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(ifdAt, 4);
+  const entries = entriesFor(offsets);
+  out.writeUInt16LE(entries.length, ifdAt);
+  entries.forEach((entry, i) => {
+    const at = ifdAt + 2 + 12 * i;
+    out.writeUInt16LE(entry.tag, at);
+    out.writeUInt16LE(entry.type, at + 2);
+    out.writeUInt32LE(entry.values.length, at + 4);
+    if (valueAt[i] < 0) writeValues(out, at + 8, entry);
+    else {
+      out.writeUInt32LE(valueAt[i], at + 8);
+      writeValues(out, valueAt[i], entry);
+    }
+  });
+  out.writeUInt32LE(0, ifdAt + 2 + 12 * entries.length); // no next IFD
+  tiles.forEach((tile, i) => tile.copy(out, offsets[i]));
+  return out;
+}
+
+/** Tiles in row-major order, padded with zeros at the right and bottom edges, deflated. */
+function encodeTiles(options: GeoTiffRgbOptions, tileSize: number, predictor: boolean): Buffer[] {
+  const { width, height, rgb } = options;
+  const across = Math.ceil(width / tileSize);
+  const down = Math.ceil(height / tileSize);
+  const rowBytes = tileSize * 3;
+  const tiles: Buffer[] = [];
+  const tile = Buffer.alloc(tileSize * rowBytes);
+  for (let ty = 0; ty < down; ty++) {
+    for (let tx = 0; tx < across; tx++) {
+      tile.fill(0);
+      const x0 = tx * tileSize;
+      const columns = Math.min(tileSize, width - x0);
+      for (let r = 0; r < tileSize && ty * tileSize + r < height; r++) {
+        const from = ((ty * tileSize + r) * width + x0) * 3;
+        tile.set(rgb.subarray(from, from + columns * 3), r * rowBytes);
+      }
+      if (predictor) {
+        // Each sample becomes its difference from the same sample of the pixel to its left.
+        for (let r = 0; r < tileSize; r++) {
+          const start = r * rowBytes;
+          for (let k = start + rowBytes - 1; k >= start + 3; k--) tile[k] = (tile[k] - tile[k - 3]) & 0xff;
+        }
+      }
+      tiles.push(deflateSync(tile, { level: options.compressionLevel ?? 6 }));
+    }
+  }
+  return tiles;
+}
+
+function writeValues(out: Buffer, at: number, entry: Entry): void {
+  entry.values.forEach((value, i) => {
+    if (entry.type === SHORT) out.writeUInt16LE(value, at + 2 * i);
+    else if (entry.type === LONG) out.writeUInt32LE(value, at + 4 * i);
+    else out.writeDoubleLE(value, at + 8 * i);
+  });
+}
+
+function align8(value: number): number {
+  return Math.ceil(value / 8) * 8;
+}
