@@ -117,17 +117,18 @@ export async function detectChanges(
     );
   }
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
-  const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ));
+  const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * heightUnitToMetres(crs, []));
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
 
   const total = a.points + b.points;
+  const zToMetres = heightUnitToMetres(crs, warnings);
   const [statsA, statsB] = await Promise.all([
-    aggregateEpoch(before.files, grid, zBase, {
+    aggregateEpoch(before.files, grid, zBase, zToMetres, {
       signal: hooks.signal,
       onPoints: (n) => hooks.onProgress?.({ phase: 'read-before', done: n, total }),
     }),
-    aggregateEpoch(after.files, grid, zBase, {
+    aggregateEpoch(after.files, grid, zBase, zToMetres, {
       signal: hooks.signal,
       onPoints: (n) => hooks.onProgress?.({ phase: 'read-after', done: a.points + n, total }),
     }),
@@ -264,6 +265,14 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
   return crs;
 }
 
+/** Heights in feet (a US vertical datum, say) are converted so every threshold stays in metres. */
+function heightUnitToMetres(crs: CrsInfo | undefined, warnings: string[]): number {
+  const unit = crs?.verticalUnit?.toLowerCase() ?? '';
+  const factor = unit.includes('us') && unit.includes('f') ? 1200 / 3937 : unit.includes('foot') || unit.includes('feet') ? 0.3048 : 1;
+  if (factor !== 1) warnings.push(`heights are in ${crs!.verticalUnit}; converted to metres (heights and volumes are reported in metres)`);
+  return factor;
+}
+
 function overlap(a: Bounds3, b: Bounds3): Bounds3 | null {
   const o = { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), minZ: Math.min(a.minZ, b.minZ), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY), maxZ: Math.max(a.maxZ, b.maxZ) };
   return o.maxX - o.minX > 1 && o.maxY - o.minY > 1 ? o : null;
@@ -339,8 +348,8 @@ function toChangeObject(m: Measurement, v: ReturnType<typeof classify>, footprin
       coverage: round(m.coverage, 3),
       supportShare: round(m.supportShare, 3),
       greenness: nullIfNaN(m.greenness),
-      roughness: round(m.roughness, 3),
-      planarShare: round(m.planarShare, 3),
+      roughness: nullIfNaN(m.roughness),
+      planarShare: nullIfNaN(m.planarShare),
       verticalSpread: round(m.spread, 3),
       vegetationClassShare: nullIfNaN(m.vegetationClassShare),
       reasons: v.reasons,

@@ -10,6 +10,9 @@ export interface ClassifyOptions {
   minCoverage: number;
 }
 
+/** Votes needed to call a candidate vegetation: colour plus one shape clue, or three shape clues. */
+const VEGETATION_SCORE = 2.5;
+
 /** Height above ground below which a surface counts as bare ground (kerbs, low walls, noise). */
 const BARE = 1.0;
 /** Height above ground from which a surface counts as a building. */
@@ -37,7 +40,10 @@ const f2 = (v: number) => v.toFixed(2);
 export function vegetationScore(m: Measurement): { score: number; clues: string[] } {
   let score = 0;
   const clues: string[] = [];
-  if (m.greenness > 0.12) {
+  if (m.greenness > 0.25) {
+    score += 2;
+    clues.push(`strongly green (ExG ${f2(m.greenness)})`);
+  } else if (m.greenness > 0.12) {
     score += 1.5;
     clues.push(`green (ExG ${f2(m.greenness)})`);
   } else if (m.greenness > 0.05) {
@@ -52,9 +58,16 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
     score += 1;
     clues.push(`few planar cells (${Math.round(m.planarShare * 100)} %)`);
   }
-  if (m.spread > 0.4) {
+  if (m.spread > 1.0) {
+    // Points spread metres deep inside a cell: a canopy that lets the survey see into it.
+    score += 2;
+    clues.push(`points scattered ${f1(m.spread)} m deep, as through a canopy`);
+  } else if (m.spread > 0.4) {
     score += 1;
     clues.push(`points scattered in depth (${f2(m.spread)} m)`);
+  } else if (m.spread > 0.25) {
+    score += 0.5;
+    clues.push(`points somewhat scattered in depth (${f2(m.spread)} m)`);
   }
   if (m.vegetationClassShare >= 0.4) {
     score += 2;
@@ -80,7 +93,7 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   if (m.areaM2 < o.minArea) return suppress('too_small', `area ${f1(m.areaM2)} m² below ${o.minArea} m²`);
   if (Math.abs(m.volumeM3) < o.minVolume) return suppress('too_small', `volume ${f1(Math.abs(m.volumeM3))} m³ below ${o.minVolume} m³`);
   if (m.coverage < o.minCoverage) return suppress('low_coverage', `only ${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`);
-  if (veg.score >= 2) return suppress('vegetation', veg.clues.join(', '));
+  if (veg.score >= VEGETATION_SCORE) return suppress('vegetation', veg.clues.join(', '));
   const lowSide = m.sign > 0 ? m.beforeHeight : m.afterHeight;
   const highSide = m.sign > 0 ? m.afterHeight : m.beforeHeight;
   if (m.areaM2 <= 16 && highSide <= 2.3 && lowSide < BARE) {
@@ -96,8 +109,14 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   }
 
   const seen = `${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`;
-  const surface = `planar top (${Math.round(m.planarShare * 100)} % planar cells, roughness ${f2(m.roughness)} m)`;
-  const colour = Number.isNaN(m.greenness) ? 'no colour to judge vegetation' : `not vegetation-green (ExG ${f2(m.greenness)})`;
+  const surface = Number.isNaN(m.planarShare)
+    ? 'too small to judge its top surface'
+    : `${m.planarShare >= 0.5 ? 'planar' : 'uneven'} top (${Math.round(m.planarShare * 100)} % planar cells, roughness ${f2(m.roughness)} m)`;
+  const colour = Number.isNaN(m.greenness)
+    ? 'no colour to judge vegetation'
+    : m.greenness > 0.05
+      ? `green (ExG ${f2(m.greenness)}) but built-like (vegetation score ${veg.score} of ${VEGETATION_SCORE} needed)`
+      : `not vegetation-green (ExG ${f2(m.greenness)})`;
   let type: ChangeType;
   if (m.sign > 0) {
     reasons.push(`surface rose ${f1(m.meanChange)} m on average (up to ${f1(m.maxChange)} m) over ${f1(m.areaM2)} m²`);
@@ -157,8 +176,8 @@ function storeys(m: Measurement, o: ClassifyOptions): number {
 function confidence(m: Measurement, vegScore: number, o: ClassifyOptions): number {
   const size = Math.min(1, m.areaM2 / (3 * o.minArea)) * Math.min(1, Math.abs(m.volumeM3) / (3 * o.minVolume));
   const height = Math.min(1, Math.abs(m.meanChange) / (2 * o.minHeight));
-  const shape = 0.6 + 0.4 * m.planarShare;
-  const veg = 1 - vegScore / 4;
+  const shape = 0.6 + 0.4 * (Number.isNaN(m.planarShare) ? 0.5 : m.planarShare);
+  const veg = 1 - vegScore / 5;
   const c = Math.pow(m.coverage, 0.7) * (0.5 + 0.5 * m.supportShare) * (0.6 + 0.4 * size) * (0.6 + 0.4 * height) * shape * veg;
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
 }

@@ -21,7 +21,8 @@ export interface Measurement {
   supportShare: number;
   pointsBefore: number;
   pointsAfter: number;
-  /** Clues from the higher of the two surfaces (the one that holds the object). */
+  /** Clues from the higher of the two surfaces (the one that holds the object); roughness and
+   * planarity are NaN when the object is too small to have cells clear of its edges. */
   greenness: number;
   roughness: number;
   planarShare: number;
@@ -85,7 +86,10 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   const groundZ = median(pick(ground));
   const beforeTop = median(pick(a.top));
   const afterTop = median(pick(b.top));
-  const rough = Float32Array.from(interior.length > 0 ? interior : c.cells, (k) => higher.roughness[k]);
+  // Roughness is judged only where the whole 3×3 window lies inside the object: at its edges
+  // the window straddles a wall and any object looks rough.
+  const deep = interiorCells(interior, grid);
+  const rough = Float32Array.from(deep, (k) => higher.roughness[k]);
   let planar = 0;
   let roughKnown = 0;
   for (const v of rough) {
@@ -112,8 +116,8 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     pointsBefore,
     pointsAfter,
     greenness: median(pick(higher.greenness)),
-    roughness: median(rough),
-    planarShare: roughKnown > 0 ? planar / roughKnown : 0,
+    roughness: roughKnown >= 3 ? median(rough) : NaN,
+    planarShare: roughKnown >= 3 ? planar / roughKnown : NaN,
     spread: median(pick(higher.spread)),
     vegetationClassShare: median(pick(higher.vegetationShare)),
     fillRatio: Math.abs(volume) / Math.max(1e-9, areaM2 * Math.abs(maxChange)),
@@ -121,13 +125,16 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   };
 }
 
-/** Cells whose four direct neighbours are all in the set: what survives a one-cell erosion. */
+/** Cells whose eight neighbours are all in the set: what survives a one-cell erosion. */
 function interiorCells(cells: Int32Array, grid: Grid): Int32Array {
   const set = new Set<number>(cells);
   const out: number[] = [];
   for (const k of cells) {
     const x = k % grid.nx;
-    if (x > 0 && x < grid.nx - 1 && set.has(k - 1) && set.has(k + 1) && set.has(k - grid.nx) && set.has(k + grid.nx)) out.push(k);
+    if (x === 0 || x === grid.nx - 1) continue;
+    const up = k + grid.nx;
+    const down = k - grid.nx;
+    if (set.has(k - 1) && set.has(k + 1) && set.has(up) && set.has(down) && set.has(up - 1) && set.has(up + 1) && set.has(down - 1) && set.has(down + 1)) out.push(k);
   }
   return Int32Array.from(out);
 }

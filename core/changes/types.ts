@@ -18,10 +18,10 @@ export interface ChangeEvidence {
   supportShare: number;
   /** Excess-green index of the higher surface (NaN → null when no colour). */
   greenness: number | null;
-  /** Median plane residual of the higher surface, metres. */
-  roughness: number;
-  /** Share of the higher surface's cells that are planar (roof-like). */
-  planarShare: number;
+  /** Median plane residual of the higher surface, metres (null: too small to judge). */
+  roughness: number | null;
+  /** Share of the higher surface's cells that are planar (roof-like) (null: too small to judge). */
+  planarShare: number | null;
   /** Median vertical spread of points in the higher surface's cells, metres. */
   verticalSpread: number;
   /** Share of points classed as vegetation by the file, when its classes were trusted. */

@@ -9,14 +9,14 @@ export interface AggregateHooks {
 }
 
 /** Streams every file of one epoch into per-cell column statistics on the shared grid. */
-export async function aggregateEpoch(files: string[], grid: Grid, zBase: number, hooks: AggregateHooks = {}): Promise<ColumnStats> {
+export async function aggregateEpoch(files: string[], grid: Grid, zBase: number, zToMetres: number, hooks: AggregateHooks = {}): Promise<ColumnStats> {
   const stats = createColumnStats(grid, zBase);
   let read = 0;
   for (const path of files) {
     const file = await LasFile.open(path);
     try {
       for await (const chunk of file.chunks({ fields: ['classification', 'rgb'], signal: hooks.signal })) {
-        addChunk(stats, chunk);
+        addChunk(stats, chunk, zToMetres);
         read += chunk.count;
         hooks.onPoints?.(read);
       }

@@ -3,8 +3,8 @@ import type { Grid } from './grid';
 
 /**
  * Per-cell statistics of one epoch's points: the "voxel columns" the diff works on. One pass
- * over the points, constant memory per cell, no point kept. Heights are stored relative to
- * `zBase` so Float32 keeps sub-millimetre precision.
+ * over the points, constant memory per cell, no point kept. Heights are in metres (converted
+ * when the CRS gives them in feet) relative to `zBase`, so Float32 keeps sub-millimetre precision.
  */
 export interface ColumnStats {
   grid: Grid;
@@ -25,7 +25,7 @@ export interface ColumnStats {
   vegetationCount: Uint32Array;
   groundCount: Uint32Array;
   /** Totals for the epoch, to judge whether its classification is worth trusting. */
-  totals: { points: number; outside: number; classified: number; noise: number };
+  totals: { points: number; outside: number; classified: number; noise: number; vegetation: number };
 }
 
 export function createColumnStats(grid: Grid, zBase: number): ColumnStats {
@@ -44,7 +44,7 @@ export function createColumnStats(grid: Grid, zBase: number): ColumnStats {
     colourCount: new Uint32Array(n),
     vegetationCount: new Uint32Array(n),
     groundCount: new Uint32Array(n),
-    totals: { points: 0, outside: 0, classified: 0, noise: 0 },
+    totals: { points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0 },
   };
 }
 
@@ -52,12 +52,11 @@ const NOISE_LOW = 7;
 const NOISE_HIGH = 18;
 
 /** Adds a chunk of points to the statistics. The hot loop of a detection run. */
-export function addChunk(s: ColumnStats, c: PointChunk, shift: readonly [number, number, number] = [0, 0, 0]): void {
+export function addChunk(s: ColumnStats, c: PointChunk, zToMetres = 1): void {
   const { x0, y0, cell, nx, ny } = s.grid;
   const inv = 1 / cell;
-  const ox = shift[0] - x0;
-  const oy = shift[1] - y0;
-  const oz = shift[2] - s.zBase;
+  const ox = -x0;
+  const oy = -y0;
   const { count, max1, max2, min1, min2, mean, m2 } = s;
   const cls = c.classification;
   const rgb = c.rgb;
@@ -81,7 +80,7 @@ export function addChunk(s: ColumnStats, c: PointChunk, shift: readonly [number,
       }
     }
     const i = (fy | 0) * nx + (fx | 0);
-    const z = c.z[p] + oz;
+    const z = c.z[p] * zToMetres - s.zBase;
     const n = ++count[i];
     if (z > max1[i]) {
       max2[i] = max1[i];
@@ -95,7 +94,10 @@ export function addChunk(s: ColumnStats, c: PointChunk, shift: readonly [number,
     mean[i] += d / n;
     m2[i] += d * (z - mean[i]);
     if (k === 2) s.groundCount[i]++;
-    else if (k >= 3 && k <= 5) s.vegetationCount[i]++;
+    else if (k >= 3 && k <= 5) {
+      s.vegetationCount[i]++;
+      s.totals.vegetation++;
+    }
     if (rgb) {
       const r = rgb[3 * p];
       const g = rgb[3 * p + 1];

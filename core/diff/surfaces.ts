@@ -35,16 +35,18 @@ export interface SurfaceOptions {
 }
 
 /**
- * A classification is worth trusting when a good share of points is classified and the file
- * distinguishes ground: "all class 1" or "all ground" files are treated as unclassified.
+ * A file's vegetation classes are worth trusting when most points are classified, ground is
+ * told apart, and vegetation classes are actually used: a file that puts trees in class 1
+ * ("unclassified") says nothing about vegetation, and "all ground" files say nothing at all.
  */
 export function classesPlausible(s: ColumnStats): boolean {
   const t = s.totals;
+  const inside = Math.max(1, t.points - t.outside);
   if (t.points === 0 || t.classified < 0.5 * t.points) return false;
   let ground = 0;
   for (let i = 0; i < s.groundCount.length; i++) ground += s.groundCount[i];
-  const share = ground / Math.max(1, t.points - t.outside);
-  return share > 0.02 && share < 0.98;
+  const share = ground / inside;
+  return share > 0.02 && share < 0.98 && t.vegetation > 0.01 * inside;
 }
 
 export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurface {

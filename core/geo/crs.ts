@@ -11,6 +11,7 @@ export interface GeoKeys {
   geographicCs?: number;
   verticalCs?: number;
   linearUnits?: number;
+  verticalUnits?: number;
   citation?: string;
 }
 
@@ -47,6 +48,9 @@ export function parseGeoKeyDirectory(keys: Uint16Array, ascii: string | undefine
       case 4096:
         out.verticalCs = short;
         break;
+      case 4099:
+        out.verticalUnits = short;
+        break;
       case 1026:
       case 3073:
         if (location === 34737 && ascii && out.citation === undefined) {
@@ -70,6 +74,7 @@ export function crsFromGeoKeys(keys: GeoKeys): CrsInfo | undefined {
     name: entry?.name ?? keys.citation,
     source: 'geotiff-keys',
     unit: keys.linearUnits !== undefined ? LINEAR_UNITS[keys.linearUnits] : entry?.unit,
+    verticalUnit: keys.verticalUnits !== undefined ? LINEAR_UNITS[keys.verticalUnits] : undefined,
   };
 }
 
@@ -203,6 +208,7 @@ export function crsFromWkt(wkt: string, warnings: string[]): CrsInfo | undefined
     source: 'wkt',
     wkt: text,
     unit: (horizontal && unitOf(horizontal)) || entry?.unit,
+    verticalUnit: vertical ? unitOf(vertical) : undefined,
   };
 }
 

@@ -43,6 +43,8 @@ export interface CrsInfo {
   wkt?: string;
   /** Linear unit of the horizontal axes, when known ("metre", "US survey foot", "foot", "degree"). */
   unit?: string;
+  /** Unit of the heights, when the CRS declares a vertical part. */
+  verticalUnit?: string;
 }
 
 /** Thrown for a user's bad input: the message names the file and the problem, and no stack is shown. */

@@ -71,7 +71,11 @@ interface Vlr {
   payload: Buffer;
 }
 
-export async function createLasWriter(path: string, options: LasWriterOptions): Promise<LasWriter> {
+/**
+ * Opens `path` for writing (the file is created in the background; an error opening it surfaces
+ * from the first write() or close()). Calls are serialised, so un-awaited writes stay in order.
+ */
+export function createLasWriter(path: string, options: LasWriterOptions): LasWriter {
   const version = options.version;
   const pointFormat = options.pointFormat ?? (version === '1.4' ? 7 : 3);
   if ((version === '1.2') !== (pointFormat === 3)) {
@@ -83,8 +87,6 @@ export async function createLasWriter(path: string, options: LasWriterOptions): 
   const headerSize = HEADER_SIZE[version];
   const pointOffset = headerSize + vlrs.reduce((sum, v) => sum + VLR_HEADER_SIZE + v.payload.length, 0);
   const recordLength = RECORD_LENGTH[pointFormat];
-
-  const file = await open(path, 'w');
   const state: HeaderState = {
     version,
     pointFormat,
@@ -103,48 +105,66 @@ export async function createLasWriter(path: string, options: LasWriterOptions): 
     min: [INT32_MAX, INT32_MAX, INT32_MAX],
     max: [INT32_MIN, INT32_MIN, INT32_MIN],
   };
-  try {
-    await writeFully(file, Buffer.concat([encodeHeader(state), ...vlrs.map(encodeVlr)]), pointOffset, 0);
-  } catch (error) {
-    await file.close();
-    throw error;
-  }
+
+  // Header and VLRs first (placeholder counts and bounds), so points can follow at once.
+  const ready = open(path, 'w').then(async (file) => {
+    try {
+      await writeFully(file, Buffer.concat([encodeHeader(state), ...vlrs.map(encodeVlr)]), pointOffset, 0);
+      return file;
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+  });
+  ready.catch(() => undefined); // reported by write()/close(), never as an unhandled rejection
 
   const batch = Buffer.alloc(BATCH_POINTS * recordLength);
   const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
   let batchPoints = 0;
   let filePosition = pointOffset;
   let closed = false;
+  let queue: Promise<void> = Promise.resolve();
 
-  const flush = async (): Promise<void> => {
+  const flush = async (file: FileHandle): Promise<void> => {
     if (batchPoints === 0) return;
     const bytes = batchPoints * recordLength;
     await writeFully(file, batch, bytes, filePosition);
     filePosition += bytes;
     batchPoints = 0;
   };
+  const serialised = (task: () => Promise<void>): Promise<void> => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   return {
     get pointCount() {
       return state.count;
     },
-    async write(chunk: PointChunk): Promise<void> {
-      if (closed) throw new Error(`${path}: write after close`);
-      for (let i = 0; i < chunk.count; i++) {
-        if (batchPoints === BATCH_POINTS) await flush();
-        encodePoint(view, batchPoints * recordLength, chunk, i, state, path);
-        batchPoints++;
-      }
+    write(chunk: PointChunk): Promise<void> {
+      if (closed) return Promise.reject(new Error(`${path}: write after close`));
+      return serialised(async () => {
+        const file = await ready;
+        for (let i = 0; i < chunk.count; i++) {
+          if (batchPoints === BATCH_POINTS) await flush(file);
+          encodePoint(view, batchPoints * recordLength, chunk, i, state, path);
+          batchPoints++;
+        }
+      });
     },
-    async close(): Promise<void> {
-      if (closed) return;
+    close(): Promise<void> {
+      if (closed) return queue;
       closed = true;
-      try {
-        await flush();
-        await writeFully(file, encodeHeader(state), headerSize, 0);
-      } finally {
-        await file.close();
-      }
+      return serialised(async () => {
+        const file = await ready;
+        try {
+          await flush(file);
+          await writeFully(file, encodeHeader(state), headerSize, 0);
+        } finally {
+          await file.close();
+        }
+      });
     },
   };
 }
