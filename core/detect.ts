@@ -24,7 +24,7 @@ export interface EpochInput {
 export interface DetectOptions extends ClassifyOptions {
   /** Cell (voxel column) size, metres. */
   voxel: number;
-  /** Fine-align the later epoch on the earlier one over stable surfaces. */
+  /** Fine-align the later epoch's heights on the earlier one over stable surfaces. */
   align: boolean;
   /** Smallest unseen patch reported as an uncertain area, m². */
   minUncertainArea: number;
@@ -148,8 +148,8 @@ export async function detectChanges(
 
   let alignment: Alignment | null = null;
   if (options.align) {
-    alignment = estimateAlignment(sa, sb, grid.nx, grid.ny, grid.cell);
-    applyAlignment(sb, alignment, grid.nx, grid.ny, grid.cell);
+    alignment = estimateAlignment(sa, sb);
+    applyAlignment(sb, alignment);
     if (alignment.stableCells < 100) warnings.push('too few stable surfaces to check the alignment of the epochs');
     else if (alignment.residualAfter.medianAbs > 0.15) {
       warnings.push(`the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`);
@@ -314,14 +314,18 @@ function epochSummary(e: OpenedEpoch, s: ColumnStats, gridArea: number, classes:
 }
 
 function centroidOf(m: Measurement, grid: Grid): [number, number] {
+  // Weighted by how much of each cell the object covers, so partly covered edges do not pull it.
   let sx = 0;
   let sy = 0;
-  for (const k of m.cells) {
+  let sw = 0;
+  m.cells.forEach((k, i) => {
     const [x, y] = cellCentre(grid, k);
-    sx += x;
-    sy += y;
-  }
-  return [round(sx / m.cells.length, 2), round(sy / m.cells.length, 2)];
+    const w = m.weights[i];
+    sx += x * w;
+    sy += y * w;
+    sw += w;
+  });
+  return [round(sx / sw, 2), round(sy / sw, 2)];
 }
 
 function toChangeObject(m: Measurement, v: ReturnType<typeof classify>, footprint: ChangeObject['footprint'], centroid: [number, number]): ChangeObject {

@@ -69,7 +69,7 @@ export function formatSummary(result: DetectionResult, title: string): string {
   lines.push(`  not flagged: ${supText || 'none'}; uncertain areas: ${result.uncertain.length}`);
   if (result.alignment) {
     const al = result.alignment;
-    lines.push(`  alignment: shift ${al.dx}, ${al.dy}, ${al.dz} m; residual ${al.residualBefore.medianAbs.toFixed(3)} → ${al.residualAfter.medianAbs.toFixed(3)} m (median, ${al.stableCells} stable cells)`);
+    lines.push(`  vertical alignment: ${al.dz >= 0 ? '+' : ''}${al.dz} m; residual ${al.residualBefore.medianAbs.toFixed(3)} → ${al.residualAfter.medianAbs.toFixed(3)} m (median, ${al.stableCells} stable cells)`);
   }
   for (const w of result.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');

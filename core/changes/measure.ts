@@ -8,6 +8,8 @@ export interface Measurement {
   sign: 1 | -1;
   /** All footprint cells: measured plus enclosed unseen ones. */
   cells: Int32Array;
+  /** Share of each cell the object covers (edge cells partly), aligned with `cells`. */
+  weights: Float32Array;
   areaM2: number;
   volumeM3: number;
   meanChange: number;
@@ -65,11 +67,13 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   // its area, where the top surface would count it whole.
   let volume = 0;
   let cover = 0;
-  for (const k of c.cells) {
+  const weights = new Float32Array(c.cells.length + c.enclosedUnseen.length).fill(1);
+  c.cells.forEach((k, i) => {
     const dm = b.mean[k] - a.mean[k];
     volume += dm * cellArea;
-    cover += Math.min(1, Math.max(0, dm / typical));
-  }
+    weights[i] = Math.min(1, Math.max(0, dm / typical));
+    cover += weights[i];
+  });
   // Unseen cells inside the object take its typical change, so a data hole does not eat volume.
   volume += c.enclosedUnseen.length * typical * cellArea;
   cover += c.enclosedUnseen.length;
@@ -102,6 +106,7 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   return {
     sign: c.sign,
     cells: all,
+    weights,
     areaM2,
     volumeM3: volume,
     meanChange,

@@ -1,0 +1,20 @@
+import { runBench, SECTIONS } from '../../bench/run';
+import { UsageError } from '../errors';
+
+export interface BenchCliOptions {
+  scale?: boolean;
+  json?: boolean;
+  /** Comma-separated sections: las, laz, detect. */
+  only?: string;
+}
+
+/** Runs the benchmarks; progress lines go to stdout, or to stderr with --json (stdout is the JSON). */
+export async function benchCommand(opts: BenchCliOptions): Promise<number> {
+  const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length) throw new UsageError(`--only: unknown section ${unknown.join(', ')} (choose from ${SECTIONS.join(', ')})`);
+  const out = opts.json ? process.stderr : process.stdout;
+  const report = await runBench({ scale: opts.scale, only, log: (line) => out.write(line + '\n') });
+  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  return 0;
+}

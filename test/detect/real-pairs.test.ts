@@ -1,0 +1,74 @@
+/**
+ * Real epoch pairs with no building change (../shared/data: Toronto TTP 2015/2023 airborne
+ * LiDAR of a park, IGN LiDAR HD 2021/2022, Autzen BMX track 2010/2023 earthworks): whatever
+ * the voxel size, no building change may be flagged. Also the run-level input checks.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectChanges, DetectionInputError } from '../../core/detect';
+import { SHARED_DATA } from '../helpers/data';
+import { writeDistrict } from '../helpers/district';
+
+const pairs = [
+  { name: 'Toronto TTP 2015 → 2023', before: 'toronto-ttp-2015-2023/ttp-2015.las', after: 'toronto-ttp-2015-2023/ttp-2023.las', voxels: [0.5, 1, 2, 3, 5] },
+  { name: 'IGN LiDAR HD 2021 → 2022', before: 'ign-lidarhd-2021-vs-2022-patch/donor_test.las', after: 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz', voxels: [0.5, 1, 2, 3] },
+  { name: 'Autzen BMX 2010 → 2023', before: 'autzen-bmx-2010-2023/autzen-bmx-2010.las', after: 'autzen-bmx-2010-2023/autzen-bmx-2023.las', voxels: [0.5, 1, 2, 3, 4] },
+];
+
+describe.each(pairs)('$name: no building change', ({ before, after, voxels }) => {
+  for (const voxel of voxels) {
+    it(`at ${voxel} m voxels`, async () => {
+      const r = await detectChanges({ files: [join(SHARED_DATA, before)] }, { files: [join(SHARED_DATA, after)] }, { voxel });
+      expect(r.changes.map((c) => `${c.type} ${c.area_m2} m² ${c.evidence.reasons[0]}`)).toEqual([]);
+      expect(r.epochs[0].points + r.epochs[1].points).toBeGreaterThan(1000);
+    });
+  }
+});
+
+describe('run-level checks', () => {
+  it('warns when the density is too low for the voxel size, naming the density and a voxel that works', async () => {
+    const r = await detectChanges(
+      { files: [join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las')] },
+      { files: [join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2023.las')] },
+      { voxel: 0.5 },
+    );
+    const w = r.warnings.find((x) => x.includes('too sparse'));
+    expect(w).toMatch(/about 0\.\d points\/m²/);
+    const suggested = Number(/--voxel ([\d.]+)/.exec(w!)![1]);
+    expect(suggested).toBeGreaterThanOrEqual(4);
+    expect(suggested).toBeLessThanOrEqual(6);
+  });
+
+  it('refuses epochs in different coordinate systems, naming both', async () => {
+    const run = detectChanges(
+      { files: [join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las')] },
+      { files: [join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/donor_test.las')] },
+    );
+    await expect(run).rejects.toThrow(DetectionInputError);
+    await expect(run).rejects.toThrow(/different coordinate systems: before is EPSG:26917 .* after is EPSG:2154/);
+  });
+
+  it('refuses epochs that do not overlap, naming both extents', async () => {
+    const here = await writeDistrict({ seed: 21, size: 80 });
+    const there = await writeDistrict({ seed: 21, size: 80, origin: [514200, 2494300] });
+    await expect(detectChanges({ files: [here.epoch(1)] }, { files: [there.epoch(2)] })).rejects.toThrow(
+      /the epochs do not overlap: before covers x 5132\d\d.*after covers x 5142\d\d/,
+    );
+  });
+
+  it('refuses a missing epoch file by name', async () => {
+    await expect(detectChanges({ files: ['/nonexistent/a.las'] }, { files: ['/nonexistent/b.las'] })).rejects.toThrow('/nonexistent/a.las: file not found');
+  });
+
+  it('refuses nonsense options', async () => {
+    const f = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2010.las');
+    await expect(detectChanges({ files: [f] }, { files: [f] }, { voxel: -1 })).rejects.toThrow(/voxel must be a positive number/);
+  });
+
+  it('can be cancelled', async () => {
+    const f = join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las');
+    const controller = new AbortController();
+    controller.abort();
+    await expect(detectChanges({ files: [f] }, { files: [f] }, {}, { signal: controller.signal })).rejects.toThrow(/cancelled/);
+  });
+});
