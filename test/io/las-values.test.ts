@@ -16,7 +16,7 @@ async function loadersGl(path: string) {
   const buf = readFileSync(path);
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   // fp64: without it loaders.gl rounds positions to Float32 and loses decimetres.
-  const data = (await parse(ab, LASLoader, { las: { fp64: true, shape: 'mesh' }, worker: false } as object)) as {
+  const data = (await parse(ab, LASLoader, { las: { fp64: true, shape: 'mesh' }, worker: false } as Record<string, unknown>)) as {
     attributes: Record<string, { value: ArrayLike<number> }>;
   };
   return data.attributes;

@@ -1,0 +1,253 @@
+/**
+ * VoxWatch's synthetic district: a deterministic urban-village scene surveyed three times by UAV
+ * photogrammetry, with the changes between surveys known (the truth). Usable in memory (point chunks
+ * and truth for tests) or written as LAS files, GeoTIFF orthophotos and JSON truth for demos.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeGeoTiffRgb } from '../../core/io/geotiff/writer';
+import { createLasWriter } from '../../core/io/las/writer';
+import type { PointChunk } from '../../core/io/types';
+import { round3, type BBox } from './geometry';
+import { layoutDistrict, type DistrictPlan } from './layout';
+import { renderOrthophoto, type Orthophoto } from './orthophoto';
+import { rngFor } from './rng';
+import { buildScenario, type DataHole } from './scenario';
+import { groundZ, type Scene } from './scene';
+import { surveyEpoch } from './survey';
+import type { EpochSurveyInfo, TransitionTruth } from './truth';
+
+export type { Scene, DataHole, Orthophoto, DistrictPlan };
+export type { TransitionTruth, TruthChange, TruthDistractor, ChangeType, DistractorKind } from './truth';
+
+export const CRS = { epsg: 4547, name: 'CGCS2000 / 3-degree Gauss-Kruger CM 114E' } as const;
+
+export interface DistrictOptions {
+  /** Seed of every random choice; default 1. */
+  seed?: number;
+  /** Side of the square district in metres (≥ 80); default 300. */
+  size?: number;
+  /** Lower-left corner in EPSG:4547; default Luohu, Shenzhen (513200, 2494300). */
+  origin?: [number, number];
+  /** Epoch-1 points per m² on roofs and ground; epochs 2 and 3 use 0.75× and 1.25×. Default 20. */
+  density?: number;
+  /** Vertical noise σ in metres (horizontal σ is two thirds of it); default 0.03. */
+  noise?: number;
+  /** Scale of the per-epoch misregistration (1 → up to ±5 cm per axis); default 1. */
+  shift?: number;
+  /** Render orthophotos when writing files; default true. */
+  withOrthophoto?: boolean;
+  /** Orthophoto pixel size in metres; default 0.1. */
+  orthoPixelSize?: number;
+}
+
+export type ResolvedDistrictOptions = Required<DistrictOptions>;
+
+export interface GeneratedEpoch extends EpochSurveyInfo {
+  orthophotoFile: string;
+  las: { version: '1.2' | '1.4'; pointFormat: 3 | 7 };
+  scene: Scene;
+  holes: DataHole[];
+  /** The survey as a stream of chunks; deterministic, may be iterated again. */
+  chunks(): Generator<PointChunk>;
+  orthophoto(): Orthophoto;
+}
+
+export interface GeneratedDistrict {
+  options: ResolvedDistrictOptions;
+  crs: typeof CRS;
+  extent: BBox;
+  groundZ(x: number, y: number): number;
+  plan: DistrictPlan;
+  epochs: [GeneratedEpoch, GeneratedEpoch, GeneratedEpoch];
+  /** Index 0: epochs 1→2, index 1: epochs 2→3. */
+  truths: [TransitionTruth, TransitionTruth];
+}
+
+export interface DistrictManifest {
+  name: string;
+  generator: string;
+  seed: number;
+  size_m: number;
+  crs: { epsg: number; name: string; urn: string };
+  extent: BBox;
+  epochs: (EpochSurveyInfo & {
+    las_version: string;
+    point_format: number;
+    point_count: number;
+    orthophoto: string | null;
+    data_holes: number;
+  })[];
+  orthophoto_pixel_size_m: number | null;
+  truth: string[];
+}
+
+export interface ProgressEvent {
+  file: string;
+  /** Files finished so far and in all. */
+  done: number;
+  total: number;
+}
+
+const EPOCHS = [
+  { epoch: 1, date: '2024-03-01', densityFactor: 1, noiseFactor: 1, version: '1.2', pointFormat: 3 },
+  { epoch: 2, date: '2024-09-01', densityFactor: 0.75, noiseFactor: 1.15, version: '1.4', pointFormat: 7 },
+  { epoch: 3, date: '2025-03-01', densityFactor: 1.25, noiseFactor: 0.9, version: '1.2', pointFormat: 3 },
+] as const;
+
+export function resolveOptions(options: DistrictOptions = {}): ResolvedDistrictOptions {
+  return {
+    seed: options.seed ?? 1,
+    size: options.size ?? 300,
+    origin: options.origin ?? [513200, 2494300],
+    density: options.density ?? 20,
+    noise: options.noise ?? 0.03,
+    shift: options.shift ?? 1,
+    withOrthophoto: options.withOrthophoto ?? true,
+    orthoPixelSize: options.orthoPixelSize ?? 0.1,
+  };
+}
+
+export function generateDistrict(options: DistrictOptions = {}): GeneratedDistrict {
+  const o = resolveOptions(options);
+  const layout = layoutDistrict(o.seed, o.size, o.origin[0], o.origin[1]);
+  const scenario = buildScenario(layout, o.seed, o.size);
+  const epochs = EPOCHS.map((spec, i): GeneratedEpoch => {
+    const shiftRng = rngFor(o.seed, 'misregistration', spec.epoch);
+    const shift = [0, 1, 2].map(() => round3(shiftRng.range(-0.05, 0.05) * o.shift)) as [number, number, number];
+    const noise = { horizontal: round3((o.noise * 2 * spec.noiseFactor) / 3), vertical: round3(o.noise * spec.noiseFactor) };
+    const density = round3(o.density * spec.densityFactor);
+    const scene = scenario.scenes[i];
+    const holes = scenario.holes[i];
+    return {
+      epoch: spec.epoch,
+      date: spec.date,
+      file: `epoch-${spec.epoch}.las`,
+      orthophotoFile: `ortho-${spec.epoch}.tif`,
+      las: { version: spec.version, pointFormat: spec.pointFormat },
+      density,
+      noise,
+      shift,
+      scene,
+      holes,
+      chunks: () =>
+        surveyEpoch(scene, {
+          seed: o.seed,
+          epoch: spec.epoch,
+          density,
+          noise,
+          shift,
+          holes: holes.map((h) => h.box),
+          gpsTimeStart: adjustedGpsTime(spec.date),
+        }),
+      orthophoto: () => renderOrthophoto(scene, o.seed, spec.epoch, o.orthoPixelSize),
+    };
+  }) as [GeneratedEpoch, GeneratedEpoch, GeneratedEpoch];
+
+  const info = (e: GeneratedEpoch): EpochSurveyInfo => ({
+    epoch: e.epoch,
+    date: e.date,
+    file: e.file,
+    density: e.density,
+    noise: e.noise,
+    shift: e.shift,
+  });
+  const truth = (k: 0 | 1): TransitionTruth => ({
+    from: k + 1,
+    to: k + 2,
+    crs: `EPSG:${CRS.epsg}`,
+    seed: o.seed,
+    epochs: [info(epochs[k]), info(epochs[k + 1])],
+    changes: scenario.changes[k],
+    distractors: scenario.distractors[k],
+  });
+  const terrain = layout.scene.terrain;
+  return {
+    options: o,
+    crs: CRS,
+    extent: layout.scene.extent,
+    groundZ: (x, y) => groundZ(terrain, x, y),
+    plan: layout.plan,
+    epochs,
+    truths: [truth(0), truth(1)],
+  };
+}
+
+/** Writes epoch-N.las, ortho-N.tif, truth-1-2.json, truth-2-3.json and district.json into `dir`. */
+export async function writeSampleDistrict(
+  dir: string,
+  options: DistrictOptions = {},
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<DistrictManifest> {
+  const district = generateDistrict(options);
+  const o = district.options;
+  await mkdir(dir, { recursive: true });
+  const total = district.epochs.length * (o.withOrthophoto ? 2 : 1) + 3;
+  let done = 0;
+  const finished = (file: string) => onProgress?.({ file, done: ++done, total });
+
+  const counts: number[] = [];
+  for (const epoch of district.epochs) {
+    const writer = createLasWriter(join(dir, epoch.file), {
+      version: epoch.las.version,
+      pointFormat: epoch.las.pointFormat,
+      scale: [0.001, 0.001, 0.001],
+      offset: [Math.floor(district.extent.minX / 1000) * 1000, Math.floor(district.extent.minY / 1000) * 1000, 0],
+      epsg: CRS.epsg,
+      creationDate: new Date(`${epoch.date}T00:00:00Z`),
+    });
+    try {
+      for (const chunk of epoch.chunks()) await writer.write(chunk);
+    } finally {
+      await writer.close();
+    }
+    counts.push(writer.pointCount);
+    finished(epoch.file);
+    if (o.withOrthophoto) {
+      const image = epoch.orthophoto();
+      // zlib level 3: the pixel noise barely compresses, and level 6 takes twice as long for 5 % less.
+      await writeGeoTiffRgb(join(dir, epoch.orthophotoFile), { ...image, epsg: CRS.epsg, compressionLevel: 3 });
+      finished(epoch.orthophotoFile);
+    }
+  }
+
+  const truthFiles = ['truth-1-2.json', 'truth-2-3.json'];
+  for (let k = 0; k < 2; k++) {
+    await writeFile(join(dir, truthFiles[k]), `${JSON.stringify(district.truths[k], null, 2)}\n`);
+    finished(truthFiles[k]);
+  }
+  const manifest: DistrictManifest = {
+    name: 'VoxWatch synthetic district',
+    generator: 'VoxWatch sample generator 1',
+    seed: o.seed,
+    size_m: o.size,
+    crs: { ...CRS, urn: `urn:ogc:def:crs:EPSG::${CRS.epsg}` },
+    extent: district.extent,
+    epochs: district.epochs.map((e, i) => ({
+      epoch: e.epoch,
+      date: e.date,
+      file: e.file,
+      las_version: e.las.version,
+      point_format: e.las.pointFormat,
+      point_count: counts[i],
+      orthophoto: o.withOrthophoto ? e.orthophotoFile : null,
+      density: e.density,
+      noise: e.noise,
+      shift: e.shift,
+      data_holes: e.holes.length,
+    })),
+    orthophoto_pixel_size_m: o.withOrthophoto ? o.orthoPixelSize : null,
+    truth: truthFiles,
+  };
+  await writeFile(join(dir, 'district.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  finished('district.json');
+  return manifest;
+}
+
+/** Adjusted standard GPS time (GPS seconds − 1e9) of 10:00 China time on a date. */
+function adjustedGpsTime(date: string): number {
+  const unix = Date.parse(`${date}T02:00:00Z`) / 1000;
+  const gpsEpoch = Date.parse('1980-01-06T00:00:00Z') / 1000;
+  const leapSeconds = 18; // GPS − UTC since 2017
+  return unix - gpsEpoch + leapSeconds - 1e9;
+}
