@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo';
 import { detectCommand, type DetectCliOptions } from './commands/detect';
+import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
 import { infoCommand } from './commands/info';
 import { reportError } from './errors';
 import { VERSION } from './version';
@@ -42,6 +44,26 @@ program
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (before: string, after: string, opts: DetectCliOptions) => {
     process.exitCode = await detectCommand(before, after, opts);
+  });
+
+program
+  .command('samples')
+  .description('write the synthetic sample district: three survey epochs, orthophotos and truth')
+  .option('--out <dir>', 'output folder', DEFAULT_SAMPLE_DIR)
+  .option('--seed <n>', 'random seed (default 1)')
+  .option('--size <m>', 'side of the square district in metres (default 300)')
+  .option('--density <n>', 'epoch-1 points per m² (default 20)')
+  .option('--no-orthophoto', 'skip the orthophotos')
+  .action(async (opts: SamplesCliOptions) => {
+    process.exitCode = await samplesCommand(opts);
+  });
+
+program
+  .command('demo')
+  .description('run the main job on the sample district: detect the changes of epochs 1→2 and 2→3')
+  .option('--dir <dir>', 'sample district folder', DEFAULT_SAMPLE_DIR)
+  .action(async (opts: { dir?: string }) => {
+    process.exitCode = await demoCommand(opts);
   });
 
 try {

@@ -1,0 +1,124 @@
+/**
+ * The `voxwatch` command as a user runs it (through bin/voxwatch.mjs, as `npx voxwatch` does):
+ * facts on real files, one clear line and a non-zero exit for bad input, never a stack trace.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { SHARED_DATA } from '../helpers/data';
+
+const BIN = resolve(import.meta.dirname, '../../bin/voxwatch.mjs');
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+describe('voxwatch info', () => {
+  it('describes a real UAV LAZ file', async () => {
+    const file = join(SHARED_DATA, 'red-rocks-uav-photogrammetry/lidar_medium_subset_las1pt2_utmzone13N_compressed.laz');
+    const r = await run('info', file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('LAZ 1.2, point format 3');
+    expect(r.stdout).toContain('663,500');
+    expect(r.stdout).toContain('EPSG:26913 NAD83 / UTM zone 13N');
+    expect(r.stdout).toMatch(/RGB\s+yes/);
+  });
+
+  it('prints JSON with --json, with bounds from the points', async () => {
+    const file = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2023.las');
+    const r = await run('info', '--json', file);
+    expect(r.code).toBe(0);
+    const facts = JSON.parse(r.stdout);
+    expect(facts).toMatchObject({ format: 'LAS', version: '1.4', pointFormat: 7, pointCount: 687, hasRgb: true });
+    expect(facts.crs.epsg).toBe(2991);
+    expect(facts.crs.verticalUnit).toBe('US survey foot');
+    expect(facts.bounds.minX).toBeCloseTo(194472.8, 2);
+    expect(facts.bounds.maxZ).toBeCloseTo(439.11, 2);
+    expect(facts.classes).toEqual({ 2: 687 });
+    expect(facts.gpsTime.minDate).toBe('2023-07-22');
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'voxwatch-cli-'));
+  const bad: [string, string | Uint8Array, RegExp][] = [
+    ['empty.las', new Uint8Array(0), /empty\.las: empty file \(0 bytes\)/],
+    ['text.las', 'hello, this is not a point cloud', /text\.las: not a LAS\/LAZ file \(signature "hell", expected "LASF"\)/],
+    ['short.las', new Uint8Array([0x4c, 0x41, 0x53, 0x46, 1, 2, 3]), /short\.las: truncated header \(7 bytes/],
+  ];
+  for (const [name, content, message] of bad) {
+    it(`refuses ${name} in one line, exit 1`, async () => {
+      writeFileSync(join(dir, name), content);
+      const r = await run('info', join(dir, name));
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    });
+  }
+
+  it('refuses a missing file and a truncated LAZ by name', async () => {
+    const laz = join(SHARED_DATA, 'las-conformance/lazperf/1815.laz');
+    const { readFileSync } = await import('node:fs');
+    const cut = join(dir, 'cut.laz');
+    const bytes = readFileSync(laz);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const r = await run('info', join(dir, 'missing.las'), cut);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(dir, 'missing.las')}: file not found`);
+    expect(r.stderr).toMatch(/cut\.laz: truncated or corrupt: the LAZ chunk table offset \d+ lies outside the file/);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe('voxwatch detect', () => {
+  it('refuses a bad option value in one line, exit 2', async () => {
+    const f = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2010.las');
+    const r = await run('detect', f, f, '--out', join(tmpdir(), 'voxwatch-x'), '--voxel', 'big');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('voxwatch: --voxel expects a number, got "big"');
+  });
+
+  it('refuses epochs in different CRSs with the reason, exit 1', async () => {
+    const r = await run(
+      'detect',
+      join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las'),
+      join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz'),
+      '--out',
+      join(tmpdir(), 'voxwatch-x'),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^voxwatch: the epochs are in different coordinate systems/);
+  });
+
+  it('runs on a real pair and writes the output contract', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'voxwatch-detect-'));
+    const r = await run(
+      'detect',
+      join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las'),
+      join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2023.las'),
+      '--out',
+      out,
+      '--voxel',
+      '5',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 changes');
+    const { readFileSync } = await import('node:fs');
+    const fc = JSON.parse(readFileSync(join(out, 'changes.geojson'), 'utf8'));
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.crs.properties.name).toBe('urn:ogc:def:crs:EPSG::26917');
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.inputs[0].points).toBe(89815);
+    expect(summary.inputs[1].points).toBe(81515);
+    expect(summary.parameters.voxel).toBe(5);
+    expect(summary.alignment.residualAfter.medianAbs).toBeLessThan(summary.alignment.residualBefore.medianAbs);
+    expect(summary.counts.by_type.new_building.count).toBe(0);
+  });
+});

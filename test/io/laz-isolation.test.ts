@@ -1,0 +1,42 @@
+/**
+ * laz-perf can abort its whole host on a corrupt stream. It only runs in worker threads, so a
+ * corrupt chunk fails (or decodes garbage) without taking the process down, and the decoder
+ * pool keeps working for the next file.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LasFile } from '../../core/io/las/reader';
+import { SourceError } from '../../core/io/types';
+import { CONFORMANCE, readAll } from '../helpers/data';
+
+describe('LAZ decoding is isolated in worker threads', () => {
+  it('survives chunks of garbage, then decodes a good file', async () => {
+    const source = join(CONFORMANCE, 'pdal/laz_las_with_several_extra_byte_bloc.laz');
+    const bytes = new Uint8Array(readFileSync(source));
+    const info = (await LasFile.open(source)).info;
+    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-laz-'));
+    const corrupt = join(dir, 'garbage-chunks.laz');
+    // Overwrite the inside of every chunk with pseudo-random bytes; the chunk table stays valid.
+    let s = 12345;
+    const starts = info.chunkTable!.starts;
+    for (let c = 0; c + 1 < starts.length; c++) {
+      for (let i = starts[c] + 4; i < starts[c + 1]; i++) bytes[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+    }
+    writeFileSync(corrupt, bytes);
+    const outcome = await readAll(corrupt).then(
+      (r) => ({ ok: true as const, count: r.points.count }),
+      (e: unknown) => ({ ok: false as const, error: e }),
+    );
+    // Either the decoder reports the chunk, or it returns (meaningless) points: never a crash.
+    if (!outcome.ok) {
+      expect(outcome.error).toBeInstanceOf(SourceError);
+      expect((outcome.error as SourceError).message).toMatch(/garbage-chunks\.laz: LAZ chunk \d+ of \d+ cannot be decoded/);
+    } else {
+      expect(outcome.count).toBe(697_721);
+    }
+    const good = await readAll(join(CONFORMANCE, 'lazperf/1815.laz'));
+    expect(good.points.count).toBe(1247);
+  });
+});
