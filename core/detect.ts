@@ -6,7 +6,7 @@ import type { ChangeObject, ChangeType, SuppressedCandidate, UncertainArea } fro
 import { findUncertainAreas } from './changes/uncertain';
 import { describeCrs } from './geo/crs';
 import { applyAlignment, estimateAlignment, type Alignment } from './diff/align';
-import { aggregateEpoch } from './diff/aggregate';
+import { aggregateEpochInWorker } from './diff/parallel';
 import type { ColumnStats } from './diff/columns';
 import { estimateGround } from './diff/ground';
 import { cellCentre, makeGrid, type Grid } from './diff/grid';
@@ -123,15 +123,13 @@ export async function detectChanges(
 
   const total = a.points + b.points;
   const zToMetres = heightUnitToMetres(crs, warnings);
+  // One thread per epoch: both are read and binned at once.
+  let readA = 0;
+  let readB = 0;
+  const report = () => hooks.onProgress?.({ phase: 'read-before', done: readA + readB, total });
   const [statsA, statsB] = await Promise.all([
-    aggregateEpoch(before.files, grid, zBase, zToMetres, {
-      signal: hooks.signal,
-      onPoints: (n) => hooks.onProgress?.({ phase: 'read-before', done: n, total }),
-    }),
-    aggregateEpoch(after.files, grid, zBase, zToMetres, {
-      signal: hooks.signal,
-      onPoints: (n) => hooks.onProgress?.({ phase: 'read-after', done: a.points + n, total }),
-    }),
+    aggregateEpochInWorker({ files: before.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readA = n), report()) }),
+    aggregateEpochInWorker({ files: after.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readB = n), report()) }),
   ]);
   lap('read');
 

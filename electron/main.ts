@@ -1,0 +1,234 @@
+// The Electron main process: one window, a native menu and the security settings around them. It only wires
+// things together; everything a project does lives in core and is reached through IPC (see ipc.ts).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
+import packageJson from '../package.json';
+import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from './ipc';
+
+export const PRODUCT_NAME = 'VoxWatch';
+
+/** The channel menu commands travel on; the preload forwards them to `window.voxwatch.onMenu`. */
+export const MENU_CHANNEL = 'voxwatch:menu';
+
+// potree-core decodes octree nodes in blob: workers, hence blob: for scripts and workers; no 'unsafe-eval'.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Permissions the page may be granted; everything else (camera, geolocation, notifications…) is refused. */
+const ALLOWED_PERMISSIONS = new Set(['fullscreen', 'clipboard-sanitized-write']);
+
+export const FILE_MENU_COMMANDS = ['new-project', 'open-project', 'add-epoch', 'run-detection', 'export-report'] as const;
+export type MenuCommand = (typeof FILE_MENU_COMMANDS)[number];
+
+export interface AppPaths {
+  appRoot: string;
+  preloadPath: string;
+  indexHtml: string;
+}
+
+export type OpenExternal = (url: string) => Promise<void>;
+
+/**
+ * Paths of the app, found from the bundled main script at `<appRoot>/out/electron/main.js`. The same layout holds
+ * in development (`npm start`) and inside the packaged app.asar, so one rule serves both.
+ */
+export function resolveAppPaths(mainFileUrl: string): AppPaths {
+  const bundleDir = path.dirname(fileURLToPath(mainFileUrl));
+  const appRoot = path.resolve(bundleDir, '..', '..');
+  return {
+    appRoot,
+    preloadPath: path.join(bundleDir, 'preload.cjs'),
+    indexHtml: path.join(appRoot, 'renderer', 'index.html'),
+  };
+}
+
+export function createMainWindow(paths: AppPaths, openExternal: OpenExternal): BrowserWindow {
+  const window = new BrowserWindow({
+    title: PRODUCT_NAME,
+    width: 1400,
+    height: 900,
+    minWidth: 1000,
+    minHeight: 700,
+    show: false, // shown on ready-to-show, so the user never sees an empty white frame
+    webPreferences: {
+      preload: paths.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  secureWebContents(window.webContents, paths.appRoot, openExternal);
+  window.once('ready-to-show', () => window.show());
+  window.loadFile(paths.indexHtml).catch((error: unknown) => {
+    console.error(`VoxWatch: cannot load ${paths.indexHtml}:`, error);
+    window.show(); // rather an empty window than an invisible app that never quits
+  });
+  return window;
+}
+
+/** Keeps the window on our own files: no navigation elsewhere, no new windows, no <webview>. */
+export function secureWebContents(contents: WebContents, appRoot: string, openExternal: OpenExternal): void {
+  contents.on('will-navigate', (event) => {
+    if (isTrustedUrl(event.url, appRoot)) return;
+    event.preventDefault();
+    openInBrowserIfHttps(event.url, openExternal);
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    openInBrowserIfHttps(url, openExternal);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Only https goes to the system browser: http could be tampered with, and file:/custom schemes launch programs. */
+function openInBrowserIfHttps(url: string, openExternal: OpenExternal): void {
+  if (URL.canParse(url) && new URL(url).protocol === 'https:') {
+    openExternal(url).catch((error: unknown) => console.error(`VoxWatch: cannot open ${url}:`, error));
+  }
+}
+
+/** Sets our CSP on every response and refuses permission requests we do not need. */
+export function secureSession(target: Session, appRoot: string): void {
+  target.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders ?? {}) });
+  });
+  target.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(ALLOWED_PERMISSIONS.has(permission) && isTrustedUrl(details.requestingUrl, appRoot));
+  });
+}
+
+/** Replaces any CSP header (whatever its case) with ours, so a weaker one cannot be combined in. */
+export function withContentSecurityPolicy(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  const kept = Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-security-policy');
+  return { ...Object.fromEntries(kept), 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] };
+}
+
+export interface MenuOptions {
+  isDev: boolean;
+  platform: NodeJS.Platform;
+  /** The window whose renderer receives menu commands (null while none is open). */
+  getTarget: () => { webContents: Pick<WebContents, 'send'> } | null;
+  openExternal: OpenExternal;
+  documentationUrl?: string;
+}
+
+export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
+  const isMac = options.platform === 'darwin';
+  const command = (id: MenuCommand, label: string, accelerator?: string): MenuItemConstructorOptions => ({
+    id,
+    label,
+    accelerator,
+    click: () => options.getTarget()?.webContents.send(MENU_CHANNEL, id),
+  });
+  const documentationUrl = options.documentationUrl;
+
+  const fileMenu: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      command('new-project', 'New Project…', 'CmdOrCtrl+N'),
+      command('open-project', 'Open Project…', 'CmdOrCtrl+O'),
+      // Filled from the project store once it exists.
+      { id: 'open-recent', label: 'Open Recent', submenu: [{ label: 'No Recent Projects', enabled: false }] },
+      command('add-epoch', 'Add Epoch…', 'CmdOrCtrl+Shift+A'),
+      command('run-detection', 'Run Detection', 'F9'),
+      command('export-report', 'Export Report…', 'CmdOrCtrl+E'),
+      { type: 'separator' },
+      isMac ? { role: 'close' } : { role: 'quit' }, // macOS quits from the app menu
+    ],
+  };
+
+  const devItems: MenuItemConstructorOptions[] = options.isDev
+    ? [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }]
+    : [];
+  const viewMenu: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      ...devItems,
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+
+  const helpMenu: MenuItemConstructorOptions = {
+    role: 'help',
+    submenu: [
+      { role: 'about', label: `About ${PRODUCT_NAME}` },
+      {
+        id: 'documentation',
+        label: 'Documentation',
+        enabled: documentationUrl !== undefined,
+        click: () => {
+          if (documentationUrl !== undefined) openInBrowserIfHttps(documentationUrl, options.openExternal);
+        },
+      },
+    ],
+  };
+
+  return [...(isMac ? [{ role: 'appMenu' } as const] : []), fileMenu, viewMenu, helpMenu];
+}
+
+export interface StartOptions {
+  platform?: NodeJS.Platform;
+  mainFileUrl?: string;
+}
+
+/** The app's lifecycle: single instance, menu, session security, IPC, then the window. */
+export async function startApp({ platform = process.platform, mainFileUrl = import.meta.url }: StartOptions = {}): Promise<void> {
+  app.setName(PRODUCT_NAME); // before the lock: the lock and userData live in a folder named after the app
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  const paths = resolveAppPaths(mainFileUrl);
+  const openExternal: OpenExternal = (url) => shell.openExternal(url);
+  let mainWindow: BrowserWindow | null = null;
+  const openMainWindow = () => {
+    mainWindow = createMainWindow(paths, openExternal);
+    mainWindow.on('closed', () => (mainWindow = null));
+  };
+
+  app.on('second-instance', () => {
+    if (mainWindow === null) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (platform !== 'darwin') app.quit();
+  });
+
+  await app.whenReady();
+  app.setAboutPanelOptions({ applicationName: PRODUCT_NAME, applicationVersion: packageJson.version });
+  secureSession(session.defaultSession, paths.appRoot);
+  registerIpc(ipcMain, shellHandlers, trustedFrameCheck(paths.appRoot));
+  const documentationUrl = (packageJson as { homepage?: string }).homepage;
+  const template = buildMenuTemplate({ isDev: !app.isPackaged, platform, getTarget: () => mainWindow, openExternal, documentationUrl });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  openMainWindow();
+  app.on('activate', () => {
+    if (mainWindow === null) openMainWindow(); // macOS: clicking the dock icon with no window open
+  });
+}
+
+// Only when Electron runs this file: importing it (tests, tools) has no side effects.
+if (process.versions.electron !== undefined) {
+  startApp().catch((error: unknown) => {
+    console.error('VoxWatch failed to start:', error);
+    app.exit(1);
+  });
+}

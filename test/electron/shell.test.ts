@@ -1,0 +1,538 @@
+// The Electron shell's wiring and security settings, against a fake `electron` module (the real binary does not
+// run in CI). Each test drives the code the way Electron would and checks what it did.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import packageJson from '../../package.json';
+
+type Listener = (...args: unknown[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  class Emitter {
+    listeners = new Map<string, Listener[]>();
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+      return this;
+    }
+    once(event: string, listener: Listener) {
+      return this.on(event, listener);
+    }
+    removeListener(event: string, listener: Listener) {
+      this.listeners.set(
+        event,
+        (this.listeners.get(event) ?? []).filter((l) => l !== listener),
+      );
+      return this;
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const listener of this.listeners.get(event) ?? []) listener(...args);
+    }
+  }
+
+  class FakeWebContents extends Emitter {
+    windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
+    send = vi.fn();
+    setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+      this.windowOpenHandler = handler;
+    }
+  }
+
+  class FakeBrowserWindow extends Emitter {
+    static instances: FakeBrowserWindow[] = [];
+    webContents = new FakeWebContents();
+    loadFile = vi.fn(async (_file: string) => undefined);
+    show = vi.fn();
+    focus = vi.fn();
+    restore = vi.fn();
+    isMinimized = vi.fn(() => true);
+    constructor(public options: Record<string, unknown>) {
+      super();
+      FakeBrowserWindow.instances.push(this);
+    }
+  }
+
+  const app = Object.assign(new Emitter(), {
+    isPackaged: false,
+    setName: vi.fn(),
+    setAboutPanelOptions: vi.fn(),
+    requestSingleInstanceLock: vi.fn(() => true),
+    whenReady: vi.fn(async () => undefined),
+    quit: vi.fn(),
+    exit: vi.fn(),
+  });
+
+  const ipcHandlers = new Map<string, Listener>();
+  const ipcMain = {
+    handle: vi.fn((channel: string, listener: Listener) => void ipcHandlers.set(channel, listener)),
+    removeHandler: vi.fn((channel: string) => void ipcHandlers.delete(channel)),
+  };
+
+  const defaultSession = {
+    headersListener: undefined as Listener | undefined,
+    permissionHandler: undefined as Listener | undefined,
+    webRequest: {
+      onHeadersReceived: vi.fn((listener: Listener) => void (defaultSession.headersListener = listener)),
+    },
+    setPermissionRequestHandler: vi.fn((handler: Listener) => void (defaultSession.permissionHandler = handler)),
+  };
+
+  const ipcRenderer = Object.assign(new Emitter(), { invoke: vi.fn(async (channel: string) => `answer of ${channel}`) });
+
+  return {
+    FakeBrowserWindow,
+    FakeWebContents,
+    app,
+    ipcHandlers,
+    ipcMain,
+    defaultSession,
+    ipcRenderer,
+    Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },
+    shell: { openExternal: vi.fn(async (_url: string) => undefined) },
+    contextBridge: { exposeInMainWorld: vi.fn() },
+  };
+});
+
+vi.mock('electron', () => ({
+  app: fake.app,
+  BrowserWindow: fake.FakeBrowserWindow,
+  ipcMain: fake.ipcMain,
+  Menu: fake.Menu,
+  session: { defaultSession: fake.defaultSession },
+  shell: fake.shell,
+  contextBridge: fake.contextBridge,
+  ipcRenderer: fake.ipcRenderer,
+}));
+
+import {
+  buildMenuTemplate,
+  CONTENT_SECURITY_POLICY,
+  createMainWindow,
+  FILE_MENU_COMMANDS,
+  MENU_CHANNEL,
+  resolveAppPaths,
+  secureSession,
+  secureWebContents,
+  startApp,
+} from '../../electron/main';
+import type { MenuOptions } from '../../electron/main';
+import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from '../../electron/ipc';
+import type { SenderFrame } from '../../electron/ipc';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const appRoot = path.resolve('/opt/voxwatch');
+const paths = resolveAppPaths(pathToFileURL(path.join(appRoot, 'out', 'electron', 'main.js')).href);
+const indexUrl = pathToFileURL(paths.indexHtml).href;
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  fake.FakeBrowserWindow.instances.length = 0;
+  fake.app.listeners.clear();
+  fake.app.requestSingleInstanceLock.mockReturnValue(true);
+  fake.ipcHandlers.clear();
+  fake.ipcRenderer.listeners.clear();
+  fake.defaultSession.headersListener = undefined;
+  fake.defaultSession.permissionHandler = undefined;
+});
+
+/** Directive name → its sources. */
+function parsePolicy(policy: string): Map<string, string[]> {
+  const directives = policy.split(';').map((part) => part.trim().split(/\s+/));
+  return new Map(directives.filter((words) => words[0] !== '').map(([name, ...sources]) => [name, sources]));
+}
+
+function fakeContents() {
+  const contents = new fake.FakeWebContents();
+  const openExternal = vi.fn(async (_url: string) => undefined);
+  secureWebContents(contents as unknown as WebContents, appRoot, openExternal);
+  const navigate = (url: string) => {
+    const event = { url, preventDefault: vi.fn() };
+    contents.emit('will-navigate', event, url);
+    return event.preventDefault;
+  };
+  return { contents, openExternal, navigate };
+}
+
+describe('app paths', () => {
+  it('finds renderer and preload from the bundled main script, in development and inside app.asar', () => {
+    expect(paths).toEqual({
+      appRoot,
+      preloadPath: path.join(appRoot, 'out', 'electron', 'preload.cjs'),
+      indexHtml: path.join(appRoot, 'renderer', 'index.html'),
+    });
+    const asar = path.resolve('/opt/VoxWatch/resources/app.asar');
+    const packaged = resolveAppPaths(pathToFileURL(path.join(asar, 'out', 'electron', 'main.js')).href);
+    expect(packaged.indexHtml).toBe(path.join(asar, 'renderer', 'index.html'));
+  });
+});
+
+describe('main window', () => {
+  it('is created with every security setting and the built preload', () => {
+    const window = createMainWindow(paths, vi.fn());
+    expect(window).toBeInstanceOf(fake.FakeBrowserWindow);
+    const { options } = fake.FakeBrowserWindow.instances[0];
+    expect(options).toMatchObject({ title: 'VoxWatch', width: 1400, height: 900, minWidth: 1000, minHeight: 700 });
+    expect(options.webPreferences).toEqual({
+      preload: paths.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    });
+  });
+
+  it('loads renderer/index.html from the app folder and secures its web contents', () => {
+    createMainWindow(paths, vi.fn());
+    const window = fake.FakeBrowserWindow.instances[0];
+    expect(window.loadFile).toHaveBeenCalledWith(path.join(appRoot, 'renderer', 'index.html'));
+    expect(window.webContents.windowOpenHandler).toBeDefined();
+    expect(window.webContents.listeners.get('will-navigate')).toHaveLength(1);
+  });
+});
+
+describe('content security policy', () => {
+  const directives = parsePolicy(CONTENT_SECURITY_POLICY);
+
+  it('allows scripts and workers only from the app and blob: (potree workers), never eval or plugins', () => {
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('script-src')).toEqual(["'self'", 'blob:']);
+    expect(directives.get('worker-src')).toEqual(["'self'", 'blob:']);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+  });
+
+  it('is set on every response, replacing a CSP header of any case', () => {
+    secureSession(fake.defaultSession as unknown as Session, appRoot);
+    const callback = vi.fn();
+    fake.defaultSession.headersListener!({ responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Kept': ['1'] } }, callback);
+    expect(callback).toHaveBeenCalledWith({
+      responseHeaders: { 'X-Kept': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+
+  it('is repeated in index.html, which has no inline script', () => {
+    const html = readFileSync(path.join(repoRoot, 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
+    expect(meta).not.toBeNull();
+    const headerOnly = new Set(['frame-ancestors']); // ignored by browsers in <meta>
+    expect(parsePolicy(meta![1])).toEqual(new Map([...directives].filter(([name]) => !headerOnly.has(name))));
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/\bsrc="/);
+      expect(body.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/\son[a-z]+=/i); // inline event handlers
+  });
+
+  it('grants only the permissions we need, and only to our own page', () => {
+    secureSession(fake.defaultSession as unknown as Session, appRoot);
+    const decide = (permission: string, requestingUrl: string) => {
+      const callback = vi.fn();
+      fake.defaultSession.permissionHandler!({}, permission, callback, { requestingUrl });
+      return callback.mock.calls[0][0];
+    };
+    expect(decide('fullscreen', indexUrl)).toBe(true);
+    expect(decide('media', indexUrl)).toBe(false);
+    expect(decide('geolocation', indexUrl)).toBe(false);
+    expect(decide('fullscreen', 'https://example.com/')).toBe(false);
+  });
+});
+
+describe('navigation and new windows', () => {
+  it("allows navigation to the app's own page", () => {
+    const { navigate } = fakeContents();
+    expect(navigate(indexUrl)).not.toHaveBeenCalled();
+    expect(navigate(`${indexUrl}?project=1#changes`)).not.toHaveBeenCalled();
+  });
+
+  it('prevents navigation anywhere else, opening only https links in the browser', () => {
+    const { navigate, openExternal } = fakeContents();
+    expect(navigate('https://example.com/')).toHaveBeenCalled();
+    expect(navigate('http://example.com/')).toHaveBeenCalled();
+    expect(navigate(pathToFileURL('/etc/passwd').href)).toHaveBeenCalled();
+    expect(navigate(pathToFileURL(path.join(appRoot, 'package.json')).href)).toHaveBeenCalled();
+    expect(openExternal.mock.calls).toEqual([['https://example.com/']]);
+  });
+
+  it('denies every window.open and sends only https URLs to the system browser', () => {
+    const { contents, openExternal } = fakeContents();
+    const open = (url: string) => contents.windowOpenHandler!({ url });
+    for (const url of [
+      'https://example.com/docs',
+      'http://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'ms-settings:',
+      indexUrl,
+    ]) {
+      expect(open(url)).toEqual({ action: 'deny' });
+    }
+    expect(openExternal.mock.calls).toEqual([['https://example.com/docs']]);
+  });
+
+  it('refuses <webview> tags', () => {
+    const { contents } = fakeContents();
+    const event = { preventDefault: vi.fn() };
+    contents.emit('will-attach-webview', event);
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+});
+
+describe('isTrustedUrl', () => {
+  it('trusts files inside <appRoot>/renderer only', () => {
+    expect(isTrustedUrl(indexUrl, appRoot)).toBe(true);
+    expect(isTrustedUrl(`${indexUrl}#view`, appRoot)).toBe(true);
+    const renderer = pathToFileURL(path.join(appRoot, 'renderer')).href;
+    expect(isTrustedUrl(renderer, appRoot)).toBe(false);
+    expect(isTrustedUrl(`${renderer}/../package.json`, appRoot)).toBe(false);
+    expect(isTrustedUrl(`${renderer}-evil/index.html`, appRoot)).toBe(false);
+    expect(isTrustedUrl(pathToFileURL('/tmp/renderer/index.html').href, appRoot)).toBe(false);
+    expect(isTrustedUrl(indexUrl.replace('file:///', 'file://fileserver/'), appRoot)).toBe(false);
+    expect(isTrustedUrl('https://example.com/renderer/index.html', appRoot)).toBe(false);
+    expect(isTrustedUrl('not a url', appRoot)).toBe(false);
+  });
+});
+
+describe('application menu', () => {
+  const target = { webContents: { send: vi.fn() } };
+  const options = (overrides: Partial<MenuOptions> = {}): MenuOptions => ({
+    isDev: false,
+    platform: 'linux',
+    getTarget: () => target,
+    openExternal: vi.fn(async (_url: string) => undefined),
+    ...overrides,
+  });
+  const submenu = (template: MenuItemConstructorOptions[], label: string) => {
+    const menu = template.find((item) => item.label === label || item.role === label.toLowerCase());
+    expect(menu, label).toBeDefined();
+    return menu!.submenu as MenuItemConstructorOptions[];
+  };
+  const click = (item: MenuItemConstructorOptions) => item.click!({} as never, undefined, {} as never);
+
+  it('has the File items in order, ending with Quit', () => {
+    const file = submenu(buildMenuTemplate(options()), 'File');
+    expect(file.filter((item) => item.type !== 'separator').map((item) => item.label ?? item.role)).toEqual([
+      'New Project…',
+      'Open Project…',
+      'Open Recent',
+      'Add Epoch…',
+      'Run Detection',
+      'Export Report…',
+      'quit',
+    ]);
+    expect(file.at(-2)?.type).toBe('separator');
+    const recent = file.find((item) => item.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
+    expect(recent.every((item) => item.enabled === false)).toBe(true);
+  });
+
+  it('sends each File command to the renderer on voxwatch:menu', () => {
+    const file = submenu(buildMenuTemplate(options()), 'File');
+    for (const id of FILE_MENU_COMMANDS) {
+      target.webContents.send.mockClear();
+      click(file.find((item) => item.id === id)!);
+      expect(target.webContents.send).toHaveBeenCalledExactlyOnceWith('voxwatch:menu', id);
+    }
+    expect(MENU_CHANNEL).toBe('voxwatch:menu');
+    const noWindow = submenu(buildMenuTemplate(options({ getTarget: () => null })), 'File');
+    expect(() => click(noWindow[0])).not.toThrow();
+  });
+
+  it('offers Reload and DevTools in development only, zoom always', () => {
+    const roles = (isDev: boolean) => submenu(buildMenuTemplate(options({ isDev })), 'View').map((item) => item.role);
+    expect(roles(true)).toEqual(expect.arrayContaining(['reload', 'toggleDevTools', 'zoomIn', 'zoomOut', 'resetZoom']));
+    expect(roles(false)).not.toContain('reload');
+    expect(roles(false)).not.toContain('toggleDevTools');
+    expect(roles(false)).toEqual(expect.arrayContaining(['zoomIn', 'zoomOut', 'resetZoom']));
+  });
+
+  it('has About and a Documentation item that opens only an https URL', () => {
+    const openExternal = vi.fn(async (_url: string) => undefined);
+    const help = submenu(buildMenuTemplate(options({ openExternal, documentationUrl: 'https://example.org/voxwatch' })), 'Help');
+    expect(help.map((item) => item.label)).toEqual(['About VoxWatch', 'Documentation']);
+    click(help[1]);
+    expect(openExternal).toHaveBeenCalledWith('https://example.org/voxwatch');
+    const withoutUrl = submenu(buildMenuTemplate(options()), 'Help');
+    expect(withoutUrl[1].enabled).toBe(false);
+  });
+
+  it('puts the app menu first on macOS', () => {
+    const template = buildMenuTemplate(options({ platform: 'darwin' }));
+    expect(template[0].role).toBe('appMenu');
+  });
+});
+
+describe('registerIpc', () => {
+  const appFrame: SenderFrame = { url: indexUrl, parent: null };
+  const invoke = async (channel: string, frame: SenderFrame | null, ...args: unknown[]) => {
+    const listener = fake.ipcHandlers.get(channel);
+    if (listener === undefined) throw new Error(`no handler for ${channel}`);
+    return listener({ senderFrame: frame }, ...args); // Electron turns a throw into a rejected invoke()
+  };
+
+  it('registers voxwatch:<name> and answers a trusted sender', async () => {
+    registerIpc(fake.ipcMain, shellHandlers, trustedFrameCheck(appRoot));
+    expect([...fake.ipcHandlers.keys()].sort()).toEqual(['voxwatch:ping', 'voxwatch:version']);
+    await expect(invoke('voxwatch:version', appFrame)).resolves.toBe(packageJson.version);
+    await expect(invoke('voxwatch:ping', appFrame)).resolves.toBe('pong');
+  });
+
+  it('passes JSON arguments through to the handler', async () => {
+    const echo = vi.fn((...args: unknown[]) => args);
+    registerIpc(fake.ipcMain, { echo }, () => true);
+    const args = ['a', 1.5, true, null, [1, [2]], { nested: { list: ['x'] } }];
+    await expect(invoke('voxwatch:echo', appFrame, ...args)).resolves.toEqual(args);
+  });
+
+  it('rejects untrusted senders without calling the handler', async () => {
+    const handler = vi.fn(() => 'secret');
+    registerIpc(fake.ipcMain, { read: handler }, trustedFrameCheck(appRoot));
+    const untrusted: (SenderFrame | null)[] = [
+      { url: 'https://example.com/', parent: null },
+      { url: pathToFileURL('/tmp/evil.html').href, parent: null },
+      { url: indexUrl, parent: appFrame as never }, // an iframe, even of our own page
+      null, // the frame was destroyed or navigated away
+    ];
+    for (const frame of untrusted) await expect(invoke('voxwatch:read', frame)).rejects.toThrow('untrusted sender');
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('rejects arguments that are not JSON-serialisable', async () => {
+    const handler = vi.fn();
+    registerIpc(fake.ipcMain, { save: handler }, () => true);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const invalid = [
+      () => 1,
+      undefined,
+      Number.NaN,
+      Infinity,
+      new Date(0),
+      new Map(),
+      new Uint8Array(2),
+      cyclic,
+      { deep: [{ bad: undefined }] },
+      10n,
+    ];
+    for (const value of invalid) await expect(invoke('voxwatch:save', appFrame, value), String(value)).rejects.toThrow(TypeError);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('returns a function that removes the handlers', () => {
+    const unregister = registerIpc(fake.ipcMain, shellHandlers, () => true);
+    unregister();
+    expect(fake.ipcHandlers.size).toBe(0);
+  });
+});
+
+describe('app lifecycle', () => {
+  const mainFileUrl = pathToFileURL(path.join(appRoot, 'out', 'electron', 'main.js')).href;
+
+  it('quits at once when another instance holds the lock', async () => {
+    fake.app.requestSingleInstanceLock.mockReturnValue(false);
+    await startApp({ platform: 'linux', mainFileUrl });
+    expect(fake.app.quit).toHaveBeenCalled();
+    expect(fake.app.whenReady).not.toHaveBeenCalled();
+    expect(fake.FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('when ready: secures the session, registers IPC, sets the menu and opens one window', async () => {
+    await startApp({ platform: 'linux', mainFileUrl });
+    expect(fake.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalledOnce();
+    expect(fake.defaultSession.setPermissionRequestHandler).toHaveBeenCalledOnce();
+    expect([...fake.ipcHandlers.keys()]).toContain('voxwatch:version');
+    expect(fake.Menu.setApplicationMenu).toHaveBeenCalledOnce();
+    expect(fake.FakeBrowserWindow.instances).toHaveLength(1);
+    const window = fake.FakeBrowserWindow.instances[0];
+    expect(window.loadFile).toHaveBeenCalledWith(paths.indexHtml);
+    expect((window.options.webPreferences as { preload: string }).preload).toBe(paths.preloadPath);
+
+    // Menu commands reach this window's renderer.
+    const template = fake.Menu.buildFromTemplate.mock.calls[0][0] as MenuItemConstructorOptions[];
+    const file = template.find((item) => item.label === 'File')!.submenu as MenuItemConstructorOptions[];
+    file[0].click!({} as never, undefined, {} as never);
+    expect(window.webContents.send).toHaveBeenCalledWith('voxwatch:menu', 'new-project');
+
+    // A second launch brings this window back instead of opening another.
+    fake.app.emit('second-instance');
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
+    expect(fake.FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('quits when the last window closes, except on macOS', async () => {
+    await startApp({ platform: 'linux', mainFileUrl });
+    fake.app.emit('window-all-closed');
+    expect(fake.app.quit).toHaveBeenCalledOnce();
+
+    fake.app.listeners.clear();
+    fake.app.quit.mockClear();
+    await startApp({ platform: 'darwin', mainFileUrl });
+    fake.app.emit('window-all-closed');
+    expect(fake.app.quit).not.toHaveBeenCalled();
+  });
+});
+
+describe('preload', () => {
+  async function loadPreload() {
+    vi.resetModules();
+    await import('../../electron/preload');
+    expect(fake.contextBridge.exposeInMainWorld).toHaveBeenCalledOnce();
+    const [key, api] = fake.contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];
+    return { key, api: api as { version: () => Promise<string>; onMenu: (callback: (id: string) => void) => () => void } };
+  }
+
+  it('exposes only functions under window.voxwatch, never ipcRenderer', async () => {
+    const { key, api } = await loadPreload();
+    expect(key).toBe('voxwatch');
+    expect(Object.keys(api).sort()).toEqual(['onMenu', 'ping', 'version']);
+    for (const value of Object.values(api)) {
+      expect(typeof value).toBe('function');
+      expect(value).not.toBe(fake.ipcRenderer);
+    }
+  });
+
+  it('invokes only channels the main process handles', async () => {
+    const { api } = await loadPreload();
+    await expect(api.version()).resolves.toBe('answer of voxwatch:version');
+    await (api as unknown as { ping: () => Promise<string> }).ping();
+    const channels = fake.ipcRenderer.invoke.mock.calls.map(([channel]) => channel);
+    expect(channels).toEqual(['voxwatch:version', 'voxwatch:ping']);
+    for (const channel of channels) expect(Object.keys(shellHandlers).map((name) => `voxwatch:${name}`)).toContain(channel);
+  });
+
+  it('passes menu ids (not the IPC event) to onMenu listeners until they unsubscribe', async () => {
+    const { api } = await loadPreload();
+    const callback = vi.fn();
+    const unsubscribe = api.onMenu(callback);
+    expect([...fake.ipcRenderer.listeners.keys()]).toEqual([MENU_CHANNEL]);
+    fake.ipcRenderer.emit(MENU_CHANNEL, { sender: fake.ipcRenderer }, 'open-project');
+    fake.ipcRenderer.emit(MENU_CHANNEL, { sender: fake.ipcRenderer }, { not: 'an id' });
+    expect(callback.mock.calls).toEqual([['open-project']]);
+    unsubscribe();
+    fake.ipcRenderer.emit(MENU_CHANNEL, {}, 'add-epoch');
+    expect(callback).toHaveBeenCalledOnce();
+  });
+
+  it('bundles into CommonJS that requires nothing but electron (a sandboxed preload can load no more)', async () => {
+    const result = await build({
+      absWorkingDir: repoRoot,
+      entryPoints: ['electron/preload.ts'],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'cjs',
+      external: ['electron'],
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0].text;
+    const required = [...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]);
+    expect(new Set(required)).toEqual(new Set(['electron']));
+  });
+});
