@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
 import { detectChanges, type DetectionResult, type DetectOptions, type DetectPhase } from '../../core/detect';
-import { changesToGeoJson, suppressedToGeoJson, uncertainToGeoJson } from '../../core/output/geojson';
+import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
 import { buildSummary, totalsByType } from '../../core/output/summary';
 import { expandEpochArg } from '../epoch-args';
 import { UsageError } from '../errors';
@@ -42,8 +42,8 @@ export async function writeDetectionOutputs(result: DetectionResult, dir: string
   await mkdir(dir, { recursive: true });
   const files = {
     'changes.geojson': changesToGeoJson(result.changes, result.crs),
-    'suppressed.geojson': suppressedToGeoJson(result.suppressed, result.crs),
-    'uncertain.geojson': uncertainToGeoJson(result.uncertain, result.crs),
+    'suppressed.geojson': footprintsToGeoJson(result.suppressed, result.crs),
+    'uncertain.geojson': footprintsToGeoJson(result.uncertain, result.crs),
     'summary.json': buildSummary(result, { software: `VoxWatch ${VERSION}`, createdAt: new Date().toISOString() }),
   };
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content, null, 1) + '\n');

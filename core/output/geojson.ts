@@ -1,4 +1,4 @@
-import type { ChangeObject, PolygonCoords, SuppressedCandidate, UncertainArea } from '../changes/types';
+import type { ChangeObject, PolygonCoords } from '../changes/types';
 import type { CrsInfo } from '../io/types';
 
 type Geometry = { type: 'Polygon'; coordinates: PolygonCoords } | { type: 'MultiPolygon'; coordinates: PolygonCoords[] };
@@ -37,16 +37,11 @@ export function changesToGeoJson(changes: ChangeObject[], crs: CrsInfo | null, s
   return fc;
 }
 
-/** Candidates judged not to be building changes, with the reason: for explaining what was not flagged. */
-export function suppressedToGeoJson(items: SuppressedCandidate[], crs: CrsInfo | null) {
-  return {
-    type: 'FeatureCollection',
-    crs: crsMember(crs),
-    features: items.map(({ footprint, ...props }) => ({ type: 'Feature', geometry: geometryOf(footprint), properties: props })),
-  } satisfies FeatureCollection<unknown>;
-}
-
-export function uncertainToGeoJson(items: UncertainArea[], crs: CrsInfo | null) {
+/**
+ * Any list of footprinted records as a FeatureCollection, e.g. suppressed candidates (to explain
+ * what was not flagged) or uncertain areas (what one epoch did not see).
+ */
+export function footprintsToGeoJson<T extends { footprint: PolygonCoords[] }>(items: T[], crs: CrsInfo | null) {
   return {
     type: 'FeatureCollection',
     crs: crsMember(crs),
