@@ -24,15 +24,24 @@ const STABLE_BAND = 0.5;
 export function estimateAlignment(a: EpochSurface, b: EpochSurface): Alignment {
   const n = a.top.length;
   const step = Math.max(1, Math.floor(n / MAX_SAMPLES));
-  const diffs: number[] = [];
+  const collected: number[] = [];
   for (let k = 0; k < n; k += step) {
     if (a.observed[k] !== 1 || b.observed[k] !== 1) continue;
     // Flat in both epochs: edges would mix horizontal misregistration into the estimate.
     if (!(a.roughness[k] < 0.1 && b.roughness[k] < 0.1)) continue;
     const d = b.mean[k] - a.mean[k];
-    if (Math.abs(d) < STABLE_BAND) diffs.push(d);
+    if (Math.abs(d) < STABLE_BAND) collected.push(d);
   }
-  const residuals = (dz: number) => Float32Array.from(diffs, (d) => d + dz).filter((r) => Math.abs(r) < STABLE_BAND);
+  const diffs = Float32Array.from(collected);
+  const residuals = (dz: number) => {
+    const out = new Float32Array(diffs.length);
+    let n = 0;
+    for (let i = 0; i < diffs.length; i++) {
+      const r = diffs[i] + dz;
+      if (Math.abs(r) < STABLE_BAND) out[n++] = r;
+    }
+    return out.subarray(0, n);
+  };
   let dz = -(quantile(diffs, 0.5) || 0);
   for (let iter = 0; iter < 5; iter++) {
     let sw = 0;

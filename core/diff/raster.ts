@@ -150,17 +150,25 @@ export function labelComponents(mask: Uint8Array, nx: number, ny: number): { lab
   return { labels, count };
 }
 
-/** Median of the finite values of an array (copies; fine for the sizes we use it on). */
-export function median(values: ArrayLike<number>): number {
-  const a = Array.from(values).filter(Number.isFinite).sort((p, q) => p - q);
-  if (a.length === 0) return NaN;
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+/** The finite values, sorted ascending (a typed-array sort: numeric and fast). */
+function sortedFinite(values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) out[n++] = v;
+  }
+  return out.subarray(0, n).sort();
 }
 
-/** q-quantile (0..1) of the finite values. */
+/** Median of the finite values; NaN when there are none. */
+export function median(values: ArrayLike<number>): number {
+  return quantile(values, 0.5);
+}
+
+/** q-quantile (0..1) of the finite values, linearly interpolated; NaN when there are none. */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const a = Array.from(values).filter(Number.isFinite).sort((p, r) => p - r);
+  const a = sortedFinite(values);
   if (a.length === 0) return NaN;
   const pos = Math.min(a.length - 1, Math.max(0, q * (a.length - 1)));
   const lo = Math.floor(pos);
