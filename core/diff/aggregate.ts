@@ -15,7 +15,7 @@ export async function aggregateEpoch(files: string[], grid: Grid, zBase: number,
   for (const path of files) {
     const file = await LasFile.open(path);
     try {
-      for await (const chunk of file.chunks({ fields: ['classification', 'rgb'], signal: hooks.signal })) {
+      for await (const chunk of file.chunks({ fields: ['classification', 'rgb'], signal: hooks.signal, reuseBuffers: true })) {
         addChunk(stats, chunk, zToMetres);
         read += chunk.count;
         hooks.onPoints?.(read);

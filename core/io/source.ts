@@ -5,8 +5,11 @@ import { SourceError } from './types';
 export interface ByteSource {
   readonly name: string;
   readonly size: number;
-  /** Reads up to `length` bytes at `offset`; fewer only at the end of the source. */
-  read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads up to `length` bytes at `offset`; fewer only at the end of the source. With `into`
+   * (at least `length` bytes) the bytes land there, and no new memory is touched.
+   */
+  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -37,9 +40,9 @@ export async function openFileSource(path: string): Promise<ByteSource> {
   return {
     name: path,
     size,
-    async read(offset: number, length: number): Promise<Uint8Array> {
+    async read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
       const want = Math.max(0, Math.min(length, size - offset));
-      const buf = new Uint8Array(want);
+      const buf = into && into.length >= want ? into.subarray(0, want) : new Uint8Array(want);
       let done = 0;
       while (done < want) {
         const { bytesRead } = await handle.read(buf, done, want - done, offset + done);

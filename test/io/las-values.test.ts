@@ -218,3 +218,26 @@ function tinyLas(ints: [number, number, number][], scale: number[], offset: numb
   ints.forEach((p, i) => p.forEach((q, a) => v.setInt32(header + 20 * i + 4 * a, q, true)));
   return buf;
 }
+
+describe('streaming with reused buffers', () => {
+  it('yields the same points as fresh arrays, batch after batch', async () => {
+    const path = join(CONFORMANCE, 'pdal/las/1.2-with-color.las');
+    const { points: fresh } = await readAll(path);
+    const file = await LasFile.open(path);
+    const xs: number[] = [];
+    const reds: number[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    for await (const c of file.chunks({ batchSize: 100, reuseBuffers: true })) {
+      seen.add(c.x.buffer);
+      for (let i = 0; i < c.count; i++) {
+        xs.push(c.x[i]);
+        reds.push(c.rgb![3 * i]);
+      }
+    }
+    await file.close();
+    expect(xs).toEqual(Array.from(fresh.x));
+    expect(reds).toEqual(Array.from({ length: fresh.count }, (_, i) => fresh.rgb![3 * i]));
+    // 11 batches, one set of arrays.
+    expect(seen.size).toBe(1);
+  });
+});

@@ -60,15 +60,16 @@ function exactDivisor(scale: number): number {
  * Decodes `count` raw point records into typed arrays. This is the reader's hot loop: one
  * DataView, no per-point allocation, only the requested fields.
  */
-export function decodeRecords(bytes: Uint8Array, count: number, p: DecodeParams): PointChunk {
+export function decodeRecords(bytes: Uint8Array, count: number, p: DecodeParams, reuse?: ChunkBuffers): PointChunk {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const layout = recordLayout(p.pointFormat);
   const len = p.recordLength;
   const [dx, dy, dz] = p.scale.map(exactDivisor);
   const [ox, oy, oz] = p.offset;
-  const x = new Float64Array(count);
-  const y = new Float64Array(count);
-  const z = new Float64Array(count);
+  const f64 = (key: 'x' | 'y' | 'z' | 'gpsTime', per = 1) => take(reuse, key, count * per, Float64Array);
+  const x = f64('x');
+  const y = f64('y');
+  const z = f64('z');
   for (let i = 0, at = 0; i < count; i++, at += len) {
     x[i] = view.getInt32(at, true) / dx + ox;
     y[i] = view.getInt32(at + 4, true) / dy + oy;
@@ -77,12 +78,12 @@ export function decodeRecords(bytes: Uint8Array, count: number, p: DecodeParams)
   const chunk: PointChunk = { count, x, y, z };
   const want = new Set(p.fields);
   if (want.has('intensity')) {
-    const intensity = new Uint16Array(count);
+    const intensity = take(reuse, 'intensity', count, Uint16Array);
     for (let i = 0, at = 12; i < count; i++, at += len) intensity[i] = view.getUint16(at, true);
     chunk.intensity = intensity;
   }
   if (want.has('classification')) {
-    const classification = new Uint8Array(count);
+    const classification = take(reuse, 'classification', count, Uint8Array);
     if (layout.legacy) {
       for (let i = 0, at = 15; i < count; i++, at += len) classification[i] = bytes[at] & 0x1f;
     } else {
@@ -91,8 +92,8 @@ export function decodeRecords(bytes: Uint8Array, count: number, p: DecodeParams)
     chunk.classification = classification;
   }
   if (want.has('returns')) {
-    const returnNumber = new Uint8Array(count);
-    const numberOfReturns = new Uint8Array(count);
+    const returnNumber = take(reuse, 'returnNumber', count, Uint8Array);
+    const numberOfReturns = take(reuse, 'numberOfReturns', count, Uint8Array);
     const [rnMask, nrShift, nrMask] = layout.legacy ? [0x07, 3, 0x07] : [0x0f, 4, 0x0f];
     for (let i = 0, at = 14; i < count; i++, at += len) {
       const b = bytes[at];
@@ -103,7 +104,7 @@ export function decodeRecords(bytes: Uint8Array, count: number, p: DecodeParams)
     chunk.numberOfReturns = numberOfReturns;
   }
   if (want.has('rgb') && layout.rgb !== undefined) {
-    const rgb = new Uint16Array(count * 3);
+    const rgb = take(reuse, 'rgb', count * 3, Uint16Array);
     const factor = p.rgbBits === 8 ? 257 : 1;
     for (let i = 0, at = layout.rgb, o = 0; i < count; i++, at += len, o += 3) {
       // Clamp: an "8-bit" file may still hold a stray value above 255.
@@ -114,11 +115,30 @@ export function decodeRecords(bytes: Uint8Array, count: number, p: DecodeParams)
     chunk.rgb = rgb;
   }
   if (want.has('gpsTime') && layout.gpsTime !== undefined) {
-    const gpsTime = new Float64Array(count);
+    const gpsTime = f64('gpsTime');
     for (let i = 0, at = layout.gpsTime; i < count; i++, at += len) gpsTime[i] = view.getFloat64(at, true);
     chunk.gpsTime = gpsTime;
   }
   return chunk;
+}
+
+/**
+ * Arrays a streaming reader hands out again and again: fresh memory is expensive (every page
+ * faults on first touch), so a consumer that is done with a chunk before asking for the next
+ * lets the reader decode into the same arrays.
+ */
+export type ChunkBuffers = Partial<Record<'x' | 'y' | 'z' | 'gpsTime', Float64Array> & Record<'intensity' | 'rgb', Uint16Array> & Record<'classification' | 'returnNumber' | 'numberOfReturns', Uint8Array>>;
+
+type TypedCtor<T> = new (n: number) => T;
+
+function take<T extends Float64Array | Uint16Array | Uint8Array>(reuse: ChunkBuffers | undefined, key: keyof ChunkBuffers, n: number, Ctor: TypedCtor<T>): T {
+  if (!reuse) return new Ctor(n);
+  let a = reuse[key] as T | undefined;
+  if (!a || a.length < n) {
+    a = new Ctor(n);
+    (reuse as Record<string, unknown>)[key] = a;
+  }
+  return a.subarray(0, n) as T;
 }
 
 /** Largest stored colour component over some records: tells 8-bit from 16-bit colour. */
