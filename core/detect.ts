@@ -127,19 +127,22 @@ export async function detectChanges(
   let readA = 0;
   let readB = 0;
   const report = () => hooks.onProgress?.({ phase: 'read-before', done: readA + readB, total });
-  const [statsA, statsB] = await Promise.all([
+  let [statsA, statsB]: (ColumnStats | null)[] = await Promise.all([
     aggregateEpochInWorker({ files: before.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readA = n), report()) }),
     aggregateEpochInWorker({ files: after.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readB = n), report()) }),
   ]);
   lap('read');
 
-  const useClassesA = classesPlausible(statsA);
-  const useClassesB = classesPlausible(statsB);
-  const sa = buildSurface(statsA, { useClasses: useClassesA });
-  const sb = buildSurface(statsB, { useClasses: useClassesB });
+  const useClassesA = classesPlausible(statsA!);
+  const useClassesB = classesPlausible(statsB!);
+  const sa = buildSurface(statsA!, { useClasses: useClassesA });
+  const sb = buildSurface(statsB!, { useClasses: useClassesB });
   const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
-  checkDensity(statsA, gridArea, a.label, options.voxel, warnings);
-  checkDensity(statsB, gridArea, b.label, options.voxel, warnings);
+  checkDensity(statsA!, gridArea, a.label, options.voxel, warnings);
+  checkDensity(statsB!, gridArea, b.label, options.voxel, warnings);
+  const [countsA, countsB, totalsA, totalsB] = [statsA!.count, statsB!.count, statsA!.totals, statsB!.totals];
+  // The column statistics are the largest arrays of a run: let them go once the surfaces exist.
+  statsA = statsB = null;
   const ground = estimateGround(grid, [sa.low, sb.low]);
   hooks.onProgress?.({ phase: 'surfaces', done: 1, total: 1 });
   lap('surfaces');
@@ -160,7 +163,7 @@ export async function detectChanges(
   hooks.onProgress?.({ phase: 'diff', done: 1, total: 1 });
   lap('diff');
 
-  const ctx: MeasureContext = { grid, a: sa, b: sb, countsA: statsA.count, countsB: statsB.count, diff, ground, threshold: options.minHeight };
+  const ctx: MeasureContext = { grid, a: sa, b: sb, countsA, countsB, diff, ground, threshold: options.minHeight };
   const changes: ChangeObject[] = [];
   const suppressed: SuppressedCandidate[] = [];
   const tolerance = options.voxel * 0.75;
@@ -187,7 +190,7 @@ export async function detectChanges(
   return {
     crs: crs ?? null,
     grid,
-    epochs: [epochSummary(a, statsA, gridArea, useClassesA), epochSummary(b, statsB, gridArea, useClassesB)],
+    epochs: [epochSummary(a, totalsA, gridArea, useClassesA), epochSummary(b, totalsB, gridArea, useClassesB)],
     alignment,
     changes,
     suppressed,
@@ -279,13 +282,13 @@ function overlap(a: Bounds3, b: Bounds3): Bounds3 | null {
 const fmtBounds = (b: Bounds3) => `x ${b.minX.toFixed(1)}–${b.maxX.toFixed(1)}, y ${b.minY.toFixed(1)}–${b.maxY.toFixed(1)}`;
 
 /** Points per m² over the compared area (surveys cover it whole, so this is the real density). */
-function densityOf(s: ColumnStats, gridArea: number): number {
-  return (s.totals.points - s.totals.outside - s.totals.noise) / Math.max(1e-9, gridArea);
+function densityOf(t: ColumnStats['totals'], gridArea: number): number {
+  return (t.points - t.outside - t.noise) / Math.max(1e-9, gridArea);
 }
 
 /** A cell needs a handful of points to hold a surface; below that, say which voxel would work. */
 function checkDensity(s: ColumnStats, gridArea: number, label: string, voxel: number, warnings: string[]): void {
-  const density = densityOf(s, gridArea);
+  const density = densityOf(s.totals, gridArea);
   const perCell = density * voxel * voxel;
   if (perCell < 4) {
     const better = Math.ceil(Math.sqrt(6 / Math.max(density, 1e-6)) * 4) / 4;
@@ -298,15 +301,15 @@ function checkDensity(s: ColumnStats, gridArea: number, label: string, voxel: nu
   }
 }
 
-function epochSummary(e: OpenedEpoch, s: ColumnStats, gridArea: number, classes: boolean): EpochSummary {
+function epochSummary(e: OpenedEpoch, totals: ColumnStats['totals'], gridArea: number, classes: boolean): EpochSummary {
   return {
     label: e.label,
     files: e.files.map((f) => ({ path: f.info.file, points: f.info.header.pointCount, version: f.info.header.version, pointFormat: f.info.header.pointFormat, compressed: f.info.header.compressed })),
     points: e.points,
-    pointsInArea: s.totals.points - s.totals.outside,
+    pointsInArea: totals.points - totals.outside,
     crs: e.crs ?? null,
     bounds: e.bounds,
-    densityPerM2: round(densityOf(s, gridArea), 2),
+    densityPerM2: round(densityOf(totals, gridArea), 2),
     classificationUsed: classes,
   };
 }
