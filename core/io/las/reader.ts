@@ -3,7 +3,8 @@ import { sharedLazPool, type LazDecoderPool } from '../laz/decoder-pool';
 import { decodeChunkTable, parseLaszipVlr, type ChunkTable, type LaszipInfo } from '../laz/laszip';
 import { openFileSource, type ByteSource } from '../source';
 import { SourceError, type CrsInfo, type PointChunk } from '../types';
-import { headerBoundsPlausible, parseLasHeader, parseVlrs, PUBLIC_HEADER_MIN_SIZE, type LasHeader, type Vlr } from './header';
+import type { PointFormatDescriptor } from '../formats';
+import { headerBoundsPlausible, parseLasHeader, parseVlrs, type LasHeader, type Vlr } from './header';
 import { ALL_FIELDS, decodeRecords, maxColourComponent, recordLayout, type ChunkBuffers, type PointField } from './records';
 
 /** Everything known about a LAS/LAZ file without reading its points. */
@@ -298,15 +299,24 @@ async function readLazIndex(source: ByteSource, info: LasFileInfo): Promise<void
   info.chunkTable = table;
 }
 
-/** The format descriptor, in the loaders.gl style: what it reads and how to recognise it. */
-export const LasFormat = {
+/** The format descriptor, in the loaders.gl style: what it reads, how to recognise it, how to stream it. */
+export const LasFormat: PointFormatDescriptor<LasFileInfo> = {
   id: 'las',
   name: 'LAS/LAZ point cloud',
   extensions: ['las', 'laz'],
   magic: [0x4c, 0x41, 0x53, 0x46],
-  minHeaderBytes: PUBLIC_HEADER_MIN_SIZE,
-  test(bytes: Uint8Array): boolean {
-    return bytes.length >= 4 && bytes[0] === 0x4c && bytes[1] === 0x41 && bytes[2] === 0x53 && bytes[3] === 0x46;
+  test: (bytes) => bytes.length >= 4 && bytes[0] === 0x4c && bytes[1] === 0x41 && bytes[2] === 0x53 && bytes[3] === 0x46,
+  async readInfo(path) {
+    const file = await LasFile.open(path);
+    await file.close();
+    return file.info;
   },
-  open: LasFile.open,
-} as const;
+  async *parseInBatches(path, options) {
+    const file = await LasFile.open(path);
+    try {
+      yield* file.chunks(options);
+    } finally {
+      await file.close();
+    }
+  },
+};
