@@ -1,4 +1,4 @@
-import { LasFile } from '../io/las/reader';
+import { detectPointFormat } from '../io/formats';
 import { addChunk, createColumnStats, type ColumnStats } from './columns';
 import type { Grid } from './grid';
 
@@ -8,20 +8,16 @@ export interface AggregateHooks {
   signal?: AbortSignal;
 }
 
-/** Streams every file of one epoch into per-cell column statistics on the shared grid. */
+/** Streams every file of one epoch, whatever its format, into column statistics on the shared grid. */
 export async function aggregateEpoch(files: string[], grid: Grid, zBase: number, zToMetres: number, hooks: AggregateHooks = {}): Promise<ColumnStats> {
   const stats = createColumnStats(grid, zBase);
   let read = 0;
   for (const path of files) {
-    const file = await LasFile.open(path);
-    try {
-      for await (const chunk of file.chunks({ fields: ['classification', 'rgb'], signal: hooks.signal, reuseBuffers: true })) {
-        addChunk(stats, chunk, zToMetres);
-        read += chunk.count;
-        hooks.onPoints?.(read);
-      }
-    } finally {
-      await file.close();
+    const format = await detectPointFormat(path);
+    for await (const chunk of format.parseInBatches(path, { fields: ['classification', 'rgb'], signal: hooks.signal, reuseBuffers: true })) {
+      addChunk(stats, chunk, zToMetres);
+      read += chunk.count;
+      hooks.onPoints?.(read);
     }
   }
   return stats;
