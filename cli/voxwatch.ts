@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { benchCommand, type BenchCliOptions } from './commands/bench';
 import { demoCommand } from './commands/demo';
 import { detectCommand, type DetectCliOptions } from './commands/detect';
 import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
@@ -64,6 +65,16 @@ program
   .option('--dir <dir>', 'sample district folder', DEFAULT_SAMPLE_DIR)
   .action(async (opts: { dir?: string }) => {
     process.exitCode = await demoCommand(opts);
+  });
+
+program
+  .command('bench')
+  .description('measure reading, LAZ decoding and detection throughput and memory on this machine (figures only, no assertions)')
+  .option('--scale', 'also run detection on 2 × ≥ 35 M points (a few minutes, about 3.6 GiB of cached inputs)')
+  .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
+  .option('--only <sections>', 'comma-separated sections: las, laz, detect')
+  .action(async (opts: BenchCliOptions) => {
+    process.exitCode = await benchCommand(opts);
   });
 
 try {

@@ -10,11 +10,17 @@ export interface BenchCliOptions {
 
 /** Runs the benchmarks; progress lines go to stdout, or to stderr with --json (stdout is the JSON). */
 export async function benchCommand(opts: BenchCliOptions): Promise<number> {
-  const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const only = sectionList(opts.only);
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new UsageError(`--only: unknown section ${unknown.join(', ')} (choose from ${SECTIONS.join(', ')})`);
   const out = opts.json ? process.stderr : process.stdout;
   const report = await runBench({ scale: opts.scale, only, log: (line) => out.write(line + '\n') });
   if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   return 0;
+}
+
+/** "las, detect" → ['las', 'detect']; empty or absent → all sections. */
+function sectionList(text: string | undefined): string[] {
+  const parts = (text ?? '').split(',');
+  return parts.map((s) => s.trim()).filter(Boolean);
 }

@@ -7,13 +7,13 @@
 function slide(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number, isMin: boolean, dq: Int32Array): void {
   let head = 0;
   let tail = 0;
-  const better = (a: number, b: number) => (isMin ? a <= b : a >= b);
+  // No closures in this loop: under tsx every closure creation is also renamed (esbuild keepNames).
   for (let i = 0; i < n + r; i++) {
     if (i < n) {
       const v = src[start + i * stride];
       // NaN never wins: treat it as the worst value.
       if (!Number.isNaN(v)) {
-        while (tail > head && better(v, src[start + dq[tail - 1] * stride])) tail--;
+        while (tail > head && (isMin ? v <= src[start + dq[tail - 1] * stride] : v >= src[start + dq[tail - 1] * stride])) tail--;
         dq[tail++] = i;
       }
     }
@@ -99,18 +99,29 @@ export function sampleBilinear(r: Float32Array, nx: number, ny: number, fx: numb
   const v10 = r[j * nx + i1];
   const v01 = r[j1 * nx + i];
   const v11 = r[j1 * nx + i1];
+  // Inlined rather than a helper closure: this runs once per cell of every raster.
+  const w00 = (1 - tx) * (1 - ty);
+  const w10 = tx * (1 - ty);
+  const w01 = (1 - tx) * ty;
+  const w11 = tx * ty;
   let sum = 0;
   let w = 0;
-  const add = (v: number, weight: number) => {
-    if (!Number.isNaN(v) && weight > 0) {
-      sum += v * weight;
-      w += weight;
-    }
-  };
-  add(v00, (1 - tx) * (1 - ty));
-  add(v10, tx * (1 - ty));
-  add(v01, (1 - tx) * ty);
-  add(v11, tx * ty);
+  if (!Number.isNaN(v00) && w00 > 0) {
+    sum += v00 * w00;
+    w += w00;
+  }
+  if (!Number.isNaN(v10) && w10 > 0) {
+    sum += v10 * w10;
+    w += w10;
+  }
+  if (!Number.isNaN(v01) && w01 > 0) {
+    sum += v01 * w01;
+    w += w01;
+  }
+  if (!Number.isNaN(v11) && w11 > 0) {
+    sum += v11 * w11;
+    w += w11;
+  }
   return w > 0 ? sum / w : NaN;
 }
 

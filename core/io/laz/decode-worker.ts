@@ -21,19 +21,17 @@ const lazPerf = await createLazPerf();
 function decode(req: DecodeRequest): ArrayBuffer {
   const input = new Uint8Array(req.compressed);
   const inPtr = lazPerf._malloc(input.length + 64);
-  const outPtr = lazPerf._malloc(req.recordLength);
+  const outPtr = lazPerf._malloc(req.count * req.recordLength);
   const decoder = new lazPerf.ChunkDecoder();
   try {
     // The arithmetic decoder may read a few bytes past the chunk's end: pad with zeros.
     lazPerf.HEAPU8.fill(0, inPtr, inPtr + input.length + 64);
     lazPerf.HEAPU8.set(input, inPtr);
     decoder.open(req.pointFormat, req.recordLength, inPtr);
-    const out = new Uint8Array(req.count * req.recordLength);
-    for (let i = 0; i < req.count; i++) {
-      decoder.getPoint(outPtr);
-      out.set(lazPerf.HEAPU8.subarray(outPtr, outPtr + req.recordLength), i * req.recordLength);
-    }
-    return out.buffer;
+    // Decode the whole chunk inside the WASM heap, then copy it out once.
+    for (let i = 0; i < req.count; i++) decoder.getPoint(outPtr + i * req.recordLength);
+    // HEAPU8 may have been replaced if the heap grew: read it after decoding.
+    return lazPerf.HEAPU8.slice(outPtr, outPtr + req.count * req.recordLength).buffer;
   } finally {
     decoder.delete();
     lazPerf._free(inPtr);

@@ -1,0 +1,91 @@
+/**
+ * `voxwatch bench`: reader, LAZ and detection throughput on this machine. Prints figures and
+ * returns them; never asserts (the floors to compare with are in docs/BENCHMARKS.md).
+ */
+import { mkdir } from 'node:fs/promises';
+import { arch, availableParallelism, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { secs } from './format';
+import { busyCores } from './machine';
+import { sourceRevision } from './revision';
+import { detectionSection } from './sections/detection';
+import { lasSection } from './sections/las';
+import { LAZ_FILES, lazSection } from './sections/laz';
+import type { BenchReport } from './types';
+
+export type { BenchReport } from './types';
+
+export interface BenchOptions {
+  /** Also run detection on 2 × 35 M points (the issue's figure), besides 2 × 5 M. */
+  scale?: boolean;
+  /** Sections to run: any of SECTIONS; default all. */
+  only?: string[];
+  /** Where generated inputs are cached; default os.tmpdir()/voxwatch-bench. */
+  workDir?: string;
+  /** Timed runs of the read benchmarks (best and median reported); default 3. */
+  repeats?: number;
+  log: (line: string) => void;
+}
+
+export const SECTIONS = ['las', 'laz', 'detect'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+const QUICK_POINTS = 5_000_000;
+const SCALE_POINTS = 35_000_000;
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const t0 = performance.now();
+  const log = options.log;
+  const only = options.only?.length ? options.only : [...SECTIONS];
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length) throw new RangeError(`unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}`);
+  const wants = (s: Section) => only.includes(s);
+  const workDir = options.workDir ?? join(tmpdir(), 'voxwatch-bench');
+  const repeats = Math.max(1, options.repeats ?? 3);
+  await mkdir(workDir, { recursive: true });
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      platform: platform(),
+      arch: arch(),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      availableParallelism: availableParallelism(),
+      totalMemGiB: Math.round(totalmem() / 2 ** 30),
+      loadAvgAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+      busyCoresAtStart: await busyCores(1000),
+    },
+    revision: sourceRevision(),
+    options: { scale: options.scale ?? false, only, workDir, repeats },
+    totalMs: 0,
+  };
+  const m = report.machine;
+  const rev = report.revision ? ` at ${report.revision.commit}${report.revision.coreDirty ? ' (core/ modified)' : ''}` : '';
+  log(
+    `VoxWatch bench${rev}, ${report.date}: Node ${m.node}, ${m.cpu}, ${m.availableParallelism} cores, ${m.totalMemGiB} GiB; inputs cached in ${workDir}`,
+  );
+  if ((m.busyCoresAtStart ?? 0) >= 0.25)
+    log(`note: other work keeps ${m.busyCoresAtStart} cores busy: each job waits (up to 60 s) for quiet`);
+
+  if (wants('las')) report.las = await lasSection(workDir, repeats, log);
+  if (wants('laz')) report.laz = await lazSection(LAZ_FILES, repeats, log);
+  if (wants('detect')) {
+    report.detection = [];
+    for (const n of options.scale ? [QUICK_POINTS, SCALE_POINTS] : [QUICK_POINTS])
+      report.detection.push(await detectionSection(workDir, n, log));
+    const [small, large] = report.detection;
+    if (large) {
+      log(
+        `  memory as input grows: peak RSS ${small.endToEnd.maxRssMiB.toFixed(0)} MiB at ${fmtPts(small)} → ${large.endToEnd.maxRssMiB.toFixed(0)} MiB at ${fmtPts(large)}` +
+          ` (grid ${small.gridCells.toLocaleString('en-US')} → ${large.gridCells.toLocaleString('en-US')} cells)`,
+      );
+    }
+  }
+  report.totalMs = Math.round(performance.now() - t0);
+  log(`done in ${secs(report.totalMs)}`);
+  return report;
+}
+
+const fmtPts = (r: { files: { points: number }[] }) => `${(r.files.reduce((a, f) => a + f.points, 0) / 1e6).toFixed(1)} M points`;
