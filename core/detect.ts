@@ -6,11 +6,10 @@ import type { ChangeObject, ChangeType, SuppressedCandidate, UncertainArea } fro
 import { findUncertainAreas } from './changes/uncertain';
 import { describeCrs } from './geo/crs';
 import { applyAlignment, estimateAlignment, type Alignment } from './diff/align';
-import { aggregateEpochInWorker } from './diff/parallel';
+import { observeEpochInWorker } from './diff/parallel';
 import type { ColumnStats } from './diff/columns';
 import { estimateGround } from './diff/ground';
 import { cellCentre, makeGrid, type Grid } from './diff/grid';
-import { buildSurface, classesPlausible } from './diff/surfaces';
 import { metresPerUnit } from './io/inspect';
 import { LasFile } from './io/las/reader';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
@@ -123,29 +122,24 @@ export async function detectChanges(
 
   const total = a.points + b.points;
   const zToMetres = heightUnitToMetres(crs, warnings);
-  // One thread per epoch: both are read and binned at once.
+  // One thread per epoch: both are read, binned and modelled at once.
   let readA = 0;
   let readB = 0;
   const report = () => hooks.onProgress?.({ phase: 'read-before', done: readA + readB, total });
-  let [statsA, statsB]: (ColumnStats | null)[] = await Promise.all([
-    aggregateEpochInWorker({ files: before.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readA = n), report()) }),
-    aggregateEpochInWorker({ files: after.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readB = n), report()) }),
+  const [ea, eb] = await Promise.all([
+    observeEpochInWorker({ files: before.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readA = n), report()) }),
+    observeEpochInWorker({ files: after.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readB = n), report()) }),
   ]);
-  lap('read');
-
-  const useClassesA = classesPlausible(statsA!);
-  const useClassesB = classesPlausible(statsB!);
-  const sa = buildSurface(statsA!, { useClasses: useClassesA });
-  const sb = buildSurface(statsB!, { useClasses: useClassesB });
+  lap('read_and_model');
+  const [sa, sb] = [ea.surface, eb.surface];
+  const [countsA, countsB, totalsA, totalsB] = [ea.counts, eb.counts, ea.totals, eb.totals];
+  const [useClassesA, useClassesB] = [ea.useClasses, eb.useClasses];
   const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
-  checkDensity(statsA!, gridArea, a.label, options.voxel, warnings);
-  checkDensity(statsB!, gridArea, b.label, options.voxel, warnings);
-  const [countsA, countsB, totalsA, totalsB] = [statsA!.count, statsB!.count, statsA!.totals, statsB!.totals];
-  // The column statistics are the largest arrays of a run: let them go once the surfaces exist.
-  statsA = statsB = null;
+  checkDensity(totalsA, gridArea, a.label, options.voxel, warnings);
+  checkDensity(totalsB, gridArea, b.label, options.voxel, warnings);
   const ground = estimateGround(grid, [sa.low, sb.low]);
   hooks.onProgress?.({ phase: 'surfaces', done: 1, total: 1 });
-  lap('surfaces');
+  lap('ground');
 
   let alignment: Alignment | null = null;
   if (options.align) {
@@ -287,8 +281,8 @@ function densityOf(t: ColumnStats['totals'], gridArea: number): number {
 }
 
 /** A cell needs a handful of points to hold a surface; below that, say which voxel would work. */
-function checkDensity(s: ColumnStats, gridArea: number, label: string, voxel: number, warnings: string[]): void {
-  const density = densityOf(s.totals, gridArea);
+function checkDensity(totals: ColumnStats['totals'], gridArea: number, label: string, voxel: number, warnings: string[]): void {
+  const density = densityOf(totals, gridArea);
   const perCell = density * voxel * voxel;
   if (perCell < 4) {
     const better = Math.ceil(Math.sqrt(6 / Math.max(density, 1e-6)) * 4) / 4;
@@ -296,8 +290,8 @@ function checkDensity(s: ColumnStats, gridArea: number, label: string, voxel: nu
       `the ${label} epoch has about ${density.toFixed(1)} points/m², only ${perCell.toFixed(1)} per ${voxel} m cell: too sparse for this voxel size; use --voxel ${better} or more`,
     );
   }
-  if (s.totals.points > 0 && s.totals.outside > 0.5 * s.totals.points) {
-    warnings.push(`${Math.round((100 * s.totals.outside) / s.totals.points)} % of the ${label} epoch lies outside the area both epochs cover`);
+  if (totals.points > 0 && totals.outside > 0.5 * totals.points) {
+    warnings.push(`${Math.round((100 * totals.outside) / totals.points)} % of the ${label} epoch lies outside the area both epochs cover`);
   }
 }
 

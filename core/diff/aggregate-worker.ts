@@ -1,12 +1,13 @@
 /**
- * Worker thread that reads one epoch into column statistics, so the two epochs of a run are
- * read and binned on two cores at once. Posts progress, then the statistics' buffers.
+ * Worker thread that reads one epoch into column statistics and models its surfaces, so the
+ * two epochs of a run are read, binned and modelled on two cores at once. Posts progress,
+ * then the surfaces' buffers (the statistics themselves never leave the thread).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SourceError } from '../io/types';
 import { aggregateEpoch } from './aggregate';
-import { columnBuffers } from './columns';
 import type { AggregateJob, AggregateMessage } from './parallel';
+import { buildSurface, classesPlausible, SURFACE_RASTERS } from './surfaces';
 
 const job = workerData.job as AggregateJob;
 const post = (m: AggregateMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
@@ -22,7 +23,13 @@ try {
       }
     },
   });
-  post({ kind: 'done', totals: stats.totals, buffers: columnBuffers(stats) }, columnBuffers(stats));
+  const useClasses = classesPlausible(stats);
+  const surface = buildSurface(stats, { useClasses });
+  const buffers = [...SURFACE_RASTERS.map((key) => surface[key].buffer as ArrayBuffer), stats.count.buffer as ArrayBuffer];
+  post(
+    { kind: 'done', totals: stats.totals, useClasses, typicalCount: surface.typicalCount, minCount: surface.minCount, buffers },
+    buffers,
+  );
 } catch (e) {
   const err = e as Error;
   post({ kind: 'error', message: err.message, file: e instanceof SourceError ? e.file : undefined, problem: e instanceof SourceError ? e.problem : undefined });

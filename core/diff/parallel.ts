@@ -2,6 +2,7 @@ import { spawnWorker } from '../workers/spawn';
 import { SourceError } from '../io/types';
 import type { ColumnStats } from './columns';
 import type { Grid } from './grid';
+import { SURFACE_RASTERS, type EpochSurface } from './surfaces';
 
 export interface AggregateJob {
   files: string[];
@@ -12,16 +13,24 @@ export interface AggregateJob {
 
 export type AggregateMessage =
   | { kind: 'progress'; points: number }
-  | { kind: 'done'; totals: ColumnStats['totals']; buffers: ArrayBuffer[] }
+  | { kind: 'done'; totals: ColumnStats['totals']; useClasses: boolean; typicalCount: number; minCount: number; buffers: ArrayBuffer[] }
   | { kind: 'error'; message: string; file?: string; problem?: string };
+
+/** One epoch as the diff needs it: its surfaces, its points per cell and its totals. */
+export interface ObservedEpoch {
+  surface: EpochSurface;
+  counts: Uint32Array;
+  totals: ColumnStats['totals'];
+  useClasses: boolean;
+}
 
 const WORKER_URL = new URL('./aggregate-worker.ts', import.meta.url);
 
 /**
- * Reads one epoch into column statistics on a worker thread (one per epoch, so both epochs
- * bin at once). Cancelling terminates the thread.
+ * Reads one epoch and models its surfaces on a worker thread (one per epoch, so both epochs
+ * are processed at once). Cancelling terminates the thread.
  */
-export function aggregateEpochInWorker(job: AggregateJob, hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {}): Promise<ColumnStats> {
+export function observeEpochInWorker(job: AggregateJob, hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {}): Promise<ObservedEpoch> {
   return new Promise((resolve, reject) => {
     const worker = spawnWorker(WORKER_URL, { job });
     let settled = false;
@@ -42,29 +51,17 @@ export function aggregateEpochInWorker(job: AggregateJob, hooks: { onPoints?: (n
     worker.on('message', (m: AggregateMessage) => {
       if (m.kind === 'progress') hooks.onPoints?.(m.points);
       else if (m.kind === 'error') finish(() => reject(m.file ? new SourceError(m.file, m.problem ?? m.message) : new Error(m.message)));
-      else finish(() => resolve(fromBuffers(job, m)));
+      else finish(() => resolve(fromMessage(m)));
     });
     worker.on('error', (e) => finish(() => reject(e)));
     worker.on('exit', (code) => finish(() => reject(new Error(`epoch reader thread exited (code ${code})`))));
   });
 }
 
-function fromBuffers(job: AggregateJob, m: Extract<AggregateMessage, { kind: 'done' }>): ColumnStats {
-  const [count, max1, max2, min1, min2, mean, m2, greenSum, colourCount, vegetationCount, groundCount] = m.buffers;
-  return {
-    grid: job.grid,
-    zBase: job.zBase,
-    count: new Uint32Array(count),
-    max1: new Float32Array(max1),
-    max2: new Float32Array(max2),
-    min1: new Float32Array(min1),
-    min2: new Float32Array(min2),
-    mean: new Float32Array(mean),
-    m2: new Float32Array(m2),
-    greenSum: new Float32Array(greenSum),
-    colourCount: new Uint32Array(colourCount),
-    vegetationCount: new Uint32Array(vegetationCount),
-    groundCount: new Uint32Array(groundCount),
-    totals: m.totals,
-  };
+function fromMessage(m: Extract<AggregateMessage, { kind: 'done' }>): ObservedEpoch {
+  const surface = { typicalCount: m.typicalCount, minCount: m.minCount } as EpochSurface;
+  SURFACE_RASTERS.forEach((key, i) => {
+    (surface as unknown as Record<string, unknown>)[key] = key === 'observed' ? new Uint8Array(m.buffers[i]) : new Float32Array(m.buffers[i]);
+  });
+  return { surface, counts: new Uint32Array(m.buffers[SURFACE_RASTERS.length]), totals: m.totals, useClasses: m.useClasses };
 }

@@ -29,6 +29,9 @@ export interface EpochSurface {
   minCount: number;
 }
 
+/** The per-cell rasters of an EpochSurface (what crosses between threads). */
+export const SURFACE_RASTERS = ['top', 'mean', 'low', 'observed', 'spread', 'greenness', 'roughness', 'vegetationShare'] as const;
+
 export interface SurfaceOptions {
   /** Whether to use the file's vegetation classes (decided per epoch by `classesPlausible`). */
   useClasses: boolean;

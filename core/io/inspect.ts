@@ -73,7 +73,7 @@ export async function inspectPointFile(
     let occupiedCapped = false;
     const [ox, oy] = h.offset;
     let done = 0;
-    for await (const c of las.chunks({ signal: opts.signal })) {
+    for await (const c of las.chunks({ signal: opts.signal, reuseBuffers: true })) {
       for (let i = 0; i < c.count; i++) {
         const x = c.x[i], y = c.y[i], z = c.z[i];
         if (x < minX) minX = x;
