@@ -6,7 +6,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SourceError } from '../io/types';
 import { aggregateEpoch } from './aggregate';
-import { pointCounts } from './columns';
 import type { AggregateJob, AggregateMessage } from './parallel';
 import { buildSurface, classesPlausible, SURFACE_RASTERS } from './surfaces';
 
@@ -26,7 +25,7 @@ try {
   });
   const useClasses = classesPlausible(stats);
   const surface = buildSurface(stats, { useClasses });
-  const buffers = [...SURFACE_RASTERS.map((key) => surface[key].buffer as ArrayBuffer), pointCounts(stats).buffer as ArrayBuffer];
+  const buffers = [...SURFACE_RASTERS.map((key) => surface[key].buffer as ArrayBuffer), stats.count.buffer as ArrayBuffer];
   post(
     { kind: 'done', totals: stats.totals, useClasses, typicalCount: surface.typicalCount, minCount: surface.minCount, buffers },
     buffers,

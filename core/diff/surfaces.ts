@@ -1,4 +1,4 @@
-import { COUNTERS, F_GREEN, F_M2, F_MAX1, F_MAX2, F_MEAN, F_MIN1, F_MIN2, FLOATS, N_COLOURED, N_GROUND, N_POINTS, N_VEGETATION, type ColumnStats } from './columns';
+import type { ColumnStats } from './columns';
 import { median } from './raster';
 
 /**
@@ -47,7 +47,7 @@ export function classesPlausible(s: ColumnStats): boolean {
   const inside = Math.max(1, t.points - t.outside);
   if (t.points === 0 || t.classified < 0.5 * t.points) return false;
   let ground = 0;
-  for (let i = N_GROUND; i < s.counters.length; i += COUNTERS) ground += s.counters[i];
+  for (let i = 0; i < s.groundCount.length; i++) ground += s.groundCount[i];
   const share = ground / inside;
   return share > 0.02 && share < 0.98 && t.vegetation > 0.01 * inside;
 }
@@ -56,8 +56,7 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
   const { nx, ny } = s.grid;
   const n = nx * ny;
   const counts: number[] = [];
-  const { floats: f, counters: k4 } = s;
-  for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 200_000))) if (k4[i * COUNTERS] > 0) counts.push(k4[i * COUNTERS]);
+  for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 200_000))) if (s.count[i] > 0) counts.push(s.count[i]);
   const typicalCount = counts.length ? median(counts) : 0;
   // A cell needs a fair share of the typical density to count as seen: a few stray facade or
   // noise points in an occluded gap are not a surface.
@@ -70,17 +69,15 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
   const greenness = new Float32Array(n).fill(NaN);
   const vegetationShare = new Float32Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {
-    const o = i * FLOATS;
-    const q = i * COUNTERS;
-    const c = k4[q + N_POINTS];
+    const c = s.count[i];
     if (c === 0) continue;
-    low[i] = s.zBase + (c >= 3 ? f[o + F_MIN2] : f[o + F_MIN1]);
-    if (c >= 2) spread[i] = Math.sqrt(Math.max(0, f[o + F_M2]) / (c - 1));
-    if (k4[q + N_COLOURED] > 0) greenness[i] = f[o + F_GREEN] / k4[q + N_COLOURED];
-    if (options.useClasses) vegetationShare[i] = k4[q + N_VEGETATION] / c;
+    low[i] = s.zBase + (c >= 3 ? s.min2[i] : s.min1[i]);
+    if (c >= 2) spread[i] = Math.sqrt(Math.max(0, s.m2[i]) / (c - 1));
+    if (s.colourCount[i] > 0) greenness[i] = s.greenSum[i] / s.colourCount[i];
+    if (options.useClasses) vegetationShare[i] = s.vegetationCount[i] / c;
     if (c >= minCount) {
-      top[i] = s.zBase + (c >= 3 ? f[o + F_MAX2] : f[o + F_MAX1]);
-      mean[i] = s.zBase + f[o + F_MEAN];
+      top[i] = s.zBase + (c >= 3 ? s.max2[i] : s.max1[i]);
+      mean[i] = s.zBase + s.mean[i];
       observed[i] = 1;
     }
   }
