@@ -5,7 +5,24 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'module', 'url', 'crypto', 'http', 'https', 'net', 'zlib', 'stream', 'util'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'module',
+  'url',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'zlib',
+  'stream',
+  'util',
+];
 
 const boundary = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
@@ -24,7 +41,10 @@ export default tseslint.config(
     files: ['core/**'],
     rules: boundary([
       { group: ['electron', 'electron/*'], message: 'core is pure: it must not import electron' },
-      { group: ['**/renderer/**', '**/electron/**', '**/cli/**', '**/samples/**'], message: 'core must not import the shells, the renderer or the samples' },
+      {
+        group: ['**/renderer/**', '**/electron/**', '**/cli/**', '**/samples/**'],
+        message: 'core must not import the shells, the renderer or the samples',
+      },
       { group: ['three', 'three/*', 'potree-core'], message: 'core must not import rendering libraries' },
     ]),
   },
@@ -40,11 +60,19 @@ export default tseslint.config(
   {
     files: ['cli/**'],
     rules: boundary([
-      { group: ['electron', 'electron/*', '**/electron/**', '**/renderer/**'], message: 'the CLI is a shell over core: no electron, no renderer' },
+      {
+        group: ['electron', 'electron/*', '**/electron/**', '**/renderer/**'],
+        message: 'the CLI is a shell over core: no electron, no renderer',
+      },
     ]),
   },
   {
     files: ['electron/**'],
-    rules: boundary([{ group: ['**/cli/**', '**/renderer/**'], message: 'the Electron shell wires core to the window; it must not import the CLI or renderer code' }]),
+    rules: boundary([
+      {
+        group: ['**/cli/**', '**/renderer/**'],
+        message: 'the Electron shell wires core to the window; it must not import the CLI or renderer code',
+      },
+    ]),
   },
 );

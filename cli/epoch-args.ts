@@ -8,7 +8,10 @@ import { UsageError } from './errors';
  */
 export function expandEpochArg(arg: string): string[] {
   const files: string[] = [];
-  for (const part of arg.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of arg
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     let isDir = false;
     try {
       isDir = statSync(part).isDirectory();

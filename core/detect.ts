@@ -111,9 +111,7 @@ export async function detectChanges(
   const crs = checkCrs(a, b, warnings);
   const area = overlap(a.bounds, b.bounds);
   if (!area) {
-    throw new DetectionInputError(
-      `the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`,
-    );
+    throw new DetectionInputError(`the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`);
   }
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
   const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * heightUnitToMetres(crs, []));
@@ -127,8 +125,14 @@ export async function detectChanges(
   let readB = 0;
   const report = () => hooks.onProgress?.({ phase: 'read-before', done: readA + readB, total });
   const [ea, eb] = await Promise.all([
-    observeEpochInWorker({ files: before.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readA = n), report()) }),
-    observeEpochInWorker({ files: after.files, grid, zBase, zToMetres }, { signal: hooks.signal, onPoints: (n) => ((readB = n), report()) }),
+    observeEpochInWorker(
+      { files: before.files, grid, zBase, zToMetres },
+      { signal: hooks.signal, onPoints: (n) => ((readA = n), report()) },
+    ),
+    observeEpochInWorker(
+      { files: after.files, grid, zBase, zToMetres },
+      { signal: hooks.signal, onPoints: (n) => ((readB = n), report()) },
+    ),
   ]);
   lap('read_and_model');
   const [sa, sb] = [ea.surface, eb.surface];
@@ -147,7 +151,9 @@ export async function detectChanges(
     applyAlignment(sb, alignment);
     if (alignment.stableCells < 100) warnings.push('too few stable surfaces to check the alignment of the epochs');
     else if (alignment.residualAfter.medianAbs > 0.15) {
-      warnings.push(`the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`);
+      warnings.push(
+        `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
+      );
     }
   }
   hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
@@ -170,7 +176,15 @@ export async function detectChanges(
     if (v.suppressed) {
       // Crumbs (a few cells) are not worth listing; everything else is, so every decision can be explained.
       if (m.areaM2 >= options.minArea / 2) {
-        suppressed.push({ reason: v.suppressed.reason, detail: v.suppressed.detail, footprint, centroid, area_m2: round(m.areaM2, 2), volume_m3: round(m.volumeM3, 1), height_change_mean_m: round(m.meanChange, 2) });
+        suppressed.push({
+          reason: v.suppressed.reason,
+          detail: v.suppressed.detail,
+          footprint,
+          centroid,
+          area_m2: round(m.areaM2, 2),
+          volume_m3: round(m.volumeM3, 1),
+          height_change_mean_m: round(m.meanChange, 2),
+        });
       }
     } else {
       changes.push(toChangeObject(m, v, footprint, centroid));
@@ -198,7 +212,8 @@ export async function detectChanges(
 function validateOptions(o: DetectOptions): void {
   const positive: (keyof DetectOptions)[] = ['voxel', 'minHeight', 'storeyHeight'];
   for (const k of positive) {
-    if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0)) throw new DetectionInputError(`option ${k} must be a positive number (got ${o[k]})`);
+    if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0))
+      throw new DetectionInputError(`option ${k} must be a positive number (got ${o[k]})`);
   }
   if (o.voxel < 0.05 || o.voxel > 10) throw new DetectionInputError(`voxel size ${o.voxel} m is outside the sensible range 0.05–10 m`);
   for (const k of ['minArea', 'minVolume', 'minUncertainArea'] as const) {
@@ -252,10 +267,14 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
   const crs = a.crs ?? b.crs;
   const unit = metresPerUnit(crs);
   if (crs && unit !== null && unit !== 1) {
-    throw new DetectionInputError(`the epochs use ${crs.unit} (${describeCrs(crs)}); VoxWatch measures in metres: reproject to a metric CRS first`);
+    throw new DetectionInputError(
+      `the epochs use ${crs.unit} (${describeCrs(crs)}); VoxWatch measures in metres: reproject to a metric CRS first`,
+    );
   }
   if (crs?.unit?.toLowerCase().startsWith('degree')) {
-    throw new DetectionInputError(`the epochs are in geographic coordinates (${describeCrs(crs)}); reproject to a projected metric CRS first`);
+    throw new DetectionInputError(
+      `the epochs are in geographic coordinates (${describeCrs(crs)}); reproject to a projected metric CRS first`,
+    );
   }
   return crs;
 }
@@ -269,7 +288,14 @@ function heightUnitToMetres(crs: CrsInfo | undefined, warnings: string[]): numbe
 }
 
 function overlap(a: Bounds3, b: Bounds3): Bounds3 | null {
-  const o = { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), minZ: Math.min(a.minZ, b.minZ), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY), maxZ: Math.max(a.maxZ, b.maxZ) };
+  const o = {
+    minX: Math.max(a.minX, b.minX),
+    minY: Math.max(a.minY, b.minY),
+    minZ: Math.min(a.minZ, b.minZ),
+    maxX: Math.min(a.maxX, b.maxX),
+    maxY: Math.min(a.maxY, b.maxY),
+    maxZ: Math.max(a.maxZ, b.maxZ),
+  };
   return o.maxX - o.minX > 1 && o.maxY - o.minY > 1 ? o : null;
 }
 
@@ -298,7 +324,13 @@ function checkDensity(totals: ColumnStats['totals'], gridArea: number, label: st
 function epochSummary(e: OpenedEpoch, totals: ColumnStats['totals'], gridArea: number, classes: boolean): EpochSummary {
   return {
     label: e.label,
-    files: e.files.map((f) => ({ path: f.info.file, points: f.info.header.pointCount, version: f.info.header.version, pointFormat: f.info.header.pointFormat, compressed: f.info.header.compressed })),
+    files: e.files.map((f) => ({
+      path: f.info.file,
+      points: f.info.header.pointCount,
+      version: f.info.header.version,
+      pointFormat: f.info.header.pointFormat,
+      compressed: f.info.header.compressed,
+    })),
     points: e.points,
     pointsInArea: totals.points - totals.outside,
     crs: e.crs ?? null,
@@ -323,7 +355,12 @@ function centroidOf(m: Measurement, grid: Grid): [number, number] {
   return [round(sx / sw, 2), round(sy / sw, 2)];
 }
 
-function toChangeObject(m: Measurement, v: ReturnType<typeof classify>, footprint: ChangeObject['footprint'], centroid: [number, number]): ChangeObject {
+function toChangeObject(
+  m: Measurement,
+  v: ReturnType<typeof classify>,
+  footprint: ChangeObject['footprint'],
+  centroid: [number, number],
+): ChangeObject {
   const nullIfNaN = (x: number) => (Number.isNaN(x) ? null : round(x, 3));
   return {
     id: '',
@@ -349,6 +386,7 @@ function toChangeObject(m: Measurement, v: ReturnType<typeof classify>, footprin
       greenness: nullIfNaN(m.greenness),
       roughness: nullIfNaN(m.roughness),
       planarShare: nullIfNaN(m.planarShare),
+      curvedShare: nullIfNaN(m.curvedShare),
       verticalSpread: round(m.spread, 3),
       vegetationClassShare: nullIfNaN(m.vegetationClassShare),
       reasons: v.reasons,

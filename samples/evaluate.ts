@@ -124,11 +124,14 @@ export function formatScore(s: Score): string {
     `F1 ${s.f1.toFixed(3)} (precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}); median volume error ${(100 * s.medianVolumeError).toFixed(1)} %; sign errors ${s.signErrors}; type accuracy ${(100 * s.typeAccuracy).toFixed(0)} %`,
   ];
   for (const m of s.missed) lines.push(`  missed ${m.id} ${m.type} ${m.volume_m3} m³`);
-  for (const f of s.falsePositives) lines.push(`  false positive ${f.id} ${f.type} ${f.volume_m3} m³ at ${f.centroid.join(', ')} — ${f.evidence.reasons[0]}`);
+  for (const f of s.falsePositives)
+    lines.push(`  false positive ${f.id} ${f.type} ${f.volume_m3} m³ at ${f.centroid.join(', ')} — ${f.evidence.reasons[0]}`);
   for (const d of s.flaggedDistractors) lines.push(`  distractor flagged: ${d.distractor.id} ${d.distractor.kind} as ${d.found.id}`);
   for (const m of s.matches) {
     if (!m.typeAgrees || m.volumeError > 0.15) {
-      lines.push(`  ${m.truth.id} ${m.truth.type} → ${m.found.id} ${m.found.type}: volume ${m.found.volume_m3} vs ${m.truth.volume_m3} (${(100 * m.volumeError).toFixed(0)} %), IoU ${m.iou.toFixed(2)}`);
+      lines.push(
+        `  ${m.truth.id} ${m.truth.type} → ${m.found.id} ${m.found.type}: volume ${m.found.volume_m3} vs ${m.truth.volume_m3} (${(100 * m.volumeError).toFixed(0)} %), IoU ${m.iou.toFixed(2)}`,
+      );
     }
   }
   return lines.join('\n');

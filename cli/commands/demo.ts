@@ -32,7 +32,9 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
     const out = join(dir, 'results', `${from}-${to}`);
     const written = await writeDetectionOutputs(result, out);
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
-    process.stdout.write('\n' + formatSummary(result, `Epoch ${from} → ${to}: ${result.changes.length} building changes (${secs} s)`) + '\n');
+    process.stdout.write(
+      '\n' + formatSummary(result, `Epoch ${from} → ${to}: ${result.changes.length} building changes (${secs} s)`) + '\n',
+    );
     for (const c of result.changes) {
       const volume = `${c.volume_m3 >= 0 ? '+' : ''}${c.volume_m3.toFixed(0)} m³`;
       const storeys = `${c.storeys > 0 ? '+' : ''}${c.storeys} storeys`;
@@ -41,7 +43,9 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
       );
     }
     const truth = JSON.parse(await readFile(join(dir, `truth-${from}-${to}.json`), 'utf8'));
-    process.stdout.write(`  against the generator's truth: ${formatScore(scoreChanges(result.changes, truth.changes, truth.distractors))}\n`);
+    process.stdout.write(
+      `  against the generator's truth: ${formatScore(scoreChanges(result.changes, truth.changes, truth.distractors))}\n`,
+    );
     process.stdout.write(`  wrote ${written.join(', ')}\n`);
   }
   process.stdout.write('\nThe PDF change report comes with the report issue; the GeoJSON files open in QGIS today.\n');

@@ -65,11 +65,15 @@ export function formatSummary(result: DetectionResult, title: string): string {
   lines.push(`  ${pad('total', 20)}${String(result.changes.length).padStart(6)}   +${added.toFixed(0)} / ${removed.toFixed(0)} m³`);
   const sup: Record<string, number> = {};
   for (const s of result.suppressed) sup[s.reason] = (sup[s.reason] ?? 0) + 1;
-  const supText = Object.entries(sup).map(([r, n]) => `${n} ${r}`).join(', ');
+  const supText = Object.entries(sup)
+    .map(([r, n]) => `${n} ${r}`)
+    .join(', ');
   lines.push(`  not flagged: ${supText || 'none'}; uncertain areas: ${result.uncertain.length}`);
   if (result.alignment) {
     const al = result.alignment;
-    lines.push(`  vertical alignment: ${al.dz >= 0 ? '+' : ''}${al.dz} m; residual ${al.residualBefore.medianAbs.toFixed(3)} → ${al.residualAfter.medianAbs.toFixed(3)} m (median, ${al.stableCells} stable cells)`);
+    lines.push(
+      `  vertical alignment: ${al.dz >= 0 ? '+' : ''}${al.dz} m; residual ${al.residualBefore.medianAbs.toFixed(3)} → ${al.residualAfter.medianAbs.toFixed(3)} m (median, ${al.stableCells} stable cells)`,
+    );
   }
   for (const w of result.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
@@ -92,16 +96,26 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   const bar = progressBar('detect', '');
   const t0 = performance.now();
   try {
-    const result = await detectChanges({ files: expandEpochArg(before), label: 'before' }, { files: expandEpochArg(after), label: 'after' }, options, {
-      signal: controller.signal,
-      onProgress: (p) => bar.update(p.done, p.total, PHASE_LABEL[p.phase]),
-    });
+    const result = await detectChanges(
+      { files: expandEpochArg(before), label: 'before' },
+      { files: expandEpochArg(after), label: 'after' },
+      options,
+      {
+        signal: controller.signal,
+        onProgress: (p) => bar.update(p.done, p.total, PHASE_LABEL[p.phase]),
+      },
+    );
     bar.stop();
     const written = await writeDetectionOutputs(result, o.out);
     if (!o.quiet) {
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       const pts = result.epochs[0].points + result.epochs[1].points;
-      process.stdout.write(formatSummary(result, `${before} → ${after}: ${result.changes.length} changes (${pts.toLocaleString('en-US')} points in ${secs} s)`) + '\n');
+      process.stdout.write(
+        formatSummary(
+          result,
+          `${before} → ${after}: ${result.changes.length} changes (${pts.toLocaleString('en-US')} points in ${secs} s)`,
+        ) + '\n',
+      );
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
     }
     return 0;

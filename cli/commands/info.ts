@@ -52,7 +52,12 @@ export function formatFacts(f: PointFileFacts): string {
   }
   row('scale / offset', `${f.scale.join(', ')} / ${f.offset.join(', ')}`);
   row('CRS', describeCrs(f.crs ?? undefined) + (f.crs?.unit ? ` [${f.crs.unit}]` : ''));
-  row('density', f.densityPerM2 === null ? 'n/a (coordinates not in a known linear unit)' : `${f.densityPerM2.toFixed(1)} points/m² (over occupied 1 m cells)`);
+  row(
+    'density',
+    f.densityPerM2 === null
+      ? 'n/a (coordinates not in a known linear unit)'
+      : `${f.densityPerM2.toFixed(1)} points/m² (over occupied 1 m cells)`,
+  );
   const classes = Object.entries(f.classes)
     .map(([c, count]) => `${c} ${CLASS_NAMES[Number(c)] ?? 'class ' + c}: ${n(count)}`)
     .join('; ');

@@ -34,8 +34,13 @@ export async function samplesCommand(o: SamplesCliOptions): Promise<number> {
   const manifest = await writeSampleDistrict(o.out, options, (e) => bar.update(e.done, e.total, e.file));
   bar.stop();
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  process.stdout.write(`wrote the sample district to ${o.out} in ${secs} s (seed ${manifest.seed}, ${manifest.size_m} m, ${manifest.crs.name})\n`);
-  for (const e of manifest.epochs) process.stdout.write(`  ${e.file}: ${e.point_count.toLocaleString('en-US')} points, LAS ${e.las_version} format ${e.point_format}, ${e.date}\n`);
+  process.stdout.write(
+    `wrote the sample district to ${o.out} in ${secs} s (seed ${manifest.seed}, ${manifest.size_m} m, ${manifest.crs.name})\n`,
+  );
+  for (const e of manifest.epochs)
+    process.stdout.write(
+      `  ${e.file}: ${e.point_count.toLocaleString('en-US')} points, LAS ${e.las_version} format ${e.point_format}, ${e.date}\n`,
+    );
   return 0;
 }
 

@@ -73,6 +73,14 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
     score += 2;
     clues.push(`classed vegetation by the survey (${Math.round(m.vegetationClassShare * 100)} %)`);
   }
+  if (m.curvedShare > 0.6) {
+    // Roofs are planes meeting along lines; a top curved both ways nearly everywhere is a crown.
+    score += 2.5;
+    clues.push(`dome-shaped top, like a crown (${Math.round(m.curvedShare * 100)} % curved both ways)`);
+  } else if (m.curvedShare > 0.4) {
+    score += 1.5;
+    clues.push(`dome-shaped top (${Math.round(m.curvedShare * 100)} % curved both ways)`);
+  }
   if (m.fillRatio < 0.6) {
     score += 0.5;
     clues.push(`crown-like profile (fill ${f2(m.fillRatio)})`);
@@ -83,16 +91,24 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
 export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions): Verdict {
   const reasons: string[] = [];
   const veg = vegetationScore(m);
-  const verdict = (type: ChangeType): Verdict => ({ type, storeys: storeys(m, o), confidence: confidence(m, veg.score, o), reasons, vegetationScore: veg.score });
+  const verdict = (type: ChangeType): Verdict => ({
+    type,
+    storeys: storeys(m, o),
+    confidence: confidence(m, veg.score, o),
+    reasons,
+    vegetationScore: veg.score,
+  });
   const suppress = (reason: SuppressionReason, detail: string): Verdict => ({ ...verdict('other'), suppressed: { reason, detail } });
 
-  if (m.coreCells === 0) return suppress('sliver', `thin strip ${f1(m.areaM2)} m² with no interior: an edge seen slightly apart in the two epochs`);
+  if (m.coreCells === 0)
+    return suppress('sliver', `thin strip ${f1(m.areaM2)} m² with no interior: an edge seen slightly apart in the two epochs`);
   if (Math.abs(m.meanChange) < o.minHeight * 0.75 && Math.abs(m.maxChange) < o.minHeight) {
     return suppress('too_small', `height change ${f2(m.meanChange)} m below ${o.minHeight} m`);
   }
   if (m.areaM2 < o.minArea) return suppress('too_small', `area ${f1(m.areaM2)} m² below ${o.minArea} m²`);
   if (Math.abs(m.volumeM3) < o.minVolume) return suppress('too_small', `volume ${f1(Math.abs(m.volumeM3))} m³ below ${o.minVolume} m³`);
-  if (m.coverage < o.minCoverage) return suppress('low_coverage', `only ${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`);
+  if (m.coverage < o.minCoverage)
+    return suppress('low_coverage', `only ${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`);
   if (veg.score >= VEGETATION_SCORE) return suppress('vegetation', veg.clues.join(', '));
   const lowSide = m.sign > 0 ? m.beforeHeight : m.afterHeight;
   const highSide = m.sign > 0 ? m.afterHeight : m.beforeHeight;
@@ -102,7 +118,10 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   // A building change moves most of its footprint by the full height; terrain works, heaps
   // and vegetation change by a little here and there.
   if (m.supportShare < 0.5) {
-    return suppress('not_building', `diffuse change: only ${Math.round(m.supportShare * 100)} % of the area moved by more than ${o.minHeight} m`);
+    return suppress(
+      'not_building',
+      `diffuse change: only ${Math.round(m.supportShare * 100)} % of the area moved by more than ${o.minHeight} m`,
+    );
   }
   if (lowSide < BARE && highSide < MIN_STRUCTURE_HEIGHT) {
     return suppress('not_building', `${f1(highSide)} m above the ground: too low for a building (heap, wall, hedge or terrain)`);
@@ -150,7 +169,9 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
       const roofShare = shareOfRoof(m, ctx, 'after');
       if (roofShare >= 0.6 || (roofShare >= 0.4 && -m.meanChange >= 2.5 && m.areaM2 >= 40)) {
         type = 'height_decrease';
-        reasons.push(`still ${f1(m.afterHeight)} m high after losing ${f1(-m.meanChange)} m over ${Math.round(roofShare * 100)} % of its roof`);
+        reasons.push(
+          `still ${f1(m.afterHeight)} m high after losing ${f1(-m.meanChange)} m over ${Math.round(roofShare * 100)} % of its roof`,
+        );
       } else {
         type = 'demolished';
         reasons.push(`a structure removed from ${Math.round(roofShare * 100)} % of a roof that stands ${f1(m.afterHeight)} m high`);

@@ -34,6 +34,11 @@ export interface Measurement {
   fillRatio: number;
   /** Cells left after a one-cell erosion: 0 for a thin line (a misregistered edge). */
   coreCells: number;
+  /**
+   * Share of the top that curves in both directions over 1.5 m (a dome: a tree crown), where
+   * roofs are planes meeting at lines; NaN when the object is too small to tell.
+   */
+  curvedShare: number;
 }
 
 export interface MeasureContext {
@@ -101,7 +106,12 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     roughKnown++;
     if (v < PLANAR_ROUGHNESS) planar++;
   }
-  const maxChange = c.sign * quantile(Float32Array.from(diffs, (v) => v * c.sign), 0.95);
+  const maxChange =
+    c.sign *
+    quantile(
+      Float32Array.from(diffs, (v) => v * c.sign),
+      0.95,
+    );
   const areaM2 = cover * cellArea;
   return {
     sign: c.sign,
@@ -127,7 +137,34 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     vegetationClassShare: median(pick(higher.vegetationShare)),
     fillRatio: Math.abs(volume) / Math.max(1e-9, areaM2 * Math.abs(maxChange)),
     coreCells: interior.length,
+    curvedShare: curvedShare(c.cells, higher.mean, grid),
   };
+}
+
+/** Height change over three cells' distance that counts as curvature, metres. */
+const CURVATURE = 0.2;
+
+/**
+ * Second differences of the mean surface over ±3 cells along x and y. A plane gives none; a
+ * ridge or an eave curves in one direction only; a crown curves in both.
+ */
+function curvedShare(cells: Int32Array, surface: Float32Array, grid: Grid): number {
+  const set = new Set<number>(cells);
+  const dx = 3;
+  const dy = 3 * grid.nx;
+  let tested = 0;
+  let curved = 0;
+  for (const k of cells) {
+    const x = k % grid.nx;
+    if (x < 3 || x >= grid.nx - 3) continue;
+    if (!set.has(k - dx) || !set.has(k + dx) || !set.has(k - dy) || !set.has(k + dy)) continue;
+    const cx = surface[k - dx] + surface[k + dx] - 2 * surface[k];
+    const cy = surface[k - dy] + surface[k + dy] - 2 * surface[k];
+    if (Number.isNaN(cx) || Number.isNaN(cy)) continue;
+    tested++;
+    if (Math.min(Math.abs(cx), Math.abs(cy)) > CURVATURE) curved++;
+  }
+  return tested >= 8 ? curved / tested : NaN;
 }
 
 /** Cells whose eight neighbours are all in the set: what survives a one-cell erosion. */
@@ -139,7 +176,17 @@ function interiorCells(cells: Int32Array, grid: Grid): Int32Array {
     if (x === 0 || x === grid.nx - 1) continue;
     const up = k + grid.nx;
     const down = k - grid.nx;
-    if (set.has(k - 1) && set.has(k + 1) && set.has(up) && set.has(down) && set.has(up - 1) && set.has(up + 1) && set.has(down - 1) && set.has(down + 1)) out.push(k);
+    if (
+      set.has(k - 1) &&
+      set.has(k + 1) &&
+      set.has(up) &&
+      set.has(down) &&
+      set.has(up - 1) &&
+      set.has(up + 1) &&
+      set.has(down - 1) &&
+      set.has(down + 1)
+    )
+      out.push(k);
   }
   return Int32Array.from(out);
 }

@@ -18,7 +18,12 @@ export interface Candidate {
  * candidate then grows into neighbours whose own difference exceeds half the threshold.
  * Only cells seen in both epochs count: absence of points is not evidence of absence.
  */
-export function findCandidates(grid: Grid, a: EpochSurface, b: EpochSurface, threshold: number): { candidates: Candidate[]; diff: Float32Array } {
+export function findCandidates(
+  grid: Grid,
+  a: EpochSurface,
+  b: EpochSurface,
+  threshold: number,
+): { candidates: Candidate[]; diff: Float32Array } {
   const { nx, ny } = grid;
   const n = nx * ny;
   const diff = new Float32Array(n).fill(NaN);
@@ -93,7 +98,12 @@ function enclosedUnseen(labels: Int32Array, count: number, diff: Float32Array, n
       const x = k % nx;
       const y = (k - x) / nx;
       if (x === 0 || y === 0 || x === nx - 1 || y === ny - 1) open = true;
-      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+      for (const [dx, dy] of [
+        [1, 0],
+        [-1, 0],
+        [0, 1],
+        [0, -1],
+      ]) {
         const xx = x + dx;
         const yy = y + dy;
         if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;

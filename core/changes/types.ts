@@ -1,5 +1,13 @@
 /** The kinds of building change VoxWatch reports (DESIGN.md, "Detection"). */
-export const CHANGE_TYPES = ['new_building', 'storeys_added', 'rooftop_structure', 'extension', 'demolished', 'height_decrease', 'other'] as const;
+export const CHANGE_TYPES = [
+  'new_building',
+  'storeys_added',
+  'rooftop_structure',
+  'extension',
+  'demolished',
+  'height_decrease',
+  'other',
+] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 /** Why a candidate was not reported as a building change. */
@@ -22,6 +30,8 @@ export interface ChangeEvidence {
   roughness: number | null;
   /** Share of the higher surface's cells that are planar (roof-like) (null: too small to judge). */
   planarShare: number | null;
+  /** Share of the top curving both ways like a crown (null: too small to judge). */
+  curvedShare: number | null;
   /** Median vertical spread of points in the higher surface's cells, metres. */
   verticalSpread: number;
   /** Share of points classed as vegetation by the file, when its classes were trusted. */

@@ -8,7 +8,13 @@ import type { UncertainArea } from './types';
  * Patches that one epoch saw and the other did not (data holes, new occlusions): a change
  * there can be neither claimed nor ruled out, so the analyst is told where to look.
  */
-export function findUncertainAreas(grid: Grid, a: EpochSurface, b: EpochSurface, ground: Float32Array, o: { minUncertainArea: number; voxel: number }): UncertainArea[] {
+export function findUncertainAreas(
+  grid: Grid,
+  a: EpochSurface,
+  b: EpochSurface,
+  ground: Float32Array,
+  o: { minUncertainArea: number; voxel: number },
+): UncertainArea[] {
   const n = grid.nx * grid.ny;
   const out: UncertainArea[] = [];
   const cellArea = grid.cell * grid.cell;

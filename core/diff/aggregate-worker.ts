@@ -32,5 +32,10 @@ try {
   );
 } catch (e) {
   const err = e as Error;
-  post({ kind: 'error', message: err.message, file: e instanceof SourceError ? e.file : undefined, problem: e instanceof SourceError ? e.problem : undefined });
+  post({
+    kind: 'error',
+    message: err.message,
+    file: e instanceof SourceError ? e.file : undefined,
+    problem: e instanceof SourceError ? e.problem : undefined,
+  });
 }

@@ -30,7 +30,10 @@ const WORKER_URL = new URL('./aggregate-worker.ts', import.meta.url);
  * Reads one epoch and models its surfaces on a worker thread (one per epoch, so both epochs
  * are processed at once). Cancelling terminates the thread.
  */
-export function observeEpochInWorker(job: AggregateJob, hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {}): Promise<ObservedEpoch> {
+export function observeEpochInWorker(
+  job: AggregateJob,
+  hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {},
+): Promise<ObservedEpoch> {
   return new Promise((resolve, reject) => {
     const worker = spawnWorker(WORKER_URL, { job });
     let settled = false;
@@ -61,7 +64,8 @@ export function observeEpochInWorker(job: AggregateJob, hooks: { onPoints?: (n: 
 function fromMessage(m: Extract<AggregateMessage, { kind: 'done' }>): ObservedEpoch {
   const surface = { typicalCount: m.typicalCount, minCount: m.minCount } as EpochSurface;
   SURFACE_RASTERS.forEach((key, i) => {
-    (surface as unknown as Record<string, unknown>)[key] = key === 'observed' ? new Uint8Array(m.buffers[i]) : new Float32Array(m.buffers[i]);
+    (surface as unknown as Record<string, unknown>)[key] =
+      key === 'observed' ? new Uint8Array(m.buffers[i]) : new Float32Array(m.buffers[i]);
   });
   return { surface, counts: new Uint32Array(m.buffers[SURFACE_RASTERS.length]), totals: m.totals, useClasses: m.useClasses };
 }

@@ -4,7 +4,16 @@
  */
 
 /** Sliding-window minimum (or maximum) along one line, window 2r+1, with a monotonic deque. */
-function slide(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number, isMin: boolean, dq: Int32Array): void {
+function slide(
+  src: Float32Array,
+  dst: Float32Array,
+  start: number,
+  stride: number,
+  n: number,
+  r: number,
+  isMin: boolean,
+  dq: Int32Array,
+): void {
   let head = 0;
   let tail = 0;
   // No closures in this loop: under tsx every closure creation is also renamed (esbuild keepNames).

@@ -54,7 +54,11 @@ export function parseGeoKeyDirectory(keys: Uint16Array, ascii: string | undefine
       case 1026:
       case 3073:
         if (location === 34737 && ascii && out.citation === undefined) {
-          out.citation = ascii.slice(value, value + count).replace(/[|\0]+$/, '').trim() || undefined;
+          out.citation =
+            ascii
+              .slice(value, value + count)
+              .replace(/[|\0]+$/, '')
+              .trim() || undefined;
         }
         break;
     }

@@ -7,6 +7,8 @@ export interface EpsgEntry {
   name: string;
   proj4?: string;
   unit?: string;
+  /** OGC WKT 1 of the CRS, as the registry gives it. */
+  wkt?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -18,8 +20,8 @@ export function lookupEpsg(code: number): EpsgEntry | undefined {
   if (cache.has(code)) return cache.get(code);
   let entry: EpsgEntry | undefined;
   try {
-    const raw = require(`epsg-index/s/${code}.json`) as { kind: string; name: string; proj4?: string; unit?: string };
-    entry = { code, kind: raw.kind, name: raw.name, proj4: raw.proj4 || undefined, unit: raw.unit || undefined };
+    const raw = require(`epsg-index/s/${code}.json`) as { kind: string; name: string; proj4?: string; unit?: string; wkt?: string };
+    entry = { code, kind: raw.kind, name: raw.name, proj4: raw.proj4 || undefined, unit: raw.unit || undefined, wkt: raw.wkt || undefined };
   } catch {
     entry = undefined;
   }

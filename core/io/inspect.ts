@@ -35,9 +35,9 @@ const UNIT_METRES: Record<string, number> = {
   m: 1,
   foot: 0.3048,
   ft: 0.3048,
-  'foot_us': 1200 / 3937,
+  foot_us: 1200 / 3937,
   'us survey foot': 1200 / 3937,
-  'us_survey_foot': 1200 / 3937,
+  us_survey_foot: 1200 / 3937,
 };
 
 export function metresPerUnit(crs: CrsInfo | undefined): number | null {
@@ -61,28 +61,37 @@ export async function inspectPointFile(
     const { header: h, crs } = las.info;
     const isCopc = las.info.vlrs.some((v) => v.userId === 'copc' && v.recordId === 1);
     const unit = metresPerUnit(crs);
-    const geographic = crs?.unit?.toLowerCase().startsWith('degree') || unit === null && crs?.epsg !== undefined;
+    const geographic = crs?.unit?.toLowerCase().startsWith('degree') || (unit === null && crs?.epsg !== undefined);
     // Density over occupied 1 m² cells (in file units), so empty margins do not dilute it.
     const cell = unit ? 1 / unit : 1;
     const occupied = new Set<number>();
     const classes: Record<number, number> = {};
     const classCounts = new Float64Array(256);
-    let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
-    let minT = Infinity, maxT = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      minZ = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity,
+      maxZ = -Infinity;
+    let minT = Infinity,
+      maxT = -Infinity;
     let anyColour = false;
     let occupiedCapped = false;
     const [ox, oy] = h.offset;
     let done = 0;
     for await (const c of las.chunks({ signal: opts.signal, reuseBuffers: true })) {
       for (let i = 0; i < c.count; i++) {
-        const x = c.x[i], y = c.y[i], z = c.z[i];
+        const x = c.x[i],
+          y = c.y[i],
+          z = c.z[i];
         if (x < minX) minX = x;
         if (x > maxX) maxX = x;
         if (y < minY) minY = y;
         if (y > maxY) maxY = y;
         if (z < minZ) minZ = z;
         if (z > maxZ) maxZ = z;
-        if (!geographic && !occupiedCapped) occupied.add((Math.floor((x - ox) / cell) + 2 ** 25) * 2 ** 26 + Math.floor((y - oy) / cell) + 2 ** 25);
+        if (!geographic && !occupiedCapped)
+          occupied.add((Math.floor((x - ox) / cell) + 2 ** 25) * 2 ** 26 + Math.floor((y - oy) / cell) + 2 ** 25);
       }
       if (occupied.size > MAX_CELLS) occupiedCapped = true;
       if (c.classification) for (let i = 0; i < c.count; i++) classCounts[c.classification[i]]++;

@@ -12,7 +12,11 @@ const scenes = [
   { name: 'default density, 160 m', options: { seed: 11, size: 160 }, voxel: 0.5 },
   { name: 'dense, noisy, 1 dm misregistration, 180 m', options: { seed: 12, size: 180, density: 35, noise: 0.05, shift: 2 }, voxel: 0.5 },
   // At 9–15 points/m² a 0.5 m column holds about 2–4 points: the run warns and names 0.75 m.
-  { name: 'sparse (12 pts/m², 9 in epoch 2), 150 m, at the voxel the warning names', options: { seed: 13, size: 150, density: 12 }, voxel: 0.75 },
+  {
+    name: 'sparse (12 pts/m², 9 in epoch 2), 150 m, at the voxel the warning names',
+    options: { seed: 13, size: 150, density: 12 },
+    voxel: 0.75,
+  },
 ];
 
 describe.each(scenes)('generated district: $name', ({ options, voxel }) => {

@@ -19,7 +19,7 @@ const GROUND = 20;
 /** Ground and flat-roofed boxes sampled at `density` points/m², skipping `holes`. */
 function scene(boxes: Box[], holes: Box[], density: number, shift: number, seed: number): PointChunk {
   let s = seed;
-  const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const xs: number[] = [];
   const ys: number[] = [];
   const zs: number[] = [];
@@ -34,7 +34,13 @@ function scene(boxes: Box[], holes: Box[], density: number, shift: number, seed:
     zs.push(GROUND + (top?.h ?? 0) + (rand() - 0.5) * 0.06);
   }
   const count = xs.length;
-  return { count, x: Float64Array.from(xs), y: Float64Array.from(ys), z: Float64Array.from(zs), rgb: new Uint16Array(count * 3).fill(30000) };
+  return {
+    count,
+    x: Float64Array.from(xs),
+    y: Float64Array.from(ys),
+    z: Float64Array.from(zs),
+    rgb: new Uint16Array(count * 3).fill(30000),
+  };
 }
 
 async function write(path: string, chunk: PointChunk) {

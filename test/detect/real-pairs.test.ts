@@ -10,9 +10,24 @@ import { SHARED_DATA } from '../helpers/data';
 import { writeDistrict } from '../helpers/district';
 
 const pairs = [
-  { name: 'Toronto TTP 2015 → 2023', before: 'toronto-ttp-2015-2023/ttp-2015.las', after: 'toronto-ttp-2015-2023/ttp-2023.las', voxels: [0.5, 1, 2, 3, 5] },
-  { name: 'IGN LiDAR HD 2021 → 2022', before: 'ign-lidarhd-2021-vs-2022-patch/donor_test.las', after: 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz', voxels: [0.5, 1, 2, 3] },
-  { name: 'Autzen BMX 2010 → 2023', before: 'autzen-bmx-2010-2023/autzen-bmx-2010.las', after: 'autzen-bmx-2010-2023/autzen-bmx-2023.las', voxels: [0.5, 1, 2, 3, 4] },
+  {
+    name: 'Toronto TTP 2015 → 2023',
+    before: 'toronto-ttp-2015-2023/ttp-2015.las',
+    after: 'toronto-ttp-2015-2023/ttp-2023.las',
+    voxels: [0.5, 1, 2, 3, 5],
+  },
+  {
+    name: 'IGN LiDAR HD 2021 → 2022',
+    before: 'ign-lidarhd-2021-vs-2022-patch/donor_test.las',
+    after: 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz',
+    voxels: [0.5, 1, 2, 3],
+  },
+  {
+    name: 'Autzen BMX 2010 → 2023',
+    before: 'autzen-bmx-2010-2023/autzen-bmx-2010.las',
+    after: 'autzen-bmx-2010-2023/autzen-bmx-2023.las',
+    voxels: [0.5, 1, 2, 3, 4],
+  },
 ];
 
 describe.each(pairs)('$name: no building change', ({ before, after, voxels }) => {
@@ -57,7 +72,9 @@ describe('run-level checks', () => {
   });
 
   it('refuses a missing epoch file by name', async () => {
-    await expect(detectChanges({ files: ['/nonexistent/a.las'] }, { files: ['/nonexistent/b.las'] })).rejects.toThrow('/nonexistent/a.las: file not found');
+    await expect(detectChanges({ files: ['/nonexistent/a.las'] }, { files: ['/nonexistent/b.las'] })).rejects.toThrow(
+      '/nonexistent/a.las: file not found',
+    );
   });
 
   it('refuses nonsense options', async () => {

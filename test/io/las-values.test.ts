@@ -182,7 +182,17 @@ describe('coordinates are exact to the file scale', () => {
   it('a Shenzhen northing of 2 494 489.37 m comes back to the centimetre (and beyond)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'voxwatch-'));
     const path = join(dir, 'northing.las');
-    writeFileSync(path, tinyLas([[13_412_345, 48_937, 2_537], [0, 0, 0]], [0.01, 0.01, 0.01], [513_000, 2_494_000, 0]));
+    writeFileSync(
+      path,
+      tinyLas(
+        [
+          [13_412_345, 48_937, 2_537],
+          [0, 0, 0],
+        ],
+        [0.01, 0.01, 0.01],
+        [513_000, 2_494_000, 0],
+      ),
+    );
     const { points } = await readAll(path);
     expect(points.x[0]).toBe(647123.45);
     expect(points.y[0]).toBe(2494489.37);
@@ -212,9 +222,14 @@ function tinyLas(ints: [number, number, number][], scale: number[], offset: numb
   }
   const world = ints.map((p) => p.map((q, i) => q * scale[i] + offset[i]));
   const axis = (i: number) => world.map((p) => p[i]);
-  [Math.max(...axis(0)), Math.min(...axis(0)), Math.max(...axis(1)), Math.min(...axis(1)), Math.max(...axis(2)), Math.min(...axis(2))].forEach(
-    (b, i) => v.setFloat64(179 + 8 * i, b, true),
-  );
+  [
+    Math.max(...axis(0)),
+    Math.min(...axis(0)),
+    Math.max(...axis(1)),
+    Math.min(...axis(1)),
+    Math.max(...axis(2)),
+    Math.min(...axis(2)),
+  ].forEach((b, i) => v.setFloat64(179 + 8 * i, b, true));
   ints.forEach((p, i) => p.forEach((q, a) => v.setInt32(header + 20 * i + 4 * a, q, true)));
   return buf;
 }

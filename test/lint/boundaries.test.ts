@@ -26,7 +26,9 @@ describe('import boundaries', () => {
     expect(await restricted('renderer/x.ts', "import { readFile } from 'node:fs';\nexport const a = readFile;\n")).toHaveLength(1);
     expect(await restricted('renderer/x.ts', "import fs from 'fs';\nexport const a = fs;\n")).toHaveLength(1);
     expect(await restricted('renderer/x.ts', "import Database from 'better-sqlite3';\nexport const a = Database;\n")).toHaveLength(1);
-    expect(await restricted('renderer/x.ts', "import type { ChangeObject } from '../core/changes/types';\nexport type A = ChangeObject;\n")).toHaveLength(0);
+    expect(
+      await restricted('renderer/x.ts', "import type { ChangeObject } from '../core/changes/types';\nexport type A = ChangeObject;\n"),
+    ).toHaveLength(0);
   });
 
   it('the CLI may not import electron; the Electron shell may not import the CLI', async () => {

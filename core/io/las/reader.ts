@@ -89,14 +89,19 @@ export class LasFile {
       const max = maxColourComponent(records, count, h.pointFormat, h.recordLength);
       this.rgbBits = max > 0 && max <= 255 ? 8 : 16;
     }
-    return decodeRecords(records, count, {
-      pointFormat: h.pointFormat,
-      recordLength: h.recordLength,
-      scale: h.scale,
-      offset: h.offset,
-      fields,
-      rgbBits: this.rgbBits ?? 16,
-    }, reuse);
+    return decodeRecords(
+      records,
+      count,
+      {
+        pointFormat: h.pointFormat,
+        recordLength: h.recordLength,
+        scale: h.scale,
+        offset: h.offset,
+        fields,
+        rgbBits: this.rgbBits ?? 16,
+      },
+      reuse,
+    );
   }
 
   private async *lasChunks(fields: readonly PointField[], options: ReadOptions): AsyncGenerator<PointChunk> {
@@ -109,7 +114,9 @@ export class LasFile {
     const readBatch = (first: number) => {
       const count = Math.min(batch, h.pointCount - first);
       const into = buffers[turn++ % 2];
-      return this.source.read(h.offsetToPointData + first * h.recordLength, count * h.recordLength, into).then((bytes) => ({ bytes, count }));
+      return this.source
+        .read(h.offsetToPointData + first * h.recordLength, count * h.recordLength, into)
+        .then((bytes) => ({ bytes, count }));
     };
     let pending = h.pointCount > 0 ? readBatch(0) : undefined;
     for (let first = 0; pending; first += batch) {
@@ -191,7 +198,8 @@ async function readInfo(source: ByteSource): Promise<LasFileInfo> {
     hasGpsTime: layout.gpsTime !== undefined,
     warnings,
   };
-  if (!info.headerBoundsPlausible) warnings.push('header bounds are not plausible for this scale and offset; bounds are taken from the points');
+  if (!info.headerBoundsPlausible)
+    warnings.push('header bounds are not plausible for this scale and offset; bounds are taken from the points');
   if (header.compressed) await readLazIndex(source, info);
   else checkLasSize(source, header);
   return info;
@@ -248,7 +256,9 @@ function readCrs(vlrs: Vlr[], header: LasHeader, warnings: string[]): CrsInfo | 
     warnings.push('GeoTIFF key VLR is empty; ignored');
   }
   if (fromWkt?.epsg && fromKeys?.epsg && fromWkt.epsg !== fromKeys.epsg) {
-    warnings.push(`WKT CRS (EPSG:${fromWkt.epsg}) and GeoTIFF keys (EPSG:${fromKeys.epsg}) disagree; using the ${header.globalEncoding & 16 ? 'WKT' : 'GeoTIFF keys'}`);
+    warnings.push(
+      `WKT CRS (EPSG:${fromWkt.epsg}) and GeoTIFF keys (EPSG:${fromKeys.epsg}) disagree; using the ${header.globalEncoding & 16 ? 'WKT' : 'GeoTIFF keys'}`,
+    );
   }
   // LAS 1.4 sets global-encoding bit 4 when the WKT is authoritative.
   const preferWkt = (header.globalEncoding & 16) !== 0 || !fromKeys?.epsg;

@@ -127,11 +127,20 @@ export function decodeRecords(bytes: Uint8Array, count: number, p: DecodeParams,
  * faults on first touch), so a consumer that is done with a chunk before asking for the next
  * lets the reader decode into the same arrays.
  */
-export type ChunkBuffers = Partial<Record<'x' | 'y' | 'z' | 'gpsTime', Float64Array> & Record<'intensity' | 'rgb', Uint16Array> & Record<'classification' | 'returnNumber' | 'numberOfReturns', Uint8Array>>;
+export type ChunkBuffers = Partial<
+  Record<'x' | 'y' | 'z' | 'gpsTime', Float64Array> &
+    Record<'intensity' | 'rgb', Uint16Array> &
+    Record<'classification' | 'returnNumber' | 'numberOfReturns', Uint8Array>
+>;
 
 type TypedCtor<T> = new (n: number) => T;
 
-function take<T extends Float64Array | Uint16Array | Uint8Array>(reuse: ChunkBuffers | undefined, key: keyof ChunkBuffers, n: number, Ctor: TypedCtor<T>): T {
+function take<T extends Float64Array | Uint16Array | Uint8Array>(
+  reuse: ChunkBuffers | undefined,
+  key: keyof ChunkBuffers,
+  n: number,
+  Ctor: TypedCtor<T>,
+): T {
   if (!reuse) return new Ctor(n);
   let a = reuse[key] as T | undefined;
   if (!a || a.length < n) {

@@ -6,6 +6,7 @@
  * never has to be held in memory.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { lookupEpsg } from '../../geo/epsg';
 import type { PointChunk } from '../types';
 
 export interface LasWriterOptions {
@@ -286,7 +287,7 @@ function encodeHeader(s: HeaderState): Buffer {
 function projectionVlrs(path: string, version: '1.2' | '1.4', options: LasWriterOptions): Vlr[] {
   if (options.epsg === undefined && options.wkt === undefined) return [];
   if (version === '1.4') {
-    const wkt = options.wkt ?? KNOWN_WKT[options.epsg ?? -1];
+    const wkt = options.wkt ?? KNOWN_WKT[options.epsg ?? -1] ?? (options.epsg !== undefined ? lookupEpsg(options.epsg)?.wkt : undefined);
     if (!wkt) throw new RangeError(`${path}: no WKT known for EPSG:${options.epsg}; pass options.wkt`);
     return [
       {

@@ -32,9 +32,10 @@ export class LazDecoderPool {
 
   decode(pointFormat: number, recordLength: number, count: number, compressed: Uint8Array): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new Error('LAZ decoder pool is closed'));
-    const buffer = compressed.byteOffset === 0 && compressed.byteLength === compressed.buffer.byteLength
-      ? (compressed.buffer as ArrayBuffer)
-      : compressed.slice().buffer;
+    const buffer =
+      compressed.byteOffset === 0 && compressed.byteLength === compressed.buffer.byteLength
+        ? (compressed.buffer as ArrayBuffer)
+        : compressed.slice().buffer;
     return new Promise((resolve, reject) => {
       this.queue.push({ req: { id: this.nextId++, pointFormat, recordLength, count, compressed: buffer }, resolve, reject });
       this.pump();

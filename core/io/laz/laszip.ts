@@ -58,7 +58,9 @@ export function parseLaszipVlr(data: Uint8Array, pointFormat: number, recordLeng
     throw new Error(`LASzip VLR items cover ${total} bytes per point but the header's record length is ${recordLength}`);
   }
   if (info.compressor === 1) {
-    throw new Error('LAZ written without chunks (LASzip pointwise compressor, an early LASzip version) is not supported; re-compress it with a current laszip or PDAL');
+    throw new Error(
+      'LAZ written without chunks (LASzip pointwise compressor, an early LASzip version) is not supported; re-compress it with a current laszip or PDAL',
+    );
   }
   if (info.chunkSize === 0) throw new Error('LASzip VLR declares a chunk size of 0 points');
   const layered = info.items.some((it) => it.type >= 10);
@@ -67,7 +69,9 @@ export function parseLaszipVlr(data: Uint8Array, pointFormat: number, recordLeng
   }
   if (pointFormat === 4 || pointFormat === 5 || pointFormat === 9 || pointFormat === 10) {
     // laz-perf, the decoder we ship, cannot decode waveform items; say so instead of misreading.
-    throw new Error(`LAZ with waveform point format ${pointFormat} is not supported by the LAZ decoder (decompress it to LAS first, e.g. with laszip or PDAL)`);
+    throw new Error(
+      `LAZ with waveform point format ${pointFormat} is not supported by the LAZ decoder (decompress it to LAS first, e.g. with laszip or PDAL)`,
+    );
   }
   return info;
 }
@@ -83,12 +87,7 @@ export interface ChunkTable {
  * Decodes the chunk table. `tableBytes` starts at the table (version u32, count u32, then the
  * arithmetic-coded entries); `firstChunkStart` is the point-data offset + 8.
  */
-export function decodeChunkTable(
-  tableBytes: Uint8Array,
-  firstChunkStart: number,
-  chunkSize: number,
-  pointCount: number,
-): ChunkTable {
+export function decodeChunkTable(tableBytes: Uint8Array, firstChunkStart: number, chunkSize: number, pointCount: number): ChunkTable {
   if (tableBytes.length < 8) throw new Error('LAZ chunk table is missing (file truncated?)');
   const view = new DataView(tableBytes.buffer, tableBytes.byteOffset, tableBytes.byteLength);
   const version = view.getUint32(0, true);
