@@ -18,9 +18,12 @@ export interface ColumnStats {
   /** Running mean and sum of squared deviations of z (Welford: stable in Float32). */
   mean: Float32Array;
   m2: Float32Array;
-  /** Sum of the excess-green index (2g − r − b)/(r + g + b) over points with colour. */
+  /**
+   * Sums of (2g − r − b) and of (r + g + b) over the cell's coloured points: their ratio is the
+   * excess-green index of the cell's mean colour (no division per point in the hot loop).
+   */
   greenSum: Float32Array;
-  colourCount: Uint32Array;
+  brightnessSum: Float32Array;
   /** Points the file classes as vegetation (3–5) and as ground (2); used when plausible. */
   vegetationCount: Uint32Array;
   groundCount: Uint32Array;
@@ -41,12 +44,15 @@ export function createColumnStats(grid: Grid, zBase: number): ColumnStats {
     mean: new Float32Array(n),
     m2: new Float32Array(n),
     greenSum: new Float32Array(n),
-    colourCount: new Uint32Array(n),
+    brightnessSum: new Float32Array(n),
     vegetationCount: new Uint32Array(n),
     groundCount: new Uint32Array(n),
     totals: { points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0 },
   };
 }
+
+/** 1/n for small n: Welford's update divides by the count, and a multiply is far cheaper. */
+const INVERSE = Float64Array.from({ length: 4096 }, (_, n) => (n === 0 ? 0 : 1 / n));
 
 const NOISE_LOW = 7;
 const NOISE_HIGH = 18;
@@ -91,7 +97,7 @@ export function addChunk(s: ColumnStats, c: PointChunk, zToMetres = 1): void {
       min1[i] = z;
     } else if (z < min2[i]) min2[i] = z;
     const d = z - mean[i];
-    mean[i] += d / n;
+    mean[i] += n < 4096 ? d * INVERSE[n] : d / n;
     m2[i] += d * (z - mean[i]);
     if (k === 2) s.groundCount[i]++;
     else if (k >= 3 && k <= 5) {
@@ -102,22 +108,12 @@ export function addChunk(s: ColumnStats, c: PointChunk, zToMetres = 1): void {
       const r = rgb[3 * p];
       const g = rgb[3 * p + 1];
       const b = rgb[3 * p + 2];
-      const sum = r + g + b;
-      if (sum > 0) {
-        s.greenSum[i] += (2 * g - r - b) / sum;
-        s.colourCount[i]++;
-      }
+      s.greenSum[i] += 2 * g - r - b;
+      s.brightnessSum[i] += r + g + b;
     }
   }
   s.totals.points += c.count;
   s.totals.outside += outside;
   s.totals.classified += classified;
   s.totals.noise += noise;
-}
-
-/** The arrays of a ColumnStats, for transfer between threads. */
-export function columnBuffers(s: ColumnStats): ArrayBuffer[] {
-  return [s.count, s.max1, s.max2, s.min1, s.min2, s.mean, s.m2, s.greenSum, s.colourCount, s.vegetationCount, s.groundCount].map(
-    (a) => a.buffer as ArrayBuffer,
-  );
 }

@@ -18,7 +18,7 @@ export interface EpochSurface {
   observed: Uint8Array;
   /** Vertical spread (standard deviation) of the cell's points, metres. */
   spread: Float32Array;
-  /** Mean excess-green index of the cell's points; NaN without colour. */
+  /** Excess-green index (2g − r − b)/(r + g + b) of the cell's mean colour; NaN without colour. */
   greenness: Float32Array;
   /** RMS residual of a plane through the 3×3 tops around the cell; NaN where not computable. */
   roughness: Float32Array;
@@ -73,7 +73,7 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
     if (c === 0) continue;
     low[i] = s.zBase + (c >= 3 ? s.min2[i] : s.min1[i]);
     if (c >= 2) spread[i] = Math.sqrt(Math.max(0, s.m2[i]) / (c - 1));
-    if (s.colourCount[i] > 0) greenness[i] = s.greenSum[i] / s.colourCount[i];
+    if (s.brightnessSum[i] > 0) greenness[i] = s.greenSum[i] / s.brightnessSum[i];
     if (options.useClasses) vegetationShare[i] = s.vegetationCount[i] / c;
     if (c >= minCount) {
       top[i] = s.zBase + (c >= 3 ? s.max2[i] : s.max1[i]);
