@@ -28,9 +28,13 @@ export function findCandidates(
   const n = nx * ny;
   const diff = new Float32Array(n).fill(NaN);
   for (let k = 0; k < n; k++) if (a.observed[k] && b.observed[k]) diff[k] = b.top[k] - a.top[k];
-  const maxA = squareFilter(a.top, nx, ny, 1, 'max');
-  const maxB = squareFilter(b.top, nx, ny, 1, 'max');
+  const scratch = new Float32Array(n);
+  const maxA = squareFilter(a.top, nx, ny, 1, 'max', undefined, scratch);
+  const maxB = squareFilter(b.top, nx, ny, 1, 'max', undefined, scratch);
   const candidates: Candidate[] = [];
+  // Labels and the flood-fill stack serve both signs.
+  const labelBuffer = new Int32Array(n);
+  const stack = new Int32Array(n);
   for (const sign of [1, -1] as const) {
     const core = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
@@ -39,7 +43,7 @@ export function findCandidates(
       if (margin > threshold) core[k] = 1;
     }
     const grown = grow(core, diff, sign, threshold / 2, nx, ny);
-    const { labels, count } = labelComponents(grown, nx, ny);
+    const { labels, count } = labelComponents(grown, nx, ny, labelBuffer, stack);
     const members: number[][] = Array.from({ length: count }, () => []);
     for (let k = 0; k < n; k++) if (labels[k]) members[labels[k] - 1].push(k);
     const enclosed = enclosedUnseen(labels, count, diff, nx, ny);

@@ -33,17 +33,22 @@ export function estimateGround(grid: Grid, lows: Float32Array[], options: Ground
     }
   }
   const measured = coarse.slice();
-  let surface = fillNaN(coarse, cx, cy);
+  let surface: Float32Array = fillNaN(coarse, cx, cy);
   const nonGround = new Uint8Array(cx * cy);
   let prevWidth = 0;
   const dh0 = 0.3;
   const dhMax = 2.0;
+  // Four work rasters, reused through every window (fresh pages cost more than the filtering).
+  const tmp = new Float32Array(cx * cy);
+  const eroded = new Float32Array(cx * cy);
+  let opened: Float32Array = new Float32Array(cx * cy);
   for (let r = 1; ; r = r * 2) {
     const width = (2 * r + 1) * gc;
-    const opened = squareFilter(squareFilter(surface, cx, cy, r, 'min'), cx, cy, r, 'max');
+    squareFilter(surface, cx, cy, r, 'min', eroded, tmp);
+    squareFilter(eroded, cx, cy, r, 'max', opened, tmp);
     const dh = Math.min(dh0 + options.slope * (width - prevWidth), dhMax);
     for (let i = 0; i < surface.length; i++) if (surface[i] - opened[i] > dh) nonGround[i] = 1;
-    surface = opened;
+    [surface, opened] = [opened, surface];
     prevWidth = width;
     if (width >= options.maxBuildingWidth || (2 * r + 1 >= cx && 2 * r + 1 >= cy)) break;
   }

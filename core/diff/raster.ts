@@ -34,11 +34,23 @@ function slide(
   }
 }
 
-/** Square min filter (erosion) or max filter (dilation) of radius r cells, NaN-aware. */
-export function squareFilter(src: Float32Array, nx: number, ny: number, r: number, kind: 'min' | 'max'): Float32Array {
-  if (r <= 0) return src.slice();
-  const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
+/**
+ * Square min filter (erosion) or max filter (dilation) of radius r cells, NaN-aware. `out` and
+ * `tmp` may be passed to reuse memory (fresh pages are costly); `out` must not be `src`.
+ */
+export function squareFilter(
+  src: Float32Array,
+  nx: number,
+  ny: number,
+  r: number,
+  kind: 'min' | 'max',
+  out: Float32Array = new Float32Array(src.length),
+  tmp: Float32Array = new Float32Array(src.length),
+): Float32Array {
+  if (r <= 0) {
+    out.set(src);
+    return out;
+  }
   const dq = new Int32Array(Math.max(nx, ny) + 1);
   const isMin = kind === 'min';
   for (let j = 0; j < ny; j++) slide(src, tmp, j * nx, 1, nx, r, isMin, dq);
@@ -138,9 +150,14 @@ export function sampleBilinear(r: Float32Array, nx: number, ny: number, fx: numb
  * Labels 8-connected components of a mask. Returns labels (0 = background, 1..n) and n.
  * Iterative flood fill with an explicit stack: no recursion depth limits on big objects.
  */
-export function labelComponents(mask: Uint8Array, nx: number, ny: number): { labels: Int32Array; count: number } {
-  const labels = new Int32Array(mask.length);
-  const stack = new Int32Array(mask.length);
+export function labelComponents(
+  mask: Uint8Array,
+  nx: number,
+  ny: number,
+  labels = new Int32Array(mask.length),
+  stack = new Int32Array(mask.length),
+): { labels: Int32Array; count: number } {
+  labels.fill(0);
   let count = 0;
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || labels[start]) continue;
