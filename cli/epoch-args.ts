@@ -22,7 +22,13 @@ export function expandEpochArg(arg: string): string[] {
       files.push(part);
       continue;
     }
-    const inside = readdirSync(part)
+    let names: string[];
+    try {
+      names = readdirSync(part);
+    } catch (e) {
+      throw new UsageError(`${part}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const inside = names
       .filter((n) => /\.(las|laz)$/i.test(n))
       .sort()
       .map((n) => join(part, n));

@@ -6,13 +6,14 @@ import type { ChangeObject, ChangeType, SuppressedCandidate, UncertainArea } fro
 import { findUncertainAreas } from './changes/uncertain';
 import { describeCrs } from './geo/crs';
 import { applyAlignment, estimateAlignment, type Alignment } from './diff/align';
-import { observeEpochInWorker } from './diff/parallel';
+import { observeEpochInWorker, type ObservedEpoch } from './diff/parallel';
 import type { ColumnStats } from './diff/columns';
 import { estimateGround } from './diff/ground';
 import { cellCentre, makeGrid, type Grid } from './diff/grid';
 import { metresPerUnit } from './io/inspect';
-import { LasFile } from './io/las/reader';
+import { LasFormat, type LasFileInfo } from './io/las/reader';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
+import { totalmem } from 'node:os';
 
 export interface EpochInput {
   /** One or more LAS/LAZ files of the same survey. */
@@ -78,7 +79,7 @@ export class DetectionInputError extends Error {
 
 interface OpenedEpoch {
   label: string;
-  files: LasFile[];
+  files: LasFileInfo[];
   crs: CrsInfo | undefined;
   bounds: Bounds3;
   points: number;
@@ -107,13 +108,13 @@ export async function detectChanges(
   };
 
   const [a, b] = [await openEpoch(before, 'before'), await openEpoch(after, 'after')];
-  for (const e of [a, b]) for (const f of e.files) await f.close();
   const crs = checkCrs(a, b, warnings);
   const area = overlap(a.bounds, b.bounds);
   if (!area) {
     throw new DetectionInputError(`the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`);
   }
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
+  checkMemory(grid, area, options.voxel);
   const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * heightUnitToMetres(crs, []));
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
@@ -124,16 +125,30 @@ export async function detectChanges(
   let readA = 0;
   let readB = 0;
   const report = () => hooks.onProgress?.({ phase: 'read-before', done: readA + readB, total });
-  const [ea, eb] = await Promise.all([
-    observeEpochInWorker(
-      { files: before.files, grid, zBase, zToMetres },
-      { signal: hooks.signal, onPoints: (n) => ((readA = n), report()) },
-    ),
-    observeEpochInWorker(
-      { files: after.files, grid, zBase, zToMetres },
-      { signal: hooks.signal, onPoints: (n) => ((readB = n), report()) },
-    ),
-  ]);
+  // If either epoch fails (or the caller cancels), the other thread is stopped too.
+  const both = new AbortController();
+  const cancel = () => both.abort();
+  hooks.signal?.addEventListener('abort', cancel);
+  if (hooks.signal?.aborted) both.abort();
+  let ea: ObservedEpoch;
+  let eb: ObservedEpoch;
+  try {
+    [ea, eb] = await Promise.all([
+      observeEpochInWorker(
+        { files: before.files, grid, zBase, zToMetres },
+        { signal: both.signal, onPoints: (n) => ((readA = n), report()) },
+      ),
+      observeEpochInWorker(
+        { files: after.files, grid, zBase, zToMetres },
+        { signal: both.signal, onPoints: (n) => ((readB = n), report()) },
+      ),
+    ]);
+  } catch (e) {
+    both.abort();
+    throw e;
+  } finally {
+    hooks.signal?.removeEventListener('abort', cancel);
+  }
   lap('read_and_model');
   const [sa, sb] = [ea.surface, eb.surface];
   const [countsA, countsB, totalsA, totalsB] = [ea.counts, eb.counts, ea.totals, eb.totals];
@@ -224,20 +239,16 @@ function validateOptions(o: DetectOptions): void {
 async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpoch> {
   const label = input.label ?? fallback;
   if (input.files.length === 0) throw new DetectionInputError(`the ${label} epoch has no files`);
-  const files: LasFile[] = [];
-  try {
-    for (const path of input.files) files.push(await LasFile.open(path));
-  } catch (e) {
-    for (const f of files) await f.close();
-    throw e;
-  }
+  // Only the headers are needed here: each file is closed as soon as its facts are read.
+  const files: LasFileInfo[] = [];
+  for (const path of input.files) files.push(await LasFormat.readInfo(path));
   const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
   let crs: CrsInfo | undefined;
   let points = 0;
   for (const f of files) {
-    const h = f.info.header;
-    if (!f.info.headerBoundsPlausible) {
-      throw new SourceError(f.info.file, 'its header bounds are not plausible; rewrite the file (e.g. with PDAL) so its header is correct');
+    const h = f.header;
+    if (!f.headerBoundsPlausible) {
+      throw new SourceError(f.file, 'its header bounds are not plausible; rewrite the file (e.g. with PDAL) so its header is correct');
     }
     points += h.pointCount;
     if (h.pointCount === 0) continue;
@@ -247,9 +258,9 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
     bounds.maxX = Math.max(bounds.maxX, h.bounds.maxX);
     bounds.maxY = Math.max(bounds.maxY, h.bounds.maxY);
     bounds.maxZ = Math.max(bounds.maxZ, h.bounds.maxZ);
-    const c = f.info.crs;
+    const c = f.crs;
     if (c?.epsg !== undefined && crs?.epsg !== undefined && c.epsg !== crs.epsg) {
-      throw new DetectionInputError(`the ${label} epoch mixes CRSs: ${describeCrs(crs)} and ${describeCrs(c)} (${f.info.file})`);
+      throw new DetectionInputError(`the ${label} epoch mixes CRSs: ${describeCrs(crs)} and ${describeCrs(c)} (${f.file})`);
     }
     crs ??= c;
   }
@@ -277,6 +288,24 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
     );
   }
   return crs;
+}
+
+/** Bytes a run needs per grid cell at its peak (both epochs' statistics and surfaces, the diff). */
+const BYTES_PER_CELL = 220;
+
+/**
+ * One grid covers the whole compared area today, so refuse a run that cannot fit in memory up
+ * front, with a voxel size that would, rather than failing hours later or taking the machine down.
+ */
+function checkMemory(grid: Grid, area: Bounds3, voxel: number): void {
+  const cells = grid.nx * grid.ny;
+  const budget = Math.min(totalmem() * 0.6, 2 ** 31 * 4);
+  const needed = cells * BYTES_PER_CELL;
+  if (needed <= budget && cells < 2 ** 30) return;
+  const fits = Math.ceil(voxel * Math.sqrt(needed / budget) * 4) / 4;
+  throw new DetectionInputError(
+    `the compared area (${fmtBounds(area)}, ${(((area.maxX - area.minX) * (area.maxY - area.minY)) / 1e6).toFixed(2)} km²) needs about ${(needed / 2 ** 30).toFixed(1)} GiB at ${voxel} m voxels, more than this machine can give; use --voxel ${fits} or split the area`,
+  );
 }
 
 /** Heights in feet (a US vertical datum, say) are converted so every threshold stays in metres. */
@@ -325,11 +354,11 @@ function epochSummary(e: OpenedEpoch, totals: ColumnStats['totals'], gridArea: n
   return {
     label: e.label,
     files: e.files.map((f) => ({
-      path: f.info.file,
-      points: f.info.header.pointCount,
-      version: f.info.header.version,
-      pointFormat: f.info.header.pointFormat,
-      compressed: f.info.header.compressed,
+      path: f.file,
+      points: f.header.pointCount,
+      version: f.header.version,
+      pointFormat: f.header.pointFormat,
+      compressed: f.header.compressed,
     })),
     points: e.points,
     pointsInArea: totals.points - totals.outside,
@@ -352,6 +381,17 @@ function centroidOf(m: Measurement, grid: Grid): [number, number] {
     sy += y * w;
     sw += w;
   });
+  if (sw === 0) {
+    // Every edge weight vanished (a degenerate object): fall back to the plain cell centroid.
+    const [cx, cy] = m.cells.reduce<[number, number]>(
+      (acc, k) => {
+        const [x, y] = cellCentre(grid, k);
+        return [acc[0] + x, acc[1] + y];
+      },
+      [0, 0],
+    );
+    return [round(cx / m.cells.length, 2), round(cy / m.cells.length, 2)];
+  }
   return [round(sx / sw, 2), round(sy / sw, 2)];
 }
 

@@ -1,8 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
 import { detectChanges, type DetectionResult, type DetectOptions, type DetectPhase } from '../../core/detect';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
+import { SourceError } from '../../core/io/types';
 import { buildSummary, totalsByType } from '../../core/output/summary';
 import { expandEpochArg } from '../epoch-args';
 import { UsageError } from '../errors';
@@ -37,16 +39,36 @@ function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** Creates the output folder, or says in one line why it cannot be used. */
+export async function prepareOutputDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError(`--out ${dir}: cannot use it as the output folder (${why})`);
+  }
+}
+
 /** Writes changes.geojson, suppressed.geojson, uncertain.geojson and summary.json into `dir`. */
 export async function writeDetectionOutputs(result: DetectionResult, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await prepareOutputDir(dir);
   const files = {
     'changes.geojson': changesToGeoJson(result.changes, result.crs),
     'suppressed.geojson': footprintsToGeoJson(result.suppressed, result.crs),
     'uncertain.geojson': footprintsToGeoJson(result.uncertain, result.crs),
     'summary.json': buildSummary(result, { software: `VoxWatch ${VERSION}`, createdAt: new Date().toISOString() }),
   };
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content, null, 1) + '\n');
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    try {
+      await writeFile(path, JSON.stringify(content, null, 1) + '\n');
+    } catch (e) {
+      throw new SourceError(path, `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
   return Object.keys(files).map((n) => join(dir, n));
 }
 
@@ -93,6 +115,8 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  // Check the output folder first: finding out after an hour of detection would be cruel.
+  await prepareOutputDir(o.out);
   const bar = progressBar('detect', '');
   const t0 = performance.now();
   try {

@@ -1,4 +1,5 @@
 import { detectPointFormat } from '../io/formats';
+import { SourceError } from '../io/types';
 import { addChunk, createColumnStats, type ColumnStats } from './columns';
 import type { Grid } from './grid';
 
@@ -19,15 +20,18 @@ export async function aggregateEpoch(
   const stats = createColumnStats(grid, zBase);
   let read = 0;
   for (const path of files) {
-    const format = await detectPointFormat(path);
-    for await (const chunk of format.parseInBatches(path, {
-      fields: ['classification', 'rgb'],
-      signal: hooks.signal,
-      reuseBuffers: true,
-    })) {
-      addChunk(stats, chunk, zToMetres);
-      read += chunk.count;
-      hooks.onPoints?.(read);
+    try {
+      const format = await detectPointFormat(path);
+      const options = { fields: ['classification', 'rgb'] as const, signal: hooks.signal, reuseBuffers: true };
+      for await (const chunk of format.parseInBatches(path, options)) {
+        addChunk(stats, chunk, zToMetres);
+        read += chunk.count;
+        hooks.onPoints?.(read);
+      }
+    } catch (e) {
+      // Whatever went wrong inside a file is reported with the file's name.
+      if (e instanceof SourceError || (e as Error)?.name === 'AbortError') throw e;
+      throw new SourceError(path, e instanceof Error ? e.message : String(e));
     }
   }
   return stats;

@@ -14,8 +14,9 @@ export function makeGrid(minX: number, minY: number, maxX: number, maxY: number,
   // Snap the origin to a multiple of the cell so that runs over overlapping areas align.
   const x0 = Math.floor(minX / cell) * cell;
   const y0 = Math.floor(minY / cell) * cell;
-  const nx = Math.max(1, Math.ceil((maxX - x0) / cell));
-  const ny = Math.max(1, Math.ceil((maxY - y0) / cell));
+  // floor + 1: a point exactly on the north or east edge still falls in a cell.
+  const nx = Math.floor((maxX - x0) / cell) + 1;
+  const ny = Math.floor((maxY - y0) / cell) + 1;
   return { x0, y0, cell, nx, ny };
 }
 

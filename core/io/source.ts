@@ -23,17 +23,15 @@ const OPEN_PROBLEMS: Record<string, string> = {
 };
 
 export async function openFileSource(path: string): Promise<ByteSource> {
-  let handle: FileHandle;
+  let handle: FileHandle | undefined;
   let size: number;
   try {
     handle = await open(path, 'r');
     const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      await handle.close();
-      throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    }
+    if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     size = stat.size;
   } catch (e) {
+    await handle?.close().catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code ?? '';
     throw new SourceError(path, OPEN_PROBLEMS[code] ?? `cannot open (${(e as Error).message})`);
   }
@@ -41,16 +39,17 @@ export async function openFileSource(path: string): Promise<ByteSource> {
     name: path,
     size,
     async read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+      const fh = handle!;
       const want = Math.max(0, Math.min(length, size - offset));
       const buf = into && into.length >= want ? into.subarray(0, want) : new Uint8Array(want);
       let done = 0;
       while (done < want) {
-        const { bytesRead } = await handle.read(buf, done, want - done, offset + done);
+        const { bytesRead } = await fh.read(buf, done, want - done, offset + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }
       return done === want ? buf : buf.subarray(0, done);
     },
-    close: () => handle.close(),
+    close: () => handle!.close(),
   };
 }

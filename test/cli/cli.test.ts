@@ -85,6 +85,15 @@ describe('voxwatch detect', () => {
     expect(r.stderr.trim()).toBe('voxwatch: --voxel expects a number, got "big"');
   });
 
+  it('checks the output folder before detecting: a file in the way is one line, exit 2', async () => {
+    const f = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2010.las');
+    const blocker = join(mkdtempSync(join(tmpdir(), 'voxwatch-out-')), 'taken');
+    writeFileSync(blocker, 'not a folder');
+    const r = await run('detect', f, f, '--out', blocker);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`voxwatch: --out ${blocker}: cannot use it as the output folder (a file is in the way)`);
+  });
+
   it('refuses epochs in different CRSs with the reason, exit 1', async () => {
     const r = await run(
       'detect',

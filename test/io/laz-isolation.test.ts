@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LasFile } from '../../core/io/las/reader';
+import { LazDecoderPool } from '../../core/io/laz/decoder-pool';
 import { SourceError } from '../../core/io/types';
 import { CONFORMANCE, readAll } from '../helpers/data';
 
@@ -38,5 +39,49 @@ describe('LAZ decoding is isolated in worker threads', () => {
     }
     const good = await readAll(join(CONFORMANCE, 'lazperf/1815.laz'));
     expect(good.points.count).toBe(1247);
+  });
+});
+
+describe('LAZ read-ahead', () => {
+  it('reports a chunk that fails while earlier ones are still being consumed, by file and chunk', async () => {
+    const path = join(CONFORMANCE, 'pdal/laz_las_with_several_extra_byte_bloc.laz');
+    const real = new LazDecoderPool(1);
+    let calls = 0;
+    // A pool whose second decode fails at once while the others take their time.
+    const flaky = {
+      size: 2,
+      decode: (pf: number, len: number, count: number, bytes: Uint8Array) => {
+        calls++;
+        if (calls === 2) return Promise.reject(new Error('simulated decoder failure'));
+        return new Promise<Uint8Array>((resolve, reject) =>
+          setTimeout(() => real.decode(pf, len, count, bytes).then(resolve, reject), 100),
+        );
+      },
+    } as unknown as LazDecoderPool;
+    const file = await LasFile.open(path);
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const c of file.chunks({ lazPool: flaky })) seen.push(c.count);
+    })();
+    await expect(run).rejects.toThrow(
+      /laz_las_with_several_extra_byte_bloc\.laz: LAZ chunk 2 of 14 cannot be decoded \(simulated decoder failure\)/,
+    );
+    expect(seen).toEqual([50_000]);
+    await file.close();
+    await real.close();
+  });
+
+  it('closing the pool fails the decodes still in flight instead of leaving them pending', async () => {
+    const pool = new LazDecoderPool(1);
+    const file = await LasFile.open(join(CONFORMANCE, 'lazperf/1815.laz'));
+    const t = file.info.chunkTable!;
+    const bytes = new Uint8Array(readFileSync(join(CONFORMANCE, 'lazperf/1815.laz'))).slice(t.starts[0], t.starts[1]);
+    // Warm the pool up so the next job is really in a thread when the pool closes.
+    await pool.decode(file.info.header.pointFormat, file.info.header.recordLength, t.counts[0], bytes.slice());
+    const inFlight = pool.decode(file.info.header.pointFormat, file.info.header.recordLength, t.counts[0], bytes.slice());
+    const outcome = expect(inFlight).rejects.toThrow(/closed/);
+    await pool.close();
+    await outcome;
+    await file.close();
   });
 });

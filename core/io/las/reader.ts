@@ -114,10 +114,14 @@ export class LasFile {
     const readBatch = (first: number) => {
       const count = Math.min(batch, h.pointCount - first);
       const into = buffers[turn++ % 2];
-      return this.source
+      const p = this.source
         .read(h.offsetToPointData + first * h.recordLength, count * h.recordLength, into)
         .then((bytes) => ({ bytes, count }));
+      // Handled when awaited; until then a failure must not count as an unhandled rejection.
+      p.catch(() => undefined);
+      return p;
     };
+    if (this.info.hasRgb && this.rgbBits === undefined) this.rgbBits = await this.sampleRgbBits();
     let pending = h.pointCount > 0 ? readBatch(0) : undefined;
     for (let first = 0; pending; first += batch) {
       throwIfAborted(options.signal);
@@ -130,6 +134,23 @@ export class LasFile {
     }
   }
 
+  /**
+   * 8- or 16-bit colour, judged from records spread through the whole file: a dark first
+   * batch of a 16-bit file must not make every later colour be scaled up as if it were 8-bit.
+   */
+  private async sampleRgbBits(): Promise<8 | 16> {
+    const h = this.info.header;
+    const block = Math.min(256, h.pointCount);
+    let max = 0;
+    for (let s = 0; s < 32 && block > 0; s++) {
+      const first = Math.floor(((h.pointCount - block) * s) / 31);
+      const bytes = await this.source.read(h.offsetToPointData + first * h.recordLength, block * h.recordLength);
+      max = Math.max(max, maxColourComponent(bytes, Math.floor(bytes.length / h.recordLength), h.pointFormat, h.recordLength));
+      if (max > 255) break;
+    }
+    return max > 0 && max <= 255 ? 8 : 16;
+  }
+
   private async *lazChunks(fields: readonly PointField[], options: ReadOptions): AsyncGenerator<PointChunk> {
     const h = this.info.header;
     const table = this.info.chunkTable!;
@@ -140,12 +161,16 @@ export class LasFile {
       const i = next++;
       const start = table.starts[i];
       const length = table.starts[i + 1] - start;
-      return this.source
+      const p = this.source
         .read(start, length)
         .then((bytes) => pool.decode(h.pointFormat, h.recordLength, table.counts[i], bytes))
         .catch((e: Error) => {
           throw new Error(`LAZ chunk ${i + 1} of ${table.counts.length} cannot be decoded (${e.message})`);
         });
+      // Chunks decode ahead of the consumer: a failure is reported when its turn comes, and
+      // must not count as an unhandled rejection before then.
+      p.catch(() => undefined);
+      return p;
     };
     const depth = pool.size * 2;
     const reuse: ChunkBuffers | undefined = options.reuseBuffers ? {} : undefined;
@@ -157,8 +182,7 @@ export class LasFile {
         yield this.decode(records, table.counts[i], fields, reuse);
       }
     } finally {
-      // Settle abandoned decodes so their rejections are not reported as unhandled.
-      for (const p of inFlight) p.catch(() => undefined);
+      inFlight.length = 0;
     }
   }
 }

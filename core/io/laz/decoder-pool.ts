@@ -45,6 +45,10 @@ export class LazDecoderPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('LAZ decoder pool closed'));
+    for (const slot of this.slots) {
+      slot.job?.reject(new Error('LAZ decoder pool closed'));
+      slot.job = undefined;
+    }
     await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
   }
 
@@ -89,6 +93,11 @@ export class LazDecoderPool {
       if (job && job.req.id === msg.id) {
         if ('error' in msg) job.reject(new Error(`LAZ decoder failed: ${msg.error}`));
         else job.resolve(new Uint8Array(msg.records));
+      }
+      if ('error' in msg) {
+        // After a WebAssembly trap the decoder's memory is suspect: retire the thread.
+        this.slots.splice(this.slots.indexOf(slot), 1);
+        void slot.worker.terminate();
       }
       this.pump();
     });
