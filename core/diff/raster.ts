@@ -51,10 +51,38 @@ export function squareFilter(
     out.set(src);
     return out;
   }
-  const dq = new Int32Array(Math.max(nx, ny) + 1);
   const isMin = kind === 'min';
+  if (r === 1) return filter3(src, nx, ny, isMin, out, tmp);
+  const dq = new Int32Array(Math.max(nx, ny) + 1);
   for (let j = 0; j < ny; j++) slide(src, tmp, j * nx, 1, nx, r, isMin, dq);
   for (let i = 0; i < nx; i++) slide(tmp, out, i, nx, ny, r, isMin, dq);
+  return out;
+}
+
+/** The 3×3 case, the diff's tolerance window: two plain passes, no deque. NaN never wins. */
+function filter3(src: Float32Array, nx: number, ny: number, isMin: boolean, out: Float32Array, tmp: Float32Array): Float32Array {
+  const worst = isMin ? Infinity : -Infinity;
+  const pick = isMin ? Math.min : Math.max;
+  const val = (v: number) => (v === v ? v : worst);
+  for (let j = 0; j < ny; j++) {
+    const row = j * nx;
+    for (let i = 0; i < nx; i++) {
+      const c = val(src[row + i]);
+      const l = i > 0 ? val(src[row + i - 1]) : worst;
+      const r = i < nx - 1 ? val(src[row + i + 1]) : worst;
+      tmp[row + i] = pick(l, c, r);
+    }
+  }
+  // Columns: walk rows in order so memory is read sequentially.
+  for (let j = 0; j < ny; j++) {
+    const row = j * nx;
+    const up = j < ny - 1 ? row + nx : -1;
+    const down = j > 0 ? row - nx : -1;
+    for (let i = 0; i < nx; i++) {
+      const m = pick(tmp[row + i], up >= 0 ? tmp[up + i] : worst, down >= 0 ? tmp[down + i] : worst);
+      out[row + i] = m === worst ? NaN : m;
+    }
+  }
   return out;
 }
 
