@@ -52,6 +52,10 @@ export function classesPlausible(s: ColumnStats): boolean {
   return share > 0.02 && share < 0.98 && t.vegetation > 0.01 * inside;
 }
 
+/**
+ * Models one epoch's surfaces from its column statistics. Consumes the statistics: their arrays
+ * are reused for the surfaces (only `count` is left as it was).
+ */
 export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurface {
   const { nx, ny } = s.grid;
   const n = nx * ny;
@@ -61,28 +65,43 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
   // A cell needs a fair share of the typical density to count as seen: a few stray facade or
   // noise points in an occluded gap are not a surface.
   const minCount = Math.max(2, Math.round(0.25 * typicalCount));
-  const top = new Float32Array(n).fill(NaN);
-  const low = new Float32Array(n).fill(NaN);
-  const mean = new Float32Array(n).fill(NaN);
+  // The surfaces are written over the statistics they come from, cell by cell (each output
+  // depends only on its own cell's inputs): fresh memory is what costs most on big grids.
+  const top = s.max1;
+  const low = s.min1;
+  const mean = s.mean;
+  const spread = s.m2;
+  const greenness = s.greenSum;
+  const vegetationShare = new Float32Array(s.vegetationCount.buffer, s.vegetationCount.byteOffset, n);
   const observed = new Uint8Array(n);
-  const spread = new Float32Array(n).fill(NaN);
-  const greenness = new Float32Array(n).fill(NaN);
-  const vegetationShare = new Float32Array(n).fill(NaN);
+  const zBase = s.zBase;
   for (let i = 0; i < n; i++) {
     const c = s.count[i];
-    if (c === 0) continue;
-    low[i] = s.zBase + (c >= 3 ? s.min2[i] : s.min1[i]);
-    if (c >= 2) spread[i] = Math.sqrt(Math.max(0, s.m2[i]) / (c - 1));
-    if (s.brightnessSum[i] > 0) greenness[i] = s.greenSum[i] / s.brightnessSum[i];
-    if (options.useClasses) vegetationShare[i] = s.vegetationCount[i] / c;
-    if (c >= minCount) {
-      top[i] = s.zBase + (c >= 3 ? s.max2[i] : s.max1[i]);
-      mean[i] = s.zBase + s.mean[i];
+    const max1 = s.max1[i];
+    const max2 = s.max2[i];
+    const min1 = s.min1[i];
+    const min2 = s.min2[i];
+    const m = s.mean[i];
+    const m2 = s.m2[i];
+    const green = s.greenSum[i];
+    const bright = s.brightnessSum[i];
+    const veg = s.vegetationCount[i];
+    low[i] = c === 0 ? NaN : zBase + (c >= 3 ? min2 : min1);
+    spread[i] = c >= 2 ? Math.sqrt(Math.max(0, m2) / (c - 1)) : NaN;
+    greenness[i] = c > 0 && bright > 0 ? green / bright : NaN;
+    vegetationShare[i] = c > 0 && options.useClasses ? veg / c : NaN;
+    if (c > 0 && c >= minCount) {
+      top[i] = zBase + (c >= 3 ? max2 : max1);
+      mean[i] = zBase + m;
       observed[i] = 1;
+    } else {
+      top[i] = NaN;
+      mean[i] = NaN;
     }
   }
   fillSmallHoles(top, mean, observed, nx, ny);
-  return { top, mean, low, observed, spread, greenness, roughness: planeRoughness(top, nx, ny), vegetationShare, typicalCount, minCount };
+  const roughness = planeRoughness(top, nx, ny, s.max2);
+  return { top, mean, low, observed, spread, greenness, roughness, vegetationShare, typicalCount, minCount };
 }
 
 /**
@@ -124,8 +143,8 @@ function fillSmallHoles(top: Float32Array, mean: Float32Array, observed: Uint8Ar
  * RMS residual of the least-squares plane through the 3×3 tops around each cell (all nine
  * needed). Roofs and roads are near the noise level; tree crowns are far above it.
  */
-function planeRoughness(top: Float32Array, nx: number, ny: number): Float32Array {
-  const out = new Float32Array(nx * ny).fill(NaN);
+function planeRoughness(top: Float32Array, nx: number, ny: number, out: Float32Array = new Float32Array(nx * ny)): Float32Array {
+  out.fill(NaN);
   for (let y = 1; y < ny - 1; y++) {
     for (let x = 1; x < nx - 1; x++) {
       const k = y * nx + x;
