@@ -174,7 +174,8 @@ export async function detectChanges(
   hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
   lap('align');
 
-  const { candidates, diff } = findCandidates(grid, sa, sb, options.minHeight);
+  // The lowest surfaces only served the ground model: the diff works in their memory.
+  const { candidates, diff } = findCandidates(grid, sa, sb, options.minHeight, [sa.low, sb.low]);
   hooks.onProgress?.({ phase: 'diff', done: 1, total: 1 });
   lap('diff');
 

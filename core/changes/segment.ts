@@ -23,14 +23,20 @@ export function findCandidates(
   a: EpochSurface,
   b: EpochSurface,
   threshold: number,
+  /** Grid-sized rasters the caller no longer needs, to work in instead of fresh memory. */
+  work: Float32Array[] = [],
 ): { candidates: Candidate[]; diff: Float32Array } {
   const { nx, ny } = grid;
   const n = nx * ny;
+  const reuse = () => {
+    const w = work.pop();
+    return w && w.length === n ? w : new Float32Array(n);
+  };
   const diff = new Float32Array(n).fill(NaN);
   for (let k = 0; k < n; k++) if (a.observed[k] && b.observed[k]) diff[k] = b.top[k] - a.top[k];
-  const scratch = new Float32Array(n);
-  const maxA = squareFilter(a.top, nx, ny, 1, 'max', undefined, scratch);
-  const maxB = squareFilter(b.top, nx, ny, 1, 'max', undefined, scratch);
+  const scratch = reuse();
+  const maxA = squareFilter(a.top, nx, ny, 1, 'max', reuse(), scratch);
+  const maxB = squareFilter(b.top, nx, ny, 1, 'max', reuse(), scratch);
   const candidates: Candidate[] = [];
   // Labels and the flood-fill stack serve both signs.
   const labelBuffer = new Int32Array(n);
