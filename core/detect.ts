@@ -183,8 +183,12 @@ export async function detectChanges(
   const changes: ChangeObject[] = [];
   const suppressed: SuppressedCandidate[] = [];
   const tolerance = options.voxel * 0.75;
+  // Fewer cells than half the smallest reportable area can be neither a change nor worth
+  // listing as suppressed: skip them before any measuring.
+  const crumbCells = options.minArea / 2 / (grid.cell * grid.cell);
   candidates.forEach((c, i) => {
     if (hooks.signal?.aborted) throw abortError();
+    if (c.cells.length + c.enclosedUnseen.length < crumbCells) return;
     const m = measure(c, ctx);
     const v = classify(m, ctx, options);
     const footprint = traceFootprint(m.cells, grid, tolerance);
