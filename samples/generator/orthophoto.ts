@@ -3,20 +3,13 @@
  * centre (roof, tree crown, car, or ground material), with crown shading and a little pixel noise.
  * Data holes are a survey artefact and do not apply here.
  */
+import type { GeoTiffRgbOptions } from '../../core/io/geotiff/writer';
 import { hash2, rngFor } from './rng';
 import type { Rgb, Scene } from './scene';
 import { SceneIndex, SOLID_CROWN } from './surface';
 
-export interface Orthophoto {
-  width: number;
-  height: number;
-  /** Interleaved 8-bit RGB, first row at the top (north). */
-  rgb: Uint8Array;
-  /** Upper-left corner of the upper-left pixel. */
-  originX: number;
-  originY: number;
-  pixelSize: number;
-}
+/** A rendered orthophoto: exactly the raster part of what the GeoTIFF writer takes. */
+export type Orthophoto = Pick<GeoTiffRgbOptions, 'width' | 'height' | 'rgb' | 'originX' | 'originY' | 'pixelSize'>;
 
 export function renderOrthophoto(scene: Scene, seed: number, epoch: number, pixelSize = 0.1): Orthophoto {
   const index = new SceneIndex(scene);
