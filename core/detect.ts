@@ -41,7 +41,7 @@ export const DEFAULT_OPTIONS: DetectOptions = {
   minUncertainArea: 25,
 };
 
-export type DetectPhase = 'open' | 'read-before' | 'read-after' | 'surfaces' | 'align' | 'diff' | 'objects';
+export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objects';
 
 export interface DetectHooks {
   onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;
@@ -124,7 +124,7 @@ export async function detectChanges(
   // One thread per epoch: both are read, binned and modelled at once.
   let readA = 0;
   let readB = 0;
-  const report = () => hooks.onProgress?.({ phase: 'read-before', done: readA + readB, total });
+  const report = () => hooks.onProgress?.({ phase: 'read', done: readA + readB, total });
   // If either epoch fails (or the caller cancels), the other thread is stopped too.
   const both = new AbortController();
   const cancel = () => both.abort();
@@ -157,7 +157,7 @@ export async function detectChanges(
   checkDensity(totalsA, gridArea, a.label, options.voxel, warnings);
   checkDensity(totalsB, gridArea, b.label, options.voxel, warnings);
   const ground = estimateGround(grid, [sa.low, sb.low]);
-  hooks.onProgress?.({ phase: 'surfaces', done: 1, total: 1 });
+  hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
   lap('ground');
 
   let alignment: Alignment | null = null;

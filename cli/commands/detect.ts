@@ -24,9 +24,8 @@ export interface DetectCliOptions {
 
 const PHASE_LABEL: Record<DetectPhase, string> = {
   open: 'opening',
-  'read-before': 'reading epochs',
-  'read-after': 'reading epochs',
-  surfaces: 'modelling surfaces',
+  read: 'reading and modelling the epochs',
+  ground: 'modelling the ground',
   align: 'aligning',
   diff: 'comparing',
   objects: 'building objects',

@@ -180,15 +180,3 @@ function closeRing(r: Ring): [number, number][] {
   const rounded = r.map(([x, y]) => [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000] as [number, number]);
   return [...rounded, rounded[0]];
 }
-
-/** Area of a polygon set (outer minus holes), in the coordinates' units squared. */
-export function polygonsArea(polys: PolygonCoords[]): number {
-  let a = 0;
-  for (const p of polys) {
-    p.forEach((ring, i) => {
-      const s = Math.abs(signedArea(ring.slice(0, -1)));
-      a += i === 0 ? s : -s;
-    });
-  }
-  return a;
-}

@@ -20,10 +20,6 @@ export function makeGrid(minX: number, minY: number, maxX: number, maxY: number,
   return { x0, y0, cell, nx, ny };
 }
 
-export function cellCount(g: Grid): number {
-  return g.nx * g.ny;
-}
-
 /** Centre of cell (i, j) in world coordinates. */
 export function cellCentre(g: Grid, index: number): [number, number] {
   const i = index % g.nx;
