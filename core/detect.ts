@@ -4,6 +4,7 @@ import { measure, type MeasureContext, type Measurement } from './changes/measur
 import { findCandidates } from './changes/segment';
 import type { ChangeObject, ChangeType, SuppressedCandidate, UncertainArea } from './changes/types';
 import { findUncertainAreas } from './changes/uncertain';
+import { overviewPatch, patchAround, type HeightPatch } from './changes/patches';
 import { describeCrs } from './geo/crs';
 import { applyAlignment, estimateAlignment, type Alignment } from './diff/align';
 import { observeEpochInWorker, type ObservedEpoch } from './diff/parallel';
@@ -68,6 +69,8 @@ export interface DetectionResult {
   suppressed: SuppressedCandidate[];
   uncertain: UncertainArea[];
   parameters: DetectOptions;
+  /** Height windows for drawing: one per change (by id) and a coarse one of the whole area. */
+  views: { overview: HeightPatch; changes: Record<string, HeightPatch> };
   warnings: string[];
   timings: Record<string, number>;
 }
@@ -213,6 +216,9 @@ export async function detectChanges(
   });
   assignIds(changes);
   const uncertain = findUncertainAreas(grid, sa, sb, ground, options);
+  const viewSources = { grid, before: sa.top, after: sb.top, ground };
+  const views = { overview: overviewPatch(viewSources, 1024), changes: {} as Record<string, HeightPatch> };
+  for (const c of changes) views.changes[c.id] = patchAround(viewSources, c.footprint, 10);
   lap('objects');
 
   return {
@@ -224,6 +230,7 @@ export async function detectChanges(
     suppressed,
     uncertain,
     parameters: options,
+    views,
     warnings,
     timings,
   };

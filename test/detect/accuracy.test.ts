@@ -38,6 +38,19 @@ describe.each(scenes)('generated district: $name', ({ options, voxel }) => {
         expect(c.confidence).toBeGreaterThan(0);
         expect(c.confidence).toBeLessThanOrEqual(1);
         expect(Math.sign(c.volume_m3)).toBe(Math.sign(c.height_change_mean_m));
+        // Its height window shows the change it reports: the largest difference at its centroid's
+        // neighbourhood has the change's sign and about its size.
+        const v = result.views.changes[c.id];
+        const i = Math.floor((c.centroid[0] - v.x0) / v.cell);
+        const j = Math.floor((c.centroid[1] - v.y0) / v.cell);
+        let extreme = 0;
+        for (let dj = -2; dj <= 2; dj++)
+          for (let di = -2; di <= 2; di++) {
+            const d = v.after[(j + dj) * v.width + i + di] - v.before[(j + dj) * v.width + i + di];
+            if (Math.abs(d) > Math.abs(extreme)) extreme = d;
+          }
+        expect(Math.sign(extreme), c.id).toBe(Math.sign(c.volume_m3));
+        expect(Math.abs(extreme), c.id).toBeGreaterThan(1);
       }
     });
   }

@@ -1,0 +1,104 @@
+import type { Grid } from '../diff/grid';
+import type { PolygonCoords } from './types';
+
+/**
+ * A small window of a run's height rasters: what the report and the app draw for one change
+ * (height-change map, oblique view) or for the whole area (hillshade overview), kept with the run
+ * so they never need the point clouds again. Rows run south to north like the Grid.
+ */
+export interface HeightPatch {
+  /** World coordinates of the south-west corner of the patch. */
+  x0: number;
+  y0: number;
+  /** Cell size, metres. */
+  cell: number;
+  width: number;
+  height: number;
+  /** Top surface heights (absolute, metres; NaN where that epoch did not see). */
+  before: Float32Array;
+  after: Float32Array;
+  /** Ground heights from the run's ground model (NaN where unknown). */
+  ground: Float32Array;
+}
+
+export interface PatchSources {
+  grid: Grid;
+  before: Float32Array;
+  after: Float32Array;
+  ground: Float32Array;
+}
+
+/** The patch around a footprint: its bounding box grown by `margin` metres (and at least 8 m). */
+export function patchAround(src: PatchSources, footprint: PolygonCoords[], margin: number): HeightPatch {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const poly of footprint)
+    for (const [x, y] of poly[0] ?? []) {
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+    }
+  // A square window: views of a change read best when not stretched to the object's shape.
+  const side = Math.max(maxX - minX, maxY - minY) + 2 * Math.max(margin, 8);
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  return cropPatch(src, cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2, 1);
+}
+
+/** The whole grid, averaged down so its longer side has at most `maxSide` cells. */
+export function overviewPatch(src: PatchSources, maxSide: number): HeightPatch {
+  const g = src.grid;
+  const step = Math.max(1, Math.ceil(Math.max(g.nx, g.ny) / maxSide));
+  return cropPatch(src, g.x0, g.y0, g.x0 + g.nx * g.cell, g.y0 + g.ny * g.cell, step);
+}
+
+/** Cuts [minX,maxX]×[minY,maxY] out of the grid, averaging `step`×`step` cells (NaN-aware); outside the grid is NaN. */
+function cropPatch(src: PatchSources, minX: number, minY: number, maxX: number, maxY: number, step: number): HeightPatch {
+  const g = src.grid;
+  const i0 = Math.floor((minX - g.x0) / g.cell);
+  const j0 = Math.floor((minY - g.y0) / g.cell);
+  const width = Math.max(1, Math.ceil((maxX - g.x0) / g.cell / step - i0 / step));
+  const height = Math.max(1, Math.ceil((maxY - g.y0) / g.cell / step - j0 / step));
+  const out = (): Float32Array => new Float32Array(width * height);
+  const patch: HeightPatch = {
+    x0: g.x0 + i0 * g.cell,
+    y0: g.y0 + j0 * g.cell,
+    cell: g.cell * step,
+    width,
+    height,
+    before: out(),
+    after: out(),
+    ground: out(),
+  };
+  const pairs: [Float32Array, Float32Array][] = [
+    [src.before, patch.before],
+    [src.after, patch.after],
+    [src.ground, patch.ground],
+  ];
+  for (const [from, to] of pairs) {
+    for (let r = 0; r < height; r++) {
+      for (let c = 0; c < width; c++) {
+        let sum = 0;
+        let n = 0;
+        for (let dj = 0; dj < step; dj++) {
+          const j = j0 + r * step + dj;
+          if (j < 0 || j >= g.ny) continue;
+          for (let di = 0; di < step; di++) {
+            const i = i0 + c * step + di;
+            if (i < 0 || i >= g.nx) continue;
+            const v = from[j * g.nx + i];
+            if (!Number.isNaN(v)) {
+              sum += v;
+              n++;
+            }
+          }
+        }
+        to[r * width + c] = n > 0 ? sum / n : NaN;
+      }
+    }
+  }
+  return patch;
+}
