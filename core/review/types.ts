@@ -1,0 +1,41 @@
+/** An analyst's judgement of one change object (DESIGN.md, "Project store"). */
+export const VERDICTS = ['unreviewed', 'confirmed', 'false_positive', 'permitted', 'needs_site_visit'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * The case ledger's lifecycle (台账): supervision → notification → rectification → closing.
+ * `rectified` / `not_rectified` are proposed by a later epoch and settled by the analyst.
+ */
+export const CASE_STATUSES = ['open', 'notified', 'rectification_due', 'rectified', 'not_rectified', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Kinds of zone layers a project imports. */
+export const ZONE_KINDS = ['protected', 'permit', 'admin'] as const;
+export type ZoneKind = (typeof ZONE_KINDS)[number];
+
+/** How a change stands against the permits covering it. */
+export type PermitStatus = 'none' | 'permitted' | 'expired' | 'exceeded';
+
+export type Priority = 'high' | 'normal' | 'low';
+
+/** A zone a change falls in, as the review and the report show it. */
+export interface ZoneTag {
+  kind: ZoneKind;
+  /** e.g. 'farmland', 'ecological_control_line', 'water_protection', 'sub_district', 'community', 'permit'. */
+  category: string;
+  name: string;
+}
+
+/** What the review adds to a detected change object. */
+export interface ChangeReview {
+  verdict: Verdict;
+  note: string | null;
+  /** Set when the verdict was carried over from the same structure in an earlier run: "run 2, C004". */
+  verdictCarriedFrom: string | null;
+  zones: ZoneTag[];
+  subDistrict: string | null;
+  community: string | null;
+  permitStatus: PermitStatus;
+  priority: Priority;
+  case: { id: number; status: CaseStatus; dueDate: string | null; subDistrict: string | null } | null;
+}
