@@ -2,7 +2,7 @@ import { classify, type ClassifyOptions } from './changes/classify';
 import { traceFootprint } from './changes/footprint';
 import { measure, type MeasureContext, type Measurement } from './changes/measure';
 import { findCandidates } from './changes/segment';
-import type { ChangeObject, ChangeType, SuppressedCandidate, UncertainArea } from './changes/types';
+import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
 import { findUncertainAreas } from './changes/uncertain';
 import { overviewPatch, patchAround, type HeightPatch } from './changes/patches';
 import { describeCrs } from './geo/crs';
@@ -47,6 +47,8 @@ export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objec
 export interface DetectHooks {
   onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;
   signal?: AbortSignal;
+  /** Further areas to return height windows for (e.g. open cases, to see whether they still stand). */
+  watch?: { id: string; footprint: PolygonCoords[] }[];
 }
 
 export interface EpochSummary {
@@ -69,8 +71,8 @@ export interface DetectionResult {
   suppressed: SuppressedCandidate[];
   uncertain: UncertainArea[];
   parameters: DetectOptions;
-  /** Height windows for drawing: one per change (by id) and a coarse one of the whole area. */
-  views: { overview: HeightPatch; changes: Record<string, HeightPatch> };
+  /** Height windows: one per change (by id), one per watched area, and a coarse one of the whole area. */
+  views: { overview: HeightPatch; changes: Record<string, HeightPatch>; watched: Record<string, HeightPatch> };
   warnings: string[];
   timings: Record<string, number>;
 }
@@ -217,8 +219,13 @@ export async function detectChanges(
   assignIds(changes);
   const uncertain = findUncertainAreas(grid, sa, sb, ground, options);
   const viewSources = { grid, before: sa.top, after: sb.top, ground };
-  const views = { overview: overviewPatch(viewSources, 1024), changes: {} as Record<string, HeightPatch> };
+  const views = {
+    overview: overviewPatch(viewSources, 1024),
+    changes: {} as Record<string, HeightPatch>,
+    watched: {} as Record<string, HeightPatch>,
+  };
   for (const c of changes) views.changes[c.id] = patchAround(viewSources, c.footprint, 10);
+  for (const w of hooks.watch ?? []) views.watched[w.id] = patchAround(viewSources, w.footprint, 2);
   lap('objects');
 
   return {

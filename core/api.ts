@@ -1,0 +1,214 @@
+/**
+ * ProjectApi: the one typed API both shells expose (DESIGN.md). The CLI calls it directly,
+ * Electron through ipcMain/contextBridge and `voxwatch serve` over HTTP, so every method is
+ * async and takes and returns plain, structured-cloneable data.
+ */
+import type { HeightPatch } from './changes/patches';
+import type { ChangeObject, ChangeType, SuppressionReason } from './changes/types';
+import type { DetectOptions, DetectPhase } from './detect';
+import type { Bounds3, CrsInfo } from './io/types';
+import type { ReportInput, ReportLang } from './report/model';
+import type { CaseStatus, ChangeReview, Verdict, ZoneKind } from './review/types';
+
+export interface ProjectInfo {
+  path: string;
+  name: string;
+  district: string | null;
+  author: string | null;
+  crs: CrsInfo | null;
+  createdAt: string;
+  schemaVersion: number;
+  epochs: EpochRecord[];
+  runs: RunRecord[];
+}
+
+export interface EpochRecord {
+  id: number;
+  label: string;
+  date: string | null;
+  files: string[];
+  orthophoto: string | null;
+  crs: CrsInfo | null;
+  points: number;
+  bounds: Bounds3;
+}
+
+export interface AddEpochInput {
+  label: string;
+  files: string[];
+  /** Survey date, yyyy-mm-dd; taken from the files' creation dates when omitted. */
+  date?: string;
+  orthophoto?: string;
+}
+
+export interface RunRecord {
+  id: number;
+  before: { id: number; label: string; date: string | null };
+  after: { id: number; label: string; date: string | null };
+  parameters: DetectOptions;
+  software: string;
+  startedAt: string;
+  finishedAt: string;
+  changeCount: number;
+  warnings: string[];
+  alignment: { dz: number; residualMedianAbs: number } | null;
+  timings: Record<string, number>;
+}
+
+/** A stored change: the detected object, its review and where it lives. */
+export type ChangeRecord = ChangeObject &
+  ChangeReview & {
+    /** The project-wide key of this change (ids like C004 repeat across runs). */
+    key: number;
+    runId: number;
+  };
+
+export type ChangeSort =
+  'code' | 'volume' | '-volume' | 'area' | '-area' | 'confidence' | '-confidence' | 'height' | '-height' | 'priority';
+
+export interface ChangeQuery {
+  runId?: number;
+  types?: ChangeType[];
+  verdicts?: Verdict[];
+  /** A zone name or category the change must fall in (e.g. 'farmland', '莲塘街道'). */
+  zone?: string;
+  subDistrict?: string;
+  /** Smallest absolute volume, m³. */
+  minVolume?: number;
+  sort?: ChangeSort;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ChangePage {
+  total: number;
+  items: ChangeRecord[];
+}
+
+export interface CaseRecord {
+  id: number;
+  changeKey: number;
+  code: string;
+  runId: number;
+  type: ChangeType;
+  volume_m3: number;
+  centroid: [number, number];
+  status: CaseStatus;
+  dueDate: string | null;
+  subDistrict: string | null;
+  openedAt: string;
+  updatedAt: string;
+  note: string | null;
+  /** What the latest later epoch suggests, awaiting the analyst's decision. */
+  proposal: CaseProposal | null;
+  history: { at: string; actor: string; from: CaseStatus | null; to: CaseStatus; runId: number | null; detail: string | null }[];
+}
+
+export interface CaseProposal {
+  runId: number;
+  outcome: 'rectified' | 'still_standing' | 'grew' | 'unverifiable';
+  /** The status accepting the proposal leads to. */
+  status: CaseStatus | null;
+  detail: string;
+}
+
+export interface CaseUpdate {
+  status?: CaseStatus;
+  dueDate?: string | null;
+  subDistrict?: string | null;
+  note?: string | null;
+}
+
+export interface ZoneImportOptions {
+  kind: ZoneKind;
+  /** e.g. farmland, ecological_control_line, water_protection, sub_district, community, permit. */
+  category?: string;
+  /** The property holding each feature's name (default: name, NAME, 名称). */
+  nameField?: string;
+  layer?: string;
+}
+
+export interface ZoneRecord {
+  id: number;
+  layer: string;
+  kind: ZoneKind;
+  category: string;
+  name: string;
+  properties: Record<string, unknown>;
+}
+
+export interface LeadRecord {
+  id: number;
+  code: string;
+  x: number;
+  y: number;
+  reportedOn: string | null;
+  text: string;
+  answer: LeadAnswer | null;
+}
+
+export interface LeadAnswer {
+  runId: number;
+  found: { key: number; code: string; type: ChangeType; distance_m: number }[];
+  /** When nothing was found: what the run knows about that spot, in plain words. */
+  evidence: string[];
+}
+
+export interface RunStats {
+  runId: number;
+  byType: Record<string, Totals>;
+  byVerdict: Record<string, Totals>;
+  byCaseStatus: Record<string, Totals>;
+  byZone: Record<string, Totals>;
+  bySubDistrict: Record<string, Totals>;
+  suppressed: Partial<Record<SuppressionReason, number>>;
+  uncertain: number;
+}
+
+export interface Totals {
+  count: number;
+  volume_m3: number;
+  area_m2: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: unknown;
+}
+
+export type ExportFormat = 'gpkg' | 'geojson' | 'csv';
+
+export interface ProgressHooks {
+  onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
+export interface ProjectApi {
+  info(): Promise<ProjectInfo>;
+  addEpoch(input: AddEpochInput): Promise<EpochRecord>;
+  /** Runs detection between two epochs (by id or label), stores the run, carries verdicts and checks open cases. */
+  detect(before: number | string, after: number | string, options?: Partial<DetectOptions>, hooks?: ProgressHooks): Promise<RunRecord>;
+  listChanges(query?: ChangeQuery): Promise<ChangePage>;
+  getChange(key: number): Promise<ChangeRecord>;
+  getChangeView(key: number): Promise<HeightPatch | null>;
+  setVerdict(keys: number[], verdict: Verdict, options?: { note?: string; actor?: string }): Promise<number>;
+  setNote(key: number, note: string, actor?: string): Promise<void>;
+  addAttachment(key: number, path: string, actor?: string): Promise<void>;
+  listCases(filter?: { status?: CaseStatus[] }): Promise<CaseRecord[]>;
+  updateCase(id: number, update: CaseUpdate, actor?: string): Promise<CaseRecord>;
+  /** Applies a case's pending proposal (rectified / not rectified). */
+  acceptProposal(id: number, actor?: string): Promise<CaseRecord>;
+  importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string }>;
+  listZones(): Promise<ZoneRecord[]>;
+  importLeads(file: string, actor?: string): Promise<{ imported: number }>;
+  listLeads(): Promise<LeadRecord[]>;
+  stats(runId?: number): Promise<RunStats>;
+  exportChanges(format: ExportFormat, outPath: string, query?: ChangeQuery): Promise<{ path: string; features: number }>;
+  reportInput(runId: number | undefined, options: { lang: ReportLang; query?: ChangeQuery; author?: string }): Promise<ReportInput>;
+  auditLog(limit?: number): Promise<AuditEntry[]>;
+  close(): Promise<void>;
+}

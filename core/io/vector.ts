@@ -1,0 +1,76 @@
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { readGeoPackage } from './gpkg/geopackage';
+import type { Geometry } from './gpkg/wkb';
+import { SourceError } from './types';
+
+/** Vector features read from GeoJSON or a GeoPackage, for zones and complaint leads. */
+export interface VectorFeature {
+  geometry: Geometry;
+  properties: Record<string, unknown>;
+}
+
+export interface VectorLayer {
+  name: string;
+  /** EPSG code the file declares (GeoJSON `crs` member or the GeoPackage's srs), when any. */
+  epsg: number | null;
+  features: VectorFeature[];
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new SourceError(path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read (${(e as Error).message})`);
+  }
+}
+
+/** Reads every layer of a .geojson/.json or .gpkg file; only points, polygons and multipolygons are kept. */
+export function readVectorFile(path: string): VectorLayer[] {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.gpkg') return readGeoPackage(path);
+  if (ext !== '.geojson' && ext !== '.json') throw new SourceError(path, 'expected a GeoJSON (.geojson, .json) or GeoPackage (.gpkg) file');
+  let doc: { type?: string; features?: unknown[]; crs?: { properties?: { name?: string } }; name?: string };
+  try {
+    doc = JSON.parse(readText(path)) as typeof doc;
+  } catch (e) {
+    if (e instanceof SourceError) throw e;
+    throw new SourceError(path, `not valid JSON (${(e as Error).message})`);
+  }
+  if (doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new SourceError(path, 'not a GeoJSON FeatureCollection');
+  const crsName = doc.crs?.properties?.name ?? '';
+  const m = /EPSG:+(\d+)/i.exec(crsName);
+  const features: VectorFeature[] = [];
+  doc.features.forEach((f, i) => {
+    const feature = f as { geometry?: Geometry | null; properties?: Record<string, unknown> | null };
+    const g = feature.geometry;
+    if (!g) return;
+    if (g.type !== 'Point' && g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
+      throw new SourceError(path, `feature ${i + 1} is a ${String((g as { type?: string }).type)}; expected points or polygons`);
+    }
+    features.push({ geometry: g, properties: feature.properties ?? {} });
+  });
+  return [{ name: doc.name ?? 'layer', epsg: m ? Number(m[1]) : null, features }];
+}
+
+/** Reads a CSV with a header row (UTF-8, with or without BOM) into records. */
+export function readCsvRecords(path: string): Record<string, string>[] {
+  try {
+    return parse(readText(path), {
+      columns: (h: string[]) => h.map((s) => s.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+    }) as Record<string, string>[];
+  } catch (e) {
+    if (e instanceof SourceError) throw e;
+    throw new SourceError(path, `not a readable CSV (${(e as Error).message})`);
+  }
+}
+
+/** A polygonal geometry as MultiPolygon coordinates (null for points). */
+export function asMultiPolygon(g: Geometry): [number, number][][][] | null {
+  if (g.type === 'Polygon') return [g.coordinates];
+  if (g.type === 'MultiPolygon') return g.coordinates;
+  return null;
+}

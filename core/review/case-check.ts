@@ -1,0 +1,91 @@
+import type { HeightPatch } from '../changes/patches';
+import type { ChangeType } from '../changes/types';
+import { containsPoint, intersectionArea, areaOf, type MultiPolygonCoords } from '../geo/polygons';
+import type { CaseStatus } from './types';
+
+export interface CaseSubject {
+  footprint: MultiPolygonCoords;
+  volume_m3: number;
+  after_height_m: number;
+  after_top_z: number;
+}
+
+export interface LaterChange {
+  code: string;
+  type: ChangeType;
+  footprint: MultiPolygonCoords;
+  volume_m3: number;
+}
+
+export interface CaseFinding {
+  outcome: 'rectified' | 'still_standing' | 'grew' | 'unverifiable';
+  status: CaseStatus | null;
+  detail: string;
+}
+
+/**
+ * What a later run says about a confirmed violation: demolished (its volume removed), grown
+ * further, still standing (its height still there), or not verifiable (the later epoch did not
+ * see it). `view` is the later run's height window over the case's footprint.
+ */
+export function checkCase(subject: CaseSubject, later: LaterChange[], view: HeightPatch | null): CaseFinding {
+  const area = Math.max(1e-9, areaOf(subject.footprint));
+  const overlapping = later.filter((c) => intersectionArea(subject.footprint, c.footprint) / area >= 0.3);
+  const removed = -overlapping.filter((c) => c.volume_m3 < 0).reduce((s, c) => s + c.volume_m3, 0);
+  const added = overlapping.filter((c) => c.volume_m3 > 0);
+  if (removed >= 0.5 * Math.abs(subject.volume_m3)) {
+    const codes = overlapping.filter((c) => c.volume_m3 < 0).map((c) => c.code);
+    return {
+      outcome: 'rectified',
+      status: 'rectified',
+      detail: `${removed.toFixed(0)} m³ removed (${codes.join(', ')}), of the ${Math.abs(subject.volume_m3).toFixed(0)} m³ violation`,
+    };
+  }
+  if (added.length > 0) {
+    const more = added.reduce((s, c) => s + c.volume_m3, 0);
+    return {
+      outcome: 'grew',
+      status: 'not_rectified',
+      detail: `grew further by ${more.toFixed(0)} m³ (${added.map((c) => c.code).join(', ')})`,
+    };
+  }
+  const standing = heightStillThere(subject, view);
+  if (standing === null)
+    return { outcome: 'unverifiable', status: null, detail: 'the later epoch did not see this footprint well enough to tell' };
+  if (standing.share >= 0.5) {
+    return {
+      outcome: 'still_standing',
+      status: 'not_rectified',
+      detail: `still standing: ${Math.round(standing.share * 100)} % of the footprint keeps its height (top ${standing.top.toFixed(1)} m)`,
+    };
+  }
+  return {
+    outcome: 'rectified',
+    status: 'rectified',
+    detail: `only ${Math.round(standing.share * 100)} % of the footprint keeps its height: removed below the detection threshold`,
+  };
+}
+
+/** Share of the seen footprint cells whose later top is within 1.5 m of the violation's top. */
+function heightStillThere(subject: CaseSubject, view: HeightPatch | null): { share: number; top: number } | null {
+  if (!view) return null;
+  let inside = 0;
+  let seen = 0;
+  let kept = 0;
+  let top = -Infinity;
+  for (let r = 0; r < view.height; r++) {
+    const y = view.y0 + (r + 0.5) * view.cell;
+    for (let c = 0; c < view.width; c++) {
+      const x = view.x0 + (c + 0.5) * view.cell;
+      if (!containsPoint(subject.footprint, x, y)) continue;
+      inside++;
+      const z = view.after[r * view.width + c];
+      if (Number.isNaN(z)) continue;
+      seen++;
+      if (z >= subject.after_top_z - 1.5) kept++;
+      top = Math.max(top, z);
+    }
+  }
+  if (inside === 0 || seen < 0.5 * inside) return null;
+  return { share: kept / seen, top };
+}

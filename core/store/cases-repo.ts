@@ -1,0 +1,194 @@
+import type { Database } from 'better-sqlite3';
+import type { CaseProposal, CaseRecord, CaseUpdate } from '../api';
+import type { ChangeObject } from '../changes/types';
+import { CASE_STATUSES, type CaseStatus } from '../review/types';
+import { audit } from './audit';
+import { ProjectFileError } from './db';
+
+/** Which status may follow which (the 台账 lifecycle); `closed` ends a case. */
+const NEXT: Record<CaseStatus, CaseStatus[]> = {
+  open: ['notified', 'rectification_due', 'rectified', 'not_rectified', 'closed'],
+  notified: ['rectification_due', 'rectified', 'not_rectified', 'closed'],
+  rectification_due: ['rectified', 'not_rectified', 'closed'],
+  rectified: ['closed', 'not_rectified'],
+  not_rectified: ['rectification_due', 'rectified', 'closed'],
+  closed: [],
+};
+
+/** Statuses a later epoch still needs to check. */
+export const ACTIVE_STATUSES: CaseStatus[] = ['open', 'notified', 'rectification_due', 'not_rectified'];
+
+function event(
+  db: Database,
+  caseId: number,
+  actor: string,
+  at: string,
+  from: CaseStatus | null,
+  to: CaseStatus,
+  runId: number | null,
+  detail: string | null,
+) {
+  db.prepare('INSERT INTO case_events (case_id, at, actor, from_status, to_status, run_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    caseId,
+    at,
+    actor,
+    from,
+    to,
+    runId,
+    detail,
+  );
+}
+
+export function openCaseFor(db: Database, changeKey: number, subDistrict: string | null, actor: string, at: string): void {
+  const existing = db.prepare('SELECT id, status FROM cases WHERE change_id = ?').get(changeKey) as
+    { id: number; status: CaseStatus } | undefined;
+  if (existing && existing.status !== 'closed') return;
+  if (existing) {
+    db.prepare("UPDATE cases SET status = 'open', updated_at = ? WHERE id = ?").run(at, existing.id);
+    event(db, existing.id, actor, at, 'closed', 'open', null, 'confirmed again');
+    return;
+  }
+  const id = Number(
+    db
+      .prepare("INSERT INTO cases (change_id, status, sub_district, opened_at, updated_at) VALUES (?, 'open', ?, ?, ?)")
+      .run(changeKey, subDistrict, at, at).lastInsertRowid,
+  );
+  event(db, id, actor, at, null, 'open', null, 'confirmed as a violation');
+  audit(db, actor, 'case_opened', `case ${id}`, { change: changeKey });
+}
+
+export function closeCaseOf(db: Database, changeKey: number, actor: string, at: string, why: string): void {
+  const c = db.prepare('SELECT id, status FROM cases WHERE change_id = ?').get(changeKey) as { id: number; status: CaseStatus } | undefined;
+  if (!c || c.status === 'closed') return;
+  db.prepare("UPDATE cases SET status = 'closed', updated_at = ?, proposal = NULL WHERE id = ?").run(at, c.id);
+  event(db, c.id, actor, at, c.status, 'closed', null, why);
+  audit(db, actor, 'case_closed', `case ${c.id}`, { why });
+}
+
+interface CaseRow {
+  id: number;
+  change_id: number;
+  status: CaseStatus;
+  due_date: string | null;
+  sub_district: string | null;
+  opened_at: string;
+  updated_at: string;
+  proposal: string | null;
+  note: string | null;
+  run_id: number;
+  code: string;
+  object: string;
+}
+
+const SELECT_CASES = `SELECT cs.*, ch.run_id, ch.code, ch.object FROM cases cs JOIN changes ch ON ch.id = cs.change_id`;
+
+function toCase(db: Database, r: CaseRow): CaseRecord {
+  const o = JSON.parse(r.object) as ChangeObject;
+  const history = db
+    .prepare('SELECT at, actor, from_status, to_status, run_id, detail FROM case_events WHERE case_id = ? ORDER BY id')
+    .all(r.id) as {
+    at: string;
+    actor: string;
+    from_status: CaseStatus | null;
+    to_status: CaseStatus;
+    run_id: number | null;
+    detail: string | null;
+  }[];
+  return {
+    id: r.id,
+    changeKey: r.change_id,
+    code: r.code,
+    runId: r.run_id,
+    type: o.type,
+    volume_m3: o.volume_m3,
+    centroid: o.centroid,
+    status: r.status,
+    dueDate: r.due_date,
+    subDistrict: r.sub_district,
+    openedAt: r.opened_at,
+    updatedAt: r.updated_at,
+    note: r.note,
+    proposal: r.proposal ? (JSON.parse(r.proposal) as CaseProposal) : null,
+    history: history.map((h) => ({ at: h.at, actor: h.actor, from: h.from_status, to: h.to_status, runId: h.run_id, detail: h.detail })),
+  };
+}
+
+export function listCases(db: Database, statuses?: CaseStatus[]): CaseRecord[] {
+  const rows = (
+    statuses?.length
+      ? db.prepare(`${SELECT_CASES} WHERE cs.status IN (${statuses.map(() => '?').join(',')}) ORDER BY cs.id`).all(...statuses)
+      : db.prepare(`${SELECT_CASES} ORDER BY cs.id`).all()
+  ) as CaseRow[];
+  return rows.map((r) => toCase(db, r));
+}
+
+export function getCase(db: Database, id: number): CaseRecord {
+  const r = db.prepare(`${SELECT_CASES} WHERE cs.id = ?`).get(id) as CaseRow | undefined;
+  if (!r) throw new ProjectFileError('case', `no case ${id} in this project`);
+  return toCase(db, r);
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function updateCase(
+  db: Database,
+  id: number,
+  u: CaseUpdate,
+  actor: string,
+  runId: number | null = null,
+  detail: string | null = null,
+): CaseRecord {
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    const c = getCase(db, id);
+    if (u.status !== undefined && u.status !== c.status) {
+      if (!CASE_STATUSES.includes(u.status))
+        throw new ProjectFileError('case', `"${String(u.status)}" is not a case status; use one of ${CASE_STATUSES.join(', ')}`);
+      if (!NEXT[c.status].includes(u.status)) {
+        throw new ProjectFileError(
+          'case',
+          `case ${id} is ${c.status}; it can move to ${NEXT[c.status].join(', ') || 'nothing (it is closed)'}, not ${u.status}`,
+        );
+      }
+      db.prepare('UPDATE cases SET status = ?, proposal = NULL, updated_at = ? WHERE id = ?').run(u.status, now, id);
+      event(db, id, actor, now, c.status, u.status, runId, detail);
+    }
+    if (u.dueDate !== undefined) {
+      if (u.dueDate !== null && !DATE.test(u.dueDate)) throw new ProjectFileError('case', `due date "${u.dueDate}" is not yyyy-mm-dd`);
+      db.prepare('UPDATE cases SET due_date = ?, updated_at = ? WHERE id = ?').run(u.dueDate, now, id);
+    }
+    if (u.subDistrict !== undefined)
+      db.prepare('UPDATE cases SET sub_district = ?, updated_at = ? WHERE id = ?').run(u.subDistrict, now, id);
+    if (u.note !== undefined) db.prepare('UPDATE cases SET note = ?, updated_at = ? WHERE id = ?').run(u.note, now, id);
+    audit(db, actor, 'case_update', `case ${id}`, u);
+  })();
+  return getCase(db, id);
+}
+
+/** Records what a later run found for a case; the analyst accepts it or not. */
+export function proposeForCase(db: Database, id: number, proposal: CaseProposal, actor: string): void {
+  const now = new Date().toISOString();
+  const c = getCase(db, id);
+  db.prepare('UPDATE cases SET proposal = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(proposal), now, id);
+  event(
+    db,
+    id,
+    actor,
+    now,
+    c.status,
+    c.status,
+    proposal.runId,
+    `run ${proposal.runId}: ${proposal.outcome.replace('_', ' ')}, ${proposal.detail}`,
+  );
+  audit(db, actor, 'case_checked', `case ${id}`, proposal);
+}
+
+export function acceptProposal(db: Database, id: number, actor: string): CaseRecord {
+  const c = getCase(db, id);
+  if (!c.proposal || !c.proposal.status) throw new ProjectFileError('case', `case ${id} has no proposal to accept`);
+  if (c.proposal.status === c.status) {
+    db.prepare('UPDATE cases SET proposal = NULL WHERE id = ?').run(id);
+    return getCase(db, id);
+  }
+  return updateCase(db, id, { status: c.proposal.status }, actor, c.proposal.runId, `accepted: ${c.proposal.detail}`);
+}

@@ -1,0 +1,120 @@
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { SourceError } from '../io/types';
+import { migrate, SCHEMA_VERSION } from './migrations';
+
+/** SQLite's application_id for a VoxWatch project: "VXWT". */
+export const APPLICATION_ID = 0x56585754;
+export const PROJECT_EXTENSION = '.voxwatch';
+
+/** A project file that cannot be opened or created, with the reason. */
+export class ProjectFileError extends SourceError {
+  override name = 'ProjectFileError';
+}
+
+/**
+ * Durable settings for every connection: WAL (a reader works while a writer writes), FULL sync
+ * (a committed verdict survives a crash or a power cut), and foreign keys enforced.
+ */
+function configure(db: Db, readonly: boolean): void {
+  if (!readonly) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+/** Creates a new project file; refuses to touch a file that already exists. */
+export function createProjectDb(path: string, meta: Record<string, string>): Db {
+  if (existsSync(path))
+    throw new ProjectFileError(path, 'a file already exists there; choose another name (projects are never overwritten)');
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (e) {
+    throw new ProjectFileError(path, `cannot create the project (${(e as Error).message})`);
+  }
+  configure(db, false);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  migrate(db);
+  const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const [k, v] of Object.entries(meta)) put.run(k, v);
+  })();
+  return db;
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Called with the path of the safety copy made before an older project is migrated. */
+  onMigrated?: (from: number, to: number, backup: string) => void;
+}
+
+/**
+ * Opens an existing project. A file that is not SQLite, an SQLite file that is not a VoxWatch
+ * project, or a project from a newer VoxWatch is refused without being written to. An older
+ * project is copied aside and then migrated forward.
+ */
+export function openProjectDb(path: string, options: OpenOptions = {}): Db {
+  checkSqliteHeader(path);
+  let db: Db;
+  try {
+    db = new Database(path, { fileMustExist: true, readonly: true });
+  } catch (e) {
+    throw new ProjectFileError(path, `cannot open it (${(e as Error).message})`);
+  }
+  let version: number;
+  try {
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    version = db.pragma('user_version', { simple: true }) as number;
+    if (appId !== APPLICATION_ID) throw new ProjectFileError(path, 'an SQLite database, but not a VoxWatch project');
+    if (version > SCHEMA_VERSION) {
+      throw new ProjectFileError(
+        path,
+        `made by a newer VoxWatch (project schema ${version}, this version reads up to ${SCHEMA_VERSION}); update VoxWatch to open it`,
+      );
+    }
+    const check = db.pragma('quick_check', { simple: true }) as string;
+    if (check !== 'ok') throw new ProjectFileError(path, `the project file is damaged (${check}); restore it from a backup`);
+  } catch (e) {
+    db.close();
+    if (e instanceof ProjectFileError) throw e;
+    throw new ProjectFileError(path, `the project file is damaged or not a database (${(e as Error).message})`);
+  }
+  if (options.readonly) {
+    configure(db, true);
+    return db;
+  }
+  db.close();
+  db = new Database(path, { fileMustExist: true });
+  configure(db, false);
+  if (version < SCHEMA_VERSION) {
+    // A safety copy first: the analyst's verdicts must survive even a migration that goes wrong.
+    const backup = `${path}.schema${version}.bak`;
+    if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
+    migrate(db);
+    options.onMigrated?.(version, SCHEMA_VERSION, backup);
+  }
+  return db;
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+/** Looks at the first bytes before SQLite does, so a foreign file is refused without SQLite writing beside it. */
+function checkSqliteHeader(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new ProjectFileError(path, 'no such project file');
+  }
+  if (size === 0) throw new ProjectFileError(path, 'the file is empty: not a VoxWatch project');
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('latin1') !== SQLITE_MAGIC) throw new ProjectFileError(path, 'not a VoxWatch project (not an SQLite database)');
+}

@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import type { ChangeRecord, ExportFormat } from '../api';
+import { writeGeoPackage, type FieldType } from '../io/gpkg/geopackage';
+import { SourceError, type CrsInfo } from '../io/types';
+import { geometryOf } from '../output/geojson';
+
+/** The flat attributes every export carries: the measures, the verdict and the case. */
+const FIELDS: { name: string; type: FieldType; value: (c: ChangeRecord) => string | number | null }[] = [
+  { name: 'change_id', type: 'TEXT', value: (c) => c.id },
+  { name: 'run', type: 'INTEGER', value: (c) => c.runId },
+  { name: 'key', type: 'INTEGER', value: (c) => c.key },
+  { name: 'type', type: 'TEXT', value: (c) => c.type },
+  { name: 'volume_m3', type: 'REAL', value: (c) => c.volume_m3 },
+  { name: 'area_m2', type: 'REAL', value: (c) => c.area_m2 },
+  { name: 'height_change_max_m', type: 'REAL', value: (c) => c.height_change_max_m },
+  { name: 'height_change_mean_m', type: 'REAL', value: (c) => c.height_change_mean_m },
+  { name: 'storeys', type: 'INTEGER', value: (c) => c.storeys },
+  { name: 'before_height_m', type: 'REAL', value: (c) => c.before_height_m },
+  { name: 'after_height_m', type: 'REAL', value: (c) => c.after_height_m },
+  { name: 'confidence', type: 'REAL', value: (c) => c.confidence },
+  { name: 'centroid_x', type: 'REAL', value: (c) => c.centroid[0] },
+  { name: 'centroid_y', type: 'REAL', value: (c) => c.centroid[1] },
+  { name: 'verdict', type: 'TEXT', value: (c) => c.verdict },
+  { name: 'verdict_carried_from', type: 'TEXT', value: (c) => c.verdictCarriedFrom },
+  { name: 'note', type: 'TEXT', value: (c) => c.note },
+  { name: 'case_id', type: 'INTEGER', value: (c) => c.case?.id ?? null },
+  { name: 'case_status', type: 'TEXT', value: (c) => c.case?.status ?? null },
+  { name: 'case_due', type: 'TEXT', value: (c) => c.case?.dueDate ?? null },
+  { name: 'sub_district', type: 'TEXT', value: (c) => c.subDistrict },
+  { name: 'community', type: 'TEXT', value: (c) => c.community },
+  {
+    name: 'zones',
+    type: 'TEXT',
+    value: (c) =>
+      c.zones
+        .filter((z) => z.kind !== 'admin')
+        .map((z) => z.name)
+        .join('; ') || null,
+  },
+  { name: 'permit_status', type: 'TEXT', value: (c) => c.permitStatus },
+  { name: 'priority', type: 'TEXT', value: (c) => c.priority },
+];
+
+const props = (c: ChangeRecord) => Object.fromEntries(FIELDS.map((f) => [f.name, f.value(c)]));
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Writes changes with their verdicts and case status as GeoPackage, GeoJSON or CSV. */
+export function exportChanges(
+  format: ExportFormat,
+  path: string,
+  changes: ChangeRecord[],
+  crs: CrsInfo | null,
+): { path: string; features: number } {
+  const features = changes.flatMap((c) => {
+    const g = geometryOf(c.footprint);
+    return g ? [{ geometry: g, properties: props(c) }] : [];
+  });
+  try {
+    if (format === 'gpkg') {
+      writeGeoPackage(path, [
+        {
+          name: 'changes',
+          epsg: crs?.epsg ?? null,
+          geometryType: 'MULTIPOLYGON',
+          fields: FIELDS.map(({ name, type }) => ({ name, type })),
+          features: features.map((f) => ({
+            geometry: f.geometry.type === 'Polygon' ? { type: 'MultiPolygon', coordinates: [f.geometry.coordinates] } : f.geometry,
+            properties: f.properties,
+          })),
+          description: 'VoxWatch building changes with verdicts and case status',
+        },
+      ]);
+    } else if (format === 'geojson') {
+      const doc = {
+        type: 'FeatureCollection',
+        ...(crs?.epsg ? { crs: { type: 'name', properties: { name: `urn:ogc:def:crs:EPSG::${crs.epsg}` } } } : {}),
+        features: features.map((f) => ({ type: 'Feature', geometry: f.geometry, properties: f.properties })),
+      };
+      writeFileSync(path, JSON.stringify(doc) + '\n');
+    } else if (format === 'csv') {
+      // A BOM so Excel on a Chinese Windows opens UTF-8 notes correctly.
+      const lines = [FIELDS.map((f) => f.name).join(','), ...changes.map((c) => FIELDS.map((f) => csvCell(f.value(c))).join(','))];
+      writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n');
+    } else {
+      throw new SourceError(path, `unknown export format "${String(format)}"; use gpkg, geojson or csv`);
+    }
+  } catch (e) {
+    if (e instanceof SourceError) throw e;
+    throw new SourceError(path, `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return { path, features: format === 'csv' ? changes.length : features.length };
+}

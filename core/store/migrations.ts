@@ -1,0 +1,148 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The project schema as a list of forward migrations: migration k takes `user_version` k−1 to k.
+ * Never edit a released migration: add a new one. Each runs in one transaction with its version
+ * bump, so a project is always at exactly one version.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: epochs, detection runs, change objects, reviews, the append-only audit log.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE epochs (
+    id INTEGER PRIMARY KEY,
+    label TEXT NOT NULL UNIQUE,
+    survey_date TEXT,
+    sources TEXT NOT NULL,          -- JSON array of file paths
+    orthophoto TEXT,
+    crs TEXT,                       -- JSON CrsInfo
+    stats TEXT NOT NULL,            -- JSON: points, bounds, formats
+    added_at TEXT NOT NULL
+  );
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    before_epoch INTEGER NOT NULL REFERENCES epochs(id),
+    after_epoch INTEGER NOT NULL REFERENCES epochs(id),
+    parameters TEXT NOT NULL,
+    software TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    timings TEXT NOT NULL,
+    summary TEXT NOT NULL,          -- JSON summary.json of the run
+    suppressed TEXT NOT NULL,       -- JSON: candidates judged not to be building changes
+    uncertain TEXT NOT NULL,        -- JSON: patches one epoch did not see
+    overview BLOB                   -- packed HeightPatch of the whole area
+  );
+  CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,             -- the run's id for it, C001…
+    type TEXT NOT NULL,
+    volume_m3 REAL NOT NULL,
+    area_m2 REAL NOT NULL,
+    height_change_max_m REAL NOT NULL,
+    height_change_mean_m REAL NOT NULL,
+    storeys INTEGER NOT NULL,
+    confidence REAL NOT NULL,
+    cx REAL NOT NULL, cy REAL NOT NULL,
+    min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL,
+    object TEXT NOT NULL,           -- JSON ChangeObject as detected (footprint, heights, evidence)
+    view BLOB,                      -- packed HeightPatch around it
+    UNIQUE (run_id, code)
+  );
+  CREATE INDEX changes_run_type ON changes(run_id, type);
+  CREATE INDEX changes_run_volume ON changes(run_id, volume_m3);
+  CREATE INDEX changes_bbox ON changes(min_x, max_x);
+  CREATE TABLE reviews (
+    change_id INTEGER PRIMARY KEY REFERENCES changes(id) ON DELETE CASCADE,
+    verdict TEXT NOT NULL,
+    note TEXT,
+    carried_from INTEGER REFERENCES changes(id),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+  CREATE INDEX reviews_verdict ON reviews(verdict);
+  CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    change_id INTEGER NOT NULL REFERENCES changes(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    added_at TEXT NOT NULL
+  );
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT
+  );
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
+  // 2: the case ledger, zone layers and complaint leads; each change gets its zone tags.
+  `
+  ALTER TABLE changes ADD COLUMN zones TEXT NOT NULL DEFAULT '[]';   -- JSON ZoneTag[]
+  ALTER TABLE changes ADD COLUMN sub_district TEXT;
+  ALTER TABLE changes ADD COLUMN community TEXT;
+  ALTER TABLE changes ADD COLUMN permit_status TEXT NOT NULL DEFAULT 'none';
+  ALTER TABLE changes ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+  CREATE INDEX changes_sub_district ON changes(sub_district);
+  CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    change_id INTEGER NOT NULL UNIQUE REFERENCES changes(id),
+    status TEXT NOT NULL,
+    due_date TEXT,
+    sub_district TEXT,
+    opened_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    proposal TEXT,                  -- JSON: what a later epoch suggests (rectified / still standing / grew)
+    note TEXT
+  );
+  CREATE INDEX cases_status ON cases(status);
+  CREATE TABLE case_events (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id),
+    detail TEXT
+  );
+  CREATE TABLE zones (
+    id INTEGER PRIMARY KEY,
+    layer TEXT NOT NULL,
+    kind TEXT NOT NULL,             -- protected | permit | admin
+    category TEXT NOT NULL,
+    name TEXT NOT NULL,
+    geometry TEXT NOT NULL,         -- JSON MultiPolygon coordinates
+    min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL,
+    properties TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+  );
+  CREATE INDEX zones_kind ON zones(kind);
+  CREATE TABLE leads (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    x REAL NOT NULL, y REAL NOT NULL,
+    reported_on TEXT,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    answer TEXT                     -- JSON: linked changes or "nothing found" with evidence, per run
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings a project up to `target` (the newest by default), one transaction per step. */
+export function migrate(db: Database, target = SCHEMA_VERSION): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < target; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,460 @@
+import type { Database } from 'better-sqlite3';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type {
+  AddEpochInput,
+  AuditEntry,
+  CaseRecord,
+  CaseUpdate,
+  ChangePage,
+  ChangeQuery,
+  ChangeRecord,
+  EpochRecord,
+  ExportFormat,
+  LeadRecord,
+  ProgressHooks,
+  ProjectApi,
+  ProjectInfo,
+  RunRecord,
+  RunStats,
+  ZoneImportOptions,
+  ZoneRecord,
+} from '../api';
+import type { HeightPatch } from '../changes/patches';
+import type { ChangeObject } from '../changes/types';
+import { detectChanges, type DetectOptions } from '../detect';
+import { describeCrs } from '../geo/crs';
+import { LasFormat } from '../io/las/reader';
+import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
+import { buildSummary } from '../output/summary';
+import type { ReportInput, ReportLang } from '../report/model';
+import { checkCase } from '../review/case-check';
+import type { CaseStatus, Verdict } from '../review/types';
+import { audit, readAudit } from './audit';
+import { ACTIVE_STATUSES, acceptProposal, getCase, listCases, proposeForCase, updateCase } from './cases-repo';
+import { getChangeRow, queryChanges, toRecord } from './changes-repo';
+import { createProjectDb, openProjectDb, ProjectFileError, type OpenOptions } from './db';
+import { exportChanges } from './export';
+import { SCHEMA_VERSION } from './migrations';
+import { packPatch, unpackPatch } from './pack';
+import { buildReportInput } from './report-input';
+import { carryVerdicts, setNote, setVerdicts } from './reviews-repo';
+import { runStats } from './stats';
+import { answerLeads, importLeads, importZones, listLeads, listZones, retagChanges } from './zones-repo';
+
+export interface ProjectMeta {
+  name: string;
+  district?: string;
+  author?: string;
+}
+
+interface EpochRow {
+  id: number;
+  label: string;
+  survey_date: string | null;
+  sources: string;
+  orthophoto: string | null;
+  crs: string | null;
+  stats: string;
+}
+
+function defaultActor(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'analyst';
+  }
+}
+
+/**
+ * A project on this machine: one SQLite file holding epochs, runs, changes, verdicts, cases,
+ * zones, leads and the audit log. Implements ProjectApi for the CLI, Electron and `serve`.
+ */
+export class LocalProject implements ProjectApi {
+  private constructor(
+    readonly path: string,
+    private readonly db: Database,
+    private readonly software: string,
+  ) {}
+
+  static create(path: string, meta: ProjectMeta, software: string): LocalProject {
+    const db = createProjectDb(path, {
+      name: meta.name,
+      district: meta.district ?? '',
+      author: meta.author ?? '',
+      created_at: new Date().toISOString(),
+      software,
+    });
+    audit(db, defaultActor(), 'project_created', meta.name, meta);
+    return new LocalProject(resolve(path), db, software);
+  }
+
+  static open(path: string, software: string, options: OpenOptions = {}): LocalProject {
+    return new LocalProject(resolve(path), openProjectDb(path, options), software);
+  }
+
+  private meta(key: string): string | null {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return r && r.value !== '' ? r.value : null;
+  }
+
+  private get crs(): CrsInfo | null {
+    const c = this.meta('crs');
+    return c ? (JSON.parse(c) as CrsInfo) : null;
+  }
+
+  info(): Promise<ProjectInfo> {
+    return Promise.resolve({
+      path: this.path,
+      name: this.meta('name') ?? '',
+      district: this.meta('district'),
+      author: this.meta('author'),
+      crs: this.crs,
+      createdAt: this.meta('created_at') ?? '',
+      schemaVersion: SCHEMA_VERSION,
+      epochs: this.epochs(),
+      runs: this.runs(),
+    });
+  }
+
+  private epochs(): EpochRecord[] {
+    return (this.db.prepare('SELECT * FROM epochs ORDER BY survey_date, id').all() as EpochRow[]).map(toEpoch);
+  }
+
+  private epoch(ref: number | string): EpochRecord {
+    const row = (
+      typeof ref === 'number'
+        ? this.db.prepare('SELECT * FROM epochs WHERE id = ?').get(ref)
+        : this.db.prepare('SELECT * FROM epochs WHERE label = ?').get(ref)
+    ) as EpochRow | undefined;
+    if (!row) {
+      const known = this.epochs().map((e) => e.label);
+      throw new ProjectFileError(
+        this.path,
+        `no epoch "${ref}" in this project (it has ${known.length ? known.join(', ') : 'no epochs yet'})`,
+      );
+    }
+    return toEpoch(row);
+  }
+
+  async addEpoch(input: AddEpochInput): Promise<EpochRecord> {
+    if (!input.label.trim()) throw new ProjectFileError(this.path, 'an epoch needs a label');
+    if (this.db.prepare('SELECT 1 FROM epochs WHERE label = ?').get(input.label)) {
+      throw new ProjectFileError(this.path, `an epoch labelled "${input.label}" already exists`);
+    }
+    if (input.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.date))
+      throw new ProjectFileError(this.path, `survey date "${input.date}" is not yyyy-mm-dd`);
+    if (input.files.length === 0) throw new ProjectFileError(this.path, `epoch "${input.label}" has no files`);
+    const infos = [];
+    for (const f of input.files) infos.push(await LasFormat.readInfo(resolve(f)));
+    const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
+    let points = 0;
+    let crs: CrsInfo | null = null;
+    for (const i of infos) {
+      points += i.header.pointCount;
+      for (const k of ['minX', 'minY', 'minZ'] as const) bounds[k] = Math.min(bounds[k], i.header.bounds[k]);
+      for (const k of ['maxX', 'maxY', 'maxZ'] as const) bounds[k] = Math.max(bounds[k], i.header.bounds[k]);
+      crs ??= i.crs ?? null;
+    }
+    const projectCrs = this.crs;
+    if (crs?.epsg !== undefined && projectCrs?.epsg !== undefined && crs.epsg !== projectCrs.epsg) {
+      throw new SourceError(input.files[0], `is in ${describeCrs(crs)}, the project in ${describeCrs(projectCrs)}; reproject it first`);
+    }
+    const h = infos[0].header;
+    const headerDate = h.creationYear > 1990 ? new Date(Date.UTC(h.creationYear, 0, h.creationDay || 1)).toISOString().slice(0, 10) : null;
+    const date = input.date ?? headerDate;
+    const actor = defaultActor();
+    const id = this.db.transaction(() => {
+      if (!projectCrs && crs)
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('crs', ?)").run(JSON.stringify({ ...crs, wkt: undefined }));
+      const r = this.db
+        .prepare('INSERT INTO epochs (label, survey_date, sources, orthophoto, crs, stats, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(
+          input.label,
+          date,
+          JSON.stringify(input.files.map((f) => resolve(f))),
+          input.orthophoto ? resolve(input.orthophoto) : null,
+          crs ? JSON.stringify({ ...crs, wkt: undefined }) : null,
+          JSON.stringify({ points, bounds }),
+          new Date().toISOString(),
+        );
+      audit(this.db, actor, 'epoch_added', input.label, { files: input.files, date });
+      return Number(r.lastInsertRowid);
+    })();
+    return this.epoch(id);
+  }
+
+  private runs(): RunRecord[] {
+    return (this.db.prepare('SELECT id FROM runs ORDER BY id').all() as { id: number }[]).map((r) => this.run(r.id));
+  }
+
+  private run(id: number): RunRecord {
+    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as
+      | {
+          id: number;
+          before_epoch: number;
+          after_epoch: number;
+          parameters: string;
+          software: string;
+          started_at: string;
+          finished_at: string;
+          timings: string;
+          summary: string;
+        }
+      | undefined;
+    if (!r) throw new ProjectFileError(this.path, `no run ${id} in this project`);
+    const summary = JSON.parse(r.summary) as { warnings: string[]; alignment: { dz: number; residualAfter: { medianAbs: number } } | null };
+    const [b, a] = [this.epoch(r.before_epoch), this.epoch(r.after_epoch)];
+    return {
+      id: r.id,
+      before: { id: b.id, label: b.label, date: b.date },
+      after: { id: a.id, label: a.label, date: a.date },
+      parameters: JSON.parse(r.parameters) as DetectOptions,
+      software: r.software,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      changeCount: (this.db.prepare('SELECT COUNT(*) AS n FROM changes WHERE run_id = ?').get(id) as { n: number }).n,
+      warnings: summary.warnings ?? [],
+      alignment: summary.alignment ? { dz: summary.alignment.dz, residualMedianAbs: summary.alignment.residualAfter.medianAbs } : null,
+      timings: JSON.parse(r.timings) as Record<string, number>,
+    };
+  }
+
+  /** The run a call means when it names none: the newest. */
+  private latestRunId(): number {
+    const r = this.db.prepare('SELECT MAX(id) AS id FROM runs').get() as { id: number | null };
+    if (r.id === null) throw new ProjectFileError(this.path, 'the project has no detection runs yet; run detection first');
+    return r.id;
+  }
+
+  async detect(
+    beforeRef: number | string,
+    afterRef: number | string,
+    options: Partial<DetectOptions> = {},
+    hooks: ProgressHooks = {},
+  ): Promise<RunRecord> {
+    const [before, after] = [this.epoch(beforeRef), this.epoch(afterRef)];
+    if (before.id === after.id) throw new ProjectFileError(this.path, 'a run compares two different epochs');
+    const startedAt = new Date().toISOString();
+    // Open cases confirmed on an earlier epoch than `after`: this run shows whether they still stand.
+    const watched = this.casesToCheck(after);
+    const result = await detectChanges({ files: before.files, label: before.label }, { files: after.files, label: after.label }, options, {
+      ...hooks,
+      watch: watched.map((c) => ({ id: String(c.id), footprint: c.object.footprint })),
+    });
+    const actor = defaultActor();
+    const summary = buildSummary(result, { software: this.software, createdAt: startedAt });
+    const runId = this.db.transaction(() => {
+      const id = Number(
+        this.db
+          .prepare(
+            'INSERT INTO runs (before_epoch, after_epoch, parameters, software, started_at, finished_at, timings, summary, suppressed, uncertain, overview) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            before.id,
+            after.id,
+            JSON.stringify(result.parameters),
+            this.software,
+            startedAt,
+            new Date().toISOString(),
+            JSON.stringify(result.timings),
+            JSON.stringify(summary),
+            JSON.stringify(result.suppressed),
+            JSON.stringify(result.uncertain),
+            packPatch(result.views.overview),
+          ).lastInsertRowid,
+      );
+      const insert = this.db
+        .prepare(`INSERT INTO changes (run_id, code, type, volume_m3, area_m2, height_change_max_m, height_change_mean_m, storeys,
+        confidence, cx, cy, min_x, min_y, max_x, max_y, object, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      for (const c of result.changes) {
+        const b = footprintBounds(c);
+        const view = result.views.changes[c.id];
+        insert.run(
+          id,
+          c.id,
+          c.type,
+          c.volume_m3,
+          c.area_m2,
+          c.height_change_max_m,
+          c.height_change_mean_m,
+          c.storeys,
+          c.confidence,
+          c.centroid[0],
+          c.centroid[1],
+          b[0],
+          b[1],
+          b[2],
+          b[3],
+          JSON.stringify(c),
+          view ? packPatch(view) : null,
+        );
+      }
+      retagChanges(this.db, id);
+      const carried = carryVerdicts(this.db, id, actor);
+      audit(this.db, actor, 'detect', `run ${id}`, {
+        before: before.label,
+        after: after.label,
+        changes: result.changes.length,
+        ...carried,
+      });
+      const laterChanges = result.changes.map((c) => ({ code: c.id, type: c.type, footprint: c.footprint, volume_m3: c.volume_m3 }));
+      for (const w of watched) {
+        const finding = checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null);
+        proposeForCase(this.db, w.id, { runId: id, ...finding }, actor);
+      }
+      answerLeads(this.db);
+      return id;
+    })();
+    return this.run(runId);
+  }
+
+  /** Active cases whose violation was seen in an epoch surveyed before `after`. */
+  private casesToCheck(after: EpochRecord): { id: number; object: ChangeObject }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT cs.id, ch.object, e.survey_date, e.id AS epoch_id FROM cases cs JOIN changes ch ON ch.id = cs.change_id JOIN runs r ON r.id = ch.run_id
+         JOIN epochs e ON e.id = r.after_epoch WHERE cs.status IN (${ACTIVE_STATUSES.map(() => '?').join(',')})`,
+      )
+      .all(...ACTIVE_STATUSES) as { id: number; object: string; survey_date: string | null; epoch_id: number }[];
+    return rows
+      .filter((r) => r.epoch_id !== after.id && (r.survey_date === null || after.date === null || r.survey_date < after.date))
+      .map((r) => ({ id: r.id, object: JSON.parse(r.object) as ChangeObject }));
+  }
+
+  listChanges(query: ChangeQuery = {}): Promise<ChangePage> {
+    return Promise.resolve(queryChanges(this.db, query.runId ?? this.latestRunId(), query));
+  }
+
+  getChange(key: number): Promise<ChangeRecord> {
+    const row = getChangeRow(this.db, key);
+    if (!row) return Promise.reject(new ProjectFileError(this.path, `no change with key ${key} in this project`));
+    return Promise.resolve(toRecord(row));
+  }
+
+  getChangeView(key: number): Promise<HeightPatch | null> {
+    const r = this.db.prepare('SELECT view FROM changes WHERE id = ?').get(key) as { view: Buffer | null } | undefined;
+    return Promise.resolve(r?.view ? unpackPatch(r.view) : null);
+  }
+
+  setVerdict(keys: number[], verdict: Verdict, options: { note?: string; actor?: string } = {}): Promise<number> {
+    return Promise.resolve(setVerdicts(this.db, keys, verdict, options.actor ?? defaultActor(), options.note));
+  }
+
+  setNote(key: number, note: string, actor?: string): Promise<void> {
+    setNote(this.db, key, note, actor ?? defaultActor());
+    return Promise.resolve();
+  }
+
+  addAttachment(key: number, path: string, actor?: string): Promise<void> {
+    this.db.transaction(() => {
+      if (!this.db.prepare('SELECT 1 FROM changes WHERE id = ?').get(key))
+        throw new ProjectFileError(this.path, `no change with key ${key} in this project`);
+      this.db
+        .prepare('INSERT INTO attachments (change_id, path, added_at) VALUES (?, ?, ?)')
+        .run(key, resolve(path), new Date().toISOString());
+      audit(this.db, actor ?? defaultActor(), 'attachment', `change ${key}`, { path: resolve(path) });
+    })();
+    return Promise.resolve();
+  }
+
+  listCases(filter: { status?: CaseStatus[] } = {}): Promise<CaseRecord[]> {
+    return Promise.resolve(listCases(this.db, filter.status));
+  }
+
+  updateCase(id: number, update: CaseUpdate, actor?: string): Promise<CaseRecord> {
+    return Promise.resolve(updateCase(this.db, id, update, actor ?? defaultActor()));
+  }
+
+  acceptProposal(id: number, actor?: string): Promise<CaseRecord> {
+    getCase(this.db, id);
+    return Promise.resolve(this.db.transaction(() => acceptProposal(this.db, id, actor ?? defaultActor()))());
+  }
+
+  importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string }> {
+    return Promise.resolve(importZones(this.db, file, options, this.crs?.epsg ?? null, actor ?? defaultActor()));
+  }
+
+  listZones(): Promise<ZoneRecord[]> {
+    return Promise.resolve(listZones(this.db));
+  }
+
+  importLeads(file: string, actor?: string): Promise<{ imported: number }> {
+    return Promise.resolve(importLeads(this.db, file, actor ?? defaultActor()));
+  }
+
+  listLeads(): Promise<LeadRecord[]> {
+    return Promise.resolve(listLeads(this.db));
+  }
+
+  stats(runId?: number): Promise<RunStats> {
+    return Promise.resolve(runStats(this.db, runId ?? this.latestRunId()));
+  }
+
+  exportChanges(format: ExportFormat, outPath: string, query: ChangeQuery = {}): Promise<{ path: string; features: number }> {
+    const page = queryChanges(this.db, query.runId ?? this.latestRunId(), { ...query, limit: 100_000 });
+    return Promise.resolve(exportChanges(format, outPath, page.items, this.crs));
+  }
+
+  async reportInput(runId: number | undefined, options: { lang: ReportLang; query?: ChangeQuery; author?: string }): Promise<ReportInput> {
+    const id = runId ?? this.latestRunId();
+    const run = this.run(id);
+    const page = queryChanges(this.db, id, { ...options.query, limit: 100_000 });
+    const info = await this.info();
+    return buildReportInput(this.db, {
+      info,
+      run,
+      before: this.epoch(run.before.id),
+      after: this.epoch(run.after.id),
+      changes: page.items,
+      lang: options.lang,
+      author: options.author ?? info.author,
+      filtered: page.total !== run.changeCount ? describeQuery(options.query ?? {}) : null,
+    });
+  }
+
+  auditLog(limit = 100): Promise<AuditEntry[]> {
+    return Promise.resolve(readAudit(this.db, limit));
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+}
+
+function toEpoch(r: EpochRow): EpochRecord {
+  const stats = JSON.parse(r.stats) as { points: number; bounds: Bounds3 };
+  return {
+    id: r.id,
+    label: r.label,
+    date: r.survey_date,
+    files: JSON.parse(r.sources) as string[],
+    orthophoto: r.orthophoto,
+    crs: r.crs ? (JSON.parse(r.crs) as CrsInfo) : null,
+    points: stats.points,
+    bounds: stats.bounds,
+  };
+}
+
+function footprintBounds(c: ChangeObject): [number, number, number, number] {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const poly of c.footprint)
+    for (const [x, y] of poly[0] ?? []) {
+      minX = Math.min(minX, x);
+      minY = Math.min(minY, y);
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
+    }
+  return [minX, minY, maxX, maxY];
+}
+
+function describeQuery(q: ChangeQuery): string {
+  const parts: string[] = [];
+  if (q.types?.length) parts.push(`type: ${q.types.join(', ')}`);
+  if (q.verdicts?.length) parts.push(`verdict: ${q.verdicts.join(', ')}`);
+  if (q.zone) parts.push(`zone: ${q.zone}`);
+  if (q.subDistrict) parts.push(`sub-district: ${q.subDistrict}`);
+  if (q.minVolume !== undefined) parts.push(`|volume| ≥ ${q.minVolume} m³`);
+  return parts.join('; ');
+}

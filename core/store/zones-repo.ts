@@ -1,0 +1,239 @@
+import type { Database } from 'better-sqlite3';
+import { basename, extname } from 'node:path';
+import type { LeadAnswer, LeadRecord, ZoneImportOptions, ZoneRecord } from '../api';
+import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
+import { bboxOf } from '../geo/polygons';
+import { asMultiPolygon, readCsvRecords, readVectorFile } from '../io/vector';
+import { SourceError } from '../io/types';
+import { answerLead } from '../review/leads';
+import { ZONE_KINDS, type ZoneKind } from '../review/types';
+import { zoneChange, type Zone } from '../review/zoning';
+import { audit } from './audit';
+import { unpackPatch } from './pack';
+
+const NAME_FIELDS = ['name', 'NAME', 'Name', '名称', 'mc', 'MC'];
+
+/** Imports the polygons of a GeoJSON or GeoPackage file as zones of one kind, then re-tags every change. */
+export function importZones(
+  db: Database,
+  file: string,
+  o: ZoneImportOptions,
+  projectEpsg: number | null,
+  actor: string,
+): { imported: number; layer: string } {
+  if (!ZONE_KINDS.includes(o.kind))
+    throw new SourceError(file, `zone kind "${String(o.kind)}" is unknown; use one of ${ZONE_KINDS.join(', ')}`);
+  const layers = readVectorFile(file);
+  const layerName = o.layer ?? basename(file, extname(file));
+  const now = new Date().toISOString();
+  const insert = db.prepare(
+    'INSERT INTO zones (layer, kind, category, name, geometry, min_x, min_y, max_x, max_y, properties, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  let imported = 0;
+  db.transaction(() => {
+    for (const layer of layers) {
+      if (layer.epsg !== null && projectEpsg !== null && layer.epsg !== projectEpsg && layer.epsg !== 4326) {
+        throw new SourceError(
+          file,
+          `its features are in EPSG:${layer.epsg}, the project in EPSG:${projectEpsg}; reproject the layer first`,
+        );
+      }
+      if (layer.epsg === 4326 && projectEpsg !== 4326) {
+        throw new SourceError(
+          file,
+          `its features are in longitude/latitude (EPSG:4326); reproject the layer to the project CRS (EPSG:${projectEpsg}) first`,
+        );
+      }
+      layer.features.forEach((f, i) => {
+        const geometry = asMultiPolygon(f.geometry);
+        if (!geometry) throw new SourceError(file, `feature ${i + 1} is not a polygon; zones are areas`);
+        const field = o.nameField ?? NAME_FIELDS.find((k) => typeof f.properties[k] === 'string' || typeof f.properties[k] === 'number');
+        const name = field !== undefined ? f.properties[field] : undefined;
+        if (name === undefined || name === null || name === '') {
+          throw new SourceError(
+            file,
+            `feature ${i + 1} has no name${o.nameField ? ` in field "${o.nameField}"` : ' (looked in name, NAME, 名称)'}; pass --name-field`,
+          );
+        }
+        const category =
+          o.category ?? (typeof f.properties.category === 'string' ? f.properties.category : o.kind === 'permit' ? 'permit' : o.kind);
+        const b = bboxOf(geometry);
+        insert.run(
+          layerName,
+          o.kind,
+          category,
+          String(name),
+          JSON.stringify(geometry),
+          b.minX,
+          b.minY,
+          b.maxX,
+          b.maxY,
+          JSON.stringify(f.properties),
+          now,
+        );
+        imported++;
+      });
+    }
+    retagChanges(db);
+    audit(db, actor, 'zones_imported', layerName, { file, kind: o.kind, category: o.category, features: imported });
+  })();
+  return { imported, layer: layerName };
+}
+
+export function loadZones(db: Database): Zone[] {
+  const rows = db.prepare('SELECT kind, category, name, geometry, min_x, min_y, max_x, max_y, properties FROM zones').all() as {
+    kind: ZoneKind;
+    category: string;
+    name: string;
+    geometry: string;
+    min_x: number;
+    min_y: number;
+    max_x: number;
+    max_y: number;
+    properties: string;
+  }[];
+  return rows.map((r) => ({
+    kind: r.kind,
+    category: r.category,
+    name: r.name,
+    geometry: JSON.parse(r.geometry) as Zone['geometry'],
+    bbox: { minX: r.min_x, minY: r.min_y, maxX: r.max_x, maxY: r.max_y },
+    properties: JSON.parse(r.properties) as Record<string, unknown>,
+  }));
+}
+
+export function listZones(db: Database): ZoneRecord[] {
+  const rows = db.prepare('SELECT id, layer, kind, category, name, properties FROM zones ORDER BY id').all() as (Omit<
+    ZoneRecord,
+    'properties'
+  > & {
+    properties: string;
+  })[];
+  return rows.map((r) => ({ ...r, properties: JSON.parse(r.properties) as Record<string, unknown> }));
+}
+
+/** Re-tags the changes of one run (or all) with zones, permit status and priority, as of each run's later survey date. */
+export function retagChanges(db: Database, runId?: number): void {
+  const zones = loadZones(db);
+  const rows = db
+    .prepare(
+      `SELECT ch.id, ch.object, e.survey_date FROM changes ch JOIN runs r ON r.id = ch.run_id JOIN epochs e ON e.id = r.after_epoch ${runId === undefined ? '' : 'WHERE ch.run_id = ?'}`,
+    )
+    .all(...(runId === undefined ? [] : [runId])) as { id: number; object: string; survey_date: string | null }[];
+  const update = db.prepare('UPDATE changes SET zones = ?, sub_district = ?, community = ?, permit_status = ?, priority = ? WHERE id = ?');
+  for (const r of rows) {
+    const c = JSON.parse(r.object) as ChangeObject;
+    const z = zoneChange(c, zones, r.survey_date);
+    update.run(JSON.stringify(z.zones), z.subDistrict, z.community, z.permitStatus, z.priority, r.id);
+  }
+}
+
+/** Imports complaint leads (投诉举报线索) from CSV (x, y, date, text) or GeoJSON/GeoPackage points, then answers them. */
+export function importLeads(db: Database, file: string, actor: string): { imported: number } {
+  const leads = readLeads(file);
+  const now = new Date().toISOString();
+  const insert = db.prepare('INSERT INTO leads (code, x, y, reported_on, text, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    const base = (db.prepare('SELECT COUNT(*) AS n FROM leads').get() as { n: number }).n;
+    leads.forEach((l, i) => insert.run(l.code ?? `L${String(base + i + 1).padStart(3, '0')}`, l.x, l.y, l.date, l.text, file, now));
+    answerLeads(db);
+    audit(db, actor, 'leads_imported', file, { leads: leads.length });
+  })();
+  return { imported: leads.length };
+}
+
+interface LeadInput {
+  code: string | null;
+  x: number;
+  y: number;
+  date: string | null;
+  text: string;
+}
+
+function readLeads(file: string): LeadInput[] {
+  const ext = extname(file).toLowerCase();
+  const pick = (o: Record<string, unknown>, keys: string[]) => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null && v !== '');
+  const toLead = (p: Record<string, unknown>, x: number, y: number, where: string): LeadInput => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new SourceError(file, `${where}: the coordinates are not numbers`);
+    const d = pick(p, ['date', 'reported_on', '日期']);
+    const date = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}/.test(d) ? d.slice(0, 10) : null;
+    const code = pick(p, ['id', 'code', '编号']);
+    return { code: code === undefined ? null : String(code), x, y, date, text: String(pick(p, ['text', 'description', '内容']) ?? '') };
+  };
+  if (ext === '.csv') {
+    const records = readCsvRecords(file);
+    if (records.length > 0 && (!('x' in records[0]) || !('y' in records[0]))) {
+      throw new SourceError(file, 'a leads CSV needs x and y columns in the project CRS (and optionally id, date, text)');
+    }
+    return records.map((r, i) => toLead(r, Number(r.x), Number(r.y), `row ${i + 2}`));
+  }
+  return readVectorFile(file).flatMap((layer) =>
+    layer.features.map((f, i) => {
+      if (f.geometry.type !== 'Point') throw new SourceError(file, `feature ${i + 1} is not a point; leads are places`);
+      return toLead(f.properties, f.geometry.coordinates[0], f.geometry.coordinates[1], `feature ${i + 1}`);
+    }),
+  );
+}
+
+/** Answers every lead from the newest run whose area holds it (newest by the later epoch's date). */
+export function answerLeads(db: Database): void {
+  const runs = db
+    .prepare(
+      'SELECT r.id, r.overview, r.suppressed, r.uncertain FROM runs r JOIN epochs e ON e.id = r.after_epoch ORDER BY e.survey_date DESC, r.id DESC',
+    )
+    .all() as { id: number; overview: Buffer | null; suppressed: string; uncertain: string }[];
+  if (runs.length === 0) return;
+  const loaded = runs.map((r) => ({
+    id: r.id,
+    overview: r.overview ? unpackPatch(r.overview) : null,
+    suppressed: JSON.parse(r.suppressed) as SuppressedCandidate[],
+    uncertain: JSON.parse(r.uncertain) as UncertainArea[],
+  }));
+  const leads = db.prepare('SELECT id, x, y FROM leads').all() as { id: number; x: number; y: number }[];
+  const changesOf = db.prepare(
+    'SELECT id, code, type, object FROM changes WHERE run_id = ? AND min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?',
+  );
+  const update = db.prepare('UPDATE leads SET answer = ? WHERE id = ?');
+  for (const lead of leads) {
+    const inside = (o: (typeof loaded)[number]) =>
+      o.overview &&
+      lead.x >= o.overview.x0 &&
+      lead.y >= o.overview.y0 &&
+      lead.x <= o.overview.x0 + o.overview.width * o.overview.cell &&
+      lead.y <= o.overview.y0 + o.overview.height * o.overview.cell;
+    const run = loaded.find(inside) ?? loaded[0];
+    const r = 30;
+    const near = (
+      changesOf.all(run.id, lead.x + r, lead.x - r, lead.y + r, lead.y - r) as {
+        id: number;
+        code: string;
+        type: ChangeObject['type'];
+        object: string;
+      }[]
+    ).map((c) => ({ key: c.id, code: c.code, type: c.type, footprint: (JSON.parse(c.object) as ChangeObject).footprint }));
+    const finding = answerLead(lead.x, lead.y, near, run.suppressed, run.uncertain, run.overview);
+    const answer: LeadAnswer = { runId: run.id, ...finding };
+    update.run(JSON.stringify(answer), lead.id);
+  }
+}
+
+export function listLeads(db: Database): LeadRecord[] {
+  const rows = db.prepare('SELECT id, code, x, y, reported_on, text, answer FROM leads ORDER BY id').all() as {
+    id: number;
+    code: string;
+    x: number;
+    y: number;
+    reported_on: string | null;
+    text: string;
+    answer: string | null;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    x: r.x,
+    y: r.y,
+    reportedOn: r.reported_on,
+    text: r.text,
+    answer: r.answer ? (JSON.parse(r.answer) as LeadAnswer) : null,
+  }));
+}
