@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo';
 import { detectCommand, type DetectCliOptions } from './commands/detect';
 import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
 import { infoCommand } from './commands/info';
+import { addProjectCommand } from './commands/project';
 import { reportError } from './errors';
 import { VERSION } from './version';
 
@@ -46,6 +47,8 @@ program
   .action(async (before: string, after: string, opts: DetectCliOptions) => {
     process.exitCode = await detectCommand(before, after, opts);
   });
+
+addProjectCommand(program);
 
 program
   .command('samples')

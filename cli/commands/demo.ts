@@ -1,53 +1,164 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync, renameSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detectChanges } from '../../core/detect';
+import type { ChangeRecord, RunRecord } from '../../core/api';
+import { LocalProject } from '../../core/store/project';
+import { REVIEW_FILES } from '../../samples/generator/index';
 import { formatScore, scoreChanges } from '../../samples/evaluate';
 import { progressBar } from '../progress';
-import { formatSummary, writeDetectionOutputs } from './detect';
+import { VERSION } from '../version';
+import { PHASE_LABEL } from './detect';
 import { DEFAULT_SAMPLE_DIR, sampleDistrictReady, samplesCommand } from './samples';
 
+const print = (s = '') => process.stdout.write(s + '\n');
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(0)}`;
+
+function line(c: ChangeRecord): string {
+  const where = [c.subDistrict, ...c.zones.filter((z) => z.kind !== 'admin').map((z) => z.name)].filter(Boolean).join(' · ');
+  return `    ${c.id}  ${c.type.padEnd(18)}${(signed(c.volume_m3) + ' m³').padStart(11)}${(c.area_m2.toFixed(0) + ' m²').padStart(8)}  ${c.verdict.padEnd(15)} ${c.priority.padEnd(6)} ${where}${c.verdictCarriedFrom ? `  [verdict carried from ${c.verdictCarriedFrom}]` : ''}`;
+}
+
 /**
- * The main job on the bundled sample district: generate it if needed, detect the changes of
- * epochs 1 → 2 and 2 → 3, write the results, and score them against the generator's truth.
+ * The main job on the bundled sample district, as an analyst would do it: a project with three
+ * epochs, zones and complaint leads; detection 1 → 2, a review, cases; epoch 3 checks the cases;
+ * a cumulative 1 → 3 run remembers the verdicts; exports for GIS. Scored against the truth.
  */
 export async function demoCommand(o: { dir?: string }): Promise<number> {
   const dir = o.dir ?? DEFAULT_SAMPLE_DIR;
   if (!(await sampleDistrictReady(dir))) {
-    process.stdout.write(`no sample district in ${dir} yet: generating it (about 10 s)\n`);
+    print(`no sample district in ${dir} yet: generating it (about 10 s)`);
     await samplesCommand({ out: dir });
   }
-  for (const [from, to] of [
-    [1, 2],
-    [2, 3],
-  ]) {
-    const bar = progressBar(`epochs ${from} → ${to}`, '');
-    const t0 = performance.now();
-    const result = await detectChanges(
-      { files: [join(dir, `epoch-${from}.las`)], label: `epoch ${from}` },
-      { files: [join(dir, `epoch-${to}.las`)], label: `epoch ${to}` },
-      {},
-      { onProgress: (p) => bar.update(p.done, p.total, p.phase) },
+  const manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as {
+    epochs: { epoch: number; date: string; file: string; orthophoto: string | null }[];
+  };
+  const out = join(dir, 'results');
+  await mkdir(out, { recursive: true });
+  const path = join(out, 'demo.voxwatch');
+  // Never delete a project someone may have reviewed in: the previous demo project is kept aside.
+  for (const suffix of ['', '-wal', '-shm'])
+    if (existsSync(path + suffix)) renameSync(path + suffix, join(out, `demo.previous.voxwatch${suffix}`));
+
+  const p = LocalProject.create(
+    path,
+    { name: '罗湖区卫片执法样例 / Luohu sample district', district: '罗湖区 Luohu, Shenzhen', author: 'VoxWatch demo' },
+    `VoxWatch ${VERSION}`,
+  );
+  try {
+    for (const e of manifest.epochs) {
+      await p.addEpoch({
+        label: `epoch-${e.epoch}`,
+        files: [join(dir, e.file)],
+        date: e.date,
+        orthophoto: e.orthophoto ? join(dir, e.orthophoto) : undefined,
+      });
+    }
+    await p.importZones(join(dir, REVIEW_FILES.subDistricts), { kind: 'admin', category: 'sub_district' }, 'demo');
+    await p.importZones(join(dir, REVIEW_FILES.protectedZones), { kind: 'protected', category: 'ecological_control_line' }, 'demo');
+    await p.importZones(join(dir, REVIEW_FILES.permits), { kind: 'permit' }, 'demo');
+    await p.importLeads(join(dir, REVIEW_FILES.leads), 'demo');
+    print(`project ${path}: 3 epochs, ${(await p.listZones()).length} zones, ${(await p.listLeads()).length} complaint leads`);
+
+    // 1 → 2: detect, score, and review as an analyst would.
+    const run12 = await detect(p, 'epoch-1', 'epoch-2');
+    await score(dir, '1-2', (await p.listChanges({ runId: run12.id })).items);
+    const changes12 = (await p.listChanges({ runId: run12.id })).items;
+    const permitted = changes12.filter((c) => c.permitStatus === 'permitted');
+    const dismissed = changes12
+      .filter((c) => c.type === 'rooftop_structure' && c.priority === 'normal')
+      .sort((a, b) => a.volume_m3 - b.volume_m3)[0];
+    const violations = changes12.filter((c) => c.volume_m3 > 0 && !permitted.includes(c) && c !== dismissed);
+    await p.setVerdict(
+      permitted.map((c) => c.key),
+      'permitted',
+      { actor: 'demo', note: '在许可范围内 / within its permit' },
     );
-    bar.stop();
-    const out = join(dir, 'results', `${from}-${to}`);
-    const written = await writeDetectionOutputs(result, out);
-    const secs = ((performance.now() - t0) / 1000).toFixed(1);
-    process.stdout.write(
-      '\n' + formatSummary(result, `Epoch ${from} → ${to}: ${result.changes.length} building changes (${secs} s)`) + '\n',
+    if (dismissed)
+      await p.setVerdict([dismissed.key], 'false_positive', {
+        actor: 'demo',
+        note: '空调外机平台，非建筑 / air-conditioner platform, not a structure',
+      });
+    await p.setVerdict(
+      violations.map((c) => c.key),
+      'confirmed',
+      { actor: 'demo' },
     );
-    for (const c of result.changes) {
-      const volume = `${c.volume_m3 >= 0 ? '+' : ''}${c.volume_m3.toFixed(0)} m³`;
-      const storeys = `${c.storeys > 0 ? '+' : ''}${c.storeys} storeys`;
-      process.stdout.write(
-        `    ${c.id}  ${c.type.padEnd(18)}${volume.padStart(11)}${(c.area_m2.toFixed(0) + ' m²').padStart(9)}${storeys.padStart(12)}  confidence ${c.confidence.toFixed(2)}\n`,
+    await p.setVerdict(
+      changes12.filter((c) => c.volume_m3 < 0).map((c) => c.key),
+      'confirmed',
+      { actor: 'demo', note: '拆除 / demolition' },
+    );
+    for (const c of await p.listCases())
+      await p.updateCase(c.id, { status: 'notified', dueDate: '2025-01-31', subDistrict: c.subDistrict }, 'demo');
+    print(
+      `  review: ${violations.length} confirmed as violations (cases opened, sub-districts notified), ${permitted.length} permitted, ${dismissed ? 1 : 0} false positive`,
+    );
+    for (const c of (await p.listChanges({ runId: run12.id, sort: 'priority' })).items) print(line(c));
+
+    // 2 → 3: the later epoch checks every open case.
+    const run23 = await detect(p, 'epoch-2', 'epoch-3');
+    await score(dir, '2-3', (await p.listChanges({ runId: run23.id })).items);
+    const checked = (await p.listCases()).filter((c) => c.proposal?.runId === run23.id);
+    print(`  case ledger after epoch 3 (${checked.length} cases checked):`);
+    for (const c of checked)
+      print(
+        `    case ${String(c.id).padEnd(3)} ${c.code} ${c.type.padEnd(18)} → ${c.proposal!.outcome.replace('_', ' ')}: ${c.proposal!.detail}`,
+      );
+    for (const c of checked) if (c.proposal?.status) await p.acceptProposal(c.id, 'demo');
+    const ledger = await p.listCases();
+    const count = (s: string) => ledger.filter((c) => c.status === s).length;
+    print(`  accepted: ${count('rectified')} rectified (整改), ${count('not_rectified')} not rectified and raised again`);
+
+    // 1 → 3: a cumulative comparison remembers every verdict given on 1 → 2.
+    const run13 = await detect(p, 'epoch-1', 'epoch-3');
+    const changes13 = (await p.listChanges({ runId: run13.id })).items;
+    const carried = changes13.filter((c) => c.verdictCarriedFrom);
+    print(
+      `  ${carried.length} of ${changes13.length} changes kept the verdict given in run ${run12.id}; ${changes13.length - carried.length} left to review`,
+    );
+    for (const c of changes13.filter((c) => c.verdict === 'false_positive' || c.verdict === 'permitted')) print(line(c));
+
+    print('  complaint leads (投诉举报线索):');
+    for (const l of await p.listLeads()) {
+      const a = l.answer!;
+      print(`    ${l.code} ${l.text}`);
+      print(
+        `        ${a.found.length ? a.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away (run ${a.runId})`).join('; ') : `nothing found (run ${a.runId}): ${a.evidence.slice(0, 3).join('; ')}`}`,
       );
     }
-    const truth = JSON.parse(await readFile(join(dir, `truth-${from}-${to}.json`), 'utf8'));
-    process.stdout.write(
-      `  against the generator's truth: ${formatScore(scoreChanges(result.changes, truth.changes, truth.distractors))}\n`,
-    );
-    process.stdout.write(`  wrote ${written.join(', ')}\n`);
+
+    const files: string[] = [];
+    for (const [format, name] of [
+      ['gpkg', 'changes-1-2.gpkg'],
+      ['geojson', 'changes-1-2.geojson'],
+      ['csv', 'changes-1-2.csv'],
+    ] as const) {
+      files.push((await p.exportChanges(format, join(out, name), { runId: run12.id })).path);
+    }
+    print(`\nwrote ${[path, ...files].join(', ')}`);
+  } finally {
+    await p.close();
   }
-  process.stdout.write('\nThe PDF change report comes with the report issue; the GeoJSON files open in QGIS today.\n');
   return 0;
+}
+
+async function detect(p: LocalProject, before: string, after: string): Promise<RunRecord> {
+  const bar = progressBar(`${before} → ${after}`, '');
+  const t0 = performance.now();
+  try {
+    const run = await p.detect(before, after, {}, { onProgress: (e) => bar.update(e.done, e.total, PHASE_LABEL[e.phase]) });
+    bar.stop();
+    print(`\nrun ${run.id}, ${before} → ${after}: ${run.changeCount} building changes (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    for (const w of run.warnings) print(`  warning: ${w}`);
+    return run;
+  } finally {
+    bar.stop();
+  }
+}
+
+async function score(dir: string, pair: string, changes: ChangeRecord[]): Promise<void> {
+  const truth = JSON.parse(await readFile(join(dir, `truth-${pair}.json`), 'utf8')) as Parameters<typeof scoreChanges>[1] extends infer T
+    ? { changes: T; distractors: Parameters<typeof scoreChanges>[2] }
+    : never;
+  print(`  against the generator's truth: ${formatScore(scoreChanges(changes, truth.changes, truth.distractors))}`);
 }

@@ -22,7 +22,7 @@ export interface DetectCliOptions {
   quiet?: boolean;
 }
 
-const PHASE_LABEL: Record<DetectPhase, string> = {
+export const PHASE_LABEL: Record<DetectPhase, string> = {
   open: 'opening',
   read: 'reading and modelling the epochs',
   ground: 'modelling the ground',
@@ -100,7 +100,8 @@ export function formatSummary(result: DetectionResult, title: string): string {
   return lines.join('\n');
 }
 
-export async function detectCommand(before: string, after: string, o: DetectCliOptions): Promise<number> {
+/** The detection options a command line gave (unset ones keep their defaults). */
+export function detectOptionsFrom(o: Omit<DetectCliOptions, 'out'>): Partial<DetectOptions> {
   const options: Partial<DetectOptions> = {};
   const set = <K extends keyof DetectOptions>(k: K, v: DetectOptions[K] | undefined) => {
     if (v !== undefined) options[k] = v;
@@ -111,6 +112,11 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   set('minHeight', num('min-height', o.minHeight));
   set('storeyHeight', num('storey-height', o.storeyHeight));
   if (o.align === false) options.align = false;
+  return options;
+}
+
+export async function detectCommand(before: string, after: string, o: DetectCliOptions): Promise<number> {
+  const options = detectOptionsFrom(o);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

@@ -47,8 +47,9 @@ export async function samplesCommand(o: SamplesCliOptions): Promise<number> {
 /** True when `dir` holds a complete district written by the current generator. */
 export async function sampleDistrictReady(dir: string): Promise<boolean> {
   try {
-    const manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as { epochs?: unknown[] };
-    return Array.isArray(manifest.epochs) && manifest.epochs.length === 3;
+    const manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as { epochs?: unknown[]; review_layers?: unknown };
+    // A district from before the review layers existed is regenerated.
+    return Array.isArray(manifest.epochs) && manifest.epochs.length === 3 && manifest.review_layers !== undefined;
   } catch {
     return false;
   }

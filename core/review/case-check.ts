@@ -56,7 +56,7 @@ export function checkCase(subject: CaseSubject, later: LaterChange[], view: Heig
     return {
       outcome: 'still_standing',
       status: 'not_rectified',
-      detail: `still standing: ${Math.round(standing.share * 100)} % of the footprint keeps its height (top ${standing.top.toFixed(1)} m)`,
+      detail: `${Math.round(standing.share * 100)} % of the footprint keeps its height (top ${standing.top.toFixed(1)} m)`,
     };
   }
   return {

@@ -36,7 +36,8 @@ import { getChangeRow, queryChanges, toRecord } from './changes-repo';
 import { createProjectDb, openProjectDb, ProjectFileError, type OpenOptions } from './db';
 import { exportChanges } from './export';
 import { SCHEMA_VERSION } from './migrations';
-import { packPatch, unpackPatch } from './pack';
+import { unpackPatch } from './pack';
+import { insertRun } from './runs-repo';
 import { buildReportInput } from './report-input';
 import { carryVerdicts, setNote, setVerdicts } from './reviews-repo';
 import { runStats } from './stats';
@@ -245,51 +246,7 @@ export class LocalProject implements ProjectApi {
     const actor = defaultActor();
     const summary = buildSummary(result, { software: this.software, createdAt: startedAt });
     const runId = this.db.transaction(() => {
-      const id = Number(
-        this.db
-          .prepare(
-            'INSERT INTO runs (before_epoch, after_epoch, parameters, software, started_at, finished_at, timings, summary, suppressed, uncertain, overview) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            before.id,
-            after.id,
-            JSON.stringify(result.parameters),
-            this.software,
-            startedAt,
-            new Date().toISOString(),
-            JSON.stringify(result.timings),
-            JSON.stringify(summary),
-            JSON.stringify(result.suppressed),
-            JSON.stringify(result.uncertain),
-            packPatch(result.views.overview),
-          ).lastInsertRowid,
-      );
-      const insert = this.db
-        .prepare(`INSERT INTO changes (run_id, code, type, volume_m3, area_m2, height_change_max_m, height_change_mean_m, storeys,
-        confidence, cx, cy, min_x, min_y, max_x, max_y, object, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      for (const c of result.changes) {
-        const b = footprintBounds(c);
-        const view = result.views.changes[c.id];
-        insert.run(
-          id,
-          c.id,
-          c.type,
-          c.volume_m3,
-          c.area_m2,
-          c.height_change_max_m,
-          c.height_change_mean_m,
-          c.storeys,
-          c.confidence,
-          c.centroid[0],
-          c.centroid[1],
-          b[0],
-          b[1],
-          b[2],
-          b[3],
-          JSON.stringify(c),
-          view ? packPatch(view) : null,
-        );
-      }
+      const id = insertRun(this.db, { beforeEpoch: before.id, afterEpoch: after.id, software: this.software, startedAt, summary, result });
       retagChanges(this.db, id);
       const carried = carryVerdicts(this.db, id, actor);
       audit(this.db, actor, 'detect', `run ${id}`, {
@@ -435,18 +392,6 @@ function toEpoch(r: EpochRow): EpochRecord {
     points: stats.points,
     bounds: stats.bounds,
   };
-}
-
-function footprintBounds(c: ChangeObject): [number, number, number, number] {
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const poly of c.footprint)
-    for (const [x, y] of poly[0] ?? []) {
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    }
-  return [minX, minY, maxX, maxY];
 }
 
 function describeQuery(q: ChangeQuery): string {

@@ -16,6 +16,7 @@ import { buildScenario, type DataHole } from './scenario';
 import { groundZ, type Scene } from './scene';
 import { surveyEpoch } from './survey';
 import type { EpochSurveyInfo, TransitionTruth } from './truth';
+import { reviewLayers } from './zones';
 
 export type { Scene, DataHole, Orthophoto, DistrictPlan };
 export type { TransitionTruth, TruthChange, TruthDistractor, ChangeType, DistractorKind } from './truth';
@@ -80,7 +81,16 @@ export interface DistrictManifest {
   })[];
   orthophoto_pixel_size_m: number | null;
   truth: string[];
+  review_layers: typeof REVIEW_FILES;
 }
+
+/** Zone layers and complaint leads written beside the epochs (see zones.ts). */
+export const REVIEW_FILES = {
+  subDistricts: 'zones-sub-districts.geojson',
+  protectedZones: 'zones-ecological-control-line.geojson',
+  permits: 'zones-permits.geojson',
+  leads: 'leads.csv',
+} as const;
 
 export interface ProgressEvent {
   file: string;
@@ -212,6 +222,11 @@ export async function writeSampleDistrict(
   }
 
   const truthFiles = ['truth-1-2.json', 'truth-2-3.json'];
+  const layers = reviewLayers(district.extent, CRS.epsg, district.truths[0], district.truths[1]);
+  await writeFile(join(dir, REVIEW_FILES.subDistricts), `${JSON.stringify(layers.subDistricts, null, 1)}\n`);
+  await writeFile(join(dir, REVIEW_FILES.protectedZones), `${JSON.stringify(layers.protectedZones, null, 1)}\n`);
+  await writeFile(join(dir, REVIEW_FILES.permits), `${JSON.stringify(layers.permits, null, 1)}\n`);
+  await writeFile(join(dir, REVIEW_FILES.leads), layers.leadsCsv);
   for (let k = 0; k < 2; k++) {
     await writeFile(join(dir, truthFiles[k]), `${JSON.stringify(district.truths[k], null, 2)}\n`);
     finished(truthFiles[k]);
@@ -238,6 +253,7 @@ export async function writeSampleDistrict(
     })),
     orthophoto_pixel_size_m: o.withOrthophoto ? o.orthoPixelSize : null,
     truth: truthFiles,
+    review_layers: REVIEW_FILES,
   };
   await writeFile(join(dir, 'district.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   finished('district.json');

@@ -1,0 +1,319 @@
+import type { Command } from 'commander';
+import type { ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
+import { CHANGE_TYPES, type ChangeType } from '../../core/changes/types';
+import { CASE_STATUSES, VERDICTS, ZONE_KINDS, type CaseStatus, type Verdict, type ZoneKind } from '../../core/review/types';
+import { LocalProject } from '../../core/store/project';
+import { expandEpochArg } from '../epoch-args';
+import { UsageError } from '../errors';
+import { progressBar } from '../progress';
+import { VERSION } from '../version';
+import { detectOptionsFrom, PHASE_LABEL, type DetectCliOptions } from './detect';
+
+const SOFTWARE = `VoxWatch ${VERSION}`;
+
+function oneOf<T extends string>(what: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`${what} "${value}" is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+const list = <T extends string>(what: string, value: string | undefined, allowed: readonly T[]): T[] | undefined =>
+  value === undefined ? undefined : value.split(',').map((v) => oneOf(what, v.trim(), allowed));
+
+async function withProject<T>(file: string, fn: (p: LocalProject) => Promise<T>): Promise<T> {
+  const p = LocalProject.open(file, SOFTWARE, {
+    onMigrated: (from, to, backup) =>
+      process.stderr.write(`voxwatch: migrated ${file} from schema ${from} to ${to} (copy of the old one: ${backup})\n`),
+  });
+  try {
+    return await fn(p);
+  } finally {
+    await p.close();
+  }
+}
+
+/** Changes named by key (#12 or 12) or by their run's id (C004, in --run or the newest run). */
+async function resolveChanges(p: LocalProject, refs: string[], runId?: number): Promise<number[]> {
+  const page = refs.some((r) => /^C\d+$/i.test(r)) ? await p.listChanges({ runId, limit: 100_000 }) : null;
+  return refs.map((ref) => {
+    const key = /^#?(\d+)$/.exec(ref);
+    if (key) return Number(key[1]);
+    const hit = page?.items.find((c) => c.id.toUpperCase() === ref.toUpperCase());
+    if (!hit) throw new UsageError(`no change ${ref} in ${runId ? `run ${runId}` : 'the newest run'}`);
+    return hit.key;
+  });
+}
+
+const num = (what: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`${what} expects a number, got "${v}"`);
+  return n;
+};
+
+function formatChange(c: ChangeRecord): string {
+  const volume = `${c.volume_m3 >= 0 ? '+' : ''}${c.volume_m3.toFixed(0)} m³`;
+  const zones = c.zones.filter((z) => z.kind !== 'admin').map((z) => z.name);
+  const tail = [
+    c.subDistrict,
+    ...zones,
+    c.permitStatus !== 'none' ? `permit ${c.permitStatus}` : null,
+    c.case ? `case ${c.case.id} ${c.case.status}` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return `  #${String(c.key).padEnd(5)} ${c.id}  ${c.type.padEnd(18)}${volume.padStart(10)}${(c.area_m2.toFixed(0) + ' m²').padStart(8)}  ${c.verdict.padEnd(16)} ${c.priority.padEnd(6)} ${tail}${c.verdictCarriedFrom ? ` (verdict from ${c.verdictCarriedFrom})` : ''}`;
+}
+
+/** `voxwatch project …`: the project store from the command line (ProjectApi, wired). */
+export function addProjectCommand(program: Command): Command {
+  const project = program
+    .command('project')
+    .description('a VoxWatch project (.voxwatch): epochs, runs, verdicts, cases, zones, leads, exports');
+  const print = (s: string) => process.stdout.write(s + '\n');
+
+  project
+    .command('init')
+    .description('create a new project file')
+    .argument('<file>', 'project file, e.g. luohu.voxwatch')
+    .requiredOption('--name <name>', 'project name')
+    .option('--district <district>', 'district, e.g. 罗湖区')
+    .option('--author <author>', 'author shown on reports')
+    .action(async (file: string, o: { name: string; district?: string; author?: string }) => {
+      const p = LocalProject.create(file, o, SOFTWARE);
+      await p.close();
+      print(`created ${file}`);
+    });
+
+  project
+    .command('add-epoch')
+    .description('add a survey epoch (LAS/LAZ files) to the project')
+    .argument('<file>', 'project file')
+    .argument('<label>', 'epoch label, e.g. 2024-09')
+    .argument('<sources...>', 'LAS/LAZ files or folders')
+    .option('--date <yyyy-mm-dd>', 'survey date (default: the files’ creation date)')
+    .option('--ortho <geotiff>', 'the epoch’s orthophoto')
+    .action(async (file: string, label: string, sources: string[], o: { date?: string; ortho?: string }) => {
+      const files = sources.flatMap((s) => expandEpochArg(s));
+      await withProject(file, async (p) => {
+        const e = await p.addEpoch({ label, files, date: o.date, orthophoto: o.ortho });
+        print(`epoch ${e.label} (${e.date ?? 'no date'}): ${e.files.length} file(s), ${e.points.toLocaleString('en')} points`);
+      });
+    });
+
+  project
+    .command('detect')
+    .description('run detection between two epochs; carries verdicts and checks open cases')
+    .argument('<file>', 'project file')
+    .argument('<before>', 'earlier epoch label')
+    .argument('<after>', 'later epoch label')
+    .option('--voxel <m>', 'voxel column size in metres (default 0.5)')
+    .option('--min-area <m2>', 'smallest change footprint reported (default 6 m²)')
+    .option('--min-volume <m3>', 'smallest change volume reported (default 10 m³)')
+    .option('--min-height <m>', 'smallest height change reported (default 1.2 m)')
+    .option('--storey-height <m>', 'storey height (default 3 m)')
+    .option('--no-align', 'skip the fine alignment')
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (file: string, before: string, after: string, o: Omit<DetectCliOptions, 'out'>) => {
+      await withProject(file, async (p) => {
+        const bar = o.quiet ? null : progressBar(`${before} → ${after}`, '');
+        const controller = new AbortController();
+        const onSigint = () => controller.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          const run = await p.detect(before, after, detectOptionsFrom(o), {
+            signal: controller.signal,
+            onProgress: (e) => bar?.update(e.done, e.total, PHASE_LABEL[e.phase]),
+          });
+          bar?.stop();
+          print(`run ${run.id}: ${run.changeCount} changes between ${run.before.label} and ${run.after.label}`);
+          for (const w of run.warnings) print(`  warning: ${w}`);
+          for (const c of (await p.listChanges({ runId: run.id })).items) print(formatChange(c));
+          const checked = (await p.listCases()).filter((c) => c.proposal?.runId === run.id);
+          for (const c of checked)
+            print(`  case ${c.id} (${c.code}, run ${c.runId}): ${c.proposal!.outcome.replace('_', ' ')}: ${c.proposal!.detail}`);
+        } finally {
+          bar?.stop();
+          process.off('SIGINT', onSigint);
+        }
+      });
+    });
+
+  project
+    .command('changes')
+    .description('list the changes of a run, filtered and sorted')
+    .argument('<file>', 'project file')
+    .option('--run <n>', 'run id (default: the newest)')
+    .option('--type <types>', `comma-separated: ${CHANGE_TYPES.join(', ')}`)
+    .option('--verdict <verdicts>', `comma-separated: ${VERDICTS.join(', ')}`)
+    .option('--zone <zone>', 'zone name or category')
+    .option('--sub-district <name>', 'sub-district name')
+    .option('--min-volume <m3>', 'smallest absolute volume')
+    .option('--sort <sort>', 'code, volume, -volume, area, -area, confidence, -confidence, height, -height, priority', 'code')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+      await withProject(file, async (p) => {
+        const q: ChangeQuery = {
+          runId: num('--run', o.run as string | undefined),
+          types: list<ChangeType>('type', o.type as string | undefined, CHANGE_TYPES),
+          verdicts: list<Verdict>('verdict', o.verdict as string | undefined, VERDICTS),
+          zone: o.zone as string | undefined,
+          subDistrict: o.subDistrict as string | undefined,
+          minVolume: num('--min-volume', o.minVolume as string | undefined),
+          sort: o.sort as ChangeSort,
+        };
+        const page = await p.listChanges(q);
+        if (o.json) print(JSON.stringify(page, null, 1));
+        else {
+          print(`${page.total} change(s)`);
+          page.items.forEach((c) => print(formatChange(c)));
+        }
+      });
+    });
+
+  project
+    .command('review')
+    .description('set a verdict (and a note) on changes: keys (#12) or ids of a run (C004)')
+    .argument('<file>', 'project file')
+    .argument('<changes...>', 'change keys or ids')
+    .option('--verdict <verdict>', VERDICTS.join(', '))
+    .option('--note <text>', 'a note for these changes')
+    .option('--run <n>', 'run the ids refer to (default: the newest)')
+    .action(async (file: string, refs: string[], o: { verdict?: string; note?: string; run?: string }) => {
+      if (!o.verdict && o.note === undefined) throw new UsageError('give --verdict, --note, or both');
+      await withProject(file, async (p) => {
+        const keys = await resolveChanges(p, refs, num('--run', o.run));
+        if (o.verdict) {
+          const n = await p.setVerdict(keys, oneOf('verdict', o.verdict, VERDICTS), { note: o.note });
+          print(`${n} change(s) marked ${o.verdict}`);
+        } else {
+          for (const k of keys) await p.setNote(k, o.note!);
+          print(`note set on ${keys.length} change(s)`);
+        }
+      });
+    });
+
+  project
+    .command('cases')
+    .description('the case ledger (台账): list, update a case, or accept what a later epoch proposes')
+    .argument('<file>', 'project file')
+    .option('--status <statuses>', `only these: ${CASE_STATUSES.join(', ')}`)
+    .option('--case <id>', 'the case to update')
+    .option('--set-status <status>', 'new status for --case')
+    .option('--due <yyyy-mm-dd>', 'rectification due date for --case')
+    .option('--sub-district <name>', 'responsible sub-district for --case')
+    .option('--note <text>', 'note for --case')
+    .option('--accept <id|all>', 'accept the pending proposal of a case, or of all cases')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+      await withProject(file, async (p) => {
+        if (o.case !== undefined) {
+          const status = o.setStatus === undefined ? undefined : oneOf<CaseStatus>('status', o.setStatus as string, CASE_STATUSES);
+          await p.updateCase(num('--case', o.case as string)!, {
+            status,
+            dueDate: o.due as string | undefined,
+            subDistrict: o.subDistrict as string | undefined,
+            note: o.note as string | undefined,
+          });
+        }
+        if (o.accept !== undefined) {
+          const pending = (await p.listCases()).filter((c) => c.proposal?.status);
+          const ids = o.accept === 'all' ? pending.map((c) => c.id) : [num('--accept', o.accept as string)!];
+          for (const id of ids) await p.acceptProposal(id);
+          print(`accepted ${ids.length} proposal(s)`);
+        }
+        const cases = await p.listCases({ status: list<CaseStatus>('status', o.status as string | undefined, CASE_STATUSES) });
+        if (o.json) return print(JSON.stringify(cases, null, 1));
+        print(`${cases.length} case(s)`);
+        for (const c of cases) {
+          const pending = c.proposal ? `  → run ${c.proposal.runId}: ${c.proposal.outcome.replace('_', ' ')} (${c.proposal.detail})` : '';
+          print(
+            `  case ${String(c.id).padEnd(4)} ${c.code} run ${c.runId}  ${c.type.padEnd(18)} ${c.status.padEnd(18)} due ${c.dueDate ?? '—'}  ${c.subDistrict ?? ''}${pending}`,
+          );
+        }
+      });
+    });
+
+  const zones = project.command('zones').description('zone layers: protected land, permits, sub-districts and communities');
+  zones
+    .command('import')
+    .argument('<file>', 'project file')
+    .argument('<layer>', 'GeoJSON or GeoPackage of polygons')
+    .requiredOption('--kind <kind>', ZONE_KINDS.join(', '))
+    .option('--category <category>', 'e.g. farmland, ecological_control_line, water_protection, sub_district, community')
+    .option('--name-field <field>', 'property holding each zone’s name')
+    .action(async (file: string, layer: string, o: { kind: string; category?: string; nameField?: string }) => {
+      await withProject(file, async (p) => {
+        const r = await p.importZones(layer, {
+          kind: oneOf<ZoneKind>('kind', o.kind, ZONE_KINDS),
+          category: o.category,
+          nameField: o.nameField,
+        });
+        print(`imported ${r.imported} zone(s) into layer ${r.layer}; changes re-tagged`);
+      });
+    });
+  zones
+    .command('list')
+    .argument('<file>', 'project file')
+    .action(async (file: string) => {
+      await withProject(file, async (p) => {
+        for (const z of await p.listZones()) print(`  ${String(z.id).padEnd(4)} ${z.kind.padEnd(10)} ${z.category.padEnd(24)} ${z.name}`);
+      });
+    });
+
+  const leads = project.command('leads').description('complaint leads (投诉举报线索): import and see what each one found');
+  leads
+    .command('import')
+    .argument('<file>', 'project file')
+    .argument('<leads>', 'CSV (id, x, y, date, text) or GeoJSON/GeoPackage points, in the project CRS')
+    .action(async (file: string, src: string) => {
+      await withProject(file, async (p) => print(`imported ${(await p.importLeads(src)).imported} lead(s)`));
+    });
+  leads
+    .command('list')
+    .argument('<file>', 'project file')
+    .action(async (file: string) => {
+      await withProject(file, async (p) => {
+        for (const l of await p.listLeads()) {
+          print(`  ${l.code} (${l.reportedOn ?? 'no date'}) ${l.text}`);
+          if (!l.answer) print('      not answered yet: run detection');
+          else if (l.answer.found.length)
+            print(`      run ${l.answer.runId}: ${l.answer.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away`).join('; ')}`);
+          else print(`      run ${l.answer.runId}: nothing found: ${l.answer.evidence.join('; ')}`);
+        }
+      });
+    });
+
+  project
+    .command('export')
+    .description('export a run’s changes with verdicts and case status')
+    .argument('<file>', 'project file')
+    .requiredOption('--out <path>', 'output file')
+    .option('--format <format>', 'gpkg, geojson or csv (default: from the extension)')
+    .option('--run <n>', 'run id (default: the newest)')
+    .action(async (file: string, o: { out: string; format?: string; run?: string }) => {
+      const ext = o.out.split('.').pop()?.toLowerCase() ?? '';
+      const format = oneOf<ExportFormat>('format', o.format ?? (ext === 'json' ? 'geojson' : ext), ['gpkg', 'geojson', 'csv']);
+      await withProject(file, async (p) => {
+        const r = await p.exportChanges(format, o.out, { runId: num('--run', o.run) });
+        print(`wrote ${r.features} change(s) to ${r.path}`);
+      });
+    });
+
+  project
+    .command('info')
+    .argument('<file>', 'project file')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o: { json?: boolean }) => {
+      await withProject(file, async (p) => {
+        const i = await p.info();
+        if (o.json) return print(JSON.stringify(i, null, 1));
+        print(`${i.name}${i.district ? ` (${i.district})` : ''}, ${i.crs?.name ?? 'no CRS yet'}`);
+        for (const e of i.epochs)
+          print(`  epoch ${e.label.padEnd(10)} ${e.date ?? '—'}  ${e.points.toLocaleString('en')} points  ${e.files.length} file(s)`);
+        for (const r of i.runs)
+          print(`  run ${r.id}: ${r.before.label} → ${r.after.label}, ${r.changeCount} changes (${r.finishedAt.slice(0, 16)})`);
+      });
+    });
+
+  return project;
+}

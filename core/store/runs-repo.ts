@@ -1,0 +1,76 @@
+import type { Database } from 'better-sqlite3';
+import type { ChangeObject } from '../changes/types';
+import type { DetectionResult } from '../detect';
+import { packPatch } from './pack';
+
+export interface RunToSave {
+  beforeEpoch: number;
+  afterEpoch: number;
+  software: string;
+  startedAt: string;
+  summary: unknown;
+  result: Pick<DetectionResult, 'parameters' | 'timings' | 'suppressed' | 'uncertain' | 'changes' | 'views'>;
+}
+
+/** Stores a detection run and its change objects (with their height windows); returns the run id. Call inside a transaction. */
+export function insertRun(db: Database, r: RunToSave): number {
+  const { result } = r;
+  const id = Number(
+    db
+      .prepare(
+        'INSERT INTO runs (before_epoch, after_epoch, parameters, software, started_at, finished_at, timings, summary, suppressed, uncertain, overview) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.beforeEpoch,
+        r.afterEpoch,
+        JSON.stringify(result.parameters),
+        r.software,
+        r.startedAt,
+        new Date().toISOString(),
+        JSON.stringify(result.timings),
+        JSON.stringify(r.summary),
+        JSON.stringify(result.suppressed),
+        JSON.stringify(result.uncertain),
+        packPatch(result.views.overview),
+      ).lastInsertRowid,
+  );
+  const insert =
+    db.prepare(`INSERT INTO changes (run_id, code, type, volume_m3, area_m2, height_change_max_m, height_change_mean_m, storeys,
+    confidence, cx, cy, min_x, min_y, max_x, max_y, object, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const c of result.changes) {
+    const b = footprintBounds(c);
+    const view = result.views.changes[c.id];
+    insert.run(
+      id,
+      c.id,
+      c.type,
+      c.volume_m3,
+      c.area_m2,
+      c.height_change_max_m,
+      c.height_change_mean_m,
+      c.storeys,
+      c.confidence,
+      c.centroid[0],
+      c.centroid[1],
+      b[0],
+      b[1],
+      b[2],
+      b[3],
+      JSON.stringify(c),
+      view ? packPatch(view) : null,
+    );
+  }
+  return id;
+}
+
+function footprintBounds(c: ChangeObject): [number, number, number, number] {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const poly of c.footprint)
+    for (const [x, y] of poly[0] ?? []) {
+      minX = Math.min(minX, x);
+      minY = Math.min(minY, y);
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
+    }
+  return [minX, minY, maxX, maxY];
+}
