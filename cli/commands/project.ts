@@ -37,7 +37,8 @@ async function resolveChanges(p: LocalProject, refs: string[], runId?: number): 
   return refs.map((ref) => {
     const key = /^#?(\d+)$/.exec(ref);
     if (key) return Number(key[1]);
-    const hit = page?.items.find((c) => c.id.toUpperCase() === ref.toUpperCase());
+    // C4, C04 and C004 name the same change: runs pad their ids to their size.
+    const hit = page?.items.find((c) => Number(c.id.slice(1)) === Number(ref.slice(1)));
     if (!hit) throw new UsageError(`no change ${ref} in ${runId ? `run ${runId}` : 'the newest run'}`);
     return hit.key;
   });

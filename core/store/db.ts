@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { SourceError } from '../io/types';
 import { migrate, SCHEMA_VERSION } from './migrations';
 
@@ -57,6 +57,7 @@ export interface OpenOptions {
  */
 export function openProjectDb(path: string, options: OpenOptions = {}): Db {
   checkSqliteHeader(path);
+  const sidecars = [`${path}-wal`, `${path}-shm`].filter((f) => !existsSync(f));
   let db: Db;
   try {
     db = new Database(path, { fileMustExist: true, readonly: true });
@@ -78,6 +79,8 @@ export function openProjectDb(path: string, options: OpenOptions = {}): Db {
     if (check !== 'ok') throw new ProjectFileError(path, `the project file is damaged (${check}); restore it from a backup`);
   } catch (e) {
     db.close();
+    // Looking inside a WAL-mode file makes SQLite create its side files: leave no trace of a refusal.
+    for (const f of sidecars) if (existsSync(f) && (f.endsWith('-shm') || statSync(f).size === 0)) unlinkSync(f);
     if (e instanceof ProjectFileError) throw e;
     throw new ProjectFileError(path, `the project file is damaged or not a database (${(e as Error).message})`);
   }

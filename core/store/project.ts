@@ -104,8 +104,8 @@ export class LocalProject implements ProjectApi {
     return c ? (JSON.parse(c) as CrsInfo) : null;
   }
 
-  info(): Promise<ProjectInfo> {
-    return Promise.resolve({
+  async info(): Promise<ProjectInfo> {
+    return {
       path: this.path,
       name: this.meta('name') ?? '',
       district: this.meta('district'),
@@ -115,7 +115,7 @@ export class LocalProject implements ProjectApi {
       schemaVersion: SCHEMA_VERSION,
       epochs: this.epochs(),
       runs: this.runs(),
-    });
+    };
   }
 
   private epochs(): EpochRecord[] {
@@ -279,31 +279,31 @@ export class LocalProject implements ProjectApi {
       .map((r) => ({ id: r.id, object: JSON.parse(r.object) as ChangeObject }));
   }
 
-  listChanges(query: ChangeQuery = {}): Promise<ChangePage> {
-    return Promise.resolve(queryChanges(this.db, query.runId ?? this.latestRunId(), query));
+  async listChanges(query: ChangeQuery = {}): Promise<ChangePage> {
+    return queryChanges(this.db, query.runId ?? this.latestRunId(), query);
   }
 
-  getChange(key: number): Promise<ChangeRecord> {
+  async getChange(key: number): Promise<ChangeRecord> {
     const row = getChangeRow(this.db, key);
-    if (!row) return Promise.reject(new ProjectFileError(this.path, `no change with key ${key} in this project`));
-    return Promise.resolve(toRecord(row));
+    if (!row) throw new ProjectFileError(this.path, `no change with key ${key} in this project`);
+    return toRecord(row);
   }
 
-  getChangeView(key: number): Promise<HeightPatch | null> {
+  async getChangeView(key: number): Promise<HeightPatch | null> {
     const r = this.db.prepare('SELECT view FROM changes WHERE id = ?').get(key) as { view: Buffer | null } | undefined;
-    return Promise.resolve(r?.view ? unpackPatch(r.view) : null);
+    return r?.view ? unpackPatch(r.view) : null;
   }
 
-  setVerdict(keys: number[], verdict: Verdict, options: { note?: string; actor?: string } = {}): Promise<number> {
-    return Promise.resolve(setVerdicts(this.db, keys, verdict, options.actor ?? defaultActor(), options.note));
+  async setVerdict(keys: number[], verdict: Verdict, options: { note?: string; actor?: string } = {}): Promise<number> {
+    return setVerdicts(this.db, keys, verdict, options.actor ?? defaultActor(), options.note);
   }
 
-  setNote(key: number, note: string, actor?: string): Promise<void> {
+  async setNote(key: number, note: string, actor?: string): Promise<void> {
     setNote(this.db, key, note, actor ?? defaultActor());
-    return Promise.resolve();
+    return;
   }
 
-  addAttachment(key: number, path: string, actor?: string): Promise<void> {
+  async addAttachment(key: number, path: string, actor?: string): Promise<void> {
     this.db.transaction(() => {
       if (!this.db.prepare('SELECT 1 FROM changes WHERE id = ?').get(key))
         throw new ProjectFileError(this.path, `no change with key ${key} in this project`);
@@ -312,45 +312,45 @@ export class LocalProject implements ProjectApi {
         .run(key, resolve(path), new Date().toISOString());
       audit(this.db, actor ?? defaultActor(), 'attachment', `change ${key}`, { path: resolve(path) });
     })();
-    return Promise.resolve();
+    return;
   }
 
-  listCases(filter: { status?: CaseStatus[] } = {}): Promise<CaseRecord[]> {
-    return Promise.resolve(listCases(this.db, filter.status));
+  async listCases(filter: { status?: CaseStatus[] } = {}): Promise<CaseRecord[]> {
+    return listCases(this.db, filter.status);
   }
 
-  updateCase(id: number, update: CaseUpdate, actor?: string): Promise<CaseRecord> {
-    return Promise.resolve(updateCase(this.db, id, update, actor ?? defaultActor()));
+  async updateCase(id: number, update: CaseUpdate, actor?: string): Promise<CaseRecord> {
+    return updateCase(this.db, id, update, actor ?? defaultActor());
   }
 
-  acceptProposal(id: number, actor?: string): Promise<CaseRecord> {
+  async acceptProposal(id: number, actor?: string): Promise<CaseRecord> {
     getCase(this.db, id);
-    return Promise.resolve(this.db.transaction(() => acceptProposal(this.db, id, actor ?? defaultActor()))());
+    return this.db.transaction(() => acceptProposal(this.db, id, actor ?? defaultActor()))();
   }
 
-  importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string }> {
-    return Promise.resolve(importZones(this.db, file, options, this.crs?.epsg ?? null, actor ?? defaultActor()));
+  async importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string }> {
+    return importZones(this.db, file, options, this.crs?.epsg ?? null, actor ?? defaultActor());
   }
 
-  listZones(): Promise<ZoneRecord[]> {
-    return Promise.resolve(listZones(this.db));
+  async listZones(): Promise<ZoneRecord[]> {
+    return listZones(this.db);
   }
 
-  importLeads(file: string, actor?: string): Promise<{ imported: number }> {
-    return Promise.resolve(importLeads(this.db, file, actor ?? defaultActor()));
+  async importLeads(file: string, actor?: string): Promise<{ imported: number }> {
+    return importLeads(this.db, file, actor ?? defaultActor());
   }
 
-  listLeads(): Promise<LeadRecord[]> {
-    return Promise.resolve(listLeads(this.db));
+  async listLeads(): Promise<LeadRecord[]> {
+    return listLeads(this.db);
   }
 
-  stats(runId?: number): Promise<RunStats> {
-    return Promise.resolve(runStats(this.db, runId ?? this.latestRunId()));
+  async stats(runId?: number): Promise<RunStats> {
+    return runStats(this.db, runId ?? this.latestRunId());
   }
 
-  exportChanges(format: ExportFormat, outPath: string, query: ChangeQuery = {}): Promise<{ path: string; features: number }> {
+  async exportChanges(format: ExportFormat, outPath: string, query: ChangeQuery = {}): Promise<{ path: string; features: number }> {
     const page = queryChanges(this.db, query.runId ?? this.latestRunId(), { ...query, limit: 100_000 });
-    return Promise.resolve(exportChanges(format, outPath, page.items, this.crs));
+    return exportChanges(format, outPath, page.items, this.crs);
   }
 
   async reportInput(runId: number | undefined, options: { lang: ReportLang; query?: ChangeQuery; author?: string }): Promise<ReportInput> {
@@ -370,13 +370,13 @@ export class LocalProject implements ProjectApi {
     });
   }
 
-  auditLog(limit = 100): Promise<AuditEntry[]> {
-    return Promise.resolve(readAudit(this.db, limit));
+  async auditLog(limit = 100): Promise<AuditEntry[]> {
+    return readAudit(this.db, limit);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
-    return Promise.resolve();
+    return;
   }
 }
 

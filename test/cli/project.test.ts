@@ -1,0 +1,79 @@
+/** `voxwatch project …` as a user runs it: the wiring from arguments to ProjectApi, and one-line errors. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { seedProject } from '../../samples/synthetic-project';
+import { SHARED_DATA } from '../helpers/data';
+
+const BIN = resolve(import.meta.dirname, '../../bin/voxwatch.mjs');
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+describe('voxwatch project', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'voxwatch-cli-project-'));
+
+  it('creates a project, adds real epochs, detects, and refuses mistakes in one line', async () => {
+    const file = join(dir, 'autzen.voxwatch');
+    expect((await run('project', 'init', file, '--name', 'Autzen')).code).toBe(0);
+    const again = await run('project', 'init', file, '--name', 'Autzen');
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe(
+      `voxwatch: ${file}: a file already exists there; choose another name (projects are never overwritten)`,
+    );
+    const a = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2010.las');
+    const b = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2023.las');
+    const added = await run('project', 'add-epoch', file, '2010', a, '--date', '2010-06-01');
+    expect(added.stdout).toMatch(/epoch 2010 \(2010-06-01\): 1 file\(s\)/);
+    expect((await run('project', 'add-epoch', file, '2023', b, '--date', '2023-06-01')).code).toBe(0);
+    const badDate = await run('project', 'add-epoch', file, 'x', b, '--date', '1/6/2023');
+    expect(badDate.stderr.trim()).toMatch(/survey date "1\/6\/2023" is not yyyy-mm-dd$/);
+    const unknown = await run('project', 'detect', file, '2010', '2031', '-q');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toMatch(/no epoch "2031" in this project \(it has 2010, 2023\)$/);
+    const detected = await run('project', 'detect', file, '2010', '2023', '-q');
+    expect(detected.code).toBe(0);
+    expect(detected.stdout).toMatch(/^run 1: \d+ changes between 2010 and 2023/);
+    const info = JSON.parse((await run('project', 'info', file, '--json')).stdout) as { runs: unknown[]; epochs: unknown[] };
+    expect([info.epochs.length, info.runs.length]).toEqual([2, 1]);
+  }, 60_000);
+
+  it('reviews by id, lists with filters, and exports', async () => {
+    const file = join(dir, 'seeded.voxwatch');
+    seedProject(file, 2, 30);
+    const reviewed = await run('project', 'review', file, 'C001', 'C002', '--verdict', 'false_positive', '--note', '车棚');
+    expect(reviewed.stdout.trim()).toBe('2 change(s) marked false_positive');
+    const bad = await run('project', 'review', file, 'C001', '--verdict', 'maybe');
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      'voxwatch: verdict "maybe" is not one of unreviewed, confirmed, false_positive, permitted, needs_site_visit',
+    ]);
+    const listed = JSON.parse((await run('project', 'changes', file, '--verdict', 'false_positive', '--json')).stdout) as {
+      total: number;
+      items: { id: string; note: string; runId: number }[];
+    };
+    expect(listed.total).toBe(2);
+    expect(listed.items.map((c) => [c.id, c.note, c.runId])).toEqual([
+      ['C001', '车棚', 2],
+      ['C002', '车棚', 2],
+    ]);
+    const out = join(dir, 'seeded.csv');
+    expect((await run('project', 'export', file, '--out', out)).stdout.trim()).toBe(`wrote 30 change(s) to ${out}`);
+  }, 60_000);
+
+  it('refuses a file that is not a project, naming it', async () => {
+    const file = join(dir, 'notes.voxwatch');
+    writeFileSync(file, 'hello');
+    const r = await run('project', 'changes', file);
+    expect([r.code, r.stderr.trim()]).toEqual([1, `voxwatch: ${file}: not a VoxWatch project (not an SQLite database)`]);
+  });
+});

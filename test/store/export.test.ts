@@ -1,0 +1,183 @@
+/**
+ * Exports carry verdicts and case status, and the GeoPackage is one GDAL/QGIS opens: checked
+ * with Debian's ogrinfo, and read back by our own reader (also used to import zone layers).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readGeoPackage, writeGeoPackage } from '../../core/io/gpkg/geopackage';
+import { decodeWkb, encodeWkb } from '../../core/io/gpkg/wkb';
+import { LocalProject } from '../../core/store/project';
+import { seedProject } from '../../samples/synthetic-project';
+
+const dir = mkdtempSync(join(tmpdir(), 'voxwatch-export-'));
+
+async function reviewedProject() {
+  const path = join(dir, `p-${Math.random().toString(36).slice(2)}.voxwatch`);
+  seedProject(path, 1, 40);
+  const p = LocalProject.open(path, 'test');
+  // The synthetic project has no CRS yet: give it the one the sample district uses.
+  const { items } = await p.listChanges();
+  await p.setVerdict([items[0].key], 'false_positive', { note: '树冠，误报, "quoted"' });
+  const added = items.find((c) => c.volume_m3 > 0)!;
+  await p.setVerdict([added.key], 'confirmed');
+  return { p, items, added };
+}
+
+describe('exports', () => {
+  it('writes a GeoPackage that ogrinfo opens, with verdicts and case status', async () => {
+    const { p, items, added } = await reviewedProject();
+    const out = join(dir, 'changes.gpkg');
+    expect((await p.exportChanges('gpkg', out)).features).toBe(items.length);
+    const info = execFileSync('ogrinfo', ['-ro', '-al', '-so', out], { encoding: 'utf8' });
+    expect(info).toContain('Layer name: changes');
+    expect(info).toContain('Geometry: Multi Polygon');
+    expect(info).toContain(`Feature Count: ${items.length}`);
+    expect(info).toMatch(/verdict: String/);
+    expect(info).toMatch(/volume_m3: Real/);
+    const rows = execFileSync(
+      'ogrinfo',
+      ['-ro', out, '-sql', `SELECT change_id, verdict, case_status, note FROM changes WHERE key = ${items[0].key} OR key = ${added.key}`],
+      { encoding: 'utf8' },
+    );
+    expect(rows).toContain('verdict (String) = false_positive');
+    expect(rows).toContain('树冠，误报, "quoted"');
+    expect(rows).toContain('case_status (String) = open');
+    // Our reader gets the same features back.
+    const [layer] = readGeoPackage(out);
+    expect(layer.features).toHaveLength(items.length);
+    expect(layer.features[0].geometry.type).toBe('MultiPolygon');
+    await p.close();
+  });
+
+  it('declares the CRS in a GeoPackage so GIS places it', () => {
+    const out = join(dir, 'crs.gpkg');
+    writeGeoPackage(out, [
+      {
+        name: 'zones',
+        epsg: 4547,
+        geometryType: 'POLYGON',
+        fields: [{ name: 'name', type: 'TEXT' }],
+        features: [
+          {
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [513200, 2494300],
+                  [513250, 2494300],
+                  [513250, 2494350],
+                  [513200, 2494300],
+                ],
+              ],
+            },
+            properties: { name: '耕地保护区' },
+          },
+        ],
+      },
+    ]);
+    const info = execFileSync('ogrinfo', ['-ro', '-al', '-so', out], { encoding: 'utf8' });
+    expect(info).toMatch(/CGCS2000 \/ 3-degree Gauss-Kruger CM 114E/);
+    expect(info).toMatch(/ID\["EPSG",4547\]|AUTHORITY\["EPSG","4547"\]/);
+    expect(info).toContain('Extent: (513200.000000, 2494300.000000) - (513250.000000, 2494350.000000)');
+  });
+
+  it('writes GeoJSON and CSV carrying the verdicts', async () => {
+    const { p, items } = await reviewedProject();
+    const gj = join(dir, 'c.geojson');
+    await p.exportChanges('geojson', gj);
+    const doc = JSON.parse(readFileSync(gj, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+    expect(doc.features).toHaveLength(items.length);
+    expect(doc.features.find((f) => f.properties.key === items[0].key)!.properties).toMatchObject({ verdict: 'false_positive' });
+    const csv = join(dir, 'c.csv');
+    await p.exportChanges('csv', csv);
+    const text = readFileSync(csv, 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain('"树冠，误报, ""quoted"""');
+    expect(text.trim().split('\r\n')).toHaveLength(items.length + 1);
+    await p.close();
+  });
+
+  it('refuses to export to a folder that does not exist, naming it', async () => {
+    const { p } = await reviewedProject();
+    await expect(p.exportChanges('gpkg', join(dir, 'missing', 'x.gpkg'))).rejects.toThrow(/missing\/x\.gpkg: cannot write/);
+    await expect(p.exportChanges('csv', join(dir, 'missing', 'x.csv'))).rejects.toThrow(/missing\/x\.csv: cannot write/);
+    await p.close();
+  });
+
+  it('round-trips WKB, and reads Z geometries other tools write', () => {
+    const mp = {
+      type: 'MultiPolygon' as const,
+      coordinates: [
+        [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+        [
+          [
+            [5, 5],
+            [6, 5],
+            [6, 6],
+            [5, 5],
+          ],
+        ],
+      ] as [number, number][][][],
+    };
+    expect(decodeWkb(encodeWkb(mp))).toEqual(mp);
+    // A POINT Z in ISO WKB (type 1001), as GDAL writes 3D points.
+    const b = Buffer.alloc(29);
+    b.writeUInt8(1, 0);
+    b.writeUInt32LE(1001, 1);
+    [513000.5, 2494000.25, 12].forEach((v, i) => b.writeDoubleLE(v, 5 + 8 * i));
+    expect(decodeWkb(b)).toEqual({ type: 'Point', coordinates: [513000.5, 2494000.25] });
+  });
+
+  it('imports zones from a GeoPackage and refuses points as zones', async () => {
+    const { p } = await reviewedProject();
+    const gpkg = join(dir, 'farmland.gpkg');
+    writeGeoPackage(gpkg, [
+      {
+        name: 'farmland',
+        epsg: null,
+        geometryType: 'POLYGON',
+        fields: [{ name: '名称', type: 'TEXT' }],
+        features: [
+          {
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [513000, 2494000],
+                  [522000, 2494000],
+                  [522000, 2503000],
+                  [513000, 2494000],
+                ],
+              ],
+            },
+            properties: { 名称: '永久基本农田 1' },
+          },
+        ],
+      },
+    ]);
+    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({ imported: 1, layer: 'farmland' });
+    const tagged = await p.listChanges({ zone: 'farmland' });
+    expect(tagged.total).toBeGreaterThan(0);
+    expect(tagged.items.every((c) => c.zones.some((z) => z.name === '永久基本农田 1'))).toBe(true);
+    const points = join(dir, 'points.geojson');
+    writeFileSync(
+      points,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { name: 'x' }, geometry: { type: 'Point', coordinates: [1, 2] } }],
+      }),
+    );
+    await expect(p.importZones(points, { kind: 'protected' })).rejects.toThrow(/points.geojson: feature 1 is not a polygon/);
+    await p.close();
+  });
+});

@@ -1,0 +1,170 @@
+/** The review rules on hand-made geometry: same structure or grown, case outcomes, zoning, leads. */
+import { describe, expect, it } from 'vitest';
+import type { HeightPatch } from '../../core/changes/patches';
+import { checkCase } from '../../core/review/case-check';
+import { answerLead } from '../../core/review/leads';
+import { matchStructure } from '../../core/review/match';
+import { zoneChange, type Zone } from '../../core/review/zoning';
+import { syntheticChange } from '../../samples/synthetic-project';
+
+const square = (x: number, y: number, s: number): [number, number][][][] => [
+  [
+    [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ],
+  ],
+];
+
+describe('matching a structure across runs', () => {
+  const judged = syntheticChange('C001', 0, 0, 10, 300, 'new_building'); // 3 m high, top 33 m
+  it('matches the same footprint and height, shifted by half a metre', () => {
+    expect(matchStructure(judged, syntheticChange('C009', 0.5, -0.5, 10, 300, 'new_building'))).toMatchObject({ kind: 'same' });
+  });
+  it('reports growth: taller, or much larger in plan', () => {
+    expect(matchStructure(judged, syntheticChange('C009', 0, 0, 10, 600, 'new_building'))).toMatchObject({
+      kind: 'grew',
+      detail: /3.0 m taller/,
+    });
+    expect(matchStructure(judged, { ...syntheticChange('C009', 0, 0, 14, 588, 'new_building') })).toMatchObject({
+      kind: 'grew',
+      detail: /larger/,
+    });
+  });
+  it('does not match a neighbour, or a removal with an addition', () => {
+    expect(matchStructure(judged, syntheticChange('C009', 12, 0, 10, 300, 'new_building'))).toBeNull();
+    expect(matchStructure(judged, syntheticChange('C009', 0, 0, 10, -300, 'demolished'))).toBeNull();
+  });
+});
+
+function view(fill: (x: number, y: number) => number): HeightPatch {
+  const [w, h] = [20, 20];
+  const p: HeightPatch = {
+    x0: -5,
+    y0: -5,
+    cell: 1,
+    width: w,
+    height: h,
+    before: new Float32Array(w * h),
+    after: new Float32Array(w * h),
+    ground: new Float32Array(w * h),
+  };
+  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) p.after[r * w + c] = fill(p.x0 + c + 0.5, p.y0 + r + 0.5);
+  return p;
+}
+
+describe('checking a case against a later epoch', () => {
+  const subject = { footprint: square(0, 0, 10), volume_m3: 300, after_height_m: 3, after_top_z: 33 };
+  const inside = (x: number, y: number) => x > 0 && x < 10 && y > 0 && y < 10;
+  it('proposes rectified when the later run removed the volume', () => {
+    const f = checkCase(subject, [{ code: 'C004', type: 'demolished', footprint: square(0, 0, 10), volume_m3: -290 }], null);
+    expect(f).toMatchObject({ outcome: 'rectified', status: 'rectified' });
+  });
+  it('raises it again when it grew', () => {
+    const f = checkCase(subject, [{ code: 'C002', type: 'storeys_added', footprint: square(1, 1, 8), volume_m3: 200 }], null);
+    expect(f).toMatchObject({ outcome: 'grew', status: 'not_rectified' });
+  });
+  it('says still standing when the height is still there, rectified when it is gone', () => {
+    expect(
+      checkCase(
+        subject,
+        [],
+        view((x, y) => (inside(x, y) ? 33 : 30)),
+      ),
+    ).toMatchObject({ outcome: 'still_standing' });
+    expect(
+      checkCase(
+        subject,
+        [],
+        view(() => 30),
+      ),
+    ).toMatchObject({ outcome: 'rectified' });
+  });
+  it('cannot tell when the later epoch did not see the footprint', () => {
+    expect(
+      checkCase(
+        subject,
+        [],
+        view(() => NaN),
+      ),
+    ).toMatchObject({ outcome: 'unverifiable', status: null });
+    expect(checkCase(subject, [], null)).toMatchObject({ outcome: 'unverifiable' });
+  });
+});
+
+describe('zoning a change', () => {
+  const zone = (kind: Zone['kind'], category: string, name: string, g: [number, number][][][], properties = {}): Zone => ({
+    kind,
+    category,
+    name,
+    geometry: g,
+    bbox: { minX: g[0][0][0][0], minY: g[0][0][0][1], maxX: g[0][0][2][0], maxY: g[0][0][2][1] },
+    properties,
+  });
+  const c = { footprint: square(10, 10, 5), centroid: [12.5, 12.5] as [number, number], volume_m3: 75, after_height_m: 3 };
+  const permit = (p: object) => zone('permit', 'permit', 'P-1', square(8, 8, 10), p);
+  it('judges permits by the survey date and the permitted height', () => {
+    expect(zoneChange(c, [permit({ valid_to: '2025-12-31', permitted_height_m: 4 })], '2025-03-01')).toMatchObject({
+      permitStatus: 'permitted',
+      priority: 'low',
+    });
+    expect(zoneChange(c, [permit({ valid_to: '2024-12-31', temporary: true })], '2025-03-01')).toMatchObject({
+      permitStatus: 'expired',
+      priority: 'high',
+    });
+    expect(zoneChange(c, [permit({ permitted_height_m: 2 })], '2025-03-01')).toMatchObject({ permitStatus: 'exceeded', priority: 'high' });
+  });
+  it('tags protected land and administrative units; a far zone is not tagged', () => {
+    const z = zoneChange(
+      c,
+      [
+        zone('protected', 'farmland', '耕地 A', square(0, 0, 20)),
+        zone('admin', 'sub_district', '东门街道', square(0, 0, 100)),
+        zone('protected', 'farmland', 'far', square(50, 50, 5)),
+      ],
+      null,
+    );
+    expect(z).toMatchObject({ subDistrict: '东门街道', priority: 'high', permitStatus: 'none' });
+    expect(z.zones.map((t) => t.name)).toEqual(['耕地 A', '东门街道']);
+  });
+});
+
+describe('answering a complaint lead', () => {
+  it('links the changes near it, nearest first', () => {
+    const changes = [
+      { key: 1, code: 'C001', type: 'new_building' as const, footprint: square(20, 0, 5) },
+      { key: 2, code: 'C002', type: 'extension' as const, footprint: square(0, 0, 5) },
+      { key: 3, code: 'C003', type: 'extension' as const, footprint: square(100, 0, 5) },
+    ];
+    expect(answerLead(2, 2, changes, [], [], null).found.map((f) => [f.code, f.distance_m])).toEqual([
+      ['C002', 0],
+      ['C001', 18],
+    ]);
+  });
+  it('answers "nothing found" with what the run saw there', () => {
+    const v = view(() => 31);
+    const a = answerLead(
+      2,
+      2,
+      [],
+      [
+        {
+          reason: 'vegetation',
+          detail: 'strongly green',
+          footprint: square(0, 0, 4),
+          centroid: [2, 2],
+          area_m2: 16,
+          volume_m3: 40,
+          height_change_mean_m: 2.5,
+        },
+      ],
+      [],
+      v,
+    );
+    expect(a.found).toEqual([]);
+    expect(a.evidence.join(' | ')).toMatch(/seen by both epochs.*\| no building change within 30 m \| .*vegetation \(strongly green\)/);
+  });
+});

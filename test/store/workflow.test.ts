@@ -1,0 +1,187 @@
+/**
+ * The review loop on a generated district, against the generator's truth: a project with three
+ * epochs, zones and leads; verdicts that persist across reopening and carry to later runs; the
+ * case ledger checked by a later epoch (demolished violations proposed as rectified, the rest
+ * raised again); zone tags, permits and statistics; complaint leads answered.
+ */
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeRecord, RunRecord } from '../../core/api';
+import { areaOf, intersectionArea } from '../../core/geo/polygons';
+import { LocalProject } from '../../core/store/project';
+import { REVIEW_FILES, writeSampleDistrict } from '../../samples/generator/index';
+import type { TransitionTruth } from '../../samples/generator/truth';
+
+const dir = mkdtempSync(join(tmpdir(), 'voxwatch-workflow-'));
+const path = join(dir, 'district.voxwatch');
+let t12: TransitionTruth;
+let t23: TransitionTruth;
+let run12: RunRecord;
+let changes12: ChangeRecord[];
+
+/** The detected change that best overlaps a truth footprint. */
+function matchTruth(changes: ChangeRecord[], ring: [number, number][]): ChangeRecord | undefined {
+  const scored = changes.map((c) => ({ c, o: intersectionArea(c.footprint, [[ring]]) / areaOf([[ring]]) }));
+  const best = scored.sort((a, b) => b.o - a.o)[0];
+  return best && best.o > 0.25 ? best.c : undefined;
+}
+
+beforeAll(async () => {
+  await writeSampleDistrict(dir, { seed: 5, size: 200, withOrthophoto: false });
+  [t12, t23] = await Promise.all(
+    [1, 2].map(async (k) => JSON.parse(await readFile(join(dir, `truth-${k}-${k + 1}.json`), 'utf8')) as TransitionTruth),
+  );
+  const p = LocalProject.create(path, { name: '测试项目', district: '罗湖区' }, 'test');
+  for (const k of [1, 2, 3]) await p.addEpoch({ label: `e${k}`, files: [join(dir, `epoch-${k}.las`)] });
+  await p.importZones(join(dir, REVIEW_FILES.subDistricts), { kind: 'admin', category: 'sub_district' });
+  await p.importZones(join(dir, REVIEW_FILES.protectedZones), { kind: 'protected', category: 'ecological_control_line' });
+  await p.importZones(join(dir, REVIEW_FILES.permits), { kind: 'permit' });
+  await p.importLeads(join(dir, REVIEW_FILES.leads));
+  run12 = await p.detect('e1', 'e2');
+  changes12 = (await p.listChanges({ runId: run12.id })).items;
+  await p.close();
+}, 120_000);
+
+describe('a project on a generated district', () => {
+  it('stores every change of the run, with the survey dates from the files', async () => {
+    const p = LocalProject.open(path, 'test');
+    const info = await p.info();
+    expect(info.epochs.map((e) => e.date)).toEqual(['2024-03-01', '2024-09-01', '2025-03-01']);
+    expect(info.crs?.epsg).toBe(4547);
+    expect(run12.changeCount).toBe(changes12.length);
+    expect(changes12.length).toBeGreaterThanOrEqual(t12.changes.length * 0.9);
+    for (const t of t12.changes) expect(matchTruth(changes12, t.footprint), t.id).toBeDefined();
+    await p.close();
+  });
+
+  it('filters and sorts in the store', async () => {
+    const p = LocalProject.open(path, 'test');
+    const byVolume = (await p.listChanges({ sort: '-volume' })).items.map((c) => c.volume_m3);
+    expect(byVolume).toEqual([...byVolume].sort((a, b) => b - a));
+    const added = await p.listChanges({ types: ['new_building', 'storeys_added'] });
+    expect(added.total).toBe(changes12.filter((c) => c.type === 'new_building' || c.type === 'storeys_added').length);
+    const big = await p.listChanges({ minVolume: 500 });
+    expect(big.items.every((c) => Math.abs(c.volume_m3) >= 500)).toBe(true);
+    const page = await p.listChanges({ sort: 'code', limit: 3, offset: 2 });
+    expect(page.items.map((c) => c.id)).toEqual(changes12.slice(2, 5).map((c) => c.id));
+    expect(page.total).toBe(changes12.length);
+    await p.close();
+  });
+
+  it('tags changes with sub-districts, protected land and permits, and ranks them', () => {
+    for (const c of changes12) expect(['桂园街道', '东门街道']).toContain(c.subDistrict);
+    const eco = changes12.filter((c) => c.zones.some((z) => z.category === 'ecological_control_line'));
+    expect(eco.length).toBeGreaterThanOrEqual(1);
+    for (const c of eco.filter((c) => c.volume_m3 > 0)) expect(c.priority).toBe('high');
+    // The expired temporary-building permit covers a rooftop structure: a violation now.
+    const expired = changes12.filter((c) => c.permitStatus === 'expired');
+    expect(expired.map((c) => c.type)).toEqual(['rooftop_structure']);
+    expect(expired[0].priority).toBe('high');
+    const permitted = changes12.filter((c) => c.permitStatus === 'permitted');
+    expect(permitted.map((c) => c.type)).toEqual(['new_building']);
+    expect(permitted[0].priority).toBe('low');
+  });
+
+  it('keeps verdicts and notes across reopening, and opens cases for confirmed additions', async () => {
+    const p = LocalProject.open(path, 'test');
+    const additions = changes12.filter((c) => c.volume_m3 > 0);
+    const permitted = additions.filter((c) => c.permitStatus === 'permitted');
+    const dismissed = additions.find((c) => c.type === 'rooftop_structure' && c.permitStatus === 'none')!;
+    const confirmed = additions.filter((c) => !permitted.includes(c) && c !== dismissed);
+    await p.setVerdict(
+      confirmed.map((c) => c.key),
+      'confirmed',
+      { actor: 'wang' },
+    );
+    await p.setVerdict(
+      permitted.map((c) => c.key),
+      'permitted',
+    );
+    await p.setVerdict([dismissed.key], 'false_positive', { note: '空调外机平台，非建筑' });
+    await p.close();
+
+    const again = LocalProject.open(path, 'test');
+    const stored = new Map((await again.listChanges()).items.map((c) => [c.key, c]));
+    for (const c of confirmed) expect(stored.get(c.key)!.verdict).toBe('confirmed');
+    expect(stored.get(dismissed.key)).toMatchObject({ verdict: 'false_positive', note: '空调外机平台，非建筑' });
+    const cases = await again.listCases();
+    expect(cases.map((c) => c.changeKey).sort()).toEqual(confirmed.map((c) => c.key).sort());
+    for (const c of cases) expect(c.status).toBe('open');
+    const stats = await again.stats(run12.id);
+    expect(stats.byVerdict.confirmed.count).toBe(confirmed.length);
+    expect(Object.values(stats.bySubDistrict).reduce((s, t) => s + t.count, 0)).toBe(changes12.length);
+    const log = await again.auditLog(1000);
+    expect(log.filter((a) => a.action === 'verdict' && a.actor === 'wang')).toHaveLength(confirmed.length);
+    await again.close();
+  });
+
+  it('moves cases through their lifecycle and refuses a step that skips it', async () => {
+    const p = LocalProject.open(path, 'test');
+    const [first] = await p.listCases();
+    const notified = await p.updateCase(first.id, { status: 'notified', dueDate: '2025-01-31', subDistrict: '东门街道' });
+    expect(notified).toMatchObject({ status: 'notified', dueDate: '2025-01-31', subDistrict: '东门街道' });
+    expect(notified.history.map((h) => h.to)).toEqual(['open', 'notified']);
+    await expect(p.updateCase(first.id, { status: 'open' })).rejects.toThrow(/can move to/);
+    await expect(p.updateCase(first.id, { dueDate: '31/01/2025' })).rejects.toThrow(/yyyy-mm-dd/);
+    await p.close();
+  });
+
+  it('checks every open case against the next epoch: demolished ones proposed as rectified, the rest raised again', async () => {
+    const p = LocalProject.open(path, 'test');
+    await p.detect('e2', 'e3');
+    const cases = await p.listCases();
+    const rectifiedTruth = new Set(t23.changes.map((c) => c.rectifies).filter(Boolean));
+    let rectifiedSeen = 0;
+    for (const c of cases) {
+      const change = changes12.find((x) => x.key === c.changeKey)!;
+      const truth = t12.changes.find((t) => matchTruth([change], t.footprint));
+      expect(c.proposal, `case ${c.id}`).not.toBeNull();
+      if (truth && rectifiedTruth.has(truth.id)) {
+        expect(c.proposal!.outcome, `${c.code} was demolished in epoch 3`).toBe('rectified');
+        rectifiedSeen++;
+      } else expect(['still_standing', 'grew'], `${c.code} still stands`).toContain(c.proposal!.outcome);
+    }
+    expect(rectifiedSeen).toBeGreaterThanOrEqual(1);
+    const rectified = cases.find((c) => c.proposal!.outcome === 'rectified')!;
+    expect((await p.acceptProposal(rectified.id)).status).toBe('rectified');
+    await p.close();
+  });
+
+  it('carries false-positive and permitted verdicts to the same structures in a later run', async () => {
+    const p = LocalProject.open(path, 'test');
+    const run13 = await p.detect('e1', 'e3');
+    const later = (await p.listChanges({ runId: run13.id })).items;
+    const dismissed = changes12.find((c) => c.type === 'rooftop_structure' && c.permitStatus === 'none')!;
+    const same = later.find((c) => intersectionArea(c.footprint, dismissed.footprint) > 0.5 * dismissed.area_m2)!;
+    expect(same).toMatchObject({ verdict: 'false_positive', verdictCarriedFrom: `run ${run12.id} ${dismissed.id}` });
+    for (const c of later.filter((c) => c.verdict !== 'unreviewed')) expect(c.verdictCarriedFrom).not.toBeNull();
+    // Structures first built between epochs 2 and 3 were never judged.
+    const fresh = t23.changes.filter((t) => t.type === 'new_building');
+    for (const t of fresh) {
+      const c = matchTruth(later, t.footprint);
+      if (c) expect(c.verdict, c.id).toBe('unreviewed');
+    }
+    await p.close();
+  });
+
+  it('answers complaint leads: one at a change, one at a tree, one where nothing happened', async () => {
+    const p = LocalProject.open(path, 'test');
+    const leads = await p.listLeads();
+    expect(leads.map((l) => l.code)).toEqual(expect.arrayContaining(['L001', 'L003']));
+    const atChange = leads.find((l) => l.code === 'L001')!;
+    expect(atChange.answer!.found[0]).toMatchObject({ type: 'storeys_added' });
+    expect(atChange.answer!.found[0].distance_m).toBeLessThan(10);
+    const nothing = leads.find((l) => l.code === 'L003')!;
+    expect(nothing.answer!.found).toEqual([]);
+    expect(nothing.answer!.evidence.join(' ')).toMatch(/seen by both epochs/);
+    const tree = leads.find((l) => l.code === 'L002');
+    if (tree) {
+      expect(tree.answer!.found.filter((f) => f.distance_m < 3)).toEqual([]);
+      expect(tree.answer!.evidence.join(' ')).toMatch(/vegetation/);
+    }
+    await p.close();
+  });
+});
