@@ -11,6 +11,7 @@ import { sourceRevision } from './revision';
 import { detectionSection } from './sections/detection';
 import { lasSection } from './sections/las';
 import { LAZ_FILES, lazSection } from './sections/laz';
+import { storeSection } from './sections/store';
 import type { BenchReport } from './types';
 
 export type { BenchReport } from './types';
@@ -27,7 +28,7 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export const SECTIONS = ['las', 'laz', 'detect'] as const;
+export const SECTIONS = ['las', 'laz', 'detect', 'store'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK_POINTS = 5_000_000;
@@ -83,6 +84,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       );
     }
   }
+  if (wants('store')) report.store = await storeSection(workDir, log);
   report.totalMs = Math.round(performance.now() - t0);
   log(`done in ${secs(report.totalMs)}`);
   return report;

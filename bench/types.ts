@@ -102,5 +102,16 @@ export interface BenchReport {
   las?: LasReadSection;
   laz?: LazSection;
   detection?: DetectionRun[];
+  store?: StoreSection;
   totalMs: number;
+}
+
+export interface StoreSection {
+  runs: number;
+  changes: number;
+  seedMs: number;
+  /** Median ms of each query (a page of 200). */
+  listMs: Record<string, number>;
+  bulkVerdicts: number;
+  bulkMs: number;
 }

@@ -1,15 +1,14 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { AuditEntry } from '../api';
 
 /** Appends to the audit log (who, when, what); the schema forbids changing or deleting entries. */
+const inserts = new WeakMap<Database, Statement>();
+
 export function audit(db: Database, actor: string, action: string, target: string | null, detail?: unknown): void {
-  db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(
-    new Date().toISOString(),
-    actor,
-    action,
-    target,
-    detail === undefined ? null : JSON.stringify(detail),
-  );
+  // One prepared statement per connection: a bulk verdict audits thousands of changes.
+  let insert = inserts.get(db);
+  if (!insert) inserts.set(db, (insert = db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')));
+  insert.run(new Date().toISOString(), actor, action, target, detail === undefined ? null : JSON.stringify(detail));
 }
 
 export function readAudit(db: Database, limit: number): AuditEntry[] {

@@ -93,16 +93,24 @@ export function queryChanges(db: Database, runId: number, q: ChangeQuery): Chang
   const sort = q.sort ?? 'code';
   if (!(sort in ORDER)) throw new ProjectFileError('query', `unknown sort "${String(sort)}"; use one of ${Object.keys(ORDER).join(', ')}`);
   const filter = where.join(' AND ');
-  const total = (
-    db.prepare(`SELECT COUNT(*) AS n FROM changes ch LEFT JOIN reviews rv ON rv.change_id = ch.id WHERE ${filter}`).get(...args) as {
-      n: number;
-    }
-  ).n;
+  // The reviews table only joins in when a verdict is filtered on.
+  const from = q.verdicts?.length ? 'changes ch LEFT JOIN reviews rv ON rv.change_id = ch.id' : 'changes ch';
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${from} WHERE ${filter}`).get(...args) as { n: number }).n;
   const limit = Math.max(0, Math.min(q.limit ?? 10_000, 100_000));
-  const rows = db
-    .prepare(`${SELECT} WHERE ${filter} ORDER BY ${ORDER[sort]}, ch.id LIMIT ? OFFSET ?`)
-    .all(...args, limit, q.offset ?? 0) as ChangeRow[];
-  return { total, items: rows.map(toRecord) };
+  // Sort and page the keys alone, then fetch the page's rows: sorting whole rows would drag
+  // every change's JSON through the sorter.
+  const keys = (
+    db
+      .prepare(`SELECT ch.id FROM ${from} WHERE ${filter} ORDER BY ${ORDER[sort]}, ch.id LIMIT ? OFFSET ?`)
+      .all(...args, limit, q.offset ?? 0) as { id: number }[]
+  ).map((r) => r.id);
+  const rows = new Map<number, ChangeRow>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const slice = keys.slice(i, i + 500);
+    for (const r of db.prepare(`${SELECT} WHERE ch.id IN (${slice.map(() => '?').join(',')})`).all(...slice) as ChangeRow[])
+      rows.set(r.id, r);
+  }
+  return { total, items: keys.map((k) => toRecord(rows.get(k)!)) };
 }
 
 export function getChangeRow(db: Database, key: number): ChangeRow | undefined {

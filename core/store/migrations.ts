@@ -47,11 +47,19 @@ export const MIGRATIONS: readonly string[] = [
     cx REAL NOT NULL, cy REAL NOT NULL,
     min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL,
     object TEXT NOT NULL,           -- JSON ChangeObject as detected (footprint, heights, evidence)
-    view BLOB,                      -- packed HeightPatch around it
     UNIQUE (run_id, code)
   );
-  CREATE INDEX changes_run_type ON changes(run_id, type);
+  -- Height windows live apart: kept in the changes rows they would overflow every page that
+  -- listing, filtering and sorting read.
+  CREATE TABLE change_views (
+    change_id INTEGER PRIMARY KEY REFERENCES changes(id) ON DELETE CASCADE,
+    view BLOB NOT NULL              -- packed HeightPatch around the change
+  );
+  CREATE INDEX changes_run_type ON changes(run_id, type, area_m2, volume_m3);
+  -- Listing sorts one run by these: covering indexes keep a 20 000-change run's page fast.
   CREATE INDEX changes_run_volume ON changes(run_id, volume_m3);
+  CREATE INDEX changes_run_area ON changes(run_id, area_m2);
+  CREATE INDEX changes_run_confidence ON changes(run_id, confidence);
   CREATE INDEX changes_bbox ON changes(min_x, max_x);
   CREATE TABLE reviews (
     change_id INTEGER PRIMARY KEY REFERENCES changes(id) ON DELETE CASCADE,
@@ -87,6 +95,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE changes ADD COLUMN permit_status TEXT NOT NULL DEFAULT 'none';
   ALTER TABLE changes ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
   CREATE INDEX changes_sub_district ON changes(sub_district);
+  CREATE INDEX changes_run_priority ON changes(run_id, priority, volume_m3);
   CREATE TABLE cases (
     id INTEGER PRIMARY KEY,
     change_id INTEGER NOT NULL UNIQUE REFERENCES changes(id),

@@ -290,7 +290,7 @@ export class LocalProject implements ProjectApi {
   }
 
   async getChangeView(key: number): Promise<HeightPatch | null> {
-    const r = this.db.prepare('SELECT view FROM changes WHERE id = ?').get(key) as { view: Buffer | null } | undefined;
+    const r = this.db.prepare('SELECT view FROM change_views WHERE change_id = ?').get(key) as { view: Buffer | null } | undefined;
     return r?.view ? unpackPatch(r.view) : null;
   }
 

@@ -26,7 +26,7 @@ const reportEpoch = (e: EpochRecord): ReportEpoch => ({
 /** Gathers everything the PDF renderer needs from the project, so it reads nothing else but orthophotos. */
 export function buildReportInput(db: Database, s: ReportSources): ReportInput {
   const overviewRow = db.prepare('SELECT overview FROM runs WHERE id = ?').get(s.run.id) as { overview: Buffer | null };
-  const viewOf = db.prepare('SELECT view FROM changes WHERE id = ?');
+  const viewOf = db.prepare('SELECT view FROM change_views WHERE change_id = ?');
   const views: Record<string, HeightPatch> = {};
   for (const c of s.changes) {
     const v = viewOf.get(c.key) as { view: Buffer | null } | undefined;

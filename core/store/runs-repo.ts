@@ -36,11 +36,12 @@ export function insertRun(db: Database, r: RunToSave): number {
   );
   const insert =
     db.prepare(`INSERT INTO changes (run_id, code, type, volume_m3, area_m2, height_change_max_m, height_change_mean_m, storeys,
-    confidence, cx, cy, min_x, min_y, max_x, max_y, object, view) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    confidence, cx, cy, min_x, min_y, max_x, max_y, object) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertView = db.prepare('INSERT INTO change_views (change_id, view) VALUES (?, ?)');
   for (const c of result.changes) {
     const b = footprintBounds(c);
     const view = result.views.changes[c.id];
-    insert.run(
+    const changeId = insert.run(
       id,
       c.id,
       c.type,
@@ -57,8 +58,8 @@ export function insertRun(db: Database, r: RunToSave): number {
       b[2],
       b[3],
       JSON.stringify(c),
-      view ? packPatch(view) : null,
-    );
+    ).lastInsertRowid;
+    if (view) insertView.run(changeId, packPatch(view));
   }
   return id;
 }

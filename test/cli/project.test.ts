@@ -45,7 +45,7 @@ describe('voxwatch project', () => {
     expect(detected.stdout).toMatch(/^run 1: \d+ changes between 2010 and 2023/);
     const info = JSON.parse((await run('project', 'info', file, '--json')).stdout) as { runs: unknown[]; epochs: unknown[] };
     expect([info.epochs.length, info.runs.length]).toEqual([2, 1]);
-  }, 60_000);
+  }, 180_000);
 
   it('reviews by id, lists with filters, and exports', async () => {
     const file = join(dir, 'seeded.voxwatch');
@@ -68,7 +68,7 @@ describe('voxwatch project', () => {
     ]);
     const out = join(dir, 'seeded.csv');
     expect((await run('project', 'export', file, '--out', out)).stdout.trim()).toBe(`wrote 30 change(s) to ${out}`);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a file that is not a project, naming it', async () => {
     const file = join(dir, 'notes.voxwatch');
