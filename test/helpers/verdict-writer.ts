@@ -5,6 +5,7 @@
 import { LocalProject } from '../../core/store/project';
 import type { Verdict } from '../../core/review/types';
 
+process.stdout.write(`pid ${process.pid}\n`);
 const project = LocalProject.open(process.argv[2], 'verdict-writer');
 const keys = (await project.listChanges({ limit: 100_000 })).items.map((c) => c.key);
 const cycle: Verdict[] = ['false_positive', 'confirmed', 'permitted', 'needs_site_visit'];

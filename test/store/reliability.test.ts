@@ -17,12 +17,13 @@ import { seedProject, syntheticChange } from '../../samples/synthetic-project';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'voxwatch-store-'));
 const WRITER = resolve(import.meta.dirname, '../helpers/verdict-writer.ts');
-const TSX = resolve(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs');
 
 /** Starts a child that writes verdicts one by one, printing each key once committed; kills it after `killAfter` acknowledgements. */
 function writeUntilKilled(project: string, killAfter: number): Promise<Map<number, string>> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [TSX, WRITER, project], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `--import tsx` runs the writer in this very process (the tsx CLI would fork a grandchild
+    // that a SIGKILL of its parent leaves running).
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, project], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked = new Map<number, string>();
     let buffer = '';
     let stderr = '';
@@ -32,6 +33,10 @@ function writeUntilKilled(project: string, killAfter: number): Promise<Map<numbe
       const lines = buffer.split('\n');
       buffer = lines.pop()!;
       for (const l of lines) {
+        if (l.startsWith('pid ')) {
+          if (Number(l.slice(4)) !== child.pid) fail(new Error('the writer runs in another process than the one killed'));
+          continue;
+        }
         const [key, verdict] = l.split(' ');
         acked.set(Number(key), verdict);
         if (acked.size === killAfter) child.kill('SIGKILL');
