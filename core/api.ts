@@ -61,6 +61,8 @@ export type ChangeRecord = ChangeObject &
     /** The project-wide key of this change (ids like C004 repeat across runs). */
     key: number;
     runId: number;
+    /** Site photos and documents attached to it (paths); filled by getChange. */
+    attachments?: string[];
   };
 
 export type ChangeSort =

@@ -286,7 +286,10 @@ export class LocalProject implements ProjectApi {
   async getChange(key: number): Promise<ChangeRecord> {
     const row = getChangeRow(this.db, key);
     if (!row) throw new ProjectFileError(this.path, `no change with key ${key} in this project`);
-    return toRecord(row);
+    const attachments = (
+      this.db.prepare('SELECT path FROM attachments WHERE change_id = ? ORDER BY id').all(key) as { path: string }[]
+    ).map((a) => a.path);
+    return { ...toRecord(row), attachments };
   }
 
   async getChangeView(key: number): Promise<HeightPatch | null> {

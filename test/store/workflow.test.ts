@@ -107,6 +107,8 @@ describe('a project on a generated district', () => {
     const stored = new Map((await again.listChanges()).items.map((c) => [c.key, c]));
     for (const c of confirmed) expect(stored.get(c.key)!.verdict).toBe('confirmed');
     expect(stored.get(dismissed.key)).toMatchObject({ verdict: 'false_positive', note: '空调外机平台，非建筑' });
+    await again.addAttachment(confirmed[0].key, join(dir, '现场照片-01.jpg'));
+    expect((await again.getChange(confirmed[0].key)).attachments).toEqual([join(dir, '现场照片-01.jpg')]);
     const cases = await again.listCases();
     expect(cases.map((c) => c.changeKey).sort()).toEqual(confirmed.map((c) => c.key).sort());
     for (const c of cases) expect(c.status).toBe('open');
