@@ -475,27 +475,48 @@ function sampleBilinear(
   height: number,
   fill: number,
 ): void {
+  // Per output column and row: the two source columns/rows and the weight of the second (−1: outside the image).
+  const axis = (n: number, start: number, k: number, origin: number, size: number, gridSize: number) => {
+    const lo = new Int32Array(n);
+    const hi = new Int32Array(n);
+    const w = new Float32Array(n);
+    for (let o = 0; o < n; o++) {
+      const f = start + (o + 0.5) / k - 0.5;
+      if (f < -0.5 || f > size - 0.5) {
+        lo[o] = -1;
+        continue;
+      }
+      const g = Math.min(Math.max(f - origin, 0), gridSize - 1);
+      lo[o] = Math.floor(g);
+      hi[o] = Math.min(lo[o] + 1, gridSize - 1);
+      w[o] = g - lo[o];
+    }
+    return { lo, hi, w };
+  };
+  const xs = axis(width, win.x0, kx, px0, iw, gw);
+  const ys = axis(height, win.y0, ky, py0, ih, gh);
   for (let oy = 0; oy < height; oy++) {
-    const fy = win.y0 + (oy + 0.5) / ky - 0.5;
+    const y0 = ys.lo[oy];
+    const ay = ys.w[oy];
+    const r0 = y0 * gw;
+    const r1 = ys.hi[oy] * gw;
     for (let ox = 0; ox < width; ox++) {
-      const fx = win.x0 + (ox + 0.5) / kx - 0.5;
       const o = 3 * (oy * width + ox);
-      if (fx < -0.5 || fy < -0.5 || fx > iw - 0.5 || fy > ih - 0.5) {
+      const x0 = xs.lo[ox];
+      if (y0 < 0 || x0 < 0) {
         out[o] = out[o + 1] = out[o + 2] = fill;
         continue;
       }
-      const gx = Math.min(Math.max(fx - px0, 0), gw - 1);
-      const gy = Math.min(Math.max(fy - py0, 0), gh - 1);
-      const x0 = Math.floor(gx);
-      const y0 = Math.floor(gy);
-      const x1 = Math.min(x0 + 1, gw - 1);
-      const y1 = Math.min(y0 + 1, gh - 1);
-      const ax = gx - x0;
-      const ay = gy - y0;
-      for (let c = 0; c < 3; c++) {
-        const top = grid[3 * (y0 * gw + x0) + c] * (1 - ax) + grid[3 * (y0 * gw + x1) + c] * ax;
-        const bottom = grid[3 * (y1 * gw + x0) + c] * (1 - ax) + grid[3 * (y1 * gw + x1) + c] * ax;
-        out[o + c] = top * (1 - ay) + bottom * ay + 0.5;
+      const x1 = xs.hi[ox];
+      const ax = xs.w[ox];
+      const a = 3 * (r0 + x0);
+      const b = 3 * (r0 + x1);
+      const c = 3 * (r1 + x0);
+      const d = 3 * (r1 + x1);
+      for (let ch = 0; ch < 3; ch++) {
+        const top = grid[a + ch] + (grid[b + ch] - grid[a + ch]) * ax;
+        const bottom = grid[c + ch] + (grid[d + ch] - grid[c + ch]) * ax;
+        out[o + ch] = top + (bottom - top) * ay + 0.5;
       }
     }
   }
