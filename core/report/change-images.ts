@@ -15,13 +15,16 @@ const CROP_QUALITY = 70;
 export const VIEW_WIDTH = 640;
 export const VIEW_HEIGHT = 480;
 
+/** An orthophoto crop, or (no usable orthophoto for the epoch) a hillshade of its surface and why. */
+export type EpochImage = Crop | { hillshade: Buffer; why: 'none' | 'unreadable' };
+
 export interface ChangeImages {
   /** The square world box all three map panels show. */
   box: WorldBox;
   /** The patch's own extent (the height map covers it). */
   patchBox: WorldBox;
-  before: Crop | { hillshade: Buffer };
-  after: Crop | { hillshade: Buffer };
+  before: EpochImage;
+  after: EpochImage;
   heightMap: Buffer;
   range: number;
   view: { jpeg: Buffer; width: number; height: number; snapshot: boolean };
@@ -40,9 +43,9 @@ export async function prepareChangeImages(ctx: RenderContext, change: ReportChan
   const box: WorldBox = { minX: patchBox.minX, minY: patchBox.maxY - side, maxX: patchBox.minX + side, maxY: patchBox.maxY };
 
   // Without an orthophoto for an epoch, that epoch's surface is shown as a hillshade.
-  const crop = async (which: 'before' | 'after') => {
+  const crop = async (which: 'before' | 'after'): Promise<EpochImage> => {
     const ortho = ctx.ortho[which];
-    if (!ortho.available) return { hillshade: await encodeJpeg(hillshade(patch, which), 82) };
+    if (!ortho.available) return { hillshade: await encodeJpeg(hillshade(patch, which), 82), why: ortho.problem!.kind };
     return ortho.crop(box, CROP_PIXELS, CROP_QUALITY, ctx.signal);
   };
   const range = heightChangeRange(patch);

@@ -1,5 +1,5 @@
 /** One change's section: before/after orthophotos, height-change map, 3D view, measurements, review. */
-import type { ChangeImages } from './change-images';
+import type { ChangeImages, EpochImage } from './change-images';
 import { crsLabel, newPage, startSection, type RenderContext } from './context';
 import { HEIGHT_RAMP_HEX } from './heightmap';
 import { formatArea, formatCount, formatMetres, formatPercent, formatVolume } from './i18n';
@@ -18,7 +18,6 @@ import {
 } from './layout';
 import { footprintOutline, panelImage, type Panel } from './map';
 import type { ReportChange } from './model';
-import type { Crop } from './orthophotos';
 
 const PANEL = 163;
 const PANEL_GAP = (CONTENT_WIDTH - 3 * PANEL) / 2;
@@ -107,7 +106,7 @@ export function changePage(ctx: RenderContext, change: ReportChange, index: numb
   keyValues(doc, PAGE.margin, y + 13, CONTENT_WIDTH, 116, rows);
 }
 
-function drawEpochImage(ctx: RenderContext, p: Panel, image: Crop | { hillshade: Buffer }, images: ChangeImages): void {
+function drawEpochImage(ctx: RenderContext, p: Panel, image: EpochImage, images: ChangeImages): void {
   const { doc, S } = ctx;
   if ('jpeg' in image) panelImage(doc, p, image.jpeg);
   else if ('hillshade' in image) {
@@ -122,7 +121,7 @@ function drawEpochImage(ctx: RenderContext, p: Panel, image: Crop | { hillshade:
       .font(FONT.regular)
       .fontSize(7)
       .fillColor(MUTED)
-      .text(`${S.noOrthophoto}: ${S.hillshadeInstead}`, p.x + 4, p.y + p.size - 11, {
+      .text(`${image.why === 'none' ? S.noOrthophoto : S.orthophotoUnreadable}: ${S.hillshadeInstead}`, p.x + 4, p.y + p.size - 11, {
         width: p.size - 8,
         lineBreak: false,
         ellipsis: true,

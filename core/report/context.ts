@@ -22,6 +22,8 @@ export interface RenderContext {
   toWgs84: ToWgs84 | null;
   ortho: { before: EpochOrthophoto; after: EpochOrthophoto };
   contents: ContentsEntry[];
+  /** Problems found while rendering (an unreadable orthophoto), shown on the cover with the run's warnings. */
+  warnings: string[];
   signal?: AbortSignal;
 }
 

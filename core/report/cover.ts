@@ -46,7 +46,8 @@ export function coverPage(ctx: RenderContext): void {
     [S.generatedAt, formatDateTime(input.generatedAt)],
     [S.author, input.project.author ?? S.unknown],
   ];
-  if (r.warnings.length) rows.push([S.warnings, r.warnings.join('\n')]);
+  const warnings = [...r.warnings, ...ctx.warnings];
+  if (warnings.length) rows.push([S.warnings, warnings.join('\n')]);
   keyValues(doc, PAGE.margin + 30, y, CONTENT_WIDTH - 60, 120, rows, 9.5);
 }
 

@@ -67,7 +67,8 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
     out.on('error', reject);
   });
   doc.pipe(out);
-  const ctx: RenderContext = { doc, input, S, toWgs84: toWgs84(input.project.crs), ortho, contents: [], signal: hooks.signal };
+  const warnings = [ortho.before, ortho.after].filter((o) => o.problem?.kind === 'unreadable').map((o) => o.problem!.detail);
+  const ctx: RenderContext = { doc, input, S, toWgs84: toWgs84(input.project.crs), ortho, contents: [], warnings, signal: hooks.signal };
   try {
     doc.registerFont(FONT.regular, fonts.regular);
     doc.registerFont(FONT.bold, fonts.bold);
@@ -98,7 +99,12 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
     await written;
     return { pages, bytes: (await stat(outPath)).size };
   } catch (e) {
-    out.destroy();
+    // Stop feeding the file (pdfkit may still have writes queued), close it, then delete it.
+    doc.unpipe(out);
+    await new Promise<void>((resolve) => {
+      out.once('close', resolve);
+      out.end();
+    });
     await unlink(outPath).catch(() => undefined);
     if (hooks.signal?.aborted && !(e instanceof Error && e.name === 'AbortError')) throw abortError();
     throw e;

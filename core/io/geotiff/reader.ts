@@ -130,10 +130,10 @@ export class GeoTiffRaster {
     const sy = image.getHeight() / info.height;
     // The window in the chosen image's pixel coordinates (fractional; may reach outside it).
     const win = {
-      x0: ((box.minX - info.originX) / info.pixelWidth) * sx,
-      y0: ((info.originY - box.maxY) / info.pixelHeight) * sy,
-      x1: ((box.maxX - info.originX) / info.pixelWidth) * sx,
-      y1: ((info.originY - box.minY) / info.pixelHeight) * sy,
+      x0: snap(((box.minX - info.originX) / info.pixelWidth) * sx),
+      y0: snap(((info.originY - box.maxY) / info.pixelHeight) * sy),
+      x1: snap(((box.maxX - info.originX) / info.pixelWidth) * sx),
+      y1: snap(((info.originY - box.minY) / info.pixelHeight) * sy),
     };
     const fill = options.fill ?? 235;
     const rgb =
@@ -520,4 +520,10 @@ function sampleBilinear(
       }
     }
   }
+}
+
+/** Pixel edges computed from world coordinates land a hair off whole pixels: put them back. */
+function snap(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v - r) < 1e-6 ? r : v;
 }
