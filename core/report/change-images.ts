@@ -4,7 +4,6 @@ import type { RenderContext } from './context';
 import { heightChangeImage, heightChangeRange } from './heightmap';
 import { hillshade } from './hillshade';
 import type { ReportChange } from './model';
-import { obliqueView } from './oblique';
 import type { Crop } from './orthophotos';
 import { encodeJpeg, encodeJpegResized, encodePng, fitSnapshot } from './raster';
 
@@ -52,12 +51,10 @@ export async function prepareChangeImages(ctx: RenderContext, change: ReportChan
   const heightMap = encodePng(heightChangeImage(patch, range, Math.max(1, Math.floor(CROP_PIXELS / Math.max(patch.width, patch.height)))));
   const view = change.snapshot
     ? fitSnapshot(change.snapshot, VIEW_WIDTH).then((s) => ({ ...s, snapshot: true }))
-    : encodeJpegResized(
-        obliqueView(patch, change.footprint, { width: Math.round(VIEW_WIDTH * 1.5), height: Math.round(VIEW_HEIGHT * 1.5) }),
-        VIEW_WIDTH,
-        VIEW_HEIGHT,
-        78,
-      ).then((jpeg) => ({ jpeg, width: VIEW_WIDTH, height: VIEW_HEIGHT, snapshot: false }));
+    : ctx.oblique
+        .render(patch, change.footprint, { width: Math.round(VIEW_WIDTH * 1.5), height: Math.round(VIEW_HEIGHT * 1.5) })
+        .then((image) => encodeJpegResized(image, VIEW_WIDTH, VIEW_HEIGHT, 78))
+        .then((jpeg) => ({ jpeg, width: VIEW_WIDTH, height: VIEW_HEIGHT, snapshot: false }));
   const [before, after, map, v] = await Promise.all([crop('before'), crop('after'), heightMap, view]);
   return { box, patchBox, before, after, heightMap: map, range, view: v };
 }

@@ -3,6 +3,7 @@ import type { ToWgs84 } from '../geo/wgs84';
 import type { ReportStrings } from './i18n';
 import type { Doc } from './layout';
 import type { ReportInput } from './model';
+import type { ObliqueThread } from './oblique-thread';
 import type { EpochOrthophoto } from './orthophotos';
 
 export interface ContentsEntry {
@@ -21,6 +22,7 @@ export interface RenderContext {
   S: ReportStrings;
   toWgs84: ToWgs84 | null;
   ortho: { before: EpochOrthophoto; after: EpochOrthophoto };
+  oblique: ObliqueThread;
   contents: ContentsEntry[];
   /** Problems found while rendering (an unreadable orthophoto), shown on the cover with the run's warnings. */
   warnings: string[];

@@ -35,9 +35,11 @@ export function obliqueView(patch: HeightPatch, footprint: PolygonCoords[], opti
   const inside = footprintMask(patch, footprint);
   let azimuth = options.azimuth ?? 'auto';
   if (azimuth === 'auto') {
+    // Probes on a patch of half the resolution: a quarter of the cells, the same occlusions.
+    const [coarse, coarseInside] = halve(patch, inside);
     let best = -1;
     for (const a of AUTO_AZIMUTHS) {
-      const probe = render(patch, inside, { ...options, width: 160, height: 120, azimuth: a });
+      const probe = render(coarse, coarseInside, { ...options, width: 120, height: 90, azimuth: a });
       let seen = 0;
       for (const k of probe.classes) if (k >= 3) seen++;
       if (seen > best) [best, azimuth] = [seen, a];
@@ -223,6 +225,40 @@ function render(
     }
   }
   return { image: { width: W, height: H, rgb }, classes };
+}
+
+/** The patch at half resolution (2 × 2 cells: NaN-aware mean heights; inside if any is). */
+function halve(patch: HeightPatch, inside: Uint8Array): [HeightPatch, Uint8Array] {
+  const width = Math.ceil(patch.width / 2);
+  const height = Math.ceil(patch.height / 2);
+  const out = (): Float32Array => new Float32Array(width * height);
+  const half: HeightPatch = { ...patch, cell: patch.cell * 2, width, height, before: out(), after: out(), ground: out() };
+  const mask = new Uint8Array(width * height);
+  for (const key of ['before', 'after', 'ground'] as const) {
+    const from = patch[key];
+    const to = half[key];
+    for (let r = 0; r < height; r++) {
+      for (let c = 0; c < width; c++) {
+        let sum = 0;
+        let n = 0;
+        for (let dr = 0; dr < 2; dr++) {
+          for (let dc = 0; dc < 2; dc++) {
+            const rr = 2 * r + dr;
+            const cc = 2 * c + dc;
+            if (rr >= patch.height || cc >= patch.width) continue;
+            const v = from[rr * patch.width + cc];
+            if (key === 'after' && inside[rr * patch.width + cc]) mask[r * width + c] = 1;
+            if (!Number.isNaN(v)) {
+              sum += v;
+              n++;
+            }
+          }
+        }
+        to[r * width + c] = n ? sum / n : NaN;
+      }
+    }
+  }
+  return [half, mask];
 }
 
 /** Cells whose centre lies inside the footprint (even-odd over all rings, so holes are out). */

@@ -16,9 +16,13 @@ import { reportFonts } from './fonts';
 import { stringsFor } from './i18n';
 import { FONT, footers, PAGE } from './layout';
 import type { ReportInput } from './model';
+import { ObliqueThread } from './oblique-thread';
 import { EpochOrthophoto } from './orthophotos';
 import { overviewPage } from './overview-page';
 import { summaryPages } from './summary-pages';
+
+/** Change sections whose images are in preparation at once. */
+const PREFETCH = 3;
 
 export interface RenderHooks {
   /** After the fixed pages (done 0) and after each change section. */
@@ -68,7 +72,18 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
   });
   doc.pipe(out);
   const warnings = [ortho.before, ortho.after].filter((o) => o.problem?.kind === 'unreadable').map((o) => o.problem!.detail);
-  const ctx: RenderContext = { doc, input, S, toWgs84: toWgs84(input.project.crs), ortho, contents: [], warnings, signal: hooks.signal };
+  const oblique = new ObliqueThread();
+  const ctx: RenderContext = {
+    doc,
+    input,
+    S,
+    toWgs84: toWgs84(input.project.crs),
+    ortho,
+    oblique,
+    contents: [],
+    warnings,
+    signal: hooks.signal,
+  };
   try {
     doc.registerFont(FONT.regular, fonts.regular);
     doc.registerFont(FONT.bold, fonts.bold);
@@ -80,14 +95,20 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
     const total = input.changes.length;
     hooks.onProgress?.({ done: 0, total });
     if (total) doc.outline.addItem(ctx.S.changeSections);
-    // Images of the next change are prepared while this one is drawn.
-    let next: Promise<ChangeImages> | null = total ? prepareChangeImages(ctx, input.changes[0]) : null;
-    for (let i = 0; i < total; i++) {
-      const images = await next!;
-      throwIfAborted(hooks.signal);
-      next = i + 1 < total ? prepareChangeImages(ctx, input.changes[i + 1]) : null;
+    // The images of the next few changes are prepared while this one is drawn.
+    const ahead: Promise<ChangeImages>[] = [];
+    const prefetch = (k: number) => {
+      if (k >= total) return;
+      const p = prepareChangeImages(ctx, input.changes[k]);
       // A failed prefetch must not surface as an unhandled rejection if we stop first.
-      next?.catch(() => undefined);
+      p.catch(() => undefined);
+      ahead.push(p);
+    };
+    for (let k = 0; k < PREFETCH; k++) prefetch(k);
+    for (let i = 0; i < total; i++) {
+      const images = await ahead.shift()!;
+      throwIfAborted(hooks.signal);
+      prefetch(i + PREFETCH);
       changePage(ctx, input.changes[i], i, images);
       hooks.onProgress?.({ done: i + 1, total });
     }
@@ -109,6 +130,7 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
     if (hooks.signal?.aborted && !(e instanceof Error && e.name === 'AbortError')) throw abortError();
     throw e;
   } finally {
+    await oblique.close();
     await ortho.before.close();
     await ortho.after.close();
   }

@@ -82,6 +82,19 @@ describe('GeoTiffRaster', () => {
     }
   });
 
+  it('interpolates bilinearly when enlarging', async () => {
+    const r = await GeoTiffRaster.open(await writeTestImage('enlarge.tif'));
+    try {
+      // Columns 100–109, rows 50–59 at twice their size: output column k samples source column 99.75 + k / 2.
+      const w = await r.readRgb({ minX: 513220, maxX: 513222, minY: 2494588, maxY: 2494590 }, { width: 20, height: 20 });
+      const red = (ox: number) => w.rgb[3 * (10 * 20 + ox)];
+      expect([red(4), red(5), red(6), red(7)]).toEqual([102, 102, 103, 103]); // 101.75, 102.25, 102.75, 103.25
+      expect(w.rgb[3 * (5 * 20 + 3) + 1]).toBe(52); // row 52.25
+    } finally {
+      await r.close();
+    }
+  });
+
   it('fills the part of a window outside the image and reports the share covered', async () => {
     const r = await GeoTiffRaster.open(await writeTestImage('partial.tif'));
     try {

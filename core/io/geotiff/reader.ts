@@ -148,8 +148,6 @@ export class GeoTiffRaster {
     const image = this.images[level];
     const iw = image.getWidth();
     const ih = image.getHeight();
-    const tw = image.getTileWidth();
-    const th = image.getTileHeight();
     const px0 = Math.max(0, Math.floor(win.x0));
     const py0 = Math.max(0, Math.floor(win.y0));
     const px1 = Math.min(iw, Math.ceil(win.x1));
@@ -157,6 +155,17 @@ export class GeoTiffRaster {
     const kx = width / (win.x1 - win.x0);
     const ky = height / (win.y1 - win.y0);
     const out = new Uint8Array(width * height * 3);
+    if (Number.isInteger(win.x0) && Number.isInteger(win.y0) && win.x1 - win.x0 === width && win.y1 - win.y0 === height) {
+      // Native resolution on whole pixels: copy rows, fill what lies outside the image.
+      out.fill(fill);
+      await this.eachTileSpan(level, px0, py0, px1, py1, signal, (tile, span) => {
+        for (let y = span.yStart; y < span.yEnd; y++) {
+          const from = 3 * ((y - span.tileY0) * span.tileWidth + span.xStart - span.tileX0);
+          out.set(tile.subarray(from, from + 3 * (span.xEnd - span.xStart)), 3 * ((y - win.y0) * width + span.xStart - win.x0));
+        }
+      });
+      return out;
+    }
     if (kx <= 1 && ky <= 1) {
       // Shrinking: every source pixel adds to the output pixel its centre falls in.
       const sum = new Uint32Array(width * height * 3);
@@ -166,22 +175,9 @@ export class GeoTiffRaster {
       for (let x = px0; x < px1; x++) outX[x - px0] = clampIndex(Math.floor((x + 0.5 - win.x0) * kx), width);
       const outY = new Int32Array(py1 - py0);
       for (let y = py0; y < py1; y++) outY[y - py0] = clampIndex(Math.floor((y + 0.5 - win.y0) * ky), height);
-      for (let ty = Math.floor(py0 / th); ty * th < py1; ty++) {
-        for (let tx = Math.floor(px0 / tw); tx * tw < px1; tx++) {
-          if (signal?.aborted) throw signal.reason;
-          const tile = await this.tile(level, tx, ty, signal);
-          const span: Span = {
-            tileX0: tx * tw,
-            tileY0: ty * th,
-            tileWidth: tw,
-            xStart: Math.max(px0, tx * tw),
-            xEnd: Math.min(px1, (tx + 1) * tw),
-            yStart: Math.max(py0, ty * th),
-            yEnd: Math.min(py1, ty * th + image.getBlockHeight(ty)),
-          };
-          accumulate(tile, span, outX, outY, px0, py0, width, sum, count);
-        }
-      }
+      await this.eachTileSpan(level, px0, py0, px1, py1, signal, (tile, span) =>
+        accumulate(tile, span, outX, outY, px0, py0, width, sum, count),
+      );
       averageInto(out, sum, count, fill);
       return out;
     }
@@ -189,21 +185,44 @@ export class GeoTiffRaster {
     const gw = px1 - px0;
     const gh = py1 - py0;
     const grid = new Uint8Array(gw * gh * 3);
+    await this.eachTileSpan(level, px0, py0, px1, py1, signal, (tile, span) => {
+      for (let y = span.yStart; y < span.yEnd; y++) {
+        const from = 3 * ((y - span.tileY0) * span.tileWidth + span.xStart - span.tileX0);
+        grid.set(tile.subarray(from, from + 3 * (span.xEnd - span.xStart)), 3 * ((y - py0) * gw + span.xStart - px0));
+      }
+    });
+    sampleBilinear(grid, gw, gh, px0, py0, iw, ih, win, kx, ky, out, width, height, fill);
+    return out;
+  }
+
+  /** Calls `visit` with each decoded tile under [px0,px1)×[py0,py1) and the part of it inside. */
+  private async eachTileSpan(
+    level: number,
+    px0: number,
+    py0: number,
+    px1: number,
+    py1: number,
+    signal: AbortSignal | undefined,
+    visit: (tile: Uint8Array, span: Span) => void,
+  ): Promise<void> {
+    const image = this.images[level];
+    const tw = image.getTileWidth();
+    const th = image.getTileHeight();
     for (let ty = Math.floor(py0 / th); ty * th < py1; ty++) {
       for (let tx = Math.floor(px0 / tw); tx * tw < px1; tx++) {
         if (signal?.aborted) throw signal.reason;
         const tile = await this.tile(level, tx, ty, signal);
-        const yEnd = Math.min(py1, ty * th + image.getBlockHeight(ty));
-        const xStart = Math.max(px0, tx * tw);
-        const xEnd = Math.min(px1, (tx + 1) * tw);
-        for (let y = Math.max(py0, ty * th); y < yEnd; y++) {
-          const from = 3 * ((y - ty * th) * tw + xStart - tx * tw);
-          grid.set(tile.subarray(from, from + 3 * (xEnd - xStart)), 3 * ((y - py0) * gw + xStart - px0));
-        }
+        visit(tile, {
+          tileX0: tx * tw,
+          tileY0: ty * th,
+          tileWidth: tw,
+          xStart: Math.max(px0, tx * tw),
+          xEnd: Math.min(px1, (tx + 1) * tw),
+          yStart: Math.max(py0, ty * th),
+          yEnd: Math.min(py1, ty * th + image.getBlockHeight(ty)),
+        });
       }
     }
-    sampleBilinear(grid, gw, gh, px0, py0, iw, ih, win, kx, ky, out, width, height, fill);
-    return out;
   }
 
   /** One decoded tile (or strip) as r, g, b bytes, from a bounded cache: neighbouring changes share tiles. */
