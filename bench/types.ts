@@ -81,6 +81,11 @@ export interface DetectionRun {
   warnings: string[];
 }
 
+export interface ReportRun {
+  changes: number;
+  runs: { lang: 'zh-CN' | 'en'; out: string; pages: number; bytes: number; changes: number; timing: Timing }[];
+}
+
 export interface BenchReport {
   date: string;
   machine: {
@@ -102,5 +107,6 @@ export interface BenchReport {
   las?: LasReadSection;
   laz?: LazSection;
   detection?: DetectionRun[];
+  report?: ReportRun;
   totalMs: number;
 }

@@ -195,6 +195,13 @@ function render(
     paint(c, lit, opacity, cls);
   };
 
+  // Where walls end below a cell's side (made once: tsx wraps every closure created in a loop).
+  const surfaceLow = (cc: number, rr: number) => (Number.isFinite(at(cc, rr)) ? at(cc, rr) : base);
+  let ghostFloor = base;
+  const ghostLow = (cc: number, rr: number) => {
+    const k = cc >= 0 && rr >= 0 && cc < nx && rr < ny ? rr * nx + cc : -1;
+    return k >= 0 && Number.isFinite(ghostTop[k]) ? ghostTop[k] : ghostFloor;
+  };
   for (const i of order) {
     const h = top[i];
     if (!Number.isFinite(h)) continue;
@@ -212,15 +219,12 @@ function render(
     const norm = Math.hypot(gx, gy, 1);
     const lit = 0.5 + 0.5 * Math.max(0, (-gx * light[0] - gy * light[1] + light[2]) / norm);
     const c = colour[i] === 3 ? ADDED : colour[i] === 4 ? REMOVED : colour[i] === 1 ? GROUND : BUILT;
-    column(i, (cc, rr) => (Number.isFinite(at(cc, rr)) ? at(cc, rr) : base), h, c, 1, lit, colour[i]);
+    column(i, surfaceLow, h, c, 1, lit, colour[i]);
     const g = ghostTop[i];
     if (Number.isFinite(g) && g > h) {
       // The removed volume: from the later surface up to the earlier top, walls only where the
       // neighbour's ghost is lower, so the ghost reads as one translucent block.
-      const ghostLow = (cc: number, rr: number) => {
-        const k = cc >= 0 && rr >= 0 && cc < nx && rr < ny ? rr * nx + cc : -1;
-        return k >= 0 && Number.isFinite(ghostTop[k]) ? ghostTop[k] : h;
-      };
+      ghostFloor = h;
       column(i, ghostLow, g, GHOST, GHOST_ALPHA, 0.95, 5);
     }
   }
