@@ -61,7 +61,12 @@ export function changePage(ctx: RenderContext, change: ReportChange, index: numb
 
   // Three map panels over the same square: before, after, height change.
   const panels: Panel[] = [0, 1, 2].map((i) => ({ x: PAGE.margin + i * (PANEL + PANEL_GAP), y: y + 13, size: PANEL, box: images.box }));
-  const captions = [S.orthoBefore(ctx.input.run.before.label), S.orthoAfter(ctx.input.run.after.label), S.heightChange];
+  const { before, after } = ctx.input.run;
+  const captions = [
+    'hillshade' in images.before ? S.surfaceBefore(before.label) : S.orthoBefore(before.label),
+    'hillshade' in images.after ? S.surfaceAfter(after.label) : S.orthoAfter(after.label),
+    S.heightChange,
+  ];
   doc.font(FONT.bold).fontSize(8.2).fillColor(INK);
   captions.forEach((c, i) => doc.text(c, panels[i].x, y, { width: PANEL, lineBreak: false, ellipsis: true }));
   drawEpochImage(ctx, panels[0], images.before, images);
@@ -121,7 +126,7 @@ function drawEpochImage(ctx: RenderContext, p: Panel, image: EpochImage, images:
       .font(FONT.regular)
       .fontSize(7)
       .fillColor(MUTED)
-      .text(`${image.why === 'none' ? S.noOrthophoto : S.orthophotoUnreadable}: ${S.hillshadeInstead}`, p.x + 4, p.y + p.size - 11, {
+      .text(S.hillshadeNote(image.why === 'none' ? S.noOrthophoto : S.orthophotoUnreadable), p.x + 4, p.y + p.size - 11, {
         width: p.size - 8,
         lineBreak: false,
         ellipsis: true,

@@ -79,7 +79,9 @@ export interface ReportStrings {
   noOrthophoto: string;
   noOrthophotoHere: string;
   orthophotoUnreadable: string;
-  hillshadeInstead: string;
+  hillshadeNote: (reason: string) => string;
+  surfaceBefore: (label: string) => string;
+  surfaceAfter: (label: string) => string;
   metrics: string;
   review: string;
   type: string;
@@ -190,7 +192,9 @@ const zh: ReportStrings = {
   noOrthophoto: '无正射影像',
   noOrthophotoHere: '此处无正射影像',
   orthophotoUnreadable: '正射影像无法读取',
-  hillshadeInstead: '地表晕渲代替',
+  hillshadeNote: (reason) => `${reason}，以地表晕渲代替`,
+  surfaceBefore: (label) => `前期地表晕渲（${label}）`,
+  surfaceAfter: (label) => `后期地表晕渲（${label}）`,
   metrics: '量测指标',
   review: '核查与台账',
   type: '变化类型',
@@ -339,7 +343,9 @@ const en: ReportStrings = {
   noOrthophoto: 'No orthophoto',
   noOrthophotoHere: 'No orthophoto here',
   orthophotoUnreadable: 'Orthophoto unreadable',
-  hillshadeInstead: 'hillshade shown instead',
+  hillshadeNote: (reason) => `${reason}: hillshade shown instead`,
+  surfaceBefore: (label) => `Surface before (${label}), hillshade`,
+  surfaceAfter: (label) => `Surface after (${label}), hillshade`,
   metrics: 'Measurements',
   review: 'Review and case',
   type: 'Type',

@@ -172,7 +172,8 @@ describe('report of a generated district', () => {
     const S = stringsFor('zh-CN');
     const text = flat(pdfText(file));
     expect(text).toContain(S.mapOnHillshade('epoch-2'));
-    expect(text).toContain(`${S.noOrthophoto}: ${S.hillshadeInstead}`);
+    expect(text).toContain(S.hillshadeNote(S.noOrthophoto));
+    expect(text).toContain(S.surfaceAfter('epoch-2'));
     for (const c of result.changes) expect(text).toContain(formatVolume(c.volume_m3));
     expect(renderPages(file).pngs).toBe(r.pages);
   });
@@ -196,7 +197,7 @@ describe('report of a generated district', () => {
     const text = flat(pdfText(file));
     const S = stringsFor('en');
     expect(text).toContain(S.noOrthophotoHere);
-    expect(text).toContain(`${S.orthophotoUnreadable}: ${S.hillshadeInstead}`);
+    expect(text).toContain(S.hillshadeNote(S.orthophotoUnreadable));
     // The cover says which file and why.
     expect(text).toContain(`${broken}: is not a readable TIFF file`);
   });
