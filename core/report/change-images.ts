@@ -5,7 +5,7 @@ import { heightChangeImage, heightChangeRange } from './heightmap';
 import { hillshade } from './hillshade';
 import type { ReportChange } from './model';
 import type { Crop } from './orthophotos';
-import { encodeJpeg, encodeJpegResized, encodePng, fitSnapshot } from './raster';
+import { encodeJpeg, encodePng, fitSnapshot } from './raster';
 
 /** Orthophoto crops: ~175 dpi over a 163 pt panel. */
 export const CROP_PIXELS = 400;
@@ -48,12 +48,17 @@ export async function prepareChangeImages(ctx: RenderContext, change: ReportChan
     return ortho.crop(box, CROP_PIXELS, CROP_QUALITY, ctx.signal);
   };
   const range = heightChangeRange(patch);
-  const heightMap = encodePng(heightChangeImage(patch, range, Math.max(1, Math.floor(CROP_PIXELS / Math.max(patch.width, patch.height)))));
+  // Whole pixels per cell (crisp squares), about 300 across: 130 dpi, and the cells are 0.5 m.
+  const heightMap = encodePng(heightChangeImage(patch, range, Math.max(1, Math.round(300 / Math.max(patch.width, patch.height)))));
   const view = change.snapshot
     ? fitSnapshot(change.snapshot, VIEW_WIDTH).then((s) => ({ ...s, snapshot: true }))
     : ctx.oblique
-        .render(patch, change.footprint, { width: Math.round(VIEW_WIDTH * 1.5), height: Math.round(VIEW_HEIGHT * 1.5) })
-        .then((image) => encodeJpegResized(image, VIEW_WIDTH, VIEW_HEIGHT, 78))
+        .renderJpeg(
+          patch,
+          change.footprint,
+          { width: Math.round(VIEW_WIDTH * 1.5), height: Math.round(VIEW_HEIGHT * 1.5) },
+          { width: VIEW_WIDTH, height: VIEW_HEIGHT, quality: 78 },
+        )
         .then((jpeg) => ({ jpeg, width: VIEW_WIDTH, height: VIEW_HEIGHT, snapshot: false }));
   const [before, after, map, v] = await Promise.all([crop('before'), crop('after'), heightMap, view]);
   return { box, patchBox, before, after, heightMap: map, range, view: v };

@@ -70,7 +70,7 @@ export function table(doc: Doc, x: number, y: number, columns: Column[], rows: s
   const width = columns.reduce((a, c) => a + c.width, 0);
   const rowHeight = (cells: string[], font: string) => {
     doc.font(font).fontSize(size);
-    return Math.max(...cells.map((t, i) => doc.heightOfString(t || ' ', { width: columns[i].width - 2 * pad }))) + 2 * pad;
+    return Math.max(...cells.map((t, i) => textHeight(doc, t || ' ', columns[i].width - 2 * pad))) + 2 * pad;
   };
   const drawRow = (cells: string[], top: number, font: string, fill: string | null, h: number) => {
     if (fill) doc.rect(x, top, width, h).fillColor(fill).fill();
@@ -118,8 +118,19 @@ const KV_PAD = 2.6;
 const KV_LINE_GAP = -1.2;
 
 function keyValueRowHeight(doc: Doc, width: number, labelWidth: number, [label, value]: [string, string]): number {
-  const opts = (w: number) => ({ width: w - 2 * KV_PAD, lineGap: KV_LINE_GAP });
-  return Math.max(doc.heightOfString(label, opts(labelWidth)), doc.heightOfString(value || ' ', opts(width - labelWidth))) + 2 * KV_PAD;
+  return (
+    Math.max(
+      textHeight(doc, label, labelWidth - 2 * KV_PAD, KV_LINE_GAP),
+      textHeight(doc, value || ' ', width - labelWidth - 2 * KV_PAD, KV_LINE_GAP),
+    ) +
+    2 * KV_PAD
+  );
+}
+
+/** Height of wrapped text in the current font; one line without laying it out when it fits (most cells). */
+export function textHeight(doc: Doc, text: string, width: number, lineGap = 0): number {
+  if (!text.includes('\n') && doc.widthOfString(text) <= width) return doc.currentLineHeight(true) + lineGap;
+  return doc.heightOfString(text, { width, lineGap });
 }
 
 /** Label–value rows (label column shaded); values wrap; returns the y below. */

@@ -8,21 +8,21 @@ import type { PolygonCoords } from '../changes/types';
 import { spawnWorker } from '../workers/spawn';
 import type { ObliqueOptions } from './oblique';
 import type { ObliqueRequest, ObliqueResponse } from './oblique-worker';
-import type { RgbImage } from './raster';
 
 const ENTRY = new URL('./oblique-worker.ts', import.meta.url);
 
 export class ObliqueThread {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (image: RgbImage) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (jpeg: Buffer) => void; reject: (e: Error) => void }>();
 
-  render(patch: HeightPatch, footprint: PolygonCoords[], options: ObliqueOptions): Promise<RgbImage> {
+  /** The view rendered at `options`' size, shrunk to `jpeg`'s and encoded. */
+  renderJpeg(patch: HeightPatch, footprint: PolygonCoords[], options: ObliqueOptions, jpeg: ObliqueRequest['jpeg']): Promise<Buffer> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const req: ObliqueRequest = { id, patch, footprint, options };
+      const req: ObliqueRequest = { id, patch, footprint, options, jpeg };
       worker.postMessage(req);
     });
   }
@@ -43,7 +43,7 @@ export class ObliqueThread {
       if (!p) return;
       this.pending.delete(res.id);
       if ('error' in res) p.reject(new Error(`oblique view: ${res.error}`));
-      else p.resolve({ width: res.width, height: res.height, rgb: res.rgb });
+      else p.resolve(Buffer.from(res.jpeg.buffer, res.jpeg.byteOffset, res.jpeg.byteLength));
     });
     const fail = (e: Error) => {
       for (const p of this.pending.values()) p.reject(e);

@@ -20,6 +20,11 @@ export interface ObliqueOptions {
   elevation?: number;
   /** Height change below this (metres) is drawn as unchanged; default 0.8. */
   threshold?: number;
+  /**
+   * Draw into buffers kept between calls (fresh memory is slow to fault in: megabytes per view):
+   * the image returned is then valid only until the next call with `reuse`.
+   */
+  reuse?: boolean;
 }
 
 const ADDED: Rgb = [222, 75, 45];
@@ -39,7 +44,7 @@ export function obliqueView(patch: HeightPatch, footprint: PolygonCoords[], opti
     const [coarse, coarseInside] = halve(patch, inside);
     let best = -1;
     for (const a of AUTO_AZIMUTHS) {
-      const probe = render(coarse, coarseInside, { ...options, width: 120, height: 90, azimuth: a });
+      const probe = render(coarse, coarseInside, { ...options, width: 120, height: 90, azimuth: a, reuse: false });
       let seen = 0;
       for (const k of probe.classes) if (k >= 3) seen++;
       if (seen > best) [best, azimuth] = [seen, a];
@@ -81,9 +86,9 @@ function render(
       ghostTop[i] = b;
     } else colour[i] = Number.isFinite(g) && h - g < 1 ? 1 : 2;
   }
-  const rgb = new Uint8Array(W * H * 3).fill(255);
+  const rgb = canvas(options.reuse ? 'rgb' : null, W * H * 3).fill(255);
   // What each pixel shows last (the colour classes above, 5 = ghost): to judge a view.
-  const classes = new Uint8Array(W * H);
+  const classes = canvas(options.reuse ? 'classes' : null, W * H).fill(0);
   if (!Number.isFinite(base)) return { image: { width: W, height: H, rgb }, classes };
 
   // World → view: u to the right, v up the screen, depth away from the camera.
@@ -229,6 +234,19 @@ function render(
     }
   }
   return { image: { width: W, height: H, rgb }, classes };
+}
+
+const canvases = new Map<string, Uint8Array>();
+
+/** A buffer of `size` bytes: fresh, or the one kept under `key`. */
+function canvas(key: string | null, size: number): Uint8Array {
+  if (key === null) return new Uint8Array(size);
+  let b = canvases.get(key);
+  if (!b || b.length < size) {
+    b = new Uint8Array(size);
+    canvases.set(key, b);
+  }
+  return b.subarray(0, size);
 }
 
 /** The patch at half resolution (2 × 2 cells: NaN-aware mean heights; inside if any is). */

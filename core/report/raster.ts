@@ -1,5 +1,6 @@
 /** RGB images in memory and their encoding for the PDF (sharp: JPEG for photos, palette PNG for flat colours). */
 import sharp from 'sharp';
+import { crc32, deflateSync } from 'node:zlib';
 
 /** Interleaved r, g, b bytes, rows from the top down. */
 export interface RgbImage {
@@ -27,13 +28,42 @@ export function encodeJpeg(image: RgbImage, quality = 72): Promise<Buffer> {
 }
 
 /**
- * Flat-colour content (height-change maps): a truecolour PNG, lossless and sharp-edged; its large
- * uniform areas deflate well (a palette PNG is smaller still but quantising is ~30× slower).
+ * Flat-colour content (height-change maps): a truecolour PNG, lossless and sharp-edged, written
+ * here with the "up" filter (cells drawn as pixel blocks repeat rows, which then deflate to
+ * almost nothing): cheaper than a round trip through sharp for these small images.
  */
-export function encodePng(image: RgbImage): Promise<Buffer> {
-  return sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .png({ compressionLevel: 7, adaptiveFiltering: false })
-    .toBuffer();
+export function encodePng(image: RgbImage): Buffer {
+  const { width, height, rgb } = image;
+  const stride = width * 3;
+  const filtered = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (stride + 1);
+    filtered[row] = y === 0 ? 0 : 2; // None for the first row, Up after
+    const at = y * stride;
+    if (y === 0) filtered.set(rgb.subarray(0, stride), row + 1);
+    else for (let i = 0; i < stride; i++) filtered[row + 1 + i] = (rgb[at + i] - rgb[at - stride + i]) & 0xff;
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, adaptive filtering, no interlace
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(filtered, { level: 6 })),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const PNG_SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'ascii');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
 }
 
 /** An app snapshot (any format sharp reads) fitted within `maxSide` pixels, re-encoded as JPEG. */

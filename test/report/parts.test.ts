@@ -1,4 +1,5 @@
 /** The report's parts on their own: tallies, number formats, WGS 84, defaults, and the rasters it draws. */
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { HeightPatch } from '../../core/changes/patches';
 import type { ChangeObject } from '../../core/changes/types';
@@ -9,6 +10,7 @@ import { hillshade } from '../../core/report/hillshade';
 import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/report/i18n';
 import type { ReportChange } from '../../core/report/model';
 import { footprintMask, obliqueView } from '../../core/report/oblique';
+import { encodePng } from '../../core/report/raster';
 import { NO_GROUP, summarise } from '../../core/report/summary';
 import { CASE_STATUSES, VERDICTS } from '../../core/review/types';
 import { CHANGE_TYPES } from '../../core/changes/types';
@@ -214,6 +216,14 @@ describe('rasters', () => {
     let blue = 0;
     for (let i = 0; i < 240 * 180; i++) if (img.rgb[3 * i + 2] > img.rgb[3 * i] + 40) blue++;
     expect(blue).toBeGreaterThan(1000);
+  });
+
+  it('our PNG encoder writes what a PNG decoder reads back, pixel for pixel', async () => {
+    const img = heightChangeImage(patch, 6, 3);
+    const png = encodePng(img);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([60, 60, 3]);
+    expect(Buffer.compare(data, Buffer.from(img.rgb))).toBe(0);
   });
 
   it('the hillshade lights north-west faces and darkens south-east ones', () => {
