@@ -6,6 +6,7 @@ import { detectJob, readFloorJob } from './jobs/detect';
 import type { Job } from './jobs/index';
 import { lasReadJob } from './jobs/las-read';
 import { lazReadJob } from './jobs/laz-read';
+import { reportJob } from './jobs/report';
 
 function run(job: Job): Promise<unknown> {
   switch (job.kind) {
@@ -17,6 +18,8 @@ function run(job: Job): Promise<unknown> {
       return readFloorJob(job.files, job.threadPerFile);
     case 'detect':
       return detectJob(job.before, job.after);
+    case 'report':
+      return reportJob(job.dir, job.extent, job.changes, job.lang, job.out);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `voxwatch bench`: reader, LAZ and detection throughput on this machine. Prints figures and
+ * `voxwatch bench`: reader, LAZ and detection throughput and report rendering time on this machine. Prints figures and
  * returns them; never asserts (the floors to compare with are in docs/BENCHMARKS.md).
  */
 import { mkdir } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { busyCores } from './machine';
 import { sourceRevision } from './revision';
 import { detectionSection } from './sections/detection';
 import { lasSection } from './sections/las';
+import { reportSection } from './sections/report';
 import { LAZ_FILES, lazSection } from './sections/laz';
 import { storeSection } from './sections/store';
 import type { BenchReport } from './types';
@@ -28,10 +29,12 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export const SECTIONS = ['las', 'laz', 'detect', 'store'] as const;
+export const SECTIONS = ['las', 'laz', 'detect', 'store', 'report'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK_POINTS = 5_000_000;
+/** The issue's report figure: 200 changes in ≤ 20 s and ≤ 30 MB. */
+const REPORT_CHANGES = 200;
 const SCALE_POINTS = 35_000_000;
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -85,6 +88,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   }
   if (wants('store')) report.store = await storeSection(workDir, log);
+  if (wants('report')) report.report = await reportSection(workDir, REPORT_CHANGES, log);
   report.totalMs = Math.round(performance.now() - t0);
   log(`done in ${secs(report.totalMs)}`);
   return report;

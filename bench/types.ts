@@ -81,6 +81,11 @@ export interface DetectionRun {
   warnings: string[];
 }
 
+export interface ReportRun {
+  changes: number;
+  runs: { lang: 'zh-CN' | 'en'; out: string; pages: number; bytes: number; changes: number; timing: Timing }[];
+}
+
 export interface BenchReport {
   date: string;
   machine: {
@@ -103,6 +108,7 @@ export interface BenchReport {
   laz?: LazSection;
   detection?: DetectionRun[];
   store?: StoreSection;
+  report?: ReportRun;
   totalMs: number;
 }
 

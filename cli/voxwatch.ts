@@ -72,10 +72,12 @@ program
 
 program
   .command('bench')
-  .description('measure reading, LAZ decoding and detection throughput and memory on this machine (figures only, no assertions)')
+  .description(
+    'measure reading, LAZ decoding, detection and report rendering speed and memory on this machine (figures only, no assertions)',
+  )
   .option('--scale', 'also run detection on 2 × ≥ 35 M points (a few minutes, about 3.6 GiB of cached inputs)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
-  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store')
+  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report')
   .action(async (opts: BenchCliOptions) => {
     process.exitCode = await benchCommand(opts);
   });

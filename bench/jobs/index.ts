@@ -6,7 +6,15 @@ export type Job =
   | { kind: 'las-read'; file: string; fields?: PointField[]; reuseBuffers: boolean; repeats: number }
   | { kind: 'laz-read'; file: string; copies: number; threads: number; repeats: number }
   | { kind: 'read-floor'; files: string[]; threadPerFile: boolean }
-  | { kind: 'detect'; before: string; after: string };
+  | { kind: 'detect'; before: string; after: string }
+  | {
+      kind: 'report';
+      dir: string;
+      extent: { minX: number; minY: number; maxX: number; maxY: number };
+      changes: number;
+      lang: 'zh-CN' | 'en';
+      out: string;
+    };
 
 export interface DetectJobResult {
   timing: Timing;
@@ -18,4 +26,17 @@ export interface DetectJobResult {
   warnings: string[];
 }
 
-export type JobResult<J extends Job> = J extends { kind: 'detect' } ? DetectJobResult : Timing;
+export interface ReportJobResult {
+  timing: Timing;
+  pages: number;
+  bytes: number;
+  changes: number;
+  /** Real changes of the district, before replication. */
+  districtChanges: number;
+}
+
+export type JobResult<J extends Job> = J extends { kind: 'detect' }
+  ? DetectJobResult
+  : J extends { kind: 'report' }
+    ? ReportJobResult
+    : Timing;

@@ -4,7 +4,7 @@ import { UsageError } from '../errors';
 export interface BenchCliOptions {
   scale?: boolean;
   json?: boolean;
-  /** Comma-separated sections: las, laz, detect, store. */
+  /** Comma-separated sections: las, laz, detect, store, report. */
   only?: string;
 }
 

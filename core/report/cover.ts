@@ -1,0 +1,80 @@
+/** The cover: what was compared, when, how, by whom. */
+import type { RenderContext } from './context';
+import { crsLabel } from './context';
+import { formatCount, formatDateTime, formatMetres } from './i18n';
+import { ACCENT, CONTENT_WIDTH, FONT, INK, keyValues, MUTED, PAGE } from './layout';
+import type { ReportEpoch } from './model';
+
+const PARAMETER_UNITS: Record<string, string> = {
+  voxel: 'm',
+  minArea: 'm²',
+  minVolume: 'm³',
+  minHeight: 'm',
+  storeyHeight: 'm',
+  minUncertainArea: 'm²',
+};
+
+export function coverPage(ctx: RenderContext): void {
+  const { doc, input, S } = ctx;
+  doc.addPage();
+  doc.rect(0, 0, PAGE.width, 10).fillColor(ACCENT).fill();
+  let y = 120;
+  doc.font(FONT.bold).fontSize(24).fillColor(ACCENT).text(S.title, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
+  y = doc.y + 6;
+  doc.font(FONT.regular).fontSize(12).fillColor(MUTED).text(S.subtitle, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
+  y = doc.y + 26;
+  const place = [input.project.name, input.project.district].filter(Boolean).join(' · ');
+  doc.font(FONT.bold).fontSize(16).fillColor(INK).text(place, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
+  y = doc.y + 10;
+  const epochs = `${epochText(ctx, input.run.before)}  →  ${epochText(ctx, input.run.after)}`;
+  doc.font(FONT.regular).fontSize(11).fillColor(INK).text(epochs, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
+  y = doc.y + 40;
+
+  const r = input.run;
+  const rows: [string, string][] = [
+    [S.project, input.project.name],
+    [S.district, input.project.district ?? S.unknown],
+    [S.epochBefore, epochDetail(ctx, r.before)],
+    [S.epochAfter, epochDetail(ctx, r.after)],
+    [S.run, `#${r.id} · ${S.runCreated} ${formatDateTime(r.createdAt)}`],
+    [S.parameters, parametersText(ctx)],
+    [S.alignment, r.alignment ? S.alignmentValue(signedMetres(r.alignment.dz), r.alignment.residualMedianAbs.toFixed(3)) : S.none],
+    [S.crs, crsLabel(ctx) ?? S.unknown],
+    [S.filter, input.filter ?? S.allChanges],
+    [S.changesInReport, formatCount(input.changes.length)],
+    [S.software, r.software],
+    [S.generatedAt, formatDateTime(input.generatedAt)],
+    [S.author, input.project.author ?? S.unknown],
+  ];
+  const warnings = [...r.warnings, ...ctx.warnings];
+  if (warnings.length) rows.push([S.warnings, warnings.join('\n')]);
+  keyValues(doc, PAGE.margin + 30, y, CONTENT_WIDTH - 60, 120, rows, 9.5);
+}
+
+function epochText(ctx: RenderContext, e: ReportEpoch): string {
+  return e.date ? `${e.label} (${e.date})` : e.label;
+}
+
+function epochDetail(ctx: RenderContext, e: ReportEpoch): string {
+  const S = ctx.S;
+  const parts = [`${e.label}`, `${S.surveyDate} ${e.date ?? S.unknown}`, `${S.points} ${formatCount(e.points)}`];
+  const files = e.files.map((f) => f.split(/[\\/]/).pop()).join(', ');
+  return `${parts.join(' · ')}\n${files}${e.orthophoto ? `\n${e.orthophoto.split(/[\\/]/).pop()}` : ''}`;
+}
+
+function parametersText(ctx: RenderContext): string {
+  const { S, input } = ctx;
+  return Object.entries(input.run.parameters)
+    .map(([k, v]) => {
+      const name = S.parameterNames[k] ?? k;
+      if (typeof v === 'boolean') return `${name} ${v ? S.yes : S.no}`;
+      if (k === 'minCoverage' && typeof v === 'number') return `${name} ${Math.round(v * 100)} %`;
+      const unit = PARAMETER_UNITS[k];
+      return `${name} ${String(v)}${unit ? ` ${unit}` : ''}`;
+    })
+    .join(' · ');
+}
+
+function signedMetres(m: number): string {
+  return formatMetres(m, true).replace(/ m$/, '');
+}

@@ -1,0 +1,370 @@
+/**
+ * An oblique 2.5D view of a height patch, drawn by a small software rasteriser: each cell is a
+ * column (its top and the walls facing the camera), painted back to front, lit by a Lambert term
+ * from the surface normal. Cells of the change's footprint are coloured by the sign of the change;
+ * where volume was removed, the earlier volume is drawn as a translucent ghost.
+ */
+import type { HeightPatch } from '../changes/patches';
+import type { PolygonCoords } from '../changes/types';
+import type { Rgb, RgbImage } from './raster';
+
+export interface ObliqueOptions {
+  width: number;
+  height: number;
+  /**
+   * Direction the camera looks towards, degrees clockwise from north; default 'auto': of four
+   * directions, the one that shows most of the change (a quick low-resolution render of each).
+   */
+  azimuth?: number | 'auto';
+  /** Camera elevation above the horizon, degrees; default 38. */
+  elevation?: number;
+  /** Height change below this (metres) is drawn as unchanged; default 0.8. */
+  threshold?: number;
+  /**
+   * Draw into buffers kept between calls (fresh memory is slow to fault in: megabytes per view):
+   * the image returned is then valid only until the next call with `reuse`.
+   */
+  reuse?: boolean;
+}
+
+const ADDED: Rgb = [222, 75, 45];
+const REMOVED: Rgb = [58, 118, 206];
+const BUILT: Rgb = [196, 196, 200];
+const GROUND: Rgb = [214, 208, 190];
+const GHOST: Rgb = [70, 130, 225];
+const GHOST_ALPHA = 0.33;
+
+const AUTO_AZIMUTHS = [30, 120, 210, 300];
+
+export function obliqueView(patch: HeightPatch, footprint: PolygonCoords[], options: ObliqueOptions): RgbImage {
+  const inside = footprintMask(patch, footprint);
+  let azimuth = options.azimuth ?? 'auto';
+  if (azimuth === 'auto') {
+    // Probes on a patch of half the resolution: a quarter of the cells, the same occlusions.
+    const [coarse, coarseInside] = halve(patch, inside);
+    let best = -1;
+    for (const a of AUTO_AZIMUTHS) {
+      const probe = render(coarse, coarseInside, { ...options, width: 120, height: 90, azimuth: a, reuse: false });
+      let seen = 0;
+      for (const k of probe.classes) if (k >= 3) seen++;
+      if (seen > best) [best, azimuth] = [seen, a];
+    }
+  }
+  return render(patch, inside, { ...options, azimuth: azimuth as number }).image;
+}
+
+function render(
+  patch: HeightPatch,
+  inside: Uint8Array,
+  options: ObliqueOptions & { azimuth: number },
+): { image: RgbImage; classes: Uint8Array } {
+  const { width: W, height: H } = options;
+  const threshold = options.threshold ?? 0.8;
+  const phi = (options.azimuth * Math.PI) / 180;
+  const alpha = ((options.elevation ?? 38) * Math.PI) / 180;
+  const [sinP, cosP, sinA, cosA] = [Math.sin(phi), Math.cos(phi), Math.sin(alpha), Math.cos(alpha)];
+  const { width: nx, height: ny, cell } = patch;
+  const n = nx * ny;
+
+  // The surface drawn: the later epoch, its holes filled by the earlier one, then the ground.
+  const top = new Float32Array(n);
+  const ghostTop = new Float32Array(n).fill(NaN);
+  const colour = new Uint8Array(n); // 0 none, 1 ground, 2 built, 3 added, 4 removed
+  let base = Infinity;
+  for (let i = 0; i < n; i++) {
+    const a = patch.after[i];
+    const b = patch.before[i];
+    const g = patch.ground[i];
+    const h = Number.isFinite(a) ? a : Number.isFinite(b) ? b : g;
+    top[i] = h;
+    if (!Number.isFinite(h)) continue;
+    base = Math.min(base, Number.isFinite(g) ? Math.min(g, h) : h);
+    const d = a - b;
+    if (inside[i] && d > threshold) colour[i] = 3;
+    else if (inside[i] && d < -threshold) {
+      colour[i] = 4;
+      ghostTop[i] = b;
+    } else colour[i] = Number.isFinite(g) && h - g < 1 ? 1 : 2;
+  }
+  const rgb = canvas(options.reuse ? 'rgb' : null, W * H * 3).fill(255);
+  // What each pixel shows last (the colour classes above, 5 = ghost): to judge a view.
+  const classes = canvas(options.reuse ? 'classes' : null, W * H).fill(0);
+  if (!Number.isFinite(base)) return { image: { width: W, height: H, rgb }, classes };
+
+  // World → view: u to the right, v up the screen, depth away from the camera.
+  const cx = patch.x0 + (nx * cell) / 2;
+  const cy = patch.y0 + (ny * cell) / 2;
+  const u = (x: number, y: number) => (x - cx) * cosP - (y - cy) * sinP;
+  const depth = (x: number, y: number) => (x - cx) * sinP + (y - cy) * cosP;
+  const v = (x: number, y: number, z: number) => (z - base) * cosA + depth(x, y) * sinA;
+
+  // Fit the whole patch (ground corners and the highest top) into the image with a margin.
+  let zTop = base;
+  for (let i = 0; i < n; i++) {
+    if (Number.isFinite(top[i])) zTop = Math.max(zTop, top[i]);
+    if (Number.isFinite(ghostTop[i])) zTop = Math.max(zTop, ghostTop[i]);
+  }
+  const corners: [number, number][] = [
+    [patch.x0, patch.y0],
+    [patch.x0 + nx * cell, patch.y0],
+    [patch.x0, patch.y0 + ny * cell],
+    [patch.x0 + nx * cell, patch.y0 + ny * cell],
+  ];
+  let [uMin, uMax, vMin, vMax] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const [x, y] of corners) {
+    uMin = Math.min(uMin, u(x, y));
+    uMax = Math.max(uMax, u(x, y));
+    vMin = Math.min(vMin, v(x, y, base));
+    vMax = Math.max(vMax, v(x, y, zTop));
+  }
+  const margin = 0.04 * Math.min(W, H);
+  const scale = Math.min((W - 2 * margin) / (uMax - uMin), (H - 2 * margin) / (vMax - vMin));
+  const ox = W / 2 - ((uMin + uMax) / 2) * scale;
+  const oy = H / 2 + ((vMin + vMax) / 2) * scale;
+  // Screen position of every grid corner at the base height; a height z lifts it by zLift·(z − base).
+  const stride = nx + 1;
+  const cornerX = new Float64Array(stride * (ny + 1));
+  const cornerY = new Float64Array(stride * (ny + 1));
+  for (let r = 0; r <= ny; r++) {
+    for (let c = 0; c <= nx; c++) {
+      const x = patch.x0 + c * cell;
+      const y = patch.y0 + r * cell;
+      cornerX[r * stride + c] = ox + u(x, y) * scale;
+      cornerY[r * stride + c] = oy - v(x, y, base) * scale;
+    }
+  }
+  const zLift = cosA * scale;
+
+  // Light from the north-west, 50° up (world frame).
+  const light = normalise([-0.55, 0.55, 0.63]);
+  const at = (c: number, r: number) => (c >= 0 && r >= 0 && c < nx && r < ny ? top[r * nx + c] : NaN);
+
+  // Painter's order: farthest cell first.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = depth(patch.x0 + ((i % nx) + 0.5) * cell, patch.y0 + (Math.floor(i / nx) + 0.5) * cell);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => keys[b] - keys[a]);
+
+  const px = new Float64Array(4);
+  const py = new Float64Array(4);
+  const fill: Rgb = [0, 0, 0];
+  const paint = (c: Rgb, shade: number, opacity: number, cls: number) => {
+    fill[0] = c[0] * shade;
+    fill[1] = c[1] * shade;
+    fill[2] = c[2] * shade;
+    fillQuad(rgb, classes, W, H, px, py, fill, opacity, cls);
+  };
+  // Walls seen from the camera: those whose outward normal points back towards it; each with
+  // its two top corners as offsets (in cells) from the cell's south-west corner.
+  const walls = [
+    { dc: 0, dr: -1, nx: 0, ny: -1, ax: 0, ay: 0, bx: 1, by: 0 }, // south
+    { dc: 0, dr: 1, nx: 0, ny: 1, ax: 1, ay: 1, bx: 0, by: 1 }, // north
+    { dc: -1, dr: 0, nx: -1, ny: 0, ax: 0, ay: 1, bx: 0, by: 0 }, // west
+    { dc: 1, dr: 0, nx: 1, ny: 0, ax: 1, ay: 0, bx: 1, by: 1 }, // east
+  ]
+    .filter((w) => w.nx * sinP + w.ny * cosP < 0)
+    .map((w) => ({
+      ...w,
+      shade: 0.55 + 0.3 * Math.max(0, w.nx * light[0] + w.ny * light[1]),
+      // Corner offsets in the corner grid.
+      a: w.ay * stride + w.ax,
+      b: w.by * stride + w.bx,
+    }));
+
+  const column = (i: number, zLow: (c: number, r: number) => number, zHigh: number, c: Rgb, opacity: number, lit: number, cls: number) => {
+    const col = i % nx;
+    const row = (i - col) / nx;
+    const k = row * stride + col; // the cell's south-west corner
+    const liftHigh = (zHigh - base) * zLift;
+    for (const w of walls) {
+      const low = zLow(col + w.dc, row + w.dr);
+      if (!(low < zHigh)) continue;
+      const liftLow = (low - base) * zLift;
+      px[0] = px[3] = cornerX[k + w.a];
+      px[1] = px[2] = cornerX[k + w.b];
+      py[0] = cornerY[k + w.a] - liftHigh;
+      py[1] = cornerY[k + w.b] - liftHigh;
+      py[2] = cornerY[k + w.b] - liftLow;
+      py[3] = cornerY[k + w.a] - liftLow;
+      paint(c, w.shade, opacity, cls);
+    }
+    px[0] = cornerX[k];
+    px[1] = cornerX[k + 1];
+    px[2] = cornerX[k + stride + 1];
+    px[3] = cornerX[k + stride];
+    py[0] = cornerY[k] - liftHigh;
+    py[1] = cornerY[k + 1] - liftHigh;
+    py[2] = cornerY[k + stride + 1] - liftHigh;
+    py[3] = cornerY[k + stride] - liftHigh;
+    paint(c, lit, opacity, cls);
+  };
+
+  // Where walls end below a cell's side (made once: tsx wraps every closure created in a loop).
+  const surfaceLow = (cc: number, rr: number) => (Number.isFinite(at(cc, rr)) ? at(cc, rr) : base);
+  let ghostFloor = base;
+  const ghostLow = (cc: number, rr: number) => {
+    const k = cc >= 0 && rr >= 0 && cc < nx && rr < ny ? rr * nx + cc : -1;
+    return k >= 0 && Number.isFinite(ghostTop[k]) ? ghostTop[k] : ghostFloor;
+  };
+  for (const i of order) {
+    const h = top[i];
+    if (!Number.isFinite(h)) continue;
+    const col = i % nx;
+    const row = Math.floor(i / nx);
+    const dzdx =
+      ((Number.isFinite(at(col + 1, row)) ? at(col + 1, row) : h) - (Number.isFinite(at(col - 1, row)) ? at(col - 1, row) : h)) /
+      (2 * cell);
+    const dzdy =
+      ((Number.isFinite(at(col, row + 1)) ? at(col, row + 1) : h) - (Number.isFinite(at(col, row - 1)) ? at(col, row - 1) : h)) /
+      (2 * cell);
+    // Steps between roofs and ground are walls, not slopes: clamp so tops stay lit like planes.
+    const gx = Math.max(-1.5, Math.min(1.5, dzdx));
+    const gy = Math.max(-1.5, Math.min(1.5, dzdy));
+    const norm = Math.hypot(gx, gy, 1);
+    const lit = 0.5 + 0.5 * Math.max(0, (-gx * light[0] - gy * light[1] + light[2]) / norm);
+    const c = colour[i] === 3 ? ADDED : colour[i] === 4 ? REMOVED : colour[i] === 1 ? GROUND : BUILT;
+    column(i, surfaceLow, h, c, 1, lit, colour[i]);
+    const g = ghostTop[i];
+    if (Number.isFinite(g) && g > h) {
+      // The removed volume: from the later surface up to the earlier top, walls only where the
+      // neighbour's ghost is lower, so the ghost reads as one translucent block.
+      ghostFloor = h;
+      column(i, ghostLow, g, GHOST, GHOST_ALPHA, 0.95, 5);
+    }
+  }
+  return { image: { width: W, height: H, rgb }, classes };
+}
+
+const canvases = new Map<string, Uint8Array>();
+
+/** A buffer of `size` bytes: fresh, or the one kept under `key`. */
+function canvas(key: string | null, size: number): Uint8Array {
+  if (key === null) return new Uint8Array(size);
+  let b = canvases.get(key);
+  if (!b || b.length < size) {
+    b = new Uint8Array(size);
+    canvases.set(key, b);
+  }
+  return b.subarray(0, size);
+}
+
+/** The patch at half resolution (2 × 2 cells: NaN-aware mean heights; inside if any is). */
+function halve(patch: HeightPatch, inside: Uint8Array): [HeightPatch, Uint8Array] {
+  const width = Math.ceil(patch.width / 2);
+  const height = Math.ceil(patch.height / 2);
+  const out = (): Float32Array => new Float32Array(width * height);
+  const half: HeightPatch = { ...patch, cell: patch.cell * 2, width, height, before: out(), after: out(), ground: out() };
+  const mask = new Uint8Array(width * height);
+  for (const key of ['before', 'after', 'ground'] as const) {
+    const from = patch[key];
+    const to = half[key];
+    for (let r = 0; r < height; r++) {
+      for (let c = 0; c < width; c++) {
+        let sum = 0;
+        let n = 0;
+        for (let dr = 0; dr < 2; dr++) {
+          for (let dc = 0; dc < 2; dc++) {
+            const rr = 2 * r + dr;
+            const cc = 2 * c + dc;
+            if (rr >= patch.height || cc >= patch.width) continue;
+            const v = from[rr * patch.width + cc];
+            if (key === 'after' && inside[rr * patch.width + cc]) mask[r * width + c] = 1;
+            if (!Number.isNaN(v)) {
+              sum += v;
+              n++;
+            }
+          }
+        }
+        to[r * width + c] = n ? sum / n : NaN;
+      }
+    }
+  }
+  return [half, mask];
+}
+
+/** Cells whose centre lies inside the footprint (even-odd over all rings, so holes are out). */
+export function footprintMask(patch: HeightPatch, footprint: PolygonCoords[]): Uint8Array {
+  const mask = new Uint8Array(patch.width * patch.height);
+  const rings = footprint.flat();
+  for (let r = 0; r < patch.height; r++) {
+    const y = patch.y0 + (r + 0.5) * patch.cell;
+    // Crossings of this row with every ring edge, then fill between pairs.
+    const xs: number[] = [];
+    for (const ring of rings) {
+      for (let k = 0; k + 1 < ring.length; k++) {
+        const [x1, y1] = ring[k];
+        const [x2, y2] = ring[k + 1];
+        if (y1 > y !== y2 > y) xs.push(x1 + ((y - y1) / (y2 - y1)) * (x2 - x1));
+      }
+    }
+    xs.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < xs.length; k += 2) {
+      const c0 = Math.max(0, Math.ceil((xs[k] - patch.x0) / patch.cell - 0.5));
+      const c1 = Math.min(patch.width - 1, Math.floor((xs[k + 1] - patch.x0) / patch.cell - 0.5));
+      for (let c = c0; c <= c1; c++) mask[r * patch.width + c] = 1;
+    }
+  }
+  return mask;
+}
+
+function normalise(v: [number, number, number]): [number, number, number] {
+  const l = Math.hypot(v[0], v[1], v[2]);
+  return [v[0] / l, v[1] / l, v[2] / l];
+}
+
+/** Fills a convex quad (pixel centres inside it) with a colour blended at `opacity`. */
+function fillQuad(
+  rgb: Uint8Array,
+  classes: Uint8Array,
+  W: number,
+  H: number,
+  xs: Float64Array,
+  ys: Float64Array,
+  [r, g, b]: Rgb,
+  opacity: number,
+  cls: number,
+): void {
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  for (let k = 0; k < 4; k++) {
+    yMin = Math.min(yMin, ys[k]);
+    yMax = Math.max(yMax, ys[k]);
+  }
+  const rowStart = Math.max(0, Math.ceil(yMin - 0.5));
+  const rowEnd = Math.min(H - 1, Math.floor(yMax - 0.5));
+  for (let row = rowStart; row <= rowEnd; row++) {
+    const yc = row + 0.5;
+    let left = Infinity;
+    let right = -Infinity;
+    for (let k = 0; k < 4; k++) {
+      const k2 = (k + 1) & 3;
+      const [ya, yb] = [ys[k], ys[k2]];
+      if (ya === yb || yc < Math.min(ya, yb) || yc > Math.max(ya, yb)) continue;
+      const x = xs[k] + ((yc - ya) / (yb - ya)) * (xs[k2] - xs[k]);
+      left = Math.min(left, x);
+      right = Math.max(right, x);
+    }
+    // Half a pixel of overlap on each side: neighbouring quads close without cracks.
+    const c0 = Math.max(0, Math.floor(left));
+    const c1 = Math.min(W - 1, Math.ceil(right) - 1);
+    if (opacity >= 1) {
+      for (let c = c0; c <= c1; c++) {
+        const o = 3 * (row * W + c);
+        rgb[o] = r;
+        rgb[o + 1] = g;
+        rgb[o + 2] = b;
+        classes[row * W + c] = cls;
+      }
+    } else {
+      const keep = 1 - opacity;
+      for (let c = c0; c <= c1; c++) {
+        const o = 3 * (row * W + c);
+        rgb[o] = rgb[o] * keep + r * opacity;
+        rgb[o + 1] = rgb[o + 1] * keep + g * opacity;
+        rgb[o + 2] = rgb[o + 2] * keep + b * opacity;
+        classes[row * W + c] = cls;
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/** The summary: headline figures, tallies by type, verdict, case status, zone and sub-district, and the chart. */
+import type { ChangeType } from '../changes/types';
+import type { CaseStatus, Verdict } from '../review/types';
+import { volumeByTypeChart } from './charts';
+import { newPage, startSection, type RenderContext } from './context';
+import { formatCount, formatDecimal, formatVolumeAbs } from './i18n';
+import { CONTENT_BOTTOM, CONTENT_WIDTH, FONT, heading, INK, MUTED, PAGE, table, type Column } from './layout';
+import { NO_GROUP, summarise, type Tally, type TallyRow } from './summary';
+
+export function summaryPages(ctx: RenderContext): void {
+  const { doc, S, input } = ctx;
+  let y = newPage(ctx);
+  startSection(ctx, S.summary, 'summary', false);
+  ctx.doc.outline.addItem(S.summary);
+  y = heading(doc, S.summary, y);
+  const sum = summarise(input.changes);
+  doc
+    .font(FONT.regular)
+    .fontSize(10.5)
+    .fillColor(INK)
+    .text(S.headline(sum.total.count, formatVolumeAbs(sum.total.added), formatVolumeAbs(sum.total.removed)), PAGE.margin, y, {
+      width: CONTENT_WIDTH,
+    });
+  y = doc.y + 10;
+  if (input.changes.length === 0) {
+    doc.font(FONT.regular).fontSize(10).fillColor(MUTED).text(S.noChanges, PAGE.margin, y, { width: CONTENT_WIDTH });
+    return;
+  }
+
+  const breakPage = () => newPage(ctx);
+  const section = (title: string, group: string, rows: TallyRow[], name: (key: string) => string, withTotal: boolean, note?: string) => {
+    // Keep a title with at least its header and two rows.
+    if (y + 80 > CONTENT_BOTTOM) y = breakPage();
+    doc.font(FONT.bold).fontSize(10.5).fillColor(INK).text(title, PAGE.margin, y, { width: CONTENT_WIDTH, lineBreak: false });
+    y += 17;
+    const cells = rows.map((r) => tallyCells(name(r.key), r));
+    if (withTotal) cells.push(tallyCells(S.total, sum.total));
+    y = table(doc, PAGE.margin, y, tallyColumns(ctx, group), cells, {
+      boldRows: withTotal ? new Set([cells.length - 1]) : undefined,
+      newPage: breakPage,
+    });
+    if (note) {
+      doc
+        .font(FONT.regular)
+        .fontSize(7.8)
+        .fillColor(MUTED)
+        .text(note, PAGE.margin, y + 3, { width: CONTENT_WIDTH });
+      y = doc.y;
+    }
+    y += 14;
+  };
+
+  section(S.byType, S.type, sum.byType, (k) => S.types[k as ChangeType] ?? k, true);
+  if (y + 30 + 19 * sum.byType.length + 20 > CONTENT_BOTTOM) y = breakPage();
+  y = volumeByTypeChart(doc, PAGE.margin, y, CONTENT_WIDTH, sum.byType, {
+    title: S.chartTitle,
+    axis: S.chartAxis,
+    typeName: (t) => S.types[t],
+  });
+  y += 12;
+  section(S.byVerdict, S.verdict, sum.byVerdict, (k) => S.verdicts[k as Verdict] ?? k, true);
+  section(
+    S.byCaseStatus,
+    S.caseStatus,
+    sum.byCaseStatus,
+    (k) => (k === NO_GROUP ? S.noCase : (S.caseStatuses[k as CaseStatus] ?? k)),
+    true,
+  );
+  section(S.bySubDistrict, S.subDistrict, sum.bySubDistrict, (k) => (k === NO_GROUP ? S.unassigned : k), true);
+  section(S.byZone, S.zones, sum.byZone, (k) => zoneName(ctx, k), false, S.zoneNote);
+}
+
+function zoneName(ctx: RenderContext, key: string): string {
+  if (key === NO_GROUP) return ctx.S.noZone;
+  const [category, name] = key.split('\t');
+  return `${ctx.S.zoneCategories[category] ?? category}${ctx.input.lang === 'zh-CN' ? '：' : ': '}${name}`;
+}
+
+function tallyColumns(ctx: RenderContext, group: string): Column[] {
+  const S = ctx.S;
+  const n = 76;
+  return [
+    { header: group, width: CONTENT_WIDTH - 4 * n },
+    { header: S.count, width: n, align: 'right' },
+    { header: S.addedVolume, width: n, align: 'right' },
+    { header: S.removedVolume, width: n, align: 'right' },
+    { header: S.area, width: n, align: 'right' },
+  ];
+}
+
+function tallyCells(name: string, t: Tally): string[] {
+  return [name, formatCount(t.count), formatDecimal(t.added), formatDecimal(t.removed), formatDecimal(t.area)];
+}

@@ -1,0 +1,83 @@
+/** The summary's tallies: counts, added and removed volumes and areas, grouped several ways. */
+import { CHANGE_TYPES } from '../changes/types';
+import { CASE_STATUSES, VERDICTS } from '../review/types';
+import type { ReportChange } from './model';
+
+export interface Tally {
+  count: number;
+  /** Sum of positive volumes, m³. */
+  added: number;
+  /** Sum of negative volumes as a positive number, m³. */
+  removed: number;
+  area: number;
+}
+
+export interface TallyRow extends Tally {
+  /** A key the renderer translates (a type, verdict, case status) or a name to print as is. */
+  key: string;
+}
+
+export interface ReportSummary {
+  total: Tally;
+  byType: TallyRow[];
+  byVerdict: TallyRow[];
+  /** Case statuses, then 'none' for changes without a case. */
+  byCaseStatus: TallyRow[];
+  /** "category\tname" keys, then 'none' for changes in no zone. */
+  byZone: TallyRow[];
+  /** Sub-district names, then 'none' for changes without one. */
+  bySubDistrict: TallyRow[];
+}
+
+export const NO_GROUP = 'none';
+
+function empty(): Tally {
+  return { count: 0, added: 0, removed: 0, area: 0 };
+}
+
+function add(t: Tally, c: ReportChange): void {
+  t.count++;
+  if (c.volume_m3 >= 0) t.added += c.volume_m3;
+  else t.removed -= c.volume_m3;
+  t.area += c.area_m2;
+}
+
+/** Groups in a fixed order (`order`), dropping empty ones unless `keepEmpty`; unknown keys follow, sorted. */
+function group(changes: ReportChange[], keysOf: (c: ReportChange) => string[], order: readonly string[], keepEmpty: boolean): TallyRow[] {
+  const map = new Map<string, Tally>();
+  for (const key of order) map.set(key, empty());
+  for (const c of changes) {
+    for (const key of keysOf(c)) {
+      if (!map.has(key)) map.set(key, empty());
+      add(map.get(key)!, c);
+    }
+  }
+  const known = order.map((key) => ({ key, ...map.get(key)! }));
+  const extra = [...map.keys()]
+    .filter((k) => !order.includes(k))
+    .sort((a, b) => (a === NO_GROUP ? 1 : b === NO_GROUP ? -1 : a.localeCompare(b, 'zh-CN')))
+    .map((key) => ({ key, ...map.get(key)! }));
+  return [...known, ...extra].filter((r) => keepEmpty || r.count > 0);
+}
+
+export function summarise(changes: ReportChange[]): ReportSummary {
+  const total = empty();
+  for (const c of changes) add(total, c);
+  return {
+    total,
+    byType: group(changes, (c) => [c.type], CHANGE_TYPES, false),
+    byVerdict: group(changes, (c) => [c.verdict], VERDICTS, false),
+    byCaseStatus: group(changes, (c) => [c.case?.status ?? NO_GROUP], [...CASE_STATUSES, NO_GROUP], false),
+    byZone: group(
+      changes,
+      (c) => {
+        // Sub-districts and communities have their own table; a change counts once per zone.
+        const zones = c.zones.filter((z) => z.category !== 'sub_district' && z.category !== 'community');
+        return zones.length ? [...new Set(zones.map((z) => `${z.category}\t${z.name}`))] : [NO_GROUP];
+      },
+      [],
+      false,
+    ),
+    bySubDistrict: group(changes, (c) => [c.subDistrict ?? c.case?.subDistrict ?? NO_GROUP], [], false),
+  };
+}

@@ -1,0 +1,235 @@
+/** The report's parts on their own: tallies, number formats, WGS 84, defaults, and the rasters it draws. */
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import type { HeightPatch } from '../../core/changes/patches';
+import type { ChangeObject } from '../../core/changes/types';
+import { toWgs84 } from '../../core/geo/wgs84';
+import { DEFAULT_REVIEW } from '../../core/report/from-detection';
+import { heightChangeImage, heightChangeRange } from '../../core/report/heightmap';
+import { hillshade } from '../../core/report/hillshade';
+import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/report/i18n';
+import type { ReportChange } from '../../core/report/model';
+import { footprintMask, obliqueView } from '../../core/report/oblique';
+import { encodePng } from '../../core/report/raster';
+import { NO_GROUP, summarise } from '../../core/report/summary';
+import { CASE_STATUSES, VERDICTS } from '../../core/review/types';
+import { CHANGE_TYPES } from '../../core/changes/types';
+
+function change(id: string, patch: Partial<ReportChange>): ReportChange {
+  const base: ChangeObject = {
+    id,
+    type: 'new_building',
+    footprint: [],
+    centroid: [0, 0],
+    area_m2: 10,
+    volume_m3: 30,
+    height_change_max_m: 3,
+    height_change_mean_m: 3,
+    storeys: 1,
+    ground_z: 0,
+    before_top_z: 0,
+    after_top_z: 3,
+    before_height_m: 0,
+    after_height_m: 3,
+    confidence: 0.9,
+    evidence: {
+      pointsBefore: 1,
+      pointsAfter: 1,
+      coverage: 1,
+      supportShare: 1,
+      greenness: null,
+      roughness: null,
+      planarShare: null,
+      curvedShare: null,
+      verticalSpread: 0,
+      vegetationClassShare: null,
+      reasons: [],
+    },
+  };
+  return { ...base, ...DEFAULT_REVIEW, ...patch };
+}
+
+describe('summary tallies', () => {
+  const changes = [
+    change('C1', { volume_m3: 100, area_m2: 20, subDistrict: '东门街道', verdict: 'confirmed' }),
+    change('C2', { type: 'demolished', volume_m3: -250, area_m2: 50, zones: [{ kind: 'protected', category: 'farmland', name: 'F1' }] }),
+    change('C3', {
+      volume_m3: 40.5,
+      area_m2: 8,
+      case: { id: 3, status: 'notified', dueDate: null, subDistrict: '黄贝街道' },
+      zones: [
+        { kind: 'protected', category: 'farmland', name: 'F1' },
+        { kind: 'protected', category: 'ecological_control_line', name: 'E' },
+        { kind: 'admin', category: 'sub_district', name: '黄贝街道' },
+      ],
+    }),
+  ];
+  const s = summarise(changes);
+
+  it('adds added and removed volumes apart, and areas', () => {
+    expect(s.total).toEqual({ count: 3, added: 140.5, removed: 250, area: 78 });
+    expect(s.byType.map((r) => [r.key, r.count, r.added, r.removed])).toEqual([
+      ['new_building', 2, 140.5, 0],
+      ['demolished', 1, 0, 250],
+    ]);
+  });
+
+  it('groups by verdict, case status, zone and sub-district, with the ungrouped last', () => {
+    expect(s.byVerdict.map((r) => [r.key, r.count])).toEqual([
+      ['unreviewed', 2],
+      ['confirmed', 1],
+    ]);
+    expect(s.byCaseStatus.map((r) => [r.key, r.count])).toEqual([
+      ['notified', 1],
+      [NO_GROUP, 2],
+    ]);
+    // A change in two zones counts in both; administrative zones are not zones here.
+    expect(s.byZone.map((r) => [r.key, r.count])).toEqual([
+      ['ecological_control_line\tE', 1],
+      ['farmland\tF1', 2],
+      [NO_GROUP, 1],
+    ]);
+    // The case's sub-district stands in when the change has none of its own.
+    expect(s.bySubDistrict.map((r) => [r.key, r.count])).toEqual([
+      ['东门街道', 1],
+      ['黄贝街道', 1],
+      [NO_GROUP, 1],
+    ]);
+  });
+});
+
+describe('strings and formats', () => {
+  it('every type, verdict and case status has words in both languages', () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const S = stringsFor(lang);
+      for (const t of CHANGE_TYPES) expect(S.types[t]).toBeTruthy();
+      for (const v of VERDICTS) expect(S.verdicts[v]).toBeTruthy();
+      for (const c of CASE_STATUSES) expect(S.caseStatuses[c]).toBeTruthy();
+    }
+    const zh = stringsFor('zh-CN');
+    expect([zh.types.new_building, zh.types.storeys_added, zh.types.rooftop_structure, zh.types.demolished]).toEqual([
+      '新增违建',
+      '加层',
+      '屋顶加建',
+      '拆除',
+    ]);
+    expect([zh.verdicts.false_positive, zh.verdicts.confirmed, zh.verdicts.unreviewed, zh.verdicts.needs_site_visit]).toEqual([
+      '误报',
+      '已确认',
+      '未审核',
+      '需现场核查',
+    ]);
+  });
+
+  it('formats volumes signed with one decimal, areas with one, heights with two', () => {
+    expect(formatVolume(1234.56)).toBe('+1,234.6 m³');
+    expect(formatVolume(-56)).toBe('−56.0 m³');
+    expect(formatVolume(0.01)).toBe('0.0 m³');
+    expect(formatArea(50.25)).toBe('50.3 m²');
+    expect(formatMetres(-3.456, true)).toBe('−3.46 m');
+    expect(formatMetres(27.6)).toBe('27.60 m');
+  });
+});
+
+describe('WGS 84 coordinates', () => {
+  it('converts EPSG:4547 (CGCS2000 / GK CM 114E): the central meridian at the false easting', () => {
+    const f = toWgs84({ epsg: 4547, source: 'user' })!;
+    const [lon, lat] = f(500000, 2494000);
+    expect(lon).toBeCloseTo(114, 9);
+    expect(lat).toBeGreaterThan(22.5);
+    expect(lat).toBeLessThan(22.6);
+    // 1 km east, at this latitude about 0.0097° of longitude.
+    expect(f(501000, 2494000)[0] - lon).toBeCloseTo(1000 / (111320 * Math.cos((lat * Math.PI) / 180)), 4);
+  });
+
+  it('gives no converter for an unknown CRS', () => {
+    expect(toWgs84(null)).toBeNull();
+    expect(toWgs84({ source: 'user', name: 'local grid' })).toBeNull();
+  });
+});
+
+/** A 20 × 20 patch at 0.5 m: flat ground at 10 m, a 6 m block added in the middle, columns 8–11 unseen after in row 0. */
+function blockPatch(): HeightPatch {
+  const n = 20;
+  const before = new Float32Array(n * n).fill(10);
+  const after = new Float32Array(n * n).fill(10);
+  for (let r = 6; r < 14; r++) for (let c = 6; c < 14; c++) after[r * n + c] = 16;
+  for (let c = 8; c < 12; c++) after[c] = NaN;
+  return { x0: 1000, y0: 2000, cell: 0.5, width: n, height: n, before, after, ground: new Float32Array(n * n).fill(10) };
+}
+
+describe('rasters', () => {
+  const patch = blockPatch();
+  const square: [number, number][][] = [
+    [
+      [1003, 2003],
+      [1007, 2003],
+      [1007, 2007],
+      [1003, 2007],
+      [1003, 2003],
+    ],
+  ];
+
+  it('the footprint mask holds the cells whose centres lie inside', () => {
+    const mask = footprintMask(patch, [square]);
+    expect(mask.reduce((a, b) => a + b, 0)).toBe(64);
+    expect(mask[6 * 20 + 6]).toBe(1);
+    expect(mask[5 * 20 + 6]).toBe(0);
+  });
+
+  it('the height-change map is red where the block rose, neutral elsewhere, hatched where unseen, north up', () => {
+    const range = heightChangeRange(patch);
+    expect(range).toBeGreaterThanOrEqual(6);
+    const img = heightChangeImage(patch, range, 2);
+    expect([img.width, img.height]).toEqual([40, 40]);
+    const px = (x: number, y: number) => Array.from(img.rgb.subarray(3 * (y * 40 + x), 3 * (y * 40 + x) + 3));
+    const [r, g, b] = px(20, 20);
+    expect(r).toBeGreaterThan(150);
+    expect(b).toBeLessThan(160);
+    expect(r - g).toBeGreaterThan(60);
+    expect(px(2, 2)).toEqual([247, 247, 247]);
+    // Patch row 0 (south) is the image's bottom: the unseen run is grey there, not at the top.
+    const bottom = new Set([px(16, 39), px(17, 39), px(18, 39), px(19, 39), px(20, 38), px(21, 38)].map((p) => p.join()));
+    expect([...bottom].every((p) => p === '228,228,228' || p === '160,160,160')).toBe(true);
+    expect(px(16, 0)).toEqual([247, 247, 247]);
+  });
+
+  it('the oblique view shows the added block in red, fitted within the frame', () => {
+    const img = obliqueView(patch, [square], { width: 240, height: 180 });
+    let red = 0;
+    let drawn = 0;
+    for (let i = 0; i < 240 * 180; i++) {
+      const [r, g, b] = [img.rgb[3 * i], img.rgb[3 * i + 1], img.rgb[3 * i + 2]];
+      if (r !== 255 || g !== 255 || b !== 255) drawn++;
+      if (r > 120 && r > 2 * g && r > 2 * b) red++;
+    }
+    expect(red).toBeGreaterThan(1000);
+    expect(drawn).toBeGreaterThan(red);
+    // A margin stays white on every side.
+    for (let x = 0; x < 240; x++) expect(img.rgb[3 * x]).toBe(255);
+    for (let x = 0; x < 240; x++) expect(img.rgb[3 * (179 * 240 + x)]).toBe(255);
+  });
+
+  it('the oblique view draws removed volume as a translucent blue ghost', () => {
+    const removed = { ...patch, before: patch.after.map((v) => (Number.isNaN(v) ? 10 : v)), after: patch.before };
+    const img = obliqueView(removed, [square], { width: 240, height: 180 });
+    let blue = 0;
+    for (let i = 0; i < 240 * 180; i++) if (img.rgb[3 * i + 2] > img.rgb[3 * i] + 40) blue++;
+    expect(blue).toBeGreaterThan(1000);
+  });
+
+  it('our PNG encoder writes what a PNG decoder reads back, pixel for pixel', async () => {
+    const img = heightChangeImage(patch, 6, 3);
+    const png = encodePng(img);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([60, 60, 3]);
+    expect(Buffer.compare(data, Buffer.from(img.rgb))).toBe(0);
+  });
+
+  it('the hillshade lights north-west faces and darkens south-east ones', () => {
+    const img = hillshade(patch, 'after');
+    const at = (c: number, r: number) => img.rgb[3 * ((19 - r) * 20 + c)];
+    // The block's west edge faces the light, its east edge faces away.
+    expect(at(6, 10)).toBeGreaterThan(at(13, 10));
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * The PDF report end to end on a generated district: rendered in both languages, then read back
+ * with poppler (pdftotext, pdfinfo, pdffonts, pdftoppm) to check what a reader would see.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectChanges, type DetectionResult } from '../../core/detect';
+import { encodeGeoTiffRgb } from '../../core/io/geotiff/writer';
+import { SourceError } from '../../core/io/types';
+import { reportInputFromDetection, type DetectionReportMeta } from '../../core/report/from-detection';
+import { formatVolume, stringsFor } from '../../core/report/i18n';
+import type { ReportInput, ReportLang } from '../../core/report/model';
+import { renderReport } from '../../core/report/render';
+import type { ChangeReview } from '../../core/review/types';
+import { generateDistrict, writeSampleDistrict } from '../../samples/generator/index';
+import { pdfFonts, pdfInfo, pdfText, renderPages } from './pdf-tools';
+
+const NOTE = '屋顶加建彩钢棚，已现场核实';
+const out = mkdtempSync(join(tmpdir(), 'voxwatch-report-'));
+let dir: string;
+let result: DetectionResult;
+let reviews: Map<string, Partial<ChangeReview>>;
+
+beforeAll(async () => {
+  dir = join(out, 'district');
+  await writeSampleDistrict(dir, { seed: 5, size: 140 });
+  result = await detectChanges({ files: [join(dir, 'epoch-1.las')] }, { files: [join(dir, 'epoch-2.las')] });
+  const ids = result.changes.map((c) => c.id);
+  reviews = new Map<string, Partial<ChangeReview>>([
+    [
+      ids[0],
+      {
+        verdict: 'confirmed',
+        note: NOTE,
+        subDistrict: '东门街道',
+        community: '湖贝社区',
+        zones: [{ kind: 'protected', category: 'ecological_control_line', name: '梧桐山' }],
+        case: { id: 7, status: 'rectification_due', dueDate: '2025-01-31', subDistrict: '东门街道' },
+      },
+    ],
+    [ids[1], { verdict: 'false_positive', note: 'Scaffolding, gone on site' }],
+    [ids[2], { verdict: 'permitted', permitStatus: 'permitted' }],
+  ]);
+});
+
+function input(lang: ReportLang, meta: Partial<DetectionReportMeta> = {}): ReportInput {
+  return reportInputFromDetection(
+    result,
+    {
+      projectName: lang === 'zh-CN' ? '罗湖区测试项目' : 'Luohu test project',
+      district: lang === 'zh-CN' ? '深圳市罗湖区' : 'Luohu, Shenzhen',
+      author: lang === 'zh-CN' ? '李工' : 'Li Na',
+      lang,
+      before: { label: 'epoch-1', date: '2024-03-01', orthophoto: join(dir, 'ortho-1.tif') },
+      after: { label: 'epoch-2', date: '2024-09-01', orthophoto: join(dir, 'ortho-2.tif') },
+      ...meta,
+    },
+    reviews,
+  );
+}
+
+/** Text with runs of whitespace folded, as a reader would search it. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+
+describe('report of a generated district', () => {
+  it('the scenario has enough changes to report', () => {
+    expect(result.changes.length).toBeGreaterThanOrEqual(4);
+  });
+
+  describe.each(['zh-CN', 'en'] as const)('in %s', (lang) => {
+    const S = stringsFor(lang);
+    let file: string;
+    let rendered: { pages: number; bytes: number };
+    const progress: { done: number; total: number }[] = [];
+
+    beforeAll(async () => {
+      file = join(out, `report-${lang}.pdf`);
+      rendered = await renderReport(input(lang), file, { onProgress: (p) => progress.push(p) });
+    });
+
+    it('lists every change with its id, volume and verdict, in the language asked', () => {
+      const text = flat(pdfText(file));
+      for (const c of result.changes) {
+        expect(text, c.id).toContain(c.id);
+        expect(text, `${c.id} volume`).toContain(formatVolume(c.volume_m3));
+      }
+      expect(text).toContain(S.title);
+      expect(text).toContain(S.verdicts.confirmed);
+      expect(text).toContain(S.verdicts.false_positive);
+      expect(text).toContain(S.verdicts.permitted);
+      expect(text).toContain(S.verdicts.unreviewed);
+      const other = stringsFor(lang === 'en' ? 'zh-CN' : 'en');
+      expect(text).not.toContain(other.verdicts.false_positive);
+      expect(text).not.toContain(other.title);
+      if (lang === 'zh-CN') {
+        expect(text).toContain('误报');
+        expect(text).toContain('已确认');
+      } else {
+        expect(text).toContain('False positive');
+        expect(text).toContain('Confirmed');
+      }
+    });
+
+    it('carries Chinese text through embedded glyphs and their Unicode map (the note, names)', () => {
+      const text = flat(pdfText(file));
+      expect(text).toContain(NOTE);
+      expect(text).toContain('梧桐山');
+      expect(text).toContain('湖贝社区');
+      const fonts = pdfFonts(file);
+      expect(fonts.length).toBeGreaterThan(0);
+      for (const f of fonts) {
+        expect(f, f.name).toMatchObject({ embedded: true, subset: true, unicode: true });
+        expect(f.name).toMatch(/NotoSansSC/);
+      }
+    });
+
+    it('gives coordinates in the project CRS and in WGS 84', () => {
+      const text = flat(pdfText(file));
+      const c = result.changes[0];
+      expect(text).toContain(`x ${c.centroid[0].toFixed(2)}, y ${c.centroid[1].toFixed(2)}`);
+      expect(text).toContain('EPSG:4547');
+      // The district lies in Luohu, Shenzhen: about 114.13° E, 22.55° N.
+      expect(text).toMatch(/114\.1\d{5}°/);
+      expect(text).toMatch(/22\.5\d{5}°/);
+    });
+
+    it('has a sensible number of pages, every one of which renders', () => {
+      const n = result.changes.length;
+      // Cover, contents, summary (1–2), overview, then one page per change (two at most).
+      expect(rendered.pages).toBeGreaterThanOrEqual(4 + n);
+      expect(rendered.pages).toBeLessThanOrEqual(5 + 2 * n);
+      expect(pdfInfo(file).Pages).toBe(String(rendered.pages));
+      const pages = renderPages(file);
+      expect(pages.status).toBe(0);
+      expect(pages.stderr).toBe('');
+      expect(pages.pngs).toBe(rendered.pages);
+    });
+
+    it('numbers its pages, links its contents and carries its metadata', () => {
+      const text = pdfText(file);
+      expect(text).toContain(S.page(rendered.pages, rendered.pages));
+      expect(text).toContain(S.contents);
+      const raw = readFileSync(file).toString('latin1');
+      // One link per contents row: summary, overview and each change.
+      expect(raw.match(/\/S \/GoTo/g)?.length).toBe(2 + result.changes.length);
+      expect(raw).toContain('/Outlines');
+      const info = pdfInfo(file);
+      expect(info.Title).toContain(S.title);
+      expect(info.Title).toContain(lang === 'zh-CN' ? '罗湖区测试项目' : 'Luohu test project');
+      expect(info.Author).toBe(lang === 'zh-CN' ? '李工' : 'Li Na');
+      expect(info.Creator).toMatch(/^VoxWatch \d+\.\d+\.\d+/);
+      expect(rendered.bytes).toBe(readFileSync(file).length);
+    });
+
+    it('reports progress once per change section', () => {
+      const n = result.changes.length;
+      expect(progress.map((p) => p.done)).toEqual(Array.from({ length: n + 1 }, (_, i) => i));
+      expect(progress.every((p) => p.total === n)).toBe(true);
+    });
+
+    it('tells on the overview map that the background is an orthophoto', () => {
+      expect(flat(pdfText(file))).toContain(S.mapOnOrthophoto('epoch-2'));
+    });
+  });
+
+  it('works without orthophotos: hillshades instead, and says so', async () => {
+    const file = join(out, 'no-ortho.pdf');
+    const r = await renderReport(input('zh-CN', { before: { label: 'epoch-1' }, after: { label: 'epoch-2' } }), file);
+    const S = stringsFor('zh-CN');
+    const text = flat(pdfText(file));
+    expect(text).toContain(S.mapOnHillshade('epoch-2'));
+    expect(text).toContain(S.hillshadeNote(S.noOrthophoto));
+    expect(text).toContain(S.surfaceAfter('epoch-2'));
+    for (const c of result.changes) expect(text).toContain(formatVolume(c.volume_m3));
+    expect(renderPages(file).pngs).toBe(r.pages);
+  });
+
+  it('draws "no orthophoto here" where an orthophoto does not reach, and names unreadable ones', async () => {
+    // An orthophoto of a 20 m corner of the district only: the changes outside it have none.
+    const d = generateDistrict({ seed: 5, size: 140 });
+    const corner = join(out, 'corner.tif');
+    const rgb = new Uint8Array(200 * 200 * 3).fill(128);
+    await writeFile(
+      corner,
+      encodeGeoTiffRgb({ width: 200, height: 200, rgb, originX: d.extent.minX, originY: d.extent.minY + 20, pixelSize: 0.1, epsg: 4547 }),
+    );
+    const broken = join(out, 'broken.tif');
+    await writeFile(broken, 'not a tiff');
+    const file = join(out, 'partial-ortho.pdf');
+    await renderReport(
+      input('en', { before: { label: 'epoch-1', orthophoto: corner }, after: { label: 'epoch-2', orthophoto: broken } }),
+      file,
+    );
+    const text = flat(pdfText(file));
+    const S = stringsFor('en');
+    expect(text).toContain(S.noOrthophotoHere);
+    expect(text).toContain(S.hillshadeNote(S.orthophotoUnreadable));
+    // The cover says which file and why.
+    expect(text).toContain(`${broken}: is not a readable TIFF file`);
+  });
+
+  it('renders a report with no changes (an empty filter)', async () => {
+    const file = join(out, 'empty.pdf');
+    const r = await renderReport(input('en', { only: [], filter: 'verdict = confirmed, zone = farmland' }), file);
+    const text = flat(pdfText(file));
+    const S = stringsFor('en');
+    expect(text).toContain(S.noChanges);
+    expect(text).toContain('verdict = confirmed, zone = farmland');
+    expect(r.pages).toBe(4); // cover, contents, summary, overview
+    expect(renderPages(file).pngs).toBe(4);
+  });
+
+  it('renders only the selected changes, in the order given', async () => {
+    const ids = result.changes.map((c) => c.id);
+    const pick = [ids[2], ids[0]];
+    const file = join(out, 'selection.pdf');
+    await renderReport(input('en', { only: pick, filter: 'two picked' }), file);
+    const text = flat(pdfText(file));
+    for (const id of ids) {
+      if (pick.includes(id)) expect(text).toContain(`Change ${id}`);
+      else expect(text).not.toContain(`Change ${id}`);
+    }
+    expect(text.indexOf(`1. Change ${pick[0]}`)).toBeGreaterThan(-1);
+    expect(text.indexOf(`2. Change ${pick[1]}`)).toBeGreaterThan(-1);
+  });
+
+  it('uses a 3D snapshot from the app when one is given', async () => {
+    const sharp = (await import('sharp')).default;
+    const snapshot = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ff00ff' } })
+      .png()
+      .toBuffer();
+    const id = result.changes[0].id;
+    const file = join(out, 'snapshot.pdf');
+    await renderReport(input('en', { only: [id], snapshots: new Map([[id, new Uint8Array(snapshot)]]) }), file);
+    const text = flat(pdfText(file));
+    expect(text).toContain(stringsFor('en').view3dSnapshot);
+    expect(text).not.toContain(stringsFor('en').view3d);
+  });
+
+  it('cancels on the signal and leaves no file behind', async () => {
+    const file = join(out, 'cancelled.pdf');
+    const controller = new AbortController();
+    const run = renderReport(input('en'), file, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 1) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('names the path when the output cannot be written', async () => {
+    const file = join(out, 'no-such-folder', 'report.pdf');
+    const run = renderReport(input('en'), file);
+    await expect(run).rejects.toBeInstanceOf(SourceError);
+    await expect(renderReport(input('en'), file)).rejects.toThrow(`${file}: cannot be written: its folder does not exist`);
+    await expect(renderReport(input('en'), out)).rejects.toThrow(`${out}: is a folder, not a file`);
+  });
+});
