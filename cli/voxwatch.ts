@@ -5,6 +5,7 @@ import { detectCommand, type DetectCliOptions } from './commands/detect';
 import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
 import { infoCommand } from './commands/info';
 import { addProjectCommand } from './commands/project';
+import { reportCommand, type ReportCliOptions } from './commands/report';
 import { reportError } from './errors';
 import { VERSION } from './version';
 
@@ -49,6 +50,22 @@ program
   });
 
 addProjectCommand(program);
+
+program
+  .command('report')
+  .description('write the PDF change report of a project run, in Chinese or English')
+  .argument('<project>', 'project file (.voxwatch)')
+  .requiredOption('--out <pdf>', 'output PDF')
+  .option('--run <n>', 'run id (default: the newest)')
+  .option('--lang <lang>', 'zh-CN or en', 'zh-CN')
+  .option(
+    '--filter <selection>',
+    'e.g. "type=new_building,storeys_added; verdict=confirmed; zone=farmland; sub-district=东门街道; min-volume=100"',
+  )
+  .option('--author <name>', 'author on the cover (default: the project’s)')
+  .action(async (project: string, opts: ReportCliOptions) => {
+    process.exitCode = await reportCommand(project, opts);
+  });
 
 program
   .command('samples')

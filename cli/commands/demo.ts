@@ -2,6 +2,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeRecord, RunRecord } from '../../core/api';
+import { renderReport } from '../../core/report/render';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES } from '../../samples/generator/index';
 import { formatScore, scoreChanges } from '../../samples/evaluate';
@@ -21,7 +22,8 @@ function line(c: ChangeRecord): string {
 /**
  * The main job on the bundled sample district, as an analyst would do it: a project with three
  * epochs, zones and complaint leads; detection 1 → 2, a review, cases; epoch 3 checks the cases;
- * a cumulative 1 → 3 run remembers the verdicts; exports for GIS. Scored against the truth.
+ * a cumulative 1 → 3 run remembers the verdicts; exports for GIS and the PDF reports. Scored
+ * against the truth.
  */
 export async function demoCommand(o: { dir?: string }): Promise<number> {
   const dir = o.dir ?? DEFAULT_SAMPLE_DIR;
@@ -134,6 +136,20 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
       ['csv', 'changes-1-2.csv'],
     ] as const) {
       files.push((await p.exportChanges(format, join(out, name), { runId: run12.id })).path);
+    }
+    for (const [runId, lang, name] of [
+      [run12.id, 'zh-CN', 'report-1-2.zh-CN.pdf'],
+      [run12.id, 'en', 'report-1-2.en.pdf'],
+      [run23.id, 'zh-CN', 'report-2-3.zh-CN.pdf'],
+    ] as const) {
+      const bar = progressBar(`report ${name}`, '');
+      try {
+        const input = await p.reportInput(runId, { lang });
+        await renderReport(input, join(out, name), { onProgress: (e) => bar.update(e.done, e.total, 'change sections') });
+      } finally {
+        bar.stop();
+      }
+      files.push(join(out, name));
     }
     print(`\nwrote ${[path, ...files].join(', ')}`);
   } finally {

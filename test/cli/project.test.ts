@@ -1,5 +1,5 @@
 /** `voxwatch project …` as a user runs it: the wiring from arguments to ProjectApi, and one-line errors. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -76,4 +76,23 @@ describe('voxwatch project', () => {
     const r = await run('project', 'changes', file);
     expect([r.code, r.stderr.trim()]).toEqual([1, `voxwatch: ${file}: not a VoxWatch project (not an SQLite database)`]);
   });
+
+  it('writes the PDF report of a run, filtered, and refuses a bad filter in one line', async () => {
+    const file = join(dir, 'report.voxwatch');
+    seedProject(file, 1, 12);
+    await run('project', 'review', file, 'C002', '--verdict', 'false_positive', '--note', '误报：树冠');
+    const pdf = join(dir, 'report.pdf');
+    const r = await run('report', file, '--lang', 'en', '--filter', 'verdict=false_positive', '--out', pdf);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.stdout).toMatch(/^wrote .*report\.pdf: run 1, 1 change\(s\), \d+ pages/);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('C002');
+    expect(text).not.toMatch(/\bC003\b/);
+    expect(text).toContain('误报：树冠');
+    const bad = await run('report', file, '--filter', 'colour=red', '--out', pdf);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      'voxwatch: --filter: unknown key "colour" (keys: type, verdict, zone, sub-district, min-volume)',
+    ]);
+  }, 180_000);
 });
