@@ -211,6 +211,12 @@ export interface ProjectApi {
   stats(runId?: number): Promise<RunStats>;
   exportChanges(format: ExportFormat, outPath: string, query?: ChangeQuery): Promise<{ path: string; features: number }>;
   reportInput(runId: number | undefined, options: { lang: ReportLang; query?: ChangeQuery; author?: string }): Promise<ReportInput>;
+  /** Writes the PDF report of a run; `snapshots` are PNG views from the app's 3D viewer, by change id (base64). */
+  exportReport(
+    runId: number | undefined,
+    options: { lang: ReportLang; outPath: string; query?: ChangeQuery; author?: string; snapshots?: Record<string, string> },
+    hooks?: { onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal },
+  ): Promise<{ path: string; runId: number; changes: number; pages: number; bytes: number }>;
   auditLog(limit?: number): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }

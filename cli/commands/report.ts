@@ -1,5 +1,4 @@
 import type { ReportLang } from '../../core/report/model';
-import { renderReport } from '../../core/report/render';
 import { LocalProject } from '../../core/store/project';
 import { UsageError } from '../errors';
 import { parseFilter } from '../filter';
@@ -21,22 +20,22 @@ export async function reportCommand(file: string, o: ReportCliOptions): Promise<
   const runId = o.run === undefined ? undefined : Number(o.run);
   if (runId !== undefined && !Number.isInteger(runId)) throw new UsageError(`--run expects a run number, got "${o.run}"`);
   const query = parseFilter(o.filter);
-  const project = LocalProject.open(file, `VoxWatch ${VERSION}`, { readonly: true });
+  const project = LocalProject.open(file, `VoxWatch ${VERSION}`);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const bar = progressBar('report', '');
   try {
-    const input = await project.reportInput(runId, { lang, query, author: o.author });
     const t0 = performance.now();
-    const r = await renderReport(input, o.out, {
-      signal: controller.signal,
-      onProgress: (p) => bar.update(p.done, p.total, 'change sections'),
-    });
+    const r = await project.exportReport(
+      runId,
+      { lang, query, author: o.author, outPath: o.out },
+      { signal: controller.signal, onProgress: (p) => bar.update(p.done, p.total, 'change sections') },
+    );
     bar.stop();
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     process.stdout.write(
-      `wrote ${o.out}: run ${input.run.id}, ${input.changes.length} change(s), ${r.pages} pages, ${(r.bytes / 2 ** 20).toFixed(1)} MB (${secs} s)\n`,
+      `wrote ${o.out}: run ${r.runId}, ${r.changes} change(s), ${r.pages} pages, ${(r.bytes / 2 ** 20).toFixed(1)} MB (${secs} s)\n`,
     );
     return 0;
   } finally {

@@ -28,6 +28,7 @@ import { LasFormat } from '../io/las/reader';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import { buildSummary } from '../output/summary';
 import type { ReportInput, ReportLang } from '../report/model';
+import { renderReport } from '../report/render';
 import { checkCase } from '../review/case-check';
 import type { CaseStatus, Verdict } from '../review/types';
 import { audit, readAudit } from './audit';
@@ -371,6 +372,21 @@ export class LocalProject implements ProjectApi {
       author: options.author ?? info.author,
       filtered: page.total !== run.changeCount ? describeQuery(options.query ?? {}) : null,
     });
+  }
+
+  async exportReport(
+    runId: number | undefined,
+    options: { lang: ReportLang; outPath: string; query?: ChangeQuery; author?: string; snapshots?: Record<string, string> },
+    hooks: { onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal } = {},
+  ): Promise<{ path: string; runId: number; changes: number; pages: number; bytes: number }> {
+    const input = await this.reportInput(runId, options);
+    for (const c of input.changes) {
+      const png = options.snapshots?.[c.id];
+      if (png) c.snapshot = Buffer.from(png, 'base64');
+    }
+    const r = await renderReport(input, options.outPath, hooks);
+    audit(this.db, defaultActor(), 'report', options.outPath, { run: input.run.id, lang: options.lang, changes: input.changes.length });
+    return { path: options.outPath, runId: input.run.id, changes: input.changes.length, ...r };
   }
 
   async auditLog(limit = 100): Promise<AuditEntry[]> {

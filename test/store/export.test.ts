@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readGeoPackage, writeGeoPackage } from '../../core/io/gpkg/geopackage';
 import { decodeWkb, encodeWkb } from '../../core/io/gpkg/wkb';
@@ -178,6 +179,21 @@ describe('exports', () => {
       }),
     );
     await expect(p.importZones(points, { kind: 'protected' })).rejects.toThrow(/points.geojson: feature 1 is not a polygon/);
+    await p.close();
+  });
+
+  it('writes the PDF report through the API, with a viewer snapshot, and audits it', async () => {
+    const { p, items } = await reviewedProject();
+    const snapshot = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+      .png()
+      .toBuffer();
+    const out = join(dir, 'api-report.pdf');
+    const r = await p.exportReport(undefined, { lang: 'zh-CN', outPath: out, snapshots: { [items[0].id]: snapshot.toString('base64') } });
+    expect(r).toMatchObject({ path: out, runId: 1, changes: items.length });
+    expect(execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' })).toContain(items[0].id);
+    // The snapshot is embedded: poppler lists an image of exactly its size.
+    expect(execFileSync('pdfimages', ['-list', out], { encoding: 'utf8' })).toMatch(/\s64\s+48\s+rgb/);
+    expect((await p.auditLog(10)).find((a) => a.action === 'report')).toMatchObject({ target: out });
     await p.close();
   });
 });
