@@ -1,0 +1,186 @@
+import { detectPointFormat } from '../io/formats';
+import { SourceError, type PointChunk } from '../io/types';
+import type { ColumnStats } from '../diff/columns';
+import type { Grid } from '../diff/grid';
+import { makeTileLayout, type TileLayout } from './layout';
+import { FLAG_RGB, SpillWriter } from './spill';
+
+/**
+ * What the first pass keeps of an epoch over the whole area, on a coarse grid (2 m cells by
+ * default, 1/16 of the columns at 0.5 m): enough for the ground model, the vertical alignment
+ * and the typical density, which all need more than one tile's view. Heights above zBase.
+ */
+export interface CoarseStats {
+  cx: number;
+  cy: number;
+  /** Grid cells per coarse cell along each axis. */
+  factor: number;
+  count: Uint32Array;
+  sum: Float64Array;
+  sumSq: Float64Array;
+  /** The two lowest heights: the second ignores one stray low point. */
+  min1: Float32Array;
+  min2: Float32Array;
+}
+
+export type EpochTotals = ColumnStats['totals'];
+
+export interface ScanJob {
+  files: string[];
+  grid: Grid;
+  tileCells: number;
+  haloCells: number;
+  zBase: number;
+  zToMetres: number;
+  /** One spill file per tile, for this epoch. */
+  spillPaths: string[];
+}
+
+export interface ScanResult {
+  totals: EpochTotals;
+  coarse: CoarseStats;
+}
+
+/** Ground cells per coarse cell side: bare earth and alignment need no finer than about 2 m. */
+export function coarseFactor(cell: number): number {
+  return Math.max(1, Math.round(2 / cell));
+}
+
+export function createCoarseStats(grid: Grid): CoarseStats {
+  const factor = coarseFactor(grid.cell);
+  const cx = Math.ceil(grid.nx / factor);
+  const cy = Math.ceil(grid.ny / factor);
+  const n = cx * cy;
+  return {
+    cx,
+    cy,
+    factor,
+    count: new Uint32Array(n),
+    sum: new Float64Array(n),
+    sumSq: new Float64Array(n),
+    min1: new Float32Array(n).fill(Infinity),
+    min2: new Float32Array(n).fill(Infinity),
+  };
+}
+
+const NOISE_LOW = 7;
+const NOISE_HIGH = 18;
+
+interface ScanState {
+  layout: TileLayout;
+  coarse: CoarseStats;
+  /** Coarse column of each grid column, and coarse row offset of each grid row. */
+  coarseX: Int32Array;
+  coarseY: Int32Array;
+  writer: SpillWriter;
+  totals: EpochTotals;
+  zBase: number;
+  zToMetres: number;
+}
+
+/**
+ * The first pass over one epoch: every point is binned to its cell, added to the coarse
+ * statistics, and appended to the spill file of each tile whose window holds it (one tile,
+ * or up to four in a halo). Memory is the coarse grid plus the write buffers, whatever the
+ * number of points.
+ */
+export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {}): Promise<ScanResult> {
+  const layout = makeTileLayout(job.grid, job.tileCells, job.haloCells);
+  const coarse = createCoarseStats(job.grid);
+  const state: ScanState = {
+    layout,
+    coarse,
+    coarseX: Int32Array.from({ length: job.grid.nx }, (_, i) => Math.floor(i / coarse.factor)),
+    coarseY: Int32Array.from({ length: job.grid.ny }, (_, j) => Math.floor(j / coarse.factor) * coarse.cx),
+    writer: new SpillWriter(job.spillPaths),
+    totals: { points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 },
+    zBase: job.zBase,
+    zToMetres: job.zToMetres,
+  };
+  let read = 0;
+  try {
+    for (const path of job.files) {
+      try {
+        const format = await detectPointFormat(path);
+        const options = { fields: ['classification', 'rgb'] as const, signal: hooks.signal, reuseBuffers: true };
+        for await (const chunk of format.parseInBatches(path, options)) {
+          scanChunk(state, chunk);
+          read += chunk.count;
+          hooks.onPoints?.(read);
+        }
+      } catch (e) {
+        // Whatever went wrong inside a file is reported with the file's name.
+        if (e instanceof SourceError || (e as Error)?.name === 'AbortError') throw e;
+        throw new SourceError(path, e instanceof Error ? e.message : String(e));
+      }
+    }
+  } finally {
+    state.writer.close();
+  }
+  return { totals: state.totals, coarse };
+}
+
+/** The hot loop of the first pass: plain loops over typed arrays, no closure per point. */
+function scanChunk(s: ScanState, c: PointChunk): void {
+  const { grid, tiles, xLo, xHi, yLo, yHi, ntx } = s.layout;
+  const { x0, y0, cell, nx, ny } = grid;
+  const inv = 1 / cell;
+  const { count, sum, sumSq, min1, min2 } = s.coarse;
+  const { coarseX, coarseY, writer, zBase, zToMetres } = s;
+  const { u8, u16, u32, f32 } = writer.views;
+  const fill = writer.fill;
+  const capacity = writer.capacity;
+  const cls = c.classification;
+  const rgb = c.rgb;
+  const flags = rgb ? FLAG_RGB : 0;
+  const t = s.totals;
+  for (let p = 0; p < c.count; p++) {
+    const fx = (c.x[p] - x0) * inv;
+    const fy = (c.y[p] - y0) * inv;
+    if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) {
+      t.outside++;
+      continue;
+    }
+    const k = cls ? cls[p] : 0;
+    if (k !== 0) {
+      t.classified++;
+      // Noise classes are never surfaces.
+      if (k === NOISE_LOW || k === NOISE_HIGH) {
+        t.noise++;
+        continue;
+      }
+      if (k === 2) t.ground++;
+      else if (k >= 3 && k <= 5) t.vegetation++;
+    }
+    const ix = fx | 0;
+    const iy = fy | 0;
+    const z = c.z[p] * zToMetres - zBase;
+    const ci = coarseY[iy] + coarseX[ix];
+    count[ci]++;
+    sum[ci] += z;
+    sumSq[ci] += z * z;
+    if (z < min1[ci]) {
+      min2[ci] = min1[ci];
+      min1[ci] = z;
+    } else if (z < min2[ci]) min2[ci] = z;
+    const r = rgb ? rgb[3 * p] : 0;
+    const g = rgb ? rgb[3 * p + 1] : 0;
+    const b = rgb ? rgb[3 * p + 2] : 0;
+    for (let ty = yLo[iy]; ty <= yHi[iy]; ty++) {
+      for (let tx = xLo[ix]; tx <= xHi[ix]; tx++) {
+        const ti = ty * ntx + tx;
+        const w = tiles[ti].window;
+        const slot = ti * capacity + fill[ti]++;
+        u32[4 * slot] = (iy - w.y0) * (w.x1 - w.x0) + (ix - w.x0);
+        f32[4 * slot + 1] = z;
+        u16[8 * slot + 4] = r;
+        u16[8 * slot + 5] = g;
+        u16[8 * slot + 6] = b;
+        u8[16 * slot + 14] = k;
+        u8[16 * slot + 15] = flags;
+        if (fill[ti] === capacity) writer.flush(ti);
+      }
+    }
+  }
+  t.points += c.count;
+}
