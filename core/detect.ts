@@ -16,6 +16,7 @@ import { LasFormat, type LasFileInfo } from './io/las/reader';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
 import { makeTileLayout, type TileLayout } from './tiles/layout';
 import { WorkerPool } from './tiles/pool';
+import { mergeParts, planParts } from './tiles/parts';
 import type { CoarseStats, ScanResult } from './tiles/scan';
 import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileResult } from './tiles/tile-job';
@@ -148,17 +149,32 @@ export async function detectChanges(
 
   const pool = new WorkerPool(workers, hooks.signal);
   try {
-    // First pass: each epoch is read once, its points binned to their tiles' spill files and
-    // summed on the coarse grid; both epochs at once.
+    // First pass: each epoch is read once, in parts spread over the workers; its points are
+    // binned to their tiles' spill files and summed on the coarse grid.
     const total = a.points + b.points;
-    const read = [0, 0];
-    const report = () => hooks.onProgress?.({ phase: 'read', done: read[0] + read[1], total });
-    const spillOf = (e: number) => layout.tiles.map((t) => join(spillDir, `e${e}-t${t.index}.bin`));
+    const plans = [planParts(a.files), planParts(b.files)];
+    const spillOf = (e: number, part: number, tile: number) => join(spillDir, `e${e}-p${part}-t${tile}.bin`);
+    const read = plans.map((parts) => parts.map(() => 0));
+    const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
     const [sa, sb] = await Promise.all(
-      [before, after].map((input, e) =>
-        pool.scan(
-          { files: input.files, grid, tileCells: layout.tileCells, haloCells: layout.haloCells, zBase, zToMetres, spillPaths: spillOf(e) },
-          (n) => ((read[e] = n), report()),
+      plans.map(async (parts, e) =>
+        mergeParts(
+          await Promise.all(
+            parts.map((sources, p) =>
+              pool.scan(
+                {
+                  sources,
+                  grid,
+                  tileCells: layout.tileCells,
+                  haloCells: layout.haloCells,
+                  zBase,
+                  zToMetres,
+                  spillPaths: layout.tiles.map((t) => spillOf(e, p, t.index)),
+                },
+                (n) => ((read[e][p] = n), report()),
+              ),
+            ),
+          ),
         ),
       ),
     );
@@ -197,7 +213,8 @@ export async function detectChanges(
           tile,
           grid,
           zBase,
-          spills: [[spillOf(0)[tile.index]], [spillOf(1)[tile.index]]],
+          spills: [0, 1].map((e) => plans[e].map((_, p) => spillOf(e, p, tile.index))) as [string[], string[]],
+          windowCells: layout.maxWindowCells,
           epochs,
           dz: alignment?.dz ?? 0,
           ground,

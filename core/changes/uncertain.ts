@@ -3,6 +3,7 @@ import { labelComponents } from '../diff/raster';
 import type { EpochSurface } from '../diff/surfaces';
 import type { CellRect } from '../tiles/layout';
 import { traceFootprint } from './footprint';
+import { SegmentBuffers } from './segment';
 import type { UncertainArea } from './types';
 
 /** A connected patch one epoch saw and the other did not, before it is judged big enough. */
@@ -34,16 +35,24 @@ export function findUncertainAreas(
 }
 
 /** The unseen pieces within `region` (a tile's core), 8-connected, before and after. */
-export function unseenPieces(grid: Grid, a: EpochSurface, b: EpochSurface, ground: Float32Array, region: CellRect): UnseenPiece[] {
+export function unseenPieces(
+  grid: Grid,
+  a: EpochSurface,
+  b: EpochSurface,
+  ground: Float32Array,
+  region: CellRect,
+  buffers: SegmentBuffers = new SegmentBuffers(grid.nx * grid.ny),
+): UnseenPiece[] {
   const n = grid.nx * grid.ny;
   const out: UnseenPiece[] = [];
+  const { mask, labels: labelBuffer, stack } = buffers.take(n);
   for (const unseenIn of ['before', 'after'] as const) {
     const [missing, other] = unseenIn === 'before' ? [a, b] : [b, a];
-    const mask = new Uint8Array(n);
+    mask.fill(0);
     for (let y = region.y0; y < region.y1; y++) {
       for (let k = y * grid.nx + region.x0; k < y * grid.nx + region.x1; k++) if (!missing.observed[k] && other.observed[k]) mask[k] = 1;
     }
-    const { labels, count } = labelComponents(mask, grid.nx, grid.ny);
+    const { labels, count } = labelComponents(mask, grid.nx, grid.ny, labelBuffer, stack);
     const pieces: UnseenPiece[] = Array.from({ length: count }, () => ({ unseenIn, cells: [], height: 0 }));
     for (let k = 0; k < n; k++) {
       if (!labels[k]) continue;

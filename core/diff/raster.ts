@@ -182,8 +182,8 @@ export function labelComponents(
   mask: Uint8Array,
   nx: number,
   ny: number,
-  labels = new Int32Array(mask.length),
-  stack = new Int32Array(mask.length),
+  labels: Int32Array = new Int32Array(mask.length),
+  stack: Int32Array = new Int32Array(mask.length),
 ): { labels: Int32Array; count: number } {
   labels.fill(0);
   let count = 0;

@@ -25,14 +25,20 @@ export interface CoarseStats {
 
 export type EpochTotals = ColumnStats['totals'];
 
+/** A file, or a range of its points, read by a first-pass job. */
+export interface ScanSource {
+  path: string;
+  range?: { first: number; count: number };
+}
+
 export interface ScanJob {
-  files: string[];
+  sources: ScanSource[];
   grid: Grid;
   tileCells: number;
   haloCells: number;
   zBase: number;
   zToMetres: number;
-  /** One spill file per tile, for this epoch. */
+  /** One spill file per tile, for this part of the epoch. */
   spillPaths: string[];
 }
 
@@ -79,7 +85,7 @@ interface ScanState {
 }
 
 /**
- * The first pass over one epoch: every point is binned to its cell, added to the coarse
+ * The first pass over (part of) one epoch: every point is binned to its cell, added to the coarse
  * statistics, and appended to the spill file of each tile whose window holds it (one tile,
  * or up to four in a halo). Memory is the coarse grid plus the write buffers, whatever the
  * number of points.
@@ -99,10 +105,10 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
   };
   let read = 0;
   try {
-    for (const path of job.files) {
+    for (const { path, range } of job.sources) {
       try {
         const format = await detectPointFormat(path);
-        const options = { fields: ['classification', 'rgb'] as const, signal: hooks.signal, reuseBuffers: true };
+        const options = { fields: ['classification', 'rgb'] as const, signal: hooks.signal, reuseBuffers: true, range };
         for await (const chunk of format.parseInBatches(path, options)) {
           scanChunk(state, chunk);
           read += chunk.count;

@@ -2,7 +2,7 @@ import type { ClassifyOptions } from '../changes/classify';
 import type { MeasureContext } from '../changes/measure';
 import { judgeCandidate } from '../changes/objects';
 import { overviewPart, patchAround, type HeightPatch, type OverviewPart } from '../changes/patches';
-import { findCandidates } from '../changes/segment';
+import { findCandidates, SegmentBuffers } from '../changes/segment';
 import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
 import { finishUncertain, unseenPieces, type UnseenPiece } from '../changes/uncertain';
 import { applyAlignment } from '../diff/align';
@@ -21,6 +21,8 @@ export interface TileJob {
   zBase: number;
   /** Spill files of this tile, per epoch, in reading order. */
   spills: [string[], string[]];
+  /** The largest window of the run, cells: a worker sizes its buffers once for every tile. */
+  windowCells: number;
   epochs: [EpochModel, EpochModel];
   /** Vertical offset added to the later epoch (0 without alignment). */
   dz: number;
@@ -59,6 +61,7 @@ export class TileWorkspace {
   columns: [ColumnBuffers, ColumnBuffers] | null = null;
   observed: [Uint8Array, Uint8Array] | null = null;
   ground: Float32Array | null = null;
+  segment: SegmentBuffers | null = null;
   readonly records: RecordViews = recordViews(new ArrayBuffer(16384 * RECORD_BYTES));
 
   /** Buffers for windows of up to `cells` cells, grown when a tile needs more. */
@@ -67,6 +70,7 @@ export class TileWorkspace {
     this.columns = [new ColumnBuffers(cells), new ColumnBuffers(cells)];
     this.observed = [new Uint8Array(cells), new Uint8Array(cells)];
     this.ground = new Float32Array(cells);
+    this.segment = new SegmentBuffers(cells);
   }
 }
 
@@ -81,7 +85,7 @@ export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
   const win = tile.window;
   const grid = windowGrid(job.grid, win);
   const n = grid.nx * grid.ny;
-  ws.ensure(n);
+  ws.ensure(Math.max(n, job.windowCells));
   const surfaces = [0, 1].map((e) => {
     const stats = columnStatsIn(ws.columns![e], grid, job.zBase);
     for (const path of job.spills[e]) readSpill(path, ws.records, (records) => addRecords(stats, ws.records, records));
@@ -94,7 +98,7 @@ export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
   const ground = sampleGround(job.ground, win.x0, win.y0, grid.nx, grid.ny, ws.ground!.subarray(0, n));
 
   // The lowest surfaces only served the ground model: the diff works in their memory.
-  const { candidates, diff } = findCandidates(grid, a, b, options.minHeight, [a.low, b.low]);
+  const { candidates, diff } = findCandidates(grid, a, b, options.minHeight, [a.low, b.low], ws.segment!);
   const ctx: MeasureContext = {
     grid,
     a,
@@ -119,7 +123,7 @@ export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
   }
   const uncertain: UncertainArea[] = [];
   const seamPieces: UnseenPiece[] = [];
-  for (const p of unseenPieces(grid, a, b, ground, core)) {
+  for (const p of unseenPieces(grid, a, b, ground, core, ws.segment!)) {
     if (!touchesSeam(p.cells, grid.nx, core, tile.core, job.grid)) {
       const area = finishUncertain(p, grid, options);
       if (area) uncertain.push(area);

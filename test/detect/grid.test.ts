@@ -15,7 +15,15 @@ describe('the ground grid', () => {
     await w.close();
     const grid = makeGrid(0, 0, 300, 300, 0.5);
     const spillPaths = [join(dir, 'tile-0.bin')];
-    const { totals, coarse } = await scanEpoch({ files: [file], grid, tileCells: 1024, haloCells: 0, zBase: 0, zToMetres: 1, spillPaths });
+    const { totals, coarse } = await scanEpoch({
+      sources: [{ path: file }],
+      grid,
+      tileCells: 1024,
+      haloCells: 0,
+      zBase: 0,
+      zToMetres: 1,
+      spillPaths,
+    });
     expect(totals.outside).toBe(0);
     expect(coarse.count[coarse.cx * coarse.cy - 1]).toBe(1);
     expect(coarse.count[0]).toBe(1);
