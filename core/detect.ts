@@ -322,6 +322,12 @@ function validateOptions(o: DetectOptions): void {
       throw new DetectionInputError(`option ${k} must be a positive number (got ${o[k]})`);
   }
   if (o.voxel < 0.05 || o.voxel > 10) throw new DetectionInputError(`voxel size ${o.voxel} m is outside the sensible range 0.05–10 m`);
+  if (!(Number.isInteger(o.tileCells) && o.tileCells >= 16 && o.tileCells <= 4096)) {
+    throw new DetectionInputError(`option tileCells must be a whole number of cells from 16 to 4096 (got ${o.tileCells})`);
+  }
+  if (!(Number.isFinite(o.halo) && o.halo >= 0 && o.halo / o.voxel <= 1024)) {
+    throw new DetectionInputError(`option halo must be from 0 to 1024 cells' worth of metres (got ${o.halo} m at ${o.voxel} m voxels)`);
+  }
   for (const k of ['minArea', 'minVolume', 'minUncertainArea'] as const) {
     if (!(Number.isFinite(o[k]) && o[k] >= 0)) throw new DetectionInputError(`option ${k} must be zero or more (got ${o[k]})`);
   }

@@ -1,4 +1,4 @@
-import { FLAG_RGB, type RecordViews } from '../tiles/spill';
+import { CELL_MASK, FLAG_RGB, KIND_GROUND, KIND_MASK, KIND_VEGETATION, RECORD_WORDS, type RecordViews } from '../tiles/spill';
 import type { Grid } from './grid';
 
 /**
@@ -80,10 +80,11 @@ const INVERSE = Float64Array.from({ length: 4096 }, (_, n) => (n === 0 ? 0 : 1 /
  */
 export function addRecords(s: ColumnStats, v: RecordViews, records: number): void {
   const { count, max1, max2, min1, min2, mean, m2, greenSum, brightnessSum, vegetationCount, groundCount } = s;
-  const { u8, u16, u32, f32 } = v;
+  const { u32, f32 } = v;
   for (let r = 0; r < records; r++) {
-    const i = u32[4 * r];
-    const z = f32[4 * r + 1];
+    const word = u32[RECORD_WORDS * r];
+    const i = word & CELL_MASK;
+    const z = f32[RECORD_WORDS * r + 1];
     const n = ++count[i];
     if (z > max1[i]) {
       max2[i] = max1[i];
@@ -96,13 +97,14 @@ export function addRecords(s: ColumnStats, v: RecordViews, records: number): voi
     const d = z - mean[i];
     mean[i] += n < 4096 ? d * INVERSE[n] : d / n;
     m2[i] += d * (z - mean[i]);
-    const k = u8[16 * r + 14];
-    if (k === 2) groundCount[i]++;
-    else if (k >= 3 && k <= 5) vegetationCount[i]++;
-    if (u8[16 * r + 15] & FLAG_RGB) {
-      const red = u16[8 * r + 4];
-      const g = u16[8 * r + 5];
-      const b = u16[8 * r + 6];
+    const kind = word & KIND_MASK;
+    if (kind === KIND_GROUND) groundCount[i]++;
+    else if (kind === KIND_VEGETATION) vegetationCount[i]++;
+    if (word & FLAG_RGB) {
+      const colour = u32[RECORD_WORDS * r + 2];
+      const red = colour & 255;
+      const g = (colour >>> 8) & 255;
+      const b = colour >>> 16;
       greenSum[i] += 2 * g - red - b;
       brightnessSum[i] += red + g + b;
     }

@@ -3,7 +3,7 @@ import { SourceError, type PointChunk } from '../io/types';
 import type { ColumnStats } from '../diff/columns';
 import type { Grid } from '../diff/grid';
 import { makeTileLayout, type TileLayout } from './layout';
-import { FLAG_RGB, SpillWriter } from './spill';
+import { FLAG_RGB, KIND_GROUND, KIND_VEGETATION, RECORD_WORDS, SpillWriter } from './spill';
 
 /**
  * What the first pass keeps of an epoch over the whole area, on a coarse grid (2 m cells by
@@ -79,6 +79,10 @@ interface ScanState {
   coarseX: Int32Array;
   coarseY: Int32Array;
   writer: SpillWriter;
+  /** Each tile's window origin and width, cells (typed arrays: read once per point). */
+  windowX0: Int32Array;
+  windowY0: Int32Array;
+  windowWidth: Int32Array;
   totals: EpochTotals;
   zBase: number;
   zToMetres: number;
@@ -99,6 +103,9 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
     coarseX: Int32Array.from({ length: job.grid.nx }, (_, i) => Math.floor(i / coarse.factor)),
     coarseY: Int32Array.from({ length: job.grid.ny }, (_, j) => Math.floor(j / coarse.factor) * coarse.cx),
     writer: new SpillWriter(job.spillPaths),
+    windowX0: Int32Array.from(layout.tiles, (t) => t.window.x0),
+    windowY0: Int32Array.from(layout.tiles, (t) => t.window.y0),
+    windowWidth: Int32Array.from(layout.tiles, (t) => t.window.x1 - t.window.x0),
     totals: { points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 },
     zBase: job.zBase,
     zToMetres: job.zToMetres,
@@ -128,17 +135,18 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
 
 /** The hot loop of the first pass: plain loops over typed arrays, no closure per point. */
 function scanChunk(s: ScanState, c: PointChunk): void {
-  const { grid, tiles, xLo, xHi, yLo, yHi, ntx } = s.layout;
+  const { grid, xLo, xHi, yLo, yHi, ntx } = s.layout;
   const { x0, y0, cell, nx, ny } = grid;
   const inv = 1 / cell;
   const { count, sum, sumSq, min1, min2 } = s.coarse;
   const { coarseX, coarseY, writer, zBase, zToMetres } = s;
-  const { u8, u16, u32, f32 } = writer.views;
+  const { u32, f32 } = writer.views;
+  const { windowX0, windowY0, windowWidth } = s;
   const fill = writer.fill;
   const capacity = writer.capacity;
   const cls = c.classification;
   const rgb = c.rgb;
-  const flags = rgb ? FLAG_RGB : 0;
+
   const t = s.totals;
   for (let p = 0; p < c.count; p++) {
     const fx = (c.x[p] - x0) * inv;
@@ -148,6 +156,7 @@ function scanChunk(s: ScanState, c: PointChunk): void {
       continue;
     }
     const k = cls ? cls[p] : 0;
+    let kind = 0;
     if (k !== 0) {
       t.classified++;
       // Noise classes are never surfaces.
@@ -155,8 +164,13 @@ function scanChunk(s: ScanState, c: PointChunk): void {
         t.noise++;
         continue;
       }
-      if (k === 2) t.ground++;
-      else if (k >= 3 && k <= 5) t.vegetation++;
+      if (k === 2) {
+        t.ground++;
+        kind = KIND_GROUND;
+      } else if (k >= 3 && k <= 5) {
+        t.vegetation++;
+        kind = KIND_VEGETATION;
+      }
     }
     const ix = fx | 0;
     const iy = fy | 0;
@@ -169,21 +183,16 @@ function scanChunk(s: ScanState, c: PointChunk): void {
       min2[ci] = min1[ci];
       min1[ci] = z;
     } else if (z < min2[ci]) min2[ci] = z;
-    const r = rgb ? rgb[3 * p] : 0;
-    const g = rgb ? rgb[3 * p + 1] : 0;
-    const b = rgb ? rgb[3 * p + 2] : 0;
+    // 8 bits a channel are plenty for a cell's mean colour (most surveys store no more).
+    const colour = rgb ? (rgb[3 * p] >>> 8) | ((rgb[3 * p + 1] >>> 8) << 8) | ((rgb[3 * p + 2] >>> 8) << 16) : 0;
+    const flags = kind | (rgb ? FLAG_RGB : 0);
     for (let ty = yLo[iy]; ty <= yHi[iy]; ty++) {
       for (let tx = xLo[ix]; tx <= xHi[ix]; tx++) {
         const ti = ty * ntx + tx;
-        const w = tiles[ti].window;
-        const slot = ti * capacity + fill[ti]++;
-        u32[4 * slot] = (iy - w.y0) * (w.x1 - w.x0) + (ix - w.x0);
-        f32[4 * slot + 1] = z;
-        u16[8 * slot + 4] = r;
-        u16[8 * slot + 5] = g;
-        u16[8 * slot + 6] = b;
-        u8[16 * slot + 14] = k;
-        u8[16 * slot + 15] = flags;
+        const at = RECORD_WORDS * (ti * capacity + fill[ti]++);
+        u32[at] = ((iy - windowY0[ti]) * windowWidth[ti] + (ix - windowX0[ti])) | flags;
+        f32[at + 1] = z;
+        u32[at + 2] = colour;
         if (fill[ti] === capacity) writer.flush(ti);
       }
     }

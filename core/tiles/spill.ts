@@ -1,24 +1,34 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 
 /**
- * Points binned to their tiles, written to one spill file per (epoch, tile) so a tile job reads
- * only its own points. A record is 16 bytes: the cell within the tile's window (u32), the height
- * in metres above the run's base (f32), r, g, b (3 × u16), the class (u8) and flags (u8).
- * Coordinates are not kept: the cell is all the columns need.
+ * Points binned to their tiles, written to one spill file per (part of an epoch, tile) so a tile
+ * job reads only its own points. A record is three 32-bit words: the cell within the tile's
+ * window with the class kind and a colour flag in its top bits, the height in metres above the
+ * run's base (f32), and the colour as 8-bit r, g, b. Coordinates are not kept: the cell is all
+ * the columns need. Every byte counts: the spill is written once and read once, and on this
+ * kind of machine fresh page-cache pages cost as much as fresh process memory.
  */
-export const RECORD_BYTES = 16;
-export const FLAG_RGB = 1;
+export const RECORD_WORDS = 3;
+export const RECORD_BYTES = 4 * RECORD_WORDS;
+/** Bits of word 0 that hold the cell: windows must have fewer cells than this. */
+export const CELL_BITS = 26;
+export const CELL_MASK = (1 << CELL_BITS) - 1;
+/** Class kinds in bits 26–27 (noise never reaches the spill). */
+export const KIND_GROUND = 1 << CELL_BITS;
+export const KIND_VEGETATION = 2 << CELL_BITS;
+export const KIND_MASK = 3 << CELL_BITS;
+/** Bit 28: the point has a colour. */
+export const FLAG_RGB = 1 << 28;
 
-/** Typed views over one buffer of records (u32 and f32 at record × 4, u16 at × 8, u8 at × 16). */
+/** Typed views over one buffer of records (word w of record r at RECORD_WORDS × r + w). */
 export interface RecordViews {
   u8: Uint8Array;
-  u16: Uint16Array;
   u32: Uint32Array;
   f32: Float32Array;
 }
 
 export function recordViews(buffer: ArrayBuffer): RecordViews {
-  return { u8: new Uint8Array(buffer), u16: new Uint16Array(buffer), u32: new Uint32Array(buffer), f32: new Float32Array(buffer) };
+  return { u8: new Uint8Array(buffer), u32: new Uint32Array(buffer), f32: new Float32Array(buffer) };
 }
 
 /** Write buffers take at most this much memory in all, however many tiles there are. */

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { ClassifyOptions } from '../changes/classify';
 import type { MeasureContext } from '../changes/measure';
 import { judgeCandidate } from '../changes/objects';
@@ -88,7 +89,11 @@ export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
   ws.ensure(Math.max(n, job.windowCells));
   const surfaces = [0, 1].map((e) => {
     const stats = columnStatsIn(ws.columns![e], grid, job.zBase);
-    for (const path of job.spills[e]) readSpill(path, ws.records, (records) => addRecords(stats, ws.records, records));
+    for (const path of job.spills[e]) {
+      readSpill(path, ws.records, (records) => addRecords(stats, ws.records, records));
+      // Read once: its disk space and page cache are better given back now than at the end.
+      rmSync(path, { force: true });
+    }
     const counts = stats.count;
     const surface = buildSurface(stats, { ...job.epochs[e], observed: ws.observed![e] });
     return { surface, counts };
