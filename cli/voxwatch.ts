@@ -71,6 +71,7 @@ program
   .command('bench')
   .description('measure reading, LAZ decoding and detection throughput and memory on this machine (figures only, no assertions)')
   .option('--scale', 'also run detection on 2 × ≥ 35 M points (a few minutes, about 3.6 GiB of cached inputs)')
+  .option('--pairs <millions>', 'detection pairs to run, in millions of points per file (e.g. 5,35,70; overrides --scale)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
   .option('--only <sections>', 'comma-separated sections: las, laz, detect')
   .action(async (opts: BenchCliOptions) => {
