@@ -129,8 +129,11 @@ export function overviewFromParts(g: Grid, step: number, parts: OverviewPart[]):
       }
     }
   }
-  const layer = (l: number) =>
-    Float32Array.from({ length: size }, (_, i) => (counts[l * size + i] > 0 ? sums[l * size + i] / counts[l * size + i] : NaN));
+  const layer = (l: number) => {
+    const out = new Float32Array(size);
+    for (let i = 0; i < size; i++) out[i] = counts[l * size + i] > 0 ? sums[l * size + i] / counts[l * size + i] : NaN;
+    return out;
+  };
   return { x0: g.x0, y0: g.y0, cell: g.cell * step, width, height, before: layer(0), after: layer(1), ground: layer(2) };
 }
 

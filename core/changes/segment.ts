@@ -112,6 +112,10 @@ function grow(core: Uint8Array, out: Uint8Array, diff: Float32Array, sign: numbe
  * inside a new roof. Flood-fills the unseen regions and keeps those whose whole border is
  * that candidate.
  */
+/** The four edge neighbours, as constants: no array literal per visited cell. */
+const STEP_X = Int8Array.of(1, -1, 0, 0);
+const STEP_Y = Int8Array.of(0, 0, 1, -1);
+
 function enclosedUnseen(labels: Int32Array, count: number, diff: Float32Array, nx: number, ny: number, seen: Uint8Array): number[][] {
   const out: number[][] = Array.from({ length: count }, () => []);
   seen.fill(0);
@@ -130,14 +134,9 @@ function enclosedUnseen(labels: Int32Array, count: number, diff: Float32Array, n
       const x = k % nx;
       const y = (k - x) / nx;
       if (x === 0 || y === 0 || x === nx - 1 || y === ny - 1) open = true;
-      for (const [dx, dy] of [
-        [1, 0],
-        [-1, 0],
-        [0, 1],
-        [0, -1],
-      ]) {
-        const xx = x + dx;
-        const yy = y + dy;
+      for (let d = 0; d < 4; d++) {
+        const xx = x + STEP_X[d];
+        const yy = y + STEP_Y[d];
         if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;
         const q = yy * nx + xx;
         if (labels[q]) {
