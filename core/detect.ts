@@ -16,8 +16,8 @@ import { LasFormat, type LasFileInfo } from './io/las/reader';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
 import { makeTileLayout, type TileLayout } from './tiles/layout';
 import { WorkerPool } from './tiles/pool';
-import { mergeParts, planParts } from './tiles/parts';
-import type { CoarseStats, ScanResult } from './tiles/scan';
+import { addPart, planParts } from './tiles/parts';
+import { createCoarseStats, type CoarseStats, type ScanResult } from './tiles/scan';
 import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileResult } from './tiles/tile-job';
 import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
@@ -156,26 +156,24 @@ export async function detectChanges(
     const spillOf = (e: number, part: number, tile: number) => join(spillDir, `e${e}-p${part}-t${tile}.bin`);
     const read = plans.map((parts) => parts.map(() => 0));
     const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
-    const [sa, sb] = await Promise.all(
-      plans.map(async (parts, e) =>
-        mergeParts(
-          await Promise.all(
-            parts.map((sources, p) =>
-              pool.scan(
-                {
-                  sources,
-                  grid,
-                  tileCells: layout.tileCells,
-                  haloCells: layout.haloCells,
-                  zBase,
-                  zToMetres,
-                  spillPaths: layout.tiles.map((t) => spillOf(e, p, t.index)),
-                },
-                (n) => ((read[e][p] = n), report()),
-              ),
-            ),
-          ),
-        ),
+    const [sa, sb]: ScanResult[] = plans.map(() => ({ totals: emptyTotals(), coarse: createCoarseStats(grid) }));
+    await Promise.all(
+      plans.flatMap((parts, e) =>
+        parts.map(async (sources, p) => {
+          const part = await pool.scan(
+            {
+              sources,
+              grid,
+              tileCells: layout.tileCells,
+              haloCells: layout.haloCells,
+              zBase,
+              zToMetres,
+              spillPaths: layout.tiles.map((t) => spillOf(e, p, t.index)),
+            },
+            (n) => ((read[e][p] = n), report()),
+          );
+          addPart(e === 0 ? sa : sb, part);
+        }),
       ),
     );
     lap('read');
@@ -249,6 +247,8 @@ export async function detectChanges(
     await rm(spillDir, { recursive: true, force: true });
   }
 }
+
+const emptyTotals = (): ScanResult['totals'] => ({ points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 });
 
 /** Smallest stable area that makes the vertical alignment worth trusting, m². */
 const MIN_STABLE_AREA = 25;

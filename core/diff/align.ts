@@ -36,13 +36,15 @@ export function estimateAlignment(a: CoarseStats, b: CoarseStats): Alignment {
     const na = a.count[k];
     const nb = b.count[k];
     if (na < MIN_POINTS || nb < MIN_POINTS) continue;
+    // The sums are in millimetres.
     const ma = a.sum[k] / na;
     const mb = b.sum[k] / nb;
     // Flat in both epochs: edges would mix horizontal misregistration into the estimate.
     const va = (a.sumSq[k] - na * ma * ma) / (na - 1);
     const vb = (b.sumSq[k] - nb * mb * mb) / (nb - 1);
-    if (!(va < FLAT_SPREAD * FLAT_SPREAD && vb < FLAT_SPREAD * FLAT_SPREAD)) continue;
-    const d = mb - ma;
+    const flat = (FLAT_SPREAD * 1000) ** 2;
+    if (!(va < flat && vb < flat)) continue;
+    const d = (mb - ma) / 1000;
     if (Math.abs(d) < STABLE_BAND) collected.push(d);
   }
   const diffs = Float32Array.from(collected);

@@ -1,5 +1,5 @@
 import type { LasFileInfo } from '../io/las/reader';
-import type { CoarseStats, EpochTotals, ScanResult, ScanSource } from './scan';
+import type { EpochTotals, ScanResult, ScanSource } from './scan';
 
 /** Points per first-pass job: enough to amortise a job, few enough to spread an epoch over cores. */
 export const PART_POINTS = 12_000_000;
@@ -38,25 +38,23 @@ export function planParts(files: LasFileInfo[], partPoints = PART_POINTS): ScanS
   return parts;
 }
 
-/** One epoch's first-pass results, parts added up (in part order, so sums are reproducible). */
-export function mergeParts(parts: ScanResult[]): ScanResult {
-  const [head, ...rest] = parts;
-  const totals: EpochTotals = { ...head.totals };
-  const c: CoarseStats = head.coarse;
-  for (const p of rest) {
-    for (const k of Object.keys(totals) as (keyof EpochTotals)[]) totals[k] += p.totals[k];
-    const q = p.coarse;
-    for (let i = 0; i < c.count.length; i++) {
-      if (q.count[i] === 0) continue;
-      c.count[i] += q.count[i];
-      c.sum[i] += q.sum[i];
-      c.sumSq[i] += q.sumSq[i];
-      // The two lowest of four values.
-      const lo = Math.min(c.min1[i], q.min1[i]);
-      const second = c.min1[i] <= q.min1[i] ? Math.min(c.min2[i], q.min1[i]) : Math.min(q.min2[i], c.min1[i]);
-      c.min1[i] = lo;
-      c.min2[i] = second;
-    }
+/**
+ * Adds one part's first-pass results to its epoch's: counts, integer sums and minima do not
+ * depend on the order, so parts are added as they arrive and never held.
+ */
+export function addPart(into: ScanResult, part: ScanResult): void {
+  const totals = into.totals;
+  for (const k of Object.keys(totals) as (keyof EpochTotals)[]) totals[k] += part.totals[k];
+  const c = into.coarse;
+  const q = part.coarse;
+  for (let i = 0; i < c.count.length; i++) {
+    if (q.count[i] === 0) continue;
+    c.count[i] += q.count[i];
+    c.sum[i] += q.sum[i];
+    c.sumSq[i] += q.sumSq[i];
+    // The two lowest of four values.
+    const second = c.min1[i] <= q.min1[i] ? Math.min(c.min2[i], q.min1[i]) : Math.min(q.min2[i], c.min1[i]);
+    c.min1[i] = Math.min(c.min1[i], q.min1[i]);
+    c.min2[i] = second;
   }
-  return { totals, coarse: c };
 }

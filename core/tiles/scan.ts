@@ -16,6 +16,10 @@ export interface CoarseStats {
   /** Grid cells per coarse cell along each axis. */
   factor: number;
   count: Uint32Array;
+  /**
+   * Sums of the heights and of their squares, in whole millimetres: integer sums are exact (up
+   * to 2^53), so parts added in any order give the same sums.
+   */
   sum: Float64Array;
   sumSq: Float64Array;
   /** The two lowest heights: the second ignores one stray low point. */
@@ -176,9 +180,10 @@ function scanChunk(s: ScanState, c: PointChunk): void {
     const iy = fy | 0;
     const z = c.z[p] * zToMetres - zBase;
     const ci = coarseY[iy] + coarseX[ix];
+    const mm = Math.round(z * 1000);
     count[ci]++;
-    sum[ci] += z;
-    sumSq[ci] += z * z;
+    sum[ci] += mm;
+    sumSq[ci] += mm * mm;
     if (z < min1[ci]) {
       min2[ci] = min1[ci];
       min1[ci] = z;
