@@ -24,11 +24,11 @@ export interface DetectCliOptions {
 
 const PHASE_LABEL: Record<DetectPhase, string> = {
   open: 'opening',
-  read: 'reading and modelling the epochs',
+  read: 'reading the epochs into tiles',
   ground: 'modelling the ground',
   align: 'aligning',
-  diff: 'comparing',
-  objects: 'building objects',
+  diff: 'comparing tile by tile',
+  objects: 'joining the tiles',
 };
 
 function num(name: string, v: string | undefined): number | undefined {
