@@ -243,7 +243,7 @@ export async function detectChanges(
       timings,
     };
   } finally {
-    pool.stop();
+    await pool.stop();
     await rm(spillDir, { recursive: true, force: true });
   }
 }

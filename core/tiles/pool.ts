@@ -32,6 +32,8 @@ export class WorkerPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private failure: Error | null = null;
+  private readonly detach: () => void;
+  private stopped: Promise<void> | null = null;
 
   constructor(size: number, signal?: AbortSignal) {
     for (let i = 0; i < Math.max(1, size); i++) {
@@ -45,10 +47,11 @@ export class WorkerPool {
     const onAbort = () => {
       const e = new Error('cancelled');
       e.name = 'AbortError';
-      this.stop(e);
+      void this.stop(e);
     };
-    if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
+    this.detach = () => signal?.removeEventListener('abort', onAbort);
+    if (signal?.aborted) onAbort();
   }
 
   get size(): number {
@@ -63,17 +66,25 @@ export class WorkerPool {
     return this.submit({ id: this.nextId++, kind: 'tile', job }) as Promise<TileResult>;
   }
 
-  /** Ends every thread; pending and queued jobs fail with `reason` (cancelled by default). */
-  stop(reason: Error = Object.assign(new Error('cancelled'), { name: 'AbortError' })): void {
+  /**
+   * Ends every thread; pending and queued jobs fail with `reason` (cancelled by default).
+   * Resolves once the threads are gone.
+   */
+  stop(reason: Error = Object.assign(new Error('cancelled'), { name: 'AbortError' })): Promise<void> {
+    // A caller's long-lived signal must not keep a listener per run.
+    this.detach();
     this.failure ??= reason;
     for (const p of [...this.queue, ...this.running.values()]) p.reject(this.failure);
     this.queue.length = 0;
     this.running.clear();
     this.idle.length = 0;
-    for (const w of this.workers) {
-      w.removeAllListeners('exit');
-      void w.terminate();
-    }
+    this.stopped ??= Promise.all(
+      this.workers.map((w) => {
+        w.removeAllListeners('exit');
+        return w.terminate();
+      }),
+    ).then(() => undefined);
+    return this.stopped;
   }
 
   private submit(request: PoolRequest, onPoints?: (n: number) => void): Promise<unknown> {
@@ -111,7 +122,7 @@ export class WorkerPool {
   private fail(w: Worker, e: Error): void {
     if (this.failure) return;
     const p = this.running.get(w);
-    this.stop(e);
+    void this.stop(e);
     p?.reject(e);
   }
 }

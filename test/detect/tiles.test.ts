@@ -82,6 +82,7 @@ describe('detection in tiles', () => {
     });
     await expect(running).rejects.toThrow(/cancelled/);
     expect(busy).toBeGreaterThan(before);
+    // A thread may take a moment to leave the process's list after it has ended.
     for (let i = 0; i < 100 && threads() > before; i++) await new Promise((r) => setTimeout(r, 50));
     expect(threads()).toBeLessThanOrEqual(before);
     expect(readdirSync(tempDir)).toEqual([]);
