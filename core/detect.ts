@@ -54,7 +54,7 @@ export const DEFAULT_OPTIONS: DetectOptions = {
   minCoverage: 0.5,
   align: true,
   minUncertainArea: 25,
-  tileCells: 1024,
+  tileCells: 1536,
   halo: 64,
 };
 
