@@ -41,6 +41,7 @@ program
   .option('--min-volume <m3>', 'smallest change volume reported (default 10 m³)')
   .option('--min-height <m>', 'smallest height change reported (default 1.2 m)')
   .option('--storey-height <m>', 'storey height for the storeys estimate (default 3 m)')
+  .option('--halo <m>', 'context around each ground tile: objects reaching further past a tile are cut (default 64 m)')
   .option('--no-align', 'skip the fine alignment of the later epoch')
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (before: string, after: string, opts: DetectCliOptions) => {

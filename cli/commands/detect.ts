@@ -18,6 +18,7 @@ export interface DetectCliOptions {
   minVolume?: string;
   minHeight?: string;
   storeyHeight?: string;
+  halo?: string;
   align?: boolean;
   quiet?: boolean;
 }
@@ -110,6 +111,7 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   set('minVolume', num('min-volume', o.minVolume));
   set('minHeight', num('min-height', o.minHeight));
   set('storeyHeight', num('storey-height', o.storeyHeight));
+  set('halo', num('halo', o.halo));
   if (o.align === false) options.align = false;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
