@@ -43,6 +43,7 @@ program
   .option('--min-volume <m3>', 'smallest change volume reported (default 10 m³)')
   .option('--min-height <m>', 'smallest height change reported (default 1.2 m)')
   .option('--storey-height <m>', 'storey height for the storeys estimate (default 3 m)')
+  .option('--halo <m>', 'context around each ground tile: objects reaching further past a tile are cut (default 64 m)')
   .option('--no-align', 'skip the fine alignment of the later epoch')
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (before: string, after: string, opts: DetectCliOptions) => {
@@ -93,6 +94,7 @@ program
     'measure reading, LAZ decoding, detection and report rendering speed and memory on this machine (figures only, no assertions)',
   )
   .option('--scale', 'also run detection on 2 × ≥ 35 M points (a few minutes, about 3.6 GiB of cached inputs)')
+  .option('--pairs <millions>', 'detection pairs to run, in millions of points per file (e.g. 5,35,70; overrides --scale)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
   .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report')
   .action(async (opts: BenchCliOptions) => {

@@ -1,20 +1,27 @@
-import { classify, type ClassifyOptions } from './changes/classify';
-import { traceFootprint } from './changes/footprint';
-import { measure, type MeasureContext, type Measurement } from './changes/measure';
-import { findCandidates } from './changes/segment';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { ClassifyOptions } from './changes/classify';
+import { overviewFromParts, overviewStep, type HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
-import { findUncertainAreas } from './changes/uncertain';
-import { overviewPatch, patchAround, type HeightPatch } from './changes/patches';
 import { describeCrs } from './geo/crs';
-import { applyAlignment, estimateAlignment, type Alignment } from './diff/align';
-import { observeEpochInWorker, type ObservedEpoch } from './diff/parallel';
+import { estimateAlignment, type Alignment } from './diff/align';
 import type { ColumnStats } from './diff/columns';
-import { estimateGround } from './diff/ground';
-import { cellCentre, makeGrid, type Grid } from './diff/grid';
+import { estimateGround, type GroundModel } from './diff/ground';
+import { makeGrid, type Grid } from './diff/grid';
+import { median } from './diff/raster';
+import { classesPlausible } from './diff/surfaces';
 import { metresPerUnit } from './io/inspect';
 import { LasFormat, type LasFileInfo } from './io/las/reader';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
-import { totalmem } from 'node:os';
+import { makeTileLayout, type Tile, type TileLayout } from './tiles/layout';
+import { WorkerPool } from './tiles/pool';
+import { addPart, planParts } from './tiles/parts';
+import { createCoarseStats, type CoarseStats, type ScanResult } from './tiles/scan';
+import { RECORD_BYTES } from './tiles/spill';
+import type { EpochModel, TileResult } from './tiles/tile-job';
+import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
+import { mergeUncertain } from './tiles/seams';
 
 export interface EpochInput {
   /** One or more LAS/LAZ files of the same survey. */
@@ -29,6 +36,13 @@ export interface DetectOptions extends ClassifyOptions {
   align: boolean;
   /** Smallest unseen patch reported as an uncertain area, m². */
   minUncertainArea: number;
+  /** Side of a ground tile, cells: what one worker models at a time (memory per worker). */
+  tileCells: number;
+  /**
+   * Halo around each tile, metres: the context its filters see, and how far past its tile an
+   * object (with its height window) may reach and still be measured whole.
+   */
+  halo: number;
 }
 
 export const DEFAULT_OPTIONS: DetectOptions = {
@@ -40,6 +54,8 @@ export const DEFAULT_OPTIONS: DetectOptions = {
   minCoverage: 0.5,
   align: true,
   minUncertainArea: 25,
+  tileCells: 1536,
+  halo: 64,
 };
 
 export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objects';
@@ -47,8 +63,17 @@ export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objec
 export interface DetectHooks {
   onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;
   signal?: AbortSignal;
+  /** Worker threads (default: one per core). The result does not depend on it. */
+  workers?: number;
+  /** Where the points are spilled per tile during the run (default: the OS temporary folder). */
+  tempDir?: string;
   /** Further areas to return height windows for (e.g. open cases, to see whether they still stand). */
-  watch?: { id: string; footprint: PolygonCoords[] }[];
+  watch?: WatchArea[];
+}
+
+export interface WatchArea {
+  id: string;
+  footprint: PolygonCoords[];
 }
 
 export interface EpochSummary {
@@ -71,7 +96,8 @@ export interface DetectionResult {
   suppressed: SuppressedCandidate[];
   uncertain: UncertainArea[];
   parameters: DetectOptions;
-  /** Height windows: one per change (by id), one per watched area, and a coarse one of the whole area. */
+  /** Height windows for drawing: one per change (by id) and a coarse one of the whole area. */
+  /** Height windows: one per change (by id), one per watched area (by its id), and a coarse one of the whole area. */
   views: { overview: HeightPatch; changes: Record<string, HeightPatch>; watched: Record<string, HeightPatch> };
   warnings: string[];
   timings: Record<string, number>;
@@ -119,128 +145,193 @@ export async function detectChanges(
     throw new DetectionInputError(`the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`);
   }
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
-  checkMemory(grid, area, options.voxel);
-  const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * heightUnitToMetres(crs, []));
+  const layout = makeTileLayout(grid, options.tileCells, Math.ceil(options.halo / options.voxel));
+  const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));
+  checkMemory(layout, area, options.voxel, workers);
+  const spillDir = await mkdtemp(join(hooks.tempDir ?? tmpdir(), 'voxwatch-tiles-'));
+  await checkSpace(spillDir, layout, a.points + b.points);
+  const zToMetres = heightUnitToMetres(crs, warnings);
+  const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * zToMetres);
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
 
-  const total = a.points + b.points;
-  const zToMetres = heightUnitToMetres(crs, warnings);
-  // One thread per epoch: both are read, binned and modelled at once.
-  let readA = 0;
-  let readB = 0;
-  const report = () => hooks.onProgress?.({ phase: 'read', done: readA + readB, total });
-  // If either epoch fails (or the caller cancels), the other thread is stopped too.
-  const both = new AbortController();
-  const cancel = () => both.abort();
-  hooks.signal?.addEventListener('abort', cancel);
-  if (hooks.signal?.aborted) both.abort();
-  let ea: ObservedEpoch;
-  let eb: ObservedEpoch;
+  const pool = new WorkerPool(workers, hooks.signal);
   try {
-    [ea, eb] = await Promise.all([
-      observeEpochInWorker(
-        { files: before.files, grid, zBase, zToMetres },
-        { signal: both.signal, onPoints: (n) => ((readA = n), report()) },
+    // First pass: each epoch is read once, in parts spread over the workers; its points are
+    // binned to their tiles' spill files and summed on the coarse grid.
+    const total = a.points + b.points;
+    const plans = [planParts(a.files), planParts(b.files)];
+    const spillOf = (e: number, part: number, tile: number) => join(spillDir, `e${e}-p${part}-t${tile}.bin`);
+    const read = plans.map((parts) => parts.map(() => 0));
+    const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
+    const [sa, sb]: ScanResult[] = plans.map(() => ({ totals: emptyTotals(), coarse: createCoarseStats(grid) }));
+    await Promise.all(
+      plans.flatMap((parts, e) =>
+        parts.map(async (sources, p) => {
+          const part = await pool.scan(
+            {
+              sources,
+              grid,
+              tileCells: layout.tileCells,
+              haloCells: layout.haloCells,
+              zBase,
+              zToMetres,
+              spillPaths: layout.tiles.map((t) => spillOf(e, p, t.index)),
+            },
+            (n) => ((read[e][p] = n), report()),
+          );
+          addPart(e === 0 ? sa : sb, part);
+        }),
       ),
-      observeEpochInWorker(
-        { files: after.files, grid, zBase, zToMetres },
-        { signal: both.signal, onPoints: (n) => ((readB = n), report()) },
-      ),
-    ]);
-  } catch (e) {
-    both.abort();
-    throw e;
-  } finally {
-    hooks.signal?.removeEventListener('abort', cancel);
-  }
-  lap('read_and_model');
-  const [sa, sb] = [ea.surface, eb.surface];
-  const [countsA, countsB, totalsA, totalsB] = [ea.counts, eb.counts, ea.totals, eb.totals];
-  const [useClassesA, useClassesB] = [ea.useClasses, eb.useClasses];
-  const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
-  checkDensity(totalsA, gridArea, a.label, options.voxel, warnings);
-  checkDensity(totalsB, gridArea, b.label, options.voxel, warnings);
-  const ground = estimateGround(grid, [sa.low, sb.low]);
-  hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
-  lap('ground');
+    );
+    lap('read');
+    const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
+    checkDensity(sa.totals, gridArea, a.label, options.voxel, warnings);
+    checkDensity(sb.totals, gridArea, b.label, options.voxel, warnings);
+    const epochs: [EpochModel, EpochModel] = [epochModel(sa), epochModel(sb)];
 
-  let alignment: Alignment | null = null;
-  if (options.align) {
-    alignment = estimateAlignment(sa, sb);
-    applyAlignment(sb, alignment);
-    if (alignment.stableCells < 100) warnings.push('too few stable surfaces to check the alignment of the epochs');
-    else if (alignment.residualAfter.medianAbs > 0.15) {
-      warnings.push(
-        `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
-      );
-    }
-  }
-  hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
-  lap('align');
-
-  // The lowest surfaces only served the ground model: the diff works in their memory.
-  const { candidates, diff } = findCandidates(grid, sa, sb, options.minHeight, [sa.low, sb.low]);
-  hooks.onProgress?.({ phase: 'diff', done: 1, total: 1 });
-  lap('diff');
-
-  const ctx: MeasureContext = { grid, a: sa, b: sb, countsA, countsB, diff, ground, threshold: options.minHeight };
-  const changes: ChangeObject[] = [];
-  const suppressed: SuppressedCandidate[] = [];
-  const tolerance = options.voxel * 0.75;
-  // Fewer cells than half the smallest reportable area can be neither a change nor worth
-  // listing as suppressed: skip them before any measuring.
-  const crumbCells = options.minArea / 2 / (grid.cell * grid.cell);
-  candidates.forEach((c, i) => {
-    if (hooks.signal?.aborted) throw abortError();
-    if (c.cells.length + c.enclosedUnseen.length < crumbCells) return;
-    const m = measure(c, ctx);
-    const v = classify(m, ctx, options);
-    const footprint = traceFootprint(m.cells, grid, tolerance);
-    const centroid = centroidOf(m, grid);
-    if (v.suppressed) {
-      // Crumbs (a few cells) are not worth listing; everything else is, so every decision can be explained.
-      if (m.areaM2 >= options.minArea / 2) {
-        suppressed.push({
-          reason: v.suppressed.reason,
-          detail: v.suppressed.detail,
-          footprint,
-          centroid,
-          area_m2: round(m.areaM2, 2),
-          volume_m3: round(m.volumeM3, 1),
-          height_change_mean_m: round(m.meanChange, 2),
-        });
+    // The models that need the whole area, from the coarse statistics: one ground and one
+    // vertical offset for every tile.
+    const c = sa.coarse;
+    const ground = shareGround(estimateGround(coarseLows(sa.coarse, sb.coarse, zBase), c.cx, c.cy, grid.cell, c.factor));
+    hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
+    lap('ground');
+    let alignment: Alignment | null = null;
+    if (options.align) {
+      alignment = estimateAlignment(sa.coarse, sb.coarse);
+      if (alignment.stableCells * (grid.cell * c.factor) ** 2 < MIN_STABLE_AREA) {
+        warnings.push('too few stable surfaces to check the alignment of the epochs');
+      } else if (alignment.residualAfter.medianAbs > 0.15) {
+        warnings.push(
+          `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
+        );
       }
-    } else {
-      changes.push(toChangeObject(m, v, footprint, centroid));
     }
-    hooks.onProgress?.({ phase: 'objects', done: i + 1, total: candidates.length });
-  });
-  assignIds(changes);
-  const uncertain = findUncertainAreas(grid, sa, sb, ground, options);
-  const viewSources = { grid, before: sa.top, after: sb.top, ground };
-  const views = {
-    overview: overviewPatch(viewSources, 1024),
-    changes: {} as Record<string, HeightPatch>,
-    watched: {} as Record<string, HeightPatch>,
-  };
-  for (const c of changes) views.changes[c.id] = patchAround(viewSources, c.footprint, 10);
-  for (const w of hooks.watch ?? []) views.watched[w.id] = patchAround(viewSources, w.footprint, 2);
-  lap('objects');
+    hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
+    lap('align');
 
-  return {
-    crs: crs ?? null,
-    grid,
-    epochs: [epochSummary(a, totalsA, gridArea, useClassesA), epochSummary(b, totalsB, gridArea, useClassesB)],
-    alignment,
-    changes,
-    suppressed,
-    uncertain,
-    parameters: options,
-    views,
-    warnings,
-    timings,
-  };
+    // Second pass: the tiles, independent of each other, on every worker.
+    const step = overviewStep(grid, OVERVIEW_SIDE);
+    let done = 0;
+    const results = await Promise.all(
+      layout.tiles.map(async (tile) => {
+        const r = await pool.tile({
+          tile,
+          grid,
+          zBase,
+          spills: [0, 1].map((e) => plans[e].map((_, p) => spillOf(e, p, tile.index))) as [string[], string[]],
+          windowCells: layout.maxWindowCells,
+          epochs,
+          dz: alignment?.dz ?? 0,
+          ground,
+          options,
+          overviewStep: step,
+          watch: (hooks.watch ?? []).filter((w) => ownsArea(tile, grid, w.footprint)),
+        });
+        hooks.onProgress?.({ phase: 'diff', done: ++done, total: layout.tiles.length });
+        return r;
+      }),
+    );
+    lap('tiles');
+
+    const merged = mergeTiles(results, layout, options, warnings);
+    const watched = Object.assign({}, ...results.map((r) => r.watched)) as Record<string, HeightPatch>;
+    const views = { overview: overviewFromParts(grid, step, merged.overview), changes: merged.patches, watched };
+    hooks.onProgress?.({ phase: 'objects', done: 1, total: 1 });
+    lap('merge');
+    return {
+      crs: crs ?? null,
+      grid,
+      epochs: [epochSummary(a, sa.totals, gridArea, epochs[0].useClasses), epochSummary(b, sb.totals, gridArea, epochs[1].useClasses)],
+      alignment,
+      changes: merged.changes,
+      suppressed: merged.suppressed,
+      uncertain: merged.uncertain,
+      parameters: options,
+      views,
+      warnings,
+      timings,
+    };
+  } finally {
+    await pool.stop();
+    await rm(spillDir, { recursive: true, force: true });
+  }
+}
+
+const emptyTotals = (): ScanResult['totals'] => ({ points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 });
+
+/** A watched area belongs to the tile whose core holds the centre of its bounding box (outside the grid: to none). */
+function ownsArea(tile: Tile, grid: Grid, footprint: PolygonCoords[]): boolean {
+  const xs = footprint.flatMap((p) => p[0].map((q) => q[0]));
+  const ys = footprint.flatMap((p) => p[0].map((q) => q[1]));
+  const i = Math.floor(((Math.min(...xs) + Math.max(...xs)) / 2 - grid.x0) / grid.cell);
+  const j = Math.floor(((Math.min(...ys) + Math.max(...ys)) / 2 - grid.y0) / grid.cell);
+  return i >= tile.core.x0 && i < tile.core.x1 && j >= tile.core.y0 && j < tile.core.y1;
+}
+
+/** Smallest stable area that makes the vertical alignment worth trusting, m². */
+const MIN_STABLE_AREA = 25;
+/** Longest side of the overview, cells. */
+const OVERVIEW_SIDE = 1024;
+
+/** Typical points per grid cell (from the coarse counts) and whether the file's classes are trusted. */
+function epochModel(s: ScanResult): EpochModel {
+  const { count, factor } = s.coarse;
+  const per = factor * factor;
+  const sample: number[] = [];
+  const step = Math.max(1, Math.floor(count.length / 200_000));
+  for (let i = 0; i < count.length; i += step) if (count[i] > 0) sample.push(count[i] / per);
+  return { typicalCount: sample.length ? median(sample) : 0, useClasses: classesPlausible(s.totals) };
+}
+
+/** Per coarse cell, the lowest absolute height either epoch saw (the second lowest of three or more points). */
+function coarseLows(a: CoarseStats, b: CoarseStats, zBase: number): Float32Array {
+  const out = new Float32Array(a.count.length).fill(NaN);
+  for (const s of [a, b]) {
+    for (let i = 0; i < out.length; i++) {
+      const n = s.count[i];
+      if (n === 0) continue;
+      const v = zBase + (n >= 3 ? s.min2[i] : s.min1[i]);
+      if (!(out[i] <= v)) out[i] = v;
+    }
+  }
+  return out;
+}
+
+/** The ground model in shared memory: every tile job reads it, none copies it. */
+function shareGround(m: GroundModel): GroundModel {
+  const values = new Float32Array(new SharedArrayBuffer(m.values.byteLength));
+  values.set(m.values);
+  return { ...m, values };
+}
+
+/**
+ * The tiles' reports as one result: changes get their ids (reading order), and every list is
+ * sorted by position, so nothing depends on the order in which tiles finished.
+ */
+function mergeTiles(results: TileResult[], layout: TileLayout, options: DetectOptions, warnings: string[]) {
+  results.sort((p, q) => p.index - q.index);
+  const pairs = results.flatMap((r) => r.changes.map((change, i) => ({ change, patch: r.patches[i] })));
+  const changes = pairs.map((p) => p.change);
+  assignIds(changes);
+  const patches: Record<string, HeightPatch> = {};
+  for (const p of pairs) patches[p.change.id] = p.patch;
+  const byPlace = (p: { centroid: [number, number] }, q: { centroid: [number, number] }) =>
+    q.centroid[1] - p.centroid[1] || p.centroid[0] - q.centroid[0];
+  const suppressed = results.flatMap((r) => r.suppressed).sort(byPlace);
+  const uncertain = mergeUncertain(
+    results.flatMap((r) => r.uncertain),
+    results.flatMap((r) => r.seamPieces),
+    layout,
+    options,
+  ).sort((p, q) => p.unseenIn.localeCompare(q.unseenIn) || byPlace(p, q));
+  const cut = results.reduce((n, r) => n + r.cut, 0);
+  if (cut > 0) {
+    warnings.push(
+      `${cut} object${cut > 1 ? 's' : ''} reach${cut > 1 ? '' : 'es'} beyond a tile's ${options.halo} m halo and may be cut at a tile seam: rerun with a larger halo`,
+    );
+  }
+  return { changes, patches, suppressed, uncertain, overview: results.map((r) => r.overview) };
 }
 
 function validateOptions(o: DetectOptions): void {
@@ -250,6 +341,12 @@ function validateOptions(o: DetectOptions): void {
       throw new DetectionInputError(`option ${k} must be a positive number (got ${o[k]})`);
   }
   if (o.voxel < 0.05 || o.voxel > 10) throw new DetectionInputError(`voxel size ${o.voxel} m is outside the sensible range 0.05–10 m`);
+  if (!(Number.isInteger(o.tileCells) && o.tileCells >= 16 && o.tileCells <= 4096)) {
+    throw new DetectionInputError(`option tileCells must be a whole number of cells from 16 to 4096 (got ${o.tileCells})`);
+  }
+  if (!(Number.isFinite(o.halo) && o.halo >= 0 && o.halo / o.voxel <= 1024)) {
+    throw new DetectionInputError(`option halo must be from 0 to 1024 cells' worth of metres (got ${o.halo} m at ${o.voxel} m voxels)`);
+  }
   for (const k of ['minArea', 'minVolume', 'minUncertainArea'] as const) {
     if (!(Number.isFinite(o[k]) && o[k] >= 0)) throw new DetectionInputError(`option ${k} must be zero or more (got ${o[k]})`);
   }
@@ -309,22 +406,38 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
   return crs;
 }
 
-/** Bytes a run needs per grid cell at its peak (both epochs' statistics and surfaces, the diff). */
-const BYTES_PER_CELL = 220;
+/** Bytes per coarse cell of the whole-area rasters: both epochs' coarse statistics, the ground model. */
+const BYTES_PER_COARSE_CELL = 2 * 28 + 24;
 
 /**
- * One grid covers the whole compared area today, so refuse a run that cannot fit in memory up
- * front, with a voxel size that would, rather than failing hours later or taking the machine down.
+ * Only the coarse rasters cover the whole area; each worker holds one tile window at a time.
+ * Refuse up front a run that could not fit, with a voxel size that would, rather than failing
+ * hours later or taking the machine down.
  */
-function checkMemory(grid: Grid, area: Bounds3, voxel: number): void {
-  const cells = grid.nx * grid.ny;
+function checkMemory(layout: TileLayout, area: Bounds3, voxel: number, workers: number): void {
+  const g = layout.grid;
+  const factor = Math.max(1, Math.round(2 / voxel));
+  const coarseCells = Math.ceil(g.nx / factor) * Math.ceil(g.ny / factor);
   const budget = Math.min(totalmem() * 0.6, 2 ** 31 * 4);
-  const needed = cells * BYTES_PER_CELL;
-  if (needed <= budget && cells < 2 ** 30) return;
-  const fits = Math.ceil(voxel * Math.sqrt(needed / budget) * 4) / 4;
+  const needed = coarseCells * BYTES_PER_COARSE_CELL + workers * layout.maxWindowCells * WINDOW_BYTES_PER_CELL;
+  if (needed <= budget && layout.maxWindowCells < 2 ** 30) return;
   throw new DetectionInputError(
-    `the compared area (${fmtBounds(area)}, ${(((area.maxX - area.minX) * (area.maxY - area.minY)) / 1e6).toFixed(2)} km²) needs about ${(needed / 2 ** 30).toFixed(1)} GiB at ${voxel} m voxels, more than this machine can give; use --voxel ${fits} or split the area`,
+    `the compared area (${fmtBounds(area)}, ${(((area.maxX - area.minX) * (area.maxY - area.minY)) / 1e6).toFixed(2)} km²) needs about ${(needed / 2 ** 30).toFixed(1)} GiB at ${voxel} m voxels with ${layout.tileCells}-cell tiles, more than this machine can give; use a larger voxel, smaller tiles, or split the area`,
   );
+}
+
+/** The spill files hold every point once (more in halos): say so before reading, not when the disk is full. */
+async function checkSpace(dir: string, layout: TileLayout, points: number): Promise<void> {
+  const g = layout.grid;
+  const windows = layout.tiles.reduce((n, t) => n + (t.window.x1 - t.window.x0) * (t.window.y1 - t.window.y0), 0);
+  const needed = points * RECORD_BYTES * (windows / (g.nx * g.ny));
+  const fs = await statfs(dir);
+  const free = fs.bavail * fs.bsize;
+  if (needed > free) {
+    throw new DetectionInputError(
+      `the run needs about ${(needed / 2 ** 30).toFixed(1)} GiB of temporary space in ${dir} but only ${(free / 2 ** 30).toFixed(1)} GiB are free`,
+    );
+  }
 }
 
 /** Heights in feet (a US vertical datum, say) are converted so every threshold stays in metres. */
@@ -388,71 +501,6 @@ function epochSummary(e: OpenedEpoch, totals: ColumnStats['totals'], gridArea: n
   };
 }
 
-function centroidOf(m: Measurement, grid: Grid): [number, number] {
-  // Weighted by how much of each cell the object covers, so partly covered edges do not pull it.
-  let sx = 0;
-  let sy = 0;
-  let sw = 0;
-  m.cells.forEach((k, i) => {
-    const [x, y] = cellCentre(grid, k);
-    const w = m.weights[i];
-    sx += x * w;
-    sy += y * w;
-    sw += w;
-  });
-  if (sw === 0) {
-    // Every edge weight vanished (a degenerate object): fall back to the plain cell centroid.
-    const [cx, cy] = m.cells.reduce<[number, number]>(
-      (acc, k) => {
-        const [x, y] = cellCentre(grid, k);
-        return [acc[0] + x, acc[1] + y];
-      },
-      [0, 0],
-    );
-    return [round(cx / m.cells.length, 2), round(cy / m.cells.length, 2)];
-  }
-  return [round(sx / sw, 2), round(sy / sw, 2)];
-}
-
-function toChangeObject(
-  m: Measurement,
-  v: ReturnType<typeof classify>,
-  footprint: ChangeObject['footprint'],
-  centroid: [number, number],
-): ChangeObject {
-  const nullIfNaN = (x: number) => (Number.isNaN(x) ? null : round(x, 3));
-  return {
-    id: '',
-    type: v.type,
-    footprint,
-    centroid,
-    area_m2: round(m.areaM2, 2),
-    volume_m3: round(m.volumeM3, 1),
-    height_change_max_m: round(m.maxChange, 2),
-    height_change_mean_m: round(m.meanChange, 2),
-    storeys: v.storeys,
-    ground_z: round(m.groundZ, 2),
-    before_top_z: round(m.beforeTop, 2),
-    after_top_z: round(m.afterTop, 2),
-    before_height_m: round(m.beforeHeight, 2),
-    after_height_m: round(m.afterHeight, 2),
-    confidence: v.confidence,
-    evidence: {
-      pointsBefore: m.pointsBefore,
-      pointsAfter: m.pointsAfter,
-      coverage: round(m.coverage, 3),
-      supportShare: round(m.supportShare, 3),
-      greenness: nullIfNaN(m.greenness),
-      roughness: nullIfNaN(m.roughness),
-      planarShare: nullIfNaN(m.planarShare),
-      curvedShare: nullIfNaN(m.curvedShare),
-      verticalSpread: round(m.spread, 3),
-      vegetationClassShare: nullIfNaN(m.vegetationClassShare),
-      reasons: v.reasons,
-    },
-  };
-}
-
 /** Ids in reading order (north to south, west to east), so a report lists neighbours together. */
 function assignIds(changes: ChangeObject[]): void {
   changes.sort((p, q) => q.centroid[1] - p.centroid[1] || p.centroid[0] - q.centroid[0]);
@@ -463,12 +511,6 @@ function assignIds(changes: ChangeObject[]): void {
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
-}
-
-function abortError(): Error {
-  const e = new Error('cancelled');
-  e.name = 'AbortError';
-  return e;
 }
 
 export type { ChangeObject, ChangeType };

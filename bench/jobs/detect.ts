@@ -6,7 +6,7 @@ import type { Timing } from '../types';
 import type { DetectJobResult } from './index';
 import { streamFile } from './las-read';
 
-/** The fields aggregateEpoch asks for (with reused buffers, as it reads). */
+/** The fields the first pass (scanEpoch) asks for (with reused buffers, as it reads). */
 const DETECTION_FIELDS = ['classification', 'rgb'] as const;
 
 const STREAM_WORKER = new URL('./stream-worker.ts', import.meta.url);

@@ -6,6 +6,8 @@ export interface BenchCliOptions {
   json?: boolean;
   /** Comma-separated sections: las, laz, detect, store, report. */
   only?: string;
+  /** Comma-separated detection pair sizes, millions of points per file. */
+  pairs?: string;
 }
 
 /** Runs the benchmarks; progress lines go to stdout, or to stderr with --json (stdout is the JSON). */
@@ -13,8 +15,11 @@ export async function benchCommand(opts: BenchCliOptions): Promise<number> {
   const only = sectionList(opts.only);
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new UsageError(`--only: unknown section ${unknown.join(', ')} (choose from ${SECTIONS.join(', ')})`);
+  const pairs = opts.pairs?.split(',').map((s) => Math.round(Number(s.trim()) * 1e6));
+  if (pairs?.some((n) => !(n >= 1e5)))
+    throw new UsageError(`--pairs: expected millions of points per file, like 5,35,70 (got ${opts.pairs})`);
   const out = opts.json ? process.stderr : process.stdout;
-  const report = await runBench({ scale: opts.scale, only, log: (line) => out.write(line + '\n') });
+  const report = await runBench({ scale: opts.scale, pairs, only, log: (line) => out.write(line + '\n') });
   if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   return 0;
 }

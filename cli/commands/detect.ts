@@ -18,17 +18,18 @@ export interface DetectCliOptions {
   minVolume?: string;
   minHeight?: string;
   storeyHeight?: string;
+  halo?: string;
   align?: boolean;
   quiet?: boolean;
 }
 
 export const PHASE_LABEL: Record<DetectPhase, string> = {
   open: 'opening',
-  read: 'reading and modelling the epochs',
+  read: 'reading the epochs into tiles',
   ground: 'modelling the ground',
   align: 'aligning',
-  diff: 'comparing',
-  objects: 'building objects',
+  diff: 'comparing tile by tile',
+  objects: 'joining the tiles',
 };
 
 function num(name: string, v: string | undefined): number | undefined {
@@ -111,6 +112,7 @@ export function detectOptionsFrom(o: Omit<DetectCliOptions, 'out'>): Partial<Det
   set('minVolume', num('min-volume', o.minVolume));
   set('minHeight', num('min-height', o.minHeight));
   set('storeyHeight', num('storey-height', o.storeyHeight));
+  set('halo', num('halo', o.halo));
   if (o.align === false) options.align = false;
   return options;
 }

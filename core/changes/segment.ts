@@ -12,6 +12,28 @@ export interface Candidate {
 }
 
 /**
+ * Grid-sized work memory of the diff and of the unseen patches, kept by a worker from one tile to
+ * the next (fresh pages are what costs most); `take` hands out views of the first n cells.
+ */
+export class SegmentBuffers {
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array[];
+  private readonly u8: Uint8Array[];
+  constructor(readonly capacity: number) {
+    this.f32 = new Float32Array(capacity);
+    this.i32 = [new Int32Array(capacity), new Int32Array(capacity)];
+    this.u8 = [new Uint8Array(capacity), new Uint8Array(capacity), new Uint8Array(capacity)];
+  }
+
+  take(n: number) {
+    if (n > this.capacity) throw new Error(`grid of ${n} cells exceeds the work buffers (${this.capacity})`);
+    const [labels, stack] = this.i32.map((a) => a.subarray(0, n));
+    const [mask, grown, seen] = this.u8.map((a) => a.subarray(0, n));
+    return { diff: this.f32.subarray(0, n), labels, stack, mask, grown, seen };
+  }
+}
+
+/**
  * Finds candidate changes in the height difference of two observed surfaces.
  * A cell is core change when the later top differs from every top the earlier epoch saw in its
  * 3×3 neighbourhood by more than `threshold` (so a misregistered wall is not a change), and the
@@ -25,6 +47,7 @@ export function findCandidates(
   threshold: number,
   /** Grid-sized rasters the caller no longer needs, to work in instead of fresh memory. */
   work: Float32Array[] = [],
+  buffers: SegmentBuffers = new SegmentBuffers(grid.nx * grid.ny),
 ): { candidates: Candidate[]; diff: Float32Array } {
   const { nx, ny } = grid;
   const n = nx * ny;
@@ -32,27 +55,26 @@ export function findCandidates(
     const w = work.pop();
     return w && w.length === n ? w : new Float32Array(n);
   };
-  const diff = new Float32Array(n).fill(NaN);
+  const { diff, labels: labelBuffer, stack, mask: core, grown, seen } = buffers.take(n);
+  diff.fill(NaN);
   for (let k = 0; k < n; k++) if (a.observed[k] && b.observed[k]) diff[k] = b.top[k] - a.top[k];
   const scratch = reuse();
   const maxA = squareFilter(a.top, nx, ny, 1, 'max', reuse(), scratch);
   const maxB = squareFilter(b.top, nx, ny, 1, 'max', reuse(), scratch);
   const candidates: Candidate[] = [];
   // Labels and the flood-fill stack serve both signs.
-  const labelBuffer = new Int32Array(n);
-  const stack = new Int32Array(n);
   for (const sign of [1, -1] as const) {
-    const core = new Uint8Array(n);
+    core.fill(0);
     for (let k = 0; k < n; k++) {
       if (Number.isNaN(diff[k])) continue;
       const margin = sign > 0 ? b.top[k] - maxA[k] : a.top[k] - maxB[k];
       if (margin > threshold) core[k] = 1;
     }
-    const grown = grow(core, diff, sign, threshold / 2, nx, ny);
+    grow(core, grown, diff, sign, threshold / 2, nx, ny);
     const { labels, count } = labelComponents(grown, nx, ny, labelBuffer, stack);
     const members: number[][] = Array.from({ length: count }, () => []);
     for (let k = 0; k < n; k++) if (labels[k]) members[labels[k] - 1].push(k);
-    const enclosed = enclosedUnseen(labels, count, diff, nx, ny);
+    const enclosed = enclosedUnseen(labels, count, diff, nx, ny, seen);
     for (let c = 0; c < count; c++) {
       candidates.push({ sign, cells: Int32Array.from(members[c]), enclosedUnseen: Int32Array.from(enclosed[c]) });
     }
@@ -61,8 +83,8 @@ export function findCandidates(
 }
 
 /** Hysteresis: from the core cells, take in 8-neighbours whose difference has the same sign above `low`. */
-function grow(core: Uint8Array, diff: Float32Array, sign: number, low: number, nx: number, ny: number): Uint8Array {
-  const out = core.slice();
+function grow(core: Uint8Array, out: Uint8Array, diff: Float32Array, sign: number, low: number, nx: number, ny: number): Uint8Array {
+  out.set(core);
   const stack: number[] = [];
   for (let k = 0; k < core.length; k++) if (core[k]) stack.push(k);
   while (stack.length > 0) {
@@ -90,9 +112,13 @@ function grow(core: Uint8Array, diff: Float32Array, sign: number, low: number, n
  * inside a new roof. Flood-fills the unseen regions and keeps those whose whole border is
  * that candidate.
  */
-function enclosedUnseen(labels: Int32Array, count: number, diff: Float32Array, nx: number, ny: number): number[][] {
+/** The four edge neighbours, as constants: no array literal per visited cell. */
+const STEP_X = Int8Array.of(1, -1, 0, 0);
+const STEP_Y = Int8Array.of(0, 0, 1, -1);
+
+function enclosedUnseen(labels: Int32Array, count: number, diff: Float32Array, nx: number, ny: number, seen: Uint8Array): number[][] {
   const out: number[][] = Array.from({ length: count }, () => []);
-  const seen = new Uint8Array(labels.length);
+  seen.fill(0);
   const stack: number[] = [];
   const region: number[] = [];
   for (let start = 0; start < labels.length; start++) {
@@ -108,14 +134,9 @@ function enclosedUnseen(labels: Int32Array, count: number, diff: Float32Array, n
       const x = k % nx;
       const y = (k - x) / nx;
       if (x === 0 || y === 0 || x === nx - 1 || y === ny - 1) open = true;
-      for (const [dx, dy] of [
-        [1, 0],
-        [-1, 0],
-        [0, 1],
-        [0, -1],
-      ]) {
-        const xx = x + dx;
-        const yy = y + dy;
+      for (let d = 0; d < 4; d++) {
+        const xx = x + STEP_X[d];
+        const yy = y + STEP_Y[d];
         if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;
         const q = yy * nx + xx;
         if (labels[q]) {

@@ -1,10 +1,11 @@
+import type { CoarseStats } from '../tiles/scan';
 import type { EpochSurface } from './surfaces';
 import { quantile } from './raster';
 
 export interface Alignment {
   /** Vertical offset applied to the later epoch, metres (added to its heights). */
   dz: number;
-  /** Stable cells used, and the residual of their height differences before and after. */
+  /** Stable coarse (2 m) cells used, and the residual of their height differences before and after. */
   stableCells: number;
   residualBefore: { medianAbs: number; rms: number };
   residualAfter: { medianAbs: number; rms: number };
@@ -13,23 +14,37 @@ export interface Alignment {
 const MAX_SAMPLES = 200_000;
 /** Differences above this are real change or occlusion, not misregistration. */
 const STABLE_BAND = 0.5;
+/** Points a coarse cell needs in each epoch, and the largest vertical spread of a flat one. */
+const MIN_POINTS = 8;
+const FLAT_SPREAD = 0.1;
 
 /**
- * Vertical fine alignment of the later epoch on the earlier one over stable surfaces: cells
- * both epochs saw, flat (roofs, roads, yards) and unchanged. A vertical offset of a few cm
- * biases every volume by area × offset, so it is estimated (robust median, then a Huber mean)
- * and removed. Horizontal offsets up to a cell are absorbed by the diff's one-cell tolerance:
- * at 0.5 m columns a sub-cell shift cannot be measured reliably, so none is claimed.
+ * Vertical fine alignment of the later epoch on the earlier one over stable surfaces: coarse
+ * cells (2 m) both epochs saw densely, flat in both (roofs, roads, yards: the points' vertical
+ * spread is small) and unchanged. A vertical offset of a few cm biases every volume by
+ * area × offset, so it is estimated (robust median, then a Huber mean) and removed. It is
+ * estimated once for the whole run, from the first pass's coarse statistics, before any tile
+ * is modelled: one dz for every tile, whatever the tiling. Horizontal offsets up to a cell are
+ * absorbed by the diff's one-cell tolerance: at 0.5 m columns a sub-cell shift cannot be
+ * measured reliably, so none is claimed.
  */
-export function estimateAlignment(a: EpochSurface, b: EpochSurface): Alignment {
-  const n = a.top.length;
+export function estimateAlignment(a: CoarseStats, b: CoarseStats): Alignment {
+  const n = a.count.length;
   const step = Math.max(1, Math.floor(n / MAX_SAMPLES));
   const collected: number[] = [];
   for (let k = 0; k < n; k += step) {
-    if (a.observed[k] !== 1 || b.observed[k] !== 1) continue;
+    const na = a.count[k];
+    const nb = b.count[k];
+    if (na < MIN_POINTS || nb < MIN_POINTS) continue;
+    // The sums are in millimetres.
+    const ma = a.sum[k] / na;
+    const mb = b.sum[k] / nb;
     // Flat in both epochs: edges would mix horizontal misregistration into the estimate.
-    if (!(a.roughness[k] < 0.1 && b.roughness[k] < 0.1)) continue;
-    const d = b.mean[k] - a.mean[k];
+    const va = (a.sumSq[k] - na * ma * ma) / (na - 1);
+    const vb = (b.sumSq[k] - nb * mb * mb) / (nb - 1);
+    const flat = (FLAT_SPREAD * 1000) ** 2;
+    if (!(va < flat && vb < flat)) continue;
+    const d = (mb - ma) / 1000;
     if (Math.abs(d) < STABLE_BAND) collected.push(d);
   }
   const diffs = Float32Array.from(collected);
@@ -69,12 +84,12 @@ export function estimateAlignment(a: EpochSurface, b: EpochSurface): Alignment {
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
-/** Applies the vertical offset to the later epoch's surfaces. */
-export function applyAlignment(b: EpochSurface, al: Alignment): void {
-  if (al.dz === 0) return;
+/** Applies a vertical offset (metres) to the later epoch's surfaces. */
+export function applyAlignment(b: EpochSurface, dz: number): void {
+  if (dz === 0) return;
   for (let k = 0; k < b.top.length; k++) {
-    b.top[k] += al.dz;
-    b.mean[k] += al.dz;
-    b.low[k] += al.dz;
+    b.top[k] += dz;
+    b.mean[k] += dz;
+    b.low[k] += dz;
   }
 }

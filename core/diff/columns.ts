@@ -1,9 +1,9 @@
-import type { PointChunk } from '../io/types';
+import { CELL_MASK, FLAG_RGB, KIND_GROUND, KIND_MASK, KIND_VEGETATION, RECORD_WORDS, type RecordViews } from '../tiles/spill';
 import type { Grid } from './grid';
 
 /**
- * Per-cell statistics of one epoch's points: the "voxel columns" the diff works on. One pass
- * over the points, constant memory per cell, no point kept. Heights are in metres (converted
+ * Per-cell statistics of one epoch's points over a tile's window: the "voxel columns" the diff
+ * works on. One pass over the tile's spilled points, constant memory per cell, no point kept. Heights are in metres (converted
  * when the CRS gives them in feet) relative to `zBase`, so Float32 keeps sub-millimetre precision.
  */
 export interface ColumnStats {
@@ -28,65 +28,63 @@ export interface ColumnStats {
   vegetationCount: Uint32Array;
   groundCount: Uint32Array;
   /** Totals for the epoch, to judge whether its classification is worth trusting. */
-  totals: { points: number; outside: number; classified: number; noise: number; vegetation: number };
+  totals: { points: number; outside: number; classified: number; noise: number; vegetation: number; ground: number };
 }
 
-export function createColumnStats(grid: Grid, zBase: number): ColumnStats {
+/**
+ * Memory for the statistics of grids up to `capacity` cells, kept by a tile worker from one
+ * tile to the next: clearing touched pages is cheap, fresh pages are not.
+ */
+export class ColumnBuffers {
+  readonly f32: Float32Array[];
+  readonly u32: Uint32Array[];
+  constructor(readonly capacity: number) {
+    this.f32 = Array.from({ length: 8 }, () => new Float32Array(capacity));
+    this.u32 = Array.from({ length: 3 }, () => new Uint32Array(capacity));
+  }
+}
+
+/** Empty statistics for `grid` in `buffers` (cleared views of their first cells). */
+export function columnStatsIn(buffers: ColumnBuffers, grid: Grid, zBase: number): ColumnStats {
   const n = grid.nx * grid.ny;
+  if (n > buffers.capacity) throw new Error(`grid of ${n} cells exceeds the column buffers (${buffers.capacity})`);
+  const [max1, max2, min1, min2, mean, m2, greenSum, brightnessSum] = buffers.f32.map((a) => a.subarray(0, n));
+  const [count, vegetationCount, groundCount] = buffers.u32.map((a) => a.subarray(0, n));
+  for (const a of [max1, max2]) a.fill(-Infinity);
+  for (const a of [min1, min2]) a.fill(Infinity);
+  for (const a of [mean, m2, greenSum, brightnessSum, count, vegetationCount, groundCount]) a.fill(0);
   return {
     grid,
     zBase,
-    count: new Uint32Array(n),
-    max1: new Float32Array(n).fill(-Infinity),
-    max2: new Float32Array(n).fill(-Infinity),
-    min1: new Float32Array(n).fill(Infinity),
-    min2: new Float32Array(n).fill(Infinity),
-    mean: new Float32Array(n),
-    m2: new Float32Array(n),
-    greenSum: new Float32Array(n),
-    brightnessSum: new Float32Array(n),
-    vegetationCount: new Uint32Array(n),
-    groundCount: new Uint32Array(n),
-    totals: { points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0 },
+    count,
+    max1,
+    max2,
+    min1,
+    min2,
+    mean,
+    m2,
+    greenSum,
+    brightnessSum,
+    vegetationCount,
+    groundCount,
+    totals: { points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 },
   };
 }
 
 /** 1/n for small n: Welford's update divides by the count, and a multiply is far cheaper. */
 const INVERSE = Float64Array.from({ length: 4096 }, (_, n) => (n === 0 ? 0 : 1 / n));
 
-const NOISE_LOW = 7;
-const NOISE_HIGH = 18;
-
-/** Adds a chunk of points to the statistics. The hot loop of a detection run. */
-export function addChunk(s: ColumnStats, c: PointChunk, zToMetres = 1): void {
-  const { x0, y0, cell, nx, ny } = s.grid;
-  const inv = 1 / cell;
-  const ox = -x0;
-  const oy = -y0;
-  const { count, max1, max2, min1, min2, mean, m2 } = s;
-  const cls = c.classification;
-  const rgb = c.rgb;
-  let outside = 0;
-  let classified = 0;
-  let noise = 0;
-  for (let p = 0; p < c.count; p++) {
-    const fx = (c.x[p] + ox) * inv;
-    const fy = (c.y[p] + oy) * inv;
-    if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) {
-      outside++;
-      continue;
-    }
-    const k = cls ? cls[p] : 0;
-    if (k !== 0) {
-      classified++;
-      // Noise classes are never surfaces.
-      if (k === NOISE_LOW || k === NOISE_HIGH) {
-        noise++;
-        continue;
-      }
-    }
-    const i = (fy | 0) * nx + (fx | 0);
-    const z = c.z[p] * zToMetres - s.zBase;
+/**
+ * Adds spilled records (see tiles/spill.ts) to the statistics: the cell is already known and
+ * noise already dropped by the first pass, which also keeps the totals.
+ */
+export function addRecords(s: ColumnStats, v: RecordViews, records: number): void {
+  const { count, max1, max2, min1, min2, mean, m2, greenSum, brightnessSum, vegetationCount, groundCount } = s;
+  const { u32, f32 } = v;
+  for (let r = 0; r < records; r++) {
+    const word = u32[RECORD_WORDS * r];
+    const i = word & CELL_MASK;
+    const z = f32[RECORD_WORDS * r + 1];
     const n = ++count[i];
     if (z > max1[i]) {
       max2[i] = max1[i];
@@ -99,21 +97,16 @@ export function addChunk(s: ColumnStats, c: PointChunk, zToMetres = 1): void {
     const d = z - mean[i];
     mean[i] += n < 4096 ? d * INVERSE[n] : d / n;
     m2[i] += d * (z - mean[i]);
-    if (k === 2) s.groundCount[i]++;
-    else if (k >= 3 && k <= 5) {
-      s.vegetationCount[i]++;
-      s.totals.vegetation++;
-    }
-    if (rgb) {
-      const r = rgb[3 * p];
-      const g = rgb[3 * p + 1];
-      const b = rgb[3 * p + 2];
-      s.greenSum[i] += 2 * g - r - b;
-      s.brightnessSum[i] += r + g + b;
+    const kind = word & KIND_MASK;
+    if (kind === KIND_GROUND) groundCount[i]++;
+    else if (kind === KIND_VEGETATION) vegetationCount[i]++;
+    if (word & FLAG_RGB) {
+      const colour = u32[RECORD_WORDS * r + 2];
+      const red = colour & 255;
+      const g = (colour >>> 8) & 255;
+      const b = colour >>> 16;
+      greenSum[i] += 2 * g - red - b;
+      brightnessSum[i] += red + g + b;
     }
   }
-  s.totals.points += c.count;
-  s.totals.outside += outside;
-  s.totals.classified += classified;
-  s.totals.noise += noise;
 }

@@ -1,4 +1,3 @@
-import type { Grid } from './grid';
 import { fillNaN, sampleBilinear, squareFilter } from './raster';
 
 export interface GroundOptions {
@@ -10,31 +9,34 @@ export interface GroundOptions {
 
 export const DEFAULT_GROUND: GroundOptions = { maxBuildingWidth: 80, slope: 0.25 };
 
+/** Bare earth on the coarse grid of the whole run (small: one value per 2 m cell by default). */
+export interface GroundModel {
+  values: Float32Array;
+  cx: number;
+  cy: number;
+  /** Grid cells per coarse cell along each axis. */
+  factor: number;
+}
+
 /**
- * Bare-earth heights (DTM) from the lowest surfaces both epochs saw, with a progressive
- * morphological filter (Zhang et al. 2003): openings of growing windows remove objects up to
- * the largest building; a cell stays ground while its height stays within a slope-dependent
- * band of the opened surface. Ground under buildings present in both epochs is interpolated.
+ * Bare-earth heights (DTM) from the lowest heights both epochs saw per coarse cell (NaN where
+ * neither saw), with a progressive morphological filter (Zhang et al. 2003): openings of
+ * growing windows remove objects up to the largest building; a cell stays ground while its
+ * height stays within a slope-dependent band of the opened surface. Ground under buildings
+ * present in both epochs is interpolated. Runs on the whole area at once: bare earth needs
+ * context wider than any tile halo, and at 2 m the whole area is small.
  */
-export function estimateGround(grid: Grid, lows: Float32Array[], options: GroundOptions = DEFAULT_GROUND): Float32Array {
-  // Bare earth is smooth: a 2 m grid is plenty, and a quarter of the work of a 1 m one.
-  const factor = Math.max(1, Math.round(2 / grid.cell));
-  const gc = grid.cell * factor;
-  const cx = Math.ceil(grid.nx / factor);
-  const cy = Math.ceil(grid.ny / factor);
-  const coarse = new Float32Array(cx * cy).fill(NaN);
-  for (let y = 0; y < grid.ny; y++) {
-    for (let x = 0; x < grid.nx; x++) {
-      const k = y * grid.nx + x;
-      const c = Math.floor(y / factor) * cx + Math.floor(x / factor);
-      for (const low of lows) {
-        const v = low[k];
-        if (!Number.isNaN(v) && !(coarse[c] <= v)) coarse[c] = v;
-      }
-    }
-  }
-  const measured = coarse.slice();
-  let surface: Float32Array = fillNaN(coarse, cx, cy);
+export function estimateGround(
+  lows: Float32Array,
+  cx: number,
+  cy: number,
+  cell: number,
+  factor: number,
+  options: GroundOptions = DEFAULT_GROUND,
+): GroundModel {
+  const gc = cell * factor;
+  const measured = lows;
+  let surface: Float32Array = fillNaN(lows, cx, cy);
   const nonGround = new Uint8Array(cx * cy);
   let prevWidth = 0;
   const dh0 = 0.3;
@@ -55,12 +57,23 @@ export function estimateGround(grid: Grid, lows: Float32Array[], options: Ground
   }
   const ground = new Float32Array(cx * cy).fill(NaN);
   for (let i = 0; i < ground.length; i++) if (!nonGround[i] && !Number.isNaN(measured[i])) ground[i] = measured[i];
-  const dtmCoarse = fillNaN(ground, cx, cy);
-  const dtm = new Float32Array(grid.nx * grid.ny);
-  for (let y = 0; y < grid.ny; y++) {
-    for (let x = 0; x < grid.nx; x++) {
-      dtm[y * grid.nx + x] = sampleBilinear(dtmCoarse, cx, cy, (x + 0.5) / factor - 0.5, (y + 0.5) / factor - 0.5);
+  return { values: fillNaN(ground, cx, cy), cx, cy, factor };
+}
+
+/** The ground model resampled (bilinearly) to the cells of a window at column x0, row y0 of the grid. */
+export function sampleGround(
+  m: GroundModel,
+  x0: number,
+  y0: number,
+  nx: number,
+  ny: number,
+  out: Float32Array = new Float32Array(nx * ny),
+): Float32Array {
+  const { values, cx, cy, factor } = m;
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      out[y * nx + x] = sampleBilinear(values, cx, cy, (x0 + x + 0.5) / factor - 0.5, (y0 + y + 0.5) / factor - 0.5);
     }
   }
-  return dtm;
+  return out;
 }

@@ -59,18 +59,28 @@ export function squareFilter(
   return out;
 }
 
-/** The 3×3 case, the diff's tolerance window: two plain passes, no deque. NaN never wins. */
+/**
+ * The 3×3 case, the diff's tolerance window: two plain passes, no deque. NaN never wins. A min
+ * filter is a max filter of the negated values, so one loop with plain comparisons serves both.
+ */
 function filter3(src: Float32Array, nx: number, ny: number, isMin: boolean, out: Float32Array, tmp: Float32Array): Float32Array {
-  const worst = isMin ? Infinity : -Infinity;
-  const pick = isMin ? Math.min : Math.max;
-  const val = (v: number) => (v === v ? v : worst);
+  const s = isMin ? -1 : 1;
   for (let j = 0; j < ny; j++) {
     const row = j * nx;
     for (let i = 0; i < nx; i++) {
-      const c = val(src[row + i]);
-      const l = i > 0 ? val(src[row + i - 1]) : worst;
-      const r = i < nx - 1 ? val(src[row + i + 1]) : worst;
-      tmp[row + i] = pick(l, c, r);
+      // Comparisons with NaN are false, so NaN never becomes the best.
+      let best = -Infinity;
+      const c = s * src[row + i];
+      if (c > best) best = c;
+      if (i > 0) {
+        const l = s * src[row + i - 1];
+        if (l > best) best = l;
+      }
+      if (i < nx - 1) {
+        const r = s * src[row + i + 1];
+        if (r > best) best = r;
+      }
+      tmp[row + i] = best;
     }
   }
   // Columns: walk rows in order so memory is read sequentially.
@@ -79,8 +89,10 @@ function filter3(src: Float32Array, nx: number, ny: number, isMin: boolean, out:
     const up = j < ny - 1 ? row + nx : -1;
     const down = j > 0 ? row - nx : -1;
     for (let i = 0; i < nx; i++) {
-      const m = pick(tmp[row + i], up >= 0 ? tmp[up + i] : worst, down >= 0 ? tmp[down + i] : worst);
-      out[row + i] = m === worst ? NaN : m;
+      let best = tmp[row + i];
+      if (up >= 0 && tmp[up + i] > best) best = tmp[up + i];
+      if (down >= 0 && tmp[down + i] > best) best = tmp[down + i];
+      out[row + i] = best === -Infinity ? NaN : s * best;
     }
   }
   return out;
@@ -182,8 +194,8 @@ export function labelComponents(
   mask: Uint8Array,
   nx: number,
   ny: number,
-  labels = new Int32Array(mask.length),
-  stack = new Int32Array(mask.length),
+  labels: Int32Array = new Int32Array(mask.length),
+  stack: Int32Array = new Int32Array(mask.length),
 ): { labels: Int32Array; count: number } {
   labels.fill(0);
   let count = 0;

@@ -35,6 +35,10 @@ export const SURFACE_RASTERS = ['top', 'mean', 'low', 'observed', 'spread', 'gre
 export interface SurfaceOptions {
   /** Whether to use the file's vegetation classes (decided per epoch by `classesPlausible`). */
   useClasses: boolean;
+  /** Typical points per observed cell, decided for the whole epoch (so every tile judges "seen" alike). */
+  typicalCount: number;
+  /** Memory for the `observed` raster (at least as many cells as the grid). */
+  observed?: Uint8Array;
 }
 
 /**
@@ -42,13 +46,10 @@ export interface SurfaceOptions {
  * told apart, and vegetation classes are actually used: a file that puts trees in class 1
  * ("unclassified") says nothing about vegetation, and "all ground" files say nothing at all.
  */
-export function classesPlausible(s: ColumnStats): boolean {
-  const t = s.totals;
+export function classesPlausible(t: ColumnStats['totals']): boolean {
   const inside = Math.max(1, t.points - t.outside);
   if (t.points === 0 || t.classified < 0.5 * t.points) return false;
-  let ground = 0;
-  for (let i = 0; i < s.groundCount.length; i++) ground += s.groundCount[i];
-  const share = ground / inside;
+  const share = t.ground / inside;
   return share > 0.02 && share < 0.98 && t.vegetation > 0.01 * inside;
 }
 
@@ -59,9 +60,7 @@ export function classesPlausible(s: ColumnStats): boolean {
 export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurface {
   const { nx, ny } = s.grid;
   const n = nx * ny;
-  const counts: number[] = [];
-  for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 200_000))) if (s.count[i] > 0) counts.push(s.count[i]);
-  const typicalCount = counts.length ? median(counts) : 0;
+  const typicalCount = options.typicalCount;
   // A cell needs a fair share of the typical density to count as seen: a few stray facade or
   // noise points in an occluded gap are not a surface.
   const minCount = Math.max(2, Math.round(0.25 * typicalCount));
@@ -73,7 +72,7 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
   const spread = s.m2;
   const greenness = s.greenSum;
   const vegetationShare = new Float32Array(s.vegetationCount.buffer, s.vegetationCount.byteOffset, n);
-  const observed = new Uint8Array(n);
+  const observed = options.observed ? options.observed.subarray(0, n).fill(0) : new Uint8Array(n);
   const zBase = s.zBase;
   for (let i = 0; i < n; i++) {
     const c = s.count[i];

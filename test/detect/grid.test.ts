@@ -1,16 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addChunk, createColumnStats } from '../../core/diff/columns';
 import { makeGrid } from '../../core/diff/grid';
+import { createLasWriter } from '../../core/io/las/writer';
+import { scanEpoch } from '../../core/tiles/scan';
 
 describe('the ground grid', () => {
-  it('keeps points that lie exactly on the north and east edges of the compared area', () => {
+  it('keeps points that lie exactly on the north and east edges of the compared area', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-grid-'));
+    const file = join(dir, 'corners.las');
+    const w = createLasWriter(file, { version: '1.2', pointFormat: 3, scale: [0.01, 0.01, 0.01], offset: [0, 0, 0] });
+    await w.write({ count: 3, x: Float64Array.of(0, 300, 150), y: Float64Array.of(0, 300, 300), z: Float64Array.of(1, 2, 3) });
+    await w.close();
     const grid = makeGrid(0, 0, 300, 300, 0.5);
-    const stats = createColumnStats(grid, 0);
-    const corner = { count: 3, x: Float64Array.of(0, 300, 150), y: Float64Array.of(0, 300, 300), z: Float64Array.of(1, 2, 3) };
-    addChunk(stats, corner);
-    expect(stats.totals.outside).toBe(0);
-    expect(stats.count[grid.nx * grid.ny - 1]).toBe(1);
-    expect(stats.count[0]).toBe(1);
+    const spillPaths = [join(dir, 'tile-0.bin')];
+    const { totals, coarse } = await scanEpoch({
+      sources: [{ path: file }],
+      grid,
+      tileCells: 1024,
+      haloCells: 0,
+      zBase: 0,
+      zToMetres: 1,
+      spillPaths,
+    });
+    expect(totals.outside).toBe(0);
+    expect(coarse.count[coarse.cx * coarse.cy - 1]).toBe(1);
+    expect(coarse.count[0]).toBe(1);
   });
 
   it('snaps its origin to the cell size so overlapping runs line up', () => {

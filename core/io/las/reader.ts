@@ -38,6 +38,8 @@ export interface ReadOptions {
    * consumer that is finished with a chunk before it asks for the next one; much faster.
    */
   reuseBuffers?: boolean;
+  /** Only the points first … first + count − 1, in file order (uncompressed LAS only). */
+  range?: { first: number; count: number };
 }
 
 const DEFAULT_BATCH = 1 << 18;
@@ -111,8 +113,7 @@ export class LasFile {
     // Two read buffers take turns: the next batch is read while this one is decoded.
     const buffers = options.reuseBuffers ? [new Uint8Array(batch * h.recordLength), new Uint8Array(batch * h.recordLength)] : [];
     let turn = 0;
-    const readBatch = (first: number) => {
-      const count = Math.min(batch, h.pointCount - first);
+    const readAt = (first: number, count: number) => {
       const into = buffers[turn++ % 2];
       const p = this.source
         .read(h.offsetToPointData + first * h.recordLength, count * h.recordLength, into)
@@ -122,14 +123,17 @@ export class LasFile {
       return p;
     };
     if (this.info.hasRgb && this.rgbBits === undefined) this.rgbBits = await this.sampleRgbBits();
-    let pending = h.pointCount > 0 ? readBatch(0) : undefined;
-    for (let first = 0; pending; first += batch) {
+    const start = Math.max(0, options.range?.first ?? 0);
+    const end = Math.min(h.pointCount, options.range ? start + options.range.count : h.pointCount);
+    const readBatch = (first: number) => readAt(first, Math.min(batch, end - first));
+    let pending = start < end ? readBatch(start) : undefined;
+    for (let first = start; pending; first += batch) {
       throwIfAborted(options.signal);
       const { bytes, count } = await pending;
       if (bytes.length < count * h.recordLength) {
         throw new Error(`truncated: the file ends at point ${first + Math.floor(bytes.length / h.recordLength)} of ${h.pointCount}`);
       }
-      pending = first + batch < h.pointCount ? readBatch(first + batch) : undefined;
+      pending = first + batch < end ? readBatch(first + batch) : undefined;
       yield this.decode(bytes, count, fields, reuse);
     }
   }
@@ -174,6 +178,8 @@ export class LasFile {
     };
     const depth = pool.size * 2;
     const reuse: ChunkBuffers | undefined = options.reuseBuffers ? {} : undefined;
+    // Colour depth is judged on the first chunk read, so a LAZ file is read whole or not at all.
+    if (options.range) throw new Error('point ranges are only read from uncompressed LAS');
     try {
       for (let i = 0; i < table.counts.length; i++) {
         throwIfAborted(options.signal);
