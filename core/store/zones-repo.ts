@@ -41,7 +41,7 @@ export function importZones(
       if (layer.epsg === 4326 && projectEpsg !== 4326) {
         throw new SourceError(
           file,
-          `its features are in longitude/latitude (EPSG:4326); reproject the layer to the project CRS (EPSG:${projectEpsg}) first`,
+          `its features are in longitude/latitude (EPSG:4326); reproject the layer to ${projectEpsg === null ? "the epochs' projected CRS" : `the project CRS (EPSG:${projectEpsg})`} first`,
         );
       }
       layer.features.forEach((f, i) => {
