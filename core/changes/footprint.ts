@@ -1,3 +1,4 @@
+import { inRing } from '../geo/polygons';
 import type { Grid } from '../diff/grid';
 import type { PolygonCoords } from './types';
 
@@ -47,7 +48,7 @@ export function traceFootprint(cells: ArrayLike<number>, grid: Grid, tolerance: 
     const [hx, hy] = hole[0];
     // A hole belongs to the outer ring that contains it; test a point just inside its first edge.
     const probe: [number, number] = [hx + 0.5, hy + 0.5];
-    const owner = outers.findIndex((o) => pointInRing(probe, o) || pointInRing([hx - 0.5, hy - 0.5], o));
+    const owner = outers.findIndex((o) => inRing(o, probe[0], probe[1]) || inRing(o, hx - 0.5, hy - 0.5));
     if (owner >= 0) polygons[owner].push(closeRing(simplifyRing(toWorld(hole), tolerance)));
   }
   return polygons;
@@ -113,16 +114,6 @@ function signedArea(r: Ring): number {
     a += x0 * y1 - x1 * y0;
   }
   return a / 2;
-}
-
-function pointInRing([px, py]: [number, number], r: Ring): boolean {
-  let inside = false;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-    const [xi, yi] = r[i];
-    const [xj, yj] = r[j];
-    if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 /** Douglas–Peucker on a closed ring, split at its two mutually farthest vertices. */

@@ -55,7 +55,8 @@ function boxIntersection(a: BBox, b: BBox): number {
   return w > 0 && h > 0 ? w * h : 0;
 }
 
-function inRing(ring: [number, number][], x: number, y: number): boolean {
+/** Even-odd test of a point against one ring. */
+export function inRing(ring: [number, number][], x: number, y: number): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i];

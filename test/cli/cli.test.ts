@@ -2,24 +2,15 @@
  * The `voxwatch` command as a user runs it (through bin/voxwatch.mjs, as `npx voxwatch` does):
  * facts on real files, one clear line and a non-zero exit for bad input, never a stack trace.
  */
-import { execFile } from 'node:child_process';
+
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
 import { SHARED_DATA } from '../helpers/data';
 
-const BIN = resolve(import.meta.dirname, '../../bin/voxwatch.mjs');
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+const run = runCli;
 
 describe('voxwatch info', () => {
   it('describes a real UAV LAZ file', async () => {

@@ -1,23 +1,14 @@
 /** `voxwatch project …` as a user runs it: the wiring from arguments to ProjectApi, and one-line errors. */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedProject } from '../../samples/synthetic-project';
+import { runCli } from '../helpers/cli';
 import { SHARED_DATA } from '../helpers/data';
 
-const BIN = resolve(import.meta.dirname, '../../bin/voxwatch.mjs');
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+const run = runCli;
 
 describe('voxwatch project', () => {
   const dir = mkdtempSync(join(tmpdir(), 'voxwatch-cli-project-'));
