@@ -1,3 +1,4 @@
+import { reasonZh } from './reasons-zh';
 /** One change's section: before/after orthophotos, height-change map, 3D view, measurements, review. */
 import type { ChangeImages, EpochImage } from './change-images';
 import { crsLabel, newPage, startSection, type RenderContext } from './context';
@@ -218,7 +219,9 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
     [S.centroid, projected],
     [S.wgs84, wgs],
   ];
-  // The detector writes its reasons in English: the Chinese report leaves them out.
-  if (input.lang === 'en' && c.evidence.reasons.length) rows.push([S.reasons, c.evidence.reasons.join('; ')]);
+  // The detector writes its reasons in English; the Chinese report translates them.
+  if (c.evidence.reasons.length) {
+    rows.push([S.reasons, input.lang === 'en' ? c.evidence.reasons.join('; ') : c.evidence.reasons.map(reasonZh).join('；')]);
+  }
   return rows;
 }

@@ -209,7 +209,8 @@ const zh: ReportStrings = {
   coverage: '两期共同观测比例',
   pointsBeforeAfter: '点数 前期 / 后期',
   verdict: '核查结论',
-  verdictCarried: (from) => `沿用自 ${from}`,
+  // The store names the source as "run 2 C004".
+  verdictCarried: (from) => `沿用自${from.replace(/^run (\d+) /, '第 $1 次检测 ')}`,
   caseStatus: '台账状态',
   caseId: (id) => `案件 ${id}`,
   dueDate: '整改期限',

@@ -1,0 +1,29 @@
+/** Every explanation the detector writes reads in Chinese in the zh-CN report. */
+import { describe, expect, it } from 'vitest';
+import { detectChanges } from '../../core/detect';
+import { reasonZh } from '../../core/report/reasons-zh';
+import { writeDistrict } from '../helpers/district';
+
+const untranslated = (zh: string) => /[a-z]{3,}/i.test(zh.replace(/ExG/g, ''));
+
+describe('reasons in Chinese', () => {
+  it('translates every reason the detector gives on a generated district', async () => {
+    const d = await writeDistrict({ seed: 21, size: 160 });
+    const all = new Set<string>();
+    for (const from of [1, 2] as const) {
+      const r = await detectChanges({ files: [d.epoch(from)] }, { files: [d.epoch((from + 1) as 2 | 3)] });
+      for (const c of r.changes) c.evidence.reasons.forEach((x) => all.add(x));
+    }
+    expect(all.size).toBeGreaterThan(10);
+    const left = [...all].filter((r) => untranslated(reasonZh(r)));
+    expect(left).toEqual([]);
+  }, 120_000);
+
+  it('translates the store’s note on a structure that grew, and keeps unknown sentences as written', () => {
+    expect(reasonZh('judged false positive in run 1 (C005), but 2.3 m taller than when it was judged: review again')).toBe(
+      '曾在第 1 次检测（C005）判为“误报”，但比当时高出 2.3 m，需重新核查',
+    );
+    expect(reasonZh('a sentence nobody taught it')).toBe('a sentence nobody taught it');
+    expect(reasonZh('surface rose 6.0 m on average (up to 6.1 m) over 50.3 m²')).toBe('地表平均抬升 6.0 m（最大 6.1 m），面积 50.3 m²');
+  });
+});
