@@ -5,6 +5,7 @@ import { detectCommand, type DetectCliOptions } from './commands/detect';
 import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
 import { infoCommand } from './commands/info';
 import { addProjectCommand } from './commands/project';
+import { serveCommand, type ServeCliOptions } from './commands/serve';
 import { reportError } from './errors';
 import { VERSION } from './version';
 
@@ -49,6 +50,17 @@ program
   });
 
 addProjectCommand(program);
+
+program
+  .command('serve')
+  .description('review a project in the browser: the review UI and ProjectApi over HTTP (127.0.0.1 by default)')
+  .argument('[project]', 'project file (default: the demo project)')
+  .option('--port <n>', 'port (default 8737; 0 picks a free one)')
+  .option('--host <address>', 'address to bind (default 127.0.0.1; any other needs --token)')
+  .option('--token <secret>', 'required on every API call (header X-VoxWatch-Token; the page reads it from #token=)')
+  .action(async (file: string | undefined, opts: ServeCliOptions) => {
+    process.exitCode = await serveCommand(file, opts);
+  });
 
 program
   .command('samples')

@@ -1,4 +1,4 @@
-import { classify, type ClassifyOptions } from './changes/classify';
+import { classify } from './changes/classify';
 import { traceFootprint } from './changes/footprint';
 import { measure, type MeasureContext, type Measurement } from './changes/measure';
 import { findCandidates } from './changes/segment';
@@ -15,20 +15,14 @@ import { metresPerUnit } from './io/inspect';
 import { LasFormat, type LasFileInfo } from './io/las/reader';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
 import { totalmem } from 'node:os';
+import type { DetectOptions, DetectPhase } from './detect-options';
+
+export type { DetectOptions, DetectPhase } from './detect-options';
 
 export interface EpochInput {
   /** One or more LAS/LAZ files of the same survey. */
   files: string[];
   label?: string;
-}
-
-export interface DetectOptions extends ClassifyOptions {
-  /** Cell (voxel column) size, metres. */
-  voxel: number;
-  /** Fine-align the later epoch's heights on the earlier one over stable surfaces. */
-  align: boolean;
-  /** Smallest unseen patch reported as an uncertain area, m². */
-  minUncertainArea: number;
 }
 
 export const DEFAULT_OPTIONS: DetectOptions = {
@@ -41,8 +35,6 @@ export const DEFAULT_OPTIONS: DetectOptions = {
   align: true,
   minUncertainArea: 25,
 };
-
-export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objects';
 
 export interface DetectHooks {
   onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;
