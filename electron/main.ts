@@ -49,7 +49,7 @@ export function resolveAppPaths(mainFileUrl: string): AppPaths {
   return {
     appRoot,
     preloadPath: path.join(bundleDir, 'preload.cjs'),
-    indexHtml: path.join(appRoot, 'renderer', 'index.html'),
+    indexHtml: path.join(appRoot, 'renderer', 'dist', 'index.html'), // built by Vite (scripts/start.mjs)
   };
 }
 

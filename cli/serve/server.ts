@@ -14,6 +14,8 @@ import { SourceError } from '../../core/io/types';
 import { MAX_SAMPLE_POINTS, type EpochPointSampler } from '../../core/view/point-sample';
 
 export const TOKEN_HEADER = 'x-voxwatch-token';
+/** Names a detection request so that a cancel can reach it even when it arrives before the run has started. */
+export const JOB_HEADER = 'x-voxwatch-job';
 
 /** The same policy as the Electron shell (electron/main.ts), plus frame-ancestors, which only a header can carry. */
 export const CONTENT_SECURITY_POLICY =
@@ -64,14 +66,19 @@ class HttpError extends Error {
 export function createServeServer(options: ServeOptions): Server {
   const progress: DetectionProgress = { running: false, phase: null, done: 0, total: 0, runId: null, error: null };
   let abort: AbortController | null = null;
+  let runningJob: string | null = null;
+  /** Jobs cancelled before their detect request got through (the two requests race): refused when they arrive. */
+  const cancelledJobs = new Set<string>();
   const staticRoot = path.resolve(options.staticDir);
 
-  async function callApi(method: string, body: unknown): Promise<unknown> {
+  async function callApi(method: string, body: unknown, job: string | null): Promise<unknown> {
     if (!isRemoteMethod(method)) throw new HttpError(404, `no API method "${method}"`);
     const args = checkArgs(method, body);
     if (method !== 'detect') return (options.project[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     if (abort) throw new HttpError(409, 'a detection is already running; cancel it or wait');
     abort = new AbortController();
+    runningJob = job;
+    if (job !== null && cancelledJobs.delete(job)) abort.abort();
     Object.assign(progress, { running: true, phase: null, done: 0, total: 0, runId: null, error: null });
     try {
       const run = await options.project.detect(args[0] as number | string, args[1] as number | string, args[2] as object | undefined, {
@@ -86,7 +93,22 @@ export function createServeServer(options: ServeOptions): Server {
     } finally {
       progress.running = false;
       abort = null;
+      runningJob = null;
     }
+  }
+
+  /** `POST /api/cancel` with `[]` (the running detection) or `[job]` (that job, even if it has not started yet). */
+  function cancel(body: unknown): boolean {
+    const job: unknown = Array.isArray(body) ? body[0] : undefined;
+    if (job !== undefined && typeof job !== 'string') throw new ApiArgumentError('cancel: the job must be a string');
+    if (job === undefined || job === runningJob) {
+      const running = abort !== null;
+      abort?.abort();
+      return running;
+    }
+    if (cancelledJobs.size > 100) cancelledJobs.clear(); // stale ids of requests that never came
+    cancelledJobs.add(job.slice(0, 64));
+    return true;
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -103,13 +125,10 @@ export function createServeServer(options: ServeOptions): Server {
     if (req.method !== 'POST') throw new HttpError(405, 'API calls are POST requests (GET only for progress and points)');
     // A JSON content type cannot be sent cross-site without a CORS preflight, which this server never grants.
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send a JSON body (application/json)');
-    if (name === 'cancel') {
-      const running = abort !== null;
-      abort?.abort();
-      return sendJson(res, 200, { cancelled: running });
-    }
     const body = await readJson(req);
-    sendJson(res, 200, toWire(await callApi(name, body)) ?? null);
+    if (name === 'cancel') return sendJson(res, 200, { cancelled: cancel(body) });
+    const job = req.headers[JOB_HEADER];
+    sendJson(res, 200, toWire(await callApi(name, body, typeof job === 'string' ? job.slice(0, 64) : null)) ?? null);
   }
 
   return createServer((req, res) => {

@@ -160,11 +160,11 @@ describe('app paths', () => {
     expect(paths).toEqual({
       appRoot,
       preloadPath: path.join(appRoot, 'out', 'electron', 'preload.cjs'),
-      indexHtml: path.join(appRoot, 'renderer', 'index.html'),
+      indexHtml: path.join(appRoot, 'renderer', 'dist', 'index.html'),
     });
     const asar = path.resolve('/opt/VoxWatch/resources/app.asar');
     const packaged = resolveAppPaths(pathToFileURL(path.join(asar, 'out', 'electron', 'main.js')).href);
-    expect(packaged.indexHtml).toBe(path.join(asar, 'renderer', 'index.html'));
+    expect(packaged.indexHtml).toBe(path.join(asar, 'renderer', 'dist', 'index.html'));
   });
 });
 
@@ -184,10 +184,10 @@ describe('main window', () => {
     });
   });
 
-  it('loads renderer/index.html from the app folder and secures its web contents', () => {
+  it('loads the built renderer/dist/index.html from the app folder and secures its web contents', () => {
     createMainWindow(paths, vi.fn());
     const window = fake.FakeBrowserWindow.instances[0];
-    expect(window.loadFile).toHaveBeenCalledWith(path.join(appRoot, 'renderer', 'index.html'));
+    expect(window.loadFile).toHaveBeenCalledWith(path.join(appRoot, 'renderer', 'dist', 'index.html'));
     expect(window.webContents.windowOpenHandler).toBeDefined();
     expect(window.webContents.listeners.get('will-navigate')).toHaveLength(1);
   });

@@ -11,7 +11,7 @@ import type { ChangeRecord, ProjectInfo } from '../../core/api';
 import { toWire } from '../../core/api-wire';
 import { LocalProject } from '../../core/store/project';
 import { EpochPointSampler, samplePoints } from '../../core/view/point-sample';
-import { createServeServer, TOKEN_HEADER } from '../../cli/serve/server';
+import { createServeServer, JOB_HEADER, TOKEN_HEADER } from '../../cli/serve/server';
 import { fromWire } from '../../renderer/wire';
 import { decodePointSample } from '../../renderer/point-data';
 import { makeReviewProject } from '../helpers/review-project';
@@ -154,6 +154,19 @@ describe('ProjectApi over HTTP', () => {
     expect((await send(guarded, `/api/points?epoch=${info.epochs[0].id}&max=10`)).status).toBe(401);
     const ok = await api(guarded, 'info', [], { [TOKEN_HEADER]: 'correct-horse-battery', Host: `192.168.1.20:${guarded}` });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('detection over HTTP', () => {
+  it('refuses a run whose cancel arrived before it, and reports that in the progress', async () => {
+    const runs = (await project.info()).runs.length;
+    expect((await api(port, 'cancel', ['job-42'])).json()).toEqual({ cancelled: true });
+    const r = await api(port, 'detect', ['e1', 'e3'], { [JOB_HEADER]: 'job-42' });
+    expect(r.status).toBe(409);
+    expect((await send(port, '/api/progress')).json()).toMatchObject({ running: false, error: 'cancelled', runId: null });
+    expect((await project.info()).runs).toHaveLength(runs);
+    expect((await api(port, 'cancel', [])).json()).toEqual({ cancelled: false }); // nothing running
+    expect((await api(port, 'detect', ['e1', 'e1'])).status).toBe(400); // the store's own refusal
   });
 });
 
