@@ -15,9 +15,19 @@ export interface ViewerApi extends ProjectApi {
   epochPoints(epochId: number, query: PointsQuery): Promise<PointCloudData>;
 }
 
-/** What the Electron preload exposes: the same methods, with point samples as bytes. */
-export type ElectronBridge = Omit<ViewerApi, 'epochPoints'> & {
+/**
+ * What the Electron preload exposes (electron/preload.ts): the same methods, with point samples as bytes, and
+ * detect taking a progress callback plus a separate cancel (an AbortSignal cannot cross the context bridge).
+ */
+export type ElectronBridge = Omit<ViewerApi, 'epochPoints' | 'detect'> & {
   epochPoints(epochId: number, query: PointsQuery): Promise<Uint8Array>;
+  detect(
+    before: number | string,
+    after: number | string,
+    options: Partial<DetectOptions> | null,
+    onProgress?: ProgressHooks['onProgress'],
+  ): Promise<RunRecord>;
+  cancelDetection(): Promise<boolean>;
   onMenu?(callback: (id: string) => void): () => void;
   version?(): Promise<string>;
 };
@@ -116,6 +126,15 @@ function webBridge(): ViewerApi {
 function electronBridge(bridge: ElectronBridge): ViewerApi {
   return {
     ...bridge,
+    detect: async (before, after, options, hooks = {}) => {
+      const cancel = () => void bridge.cancelDetection();
+      hooks.signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        return await bridge.detect(before, after, options ?? null, hooks.onProgress);
+      } finally {
+        hooks.signal?.removeEventListener('abort', cancel);
+      }
+    },
     epochPoints: async (epochId, query) => {
       const bytes = await bridge.epochPoints(epochId, query);
       return decodePointSample(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
