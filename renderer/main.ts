@@ -369,6 +369,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   renderAll();
   const selected = state.changes.find((c) => c.key === state.selected);
   if (selected) flyToChange(selected, true);
+  else flyOverview(false); // a new run: show all of it, not the previous run's change
   if (state.run) await loadClouds(state.run);
 }
 
