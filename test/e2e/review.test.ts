@@ -212,4 +212,27 @@ describe('the review UI in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-5-new-run.png') });
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('works with a token: the page takes it from #token= and the API refuses calls without it', async () => {
+    const guarded = await serve(projectPath, ['--token', 'e2e-secret-token']);
+    try {
+      expect(guarded.url).toMatch(/#token=e2e-secret-token$/);
+      const base = guarded.url.replace(/#.*$/, '');
+      const call = (headers: Record<string, string>) =>
+        fetch(`${base}api/info`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '[]' });
+      expect((await call({})).status).toBe(401);
+      expect((await call({ 'X-VoxWatch-Token': 'e2e-secret-token' })).status).toBe(200);
+
+      await page.goto(guarded.url);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.locator('.change-list li').count()).toBeGreaterThan(0);
+      expect(page.url()).not.toContain('token'); // removed from the address bar once kept
+      await page.reload(); // kept for the tab
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.locator('.change-list li').count()).toBeGreaterThan(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await guarded.stop();
+    }
+  });
 });
