@@ -6,6 +6,7 @@ import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './co
 import { infoCommand } from './commands/info';
 import { addProjectCommand } from './commands/project';
 import { reportCommand, type ReportCliOptions } from './commands/report';
+import { serveCommand, type ServeCliOptions } from './commands/serve';
 import { reportError } from './errors';
 import { VERSION } from './version';
 
@@ -66,6 +67,17 @@ program
   .option('--author <name>', 'author on the cover (default: the project’s)')
   .action(async (project: string, opts: ReportCliOptions) => {
     process.exitCode = await reportCommand(project, opts);
+  });
+
+program
+  .command('serve')
+  .description('review a project in the browser: the review UI and ProjectApi over HTTP (127.0.0.1 by default)')
+  .argument('[project]', 'project file (default: the demo project)')
+  .option('--port <n>', 'port (default 8737; 0 picks a free one)')
+  .option('--host <address>', 'address to bind (default 127.0.0.1; any other needs --token)')
+  .option('--token <secret>', 'required on every API call (header X-VoxWatch-Token; the page reads it from #token=)')
+  .action(async (file: string | undefined, opts: ServeCliOptions) => {
+    process.exitCode = await serveCommand(file, opts);
   });
 
 program

@@ -5,7 +5,7 @@
  */
 import type { HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, SuppressionReason } from './changes/types';
-import type { DetectOptions, DetectPhase } from './detect';
+import type { DetectOptions, DetectPhase } from './detect-options';
 import type { Bounds3, CrsInfo } from './io/types';
 import type { ReportInput, ReportLang } from './report/model';
 import type { CaseStatus, ChangeReview, Verdict, ZoneKind } from './review/types';

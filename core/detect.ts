@@ -1,7 +1,6 @@
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { ClassifyOptions } from './changes/classify';
 import { overviewFromParts, overviewStep, type HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
 import { describeCrs } from './geo/crs';
@@ -22,27 +21,14 @@ import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileResult } from './tiles/tile-job';
 import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
 import { mergeUncertain } from './tiles/seams';
+import type { DetectOptions, DetectPhase } from './detect-options';
+
+export type { DetectOptions, DetectPhase } from './detect-options';
 
 export interface EpochInput {
   /** One or more LAS/LAZ files of the same survey. */
   files: string[];
   label?: string;
-}
-
-export interface DetectOptions extends ClassifyOptions {
-  /** Cell (voxel column) size, metres. */
-  voxel: number;
-  /** Fine-align the later epoch's heights on the earlier one over stable surfaces. */
-  align: boolean;
-  /** Smallest unseen patch reported as an uncertain area, m². */
-  minUncertainArea: number;
-  /** Side of a ground tile, cells: what one worker models at a time (memory per worker). */
-  tileCells: number;
-  /**
-   * Halo around each tile, metres: the context its filters see, and how far past its tile an
-   * object (with its height window) may reach and still be measured whole.
-   */
-  halo: number;
 }
 
 export const DEFAULT_OPTIONS: DetectOptions = {
@@ -57,8 +43,6 @@ export const DEFAULT_OPTIONS: DetectOptions = {
   tileCells: 1536,
   halo: 64,
 };
-
-export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objects';
 
 export interface DetectHooks {
   onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;

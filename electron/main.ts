@@ -2,10 +2,13 @@
 // things together; everything a project does lives in core and is reached through IPC (see ipc.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
 import packageJson from '../package.json';
+import { LocalProject } from '../core/store/project';
+import { EpochPointSampler } from '../core/view/point-sample';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from './ipc';
+import { projectHandlers, type OpenProject } from './project-ipc';
 
 export const PRODUCT_NAME = 'VoxWatch';
 
@@ -49,7 +52,7 @@ export function resolveAppPaths(mainFileUrl: string): AppPaths {
   return {
     appRoot,
     preloadPath: path.join(bundleDir, 'preload.cjs'),
-    indexHtml: path.join(appRoot, 'renderer', 'index.html'),
+    indexHtml: path.join(appRoot, 'renderer', 'dist', 'index.html'), // built by Vite (scripts/start.mjs)
   };
 }
 
@@ -123,6 +126,8 @@ export interface MenuOptions {
   getTarget: () => { webContents: Pick<WebContents, 'send'> } | null;
   openExternal: OpenExternal;
   documentationUrl?: string;
+  /** Handles a File command in the main process (dialogs); returns false to pass it on to the renderer. */
+  onCommand?: (id: MenuCommand) => boolean;
 }
 
 export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
@@ -131,7 +136,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     id,
     label,
     accelerator,
-    click: () => options.getTarget()?.webContents.send(MENU_CHANNEL, id),
+    click: () => {
+      if (!options.onCommand?.(id)) options.getTarget()?.webContents.send(MENU_CHANNEL, id);
+    },
   });
   const documentationUrl = options.documentationUrl;
 
@@ -186,10 +193,61 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
 export interface StartOptions {
   platform?: NodeJS.Platform;
   mainFileUrl?: string;
+  /** A `.voxwatch` file among the arguments is opened at start (`npm start -- luohu.voxwatch`). */
+  argv?: string[];
+}
+
+const SOFTWARE = `${PRODUCT_NAME} ${packageJson.version}`;
+
+function openProject(file: string): OpenProject {
+  const api = LocalProject.open(file, SOFTWARE);
+  return { api, points: EpochPointSampler.forProject(api) };
+}
+
+/**
+ * New / Open project and Add epoch: native dialogs in the main process, then the window reloads onto the project.
+ * Run detection and Export report go on to the renderer, which has the epochs and the selection.
+ */
+function projectCommands(holder: { project: OpenProject | null }, getWindow: () => BrowserWindow | null): (id: MenuCommand) => boolean {
+  const replace = async (next: OpenProject) => {
+    await holder.project?.api.close();
+    holder.project = next;
+    getWindow()?.webContents.reload();
+  };
+  const fail = (error: unknown) => dialog.showErrorBox(PRODUCT_NAME, (error as Error).message);
+  const projectFilter = [{ name: 'VoxWatch project', extensions: ['voxwatch'] }];
+  const run = async (id: MenuCommand): Promise<void> => {
+    if (id === 'open-project') {
+      const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: projectFilter });
+      if (!r.canceled && r.filePaths[0]) await replace(openProject(r.filePaths[0]));
+    } else if (id === 'new-project') {
+      const r = await dialog.showSaveDialog({ filters: projectFilter });
+      if (r.canceled || !r.filePath) return;
+      await LocalProject.create(r.filePath, { name: path.basename(r.filePath, '.voxwatch') }, SOFTWARE).close();
+      await replace(openProject(r.filePath));
+    } else if (id === 'add-epoch' && holder.project) {
+      const r = await dialog.showOpenDialog({
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'LAS/LAZ', extensions: ['las', 'laz'] }],
+      });
+      if (r.canceled || r.filePaths.length === 0) return;
+      await holder.project.api.addEpoch({ label: path.basename(r.filePaths[0]).replace(/\.la[sz]$/i, ''), files: r.filePaths });
+      getWindow()?.webContents.reload();
+    }
+  };
+  return (id) => {
+    if (id !== 'open-project' && id !== 'new-project' && id !== 'add-epoch') return false;
+    run(id).catch(fail);
+    return true;
+  };
 }
 
 /** The app's lifecycle: single instance, menu, session security, IPC, then the window. */
-export async function startApp({ platform = process.platform, mainFileUrl = import.meta.url }: StartOptions = {}): Promise<void> {
+export async function startApp({
+  platform = process.platform,
+  mainFileUrl = import.meta.url,
+  argv = process.argv,
+}: StartOptions = {}): Promise<void> {
   app.setName(PRODUCT_NAME); // before the lock: the lock and userData live in a folder named after the app
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -215,9 +273,22 @@ export async function startApp({ platform = process.platform, mainFileUrl = impo
   await app.whenReady();
   app.setAboutPanelOptions({ applicationName: PRODUCT_NAME, applicationVersion: packageJson.version });
   secureSession(session.defaultSession, paths.appRoot);
-  registerIpc(ipcMain, shellHandlers, trustedFrameCheck(paths.appRoot));
+  const holder: { project: OpenProject | null } = { project: null };
+  const projectFile = argv.find((a) => a.endsWith('.voxwatch'));
+  if (projectFile) holder.project = openProject(path.resolve(projectFile));
+  const send = (channel: string, payload: unknown) => mainWindow?.webContents.send(channel, payload);
+  registerIpc(ipcMain, { ...shellHandlers, ...projectHandlers(() => holder.project, send) }, trustedFrameCheck(paths.appRoot));
+  app.on('will-quit', () => void holder.project?.api.close());
   const documentationUrl = (packageJson as { homepage?: string }).homepage;
-  const template = buildMenuTemplate({ isDev: !app.isPackaged, platform, getTarget: () => mainWindow, openExternal, documentationUrl });
+  const onCommand = projectCommands(holder, () => mainWindow);
+  const template = buildMenuTemplate({
+    isDev: !app.isPackaged,
+    platform,
+    getTarget: () => mainWindow,
+    openExternal,
+    documentationUrl,
+    onCommand,
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   openMainWindow();
   app.on('activate', () => {

@@ -1,38 +1,474 @@
-// Placeholder page script: shows the app version and echoes menu commands until the real UI arrives.
-// It talks to the main process only through the bridge the preload exposes (absent in a plain browser).
+// The review UI: project header, change list, 3D view, detail panel, keyboard review and detection runs.
+// Everything comes through the bridge (ProjectApi); state that should survive a reload lives in the URL hash.
+import type { ChangeRecord, ProjectInfo, RunRecord } from '../core/api';
+import type { Verdict } from '../core/review/types';
+import { connect, type ViewerApi } from './bridge';
+import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
+import { $, h } from './dom';
+import { lang, setLang, t, type MessageKey } from './i18n';
+import { applyFilter, DEFAULT_FILTER, renderDetail, renderFilters, renderList, type ListFilter } from './review';
+import { Viewer, type ChangeShape, type PointColour, type ViewMode } from './viewer';
 
-interface VoxWatchBridge {
-  version(): Promise<string>;
-  onMenu?(callback: (id: string) => void): () => void;
+const VERDICT_SHORTCUTS: Record<string, Verdict> = {
+  f: 'false_positive',
+  c: 'confirmed',
+  p: 'permitted',
+  s: 'needs_site_visit',
+  u: 'unreviewed',
+};
+
+interface State {
+  info: ProjectInfo;
+  run: RunRecord | null;
+  changes: ChangeRecord[];
+  shown: ChangeRecord[];
+  selected: number | null;
+  filter: ListFilter;
+  colourBy: 'type' | 'verdict';
+  pointColour: PointColour;
+  mode: ViewMode;
+  detecting: AbortController | null;
 }
 
-declare global {
-  interface Window {
-    voxwatch?: VoxWatchBridge;
-  }
+const params = new URLSearchParams(location.search);
+/** Points per epoch drawn (?points=N, e.g. for the benchmark); 300 k keeps SwiftShader and small GPUs fluid. */
+const POINTS_PER_EPOCH = Math.min(2_000_000, Number(params.get('points')) || 300_000);
+
+const api: ViewerApi = connect();
+let state: State;
+let viewer: Viewer | null = null;
+let loadedClouds = '';
+
+function readHash(): { run?: number; change?: number } {
+  const p = new URLSearchParams(location.hash.slice(1));
+  const num = (k: string) => (p.has(k) ? Number(p.get(k)) : undefined);
+  return { run: num('run'), change: num('change') };
 }
 
-async function showVersion(bridge: VoxWatchBridge): Promise<void> {
-  const target = document.getElementById('version');
-  if (target === null) return;
+function writeHash(): void {
+  const p = new URLSearchParams();
+  if (state.run) p.set('run', String(state.run.id));
+  if (state.selected !== null) p.set('change', String(state.selected));
+  history.replaceState(null, '', `${location.pathname}${location.search}#${p}`);
+}
+
+function status(message: string, kind: 'info' | 'error' = 'info'): void {
+  const el = $('status');
+  el.textContent = message;
+  el.dataset.kind = kind;
+}
+
+function fail(error: unknown): void {
+  console.error(error);
+  status(`${t('error')}: ${(error as Error).message}`, 'error');
+}
+
+// ── header ────────────────────────────────────────────────────────────────────────────────────────────────
+
+function renderHeader(): void {
+  const runs = state.info.runs;
+  const runSelect = h(
+    'select',
+    { id: 'run-select', 'aria-label': t('run'), onchange: () => void openRun(Number(runSelect.value)).catch(fail) },
+    ...runs.map((r) => h('option', { value: r.id }, `${t('run')} ${r.id}: ${r.before.label} → ${r.after.label} (${r.changeCount})`)),
+  );
+  if (state.run) runSelect.value = String(state.run.id);
+  const toggle = <T extends string>(name: string, current: T, options: [T, MessageKey][], onPick: (v: T) => void) =>
+    h(
+      'div',
+      { class: 'toggle', role: 'group', 'data-name': name },
+      ...options.map(([value, key]) =>
+        h('button', { 'data-value': value, 'aria-pressed': current === value ? 'true' : 'false', onclick: () => onPick(value) }, t(key)),
+      ),
+    );
+  $('header').replaceChildren(
+    h('h1', {}, t('appTitle')),
+    h('span', { class: 'project', title: state.info.path }, state.info.name),
+    runs.length ? runSelect : h('span', { class: 'hint' }, t('noRuns')),
+    toggle(
+      'mode',
+      state.mode,
+      [
+        ['before', 'viewBefore'],
+        ['after', 'viewAfter'],
+        ['swipe', 'viewSwipe'],
+      ],
+      setMode,
+    ),
+    toggle(
+      'points',
+      state.pointColour,
+      [
+        ['rgb', 'colourRgb'],
+        ['height', 'colourHeight'],
+      ],
+      (c) => {
+        state.pointColour = c;
+        viewer?.setPointColour(c);
+        renderHeader();
+      },
+    ),
+    toggle(
+      'colour-by',
+      state.colourBy,
+      [
+        ['type', 'colourByType'],
+        ['verdict', 'colourByVerdict'],
+      ],
+      (c) => {
+        state.colourBy = c;
+        viewer?.recolour(new Map(state.changes.map((ch) => [ch.key, changeColour(ch)])));
+        renderHeader();
+      },
+    ),
+    h('button', { class: 'overview', onclick: () => flyOverview(false) }, t('overview')),
+    h('button', { id: 'lang', onclick: () => switchLang() }, t('language')),
+  );
+}
+
+function setMode(mode: ViewMode): void {
+  state.mode = mode;
+  viewer?.setMode(mode);
+  $('swipe-divider').hidden = mode !== 'swipe';
+  $('view').dataset.mode = mode;
+  renderHeader();
+}
+
+function switchLang(): void {
+  setLang(lang() === 'en' ? 'zh-CN' : 'en');
+  renderAll();
+}
+
+// ── list and detail ───────────────────────────────────────────────────────────────────────────────────────
+
+const changeColour = (c: ChangeRecord) => (state.colourBy === 'type' ? TYPE_COLOURS[c.type] : VERDICT_COLOURS[c.verdict]);
+
+function renderPanels(): void {
+  state.shown = applyFilter(state.changes, state.filter);
+  $('filters').replaceChildren(
+    renderFilters(state.changes, state.filter, (f) => {
+      state.filter = f;
+      renderPanels();
+    }),
+  );
+  $('list-title').textContent = `${t('changes')} · ${state.shown.length} / ${state.changes.length} ${t('shown')}`;
+  $('list').replaceChildren(renderList(state.shown, state.selected, (key) => select(key, true)));
+  $('list').querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
+  const change = state.changes.find((c) => c.key === state.selected) ?? null;
+  $('detail').replaceChildren(
+    renderDetail(change, {
+      verdict: (v) => void setVerdict(v),
+      note: (text) => void saveNote(text),
+      flyTo: () => change && flyToChange(change, false),
+    }),
+  );
+}
+
+function renderAll(): void {
+  renderHeader();
+  renderPanels();
+  renderDetection();
+  document.title = `${state.info.name} — VoxWatch`;
+}
+
+function select(key: number | null, fly: boolean): void {
+  state.selected = key;
+  viewer?.select(key);
+  writeHash();
+  renderPanels();
+  const change = state.changes.find((c) => c.key === key);
+  if (change && fly) flyToChange(change, false);
+}
+
+function step(by: 1 | -1): void {
+  const list = state.shown;
+  if (list.length === 0) return;
+  const at = list.findIndex((c) => c.key === state.selected);
+  const next = at < 0 ? (by > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, at + by));
+  select(list[next].key, true);
+}
+
+async function refreshChange(key: number): Promise<void> {
+  const fresh = await api.getChange(key); // what the store now holds, not what we asked for
+  state.changes = state.changes.map((c) => (c.key === key ? fresh : c));
+  viewer?.recolour(new Map([[key, changeColour(fresh)]]));
+  renderPanels();
+}
+
+async function setVerdict(verdict: Verdict): Promise<void> {
+  const key = state.selected;
+  if (key === null) return;
   try {
-    target.textContent = `v${await bridge.version()}`;
-  } catch (error) {
-    console.error('VoxWatch: version unavailable', error);
+    await api.setVerdict([key], verdict);
+    await refreshChange(key);
+    status(`${t('verdictSaved')}: ${state.changes.find((c) => c.key === key)?.id ?? key}`);
+  } catch (e) {
+    fail(e);
   }
 }
 
-function echoMenuCommands(bridge: VoxWatchBridge): void {
-  const status = document.getElementById('status');
-  bridge.onMenu?.((id) => {
-    if (status !== null) status.textContent = `“${id}” is not available yet.`;
+async function saveNote(text: string): Promise<void> {
+  const key = state.selected;
+  if (key === null) return;
+  try {
+    await api.setNote(key, text);
+    await refreshChange(key);
+    status(t('noteSaved'));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function onKey(e: KeyboardEvent): void {
+  const target = e.target as HTMLElement;
+  if (e.ctrlKey || e.metaKey || e.altKey || target.closest('input, textarea, select')) return;
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if (key === 'j' || key === 'ArrowDown') step(1);
+  else if (key === 'k' || key === 'ArrowUp') step(-1);
+  else if (VERDICT_SHORTCUTS[key]) void setVerdict(VERDICT_SHORTCUTS[key]);
+  else return;
+  e.preventDefault();
+}
+
+// ── 3D view ───────────────────────────────────────────────────────────────────────────────────────────────
+
+function projectBox(): { minX: number; minY: number; maxX: number; maxY: number; minZ: number } {
+  const epochs = state.info.epochs;
+  return {
+    minX: Math.min(...epochs.map((e) => e.bounds.minX)),
+    minY: Math.min(...epochs.map((e) => e.bounds.minY)),
+    maxX: Math.max(...epochs.map((e) => e.bounds.maxX)),
+    maxY: Math.max(...epochs.map((e) => e.bounds.maxY)),
+    minZ: Math.min(...epochs.map((e) => e.bounds.minZ)),
+  };
+}
+
+function ensureViewer(): Viewer | null {
+  if (viewer || state.info.epochs.length === 0) return viewer;
+  const b = projectBox();
+  viewer = new Viewer($('view'), [Math.round((b.minX + b.maxX) / 2), Math.round((b.minY + b.maxY) / 2), Math.floor(b.minZ)]);
+  viewer.onPick = (key) => select(key, false);
+  viewer.setMode(state.mode);
+  flyOverview(true);
+  initSwipe(viewer);
+  return viewer;
+}
+
+function flyOverview(instant: boolean): void {
+  const b = projectBox();
+  viewer?.flyTo(b, b.minZ, instant);
+}
+
+function changeBox(c: ChangeRecord, margin: number) {
+  const xs = c.footprint.flatMap((p) => p[0].map(([x]) => x));
+  const ys = c.footprint.flatMap((p) => p[0].map(([, y]) => y));
+  return { minX: Math.min(...xs) - margin, minY: Math.min(...ys) - margin, maxX: Math.max(...xs) + margin, maxY: Math.max(...ys) + margin };
+}
+
+function flyToChange(c: ChangeRecord, instant: boolean): void {
+  viewer?.flyTo(changeBox(c, 20), Math.min(c.before_top_z, c.after_top_z), instant); // look at the changed part
+  scheduleDetail(c);
+}
+
+/** Points per epoch in the denser sample around the selected change. */
+const DETAIL_POINTS = Math.round(POINTS_PER_EPOCH / 2);
+let detailTimer: ReturnType<typeof setTimeout> | undefined;
+let detailWanted = '';
+
+/** Loads a denser sample of both epochs around the change, once the analyst stops stepping through the list. */
+function scheduleDetail(c: ChangeRecord): void {
+  clearTimeout(detailTimer);
+  detailTimer = setTimeout(() => void loadDetail(c).catch(fail), 300);
+}
+
+async function loadDetail(c: ChangeRecord): Promise<void> {
+  const v = viewer;
+  const run = state.run;
+  if (!v || !run) return;
+  const box = changeBox(c, 45);
+  const wanted = `${run.id}/${c.key}`;
+  if (detailWanted === wanted) return;
+  detailWanted = wanted;
+  const [before, after] = await Promise.all(
+    [run.before.id, run.after.id].map((id) => api.epochPoints(id, { box, maxPoints: DETAIL_POINTS, origin: v.origin })),
+  );
+  if (detailWanted !== wanted) return;
+  const area = (box.maxX - box.minX) * (box.maxY - box.minY);
+  v.setCloud('beforeDetail', before, Math.sqrt(area / Math.max(1, before.count)));
+  v.setCloud('afterDetail', after, Math.sqrt(area / Math.max(1, after.count)));
+  $('view').dataset.detail = c.id;
+}
+
+function changeShapes(): ChangeShape[] {
+  return state.changes.map((c) => ({
+    key: c.key,
+    label: c.id,
+    footprint: c.footprint,
+    bottom: Math.min(c.before_top_z, c.after_top_z),
+    top: Math.max(c.before_top_z, c.after_top_z),
+    colour: changeColour(c),
+  }));
+}
+
+async function loadClouds(run: RunRecord): Promise<void> {
+  const v = ensureViewer();
+  const wanted = `${run.before.id}/${run.after.id}`;
+  if (!v || loadedClouds === wanted) return;
+  loadedClouds = wanted;
+  detailWanted = '';
+  v.removeCloud('beforeDetail');
+  v.removeCloud('afterDetail');
+  const view = $('view');
+  view.dataset.points = 'loading';
+  status(t('loadingPoints'));
+  const [before, after] = await Promise.all(
+    [run.before.id, run.after.id].map((id) => api.epochPoints(id, { maxPoints: POINTS_PER_EPOCH, origin: v.origin })),
+  );
+  if (loadedClouds !== wanted) return; // another run was opened meanwhile
+  const b = projectBox();
+  const area = (b.maxX - b.minX) * (b.maxY - b.minY);
+  v.setCloud('before', before, Math.sqrt(area / Math.max(1, before.count)));
+  v.setCloud('after', after, Math.sqrt(area / Math.max(1, after.count)));
+  view.dataset.points = String(before.count + after.count);
+  status(`${run.before.label}: ${before.count.toLocaleString()} / ${run.after.label}: ${after.count.toLocaleString()} ${t('points')}`);
+}
+
+function initSwipe(v: Viewer): void {
+  const divider = $('swipe-divider');
+  const view = $('view');
+  const place = () => (divider.style.left = `${v.swipe * 100}%`);
+  place();
+  divider.addEventListener('pointerdown', (e) => {
+    divider.setPointerCapture(e.pointerId);
+    const move = (m: PointerEvent) => {
+      const rect = view.getBoundingClientRect();
+      v.setSwipe((m.clientX - rect.left) / rect.width);
+      view.dataset.swipe = v.swipe.toFixed(3);
+      place();
+    };
+    const up = () => {
+      divider.removeEventListener('pointermove', move);
+      divider.removeEventListener('pointerup', up);
+    };
+    divider.addEventListener('pointermove', move);
+    divider.addEventListener('pointerup', up);
+    e.preventDefault();
   });
 }
 
-const bridge = window.voxwatch;
-if (bridge !== undefined) {
-  void showVersion(bridge);
-  echoMenuCommands(bridge);
+// ── runs and detection ────────────────────────────────────────────────────────────────────────────────────
+
+async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
+  state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
+  state.changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
+  state.selected = state.changes.some((c) => c.key === keepSelection) ? keepSelection! : null;
+  ensureViewer();
+  viewer?.setChanges(changeShapes());
+  viewer?.select(state.selected);
+  writeHash();
+  renderAll();
+  const selected = state.changes.find((c) => c.key === state.selected);
+  if (selected) flyToChange(selected, true);
+  else flyOverview(false); // a new run: show all of it, not the previous run's change
+  if (state.run) await loadClouds(state.run);
 }
 
-export {};
+function renderDetection(): void {
+  const epochs = state.info.epochs;
+  const epochSelect = (id: string, preferred: number) => {
+    const el = h(
+      'select',
+      { id, 'aria-label': id },
+      ...epochs.map((e) => h('option', { value: e.id }, `${e.label}${e.date ? ` (${e.date})` : ''}`)),
+    );
+    el.value = String(epochs[Math.max(0, Math.min(epochs.length - 1, preferred))]?.id ?? '');
+    return el;
+  };
+  const before = epochSelect('detect-before', epochs.length - 2);
+  const after = epochSelect('detect-after', epochs.length - 1);
+  const running = state.detecting !== null;
+  $('detection').replaceChildren(
+    h('span', { class: 'label' }, t('detection')),
+    h('label', {}, t('before'), before),
+    h('label', {}, t('after'), after),
+    h(
+      'button',
+      { id: 'run-detection', disabled: running, onclick: () => void runDetection(Number(before.value), Number(after.value)) },
+      t('runDetection'),
+    ),
+    h('progress', { id: 'detect-progress', max: 1, value: 0, hidden: !running }),
+    h('span', { id: 'detect-phase' }),
+    h('button', { id: 'cancel-detection', hidden: !running, onclick: () => state.detecting?.abort() }, t('cancel')),
+  );
+}
+
+async function runDetection(before: number, after: number): Promise<void> {
+  if (state.detecting) return;
+  state.detecting = new AbortController();
+  renderDetection();
+  const bar = $('detect-progress') as HTMLProgressElement;
+  const phase = $('detect-phase');
+  $('detection').dataset.state = 'running';
+  delete $('detection').dataset.phase;
+  status(t('detectionRunning'));
+  try {
+    const run = await api.detect(
+      before,
+      after,
+      {},
+      {
+        signal: state.detecting.signal,
+        onProgress: (p) => {
+          bar.value = p.total > 0 ? p.done / p.total : 0;
+          phase.textContent = `${t(`phase_${p.phase}` as MessageKey)} ${p.total > 0 ? `${Math.round((100 * p.done) / p.total)} %` : ''}`;
+          $('detection').dataset.phase = p.phase;
+        },
+      },
+    );
+    state.detecting = null;
+    state.info = await api.info();
+    await openRun(run.id);
+    status(`${t('detectionDone')} ${run.id} (${run.changeCount})`);
+    $('detection').dataset.state = 'done';
+  } catch (e) {
+    const cancelled = state.detecting?.signal.aborted;
+    state.detecting = null;
+    renderDetection();
+    $('detection').dataset.state = cancelled ? 'cancelled' : 'failed';
+    if (cancelled) status(t('cancelled'));
+    else status(`${t('detectionFailed')}: ${(e as Error).message}`, 'error');
+  }
+}
+
+// ── start ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+async function start(): Promise<void> {
+  setLang(lang());
+  const info = await api.info();
+  state = {
+    info,
+    run: null,
+    changes: [],
+    shown: [],
+    selected: null,
+    filter: { ...DEFAULT_FILTER },
+    colourBy: 'verdict',
+    pointColour: 'rgb',
+    mode: 'after',
+    detecting: null,
+  };
+  document.addEventListener('keydown', onKey);
+  window.voxwatch?.onMenu?.((id) => {
+    if (id === 'run-detection') ($('run-detection') as HTMLButtonElement).click();
+    else status(`“${id}”`);
+  });
+  const hash = readHash();
+  await openRun(hash.run, hash.change);
+  document.body.dataset.ready = 'true';
+  if (params.has('bench')) Object.assign(window, { voxwatchBench: { measureFrames: (n: number) => viewer?.measureFrames(n) ?? NaN } });
+}
+
+start().catch((e) => {
+  fail(e);
+  document.body.dataset.ready = 'error';
+});

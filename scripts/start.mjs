@@ -1,4 +1,4 @@
-// `npm start`: bundles the Electron main process, its preload and the renderer script with esbuild, then runs
+// `npm start`: bundles the Electron main process and its preload with esbuild and the renderer with Vite, then runs
 // Electron on out/electron/main.js. `--bundle-only` stops after bundling (what packaging needs).
 // Any other arguments are passed on to Electron.
 import { spawn } from 'node:child_process';
@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mainBundle = path.join(appRoot, 'out', 'electron', 'main.js');
@@ -37,15 +38,8 @@ async function bundle() {
       target: 'node22',
       external: ['electron'],
     }),
-    // A classic script (no modules over file://), loaded by renderer/index.html.
-    build({
-      ...common,
-      entryPoints: ['renderer/main.ts'],
-      outfile: 'renderer/dist/main.js',
-      platform: 'browser',
-      format: 'iife',
-      target: 'chrome140',
-    }),
+    // The renderer: Vite, with the same config `voxwatch serve` uses (relative paths, so it loads from file://).
+    viteBuild({ root: path.join(appRoot, 'renderer'), configFile: path.join(appRoot, 'renderer', 'vite.config.mjs') }),
   ]);
 }
 

@@ -1,14 +1,7 @@
 import type { Measurement, MeasureContext } from './measure';
-import type { ChangeType, SuppressionReason } from './types';
+import type { ChangeType, ClassifyOptions, SuppressionReason } from './types';
 
-export interface ClassifyOptions {
-  minArea: number;
-  minVolume: number;
-  minHeight: number;
-  storeyHeight: number;
-  /** Minimum share of the footprint seen in both epochs for a change to be claimed. */
-  minCoverage: number;
-}
+export type { ClassifyOptions } from './types';
 
 /** Votes needed to call a candidate vegetation: colour plus one shape clue, or three shape clues. */
 const VEGETATION_SCORE = 2.5;

@@ -84,3 +84,13 @@ export interface UncertainArea {
   /** Highest surface the other epoch saw above the ground here, metres. */
   otherHeight_m: number;
 }
+
+/** The thresholds that decide whether a candidate is reported (DetectOptions carries them). */
+export interface ClassifyOptions {
+  minArea: number;
+  minVolume: number;
+  minHeight: number;
+  storeyHeight: number;
+  /** Minimum share of the footprint seen in both epochs for a change to be claimed. */
+  minCoverage: number;
+}

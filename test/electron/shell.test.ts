@@ -92,6 +92,11 @@ const fake = vi.hoisted(() => {
     Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },
     shell: { openExternal: vi.fn(async (_url: string) => undefined) },
     contextBridge: { exposeInMainWorld: vi.fn() },
+    dialog: {
+      showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })),
+      showSaveDialog: vi.fn(async () => ({ canceled: true, filePath: undefined as string | undefined })),
+      showErrorBox: vi.fn(),
+    },
   };
 });
 
@@ -104,6 +109,7 @@ vi.mock('electron', () => ({
   shell: fake.shell,
   contextBridge: fake.contextBridge,
   ipcRenderer: fake.ipcRenderer,
+  dialog: fake.dialog,
 }));
 
 import {
@@ -118,6 +124,9 @@ import {
   startApp,
 } from '../../electron/main';
 import type { MenuOptions } from '../../electron/main';
+import { PROGRESS_CHANNEL, projectHandlers, type OpenProject } from '../../electron/project-ipc';
+import { REMOTE_METHODS } from '../../core/api-args';
+import type { ProgressHooks } from '../../core/api';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from '../../electron/ipc';
 import type { SenderFrame } from '../../electron/ipc';
 
@@ -160,11 +169,11 @@ describe('app paths', () => {
     expect(paths).toEqual({
       appRoot,
       preloadPath: path.join(appRoot, 'out', 'electron', 'preload.cjs'),
-      indexHtml: path.join(appRoot, 'renderer', 'index.html'),
+      indexHtml: path.join(appRoot, 'renderer', 'dist', 'index.html'),
     });
     const asar = path.resolve('/opt/VoxWatch/resources/app.asar');
     const packaged = resolveAppPaths(pathToFileURL(path.join(asar, 'out', 'electron', 'main.js')).href);
-    expect(packaged.indexHtml).toBe(path.join(asar, 'renderer', 'index.html'));
+    expect(packaged.indexHtml).toBe(path.join(asar, 'renderer', 'dist', 'index.html'));
   });
 });
 
@@ -184,10 +193,10 @@ describe('main window', () => {
     });
   });
 
-  it('loads renderer/index.html from the app folder and secures its web contents', () => {
+  it('loads the built renderer/dist/index.html from the app folder and secures its web contents', () => {
     createMainWindow(paths, vi.fn());
     const window = fake.FakeBrowserWindow.instances[0];
-    expect(window.loadFile).toHaveBeenCalledWith(path.join(appRoot, 'renderer', 'index.html'));
+    expect(window.loadFile).toHaveBeenCalledWith(path.join(appRoot, 'renderer', 'dist', 'index.html'));
     expect(window.webContents.windowOpenHandler).toBeDefined();
     expect(window.webContents.listeners.get('will-navigate')).toHaveLength(1);
   });
@@ -431,6 +440,50 @@ describe('registerIpc', () => {
   });
 });
 
+describe('ProjectApi over IPC', () => {
+  function fakeProject() {
+    const api = {
+      getChange: vi.fn(async (key: number) => ({ key })),
+      setVerdict: vi.fn(async (keys: number[]) => keys.length),
+      detect: vi.fn(async (_a: unknown, _b: unknown, _o: unknown, hooks: ProgressHooks) => {
+        hooks.onProgress?.({ phase: 'diff', done: 1, total: 1 });
+        return { id: 7 };
+      }),
+    };
+    const points = { sample: vi.fn(async () => new Uint8Array([1, 2, 3])) };
+    return { api, points, open: { api, points } as unknown as OpenProject };
+  }
+
+  it('checks the arguments before the project sees them', async () => {
+    const { api, open } = fakeProject();
+    const handlers = projectHandlers(() => open, vi.fn());
+    await expect(handlers.getChange(12)).resolves.toEqual({ key: 12 });
+    await expect(handlers.setVerdict([1, 2], 'permitted')).resolves.toBe(2);
+    await expect(handlers.setVerdict([1], 'demolish')).rejects.toThrow(/expected one of unreviewed/);
+    await expect(handlers.getChange('12')).rejects.toThrow(/integer id/);
+    expect(api.getChange).toHaveBeenCalledOnce();
+    expect(api.setVerdict).toHaveBeenCalledOnce();
+    expect(handlers.close).toBeUndefined(); // a page cannot close the project
+  });
+
+  it('sends detection progress to the window and answers epoch point samples', async () => {
+    const { points, open } = fakeProject();
+    const send = vi.fn();
+    const handlers = projectHandlers(() => open, send);
+    await expect(handlers.detect('e1', 'e2')).resolves.toEqual({ id: 7 });
+    expect(send).toHaveBeenCalledWith(PROGRESS_CHANNEL, { phase: 'diff', done: 1, total: 1 });
+    expect(handlers.cancelDetection()).toBe(false); // nothing running any more
+    await expect(handlers.epochPoints(1, { maxPoints: 10, origin: [0, 0, 0] })).resolves.toEqual(new Uint8Array([1, 2, 3]));
+    expect(points.sample).toHaveBeenCalledWith(1, { box: undefined, maxPoints: 10, origin: [0, 0, 0] });
+    await expect(Promise.resolve().then(() => handlers.epochPoints('1', {}))).rejects.toThrow(/epoch id/);
+  });
+
+  it('says so when no project is open', async () => {
+    const handlers = projectHandlers(() => null, vi.fn());
+    await expect(handlers.info()).rejects.toThrow(/no project is open/);
+  });
+});
+
 describe('app lifecycle', () => {
   const mainFileUrl = pathToFileURL(path.join(appRoot, 'out', 'electron', 'main.js')).href;
 
@@ -453,11 +506,17 @@ describe('app lifecycle', () => {
     expect(window.loadFile).toHaveBeenCalledWith(paths.indexHtml);
     expect((window.options.webPreferences as { preload: string }).preload).toBe(paths.preloadPath);
 
-    // Menu commands reach this window's renderer.
+    // ProjectApi is on IPC too, method by method.
+    for (const method of Object.keys(REMOTE_METHODS)) expect([...fake.ipcHandlers.keys()]).toContain(`voxwatch:${method}`);
+
+    // Run detection reaches this window's renderer; New Project opens a save dialog in the main process instead.
     const template = fake.Menu.buildFromTemplate.mock.calls[0][0] as MenuItemConstructorOptions[];
     const file = template.find((item) => item.label === 'File')!.submenu as MenuItemConstructorOptions[];
-    file[0].click!({} as never, undefined, {} as never);
-    expect(window.webContents.send).toHaveBeenCalledWith('voxwatch:menu', 'new-project');
+    file.find((item) => item.id === 'run-detection')!.click!({} as never, undefined, {} as never);
+    expect(window.webContents.send).toHaveBeenCalledWith('voxwatch:menu', 'run-detection');
+    file.find((item) => item.id === 'new-project')!.click!({} as never, undefined, {} as never);
+    expect(fake.dialog.showSaveDialog).toHaveBeenCalledOnce();
+    expect(window.webContents.send).not.toHaveBeenCalledWith('voxwatch:menu', 'new-project');
 
     // A second launch brings this window back instead of opening another.
     fake.app.emit('second-instance');
@@ -491,7 +550,9 @@ describe('preload', () => {
   it('exposes only functions under window.voxwatch, never ipcRenderer', async () => {
     const { key, api } = await loadPreload();
     expect(key).toBe('voxwatch');
-    expect(Object.keys(api).sort()).toEqual(['onMenu', 'ping', 'version']);
+    expect(Object.keys(api).sort()).toEqual(
+      ['cancelDetection', 'epochPoints', 'onMenu', 'ping', 'version', ...Object.keys(REMOTE_METHODS)].sort(),
+    );
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
       expect(value).not.toBe(fake.ipcRenderer);
@@ -505,6 +566,32 @@ describe('preload', () => {
     const channels = fake.ipcRenderer.invoke.mock.calls.map(([channel]) => channel);
     expect(channels).toEqual(['voxwatch:version', 'voxwatch:ping']);
     for (const channel of channels) expect(Object.keys(shellHandlers).map((name) => `voxwatch:${name}`)).toContain(channel);
+  });
+
+  it('has a main-process handler for every channel it can invoke', async () => {
+    const { api } = await loadPreload();
+    const handled = new Set(
+      [...Object.keys(shellHandlers), ...Object.keys(projectHandlers(() => null, vi.fn()))].map((n) => `voxwatch:${n}`),
+    );
+    const calls = api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const [name, call] of Object.entries(calls)) if (name !== 'onMenu') await call(1, 2, 3);
+    const channels = fake.ipcRenderer.invoke.mock.calls.map(([channel]) => channel as string);
+    expect(channels.length).toBe(Object.keys(calls).length - 1);
+    for (const channel of channels) expect(handled.has(channel), channel).toBe(true);
+  });
+
+  it('relays detection progress to the callback while the run lasts', async () => {
+    const { api } = await loadPreload();
+    const onProgress = vi.fn();
+    const detect = (api as unknown as { detect: (...a: unknown[]) => Promise<unknown> }).detect;
+    fake.ipcRenderer.invoke.mockImplementationOnce(async (channel: string) => {
+      fake.ipcRenderer.emit(PROGRESS_CHANNEL, {}, { phase: 'read', done: 1, total: 2 });
+      return `answer of ${channel}`;
+    });
+    await expect(detect('e1', 'e2', undefined, onProgress)).resolves.toBe('answer of voxwatch:detect');
+    expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith('voxwatch:detect', 'e1', 'e2', null);
+    expect(onProgress).toHaveBeenCalledWith({ phase: 'read', done: 1, total: 2 });
+    expect(fake.ipcRenderer.listeners.get(PROGRESS_CHANNEL) ?? []).toHaveLength(0); // unsubscribed after the run
   });
 
   it('passes menu ids (not the IPC event) to onMenu listeners until they unsubscribe', async () => {

@@ -1,0 +1,147 @@
+// The renderer's one way to the project: ProjectApi plus the epoch point samples the viewer draws. In Electron the
+// preload exposes it as `window.voxwatch` (IPC); in a browser (`voxwatch serve`) it is fetch('/api/…').
+import type { ProjectApi, ProgressHooks, RunRecord } from '../core/api';
+import type { DetectOptions } from '../core/detect-options';
+import { decodePointSample, type PointCloudData } from './point-data';
+import { fromWire } from './wire';
+
+export interface PointsQuery {
+  box?: { minX: number; minY: number; maxX: number; maxY: number };
+  maxPoints: number;
+  origin: [number, number, number];
+}
+
+export interface ViewerApi extends ProjectApi {
+  epochPoints(epochId: number, query: PointsQuery): Promise<PointCloudData>;
+}
+
+/**
+ * What the Electron preload exposes (electron/preload.ts): the same methods, with point samples as bytes, and
+ * detect taking a progress callback plus a separate cancel (an AbortSignal cannot cross the context bridge).
+ */
+export type ElectronBridge = Omit<ViewerApi, 'epochPoints' | 'detect'> & {
+  epochPoints(epochId: number, query: PointsQuery): Promise<Uint8Array>;
+  detect(
+    before: number | string,
+    after: number | string,
+    options: Partial<DetectOptions> | null,
+    onProgress?: ProgressHooks['onProgress'],
+  ): Promise<RunRecord>;
+  cancelDetection(): Promise<boolean>;
+  onMenu?(callback: (id: string) => void): () => void;
+  version?(): Promise<string>;
+};
+
+declare global {
+  interface Window {
+    voxwatch?: ElectronBridge;
+  }
+}
+
+/** A server-side refusal or failure, with the server's message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'voxwatch.token';
+
+/** `voxwatch serve --token T` prints a URL ending in #token=T: kept for this tab, then removed from the address bar. */
+function takeToken(): string | null {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function webBridge(): ViewerApi {
+  const token = takeToken();
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers['X-VoxWatch-Token'] = token;
+
+  async function call(method: string, args: unknown[], extraHeaders: Record<string, string> = {}): Promise<unknown> {
+    const response = await fetch(`api/${method}`, { method: 'POST', headers: { ...headers, ...extraHeaders }, body: JSON.stringify(args) });
+    const body = (await response.json().catch(() => ({ error: response.statusText }))) as unknown;
+    if (!response.ok) throw new ApiError(response.status, (body as { error?: string }).error ?? response.statusText);
+    return fromWire(body);
+  }
+
+  /** detect blocks until the run ends; progress is polled beside it and cancel is its own call. */
+  async function detect(before: number | string, after: number | string, options?: Partial<DetectOptions>, hooks: ProgressHooks = {}) {
+    // The job id lets a cancel sent before the server has started the run still stop it.
+    const job = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    const cancel = () => void fetch('api/cancel', { method: 'POST', headers, body: JSON.stringify([job]) });
+    hooks.signal?.addEventListener('abort', cancel, { once: true });
+    let polling = true;
+    const poll = async () => {
+      while (polling) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const p = (await (await fetch('api/progress', { headers })).json()) as {
+          running: boolean;
+          phase: never;
+          done: number;
+          total: number;
+        };
+        if (polling && p.running && p.phase) hooks.onProgress?.({ phase: p.phase, done: p.done, total: p.total });
+      }
+    };
+    const polled = poll().catch(() => undefined);
+    try {
+      return (await call('detect', [before, after, options ?? null], { 'X-VoxWatch-Job': job })) as RunRecord;
+    } finally {
+      polling = false;
+      hooks.signal?.removeEventListener('abort', cancel);
+      await polled;
+    }
+  }
+
+  const api = new Proxy({} as ViewerApi, {
+    get(_target, name) {
+      if (name === 'then') return undefined; // not a thenable
+      if (name === 'detect') return detect;
+      if (name === 'epochPoints') {
+        return async (epochId: number, q: PointsQuery) => {
+          const params = new URLSearchParams({ epoch: String(epochId), max: String(q.maxPoints) });
+          params.set('ox', String(q.origin[0]));
+          params.set('oy', String(q.origin[1]));
+          params.set('oz', String(q.origin[2]));
+          if (q.box) for (const [k, v] of Object.entries(q.box)) params.set(k, String(v));
+          const response = await fetch(`api/points?${params}`, { headers });
+          if (!response.ok) throw new ApiError(response.status, ((await response.json()) as { error: string }).error);
+          return decodePointSample(await response.arrayBuffer());
+        };
+      }
+      return (...args: unknown[]) => call(String(name), args);
+    },
+  });
+  return api;
+}
+
+function electronBridge(bridge: ElectronBridge): ViewerApi {
+  return {
+    ...bridge,
+    detect: async (before, after, options, hooks = {}) => {
+      const cancel = () => void bridge.cancelDetection();
+      hooks.signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        return await bridge.detect(before, after, options ?? null, hooks.onProgress);
+      } finally {
+        hooks.signal?.removeEventListener('abort', cancel);
+      }
+    },
+    epochPoints: async (epochId, query) => {
+      const bytes = await bridge.epochPoints(epochId, query);
+      return decodePointSample(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    },
+  };
+}
+
+export function connect(): ViewerApi {
+  return window.voxwatch?.listChanges ? electronBridge(window.voxwatch) : webBridge();
+}

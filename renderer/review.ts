@@ -1,0 +1,212 @@
+// The review panels: the change list (filter, sort) and the detail panel of the selected change.
+import type { ChangeRecord } from '../core/api';
+import { CHANGE_TYPES, type ChangeType } from '../core/changes/types';
+import { VERDICTS, type Verdict } from '../core/review/types';
+import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
+import { h } from './dom';
+import { t, tCase, tPermit, tPriority, tType, tVerdict, type MessageKey } from './i18n';
+
+export type ListSort = 'priority' | 'volume' | 'code' | 'area' | 'confidence';
+
+export interface ListFilter {
+  type: ChangeType | '';
+  verdict: Verdict | '';
+  zone: string;
+  minVolume: number;
+  sort: ListSort;
+}
+
+export const DEFAULT_FILTER: ListFilter = { type: '', verdict: '', zone: '', minVolume: 0, sort: 'priority' };
+
+const PRIORITY_RANK = { high: 0, normal: 1, low: 2 } as const;
+
+/** Zone names a change falls in, the sub-district included (what the zone filter offers). */
+export const zoneNames = (c: ChangeRecord): string[] => [...new Set(c.zones.map((z) => z.name).concat(c.subDistrict ?? []))];
+
+export function applyFilter(changes: ChangeRecord[], f: ListFilter): ChangeRecord[] {
+  const kept = changes.filter(
+    (c) =>
+      (!f.type || c.type === f.type) &&
+      (!f.verdict || c.verdict === f.verdict) &&
+      (!f.zone || zoneNames(c).includes(f.zone)) &&
+      Math.abs(c.volume_m3) >= f.minVolume,
+  );
+  const by: Record<ListSort, (a: ChangeRecord, b: ChangeRecord) => number> = {
+    priority: (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || Math.abs(b.volume_m3) - Math.abs(a.volume_m3),
+    volume: (a, b) => Math.abs(b.volume_m3) - Math.abs(a.volume_m3),
+    code: (a, b) => a.id.localeCompare(b.id),
+    area: (a, b) => b.area_m2 - a.area_m2,
+    confidence: (a, b) => b.confidence - a.confidence,
+  };
+  return kept.sort((a, b) => by[f.sort](a, b) || a.key - b.key);
+}
+
+function select<T extends string>(value: T, options: [T, string][], onChange: (v: T) => void, label: string): HTMLSelectElement {
+  const el = h(
+    'select',
+    { 'aria-label': label, onchange: () => onChange(el.value as T) },
+    ...options.map(([v, text]) => h('option', { value: v }, text)),
+  );
+  el.value = value;
+  return el;
+}
+
+export function renderFilters(all: ChangeRecord[], f: ListFilter, onChange: (f: ListFilter) => void): HTMLElement {
+  const zones = [...new Set(all.flatMap(zoneNames))].sort();
+  const set = (patch: Partial<ListFilter>) => onChange({ ...f, ...patch });
+  const sorts: [ListSort, MessageKey][] = [
+    ['priority', 'sortPriority'],
+    ['volume', 'sortVolume'],
+    ['area', 'sortArea'],
+    ['confidence', 'sortConfidence'],
+    ['code', 'sortCode'],
+  ];
+  const minVolume = h('input', {
+    type: 'number',
+    min: 0,
+    step: 10,
+    value: f.minVolume || '',
+    placeholder: t('minVolume'),
+    'aria-label': t('minVolume'),
+    onchange: () => set({ minVolume: Math.max(0, Number(minVolume.value) || 0) }),
+  });
+  return h(
+    'div',
+    { class: 'filters' },
+    select(
+      f.type,
+      [['', t('allTypes')], ...CHANGE_TYPES.map((v): [ChangeType, string] => [v, tType(v)])],
+      (type) => set({ type }),
+      t('allTypes'),
+    ),
+    select(
+      f.verdict,
+      [['', t('allVerdicts')], ...VERDICTS.map((v): [Verdict, string] => [v, tVerdict(v)])],
+      (verdict) => set({ verdict }),
+      t('allVerdicts'),
+    ),
+    select(f.zone, [['', t('allZones')], ...zones.map((z): [string, string] => [z, z])], (zone) => set({ zone }), t('allZones')),
+    minVolume,
+    select(
+      f.sort,
+      sorts.map(([v, k]): [ListSort, string] => [v, t(k)]),
+      (sort) => set({ sort }),
+      t('sortBy'),
+    ),
+  );
+}
+
+const signed = (v: number, digits = 0) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
+
+export function renderList(items: ChangeRecord[], selected: number | null, onSelect: (key: number) => void): HTMLElement {
+  return h(
+    'ol',
+    { class: 'change-list', role: 'listbox', 'aria-label': t('changes') },
+    ...items.map((c) =>
+      h(
+        'li',
+        {
+          role: 'option',
+          'data-key': c.key,
+          'data-verdict': c.verdict,
+          'aria-selected': c.key === selected ? 'true' : 'false',
+          class: c.key === selected ? 'selected' : '',
+          onclick: () => onSelect(c.key),
+        },
+        h('span', { class: 'swatch', style: `background:${TYPE_COLOURS[c.type]}` }),
+        h('span', { class: 'code' }, c.id),
+        h('span', { class: 'type' }, tType(c.type)),
+        h('span', { class: 'volume' }, `${signed(c.volume_m3)} m³`),
+        h('span', { class: `verdict v-${c.verdict}`, style: `color:${VERDICT_COLOURS[c.verdict]}` }, tVerdict(c.verdict)),
+        c.priority === 'high' ? h('span', { class: 'priority-high', title: tPriority('high') }, '!') : null,
+      ),
+    ),
+  );
+}
+
+export interface DetailHandlers {
+  verdict(v: Verdict): void;
+  note(text: string): void;
+  flyTo(): void;
+}
+
+/** The keys that set each verdict from the keyboard. */
+export const VERDICT_KEYS: Partial<Record<Verdict, string>> = {
+  confirmed: 'C',
+  false_positive: 'F',
+  permitted: 'P',
+  needs_site_visit: 'S',
+  unreviewed: 'U',
+};
+
+export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers): HTMLElement {
+  if (!c) return h('p', { class: 'hint' }, t('selectChange'));
+  const row = (label: string, value: string | Node) => h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value));
+  const note = h('textarea', { rows: 3, placeholder: t('notePlaceholder'), 'aria-label': t('note'), value: c.note ?? '' });
+  let saved = c.note ?? '';
+  const save = () => {
+    if (note.value === saved) return;
+    saved = note.value;
+    handlers.note(note.value);
+  };
+  note.addEventListener('blur', save);
+  note.addEventListener('keydown', (e) => {
+    e.stopPropagation(); // typing a note must not trigger the review shortcuts
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      save();
+    }
+  });
+  const zones = c.zones.filter((z) => z.kind !== 'admin').map((z) => z.name);
+  return h(
+    'div',
+    { class: 'detail', 'data-key': c.key },
+    h(
+      'h2',
+      {},
+      h('span', { class: 'swatch', style: `background:${TYPE_COLOURS[c.type]}` }),
+      `${c.id} · ${tType(c.type)}`,
+      h('button', { class: 'fly', onclick: () => handlers.flyTo() }, t('flyTo')),
+    ),
+    h(
+      'dl',
+      {},
+      row(t('volume'), `${signed(c.volume_m3)} m³`),
+      row(t('area'), `${c.area_m2.toFixed(0)} m²`),
+      row(t('heightChange'), `${signed(c.height_change_mean_m, 1)} / ${signed(c.height_change_max_m, 1)} m`),
+      row(t('storeys'), signed(c.storeys)),
+      row(t('heights'), `${c.before_height_m.toFixed(1)} → ${c.after_height_m.toFixed(1)} m`),
+      row(t('confidence'), `${Math.round(c.confidence * 100)} %`),
+      row(t('coverage'), `${Math.round(c.evidence.coverage * 100)} %`),
+      row(t('priority'), tPriority(c.priority)),
+      row(t('subDistrict'), c.subDistrict ?? t('none')),
+      row(t('zones'), zones.length ? zones.join(' · ') : t('none')),
+      row(t('permit'), tPermit(c.permitStatus)),
+      row(t('caseStatus'), c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${c.case.dueDate})` : ''}` : t('noCase')),
+    ),
+    h('h3', {}, t('evidence')),
+    h('ul', { class: 'reasons' }, ...c.evidence.reasons.map((r) => h('li', {}, r))),
+    h('h3', {}, t('verdict'), c.verdictCarriedFrom ? h('small', {}, ` (${t('carriedFrom')} ${c.verdictCarriedFrom})`) : null),
+    h(
+      'div',
+      { class: 'verdicts', role: 'group', 'aria-label': t('verdict') },
+      ...VERDICTS.map((v) =>
+        h(
+          'button',
+          {
+            class: `verdict-button${c.verdict === v ? ' active' : ''}`,
+            'data-verdict': v,
+            'aria-pressed': c.verdict === v ? 'true' : 'false',
+            style: `--accent:${VERDICT_COLOURS[v]}`,
+            onclick: () => handlers.verdict(v),
+          },
+          tVerdict(v),
+          VERDICT_KEYS[v] ? h('kbd', {}, VERDICT_KEYS[v]) : null,
+        ),
+      ),
+    ),
+    h('h3', {}, t('note')),
+    note,
+    h('p', { class: 'hint' }, t('shortcuts')),
+  );
+}

@@ -1,0 +1,365 @@
+// The 3D view: the run's two epochs as THREE.Points, its changes as translucent extruded footprints with id labels,
+// before / after / swipe (the two epochs either side of a divider, one camera, scissor test), and fly-to.
+// It renders on demand only: software rendering (SwiftShader) and a shared CPU make a render loop costly.
+import * as THREE from 'three';
+import { MapControls } from 'three/addons/controls/MapControls.js';
+import type { PolygonCoords } from '../core/changes/types';
+import type { PointCloudData } from './point-data';
+
+export type ViewMode = 'before' | 'after' | 'swipe';
+export type PointColour = 'rgb' | 'height';
+export type Epoch = 'before' | 'after';
+/** An epoch's overview sample, or its denser sample around the selected change. */
+export type CloudLayer = Epoch | 'beforeDetail' | 'afterDetail';
+
+export interface ChangeShape {
+  key: number;
+  label: string;
+  footprint: PolygonCoords[];
+  /** Absolute heights of the changed volume's bottom and top. */
+  bottom: number;
+  top: number;
+  colour: string;
+}
+
+export interface BoxXY {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+interface Cloud {
+  points: THREE.Points;
+  rgb: THREE.BufferAttribute | null;
+  height: THREE.BufferAttribute;
+}
+
+interface ChangeMesh {
+  shape: ChangeShape;
+  mesh: THREE.Mesh;
+  edges: THREE.LineSegments;
+  label: HTMLElement;
+  anchor: THREE.Vector3;
+}
+
+/** A dark-blue → teal → yellow ramp (viridis-like): readable on a dark background. */
+function ramp(t: number): [number, number, number] {
+  const stops = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
+  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  return [0, 1, 2].map((c) => Math.round(stops[i][c] + (stops[i + 1][c] - stops[i][c]) * f)) as [number, number, number];
+}
+
+export class Viewer {
+  readonly canvas: HTMLCanvasElement;
+  private readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly camera = new THREE.PerspectiveCamera(50, 1, 0.5, 20_000);
+  private readonly controls: MapControls;
+  private readonly changeGroup = new THREE.Group();
+  private readonly labelLayer: HTMLElement;
+  private readonly clouds: Partial<Record<CloudLayer, Cloud>> = {};
+  private changes: ChangeMesh[] = [];
+  private selectedKey: number | null = null;
+  private pointColour: PointColour = 'rgb';
+  private heightRange: [number, number] | null = null;
+  private pending = false;
+  private flight: number | null = null;
+  mode: ViewMode = 'after';
+  /** Divider position as a share of the width from the left (swipe mode). */
+  swipe = 0.5;
+  frames = 0;
+  onPick: (key: number) => void = () => undefined;
+
+  constructor(
+    private readonly container: HTMLElement,
+    /** Subtracted from world coordinates: Float32 on the GPU cannot hold projected coordinates to the centimetre. */
+    readonly origin: [number, number, number],
+  ) {
+    this.renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    this.renderer.setClearColor(0x15171a);
+    this.canvas = this.renderer.domElement;
+    container.append(this.canvas);
+    this.labelLayer = document.createElement('div');
+    this.labelLayer.className = 'labels';
+    container.append(this.labelLayer);
+    this.camera.up.set(0, 0, 1); // survey coordinates: z is up
+    this.camera.position.set(0, -200, 200);
+    this.controls = new MapControls(this.camera, this.canvas);
+    this.controls.screenSpacePanning = false;
+    this.controls.maxPolarAngle = Math.PI * 0.49;
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.scene.add(this.changeGroup);
+    new ResizeObserver(() => this.resize()).observe(container);
+    this.canvas.addEventListener('click', (e) => this.pick(e));
+    this.resize();
+  }
+
+  private resize(): void {
+    const { clientWidth: w, clientHeight: h } = this.container;
+    if (w === 0 || h === 0) return;
+    this.renderer.setSize(w, h, false);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  /**
+   * Shows a sample as one layer. `spacing` is the sample's mean distance between points (metres): points are drawn
+   * that large in the world, so a decimated cloud still reads as closed surfaces at every zoom.
+   */
+  setCloud(layer: CloudLayer, data: PointCloudData, spacing: number): void {
+    this.removeCloud(layer);
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(data.xyz, 3));
+    // The sample's own origin may differ from the scene's: the object is moved, the floats stay small.
+    this.heightRange ??= percentileRange(data.xyz, data.origin[2] - this.origin[2]);
+    const cloud: Cloud = {
+      points: new THREE.Points(geometry, new THREE.PointsMaterial({ size: this.worldPointSize(spacing), vertexColors: true })),
+      rgb: data.rgb ? new THREE.BufferAttribute(data.rgb, 3, true) : null,
+      height: this.heightColours(data),
+    };
+    cloud.points.position.set(data.origin[0] - this.origin[0], data.origin[1] - this.origin[1], data.origin[2] - this.origin[2]);
+    cloud.points.frustumCulled = false;
+    geometry.setAttribute('color', this.pointColour === 'rgb' && cloud.rgb ? cloud.rgb : cloud.height);
+    this.clouds[layer] = cloud;
+    this.scene.add(cloud.points);
+    this.requestRender();
+  }
+
+  /**
+   * PointsMaterial draws `size × (half the canvas height) / depth` pixels, while a length L at that depth spans
+   * `L × (half height) / (depth × tan(fov/2))`: dividing by tan(fov/2) makes a point as wide as 1.4 spacings.
+   */
+  private worldPointSize(spacing: number): number {
+    return Math.min(4, Math.max(0.05, spacing * 1.4)) / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2));
+  }
+
+  removeCloud(layer: CloudLayer): void {
+    const cloud = this.clouds[layer];
+    if (!cloud) return;
+    this.scene.remove(cloud.points);
+    cloud.points.geometry.dispose();
+    delete this.clouds[layer];
+    this.requestRender();
+  }
+
+  private heightColours(data: PointCloudData): THREE.BufferAttribute {
+    const [lo, hi] = this.heightRange!;
+    const shift = data.origin[2] - this.origin[2];
+    const colours = new Uint8Array(data.count * 3);
+    for (let i = 0; i < data.count; i++) colours.set(ramp((data.xyz[i * 3 + 2] + shift - lo) / (hi - lo || 1)), i * 3);
+    return new THREE.BufferAttribute(colours, 3, true);
+  }
+
+  setPointColour(colour: PointColour): void {
+    this.pointColour = colour;
+    for (const cloud of Object.values(this.clouds)) {
+      cloud.points.geometry.setAttribute('color', colour === 'rgb' && cloud.rgb ? cloud.rgb : cloud.height);
+    }
+    this.requestRender();
+  }
+
+  setChanges(shapes: ChangeShape[]): void {
+    for (const c of this.changes) {
+      c.mesh.geometry.dispose();
+      c.edges.geometry.dispose();
+      c.label.remove();
+    }
+    this.changeGroup.clear();
+    this.changes = shapes.map((shape) => this.buildChange(shape));
+    this.highlight();
+  }
+
+  /** Recolours without rebuilding geometry (a verdict changed). */
+  recolour(colours: Map<number, string>): void {
+    for (const c of this.changes) {
+      const colour = colours.get(c.shape.key);
+      if (colour) c.shape.colour = colour;
+    }
+    this.highlight();
+  }
+
+  private buildChange(shape: ChangeShape): ChangeMesh {
+    const [ox, oy, oz] = this.origin;
+    const shapes = shape.footprint.map((polygon) => {
+      const [outer, ...holes] = polygon.map((ring) => ring.map(([x, y]) => new THREE.Vector2(x - ox, y - oy)));
+      const s = new THREE.Shape(outer);
+      s.holes = holes.map((ring) => new THREE.Path(ring));
+      return s;
+    });
+    const depth = Math.max(0.3, shape.top - shape.bottom);
+    const geometry = new THREE.ExtrudeGeometry(shapes, { depth, bevelEnabled: false });
+    const mesh = new THREE.Mesh(
+      geometry,
+      new THREE.MeshBasicMaterial({ transparent: true, opacity: 0.35, depthWrite: false, side: THREE.DoubleSide }),
+    );
+    const edges = new THREE.LineSegments(new THREE.EdgesGeometry(geometry, 20), new THREE.LineBasicMaterial());
+    for (const object of [mesh, edges]) {
+      object.position.z = shape.bottom - oz;
+      object.userData.key = shape.key;
+      this.changeGroup.add(object);
+    }
+    geometry.computeBoundingBox();
+    const box = geometry.boundingBox!;
+    const anchor = new THREE.Vector3((box.min.x + box.max.x) / 2, (box.min.y + box.max.y) / 2, shape.bottom - oz + depth);
+    const label = document.createElement('button');
+    label.className = 'change-label';
+    label.textContent = shape.label;
+    label.addEventListener('click', () => this.onPick(shape.key));
+    this.labelLayer.append(label);
+    return { shape, mesh, edges, label, anchor };
+  }
+
+  select(key: number | null): void {
+    this.selectedKey = key;
+    this.highlight();
+  }
+
+  private highlight(): void {
+    for (const c of this.changes) {
+      const selected = c.shape.key === this.selectedKey;
+      const material = c.mesh.material as THREE.MeshBasicMaterial;
+      material.color.set(c.shape.colour);
+      material.opacity = selected ? 0.4 : 0.28;
+      (c.edges.material as THREE.LineBasicMaterial).color.set(selected ? '#ffffff' : c.shape.colour);
+      c.label.style.borderColor = c.shape.colour;
+      c.label.classList.toggle('selected', selected);
+    }
+    this.requestRender();
+  }
+
+  setMode(mode: ViewMode): void {
+    this.mode = mode;
+    this.requestRender();
+  }
+
+  setSwipe(share: number): void {
+    this.swipe = Math.min(1, Math.max(0, share));
+    this.requestRender();
+  }
+
+  /** Moves the camera to look at a box obliquely from the south; animated unless `instant`. */
+  flyTo(box: BoxXY, baseZ: number, instant = false): void {
+    const [ox, oy, oz] = this.origin;
+    const target = new THREE.Vector3((box.minX + box.maxX) / 2 - ox, (box.minY + box.maxY) / 2 - oy, baseZ - oz);
+    const size = Math.max(box.maxX - box.minX, box.maxY - box.minY, 40); // never so close that context is lost
+    const distance = (size / 2 / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) * 1.5;
+    const position = target.clone().add(new THREE.Vector3(0, -0.8, 1).normalize().multiplyScalar(distance));
+    if (this.flight !== null) cancelAnimationFrame(this.flight);
+    if (instant) {
+      this.controls.target.copy(target);
+      this.camera.position.copy(position);
+      this.controls.update();
+      this.requestRender();
+      return;
+    }
+    const [fromTarget, fromPosition] = [this.controls.target.clone(), this.camera.position.clone()];
+    const start = performance.now();
+    const step = (now: number) => {
+      const f = Math.min(1, (now - start) / 600);
+      const e = f * f * (3 - 2 * f);
+      this.controls.target.lerpVectors(fromTarget, target, e);
+      this.camera.position.lerpVectors(fromPosition, position, e);
+      this.controls.update();
+      this.requestRender();
+      this.flight = f < 1 ? requestAnimationFrame(step) : null;
+    };
+    this.flight = requestAnimationFrame(step);
+  }
+
+  requestRender(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.render();
+    });
+  }
+
+  /** Draws one frame now (the benchmark calls it directly). */
+  render(): void {
+    const size = this.renderer.getSize(new THREE.Vector2());
+    const show = (epoch: Epoch) => {
+      for (const [layer, cloud] of Object.entries(this.clouds)) cloud.points.visible = layer.startsWith(epoch);
+    };
+    if (this.mode === 'swipe') {
+      const split = Math.round(size.x * this.swipe);
+      this.renderer.setScissorTest(true);
+      show('before');
+      this.renderer.setScissor(0, 0, split, size.y);
+      this.renderer.render(this.scene, this.camera);
+      show('after');
+      this.renderer.setScissor(split, 0, size.x - split, size.y);
+      this.renderer.render(this.scene, this.camera);
+      this.renderer.setScissorTest(false);
+    } else {
+      show(this.mode);
+      this.renderer.render(this.scene, this.camera);
+    }
+    this.placeLabels(size);
+    this.frames++;
+    this.container.dataset.frames = String(this.frames);
+  }
+
+  /** Mean time of `frames` full renders, each waited for (a one-pixel read blocks until the GPU is done). */
+  measureFrames(frames: number): number {
+    const gl = this.renderer.getContext();
+    const pixel = new Uint8Array(4);
+    this.render();
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+    const start = performance.now();
+    for (let i = 0; i < frames; i++) {
+      this.camera.position.applyAxisAngle(new THREE.Vector3(0, 0, 1), 0.01); // a moving camera, as when orbiting
+      this.render();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+    }
+    return (performance.now() - start) / frames;
+  }
+
+  private placeLabels(size: THREE.Vector2): void {
+    const v = new THREE.Vector3();
+    for (const c of this.changes) {
+      v.copy(c.anchor).project(this.camera);
+      const visible = v.z < 1 && Math.abs(v.x) <= 1 && Math.abs(v.y) <= 1;
+      c.label.hidden = !visible;
+      if (visible) {
+        const x = ((v.x + 1) / 2) * size.x;
+        const y = ((1 - v.y) / 2) * size.y;
+        c.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -120%)`;
+      }
+    }
+  }
+
+  private pick(event: MouseEvent): void {
+    const rect = this.canvas.getBoundingClientRect();
+    const pointer = new THREE.Vector2(
+      ((event.clientX - rect.left) / rect.width) * 2 - 1,
+      -((event.clientY - rect.top) / rect.height) * 2 + 1,
+    );
+    const raycaster = new THREE.Raycaster();
+    raycaster.setFromCamera(pointer, this.camera);
+    const hit = raycaster.intersectObjects(this.changes.map((c) => c.mesh))[0];
+    if (hit) this.onPick(hit.object.userData.key as number);
+  }
+}
+
+/** The 2nd–98th percentile of heights (from a subsample), so a few outliers do not flatten the height ramp. */
+function percentileRange(xyz: Float32Array, shift: number): [number, number] {
+  const n = xyz.length / 3;
+  const step = Math.max(1, Math.floor(n / 20_000));
+  const zs: number[] = [];
+  for (let i = 0; i < n; i += step) zs.push(xyz[i * 3 + 2] + shift);
+  if (zs.length === 0) return [0, 1];
+  zs.sort((a, b) => a - b);
+  return [zs[Math.floor(zs.length * 0.02)], zs[Math.floor(zs.length * 0.98)]];
+}

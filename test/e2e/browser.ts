@@ -1,0 +1,61 @@
+// Helpers of the end-to-end tests: `voxwatch serve` as a child process, Debian's Chromium through playwright-core
+// (WebGL2 on SwiftShader, no GPU).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const SCREENSHOTS = resolve('test-results');
+
+export interface Served {
+  url: string;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+/** Starts `voxwatch serve` on a free port and resolves with the URL it prints. */
+export function serve(project: string, extra: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, ['bin/voxwatch.mjs', 'serve', project, '--port', '0', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = / at (http:\/\/\S+)/.exec(output);
+      if (m) {
+        child.stdout!.off('data', onData);
+        const stop = () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          });
+        resolvePromise({ url: m[1], process: child, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('exit', (code) => reject(new Error(`voxwatch serve exited (${code}):\n${output}`)));
+  });
+}
+
+export async function launch(): Promise<BrowserContext> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'voxwatch-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 850 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}

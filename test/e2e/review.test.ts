@@ -1,0 +1,238 @@
+// The review UI end to end: `voxwatch serve` on a small generated project, Debian's Chromium (WebGL2 on
+// SwiftShader), and an analyst's session: the view draws, the keyboard steps and judges, a verdict survives a
+// reload and is in the project file, the swipe splits the two epochs, zh-CN, and a detection run with progress
+// and cancel. Screenshots go to test-results/.
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
+import { LocalProject } from '../../core/store/project';
+import { makeReviewProject } from '../helpers/review-project';
+import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { decodePng, difference, imageStats, type Pixels } from './png';
+
+// In page functions only (the test tsconfig has no DOM library).
+declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+
+const CLEAR_COLOUR: [number, number, number] = [0x15, 0x17, 0x1a];
+
+let projectPath: string;
+let served: Served;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
+  const p = LocalProject.open(projectPath, 'e2e');
+  try {
+    return await read(p);
+  } finally {
+    await p.close();
+  }
+}
+
+const frames = () =>
+  page.locator('#view').evaluate((el) => Number((el as unknown as { dataset: Record<string, string> }).dataset.frames ?? 0));
+
+/** Waits until the view stops redrawing (camera flights and point loads done). */
+async function settled(): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const now = await frames();
+    if (now === last && now > 0) return;
+    last = now;
+    await page.waitForTimeout(400);
+  }
+}
+
+/** Screenshots the 3D view once it is still (saved to test-results/) and decodes it. */
+const canvasShot = async (name: string): Promise<Pixels> => {
+  await settled();
+  return decodePng(await page.locator('#view canvas').screenshot({ path: join(SCREENSHOTS, `e2e-${name}.png`) }));
+};
+
+const selectedKey = () => page.locator('.change-list li[aria-selected="true"]').getAttribute('data-key');
+
+async function openUi(): Promise<void> {
+  await page.goto(served.url);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+}
+
+beforeAll(async () => {
+  const [project] = await Promise.all([makeReviewProject({ size: 120, seed: 2 }), ensureRendererBuilt()]);
+  projectPath = project.path;
+  served = await serve(projectPath);
+  context = await launch();
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 150_000);
+
+afterAll(async () => {
+  await context?.close();
+  await served?.stop();
+});
+
+describe('the review UI in Chromium', () => {
+  it('draws both epochs and the changes in WebGL', async () => {
+    await openUi();
+    const shot = await canvasShot('1-overview');
+    const stats = imageStats(shot, CLEAR_COLOUR);
+    expect(stats.width).toBeGreaterThan(400);
+    expect(stats.drawn).toBeGreaterThan(0.15); // the district covers a good part of the view
+    expect(stats.colours).toBeGreaterThan(200); // coloured points, not a flat fill
+    const count = await page.locator('.change-list li').count();
+    expect(count).toBe(await stored(async (p) => (await p.listChanges()).total));
+    expect(await page.locator('.change-label').count()).toBe(count);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('steps through the list with the keyboard and marks a false positive with F, kept after a reload', async () => {
+    const keys = await page.locator('.change-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-key')));
+    await page.keyboard.press('j');
+    expect(await selectedKey()).toBe(keys[0]);
+    await page.keyboard.press('j');
+    await page.keyboard.press('ArrowDown');
+    expect(await selectedKey()).toBe(keys[2]);
+    await page.keyboard.press('k');
+    expect(await selectedKey()).toBe(keys[1]);
+    const key = Number(keys[1]);
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(key));
+
+    await page.keyboard.press('f');
+    await page.waitForSelector(`.change-list li[data-key="${key}"][data-verdict="false_positive"]`);
+    await expect.poll(() => page.locator('.verdict-button[aria-pressed="true"]').getAttribute('data-verdict')).toBe('false_positive');
+    await page.fill('.detail textarea', 'air-conditioner platform');
+    await page.press('.detail textarea', 'Enter');
+    await expect.poll(() => stored((p) => p.getChange(key).then((c) => c.note))).toBe('air-conditioner platform');
+    await canvasShot('2-selected');
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-2-page.png') });
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await selectedKey()).toBe(String(key)); // the selection lives in the URL
+    expect(await page.locator(`.change-list li[data-key="${key}"]`).getAttribute('data-verdict')).toBe('false_positive');
+    expect(await page.inputValue('.detail textarea')).toBe('air-conditioner platform');
+    expect(await stored((p) => p.getChange(key))).toMatchObject({ verdict: 'false_positive', note: 'air-conditioner platform' });
+    // and through ProjectApi over HTTP, as any client would see it
+    const viaApi = await fetch(`${served.url}api/getChange`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([key]),
+    });
+    expect(((await viaApi.json()) as { verdict: string }).verdict).toBe('false_positive');
+
+    await page.keyboard.press('c'); // C confirms: the verdict changes, not adds
+    await expect.poll(() => stored((p) => p.getChange(key).then((c) => c.verdict))).toBe('confirmed');
+  });
+
+  it('shows before, after and a swipe with the two epochs either side of a draggable divider', async () => {
+    await page.waitForFunction(() => document.getElementById('view')!.dataset.detail !== undefined);
+    await page.click('[data-name="mode"] [data-value="before"]');
+    const before = await canvasShot('3-before');
+    await page.click('[data-name="mode"] [data-value="after"]');
+    const after = await canvasShot('3-after');
+    await page.click('[data-name="mode"] [data-value="swipe"]');
+    expect(await page.locator('#swipe-divider').isVisible()).toBe(true);
+    const swipe = await canvasShot('3-swipe');
+
+    expect(difference(before, after, 0, 1)).toBeGreaterThan(0.5); // the epochs differ
+    // Left of the divider is the earlier epoch, right of it the later one (the divider's own strip left out).
+    expect(difference(swipe, before, 0, 0.45)).toBeLessThan(difference(swipe, after, 0, 0.45));
+    expect(difference(swipe, after, 0.55, 1)).toBeLessThan(difference(swipe, before, 0.55, 1));
+
+    const view = (await page.locator('#view').boundingBox())!;
+    const divider = (await page.locator('#swipe-divider').boundingBox())!;
+    await page.mouse.move(divider.x + divider.width / 2, divider.y + divider.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(view.x + view.width * 0.25, divider.y + divider.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const share = Number(await page.locator('#view').getAttribute('data-swipe'));
+    expect(share).toBeGreaterThan(0.22);
+    expect(share).toBeLessThan(0.28);
+    const moved = await canvasShot('3-swipe-dragged');
+    expect(difference(moved, after, 0.3, 1)).toBeLessThan(difference(moved, before, 0.3, 1));
+    expect(difference(moved, before, 0, 0.2)).toBeLessThan(difference(moved, after, 0, 0.2));
+  });
+
+  it('switches to zh-CN with the bureau’s terms', async () => {
+    await page.click('#lang');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await page.locator('#header h1').textContent()).toContain('卫片执法');
+    expect(await page.locator('.verdict-button[data-verdict="false_positive"]').textContent()).toContain('误报');
+    expect(await page.locator('.verdict-button[data-verdict="confirmed"]').textContent()).toContain('已确认');
+    expect(await page.locator('.verdict-button[data-verdict="needs_site_visit"]').textContent()).toContain('需现场核查');
+    expect(await page.locator('#list-title').textContent()).toContain('图斑');
+    const types = await page.locator('.change-list .type').allTextContents();
+    expect(types.every((t) => /[\u4e00-\u9fff]/.test(t))).toBe(true);
+    expect(await page.locator('#detection .label').textContent()).toBe('变化检测');
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-4-zh-CN.png') });
+    await page.reload(); // the language is remembered
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#header h1').textContent()).toContain('卫片执法');
+  });
+
+  it('runs a detection from the UI with progress, and cancels one', async () => {
+    if (!page.url().startsWith(served.url)) await openUi(); // when run alone
+    const epochs = await stored(async (p) => (await p.info()).epochs);
+    const id = (label: string) => String(epochs.find((e) => e.label === label)!.id);
+
+    await page.selectOption('#detect-before', id('e1'));
+    await page.selectOption('#detect-after', id('e3'));
+    // The detect request is held in the browser until Cancel was clicked, so the cancel reaches the server first
+    // whatever the machine's speed: the server must then refuse the run when its request arrives.
+    let release!: () => void;
+    const cancelClicked = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/detect', async (route) => {
+      await cancelClicked;
+      await route.continue();
+    });
+    await page.click('#run-detection');
+    await page.click('#cancel-detection');
+    release();
+    await page.waitForSelector('#detection[data-state="cancelled"]');
+    await page.unroute('**/api/detect');
+    expect(await stored(async (p) => (await p.info()).runs.length)).toBe(1);
+
+    await page.selectOption('#detect-before', id('e2'));
+    await page.selectOption('#detect-after', id('e3'));
+    await page.click('#run-detection');
+    expect(await page.locator('#detect-progress').isVisible()).toBe(true);
+    await page.waitForSelector('#detection[data-phase]');
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-5-detecting.png') });
+    await page.waitForSelector('#detection[data-state="done"]', { timeout: 90_000 });
+
+    const runs = await stored(async (p) => (await p.info()).runs);
+    expect(runs).toHaveLength(2);
+    const run = runs[1];
+    expect(run.before.label).toBe('e2');
+    expect(await page.inputValue('#run-select')).toBe(String(run.id));
+    expect(await page.locator('.change-list li').count()).toBe(run.changeCount);
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-5-new-run.png') });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('works with a token: the page takes it from #token= and the API refuses calls without it', async () => {
+    const guarded = await serve(projectPath, ['--token', 'e2e-secret-token']);
+    try {
+      expect(guarded.url).toMatch(/#token=e2e-secret-token$/);
+      const base = guarded.url.replace(/#.*$/, '');
+      const call = (headers: Record<string, string>) =>
+        fetch(`${base}api/info`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '[]' });
+      expect((await call({})).status).toBe(401);
+      expect((await call({ 'X-VoxWatch-Token': 'e2e-secret-token' })).status).toBe(200);
+
+      await page.goto(guarded.url);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.locator('.change-list li').count()).toBeGreaterThan(0);
+      expect(page.url()).not.toContain('token'); // removed from the address bar once kept
+      await page.reload(); // kept for the tab
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.locator('.change-list li').count()).toBeGreaterThan(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
