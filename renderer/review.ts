@@ -1,10 +1,11 @@
 // The review panels: the change list (filter, sort) and the detail panel of the selected change.
 import type { ChangeRecord } from '../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../core/changes/types';
+import { reasonZh } from '../core/review/reasons-zh';
 import { VERDICTS, type Verdict } from '../core/review/types';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { h } from './dom';
-import { t, tCase, tPermit, tPriority, tType, tVerdict, type MessageKey } from './i18n';
+import { lang, t, tCase, tPermit, tPriority, tType, tVerdict, type MessageKey } from './i18n';
 
 export type ListSort = 'priority' | 'volume' | 'code' | 'area' | 'confidence';
 
@@ -185,7 +186,7 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers): 
       row(t('caseStatus'), c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${c.case.dueDate})` : ''}` : t('noCase')),
     ),
     h('h3', {}, t('evidence')),
-    h('ul', { class: 'reasons' }, ...c.evidence.reasons.map((r) => h('li', {}, r))),
+    h('ul', { class: 'reasons' }, ...c.evidence.reasons.map((r) => h('li', {}, lang() === 'zh-CN' ? reasonZh(r) : r))),
     h('h3', {}, t('verdict'), c.verdictCarriedFrom ? h('small', {}, ` (${t('carriedFrom')} ${c.verdictCarriedFrom})`) : null),
     h(
       'div',

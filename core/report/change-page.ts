@@ -1,4 +1,4 @@
-import { reasonZh } from './reasons-zh';
+import { reasonZh } from '../review/reasons-zh';
 /** One change's section: before/after orthophotos, height-change map, 3D view, measurements, review. */
 import type { ChangeImages, EpochImage } from './change-images';
 import { crsLabel, newPage, startSection, type RenderContext } from './context';

@@ -167,6 +167,10 @@ describe('the review UI in Chromium', () => {
     const types = await page.locator('.change-list .type').allTextContents();
     expect(types.every((t) => /[\u4e00-\u9fff]/.test(t))).toBe(true);
     expect(await page.locator('#detection .label').textContent()).toBe('变化检测');
+    // The detector's explanations read in Chinese too.
+    const reasons = await page.locator('.reasons li').allTextContents();
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.every((r) => /[\u4e00-\u9fff]/.test(r))).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-4-zh-CN.png') });
     await page.reload(); // the language is remembered
     await page.waitForSelector('body[data-ready="true"]');

@@ -1,7 +1,7 @@
 /** Every explanation the detector writes reads in Chinese in the zh-CN report. */
 import { describe, expect, it } from 'vitest';
 import { detectChanges } from '../../core/detect';
-import { reasonZh } from '../../core/report/reasons-zh';
+import { reasonZh } from '../../core/review/reasons-zh';
 import { writeDistrict } from '../helpers/district';
 
 const untranslated = (zh: string) => /[a-z]{3,}/i.test(zh.replace(/ExG/g, ''));
