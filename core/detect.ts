@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { overviewFromParts, overviewStep, type HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
 import { describeCrs } from './geo/crs';
+import { bboxOf } from './geo/polygons';
 import { estimateAlignment, type Alignment } from './diff/align';
 import type { ColumnStats } from './diff/columns';
 import { estimateGround, type GroundModel } from './diff/ground';
@@ -246,10 +247,9 @@ const emptyTotals = (): ScanResult['totals'] => ({ points: 0, outside: 0, classi
 
 /** A watched area belongs to the tile whose core holds the centre of its bounding box (outside the grid: to none). */
 function ownsArea(tile: Tile, grid: Grid, footprint: PolygonCoords[]): boolean {
-  const xs = footprint.flatMap((p) => p[0].map((q) => q[0]));
-  const ys = footprint.flatMap((p) => p[0].map((q) => q[1]));
-  const i = Math.floor(((Math.min(...xs) + Math.max(...xs)) / 2 - grid.x0) / grid.cell);
-  const j = Math.floor(((Math.min(...ys) + Math.max(...ys)) / 2 - grid.y0) / grid.cell);
+  const b = bboxOf(footprint);
+  const i = Math.floor(((b.minX + b.maxX) / 2 - grid.x0) / grid.cell);
+  const j = Math.floor(((b.minY + b.maxY) / 2 - grid.y0) / grid.cell);
   return i >= tile.core.x0 && i < tile.core.x1 && j >= tile.core.y0 && j < tile.core.y1;
 }
 

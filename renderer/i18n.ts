@@ -1,5 +1,6 @@
 // Every string the UI shows, in one dictionary per language. zh-CN uses the bureau's own terms (误报, 图斑, 台账…).
 import type { ChangeType } from '../core/changes/types';
+import { TERMS } from '../core/review/terms';
 import type { CaseStatus, PermitStatus, Priority, Verdict } from '../core/review/types';
 
 export type Lang = 'en' | 'zh-CN';
@@ -144,67 +145,6 @@ const zh: Record<MessageKey, string> = {
   phase_objects: '提取变化对象',
 };
 
-const verdicts: Record<Lang, Record<Verdict, string>> = {
-  en: {
-    unreviewed: 'Unreviewed',
-    confirmed: 'Confirmed',
-    false_positive: 'False positive',
-    permitted: 'Permitted',
-    needs_site_visit: 'Needs site visit',
-  },
-  'zh-CN': { unreviewed: '未审核', confirmed: '已确认', false_positive: '误报', permitted: '已许可', needs_site_visit: '需现场核查' },
-};
-
-const types: Record<Lang, Record<ChangeType, string>> = {
-  en: {
-    new_building: 'New building',
-    storeys_added: 'Storeys added',
-    rooftop_structure: 'Rooftop structure',
-    extension: 'Extension',
-    demolished: 'Demolished',
-    height_decrease: 'Height decrease',
-    other: 'Other',
-  },
-  'zh-CN': {
-    new_building: '新增违建',
-    storeys_added: '加层',
-    rooftop_structure: '屋顶加建',
-    extension: '扩建',
-    demolished: '拆除',
-    height_decrease: '降层',
-    other: '其他',
-  },
-};
-
-const caseStatuses: Record<Lang, Record<CaseStatus, string>> = {
-  en: {
-    open: 'Open',
-    notified: 'Notified',
-    rectification_due: 'Rectification due',
-    rectified: 'Rectified',
-    not_rectified: 'Not rectified',
-    closed: 'Closed',
-  },
-  'zh-CN': {
-    open: '已立案',
-    notified: '已通知',
-    rectification_due: '限期整改',
-    rectified: '已整改',
-    not_rectified: '未整改',
-    closed: '已结案',
-  },
-};
-
-const permits: Record<Lang, Record<PermitStatus, string>> = {
-  en: { none: 'No permit', permitted: 'Within permit', expired: 'Permit expired', exceeded: 'Exceeds permit' },
-  'zh-CN': { none: '无许可', permitted: '在许可范围内', expired: '许可已过期', exceeded: '超出许可' },
-};
-
-const priorities: Record<Lang, Record<Priority, string>> = {
-  en: { high: 'High', normal: 'Normal', low: 'Low' },
-  'zh-CN': { high: '高', normal: '中', low: '低' },
-};
-
 const messages: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };
 
 const STORAGE_KEY = 'voxwatch.lang';
@@ -223,8 +163,8 @@ export function setLang(next: Lang): void {
 }
 
 export const t = (key: MessageKey): string => messages[current][key];
-export const tVerdict = (v: Verdict): string => verdicts[current][v];
-export const tType = (v: ChangeType): string => types[current][v];
-export const tCase = (v: CaseStatus): string => caseStatuses[current][v];
-export const tPermit = (v: PermitStatus): string => permits[current][v];
-export const tPriority = (v: Priority): string => priorities[current][v];
+export const tVerdict = (v: Verdict): string => TERMS[current].verdicts[v];
+export const tType = (v: ChangeType): string => TERMS[current].types[v];
+export const tCase = (v: CaseStatus): string => TERMS[current].caseStatuses[v];
+export const tPermit = (v: PermitStatus): string => TERMS[current].permits[v];
+export const tPriority = (v: Priority): string => TERMS[current].priorities[v];

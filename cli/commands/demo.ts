@@ -63,8 +63,8 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
 
     // 1 → 2: detect, score, and review as an analyst would.
     const run12 = await detect(p, 'epoch-1', 'epoch-2');
-    await score(dir, '1-2', (await p.listChanges({ runId: run12.id })).items);
     const changes12 = (await p.listChanges({ runId: run12.id })).items;
+    await score(dir, '1-2', changes12);
     const permitted = changes12.filter((c) => c.permitStatus === 'permitted');
     const dismissed = changes12
       .filter((c) => c.type === 'rooftop_structure' && c.priority === 'normal')

@@ -32,7 +32,8 @@ export const PHASE_LABEL: Record<DetectPhase, string> = {
   objects: 'joining the tiles',
 };
 
-function num(name: string, v: string | undefined): number | undefined {
+/** An option's number, or a one-line usage error naming the option. */
+export function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${v}"`);

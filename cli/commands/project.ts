@@ -7,7 +7,7 @@ import { expandEpochArg } from '../epoch-args';
 import { UsageError } from '../errors';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
-import { detectOptionsFrom, PHASE_LABEL, type DetectCliOptions } from './detect';
+import { detectOptionsFrom, num, PHASE_LABEL, type DetectCliOptions } from './detect';
 
 const SOFTWARE = `VoxWatch ${VERSION}`;
 
@@ -43,13 +43,6 @@ async function resolveChanges(p: LocalProject, refs: string[], runId?: number): 
     return hit.key;
   });
 }
-
-const num = (what: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`${what} expects a number, got "${v}"`);
-  return n;
-};
 
 function formatChange(c: ChangeRecord): string {
   const volume = `${c.volume_m3 >= 0 ? '+' : ''}${c.volume_m3.toFixed(0)} m³`;
@@ -154,12 +147,12 @@ export function addProjectCommand(program: Command): Command {
     .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       await withProject(file, async (p) => {
         const q: ChangeQuery = {
-          runId: num('--run', o.run as string | undefined),
+          runId: num('run', o.run as string | undefined),
           types: list<ChangeType>('type', o.type as string | undefined, CHANGE_TYPES),
           verdicts: list<Verdict>('verdict', o.verdict as string | undefined, VERDICTS),
           zone: o.zone as string | undefined,
           subDistrict: o.subDistrict as string | undefined,
-          minVolume: num('--min-volume', o.minVolume as string | undefined),
+          minVolume: num('min-volume', o.minVolume as string | undefined),
           sort: o.sort as ChangeSort,
         };
         const page = await p.listChanges(q);
@@ -182,7 +175,7 @@ export function addProjectCommand(program: Command): Command {
     .action(async (file: string, refs: string[], o: { verdict?: string; note?: string; run?: string }) => {
       if (!o.verdict && o.note === undefined) throw new UsageError('give --verdict, --note, or both');
       await withProject(file, async (p) => {
-        const keys = await resolveChanges(p, refs, num('--run', o.run));
+        const keys = await resolveChanges(p, refs, num('run', o.run));
         if (o.verdict) {
           const n = await p.setVerdict(keys, oneOf('verdict', o.verdict, VERDICTS), { note: o.note });
           print(`${n} change(s) marked ${o.verdict}`);
@@ -209,7 +202,7 @@ export function addProjectCommand(program: Command): Command {
       await withProject(file, async (p) => {
         if (o.case !== undefined) {
           const status = o.setStatus === undefined ? undefined : oneOf<CaseStatus>('status', o.setStatus as string, CASE_STATUSES);
-          await p.updateCase(num('--case', o.case as string)!, {
+          await p.updateCase(num('case', o.case as string)!, {
             status,
             dueDate: o.due as string | undefined,
             subDistrict: o.subDistrict as string | undefined,
@@ -218,7 +211,7 @@ export function addProjectCommand(program: Command): Command {
         }
         if (o.accept !== undefined) {
           const pending = (await p.listCases()).filter((c) => c.proposal?.status);
-          const ids = o.accept === 'all' ? pending.map((c) => c.id) : [num('--accept', o.accept as string)!];
+          const ids = o.accept === 'all' ? pending.map((c) => c.id) : [num('accept', o.accept as string)!];
           for (const id of ids) await p.acceptProposal(id);
           print(`accepted ${ids.length} proposal(s)`);
         }
@@ -295,7 +288,7 @@ export function addProjectCommand(program: Command): Command {
       const ext = o.out.split('.').pop()?.toLowerCase() ?? '';
       const format = oneOf<ExportFormat>('format', o.format ?? (ext === 'json' ? 'geojson' : ext), ['gpkg', 'geojson', 'csv']);
       await withProject(file, async (p) => {
-        const r = await p.exportChanges(format, o.out, { runId: num('--run', o.run) });
+        const r = await p.exportChanges(format, o.out, { runId: num('run', o.run) });
         print(`wrote ${r.features} change(s) to ${r.path}`);
       });
     });

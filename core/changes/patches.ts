@@ -1,4 +1,5 @@
 import type { Grid } from '../diff/grid';
+import { bboxOf } from '../geo/polygons';
 import type { CellRect } from '../tiles/layout';
 import type { PolygonCoords } from './types';
 
@@ -31,17 +32,7 @@ export interface PatchSources {
 
 /** The patch around a footprint: its bounding box grown by `margin` metres (and at least 8 m). */
 export function patchAround(src: PatchSources, footprint: PolygonCoords[], margin: number): HeightPatch {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const poly of footprint)
-    for (const [x, y] of poly[0] ?? []) {
-      minX = Math.min(minX, x);
-      maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y);
-      maxY = Math.max(maxY, y);
-    }
+  const { minX, minY, maxX, maxY } = bboxOf(footprint);
   // A square window: views of a change read best when not stretched to the object's shape.
   const side = Math.max(maxX - minX, maxY - minY) + 2 * Math.max(margin, 8);
   const cx = (minX + maxX) / 2;

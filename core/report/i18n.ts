@@ -2,11 +2,10 @@
  * Every word the report prints, in Simplified Chinese and English, and the number formats it uses
  * (the same in both languages, so that figures read alike and tests can find them).
  */
-import type { ChangeType } from '../changes/types';
-import type { CaseStatus, PermitStatus, Priority, Verdict } from '../review/types';
 import type { ReportLang } from './model';
+import { TERMS, type Terms } from '../review/terms';
 
-export interface ReportStrings {
+export interface ReportStrings extends Terms {
   title: string;
   subtitle: string;
   project: string;
@@ -113,11 +112,6 @@ export interface ReportStrings {
   lonLat: (lon: string, lat: string) => string;
   noWgs84: string;
   noChanges: string;
-  types: Record<ChangeType, string>;
-  verdicts: Record<Verdict, string>;
-  caseStatuses: Record<CaseStatus, string>;
-  permits: Record<PermitStatus, string>;
-  priorities: Record<Priority, string>;
   zoneCategories: Record<string, string>;
   parameterNames: Record<string, string>;
 }
@@ -227,32 +221,7 @@ const zh: ReportStrings = {
   lonLat: (lon, lat) => `东经 ${lon}°，北纬 ${lat}°`,
   noWgs84: '（坐标系未知，无法换算经纬度）',
   noChanges: '本次检测（或筛选）没有图斑。',
-  types: {
-    new_building: '新增违建',
-    storeys_added: '加层',
-    rooftop_structure: '屋顶加建',
-    extension: '扩建',
-    demolished: '拆除',
-    height_decrease: '高度降低',
-    other: '其他变化',
-  },
-  verdicts: {
-    unreviewed: '未审核',
-    confirmed: '已确认',
-    false_positive: '误报',
-    permitted: '已许可',
-    needs_site_visit: '需现场核查',
-  },
-  caseStatuses: {
-    open: '已立案',
-    notified: '已下发通知',
-    rectification_due: '限期整改',
-    rectified: '已整改',
-    not_rectified: '未整改',
-    closed: '已结案',
-  },
-  permits: { none: '无许可', permitted: '有许可', expired: '许可已过期', exceeded: '超出许可范围' },
-  priorities: { high: '高', normal: '一般', low: '低' },
+  ...TERMS['zh-CN'],
   zoneCategories: {
     farmland: '耕地',
     ecological_control_line: '基本生态控制线',
@@ -378,32 +347,7 @@ const en: ReportStrings = {
   lonLat: (lon, lat) => `${lon}° E, ${lat}° N`,
   noWgs84: '(unknown coordinate system: no longitude/latitude)',
   noChanges: 'This run (or filter) has no changes.',
-  types: {
-    new_building: 'New building',
-    storeys_added: 'Storeys added',
-    rooftop_structure: 'Rooftop structure',
-    extension: 'Extension',
-    demolished: 'Demolished',
-    height_decrease: 'Height decrease',
-    other: 'Other change',
-  },
-  verdicts: {
-    unreviewed: 'Unreviewed',
-    confirmed: 'Confirmed',
-    false_positive: 'False positive',
-    permitted: 'Permitted',
-    needs_site_visit: 'Needs site visit',
-  },
-  caseStatuses: {
-    open: 'Open',
-    notified: 'Notified',
-    rectification_due: 'Rectification due',
-    rectified: 'Rectified',
-    not_rectified: 'Not rectified',
-    closed: 'Closed',
-  },
-  permits: { none: 'None', permitted: 'Permitted', expired: 'Expired', exceeded: 'Exceeded' },
-  priorities: { high: 'High', normal: 'Normal', low: 'Low' },
+  ...TERMS['en'],
   zoneCategories: {
     farmland: 'Farmland',
     ecological_control_line: 'Ecological control line',

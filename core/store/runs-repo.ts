@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { ChangeObject } from '../changes/types';
 import type { DetectionResult } from '../detect';
+import { bboxOf } from '../geo/polygons';
 import { packPatch } from './pack';
 
 export interface RunToSave {
@@ -39,7 +39,7 @@ export function insertRun(db: Database, r: RunToSave): number {
     confidence, cx, cy, min_x, min_y, max_x, max_y, object) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertView = db.prepare('INSERT INTO change_views (change_id, view) VALUES (?, ?)');
   for (const c of result.changes) {
-    const b = footprintBounds(c);
+    const b = bboxOf(c.footprint);
     const view = result.views.changes[c.id];
     const changeId = insert.run(
       id,
@@ -53,25 +53,13 @@ export function insertRun(db: Database, r: RunToSave): number {
       c.confidence,
       c.centroid[0],
       c.centroid[1],
-      b[0],
-      b[1],
-      b[2],
-      b[3],
+      b.minX,
+      b.minY,
+      b.maxX,
+      b.maxY,
       JSON.stringify(c),
     ).lastInsertRowid;
     if (view) insertView.run(changeId, packPatch(view));
   }
   return id;
-}
-
-function footprintBounds(c: ChangeObject): [number, number, number, number] {
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const poly of c.footprint)
-    for (const [x, y] of poly[0] ?? []) {
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    }
-  return [minX, minY, maxX, maxY];
 }

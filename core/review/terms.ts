@@ -1,0 +1,69 @@
+/**
+ * The bureau's vocabulary for the review's enumerations, in one place for every surface that
+ * shows them (the PDF report, the review UI), so an analyst reads the same word everywhere.
+ */
+import type { ChangeType } from '../changes/types';
+import type { CaseStatus, PermitStatus, Priority, Verdict } from './types';
+
+export type TermLang = 'zh-CN' | 'en';
+
+export interface Terms {
+  types: Record<ChangeType, string>;
+  verdicts: Record<Verdict, string>;
+  caseStatuses: Record<CaseStatus, string>;
+  permits: Record<PermitStatus, string>;
+  priorities: Record<Priority, string>;
+}
+
+export const TERMS: Record<TermLang, Terms> = {
+  'zh-CN': {
+    types: {
+      new_building: '新增违建',
+      storeys_added: '加层',
+      rooftop_structure: '屋顶加建',
+      extension: '扩建',
+      demolished: '拆除',
+      height_decrease: '高度降低',
+      other: '其他变化',
+    },
+    verdicts: { unreviewed: '未审核', confirmed: '已确认', false_positive: '误报', permitted: '已许可', needs_site_visit: '需现场核查' },
+    caseStatuses: {
+      open: '已立案',
+      notified: '已下发通知',
+      rectification_due: '限期整改',
+      rectified: '已整改',
+      not_rectified: '未整改',
+      closed: '已结案',
+    },
+    permits: { none: '无许可', permitted: '在许可范围内', expired: '许可已过期', exceeded: '超出许可范围' },
+    priorities: { high: '高', normal: '一般', low: '低' },
+  },
+  en: {
+    types: {
+      new_building: 'New building',
+      storeys_added: 'Storeys added',
+      rooftop_structure: 'Rooftop structure',
+      extension: 'Extension',
+      demolished: 'Demolished',
+      height_decrease: 'Height decrease',
+      other: 'Other change',
+    },
+    verdicts: {
+      unreviewed: 'Unreviewed',
+      confirmed: 'Confirmed',
+      false_positive: 'False positive',
+      permitted: 'Permitted',
+      needs_site_visit: 'Needs site visit',
+    },
+    caseStatuses: {
+      open: 'Open',
+      notified: 'Notified',
+      rectification_due: 'Rectification due',
+      rectified: 'Rectified',
+      not_rectified: 'Not rectified',
+      closed: 'Closed',
+    },
+    permits: { none: 'No permit', permitted: 'Within permit', expired: 'Permit expired', exceeded: 'Exceeds permit' },
+    priorities: { high: 'High', normal: 'Normal', low: 'Low' },
+  },
+};
