@@ -12,7 +12,7 @@ import { makeGrid, type Grid } from './diff/grid';
 import { median } from './diff/raster';
 import { classesPlausible } from './diff/surfaces';
 import { metresPerUnit } from './io/inspect';
-import { LasFormat, type LasFileInfo } from './io/las/reader';
+import { describeSource, type EpochSourceInfo } from './io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
 import { makeTileLayout, type Tile, type TileLayout } from './tiles/layout';
 import { WorkerPool } from './tiles/pool';
@@ -27,7 +27,7 @@ import type { DetectOptions, DetectPhase } from './detect-options';
 export type { DetectOptions, DetectPhase } from './detect-options';
 
 export interface EpochInput {
-  /** One or more LAS/LAZ files of the same survey. */
+  /** One or more source files of the same survey (any kind a reader in io/formats recognises). */
   files: string[];
   label?: string;
 }
@@ -63,7 +63,7 @@ export interface WatchArea {
 
 export interface EpochSummary {
   label: string;
-  files: { path: string; points: number; version: string; pointFormat: number; compressed: boolean }[];
+  files: { path: string; points: number; kind: string }[];
   points: number;
   pointsInArea: number;
   crs: CrsInfo | null;
@@ -95,7 +95,7 @@ export class DetectionInputError extends Error {
 
 interface OpenedEpoch {
   label: string;
-  files: LasFileInfo[];
+  files: EpochSourceInfo[];
   crs: CrsInfo | undefined;
   bounds: Bounds3;
   points: number;
@@ -340,24 +340,23 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
   const label = input.label ?? fallback;
   if (input.files.length === 0) throw new DetectionInputError(`the ${label} epoch has no files`);
   // Only the headers are needed here: each file is closed as soon as its facts are read.
-  const files: LasFileInfo[] = [];
-  for (const path of input.files) files.push(await LasFormat.readInfo(path));
+  const files: EpochSourceInfo[] = [];
+  for (const path of input.files) files.push(await describeSource(path));
   const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
   let crs: CrsInfo | undefined;
   let points = 0;
   for (const f of files) {
-    const h = f.header;
-    if (!f.headerBoundsPlausible) {
+    if (!f.boundsPlausible) {
       throw new SourceError(f.file, 'its header bounds are not plausible; rewrite the file (e.g. with PDAL) so its header is correct');
     }
-    points += h.pointCount;
-    if (h.pointCount === 0) continue;
-    bounds.minX = Math.min(bounds.minX, h.bounds.minX);
-    bounds.minY = Math.min(bounds.minY, h.bounds.minY);
-    bounds.minZ = Math.min(bounds.minZ, h.bounds.minZ);
-    bounds.maxX = Math.max(bounds.maxX, h.bounds.maxX);
-    bounds.maxY = Math.max(bounds.maxY, h.bounds.maxY);
-    bounds.maxZ = Math.max(bounds.maxZ, h.bounds.maxZ);
+    points += f.pointCount;
+    if (f.pointCount === 0) continue;
+    bounds.minX = Math.min(bounds.minX, f.bounds.minX);
+    bounds.minY = Math.min(bounds.minY, f.bounds.minY);
+    bounds.minZ = Math.min(bounds.minZ, f.bounds.minZ);
+    bounds.maxX = Math.max(bounds.maxX, f.bounds.maxX);
+    bounds.maxY = Math.max(bounds.maxY, f.bounds.maxY);
+    bounds.maxZ = Math.max(bounds.maxZ, f.bounds.maxZ);
     const c = f.crs;
     if (c?.epsg !== undefined && crs?.epsg !== undefined && c.epsg !== crs.epsg) {
       throw new DetectionInputError(`the ${label} epoch mixes CRSs: ${describeCrs(crs)} and ${describeCrs(c)} (${f.file})`);
@@ -471,10 +470,8 @@ function epochSummary(e: OpenedEpoch, totals: ColumnStats['totals'], gridArea: n
     label: e.label,
     files: e.files.map((f) => ({
       path: f.file,
-      points: f.header.pointCount,
-      version: f.header.version,
-      pointFormat: f.header.pointFormat,
-      compressed: f.header.compressed,
+      points: f.pointCount,
+      kind: f.kind,
     })),
     points: e.points,
     pointsInArea: totals.points - totals.outside,

@@ -1,7 +1,30 @@
 import { extname } from 'node:path';
 import { LasFormat, type ReadOptions } from './las/reader';
 import { openFileSource } from './source';
-import { SourceError, type PointChunk } from './types';
+import { SourceError, type Bounds3, type CrsInfo, type PointChunk } from './types';
+
+/**
+ * What detection and the project need to know of any epoch source before reading its points,
+ * whatever its kind (point cloud, DSM, mesh): the reader's facts in one shape.
+ */
+export interface EpochSourceInfo {
+  file: string;
+  /** The descriptor's id ("las", …). */
+  format: string;
+  /** A short description for summaries, e.g. "LAS 1.4 format 7", "LAZ 1.2 format 3". */
+  kind: string;
+  /** Points the source yields (exact for point clouds; what sampling will give for DSMs and meshes). */
+  pointCount: number;
+  bounds: Bounds3;
+  crs?: CrsInfo;
+  /** Point ranges can be read on their own (uncompressed LAS), so one file can be split over workers. */
+  splittable: boolean;
+  /** The date the source says it was made (yyyy-mm-dd), when it says. */
+  created?: string;
+  /** False when the stated bounds cannot be right (some writers store raw integers there). */
+  boundsPlausible: boolean;
+  warnings: string[];
+}
 
 /**
  * What every epoch reader declares, in the style of loaders.gl's loader objects: a name, the
@@ -16,6 +39,8 @@ export interface PointFormatDescriptor<Info = unknown> {
   magic?: number[];
   test(head: Uint8Array): boolean;
   readInfo(path: string): Promise<Info>;
+  /** The format-neutral facts detection and the project work from. */
+  sourceInfo(path: string): Promise<EpochSourceInfo>;
   parseInBatches(path: string, options?: ReadOptions): AsyncGenerator<PointChunk>;
 }
 
@@ -41,4 +66,9 @@ export async function detectPointFormat(path: string): Promise<PointFormatDescri
   if (head.length === 0) throw new SourceError(path, 'empty file (0 bytes)');
   const known = POINT_FORMATS.map((f) => f.extensions.map((e) => '.' + e).join('/')).join(', ');
   throw new SourceError(path, `not a point-cloud format VoxWatch reads (${known})`);
+}
+
+/** The facts of any epoch source, by the reader that recognises it. */
+export async function describeSource(path: string): Promise<EpochSourceInfo> {
+  return (await detectPointFormat(path)).sourceInfo(path);
 }

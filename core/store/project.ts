@@ -24,7 +24,7 @@ import type { HeightPatch } from '../changes/patches';
 import type { ChangeObject } from '../changes/types';
 import { detectChanges, type DetectOptions } from '../detect';
 import { describeCrs } from '../geo/crs';
-import { LasFormat } from '../io/las/reader';
+import { describeSource } from '../io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import { buildSummary } from '../output/summary';
 import type { ReportInput, ReportLang } from '../report/model';
@@ -148,23 +148,21 @@ export class LocalProject implements ProjectApi {
       throw new ProjectFileError(this.path, `survey date "${input.date}" is not yyyy-mm-dd`);
     if (input.files.length === 0) throw new ProjectFileError(this.path, `epoch "${input.label}" has no files`);
     const infos = [];
-    for (const f of input.files) infos.push(await LasFormat.readInfo(resolve(f)));
+    for (const f of input.files) infos.push(await describeSource(resolve(f)));
     const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
     let points = 0;
     let crs: CrsInfo | null = null;
     for (const i of infos) {
-      points += i.header.pointCount;
-      for (const k of ['minX', 'minY', 'minZ'] as const) bounds[k] = Math.min(bounds[k], i.header.bounds[k]);
-      for (const k of ['maxX', 'maxY', 'maxZ'] as const) bounds[k] = Math.max(bounds[k], i.header.bounds[k]);
+      points += i.pointCount;
+      for (const k of ['minX', 'minY', 'minZ'] as const) bounds[k] = Math.min(bounds[k], i.bounds[k]);
+      for (const k of ['maxX', 'maxY', 'maxZ'] as const) bounds[k] = Math.max(bounds[k], i.bounds[k]);
       crs ??= i.crs ?? null;
     }
     const projectCrs = this.crs;
     if (crs?.epsg !== undefined && projectCrs?.epsg !== undefined && crs.epsg !== projectCrs.epsg) {
       throw new SourceError(input.files[0], `is in ${describeCrs(crs)}, the project in ${describeCrs(projectCrs)}; reproject it first`);
     }
-    const h = infos[0].header;
-    const headerDate = h.creationYear > 1990 ? new Date(Date.UTC(h.creationYear, 0, h.creationDay || 1)).toISOString().slice(0, 10) : null;
-    const date = input.date ?? headerDate;
+    const date = input.date ?? infos[0].created ?? null;
     const actor = defaultActor();
     const id = this.db.transaction(() => {
       if (!projectCrs && crs)

@@ -1,4 +1,4 @@
-import type { LasFileInfo } from '../io/las/reader';
+import type { EpochSourceInfo } from '../io/formats';
 import type { EpochTotals, ScanResult, ScanSource } from './scan';
 
 /** Points per first-pass job: enough to amortise a job, few enough to spread an epoch over cores. */
@@ -6,10 +6,10 @@ export const PART_POINTS = 12_000_000;
 
 /**
  * Splits an epoch into first-pass parts of at most `partPoints` points, in file order: LAS files
- * are cut into point ranges, LAZ files (decoded in parallel already) stay whole. The parts depend
+ * are cut into point ranges; other sources (LAZ, decoded in parallel already; DSMs, meshes) stay whole. The parts depend
  * only on the files, never on the worker count, so every tile sees its points in file order.
  */
-export function planParts(files: LasFileInfo[], partPoints = PART_POINTS): ScanSource[][] {
+export function planParts(files: EpochSourceInfo[], partPoints = PART_POINTS): ScanSource[][] {
   const parts: ScanSource[][] = [];
   let current: ScanSource[] = [];
   let size = 0;
@@ -19,8 +19,8 @@ export function planParts(files: LasFileInfo[], partPoints = PART_POINTS): ScanS
     size = 0;
   };
   for (const f of files) {
-    const n = f.header.pointCount;
-    if (f.header.compressed) {
+    const n = f.pointCount;
+    if (!f.splittable) {
       if (size > 0 && size + n > partPoints) close();
       current.push({ path: f.file });
       size += n;

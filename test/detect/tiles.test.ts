@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detectChanges, type DetectHooks, type DetectionResult, type DetectOptions } from '../../core/detect';
-import { LasFile } from '../../core/io/las/reader';
+import { LasFile, LasFormat } from '../../core/io/las/reader';
 import { planParts } from '../../core/tiles/parts';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
 
@@ -92,7 +92,8 @@ describe('detection in tiles', () => {
     const file = await LasFile.open(district.epoch(1));
     try {
       const n = file.info.header.pointCount;
-      const parts = planParts([file.info, file.info], Math.ceil(n / 3));
+      const info = await LasFormat.sourceInfo(district.epoch(1));
+      const parts = planParts([info, info], Math.ceil(n / 3));
       expect(parts.length).toBe(6);
       const zs: number[] = [];
       for (const part of parts) {

@@ -351,6 +351,21 @@ export const LasFormat: PointFormatDescriptor<LasFileInfo> = {
     await file.close();
     return file.info;
   },
+  async sourceInfo(path) {
+    const { header: h, ...info } = await LasFormat.readInfo(path);
+    return {
+      file: info.file,
+      format: 'las',
+      kind: `${h.compressed ? 'LAZ' : 'LAS'} ${h.version} format ${h.pointFormat}`,
+      pointCount: h.pointCount,
+      bounds: h.bounds,
+      crs: info.crs,
+      splittable: !h.compressed,
+      created: h.creationYear > 1990 ? new Date(Date.UTC(h.creationYear, 0, h.creationDay || 1)).toISOString().slice(0, 10) : undefined,
+      boundsPlausible: info.headerBoundsPlausible,
+      warnings: info.warnings,
+    };
+  },
   async *parseInBatches(path, options) {
     const file = await LasFile.open(path);
     try {
