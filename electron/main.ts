@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'elect
 import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
 import packageJson from '../package.json';
 import { LocalProject } from '../core/store/project';
+import { openProjectInWorker } from '../core/workers/project-client';
 import { EpochPointSampler } from '../core/view/point-sample';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from './ipc';
 import { projectHandlers, type OpenProject } from './project-ipc';
@@ -199,8 +200,9 @@ export interface StartOptions {
 
 const SOFTWARE = `${PRODUCT_NAME} ${packageJson.version}`;
 
-function openProject(file: string): OpenProject {
-  const api = LocalProject.open(file, SOFTWARE);
+/** The project lives in its own worker thread: SQLite, detection bookkeeping and PDF layout never block the menus or IPC. */
+async function openProject(file: string): Promise<OpenProject> {
+  const api = await openProjectInWorker(file, SOFTWARE);
   return { api, points: EpochPointSampler.forProject(api) };
 }
 
@@ -219,12 +221,12 @@ function projectCommands(holder: { project: OpenProject | null }, getWindow: () 
   const run = async (id: MenuCommand): Promise<void> => {
     if (id === 'open-project') {
       const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: projectFilter });
-      if (!r.canceled && r.filePaths[0]) await replace(openProject(r.filePaths[0]));
+      if (!r.canceled && r.filePaths[0]) await replace(await openProject(r.filePaths[0]));
     } else if (id === 'new-project') {
       const r = await dialog.showSaveDialog({ filters: projectFilter });
       if (r.canceled || !r.filePath) return;
       await LocalProject.create(r.filePath, { name: path.basename(r.filePath, '.voxwatch') }, SOFTWARE).close();
-      await replace(openProject(r.filePath));
+      await replace(await openProject(r.filePath));
     } else if (id === 'add-epoch' && holder.project) {
       const r = await dialog.showOpenDialog({
         properties: ['openFile', 'multiSelections'],
@@ -275,7 +277,13 @@ export async function startApp({
   secureSession(session.defaultSession, paths.appRoot);
   const holder: { project: OpenProject | null } = { project: null };
   const projectFile = argv.find((a) => a.endsWith('.voxwatch'));
-  if (projectFile) holder.project = openProject(path.resolve(projectFile));
+  if (projectFile) {
+    // A project that cannot be opened is said so, and the app starts without it.
+    holder.project = await openProject(path.resolve(projectFile)).catch((error: unknown) => {
+      dialog.showErrorBox(PRODUCT_NAME, (error as Error).message);
+      return null;
+    });
+  }
   const send = (channel: string, payload: unknown) => mainWindow?.webContents.send(channel, payload);
   registerIpc(ipcMain, { ...shellHandlers, ...projectHandlers(() => holder.project, send) }, trustedFrameCheck(paths.appRoot));
   app.on('will-quit', () => void holder.project?.api.close());

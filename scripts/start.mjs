@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
+import { bundleNode } from './bundle.mjs';
 
 const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mainBundle = path.join(appRoot, 'out', 'electron', 'main.js');
@@ -18,16 +19,8 @@ const MISSING_BINARY = "Electron's binary is not installed: run `npx electron --
 async function bundle() {
   const common = { absWorkingDir: appRoot, bundle: true, sourcemap: true, logLevel: 'warning' };
   await Promise.all([
-    // ESM, like the package ("type": "module"); node_modules stay external so native modules load from disk.
-    build({
-      ...common,
-      entryPoints: ['electron/main.ts'],
-      outfile: mainBundle,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-    }),
+    // The main process and the worker threads core starts, as ESM like the package ("type": "module").
+    bundleNode({ appRoot, outDir: path.dirname(mainBundle) }),
     // Sandboxed preloads run as CommonJS and may require only 'electron': everything else is bundled in.
     build({
       ...common,

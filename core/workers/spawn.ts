@@ -1,8 +1,23 @@
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url);
 
-/** Starts a worker thread running the TypeScript (or JavaScript) module at `entry`. */
+/**
+ * Set only in the desktop app's bundles (scripts/bundle.mjs): where the bundled workers are, relative to the
+ * bundle that starts them. Unset when the sources run through tsx.
+ */
+declare const VOXWATCH_WORKER_DIR: string | undefined;
+
+/**
+ * Starts a worker thread running the TypeScript (or JavaScript) module at `entry`. In a bundled build the sources
+ * are not there: the worker's own bundle, built under the same file name, runs instead.
+ */
 export function spawnWorker(entry: URL, data: Record<string, unknown> = {}): Worker {
+  if (typeof VOXWATCH_WORKER_DIR === 'string') {
+    const name = basename(fileURLToPath(entry)).replace(/\.ts$/, '.js');
+    return new Worker(new URL(VOXWATCH_WORKER_DIR + name, import.meta.url), { workerData: data });
+  }
   return new Worker(BOOTSTRAP, { workerData: { ...data, entry: entry.href } });
 }

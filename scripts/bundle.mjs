@@ -1,0 +1,43 @@
+// The esbuild bundles of the desktop app: the Electron main process, its preload, and every worker thread the
+// core starts. Shared by `npm start`/packaging (scripts/start.mjs) and the test that runs a bundle in plain Node.
+import { build } from 'esbuild';
+
+/**
+ * Every module core starts as a worker thread (`spawnWorker(new URL('./x.ts', import.meta.url))`). A bundled main
+ * cannot start TypeScript sources (they are not shipped), so each is bundled beside it under `workers/`, by its file
+ * name: the names must stay unique (test/electron/bundle.test.ts checks this list against the sources).
+ */
+export const WORKER_ENTRIES = [
+  'core/tiles/worker.ts',
+  'core/io/laz/decode-worker.ts',
+  'core/report/oblique-worker.ts',
+  'core/workers/project-host.ts',
+];
+
+/**
+ * Bundles `main` (default electron/main.ts) to `<outDir>/main.js` and the workers to `<outDir>/workers/`, as ESM for
+ * Node with node_modules left external (native modules and WebAssembly load from disk). `VOXWATCH_WORKER_DIR` tells
+ * core/workers/spawn.ts where the worker bundles are, relative to the bundle that starts them.
+ */
+export async function bundleNode({ appRoot, outDir, main = 'electron/main.ts' }) {
+  const common = {
+    absWorkingDir: appRoot,
+    bundle: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+  };
+  await Promise.all([
+    build({ ...common, entryPoints: [main], outfile: `${outDir}/main.js`, define: { VOXWATCH_WORKER_DIR: '"./workers/"' } }),
+    build({
+      ...common,
+      entryPoints: WORKER_ENTRIES,
+      outdir: `${outDir}/workers`,
+      entryNames: '[name]',
+      define: { VOXWATCH_WORKER_DIR: '"./"' },
+    }),
+  ]);
+}
