@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { EpochPointSampler } from '../../core/view/point-sample';
-import { LocalProject } from '../../core/store/project';
+import { openProjectInWorker } from '../../core/workers/project-client';
 import { UsageError } from '../errors';
 import { ensureRendererBuilt, RENDERER_DIR, RENDERER_DIST } from '../serve/renderer-build';
 import { createServeServer } from '../serve/server';
@@ -32,7 +32,8 @@ export async function serveCommand(file: string | undefined, o: ServeCliOptions)
   if (await ensureRendererBuilt()) process.stderr.write(`voxwatch: built the renderer into ${RENDERER_DIST}\n`);
   else process.stderr.write(`voxwatch: renderer up to date (${RENDERER_DIR})\n`);
 
-  const project = LocalProject.open(projectFile, `VoxWatch ${VERSION}`);
+  // The project answers from its own thread, so a report or a detection's bookkeeping never stalls other requests.
+  const project = await openProjectInWorker(projectFile, `VoxWatch ${VERSION}`);
   const points = EpochPointSampler.forProject(project);
   const server = createServeServer({ project, points, staticDir: RENDERER_DIST, token: o.token });
   await new Promise<void>((resolve, reject) => {

@@ -9,8 +9,6 @@ import type { ProjectApi } from '../../core/api';
 import { ApiArgumentError, checkArgs, isRemoteMethod } from '../../core/api-args';
 import { toWire } from '../../core/api-wire';
 import type { DetectPhase } from '../../core/detect';
-import { DetectionInputError } from '../../core/detect';
-import { SourceError } from '../../core/io/types';
 import { MAX_SAMPLE_POINTS, type EpochPointSampler } from '../../core/view/point-sample';
 
 export const TOKEN_HEADER = 'x-voxwatch-token';
@@ -212,12 +210,15 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
+/** The names of the errors that are a user's mistake (ApiArgumentError, SourceError and its ProjectFileError, DetectionInputError). */
+const USER_ERRORS = new Set(['ApiArgumentError', 'SourceError', 'ProjectFileError', 'DetectionInputError']);
+
 /** A user's mistake (bad argument, bad file, unknown change) is a 4xx with its message; anything else is our bug. */
 function sendError(res: ServerResponse, e: unknown): void {
   if (res.headersSent) return void res.destroy();
   if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message });
-  if (e instanceof ApiArgumentError || e instanceof SourceError || e instanceof DetectionInputError)
-    return sendJson(res, 400, { error: e.message });
+  // By name, not class: the project answers from its own thread, and errors cross it as plain Errors with their names.
+  if (USER_ERRORS.has((e as Error)?.name)) return sendJson(res, 400, { error: (e as Error).message });
   if ((e as Error)?.name === 'AbortError') return sendJson(res, 409, { error: 'cancelled' });
   console.error('voxwatch serve: internal error:', e);
   sendJson(res, 500, { error: 'internal error (see the server log)' });
