@@ -121,10 +121,13 @@ program
   .description(
     'measure reading, LAZ decoding, detection and report rendering speed and memory on this machine (figures only, no assertions)',
   )
-  .option('--scale', 'also run detection on 2 × ≥ 35 M points (a few minutes, about 3.6 GiB of cached inputs)')
+  .option(
+    '--scale',
+    'detection on 2 × ≥ 35 M and 2 × ≥ 150 M points, and resuming a run killed at 50 % (15–30 min, about 15 GiB of cached inputs)',
+  )
   .option('--pairs <millions>', 'detection pairs to run, in millions of points per file (e.g. 5,35,70; overrides --scale)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
-  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report')
+  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report, resume')
   .action(async (opts: BenchCliOptions) => {
     process.exitCode = await benchCommand(opts);
   });

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDetectionOutputs } from '../../cli/commands/detect';
-import { detectChanges, detectShard, mergeDetection, prepareDetection, type DetectionResult, type DetectOptions } from '../../core/detect';
+import {
+  detectChanges,
+  detectShard,
+  mergeDetection,
+  prepareDetection,
+  type DetectionResult,
+  type DetectOptions,
+  type EpochInput,
+} from '../../core/detect';
 import { parseShard, shareOf } from '../../core/tiles/shard';
 import { runCli } from '../helpers/cli';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
@@ -24,7 +32,7 @@ let work: string;
 const parts: string[] = [];
 const shares: number[][] = [];
 
-const epochs = () => [{ files: [district.epoch(1)] }, { files: [district.epoch(2)] }] as const;
+const epochs = (): [EpochInput, EpochInput] => [{ files: [district.epoch(1)] }, { files: [district.epoch(2)] }];
 const comparable = (r: DetectionResult) => ({ ...r, timings: {} });
 
 beforeAll(async () => {
