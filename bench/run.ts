@@ -11,6 +11,7 @@ import { sourceRevision } from './revision';
 import { detectionSection } from './sections/detection';
 import { lasSection } from './sections/las';
 import { reportSection } from './sections/report';
+import { resumeSection } from './sections/resume';
 import { LAZ_FILES, lazSection } from './sections/laz';
 import { storeSection } from './sections/store';
 import type { BenchReport } from './types';
@@ -18,7 +19,7 @@ import type { BenchReport } from './types';
 export type { BenchReport } from './types';
 
 export interface BenchOptions {
-  /** Also run detection on 2 × 35 M points (the issue's figure), besides 2 × 5 M. */
+  /** Detection on 2 × 35 M and 2 × 150 M points instead of 2 × 5 M, and the resume-after-kill figure. */
   scale?: boolean;
   /** Detection pairs, points per file (overrides `scale`), e.g. to show memory staying flat. */
   pairs?: number[];
@@ -31,18 +32,19 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export const SECTIONS = ['las', 'laz', 'detect', 'store', 'report'] as const;
+export const SECTIONS = ['las', 'laz', 'detect', 'store', 'report', 'resume'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK_POINTS = 5_000_000;
 /** The issue's report figure: 200 changes in ≤ 20 s and ≤ 30 MB. */
 const REPORT_CHANGES = 200;
-const SCALE_POINTS = 35_000_000;
+const SCALE_POINTS = [35_000_000, 150_000_000];
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
   const log = options.log;
-  const only = options.only?.length ? options.only : [...SECTIONS];
+  // Resuming after a kill is a scale figure (four detections of 2 × 35 M): with --scale or asked for.
+  const only = options.only?.length ? options.only : SECTIONS.filter((s) => s !== 'resume' || options.scale);
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new RangeError(`unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}`);
   const wants = (s: Section) => only.includes(s);
@@ -79,7 +81,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if (wants('laz')) report.laz = await lazSection(LAZ_FILES, repeats, log);
   if (wants('detect')) {
     report.detection = [];
-    for (const n of options.pairs ?? (options.scale ? [QUICK_POINTS, SCALE_POINTS] : [QUICK_POINTS]))
+    for (const n of options.pairs ?? (options.scale ? SCALE_POINTS : [QUICK_POINTS]))
       report.detection.push(await detectionSection(workDir, n, log));
     const [small, large] = [report.detection[0], report.detection.at(-1)!];
     if (large !== small) {
@@ -91,6 +93,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   if (wants('store')) report.store = await storeSection(workDir, log);
   if (wants('report')) report.report = await reportSection(workDir, REPORT_CHANGES, log);
+  if (wants('resume')) report.resume = await resumeSection(workDir, SCALE_POINTS[0], log);
   report.totalMs = Math.round(performance.now() - t0);
   log(`done in ${secs(report.totalMs)}`);
   return report;

@@ -79,6 +79,32 @@ export interface DetectionRun {
   suppressed: number;
   uncertain: number;
   warnings: string[];
+  /** os.loadavg() when the detection ended. */
+  loadAvg?: number[];
+}
+
+/** Section f: a run killed with SIGKILL at half a fresh run's time, then resumed (wall and CPU ms of each child). */
+export interface ResumeRun {
+  points: number;
+  plain: ResumeStep;
+  fresh: ResumeStep;
+  killAtMs: number;
+  killed: ResumeStep;
+  partsDoneAtKill: number;
+  tilesDoneAtKill: number;
+  resumed: ResumeStep;
+  /** Resumed wall time over the fresh run's (with --work). */
+  ratio: number;
+  /** The resumed run's changes.geojson equals the fresh one's, byte for byte. */
+  identical: boolean;
+}
+
+export interface ResumeStep {
+  ms: number;
+  cpuMs: number;
+  killed: boolean;
+  /** os.loadavg() when the step ended. */
+  load: number[];
 }
 
 export interface ReportRun {
@@ -109,6 +135,7 @@ export interface BenchReport {
   detection?: DetectionRun[];
   store?: StoreSection;
   report?: ReportRun;
+  resume?: ResumeRun;
   totalMs: number;
 }
 

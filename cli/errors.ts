@@ -1,4 +1,4 @@
-import { DetectionInputError } from '../core/detect';
+import { DetectionInputError, PartialError, RunFolderError } from '../core/detect';
 import { SourceError } from '../core/io/types';
 
 /** A mistake in how the command was called; printed as one line, exit code 2. */
@@ -9,7 +9,13 @@ export class UsageError extends Error {}
  * argument, cancelled), a stack only for our own bugs. Returns the exit code.
  */
 export function reportError(e: unknown): number {
-  if (e instanceof SourceError || e instanceof UsageError || e instanceof DetectionInputError) {
+  if (
+    e instanceof SourceError ||
+    e instanceof UsageError ||
+    e instanceof DetectionInputError ||
+    e instanceof RunFolderError ||
+    e instanceof PartialError
+  ) {
     process.stderr.write(`voxwatch: ${e.message}\n`);
     return e instanceof UsageError ? 2 : 1;
   }

@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo';
 import { detectCommand, type DetectCliOptions } from './commands/detect';
 import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
 import { infoCommand } from './commands/info';
+import { mergeCommand } from './commands/merge';
 import { addProjectCommand } from './commands/project';
 import { reportCommand, type ReportCliOptions } from './commands/report';
 import { serveCommand, type ServeCliOptions } from './commands/serve';
@@ -38,17 +39,32 @@ program
   .description('find building changes between two epochs; writes changes.geojson and summary.json')
   .argument('<before>', 'earlier epoch: a LAS/LAZ file, a folder of them, or a comma-separated list')
   .argument('<after>', 'later epoch, same forms')
-  .requiredOption('--out <dir>', 'output folder')
+  .option('--out <dir>', 'output folder (with --shard: the partial result for voxwatch merge)')
   .option('--voxel <m>', 'voxel column size in metres (default 0.5)')
   .option('--min-area <m2>', 'smallest change footprint reported (default 6 m²)')
   .option('--min-volume <m3>', 'smallest change volume reported (default 10 m³)')
   .option('--min-height <m>', 'smallest height change reported (default 1.2 m)')
   .option('--storey-height <m>', 'storey height for the storeys estimate (default 3 m)')
   .option('--halo <m>', 'context around each ground tile: objects reaching further past a tile are cut (default 64 m)')
+  .option('--tile-cells <n>', 'side of a ground tile in cells: what one worker holds (default 1536)')
   .option('--no-align', 'skip the fine alignment of the later epoch')
+  .option('--work <dir>', 'run folder: keeps finished work, so an interrupted run started again resumes')
+  .option('--fresh', 'start the run folder over when it belongs to other inputs or options')
+  .option('--prepare', 'only the first pass into --work (for sharded runs; with --shard, that share of it)')
+  .option('--shard <i/N>', "detect shard i of N of a prepared --work folder's tiles into --out")
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (before: string, after: string, opts: DetectCliOptions) => {
     process.exitCode = await detectCommand(before, after, opts);
+  });
+
+program
+  .command('merge')
+  .description('join the partial results of voxwatch detect --shard into one run (changes.geojson, summary.json)')
+  .argument('<parts...>', 'the --out folders of every shard')
+  .requiredOption('--out <dir>', 'output folder')
+  .option('-q, --quiet', 'print nothing but errors')
+  .action(async (parts: string[], opts: { out: string; quiet?: boolean }) => {
+    process.exitCode = await mergeCommand(parts, opts);
   });
 
 addProjectCommand(program);
@@ -105,10 +121,13 @@ program
   .description(
     'measure reading, LAZ decoding, detection and report rendering speed and memory on this machine (figures only, no assertions)',
   )
-  .option('--scale', 'also run detection on 2 × ≥ 35 M points (a few minutes, about 3.6 GiB of cached inputs)')
+  .option(
+    '--scale',
+    'detection on 2 × ≥ 35 M and 2 × ≥ 150 M points, and resuming a run killed at 50 % (15–30 min, about 15 GiB of cached inputs)',
+  )
   .option('--pairs <millions>', 'detection pairs to run, in millions of points per file (e.g. 5,35,70; overrides --scale)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
-  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report')
+  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report, resume')
   .action(async (opts: BenchCliOptions) => {
     process.exitCode = await benchCommand(opts);
   });

@@ -14,10 +14,13 @@ import { classesPlausible } from './diff/surfaces';
 import { metresPerUnit } from './io/inspect';
 import { describeSource, type EpochSourceInfo } from './io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
+import { RunFolder, RunFolderError } from './tiles/checkpoint';
 import { makeTileLayout, type Tile, type TileLayout } from './tiles/layout';
 import { WorkerPool } from './tiles/pool';
+import { addPartRecord, cropPart, type PartRecord } from './tiles/part-record';
 import { addPart, planParts } from './tiles/parts';
-import { createCoarseStats, type CoarseStats, type ScanResult } from './tiles/scan';
+import { createCoarseStats, type CoarseStats, type ScanResult, type ScanSource } from './tiles/scan';
+import { partShare, readPartials, shareOf, writePartial } from './tiles/shard';
 import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileResult } from './tiles/tile-job';
 import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
@@ -25,6 +28,8 @@ import { mergeUncertain } from './tiles/seams';
 import type { DetectOptions, DetectPhase } from './detect-options';
 
 export type { DetectOptions, DetectPhase } from './detect-options';
+export { RunFolderError } from './tiles/checkpoint';
+export { parseShard, PartialError } from './tiles/shard';
 
 export interface EpochInput {
   /** One or more source files of the same survey (any kind a reader in io/formats recognises). */
@@ -52,6 +57,13 @@ export interface DetectHooks {
   workers?: number;
   /** Where the points are spilled per tile during the run (default: the OS temporary folder). */
   tempDir?: string;
+  /**
+   * A run folder: the run keeps its spill, finished parts and tiles there, so that an
+   * interrupted run started again with the same folder resumes where it stopped (tiles/checkpoint.ts).
+   */
+  workDir?: string;
+  /** Clear a run folder that belongs to other inputs or options instead of refusing it. */
+  fresh?: boolean;
   /** Further areas to return height windows for (e.g. open cases, to see whether they still stand). */
   watch?: WatchArea[];
 }
@@ -105,6 +117,7 @@ interface OpenedEpoch {
  * Finds building changes between two epochs: the one call the CLI, the app and later batch
  * engines share. Streams both epochs into voxel columns, models what each epoch saw, aligns
  * them, diffs the surfaces where both saw, and turns the differences into change objects.
+ * With `hooks.workDir` the run is resumable: what it finished is kept there (tiles/checkpoint.ts).
  */
 export async function detectChanges(
   before: EpochInput,
@@ -112,6 +125,131 @@ export async function detectChanges(
   opts: Partial<DetectOptions> = {},
   hooks: DetectHooks = {},
 ): Promise<DetectionResult> {
+  const run = await openRun(before, after, opts, hooks);
+  const pool = new WorkerPool(run.workers, hooks.signal);
+  try {
+    const done = await finishedTiles(run, run.layout.tiles);
+    const plan = (await firstPass(run, pool, { needSpill: done.size < run.layout.tiles.length }))!;
+    const results = await runTiles(run, plan, pool, run.layout.tiles, done);
+    const result = finishRun(plan, results, run.timings, run.lap);
+    hooks.onProgress?.({ phase: 'objects', done: 1, total: 1 });
+    // The result exists: the spill's disk can go (finished tiles stay, a rerun merges them at once).
+    await run.folder?.dropSpill();
+    return result;
+  } finally {
+    await pool.stop();
+    if (!run.folder) await rm(run.spillDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A sharded run's first step (`voxwatch detect --prepare`): the first pass into the run folder,
+ * once for all shards. With `share`, only that share of the first-pass parts is read (so the
+ * first pass itself can be fanned out); the plan is made by the call that finds every part done.
+ */
+export async function prepareDetection(
+  before: EpochInput,
+  after: EpochInput,
+  opts: Partial<DetectOptions>,
+  hooks: DetectHooks & { workDir: string },
+  share?: { index: number; count: number },
+): Promise<{ partsDone: number; parts: number; tiles: number | null }> {
+  const run = await openRun(before, after, opts, hooks);
+  const pool = new WorkerPool(run.workers, hooks.signal);
+  try {
+    const plan = await firstPass(run, pool, { needSpill: true, share });
+    const parts = run.plans[0].length + run.plans[1].length;
+    const partsDone = plan ? parts : await run.folder!.countParts(run.plans);
+    return { partsDone, parts, tiles: plan ? run.layout.tiles.length : null };
+  } finally {
+    await pool.stop();
+  }
+}
+
+/**
+ * One shard's tiles of a prepared run (`voxwatch detect --shard i/N`), written as a partial
+ * result to `outDir` for `mergeDetection`. Resumable like a whole run.
+ */
+export async function detectShard(
+  before: EpochInput,
+  after: EpochInput,
+  opts: Partial<DetectOptions>,
+  hooks: DetectHooks & { workDir: string },
+  shard: { index: number; count: number },
+  outDir: string,
+): Promise<{ tiles: number[]; changes: number }> {
+  const run = await openRun(before, after, opts, hooks);
+  const folder = run.folder!;
+  const plan = await folder.readPlan<RunPlan>();
+  if (!plan || (await folder.countParts(run.plans)) < run.plans[0].length + run.plans[1].length) {
+    throw new RunFolderError(
+      `the run folder ${folder.dir} holds no prepared first pass (or its spill is gone): run voxwatch detect with --prepare and the same inputs and options first`,
+    );
+  }
+  run.warnings.splice(0, run.warnings.length, ...plan.warnings);
+  const tiles = shareOf(plan.tileRecords, shard.index, shard.count);
+  const pool = new WorkerPool(run.workers, hooks.signal);
+  try {
+    const chosen = tiles.map((t) => run.layout.tiles[t]);
+    const results = await runTiles(run, plan, pool, chosen, await finishedTiles(run, chosen));
+    const { ground: _ground, ...facts } = plan;
+    await writePartial(outDir, { key: folder.key, shard, tiles, plan: facts }, (t) => folder.tileBytes(t));
+    return { tiles, changes: results.reduce((n, r) => n + r.changes.length, 0) };
+  } finally {
+    await pool.stop();
+  }
+}
+
+/** Joins the partial results of every shard into the run an unsharded detection gives (`voxwatch merge`). */
+export async function mergeDetection(partDirs: string[]): Promise<DetectionResult> {
+  const t0 = performance.now();
+  const { plan, tiles } = await readPartials<Omit<RunPlan, 'ground'>, TileResult>(
+    partDirs,
+    (p) => makeTileLayout(p.grid, p.options.tileCells, haloCellsOf(p.options)).tiles.length,
+  );
+  const timings: Record<string, number> = {};
+  return finishRun(plan, tiles, timings, (name) => (timings[name] = Math.round(performance.now() - t0)));
+}
+
+/** Everything the first pass decides for the whole run: the tiles need it, the merge needs all but the ground. */
+interface RunPlan {
+  options: DetectOptions;
+  crs: CrsInfo | null;
+  grid: Grid;
+  zBase: number;
+  epochs: [EpochSummary, EpochSummary];
+  models: [EpochModel, EpochModel];
+  alignment: Alignment | null;
+  ground: GroundModel;
+  /** Warnings up to the end of the first pass (the merge adds its own). */
+  warnings: string[];
+  /** Spilled points per tile: the weights shards are balanced by. */
+  tileRecords: number[];
+}
+
+interface OpenRun {
+  options: DetectOptions;
+  hooks: DetectHooks;
+  a: OpenedEpoch;
+  b: OpenedEpoch;
+  crs: CrsInfo | undefined;
+  grid: Grid;
+  layout: TileLayout;
+  workers: number;
+  zBase: number;
+  zToMetres: number;
+  plans: ScanSource[][][];
+  spillDir: string;
+  folder: RunFolder | null;
+  warnings: string[];
+  timings: Record<string, number>;
+  lap: (name: string) => void;
+}
+
+const haloCellsOf = (o: DetectOptions) => Math.ceil(o.halo / o.voxel);
+
+/** Opens both epochs, checks them, lays out the tiles, and opens (or checks) the run folder. */
+async function openRun(before: EpochInput, after: EpochInput, opts: Partial<DetectOptions>, hooks: DetectHooks): Promise<OpenRun> {
   const options: DetectOptions = { ...DEFAULT_OPTIONS, ...opts };
   validateOptions(options);
   const timings: Record<string, number> = {};
@@ -130,117 +268,215 @@ export async function detectChanges(
     throw new DetectionInputError(`the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`);
   }
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
-  const layout = makeTileLayout(grid, options.tileCells, Math.ceil(options.halo / options.voxel));
+  const layout = makeTileLayout(grid, options.tileCells, haloCellsOf(options));
   const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));
   checkMemory(layout, area, options.voxel, workers);
-  const spillDir = await mkdtemp(join(hooks.tempDir ?? tmpdir(), 'voxwatch-tiles-'));
-  await checkSpace(spillDir, layout, a.points + b.points);
+  const folder = hooks.workDir
+    ? await RunFolder.open(hooks.workDir, { epochs: [a.files, b.files], options, extra: hooks.watch ?? [] }, hooks.fresh)
+    : null;
+  const spillDir = folder ? folder.spillDir : await mkdtemp(join(hooks.tempDir ?? tmpdir(), 'voxwatch-tiles-'));
+  try {
+    await checkSpace(spillDir, layout, a.points + b.points, folder ? await folder.spillBytes() : 0);
+  } catch (e) {
+    if (!folder) await rm(spillDir, { recursive: true, force: true });
+    throw e;
+  }
   const zToMetres = heightUnitToMetres(crs, warnings);
   const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * zToMetres);
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
+  const plans = [planParts(a.files), planParts(b.files)];
+  return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, spillDir, folder, warnings, timings, lap };
+}
 
-  const pool = new WorkerPool(workers, hooks.signal);
-  try {
-    // First pass: each epoch is read once, in parts spread over the workers; its points are
-    // binned to their tiles' spill files and summed on the coarse grid.
-    const total = a.points + b.points;
-    const plans = [planParts(a.files), planParts(b.files)];
-    const spillOf = (e: number, part: number, tile: number) => join(spillDir, `e${e}-p${part}-t${tile}.bin`);
-    const read = plans.map((parts) => parts.map(() => 0));
-    const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
-    const [sa, sb]: ScanResult[] = plans.map(() => ({ totals: emptyTotals(), coarse: createCoarseStats(grid) }));
-    await Promise.all(
-      plans.flatMap((parts, e) =>
-        parts.map(async (sources, p) => {
-          const part = await pool.scan(
-            {
-              sources,
-              grid,
-              tileCells: layout.tileCells,
-              haloCells: layout.haloCells,
-              zBase,
-              zToMetres,
-              spillPaths: layout.tiles.map((t) => spillOf(e, p, t.index)),
-            },
-            (n) => ((read[e][p] = n), report()),
-          );
-          addPart(e === 0 ? sa : sb, part);
-        }),
-      ),
-    );
-    lap('read');
-    const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
-    checkDensity(sa.totals, gridArea, a.label, options.voxel, warnings);
-    checkDensity(sb.totals, gridArea, b.label, options.voxel, warnings);
-    const epochs: [EpochModel, EpochModel] = [epochModel(sa), epochModel(sb)];
-
-    // The models that need the whole area, from the coarse statistics: one ground and one
-    // vertical offset for every tile.
-    const c = sa.coarse;
-    const ground = shareGround(estimateGround(coarseLows(sa.coarse, sb.coarse, zBase), c.cx, c.cy, grid.cell, c.factor));
-    hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
-    lap('ground');
-    let alignment: Alignment | null = null;
-    if (options.align) {
-      alignment = estimateAlignment(sa.coarse, sb.coarse);
-      if (alignment.stableCells * (grid.cell * c.factor) ** 2 < MIN_STABLE_AREA) {
-        warnings.push('too few stable surfaces to check the alignment of the epochs');
-      } else if (alignment.residualAfter.medianAbs > 0.15) {
-        warnings.push(
-          `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
-        );
-      }
-    }
-    hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
-    lap('align');
-
-    // Second pass: the tiles, independent of each other, on every worker.
-    const step = overviewStep(grid, OVERVIEW_SIDE);
-    let done = 0;
-    const results = await Promise.all(
-      layout.tiles.map(async (tile) => {
-        const r = await pool.tile({
-          tile,
-          grid,
-          zBase,
-          spills: [0, 1].map((e) => plans[e].map((_, p) => spillOf(e, p, tile.index))) as [string[], string[]],
-          windowCells: layout.maxWindowCells,
-          epochs,
-          dz: alignment?.dz ?? 0,
-          ground,
-          options,
-          overviewStep: step,
-          watch: (hooks.watch ?? []).filter((w) => ownsArea(tile, grid, w.footprint)),
-        });
-        hooks.onProgress?.({ phase: 'diff', done: ++done, total: layout.tiles.length });
-        return r;
-      }),
-    );
-    lap('tiles');
-
-    const merged = mergeTiles(results, layout, options, warnings);
-    const watched = Object.assign({}, ...results.map((r) => r.watched)) as Record<string, HeightPatch>;
-    const views = { overview: overviewFromParts(grid, step, merged.overview), changes: merged.patches, watched };
-    hooks.onProgress?.({ phase: 'objects', done: 1, total: 1 });
-    lap('merge');
-    return {
-      crs: crs ?? null,
-      grid,
-      epochs: [epochSummary(a, sa.totals, gridArea, epochs[0].useClasses), epochSummary(b, sb.totals, gridArea, epochs[1].useClasses)],
-      alignment,
-      changes: merged.changes,
-      suppressed: merged.suppressed,
-      uncertain: merged.uncertain,
-      parameters: options,
-      views,
-      warnings,
-      timings,
-    };
-  } finally {
-    await pool.stop();
-    await rm(spillDir, { recursive: true, force: true });
+/** The tiles of `tiles` the run folder already holds whole results of (none without a folder). */
+async function finishedTiles(run: OpenRun, tiles: Tile[]): Promise<Map<number, TileResult>> {
+  const done = new Map<number, TileResult>();
+  if (!run.folder) return done;
+  for (const t of tiles) {
+    const r = await run.folder.readTile<TileResult>(t.index);
+    if (r && r.index === t.index) done.set(t.index, r);
   }
+  return done;
+}
+
+/**
+ * The first pass: each epoch is read once, in parts spread over the workers; its points are
+ * binned to their tiles' spill files and summed on the coarse grid; then the ground model, the
+ * alignment and the typical densities are decided for the whole run. In a run folder, finished
+ * parts are kept (their spill files and coarse sums) and the plan is saved; a resumed run reads
+ * only the parts still missing (and none when the plan exists and no tile needs points).
+ * Returns null when `share` left parts for other shards.
+ */
+async function firstPass(
+  run: OpenRun,
+  pool: WorkerPool,
+  want: { needSpill: boolean; share?: { index: number; count: number } },
+): Promise<RunPlan | null> {
+  const { grid, layout, zBase, zToMetres, plans, folder, warnings, hooks, options, lap } = run;
+  const saved = folder ? await folder.readPlan<RunPlan>() : null;
+  if (saved) {
+    run.warnings.splice(0, run.warnings.length, ...saved.warnings);
+    if (!want.needSpill) return saved;
+  }
+  const total = run.a.points + run.b.points;
+  const spillOf = (e: number, part: number, tile: number) => join(run.spillDir, `e${e}-p${part}-t${tile}.bin`);
+  const read = plans.map((parts) => parts.map(() => 0));
+  const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
+  const [sa, sb]: ScanResult[] = plans.map(() => ({ totals: emptyTotals(), coarse: createCoarseStats(grid) }));
+  const mine = (e: number, p: number) =>
+    !want.share || partShare(plans[0].length + plans[1].length, want.share.index, want.share.count).includes(e * plans[0].length + p);
+  let missing = 0;
+  await Promise.all(
+    plans.flatMap((parts, e) =>
+      parts.map(async (sources, p) => {
+        const into = e === 0 ? sa : sb;
+        const kept = folder ? await folder.readPart<PartRecord>(e, p) : null;
+        if (kept) {
+          addPartRecord(into, kept);
+          read[e][p] = kept.totals.points;
+          return;
+        }
+        if (!mine(e, p)) return void missing++;
+        await folder?.resetPart(e, p);
+        const part = await pool.scan(
+          {
+            sources,
+            grid,
+            tileCells: layout.tileCells,
+            haloCells: layout.haloCells,
+            zBase,
+            zToMetres,
+            spillPaths: layout.tiles.map((t) => spillOf(e, p, t.index)),
+          },
+          (n) => ((read[e][p] = n), report()),
+        );
+        if (folder) {
+          const record = cropPart(part);
+          await folder.finishPart(e, p, record);
+          addPartRecord(into, record);
+        } else addPart(into, part);
+      }),
+    ),
+  );
+  report();
+  lap('read');
+  if (saved) return saved;
+  if (missing > 0) return null;
+  const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
+  checkDensity(sa.totals, gridArea, run.a.label, options.voxel, warnings);
+  checkDensity(sb.totals, gridArea, run.b.label, options.voxel, warnings);
+  const models: [EpochModel, EpochModel] = [epochModel(sa), epochModel(sb)];
+
+  // The models that need the whole area, from the coarse statistics: one ground and one
+  // vertical offset for every tile.
+  const c = sa.coarse;
+  const ground = estimateGround(coarseLows(sa.coarse, sb.coarse, zBase), c.cx, c.cy, grid.cell, c.factor);
+  hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
+  lap('ground');
+  let alignment: Alignment | null = null;
+  if (options.align) {
+    alignment = estimateAlignment(sa.coarse, sb.coarse);
+    if (alignment.stableCells * (grid.cell * c.factor) ** 2 < MIN_STABLE_AREA) {
+      warnings.push('too few stable surfaces to check the alignment of the epochs');
+    } else if (alignment.residualAfter.medianAbs > 0.15) {
+      warnings.push(
+        `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
+      );
+    }
+  }
+  hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
+  lap('align');
+  const plan: RunPlan = {
+    options,
+    crs: run.crs ?? null,
+    grid,
+    zBase,
+    epochs: [
+      epochSummary(run.a, sa.totals, gridArea, models[0].useClasses),
+      epochSummary(run.b, sb.totals, gridArea, models[1].useClasses),
+    ],
+    models,
+    alignment,
+    ground,
+    warnings: [...warnings],
+    tileRecords: folder ? await folder.spillRecords(layout.tiles.length, RECORD_BYTES) : [],
+  };
+  await folder?.writePlan(plan);
+  return plan;
+}
+
+/**
+ * The second pass: the tiles, independent of each other, on every worker. Tiles in `done` are
+ * taken as they are; in a run folder each finished tile is saved as soon as it arrives.
+ */
+async function runTiles(
+  run: OpenRun,
+  plan: RunPlan,
+  pool: WorkerPool,
+  tiles: Tile[],
+  done: Map<number, TileResult>,
+): Promise<TileResult[]> {
+  const { layout, plans, hooks, folder } = run;
+  const ground = shareGround(plan.ground);
+  const step = overviewStep(plan.grid, OVERVIEW_SIDE);
+  let finished = done.size;
+  const results = await Promise.all(
+    tiles.map(async (tile) => {
+      const kept = done.get(tile.index);
+      if (kept) return kept;
+      const r = await pool.tile({
+        tile,
+        grid: plan.grid,
+        zBase: plan.zBase,
+        spills: [0, 1].map((e) => plans[e].map((_, p) => join(run.spillDir, `e${e}-p${p}-t${tile.index}.bin`))) as [string[], string[]],
+        // In a run folder the spill outlives the tile: a damaged result can be redone from it.
+        keepSpills: folder !== null,
+        windowCells: layout.maxWindowCells,
+        epochs: plan.models,
+        dz: plan.alignment?.dz ?? 0,
+        ground,
+        options: plan.options,
+        overviewStep: step,
+        watch: (hooks.watch ?? []).filter((w) => ownsArea(tile, plan.grid, w.footprint)),
+      });
+      await folder?.writeTile(tile.index, r);
+      hooks.onProgress?.({ phase: 'diff', done: ++finished, total: tiles.length });
+      return r;
+    }),
+  );
+  run.lap('tiles');
+  return results;
+}
+
+/** The tiles' results as the run's result (the same whether they come from one run, a resumed one, or shards). */
+function finishRun(
+  plan: Omit<RunPlan, 'ground'>,
+  results: TileResult[],
+  timings: Record<string, number>,
+  lap: (name: string) => void,
+): DetectionResult {
+  const warnings = [...plan.warnings];
+  const grid = plan.grid;
+  const layout = makeTileLayout(grid, plan.options.tileCells, haloCellsOf(plan.options));
+  const step = overviewStep(grid, OVERVIEW_SIDE);
+  const merged = mergeTiles(results, layout, plan.options, warnings);
+  const watched = Object.assign({}, ...results.map((r) => r.watched)) as Record<string, HeightPatch>;
+  const views = { overview: overviewFromParts(grid, step, merged.overview), changes: merged.patches, watched };
+  lap('merge');
+  return {
+    crs: plan.crs,
+    grid,
+    epochs: plan.epochs,
+    alignment: plan.alignment,
+    changes: merged.changes,
+    suppressed: merged.suppressed,
+    uncertain: merged.uncertain,
+    parameters: plan.options,
+    views,
+    warnings,
+    timings,
+  };
 }
 
 const emptyTotals = (): ScanResult['totals'] => ({ points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 });
@@ -410,10 +646,10 @@ function checkMemory(layout: TileLayout, area: Bounds3, voxel: number, workers: 
 }
 
 /** The spill files hold every point once (more in halos): say so before reading, not when the disk is full. */
-async function checkSpace(dir: string, layout: TileLayout, points: number): Promise<void> {
+async function checkSpace(dir: string, layout: TileLayout, points: number, alreadyBytes = 0): Promise<void> {
   const g = layout.grid;
   const windows = layout.tiles.reduce((n, t) => n + (t.window.x1 - t.window.x0) * (t.window.y1 - t.window.y0), 0);
-  const needed = points * RECORD_BYTES * (windows / (g.nx * g.ny));
+  const needed = points * RECORD_BYTES * (windows / (g.nx * g.ny)) - alreadyBytes;
   const fs = await statfs(dir);
   const free = fs.bavail * fs.bsize;
   if (needed > free) {

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { districtPair } from '../fixtures/district-pair';
 import { count, secs, timingLine } from '../format';
@@ -31,6 +32,8 @@ export async function detectionSection(workDir: string, targetPoints: number, lo
   );
   log(`  changes found: ${d.changes} (expected about ${manifest.expectedChanges}); suppressed ${d.suppressed}, uncertain ${d.uncertain}`);
   for (const w of d.warnings) log(`  warning: ${w}`);
+  const loadAvg = loadavg().map((l) => Math.round(l * 100) / 100);
+  log(`  load average after the run: ${loadAvg.join(' ')} (a shared machine: see otherCoresDuring)`);
   return {
     targetPointsPerFile: targetPoints,
     tiles: manifest.tiles,
@@ -46,5 +49,6 @@ export async function detectionSection(workDir: string, targetPoints: number, lo
     suppressed: d.suppressed,
     uncertain: d.uncertain,
     warnings: d.warnings,
+    loadAvg,
   };
 }

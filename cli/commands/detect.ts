@@ -2,7 +2,15 @@ import { constants } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
-import { detectChanges, type DetectionResult, type DetectOptions, type DetectPhase } from '../../core/detect';
+import {
+  detectChanges,
+  detectShard,
+  parseShard,
+  prepareDetection,
+  type DetectionResult,
+  type DetectOptions,
+  type DetectPhase,
+} from '../../core/detect';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
 import { SourceError } from '../../core/io/types';
 import { buildSummary, totalsByType } from '../../core/output/summary';
@@ -12,15 +20,20 @@ import { progressBar } from '../progress';
 import { VERSION } from '../version';
 
 export interface DetectCliOptions {
-  out: string;
+  out?: string;
   voxel?: string;
   minArea?: string;
   minVolume?: string;
   minHeight?: string;
   storeyHeight?: string;
   halo?: string;
+  tileCells?: string;
   align?: boolean;
   quiet?: boolean;
+  work?: string;
+  fresh?: boolean;
+  prepare?: boolean;
+  shard?: string;
 }
 
 export const PHASE_LABEL: Record<DetectPhase, string> = {
@@ -114,38 +127,66 @@ export function detectOptionsFrom(o: Omit<DetectCliOptions, 'out'>): Partial<Det
   set('minHeight', num('min-height', o.minHeight));
   set('storeyHeight', num('storey-height', o.storeyHeight));
   set('halo', num('halo', o.halo));
+  set('tileCells', num('tile-cells', o.tileCells));
   if (o.align === false) options.align = false;
   return options;
 }
 
 export async function detectCommand(before: string, after: string, o: DetectCliOptions): Promise<number> {
   const options = detectOptionsFrom(o);
+  const shard = o.shard === undefined ? undefined : shardArg(o.shard);
+  if ((o.prepare || shard) && !o.work)
+    throw new UsageError(`--${o.prepare ? 'prepare' : 'shard'} needs --work DIR (the run folder all shards share)`);
+  if (!o.prepare && !o.out) throw new UsageError('--out DIR is required (the output folder)');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   // Check the output folder first: finding out after an hour of detection would be cruel.
-  await prepareOutputDir(o.out);
+  if (o.out) await prepareOutputDir(o.out);
   const bar = progressBar('detect', '');
   const t0 = performance.now();
+  const epochs = [
+    { files: expandEpochArg(before), label: 'before' },
+    { files: expandEpochArg(after), label: 'after' },
+  ] as const;
+  const hooks = {
+    signal: controller.signal,
+    onProgress: (p: { phase: DetectPhase; done: number; total: number }) => bar.update(p.done, p.total, PHASE_LABEL[p.phase]),
+    workDir: o.work,
+    fresh: o.fresh,
+  };
+  const say = (line: string) => {
+    if (!o.quiet) process.stdout.write(line + '\n');
+  };
+  const secs = () => ((performance.now() - t0) / 1000).toFixed(1);
   try {
-    const result = await detectChanges(
-      { files: expandEpochArg(before), label: 'before' },
-      { files: expandEpochArg(after), label: 'after' },
-      options,
-      {
-        signal: controller.signal,
-        onProgress: (p) => bar.update(p.done, p.total, PHASE_LABEL[p.phase]),
-      },
-    );
+    if (o.prepare) {
+      const r = await prepareDetection(epochs[0], epochs[1], options, { ...hooks, workDir: o.work! }, shard);
+      bar.stop();
+      say(
+        r.tiles === null
+          ? `first pass${shard ? ` share ${shard.index}/${shard.count}` : ''}: ${r.partsDone} of ${r.parts} parts done in ${o.work} (${secs()} s); run --prepare without --shard once every share is done`
+          : `prepared ${o.work}: ${r.parts} parts read, ${r.tiles} tiles to detect (${secs()} s); now run --shard i/N for i = 0 … N−1, then voxwatch merge`,
+      );
+      return 0;
+    }
+    if (shard) {
+      const r = await detectShard(epochs[0], epochs[1], options, { ...hooks, workDir: o.work! }, shard, o.out!);
+      bar.stop();
+      say(
+        `shard ${shard.index}/${shard.count}: ${r.tiles.length} tiles, ${r.changes} changes owned (${secs()} s); partial result in ${o.out}`,
+      );
+      return 0;
+    }
+    const result = await detectChanges(epochs[0], epochs[1], options, hooks);
     bar.stop();
-    const written = await writeDetectionOutputs(result, o.out);
+    const written = await writeDetectionOutputs(result, o.out!);
     if (!o.quiet) {
-      const secs = ((performance.now() - t0) / 1000).toFixed(1);
       const pts = result.epochs[0].points + result.epochs[1].points;
       process.stdout.write(
         formatSummary(
           result,
-          `${before} → ${after}: ${result.changes.length} changes (${pts.toLocaleString('en-US')} points in ${secs} s)`,
+          `${before} → ${after}: ${result.changes.length} changes (${pts.toLocaleString('en-US')} points in ${secs()} s)`,
         ) + '\n',
       );
       process.stdout.write(`  wrote ${written.join(', ')}\n`);
@@ -154,5 +195,13 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);
+  }
+}
+
+function shardArg(text: string): { index: number; count: number } {
+  try {
+    return parseShard(text);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
 }

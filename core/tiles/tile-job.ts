@@ -22,6 +22,8 @@ export interface TileJob {
   zBase: number;
   /** Spill files of this tile, per epoch, in reading order. */
   spills: [string[], string[]];
+  /** Leave the spill files in place (a resumable run deletes them once its result is safe). */
+  keepSpills?: boolean;
   /** The largest window of the run, cells: a worker sizes its buffers once for every tile. */
   windowCells: number;
   epochs: [EpochModel, EpochModel];
@@ -96,7 +98,7 @@ export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
     for (const path of job.spills[e]) {
       readSpill(path, ws.records, (records) => addRecords(stats, ws.records, records));
       // Read once: its disk space and page cache are better given back now than at the end.
-      rmSync(path, { force: true });
+      if (!job.keepSpills) rmSync(path, { force: true });
     }
     const counts = stats.count;
     const surface = buildSurface(stats, { ...job.epochs[e], observed: ws.observed![e] });
