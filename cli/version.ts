@@ -1,3 +1,1 @@
-import { createRequire } from 'node:module';
-
-export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export { VERSION } from '../core/version';

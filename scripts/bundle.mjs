@@ -1,5 +1,7 @@
 // The esbuild bundles of the desktop app: the Electron main process, its preload, and every worker thread the
 // core starts. Shared by `npm start`/packaging (scripts/start.mjs) and the test that runs a bundle in plain Node.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 /**
@@ -20,6 +22,7 @@ export const WORKER_ENTRIES = [
  * core/workers/spawn.ts where the worker bundles are, relative to the bundle that starts them.
  */
 export async function bundleNode({ appRoot, outDir, main = 'electron/main.ts' }) {
+  const version = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).version;
   const common = {
     absWorkingDir: appRoot,
     bundle: true,
@@ -29,15 +32,22 @@ export async function bundleNode({ appRoot, outDir, main = 'electron/main.ts' })
     format: 'esm',
     target: 'node22',
     packages: 'external',
+    // core/version.ts: a bundle cannot find package.json relative to where our sources were.
+    define: { VOXWATCH_VERSION: JSON.stringify(version) },
   };
   await Promise.all([
-    build({ ...common, entryPoints: [main], outfile: `${outDir}/main.js`, define: { VOXWATCH_WORKER_DIR: '"./workers/"' } }),
+    build({
+      ...common,
+      entryPoints: [main],
+      outfile: `${outDir}/main.js`,
+      define: { ...common.define, VOXWATCH_WORKER_DIR: '"./workers/"' },
+    }),
     build({
       ...common,
       entryPoints: WORKER_ENTRIES,
       outdir: `${outDir}/workers`,
       entryNames: '[name]',
-      define: { VOXWATCH_WORKER_DIR: '"./"' },
+      define: { ...common.define, VOXWATCH_WORKER_DIR: '"./"' },
     }),
   ]);
 }

@@ -2,7 +2,7 @@
  * A ReportInput straight from a detection result, without a project store: for tests, benches and
  * `voxwatch detect --report`. Reviews not given are the store's defaults (unreviewed, no case).
  */
-import { createRequire } from 'node:module';
+import { VERSION } from '../version';
 import type { DetectionResult } from '../detect';
 import type { ChangeReview } from '../review/types';
 import type { ReportChange, ReportEpoch, ReportInput, ReportLang } from './model';
@@ -41,8 +41,7 @@ export const DEFAULT_REVIEW: ChangeReview = {
 
 /** "VoxWatch 0.1.0", from the package this module ships in. */
 export function softwareVersion(): string {
-  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-  return `VoxWatch ${pkg.version}`;
+  return `VoxWatch ${VERSION}`;
 }
 
 export function reportInputFromDetection(

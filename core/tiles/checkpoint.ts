@@ -14,10 +14,10 @@
  * worker threads already send), which keeps typed arrays, NaN and −0 exactly, so a resumed run
  * gives the same bytes as an uninterrupted one.
  */
+import { VERSION } from '../version';
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { EpochSourceInfo } from '../io/formats';
@@ -26,7 +26,7 @@ import type { EpochSourceInfo } from '../io/formats';
 const FOLDER_FORMAT = 1;
 const MAGIC = 0x4b435856; // "VXCK"
 const HEADER_BYTES = 4 + 4 + 8 + 32;
-const SOFTWARE = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const SOFTWARE = VERSION;
 
 /** A run folder that cannot be used for this run: its message says why and what to do. */
 export class RunFolderError extends Error {
