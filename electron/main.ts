@@ -9,6 +9,7 @@ import { LocalProject } from '../core/store/project';
 import { EpochPointSampler } from '../core/view/point-sample';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from './ipc';
 import { projectHandlers, type OpenProject } from './project-ipc';
+import { reportHandlers, type AskReportPath } from './report-ipc';
 
 export const PRODUCT_NAME = 'VoxWatch';
 
@@ -277,7 +278,16 @@ export async function startApp({
   const projectFile = argv.find((a) => a.endsWith('.voxwatch'));
   if (projectFile) holder.project = openProject(path.resolve(projectFile));
   const send = (channel: string, payload: unknown) => mainWindow?.webContents.send(channel, payload);
-  registerIpc(ipcMain, { ...shellHandlers, ...projectHandlers(() => holder.project, send) }, trustedFrameCheck(paths.appRoot));
+  const askReportPath: AskReportPath = async (suggestedName) => {
+    const options = { defaultPath: suggestedName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
+    const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+    return r.canceled || !r.filePath ? null : r.filePath;
+  };
+  registerIpc(
+    ipcMain,
+    { ...shellHandlers, ...projectHandlers(() => holder.project, send), ...reportHandlers(() => holder.project, send, askReportPath) },
+    trustedFrameCheck(paths.appRoot),
+  );
   app.on('will-quit', () => void holder.project?.api.close());
   const documentationUrl = (packageJson as { homepage?: string }).homepage;
   const onCommand = projectCommands(holder, () => mainWindow);

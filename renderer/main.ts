@@ -6,6 +6,7 @@ import { connect, type ViewerApi } from './bridge';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
+import { openReportDialog } from './panels/report-dialog';
 import { applyFilter, DEFAULT_FILTER, renderDetail, renderFilters, renderList, type ListFilter } from './review';
 import { Viewer, type ChangeShape, type PointColour, type ViewMode } from './viewer';
 
@@ -122,6 +123,7 @@ function renderHeader(): void {
       },
     ),
     h('button', { class: 'overview', onclick: () => flyOverview(false) }, t('overview')),
+    h('button', { id: 'export-report', disabled: !state.run, onclick: () => exportReport() }, t('exportReport')),
     h('button', { id: 'lang', onclick: () => switchLang() }, t('language')),
   );
 }
@@ -356,6 +358,27 @@ function initSwipe(v: Viewer): void {
   });
 }
 
+function exportReport(): void {
+  if (!state.run) return;
+  openReportDialog({
+    api,
+    viewer,
+    run: state.run,
+    changes: state.changes,
+    shown: state.shown,
+    filter: state.filter,
+    defaultAuthor: state.info.author,
+    status,
+    onClose: () => {
+      // The snapshots replaced the detail sample around the selection: load it again.
+      detailWanted = '';
+      viewer?.removeCloud('afterDetail');
+      const selected = state.changes.find((c) => c.key === state.selected);
+      if (selected) scheduleDetail(selected);
+    },
+  });
+}
+
 // ── runs and detection ────────────────────────────────────────────────────────────────────────────────────
 
 async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
@@ -460,6 +483,7 @@ async function start(): Promise<void> {
   document.addEventListener('keydown', onKey);
   window.voxwatch?.onMenu?.((id) => {
     if (id === 'run-detection') ($('run-detection') as HTMLButtonElement).click();
+    else if (id === 'export-report') exportReport();
     else status(`“${id}”`);
   });
   const hash = readHash();

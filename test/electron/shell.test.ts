@@ -125,6 +125,7 @@ import {
 } from '../../electron/main';
 import type { MenuOptions } from '../../electron/main';
 import { PROGRESS_CHANNEL, projectHandlers, type OpenProject } from '../../electron/project-ipc';
+import { REPORT_PROGRESS_CHANNEL, reportFileName, reportHandlers } from '../../electron/report-ipc';
 import { REMOTE_METHODS } from '../../core/api-args';
 import type { ProgressHooks } from '../../core/api';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from '../../electron/ipc';
@@ -484,6 +485,77 @@ describe('ProjectApi over IPC', () => {
   });
 });
 
+describe('the PDF report over IPC', () => {
+  function fakeProject() {
+    const api = {
+      info: vi.fn(async () => ({ name: '罗湖区: 2024/09', runs: [{ id: 3 }] })),
+      exportReport: vi.fn(
+        async (
+          runId: number | undefined,
+          options: { outPath: string },
+          hooks: { onProgress?: (p: unknown) => void; signal?: AbortSignal },
+        ) => {
+          hooks.onProgress?.({ done: 1, total: 2 });
+          return { path: options.outPath, runId: runId ?? 3, changes: 2, pages: 6, bytes: 1000 };
+        },
+      ),
+    };
+    return { api, open: { api, points: {} } as unknown as OpenProject };
+  }
+
+  it('asks for the path with a native dialog, then writes the report there with progress', async () => {
+    const { api, open } = fakeProject();
+    const send = vi.fn();
+    const askPath = vi.fn(async (_name: string) => '/home/analyst/罗湖.pdf');
+    const handlers = reportHandlers(() => open, send, askPath);
+    const request = { lang: 'zh-CN', query: { verdicts: ['confirmed'] }, author: '李工', snapshots: { C001: 'iVBORw0KGgo=' } };
+    await expect(handlers.exportReport(null, request)).resolves.toMatchObject({ path: '/home/analyst/罗湖.pdf', pages: 6 });
+    expect(askPath).toHaveBeenCalledWith('罗湖区_ 2024_09-run3-zh-CN.pdf');
+    expect(api.exportReport).toHaveBeenCalledWith(undefined, { ...request, outPath: '/home/analyst/罗湖.pdf' }, expect.anything());
+    expect(send).toHaveBeenCalledWith(REPORT_PROGRESS_CHANNEL, { done: 1, total: 2 });
+  });
+
+  it('writes nothing when the user cancels the dialog, and never takes a path from the page', async () => {
+    const { api, open } = fakeProject();
+    const handlers = reportHandlers(
+      () => open,
+      vi.fn(),
+      async () => null,
+    );
+    await expect(handlers.exportReport(2, { lang: 'en' })).resolves.toBeNull();
+    await expect(handlers.exportReport(2, { lang: 'en', outPath: '/etc/passwd' })).rejects.toThrow(/unknown field "outPath"/);
+    await expect(handlers.exportReport(2, { lang: 'fr' })).rejects.toThrow(/one of zh-CN, en/);
+    await expect(handlers.exportReport(2, { lang: 'en', snapshots: { C001: 42 } })).rejects.toThrow(/base64/);
+    expect(api.exportReport).not.toHaveBeenCalled();
+  });
+
+  it('cancels the running report', async () => {
+    const { api, open } = fakeProject();
+    let release!: () => void;
+    api.exportReport.mockImplementationOnce(async (_r, options, hooks) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      if (hooks.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+      return { path: options.outPath, runId: 1, changes: 0, pages: 1, bytes: 1 };
+    });
+    const handlers = reportHandlers(
+      () => open,
+      vi.fn(),
+      async () => '/tmp/r.pdf',
+    );
+    const running = handlers.exportReport(1, { lang: 'en' }) as Promise<unknown>;
+    await vi.waitFor(() => expect(api.exportReport).toHaveBeenCalled());
+    expect(handlers.cancelReport()).toBe(true);
+    release();
+    await expect(running).rejects.toThrow(/cancelled/);
+    expect(handlers.cancelReport()).toBe(false);
+  });
+
+  it('names the file after the project, without characters a file system refuses', () => {
+    expect(reportFileName('a/b:c*?"<>|', 4, 'en')).toBe('a_b_c_-run4-en.pdf');
+    expect(reportFileName('', null, 'zh-CN')).toBe('voxwatch-zh-CN.pdf');
+  });
+});
+
 describe('app lifecycle', () => {
   const mainFileUrl = pathToFileURL(path.join(appRoot, 'out', 'electron', 'main.js')).href;
 
@@ -508,6 +580,7 @@ describe('app lifecycle', () => {
 
     // ProjectApi is on IPC too, method by method.
     for (const method of Object.keys(REMOTE_METHODS)) expect([...fake.ipcHandlers.keys()]).toContain(`voxwatch:${method}`);
+    expect([...fake.ipcHandlers.keys()]).toEqual(expect.arrayContaining(['voxwatch:exportReport', 'voxwatch:cancelReport']));
 
     // Run detection reaches this window's renderer; New Project opens a save dialog in the main process instead.
     const template = fake.Menu.buildFromTemplate.mock.calls[0][0] as MenuItemConstructorOptions[];
@@ -551,7 +624,16 @@ describe('preload', () => {
     const { key, api } = await loadPreload();
     expect(key).toBe('voxwatch');
     expect(Object.keys(api).sort()).toEqual(
-      ['cancelDetection', 'epochPoints', 'onMenu', 'ping', 'version', ...Object.keys(REMOTE_METHODS)].sort(),
+      [
+        'cancelDetection',
+        'cancelReport',
+        'exportReport',
+        'epochPoints',
+        'onMenu',
+        'ping',
+        'version',
+        ...Object.keys(REMOTE_METHODS),
+      ].sort(),
     );
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
@@ -571,7 +653,17 @@ describe('preload', () => {
   it('has a main-process handler for every channel it can invoke', async () => {
     const { api } = await loadPreload();
     const handled = new Set(
-      [...Object.keys(shellHandlers), ...Object.keys(projectHandlers(() => null, vi.fn()))].map((n) => `voxwatch:${n}`),
+      [
+        ...Object.keys(shellHandlers),
+        ...Object.keys(projectHandlers(() => null, vi.fn())),
+        ...Object.keys(
+          reportHandlers(
+            () => null,
+            vi.fn(),
+            async () => null,
+          ),
+        ),
+      ].map((n) => `voxwatch:${n}`),
     );
     const calls = api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const [name, call] of Object.entries(calls)) if (name !== 'onMenu') await call(1, 2, 3);
