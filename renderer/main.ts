@@ -6,6 +6,7 @@ import { connect, type ViewerApi } from './bridge';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
+import { clearCrops, renderCrops } from './panels/crops';
 import { openReportDialog } from './panels/report-dialog';
 import { applyFilter, DEFAULT_FILTER, renderDetail, renderFilters, renderList, type ListFilter } from './review';
 import { Viewer, type ChangeShape, type PointColour, type ViewMode } from './viewer';
@@ -158,11 +159,15 @@ function renderPanels(): void {
   $('list').querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
   const change = state.changes.find((c) => c.key === state.selected) ?? null;
   $('detail').replaceChildren(
-    renderDetail(change, {
-      verdict: (v) => void setVerdict(v),
-      note: (text) => void saveNote(text),
-      flyTo: () => change && flyToChange(change, false),
-    }),
+    renderDetail(
+      change,
+      {
+        verdict: (v) => void setVerdict(v),
+        note: (text) => void saveNote(text),
+        flyTo: () => change && flyToChange(change, false),
+      },
+      { crops: change ? renderCrops(api, change.key, change.footprint) : undefined },
+    ),
   );
 }
 
@@ -382,6 +387,7 @@ function exportReport(): void {
 // ── runs and detection ────────────────────────────────────────────────────────────────────────────────────
 
 async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
+  clearCrops();
   state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
   state.changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
   state.selected = state.changes.some((c) => c.key === keepSelection) ? keepSelection! : null;

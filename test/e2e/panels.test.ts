@@ -164,3 +164,28 @@ describe('exporting the PDF report from the app', () => {
     ).toBe('%PDF-');
   }, 120_000);
 });
+
+describe('orthophoto crops in the detail panel', () => {
+  it('shows the before and after crops of the selected change with its footprint drawn', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const all = await stored(async (p) => (await p.listChanges({ runId: run.id })).items);
+    const added = all.find((c) => c.type === 'new_building')!;
+    await openUi(`#run=${run.id}&change=${added.key}`);
+    await page.waitForSelector(`.crops[data-key="${added.key}"][data-state="ready"]`);
+    expect(await page.locator('.crop img').count()).toBe(2);
+    expect(await page.locator('.crop figcaption').allTextContents()).toEqual(['前期 · e1', '后期 · e2']);
+    const path = await page.locator('.crop[data-epoch="after"] .crop-footprint').getAttribute('d');
+    expect(path).toMatch(/^M[\d.]+,[\d.]+L/);
+    // The images are real orthophoto pixels: where the new building stands, the two epochs differ.
+    const [before, after] = await Promise.all(
+      ['before', 'after'].map(async (w) => decodePng(await page.locator(`.crop[data-epoch="${w}"] .crop-image`).screenshot())),
+    );
+    expect(before.width).toBeGreaterThan(100);
+    let diff = 0;
+    const centre = (img: typeof before, c: number) => img.data[((img.height >> 1) * img.width + (img.width >> 1)) * 4 + c];
+    for (let c = 0; c < 3; c++) diff += Math.abs(centre(before, c) - centre(after, c));
+    expect(diff).toBeGreaterThan(30);
+    await page.locator('#detail').screenshot({ path: join(SCREENSHOTS, 'e2e-panels-2-crops.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
