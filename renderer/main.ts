@@ -7,7 +7,9 @@ import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
 import { clearCrops, renderCrops } from './panels/crops';
+import type { LedgerContext } from './panels/ledger';
 import { openReportDialog } from './panels/report-dialog';
+import { renderSidebar, type SideTab } from './panels/sidebar';
 import { applyFilter, DEFAULT_FILTER, renderDetail, renderFilters, renderList, type ListFilter } from './review';
 import { Viewer, type ChangeShape, type PointColour, type ViewMode } from './viewer';
 
@@ -30,6 +32,7 @@ interface State {
   pointColour: PointColour;
   mode: ViewMode;
   detecting: AbortController | null;
+  tab: SideTab;
 }
 
 const params = new URLSearchParams(location.search);
@@ -171,8 +174,33 @@ function renderPanels(): void {
   );
 }
 
+function ledgerContext(): LedgerContext {
+  return {
+    api,
+    changes: state.changes,
+    select: (key) => select(key, true),
+    flyTo: (box) => viewer?.flyTo(box, projectBox().minZ, false),
+    status,
+    onCaseChanged: (key) => {
+      if (state.changes.some((c) => c.key === key)) void refreshChange(key).catch(fail);
+    },
+  };
+}
+
+function renderTabs(): void {
+  renderSidebar(
+    state.tab,
+    (tab) => {
+      state.tab = tab;
+      renderTabs();
+    },
+    ledgerContext,
+  );
+}
+
 function renderAll(): void {
   renderHeader();
+  renderTabs();
   renderPanels();
   renderDetection();
   document.title = `${state.info.name} — VoxWatch`;
@@ -485,6 +513,7 @@ async function start(): Promise<void> {
     pointColour: 'rgb',
     mode: 'after',
     detecting: null,
+    tab: 'changes',
   };
   document.addEventListener('keydown', onKey);
   window.voxwatch?.onMenu?.((id) => {

@@ -18,6 +18,7 @@ import { decodePng } from './png';
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
+declare const location: { protocol: string };
 
 let projectPath: string;
 let served: Served;
@@ -37,6 +38,7 @@ async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `e2e-panels-${name}.png`) });
 
 async function openUi(hash = ''): Promise<void> {
+  await page.goto('about:blank'); // a URL differing only in its hash would not reload the page
   await page.goto(served.url + hash);
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
@@ -59,7 +61,9 @@ beforeAll(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript(() => localStorage.setItem('voxwatch.lang', 'zh-CN'));
+  await page.addInitScript(() => {
+    if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', 'zh-CN'); // not on about:blank
+  });
 }, 150_000);
 
 afterAll(async () => {
@@ -186,6 +190,78 @@ describe('orthophoto crops in the detail panel', () => {
     for (let c = 0; c < 3; c++) diff += Math.abs(centre(before, c) - centre(after, c));
     expect(diff).toBeGreaterThan(30);
     await page.locator('#detail').screenshot({ path: join(SCREENSHOTS, 'e2e-panels-2-crops.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the case ledger (台账) and complaint leads (投诉举报线索) panels', () => {
+  it('lists the cases with the later survey’s proposals, accepts one and moves another along the lifecycle', async () => {
+    const [run1] = await stored(async (p) => (await p.info()).runs);
+    await openUi(`#run=${run1.id}`);
+    await page.click('#sidebar-tabs [data-tab="cases"]');
+    await page.waitForSelector('#cases-panel[data-state="ready"]');
+    const cases = await stored((p) => p.listCases());
+    expect(cases.length).toBeGreaterThan(1);
+    expect(await page.locator('li.case').count()).toBe(cases.length);
+    expect(await page.locator('#change-list, .change-list').isVisible()).toBe(false); // the list tab is hidden
+    const statuses = await page.locator('li.case .case-status').allTextContents();
+    expect(statuses.every((s) => s === '已下发通知')).toBe(true);
+    // Proposals from run 2, in the bureau's words, their detail translated.
+    const rectified = cases.find((c) => c.proposal?.outcome === 'rectified')!;
+    const standing = cases.find((c) => c.proposal?.outcome === 'still_standing')!;
+    const item = (id: number) => page.locator(`li.case[data-case="${id}"]`);
+    expect(await item(rectified.id).locator('.proposal').textContent()).toContain('已拆除（整改）');
+    expect(await item(standing.id).locator('.proposal').textContent()).toContain('仍然存在');
+    const details = await page.locator('.proposal-detail').allTextContents();
+    expect(details.every((d) => /[\u4e00-\u9fff]/.test(d) && !/removed|footprint/.test(d))).toBe(true);
+    // The lifecycle the store enforces, as the only choices offered.
+    const options = await item(standing.id)
+      .locator('select.case-move option')
+      .evaluateAll((o) => o.map((x) => x.getAttribute('value')));
+    expect(options).toEqual(['', 'rectification_due', 'rectified', 'not_rectified', 'closed']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-panels-3-cases.png') });
+
+    await item(rectified.id).locator('button.accept').click();
+    await page.waitForSelector(`li.case[data-case="${rectified.id}"][data-status="rectified"]`);
+    expect(await stored((p) => p.listCases().then((l) => l.find((c) => c.id === rectified.id)!.status))).toBe('rectified');
+
+    await item(standing.id).locator('select.case-move').selectOption('rectification_due');
+    await page.waitForSelector(`li.case[data-case="${standing.id}"][data-status="rectification_due"]`);
+    const after = await stored((p) => p.listCases().then((l) => l.find((c) => c.id === standing.id)!));
+    expect(after.status).toBe('rectification_due');
+    expect(after.history.at(-1)).toMatchObject({ from: 'notified', to: 'rectification_due' });
+
+    // Clicking a case selects its change (it is in the run shown) and the detail shows the case.
+    await item(standing.id).locator('.case-head').click();
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(standing.changeKey));
+    await expect.poll(() => page.locator('.detail').textContent()).toContain('限期整改');
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-panels-3-cases-after.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows each lead’s answer: linked changes, or nothing found with the evidence', async () => {
+    const runs = await stored(async (p) => (await p.info()).runs);
+    const leads = await stored((p) => p.listLeads());
+    const found = leads.find((l) => l.answer?.found.length)!;
+    const nothing = leads.find((l) => l.answer && l.answer.found.length === 0)!;
+    expect(found && nothing).toBeTruthy();
+    await openUi(`#run=${found.answer!.runId}`);
+    expect(runs.some((r) => r.id === found.answer!.runId)).toBe(true);
+    await page.click('#sidebar-tabs [data-tab="leads"]');
+    await page.waitForSelector('#leads-panel[data-state="ready"]');
+    expect(await page.locator('li.lead').count()).toBe(leads.length);
+    const lead = (code: string) => page.locator(`li.lead[data-lead="${code}"]`);
+    expect(await lead(found.code).textContent()).toContain(found.text);
+    expect(await lead(nothing.code).locator('.lead-answer').textContent()).toContain('未发现变化');
+    const evidence = await lead(nothing.code).locator('.lead-evidence li').allTextContents();
+    expect(evidence).toHaveLength(nothing.answer!.evidence.length);
+    expect(evidence.every((e) => /[\u4e00-\u9fff]/.test(e))).toBe(true);
+    expect(evidence.join(' ').replace(/ExG/g, '')).not.toMatch(/[a-z]{3,}/i); // no English left
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-panels-4-leads.png') });
+
+    const first = found.answer!.found[0];
+    await lead(found.code).locator(`button.lead-change[data-key="${first.key}"]`).click();
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(first.key));
     expect(pageErrors).toEqual([]);
   });
 });
