@@ -7,6 +7,7 @@ import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
 import { clearCrops, renderCrops } from './panels/crops';
+import { MeasureTool } from './measure';
 import type { LedgerContext } from './panels/ledger';
 import { openReportDialog } from './panels/report-dialog';
 import { renderSidebar, type SideTab } from './panels/sidebar';
@@ -42,6 +43,7 @@ const POINTS_PER_EPOCH = Math.min(2_000_000, Number(params.get('points')) || 300
 const api: ViewerApi = connect();
 let state: State;
 let viewer: Viewer | null = null;
+let measure: MeasureTool | null = null;
 let loadedClouds = '';
 
 function readHash(): { run?: number; change?: number } {
@@ -200,6 +202,7 @@ function renderTabs(): void {
 
 function renderAll(): void {
   renderHeader();
+  measure?.relabel();
   renderTabs();
   renderPanels();
   renderDetection();
@@ -283,6 +286,8 @@ function ensureViewer(): Viewer | null {
   const b = projectBox();
   viewer = new Viewer($('view'), [Math.round((b.minX + b.maxX) / 2), Math.round((b.minY + b.maxY) / 2), Math.floor(b.minZ)]);
   viewer.onPick = (key) => select(key, false);
+  measure = new MeasureTool(viewer, $('view'));
+  measure.groundZ = b.minZ - viewer.origin[2];
   viewer.setMode(state.mode);
   flyOverview(true);
   initSwipe(viewer);

@@ -10,6 +10,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
+import { EpochPointSampler } from '../../core/view/point-sample';
+import { decodePointSample } from '../../renderer/point-data';
 import { makeLedgerProject } from '../helpers/ledger-project';
 import { pdfText } from '../report/pdf-tools';
 import { launch, SCREENSHOTS, serve, type Served } from './browser';
@@ -262,6 +264,56 @@ describe('the case ledger (台账) and complaint leads (投诉举报线索) pane
     const first = found.answer!.found[0];
     await lead(found.code).locator(`button.lead-change[data-key="${first.key}"]`).click();
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(first.key));
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('measuring in the 3D view', () => {
+  it('measures between two picked points (horizontal, 3D, height difference), on real points; Esc cancels', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const all = await stored(async (p) => (await p.listChanges({ runId: run.id })).items);
+    const change = all.find((c) => c.type === 'storeys_added') ?? all[0];
+    await openUi(`#run=${run.id}&change=${change.key}`);
+    await page.waitForFunction(() => document.getElementById('view')!.dataset.detail !== undefined);
+    await page.click('.change-list li[aria-selected="true"]'); // the selection's fly-to, then still
+    await page.waitForTimeout(1200);
+    await page.keyboard.press('m');
+    expect(await page.locator('#view').getAttribute('data-measuring')).toBe('true');
+    expect(await page.locator('#measure-readout').textContent()).toContain('点击第一个点');
+    const canvas = (await page.locator('#view canvas').boundingBox())!;
+    const [cx, cy] = [canvas.x + canvas.width / 2, canvas.y + canvas.height / 2];
+    await page.mouse.click(cx, cy);
+    expect(await page.locator('#measure-readout').textContent()).toContain('点击第二个点');
+    await page.mouse.click(cx + canvas.width * 0.2, cy + canvas.height * 0.15);
+    const readout = page.locator('#measure-readout');
+    await expect.poll(() => readout.getAttribute('data-distance')).not.toBeNull();
+    const data = await readout.evaluate((el) => ({ ...(el as unknown as { dataset: Record<string, string> }).dataset }));
+    const [horizontal, distance, dz] = [Number(data.horizontal), Number(data.distance), Number(data.dz)];
+    const from = data.from.split(',').map(Number);
+    const to = data.to.split(',').map(Number);
+    expect(horizontal).toBeGreaterThan(1);
+    expect(distance).toBeCloseTo(Math.hypot(horizontal, dz), 2);
+    expect(horizontal).toBeCloseTo(Math.hypot(to[0] - from[0], to[1] - from[1]), 2);
+    expect(dz).toBeCloseTo(to[2] - from[2], 2);
+    // Both ends lie on the later epoch's points (the view shows the later epoch), not in the air.
+    const epochId = run.after.id;
+    for (const [x, y, z] of [from, to]) {
+      const bytes = await stored((p) =>
+        EpochPointSampler.forProject(p).sample(epochId, {
+          box: { minX: x - 0.6, minY: y - 0.6, maxX: x + 0.6, maxY: y + 0.6 },
+          maxPoints: 5000,
+        }),
+      );
+      const sample = decodePointSample(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      let nearest = Infinity;
+      for (let i = 0; i < sample.count; i++) nearest = Math.min(nearest, Math.abs(sample.xyz[i * 3 + 2] + sample.origin[2] - z));
+      expect(nearest).toBeLessThan(0.3);
+    }
+    expect(await page.locator('.change-list li[aria-selected="true"]').getAttribute('data-key')).toBe(String(change.key)); // no pick
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-panels-5-measure.png') });
+    await page.keyboard.press('Escape');
+    expect(await readout.isHidden()).toBe(true);
+    expect(await page.locator('#view').getAttribute('data-measuring')).toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });
