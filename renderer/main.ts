@@ -7,6 +7,7 @@ import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
 import { clearCrops, renderCrops } from './panels/crops';
+import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
 import type { LedgerContext } from './panels/ledger';
 import { openReportDialog } from './panels/report-dialog';
@@ -44,6 +45,7 @@ const api: ViewerApi = connect();
 let state: State;
 let viewer: Viewer | null = null;
 let measure: MeasureTool | null = null;
+let ground: OrthoGround | null = null;
 let loadedClouds = '';
 
 function readHash(): { run?: number; change?: number } {
@@ -203,6 +205,7 @@ function renderTabs(): void {
 function renderAll(): void {
   renderHeader();
   measure?.relabel();
+  ground?.relabel();
   renderTabs();
   renderPanels();
   renderDetection();
@@ -288,6 +291,7 @@ function ensureViewer(): Viewer | null {
   viewer.onPick = (key) => select(key, false);
   measure = new MeasureTool(viewer, $('view'));
   measure.groundZ = b.minZ - viewer.origin[2];
+  ground = new OrthoGround(viewer, api, $('view'));
   viewer.setMode(state.mode);
   flyOverview(true);
   initSwipe(viewer);
@@ -426,6 +430,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   state.selected = state.changes.some((c) => c.key === keepSelection) ? keepSelection! : null;
   ensureViewer();
   viewer?.setChanges(changeShapes());
+  ground?.setRun(state.run);
   viewer?.select(state.selected);
   writeHash();
   renderAll();

@@ -15,7 +15,7 @@ import { decodePointSample } from '../../renderer/point-data';
 import { makeLedgerProject } from '../helpers/ledger-project';
 import { pdfText } from '../report/pdf-tools';
 import { launch, SCREENSHOTS, serve, type Served } from './browser';
-import { decodePng } from './png';
+import { decodePng, difference, type Pixels } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
@@ -35,6 +35,20 @@ async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
   } finally {
     await p.close();
   }
+}
+
+/** Waits until the view stops redrawing, then screenshots and decodes it. */
+async function viewShot(name: string): Promise<Pixels> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const now = await page
+      .locator('#view')
+      .evaluate((el) => Number((el as unknown as { dataset: Record<string, string> }).dataset.frames ?? 0));
+    if (now === last && now > 0) break;
+    last = now;
+    await page.waitForTimeout(400);
+  }
+  return decodePng(await page.locator('#view canvas').screenshot({ path: join(SCREENSHOTS, `e2e-panels-${name}.png`) }));
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `e2e-panels-${name}.png`) });
@@ -316,4 +330,57 @@ describe('measuring in the 3D view', () => {
     expect(await page.locator('#view').getAttribute('data-measuring')).toBeNull();
     expect(pageErrors).toEqual([]);
   });
+});
+
+describe('the orthophoto draped as the ground', () => {
+  it('puts each epoch’s orthophoto under the clouds, filling the holes the points leave', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    await openUi(`#run=${run.id}`);
+    await page.waitForTimeout(800);
+    const clear = (img: Pixels) => {
+      let n = 0;
+      for (let i = 0; i < img.data.length; i += 4)
+        if (Math.abs(img.data[i] - 0x15) + Math.abs(img.data[i + 1] - 0x17) + Math.abs(img.data[i + 2] - 0x1a) < 10) n++;
+      return n / (img.width * img.height);
+    };
+    const without = await viewShot('6-no-ground');
+    await page.click('#ortho-ground');
+    await page.waitForSelector('#view[data-ground="ready/ready"]');
+    expect(await page.locator('#ortho-ground').getAttribute('aria-pressed')).toBe('true');
+    const withGround = await viewShot('6-ground');
+    // The holes in the clouds (under trees, beside walls) now show the orthophoto instead of the background.
+    expect(clear(withGround)).toBeLessThan(clear(without) - 0.02);
+    expect(difference(withGround, without, 0, 1)).toBeGreaterThan(2);
+    await page.click('[data-name="mode"] [data-value="before"]');
+    const before = await viewShot('6-ground-before');
+    expect(difference(before, withGround, 0, 1)).toBeGreaterThan(1);
+    await page.click('#ortho-ground');
+    expect(await page.locator('#ortho-ground').getAttribute('aria-pressed')).toBe('false');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says so where an epoch has no orthophoto: in the detail panel’s crops and under the clouds', async () => {
+    await stored(async (p) => {
+      const e3 = (await p.info()).epochs.find((e) => e.label === 'e3')!;
+      await p.addEpoch({ label: 'e4-no-ortho', files: e3.files });
+    });
+    const response = await fetch(`${served.url}api/detect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(['e1', 'e4-no-ortho']),
+    });
+    expect(response.status).toBe(200);
+    const run = (await response.json()) as { id: number };
+    const change = await stored(async (p) => (await p.listChanges({ runId: run.id })).items[0]);
+    await openUi(`#run=${run.id}&change=${change.key}`);
+    await page.waitForSelector(`.crops[data-key="${change.key}"][data-state="ready"]`);
+    expect(await page.locator('.crop[data-epoch="before"] img').count()).toBe(1);
+    expect(await page.locator('.crop[data-epoch="after"]').getAttribute('data-missing')).toBe('none');
+    expect(await page.locator('.crop[data-epoch="after"] .crop-missing').textContent()).toBe('该期无正射影像');
+    await page.click('#ortho-ground');
+    await page.waitForSelector('#view[data-ground="ready/none"]');
+    expect(await page.locator('.view-tools .view-note').textContent()).toBe('该期无正射影像');
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-panels-7-no-orthophoto.png') });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });
