@@ -507,6 +507,20 @@ async function runDetection(before: number, after: number): Promise<void> {
   }
 }
 
+/** The desktop app's menu commands that the page carries out (electron/main.ts sends them). */
+function menuCommand(id: string): void {
+  const modes: Record<string, ViewMode> = { 'view-before': 'before', 'view-after': 'after', 'view-swipe': 'swipe' };
+  if (id === 'run-detection') ($('run-detection') as HTMLButtonElement).click();
+  else if (id === 'export-report') exportReport();
+  else if (modes[id]) setMode(modes[id]);
+  else if (id === 'view-overview') flyOverview(false);
+  else if (id === 'toggle-ortho-ground') void ground?.toggle();
+  else if (id === 'measure') measure?.start();
+  else if (id === 'toggle-language') switchLang();
+  else if (id === 'shortcuts') status(t('shortcuts'));
+  else status(`“${id}”`);
+}
+
 // ── start ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 async function start(): Promise<void> {
@@ -526,11 +540,7 @@ async function start(): Promise<void> {
     tab: 'changes',
   };
   document.addEventListener('keydown', onKey);
-  window.voxwatch?.onMenu?.((id) => {
-    if (id === 'run-detection') ($('run-detection') as HTMLButtonElement).click();
-    else if (id === 'export-report') exportReport();
-    else status(`“${id}”`);
-  });
+  window.voxwatch?.onMenu?.(menuCommand);
   const hash = readHash();
   await openRun(hash.run, hash.change);
   document.body.dataset.ready = 'true';
