@@ -70,7 +70,17 @@ export function renderCrops(api: ViewerApi, key: number, footprint: PolygonCoord
   const box = h('div', { class: 'crops', 'data-key': key, 'data-state': 'loading' }, h('p', { class: 'hint' }, t('loading')));
   cropsOf(api, key).then(
     (crops) => {
-      box.replaceChildren(figure('before', crops.before, footprint), figure('after', crops.after, footprint));
+      const { before, after } = crops;
+      // Neither epoch has an orthophoto: one line says so rather than two empty squares.
+      if (before.image === null && after.image === null && before.missing === after.missing)
+        box.replaceChildren(
+          h(
+            'p',
+            { class: 'hint crop-none', 'data-missing': before.missing, title: before.detail },
+            before.missing === 'none' ? t('noOrthophotos') : t(MISSING[before.missing]),
+          ),
+        );
+      else box.replaceChildren(figure('before', before, footprint), figure('after', after, footprint));
       box.dataset.state = 'ready';
     },
     (e: unknown) => {
