@@ -180,5 +180,10 @@ async function changeSnapshot(ctx: ReportDialogContext, c: ChangeRecord): Promis
   const points = await ctx.api.epochPoints(ctx.run.after.id, { box, maxPoints: SNAPSHOT_POINTS, origin: viewer.origin });
   const area = (box.maxX - box.minX) * (box.maxY - box.minY);
   viewer.setCloud('afterDetail', points, Math.sqrt(area / Math.max(1, points.count)));
-  return snapshot(viewer, footprintBox(c.footprint, 6), Math.min(c.before_top_z, c.after_top_z), SNAPSHOT);
+  return snapshot(viewer, footprintBox(c.footprint, 4), {
+    ...SNAPSHOT,
+    margin: 8,
+    bottom: Math.min(c.before_top_z, c.after_top_z),
+    top: Math.max(c.before_top_z, c.after_top_z),
+  });
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
 import { EpochPointSampler } from '../../core/view/point-sample';
@@ -21,6 +21,9 @@ import { decodePng, difference, type Pixels } from './png';
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare const location: { protocol: string };
+
+// A shared two-core machine can be slow to render on SwiftShader: generous limits, never timing assertions.
+vi.setConfig({ testTimeout: 120_000 });
 
 let projectPath: string;
 let served: Served;
@@ -75,7 +78,7 @@ beforeAll(async () => {
   served = await serve(projectPath);
   context = await launch();
   page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(60_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.addInitScript(() => {
     if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', 'zh-CN'); // not on about:blank
