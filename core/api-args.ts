@@ -3,7 +3,7 @@
  * Electron). Data from a page is untrusted: each argument is checked for its type and allowed values before the
  * project sees it, so a bad call is a clear user error rather than a stack trace deep in the store.
  */
-import type { ProjectApi } from './api';
+import type { ProjectApi, ReportRequest } from './api';
 import { CHANGE_TYPES } from './changes/types';
 import { CASE_STATUSES, VERDICTS, ZONE_KINDS } from './review/types';
 
@@ -50,6 +50,31 @@ const shape =
     for (const key of required) if ((v as Record<string, unknown>)[key] === undefined) fail(`${w}.${key}`, 'a value', undefined);
   };
 
+/** A world box in the project CRS, min below max. */
+const box: Check = (v, w) => {
+  shape({ minX: num, minY: num, maxX: num, maxY: num }, ['minX', 'minY', 'maxX', 'maxY'])(v, w);
+  const b = v as { minX: number; minY: number; maxX: number; maxY: number };
+  if (!(b.maxX > b.minX && b.maxY > b.minY)) fail(w, 'a box with min below max', v);
+};
+const pixels =
+  (max: number): Check =>
+  (v, w) =>
+    void ((Number.isInteger(v) && (v as number) >= 16 && (v as number) <= max) || fail(w, `an integer from 16 to ${max}`, v));
+
+/** Report snapshots: change id → base64 image, a bounded number of bounded strings. */
+const MAX_SNAPSHOTS = 2_000;
+const MAX_SNAPSHOT_CHARS = 8 << 20;
+const snapshots: Check = (v, w) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(w, 'an object of change id → base64 image', v);
+  const entries = Object.entries(v);
+  if (entries.length > MAX_SNAPSHOTS) throw new ApiArgumentError(`${w}: at most ${MAX_SNAPSHOTS} snapshots`);
+  for (const [id, image] of entries) {
+    if (id.length > 64) throw new ApiArgumentError(`${w}: "${id.slice(0, 64)}…" is not a change id`);
+    if (typeof image !== 'string' || image.length > MAX_SNAPSHOT_CHARS || !/^[A-Za-z0-9+/]*={0,2}$/.test(image))
+      throw new ApiArgumentError(`${w}.${id}: expected a base64 PNG or JPEG of at most ${MAX_SNAPSHOT_CHARS >> 20} MB`);
+  }
+};
+
 const EXPORT_FORMATS = ['gpkg', 'geojson', 'csv'] as const;
 const SORTS = ['code', 'volume', '-volume', 'area', '-area', 'confidence', '-confidence', 'height', '-height', 'priority'] as const;
 
@@ -95,6 +120,8 @@ export const REMOTE_METHODS = {
   listChanges: spec(0, changeQuery),
   getChange: spec(1, id),
   getChangeView: spec(1, id),
+  getChangeCrops: spec(1, id, shape({ pixels: pixels(1024) })),
+  getOrthophotoImage: spec(1, id, shape({ box, pixels: pixels(4096) })),
   setVerdict: spec(2, arrayOf(id), oneOf(VERDICTS), shape({ note: str, actor: str })),
   setNote: spec(2, id, str, str),
   addAttachment: spec(2, id, str, str),
@@ -118,6 +145,21 @@ export const REMOTE_METHODS = {
 
 export type RemoteMethod = keyof typeof REMOTE_METHODS;
 
+/**
+ * `exportReport` from a page: the run and what to put in the report, never where to write it. The shell chooses the
+ * file (a temporary file streamed back over HTTP, a native save dialog in Electron), so a page cannot write anywhere.
+ */
+export const REPORT_REQUEST: MethodSpec = spec(
+  2,
+  nullable(id),
+  shape({ lang: oneOf(['zh-CN', 'en']), query: changeQuery, author: str, snapshots }, ['lang']),
+);
+
+/** Checks a page's report request: `[runId | null, { lang, query?, author?, snapshots? }]`. */
+export function checkReportRequest(args: unknown): [number | undefined, ReportRequest] {
+  return checkSpec('exportReport', REPORT_REQUEST, args) as [number | undefined, ReportRequest];
+}
+
 export function isRemoteMethod(name: string): name is RemoteMethod {
   return Object.hasOwn(REMOTE_METHODS, name);
 }
@@ -127,7 +169,10 @@ export function isRemoteMethod(name: string): name is RemoteMethod {
  * undefined) become undefined. Throws ApiArgumentError naming the first bad argument.
  */
 export function checkArgs(method: RemoteMethod, args: unknown): unknown[] {
-  const { args: checks, required } = REMOTE_METHODS[method] as MethodSpec;
+  return checkSpec(method, REMOTE_METHODS[method] as MethodSpec, args);
+}
+
+function checkSpec(method: string, { args: checks, required }: MethodSpec, args: unknown): unknown[] {
   if (!Array.isArray(args)) throw new ApiArgumentError(`${method}: the arguments must be a JSON array`);
   if (args.length > checks.length) throw new ApiArgumentError(`${method}: takes at most ${checks.length} argument(s), got ${args.length}`);
   return checks.map((check, i) => {

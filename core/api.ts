@@ -184,6 +184,35 @@ export interface AuditEntry {
 
 export type ExportFormat = 'gpkg' | 'geojson' | 'csv';
 
+/** An image for the review UI: a data: URL (JPEG) with the world box it shows, or why there is none. */
+export type ViewImage =
+  | { image: string; box: { minX: number; minY: number; maxX: number; maxY: number }; width: number; height: number }
+  | { image: null; missing: 'none' | 'outside' | 'unreadable'; detail: string };
+
+/** The before and after orthophoto crops of one change (the footprint is drawn by the UI over `box`). */
+export interface ChangeCrops {
+  key: number;
+  before: ViewImage & { epoch: string };
+  after: ViewImage & { epoch: string };
+}
+
+/** What the UI may ask of a report: everything but where it goes (the shell decides that). */
+export interface ReportRequest {
+  lang: ReportLang;
+  query?: ChangeQuery;
+  author?: string;
+  /** PNG or JPEG views from the app's 3D viewer, base64, by change id. */
+  snapshots?: Record<string, string>;
+}
+
+export interface ReportResult {
+  path: string;
+  runId: number;
+  changes: number;
+  pages: number;
+  bytes: number;
+}
+
 export interface ProgressHooks {
   onProgress?: (p: { phase: DetectPhase; done: number; total: number }) => void;
   signal?: AbortSignal;
@@ -197,6 +226,13 @@ export interface ProjectApi {
   listChanges(query?: ChangeQuery): Promise<ChangePage>;
   getChange(key: number): Promise<ChangeRecord>;
   getChangeView(key: number): Promise<HeightPatch | null>;
+  /** Before and after orthophoto crops around a change, at most `pixels` across (default 320). */
+  getChangeCrops(key: number, options?: { pixels?: number }): Promise<ChangeCrops>;
+  /** An epoch's orthophoto downsampled over `box` (default: the project's area), at most `pixels` on its longer side. */
+  getOrthophotoImage(
+    epochId: number,
+    options?: { box?: { minX: number; minY: number; maxX: number; maxY: number }; pixels?: number },
+  ): Promise<ViewImage>;
   setVerdict(keys: number[], verdict: Verdict, options?: { note?: string; actor?: string }): Promise<number>;
   setNote(key: number, note: string, actor?: string): Promise<void>;
   addAttachment(key: number, path: string, actor?: string): Promise<void>;
@@ -214,9 +250,9 @@ export interface ProjectApi {
   /** Writes the PDF report of a run; `snapshots` are PNG views from the app's 3D viewer, by change id (base64). */
   exportReport(
     runId: number | undefined,
-    options: { lang: ReportLang; outPath: string; query?: ChangeQuery; author?: string; snapshots?: Record<string, string> },
+    options: ReportRequest & { outPath: string },
     hooks?: { onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal },
-  ): Promise<{ path: string; runId: number; changes: number; pages: number; bytes: number }>;
+  ): Promise<ReportResult>;
   auditLog(limit?: number): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }

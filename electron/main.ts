@@ -10,6 +10,8 @@ import { openProjectInWorker } from '../core/workers/project-client';
 import { EpochPointSampler } from '../core/view/point-sample';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from './ipc';
 import { projectHandlers, type OpenProject } from './project-ipc';
+import { RecentProjects } from './recent-projects';
+import { reportHandlers, type AskReportPath } from './report-ipc';
 
 export const PRODUCT_NAME = 'VoxWatch';
 
@@ -33,7 +35,18 @@ export const CONTENT_SECURITY_POLICY = [
 const ALLOWED_PERMISSIONS = new Set(['fullscreen', 'clipboard-sanitized-write']);
 
 export const FILE_MENU_COMMANDS = ['new-project', 'open-project', 'add-epoch', 'run-detection', 'export-report'] as const;
-export type MenuCommand = (typeof FILE_MENU_COMMANDS)[number];
+/** View and Help commands the renderer carries out (it owns the 3D view and the language). */
+export const VIEW_MENU_COMMANDS = [
+  'view-before',
+  'view-after',
+  'view-swipe',
+  'view-overview',
+  'toggle-ortho-ground',
+  'measure',
+  'toggle-language',
+] as const;
+export const HELP_MENU_COMMANDS = ['shortcuts'] as const;
+export type MenuCommand = (typeof FILE_MENU_COMMANDS)[number] | (typeof VIEW_MENU_COMMANDS)[number] | (typeof HELP_MENU_COMMANDS)[number];
 
 export interface AppPaths {
   appRoot: string;
@@ -129,6 +142,10 @@ export interface MenuOptions {
   documentationUrl?: string;
   /** Handles a File command in the main process (dialogs); returns false to pass it on to the renderer. */
   onCommand?: (id: MenuCommand) => boolean;
+  /** Recently opened projects, most recent first (File › Open Recent). */
+  recent?: string[];
+  onOpenRecent?: (project: string) => void;
+  onClearRecent?: () => void;
 }
 
 export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
@@ -148,8 +165,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     submenu: [
       command('new-project', 'New Project…', 'CmdOrCtrl+N'),
       command('open-project', 'Open Project…', 'CmdOrCtrl+O'),
-      // Filled from the project store once it exists.
-      { id: 'open-recent', label: 'Open Recent', submenu: [{ label: 'No Recent Projects', enabled: false }] },
+      { id: 'open-recent', label: 'Open Recent', submenu: recentMenu(options) },
       command('add-epoch', 'Add Epoch…', 'CmdOrCtrl+Shift+A'),
       command('run-detection', 'Run Detection', 'F9'),
       command('export-report', 'Export Report…', 'CmdOrCtrl+E'),
@@ -164,6 +180,15 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   const viewMenu: MenuItemConstructorOptions = {
     label: 'View',
     submenu: [
+      command('view-before', 'Before', 'CmdOrCtrl+1'),
+      command('view-after', 'After', 'CmdOrCtrl+2'),
+      command('view-swipe', 'Swipe', 'CmdOrCtrl+3'),
+      command('view-overview', 'Overview'),
+      { type: 'separator' },
+      command('toggle-ortho-ground', 'Orthophoto Ground'),
+      command('measure', 'Measure Distance and Height'),
+      command('toggle-language', 'English / 中文'),
+      { type: 'separator' },
       ...devItems,
       { role: 'resetZoom' },
       { role: 'zoomIn' },
@@ -177,6 +202,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     role: 'help',
     submenu: [
       { role: 'about', label: `About ${PRODUCT_NAME}` },
+      command('shortcuts', 'Keyboard Shortcuts'),
       {
         id: 'documentation',
         label: 'Documentation',
@@ -189,6 +215,20 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   };
 
   return [...(isMac ? [{ role: 'appMenu' } as const] : []), fileMenu, viewMenu, helpMenu];
+}
+
+/** File › Open Recent: the projects, then Clear; a disabled line when there are none. */
+function recentMenu(options: MenuOptions): MenuItemConstructorOptions[] {
+  const recent = options.recent ?? [];
+  if (recent.length === 0) return [{ label: 'No Recent Projects', enabled: false }];
+  return [
+    ...recent.map((file): MenuItemConstructorOptions => ({
+      label: `${path.basename(file)}  —  ${path.dirname(file)}`,
+      click: () => options.onOpenRecent?.(file),
+    })),
+    { type: 'separator' },
+    { id: 'clear-recent', label: 'Clear Recently Opened', click: () => options.onClearRecent?.() },
+  ];
 }
 
 export interface StartOptions {
@@ -210,10 +250,15 @@ async function openProject(file: string): Promise<OpenProject> {
  * New / Open project and Add epoch: native dialogs in the main process, then the window reloads onto the project.
  * Run detection and Export report go on to the renderer, which has the epochs and the selection.
  */
-function projectCommands(holder: { project: OpenProject | null }, getWindow: () => BrowserWindow | null): (id: MenuCommand) => boolean {
-  const replace = async (next: OpenProject) => {
+export function projectCommands(
+  holder: { project: OpenProject | null },
+  getWindow: () => BrowserWindow | null,
+  onOpened: (file: string) => void = () => undefined,
+): { onCommand: (id: MenuCommand) => boolean; open: (file: string) => Promise<void> } {
+  const replace = async (file: string, next: OpenProject) => {
     await holder.project?.api.close();
     holder.project = next;
+    onOpened(file);
     getWindow()?.webContents.reload();
   };
   const fail = (error: unknown) => dialog.showErrorBox(PRODUCT_NAME, (error as Error).message);
@@ -221,26 +266,42 @@ function projectCommands(holder: { project: OpenProject | null }, getWindow: () 
   const run = async (id: MenuCommand): Promise<void> => {
     if (id === 'open-project') {
       const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: projectFilter });
-      if (!r.canceled && r.filePaths[0]) await replace(await openProject(r.filePaths[0]));
+      if (!r.canceled && r.filePaths[0]) await replace(r.filePaths[0], await openProject(r.filePaths[0]));
     } else if (id === 'new-project') {
       const r = await dialog.showSaveDialog({ filters: projectFilter });
       if (r.canceled || !r.filePath) return;
       await LocalProject.create(r.filePath, { name: path.basename(r.filePath, '.voxwatch') }, SOFTWARE).close();
-      await replace(await openProject(r.filePath));
+      await replace(r.filePath, await openProject(r.filePath));
     } else if (id === 'add-epoch' && holder.project) {
       const r = await dialog.showOpenDialog({
         properties: ['openFile', 'multiSelections'],
         filters: [{ name: 'LAS/LAZ', extensions: ['las', 'laz'] }],
       });
       if (r.canceled || r.filePaths.length === 0) return;
-      await holder.project.api.addEpoch({ label: path.basename(r.filePaths[0]).replace(/\.la[sz]$/i, ''), files: r.filePaths });
+      // The orthophoto is optional: Cancel adds the epoch without one.
+      const ortho = await dialog.showOpenDialog({
+        title: 'Orthophoto of this epoch (optional: Cancel to add the epoch without one)',
+        properties: ['openFile'],
+        filters: [{ name: 'GeoTIFF', extensions: ['tif', 'tiff'] }],
+      });
+      await holder.project.api.addEpoch({
+        label: path.basename(r.filePaths[0]).replace(/\.la[sz]$/i, ''),
+        files: r.filePaths,
+        orthophoto: !ortho.canceled && ortho.filePaths[0] ? ortho.filePaths[0] : undefined,
+      });
       getWindow()?.webContents.reload();
     }
   };
-  return (id) => {
-    if (id !== 'open-project' && id !== 'new-project' && id !== 'add-epoch') return false;
-    run(id).catch(fail);
-    return true;
+  return {
+    onCommand: (id) => {
+      if (id !== 'open-project' && id !== 'new-project' && id !== 'add-epoch') return false;
+      run(id).catch(fail);
+      return true;
+    },
+    open: (file) =>
+      Promise.resolve()
+        .then(async () => replace(file, await openProject(file)))
+        .catch(fail),
   };
 }
 
@@ -276,6 +337,7 @@ export async function startApp({
   app.setAboutPanelOptions({ applicationName: PRODUCT_NAME, applicationVersion: packageJson.version });
   secureSession(session.defaultSession, paths.appRoot);
   const holder: { project: OpenProject | null } = { project: null };
+  const recent = new RecentProjects(path.join(app.getPath('userData'), 'recent-projects.json'));
   const projectFile = argv.find((a) => a.endsWith('.voxwatch'));
   if (projectFile) {
     // A project that cannot be opened is said so, and the app starts without it.
@@ -283,21 +345,49 @@ export async function startApp({
       dialog.showErrorBox(PRODUCT_NAME, (error as Error).message);
       return null;
     });
+    if (holder.project) recent.add(projectFile);
   }
   const send = (channel: string, payload: unknown) => mainWindow?.webContents.send(channel, payload);
-  registerIpc(ipcMain, { ...shellHandlers, ...projectHandlers(() => holder.project, send) }, trustedFrameCheck(paths.appRoot));
+  const askReportPath: AskReportPath = async (suggestedName) => {
+    const options = { defaultPath: suggestedName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
+    const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+    return r.canceled || !r.filePath ? null : r.filePath;
+  };
+  registerIpc(
+    ipcMain,
+    { ...shellHandlers, ...projectHandlers(() => holder.project, send), ...reportHandlers(() => holder.project, send, askReportPath) },
+    trustedFrameCheck(paths.appRoot),
+  );
   app.on('will-quit', () => void holder.project?.api.close());
   const documentationUrl = (packageJson as { homepage?: string }).homepage;
-  const onCommand = projectCommands(holder, () => mainWindow);
-  const template = buildMenuTemplate({
-    isDev: !app.isPackaged,
-    platform,
-    getTarget: () => mainWindow,
-    openExternal,
-    documentationUrl,
-    onCommand,
-  });
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  const setMenu = () =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          isDev: !app.isPackaged,
+          platform,
+          getTarget: () => mainWindow,
+          openExternal,
+          documentationUrl,
+          onCommand: commands.onCommand,
+          recent: recent.list(),
+          onOpenRecent: (file) => void commands.open(file),
+          onClearRecent: () => {
+            recent.clear();
+            setMenu();
+          },
+        }),
+      ),
+    );
+  const commands = projectCommands(
+    holder,
+    () => mainWindow,
+    (file) => {
+      recent.add(file);
+      setMenu(); // Open Recent lists it now
+    },
+  );
+  setMenu();
   openMainWindow();
   app.on('activate', () => {
     if (mainWindow === null) openMainWindow(); // macOS: clicking the dock icon with no window open

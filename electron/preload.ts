@@ -9,6 +9,7 @@ import { REMOTE_METHODS } from '../core/api-args';
 
 const MENU_CHANNEL = 'voxwatch:menu';
 const PROGRESS_CHANNEL = 'voxwatch:progress';
+const REPORT_PROGRESS_CHANNEL = 'voxwatch:report-progress';
 
 type Invoke = (...args: unknown[]) => Promise<unknown>;
 
@@ -30,6 +31,17 @@ const bridge = {
     }
   },
   cancelDetection: (): Promise<boolean> => ipcRenderer.invoke('voxwatch:cancelDetection'),
+  /** The PDF report: the main process asks where to save it; resolves null when the user cancels that dialog. */
+  exportReport: async (runId: unknown, request: unknown, onProgress?: (p: unknown) => void): Promise<unknown> => {
+    const listener = (_event: IpcRendererEvent, p: unknown) => onProgress?.(p);
+    ipcRenderer.on(REPORT_PROGRESS_CHANNEL, listener);
+    try {
+      return await ipcRenderer.invoke('voxwatch:exportReport', runId ?? null, request);
+    } finally {
+      ipcRenderer.removeListener(REPORT_PROGRESS_CHANNEL, listener);
+    }
+  },
+  cancelReport: (): Promise<boolean> => ipcRenderer.invoke('voxwatch:cancelReport'),
   epochPoints: (epochId: number, query: unknown): Promise<Uint8Array> => ipcRenderer.invoke('voxwatch:epochPoints', epochId, query),
   version: (): Promise<string> => ipcRenderer.invoke('voxwatch:version'),
   ping: (): Promise<string> => ipcRenderer.invoke('voxwatch:ping'),

@@ -1,6 +1,6 @@
 // The renderer's one way to the project: ProjectApi plus the epoch point samples the viewer draws. In Electron the
 // preload exposes it as `window.voxwatch` (IPC); in a browser (`voxwatch serve`) it is fetch('/api/…').
-import type { ProjectApi, ProgressHooks, RunRecord } from '../core/api';
+import type { ProjectApi, ProgressHooks, ReportRequest, ReportResult, RunRecord } from '../core/api';
 import type { DetectOptions } from '../core/detect-options';
 import { decodePointSample, type PointCloudData } from './point-data';
 import { fromWire } from './wire';
@@ -11,15 +11,32 @@ export interface PointsQuery {
   origin: [number, number, number];
 }
 
+/** A report the shell wrote: downloaded by the browser, or saved where the user chose in the desktop app. */
+export interface ReportOutcome {
+  fileName: string;
+  bytes: number;
+  changes: number;
+  pages: number;
+  /** Where the desktop app saved it; null for a browser download. */
+  savedTo: string | null;
+}
+
+export interface ReportHooks {
+  onProgress?: (p: { done: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
 export interface ViewerApi extends ProjectApi {
   epochPoints(epochId: number, query: PointsQuery): Promise<PointCloudData>;
+  /** Writes the PDF report where the shell decides (never a path from the page); null when the user cancelled. */
+  exportReportFile(runId: number | undefined, request: ReportRequest, hooks?: ReportHooks): Promise<ReportOutcome | null>;
 }
 
 /**
  * What the Electron preload exposes (electron/preload.ts): the same methods, with point samples as bytes, and
  * detect taking a progress callback plus a separate cancel (an AbortSignal cannot cross the context bridge).
  */
-export type ElectronBridge = Omit<ViewerApi, 'epochPoints' | 'detect'> & {
+export type ElectronBridge = Omit<ViewerApi, 'epochPoints' | 'detect' | 'exportReportFile' | 'exportReport'> & {
   epochPoints(epochId: number, query: PointsQuery): Promise<Uint8Array>;
   detect(
     before: number | string,
@@ -28,6 +45,8 @@ export type ElectronBridge = Omit<ViewerApi, 'epochPoints' | 'detect'> & {
     onProgress?: ProgressHooks['onProgress'],
   ): Promise<RunRecord>;
   cancelDetection(): Promise<boolean>;
+  exportReport(runId: number | null, request: ReportRequest, onProgress?: ReportHooks['onProgress']): Promise<ReportResult | null>;
+  cancelReport(): Promise<boolean>;
   onMenu?(callback: (id: string) => void): () => void;
   version?(): Promise<string>;
 };
@@ -101,10 +120,61 @@ function webBridge(): ViewerApi {
     }
   }
 
+  /** The report comes back as the response body (the server renders it to a temporary file): saved as a download. */
+  async function exportReportFile(runId: number | undefined, request: ReportRequest, hooks: ReportHooks = {}): Promise<ReportOutcome> {
+    const job = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    const request$ = new AbortController();
+    const cancel = () => {
+      void fetch('api/report-cancel', { method: 'POST', headers, body: JSON.stringify([job]) });
+      request$.abort();
+    };
+    hooks.signal?.addEventListener('abort', cancel, { once: true });
+    let polling = true;
+    const poll = async () => {
+      while (polling) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const p = (await (await fetch(`api/report-progress?job=${job}`, { headers })).json()) as {
+          running: boolean;
+          done: number;
+          total: number;
+        };
+        if (polling && p.running && p.total > 0) hooks.onProgress?.({ done: p.done, total: p.total });
+      }
+    };
+    const polled = poll().catch(() => undefined);
+    try {
+      const response = await fetch('api/report', {
+        method: 'POST',
+        headers: { ...headers, 'X-VoxWatch-Job': job },
+        body: JSON.stringify([runId ?? null, request]),
+        signal: request$.signal,
+      });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => ({ error: response.statusText }))) as { error?: string };
+        throw new ApiError(response.status, body.error ?? response.statusText);
+      }
+      const blob = await response.blob();
+      const fileName = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'voxwatch-report.pdf';
+      const meta = JSON.parse(response.headers.get('X-VoxWatch-Report') ?? '{}') as { changes?: number; pages?: number };
+      const url = URL.createObjectURL(blob);
+      const link = Object.assign(document.createElement('a'), { href: url, download: fileName, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      return { fileName, bytes: blob.size, changes: meta.changes ?? 0, pages: meta.pages ?? 0, savedTo: null };
+    } finally {
+      polling = false;
+      hooks.signal?.removeEventListener('abort', cancel);
+      await polled;
+    }
+  }
+
   const api = new Proxy({} as ViewerApi, {
     get(_target, name) {
       if (name === 'then') return undefined; // not a thenable
       if (name === 'detect') return detect;
+      if (name === 'exportReportFile') return exportReportFile;
       if (name === 'epochPoints') {
         return async (epochId: number, q: PointsQuery) => {
           const params = new URLSearchParams({ epoch: String(epochId), max: String(q.maxPoints) });
@@ -131,6 +201,20 @@ function electronBridge(bridge: ElectronBridge): ViewerApi {
       hooks.signal?.addEventListener('abort', cancel, { once: true });
       try {
         return await bridge.detect(before, after, options ?? null, hooks.onProgress);
+      } finally {
+        hooks.signal?.removeEventListener('abort', cancel);
+      }
+    },
+    exportReport: () => Promise.reject(new Error('the page never names a report path: use exportReportFile')),
+    exportReportFile: async (runId, request, hooks = {}) => {
+      const cancel = () => void bridge.cancelReport();
+      hooks.signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        const r = await bridge.exportReport(runId ?? null, request, hooks.onProgress);
+        if (hooks.signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+        if (!r) return null;
+        const fileName = r.path.split(/[\\/]/).pop() ?? r.path;
+        return { fileName, bytes: r.bytes, changes: r.changes, pages: r.pages, savedTo: r.path };
       } finally {
         hooks.signal?.removeEventListener('abort', cancel);
       }

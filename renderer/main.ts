@@ -6,6 +6,12 @@ import { connect, type ViewerApi } from './bridge';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
+import { clearCrops, renderCrops } from './panels/crops';
+import { OrthoGround } from './ground';
+import { MeasureTool } from './measure';
+import type { LedgerContext } from './panels/ledger';
+import { openReportDialog } from './panels/report-dialog';
+import { renderSidebar, type SideTab } from './panels/sidebar';
 import { applyFilter, DEFAULT_FILTER, renderDetail, renderFilters, renderList, type ListFilter } from './review';
 import { Viewer, type ChangeShape, type PointColour, type ViewMode } from './viewer';
 
@@ -28,6 +34,7 @@ interface State {
   pointColour: PointColour;
   mode: ViewMode;
   detecting: AbortController | null;
+  tab: SideTab;
 }
 
 const params = new URLSearchParams(location.search);
@@ -37,6 +44,8 @@ const POINTS_PER_EPOCH = Math.min(2_000_000, Number(params.get('points')) || 300
 const api: ViewerApi = connect();
 let state: State;
 let viewer: Viewer | null = null;
+let measure: MeasureTool | null = null;
+let ground: OrthoGround | null = null;
 let loadedClouds = '';
 
 function readHash(): { run?: number; change?: number } {
@@ -122,6 +131,7 @@ function renderHeader(): void {
       },
     ),
     h('button', { class: 'overview', onclick: () => flyOverview(false) }, t('overview')),
+    h('button', { id: 'export-report', disabled: !state.run, onclick: () => exportReport() }, t('exportReport')),
     h('button', { id: 'lang', onclick: () => switchLang() }, t('language')),
   );
 }
@@ -156,16 +166,47 @@ function renderPanels(): void {
   $('list').querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
   const change = state.changes.find((c) => c.key === state.selected) ?? null;
   $('detail').replaceChildren(
-    renderDetail(change, {
-      verdict: (v) => void setVerdict(v),
-      note: (text) => void saveNote(text),
-      flyTo: () => change && flyToChange(change, false),
-    }),
+    renderDetail(
+      change,
+      {
+        verdict: (v) => void setVerdict(v),
+        note: (text) => void saveNote(text),
+        flyTo: () => change && flyToChange(change, false),
+      },
+      { crops: change ? renderCrops(api, change.key, change.footprint) : undefined },
+    ),
+  );
+}
+
+function ledgerContext(): LedgerContext {
+  return {
+    api,
+    changes: state.changes,
+    select: (key) => select(key, true),
+    flyTo: (box) => viewer?.flyTo(box, projectBox().minZ, false),
+    status,
+    onCaseChanged: (key) => {
+      if (state.changes.some((c) => c.key === key)) void refreshChange(key).catch(fail);
+    },
+  };
+}
+
+function renderTabs(): void {
+  renderSidebar(
+    state.tab,
+    (tab) => {
+      state.tab = tab;
+      renderTabs();
+    },
+    ledgerContext,
   );
 }
 
 function renderAll(): void {
   renderHeader();
+  measure?.relabel();
+  ground?.relabel();
+  renderTabs();
   renderPanels();
   renderDetection();
   document.title = `${state.info.name} — VoxWatch`;
@@ -248,6 +289,9 @@ function ensureViewer(): Viewer | null {
   const b = projectBox();
   viewer = new Viewer($('view'), [Math.round((b.minX + b.maxX) / 2), Math.round((b.minY + b.maxY) / 2), Math.floor(b.minZ)]);
   viewer.onPick = (key) => select(key, false);
+  measure = new MeasureTool(viewer, $('view'));
+  measure.groundZ = b.minZ - viewer.origin[2];
+  ground = new OrthoGround(viewer, api, $('view'));
   viewer.setMode(state.mode);
   flyOverview(true);
   initSwipe(viewer);
@@ -356,14 +400,37 @@ function initSwipe(v: Viewer): void {
   });
 }
 
+function exportReport(): void {
+  if (!state.run) return;
+  openReportDialog({
+    api,
+    viewer,
+    run: state.run,
+    changes: state.changes,
+    shown: state.shown,
+    filter: state.filter,
+    defaultAuthor: state.info.author,
+    status,
+    onClose: () => {
+      // The snapshots replaced the detail sample around the selection: load it again.
+      detailWanted = '';
+      viewer?.removeCloud('afterDetail');
+      const selected = state.changes.find((c) => c.key === state.selected);
+      if (selected) scheduleDetail(selected);
+    },
+  });
+}
+
 // ── runs and detection ────────────────────────────────────────────────────────────────────────────────────
 
 async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
+  clearCrops();
   state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
   state.changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
   state.selected = state.changes.some((c) => c.key === keepSelection) ? keepSelection! : null;
   ensureViewer();
   viewer?.setChanges(changeShapes());
+  ground?.setRun(state.run);
   viewer?.select(state.selected);
   writeHash();
   renderAll();
@@ -440,6 +507,20 @@ async function runDetection(before: number, after: number): Promise<void> {
   }
 }
 
+/** The desktop app's menu commands that the page carries out (electron/main.ts sends them). */
+function menuCommand(id: string): void {
+  const modes: Record<string, ViewMode> = { 'view-before': 'before', 'view-after': 'after', 'view-swipe': 'swipe' };
+  if (id === 'run-detection') ($('run-detection') as HTMLButtonElement).click();
+  else if (id === 'export-report') exportReport();
+  else if (modes[id]) setMode(modes[id]);
+  else if (id === 'view-overview') flyOverview(false);
+  else if (id === 'toggle-ortho-ground') void ground?.toggle();
+  else if (id === 'measure') measure?.start();
+  else if (id === 'toggle-language') switchLang();
+  else if (id === 'shortcuts') status(t('shortcuts'));
+  else status(`“${id}”`);
+}
+
 // ── start ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 async function start(): Promise<void> {
@@ -456,12 +537,10 @@ async function start(): Promise<void> {
     pointColour: 'rgb',
     mode: 'after',
     detecting: null,
+    tab: 'changes',
   };
   document.addEventListener('keydown', onKey);
-  window.voxwatch?.onMenu?.((id) => {
-    if (id === 'run-detection') ($('run-detection') as HTMLButtonElement).click();
-    else status(`“${id}”`);
-  });
+  window.voxwatch?.onMenu?.(menuCommand);
   const hash = readHash();
   await openRun(hash.run, hash.change);
   document.body.dataset.ready = 'true';

@@ -140,7 +140,12 @@ export const VERDICT_KEYS: Partial<Record<Verdict, string>> = {
   unreviewed: 'U',
 };
 
-export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers): HTMLElement {
+/** Parts of the detail panel built by their own modules (renderer/panels/). */
+export interface DetailParts {
+  crops?: Node;
+}
+
+export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, parts: DetailParts = {}): HTMLElement {
   if (!c) return h('p', { class: 'hint' }, t('selectChange'));
   const row = (label: string, value: string | Node) => h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value));
   const note = h('textarea', { rows: 3, placeholder: t('notePlaceholder'), 'aria-label': t('note'), value: c.note ?? '' });
@@ -169,6 +174,7 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers): 
       `${c.id} · ${tType(c.type)}`,
       h('button', { class: 'fly', onclick: () => handlers.flyTo() }, t('flyTo')),
     ),
+    parts.crops ?? null,
     h(
       'dl',
       {},

@@ -78,6 +78,13 @@ export class Viewer {
   swipe = 0.5;
   frames = 0;
   onPick: (key: number) => void = () => undefined;
+  /** Called after each frame (overlays placed over the view), and when an epoch's layers are shown (the ground). */
+  readonly hooks = { afterRender: [] as (() => void)[], showEpoch: [] as ((epoch: Epoch) => void)[] };
+
+  /** The Three.js objects, for the modules that add to the view (ground, measuring, snapshots). */
+  get three(): { renderer: THREE.WebGLRenderer; scene: THREE.Scene; camera: THREE.PerspectiveCamera } {
+    return { renderer: this.renderer, scene: this.scene, camera: this.camera };
+  }
 
   constructor(
     private readonly container: HTMLElement,
@@ -289,9 +296,7 @@ export class Viewer {
   /** Draws one frame now (the benchmark calls it directly). */
   render(): void {
     const size = this.renderer.getSize(new THREE.Vector2());
-    const show = (epoch: Epoch) => {
-      for (const [layer, cloud] of Object.entries(this.clouds)) cloud.points.visible = layer.startsWith(epoch);
-    };
+    const show = (epoch: Epoch) => this.showEpoch(epoch);
     if (this.mode === 'swipe') {
       const split = Math.round(size.x * this.swipe);
       this.renderer.setScissorTest(true);
@@ -307,8 +312,15 @@ export class Viewer {
       this.renderer.render(this.scene, this.camera);
     }
     this.placeLabels(size);
+    for (const hook of this.hooks.afterRender) hook();
     this.frames++;
     this.container.dataset.frames = String(this.frames);
+  }
+
+  /** Makes the layers of one epoch the visible ones (the clouds here, the ground through its hook). */
+  showEpoch(epoch: Epoch): void {
+    for (const [layer, cloud] of Object.entries(this.clouds)) cloud.points.visible = layer.startsWith(epoch);
+    for (const hook of this.hooks.showEpoch) hook(epoch);
   }
 
   /** Mean time of `frames` full renders, each waited for (a one-pixel read blocks until the GPU is done). */

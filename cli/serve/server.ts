@@ -10,6 +10,7 @@ import { ApiArgumentError, checkArgs, isRemoteMethod } from '../../core/api-args
 import { toWire } from '../../core/api-wire';
 import type { DetectPhase } from '../../core/detect';
 import { MAX_SAMPLE_POINTS, type EpochPointSampler } from '../../core/view/point-sample';
+import { MAX_REPORT_BODY_BYTES, ReportBusyError, reportEndpoint } from './report-endpoint';
 
 export const TOKEN_HEADER = 'x-voxwatch-token';
 /** Names a detection request so that a cancel can reach it even when it arrives before the run has started. */
@@ -68,6 +69,7 @@ export function createServeServer(options: ServeOptions): Server {
   /** Jobs cancelled before their detect request got through (the two requests race): refused when they arrive. */
   const cancelledJobs = new Set<string>();
   const staticRoot = path.resolve(options.staticDir);
+  const report = reportEndpoint(options.project);
 
   async function callApi(method: string, body: unknown, job: string | null): Promise<unknown> {
     if (!isRemoteMethod(method)) throw new HttpError(404, `no API method "${method}"`);
@@ -112,7 +114,10 @@ export function createServeServer(options: ServeOptions): Server {
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     checkToken(req, options.token);
     const name = url.pathname.slice('/api/'.length);
+    const job = req.headers[JOB_HEADER];
+    const jobId = typeof job === 'string' ? job.slice(0, 64) : null;
     if (req.method === 'GET' && name === 'progress') return sendJson(res, 200, progress);
+    if (req.method === 'GET' && name === 'report-progress') return sendJson(res, 200, report.progress(url.searchParams.get('job')));
     if (req.method === 'GET' && name === 'points') {
       const epochId = intParam(url, 'epoch');
       const bytes = await options.points.sample(epochId, pointsQuery(url));
@@ -123,10 +128,11 @@ export function createServeServer(options: ServeOptions): Server {
     if (req.method !== 'POST') throw new HttpError(405, 'API calls are POST requests (GET only for progress and points)');
     // A JSON content type cannot be sent cross-site without a CORS preflight, which this server never grants.
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send a JSON body (application/json)');
-    const body = await readJson(req);
+    const body = await readJson(req, name === 'report' ? MAX_REPORT_BODY_BYTES : MAX_BODY_BYTES);
     if (name === 'cancel') return sendJson(res, 200, { cancelled: cancel(body) });
-    const job = req.headers[JOB_HEADER];
-    sendJson(res, 200, toWire(await callApi(name, body, typeof job === 'string' ? job.slice(0, 64) : null)) ?? null);
+    if (name === 'report') return report.export(res, body, jobId);
+    if (name === 'report-cancel') return sendJson(res, 200, { cancelled: report.cancel(Array.isArray(body) ? body[0] : undefined) });
+    sendJson(res, 200, toWire(await callApi(name, body, jobId)) ?? null);
   }
 
   return createServer((req, res) => {
@@ -184,12 +190,12 @@ function pointsQuery(url: URL) {
   return { box, maxPoints, origin };
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const part of req as AsyncIterable<Buffer>) {
     size += part.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
+    if (size > limit) throw new HttpError(413, 'request body too large');
     parts.push(part);
   }
   const text = Buffer.concat(parts).toString('utf8');
@@ -220,6 +226,7 @@ function sendError(res: ServerResponse, e: unknown): void {
   // By name, not class: the project answers from its own thread, and errors cross it as plain Errors with their names.
   if (USER_ERRORS.has((e as Error)?.name)) return sendJson(res, 400, { error: (e as Error).message });
   if ((e as Error)?.name === 'AbortError') return sendJson(res, 409, { error: 'cancelled' });
+  if (e instanceof ReportBusyError) return sendJson(res, 409, { error: e.message });
   console.error('voxwatch serve: internal error:', e);
   sendJson(res, 500, { error: 'internal error (see the server log)' });
 }

@@ -13,6 +13,8 @@ export interface Terms {
   caseStatuses: Record<CaseStatus, string>;
   permits: Record<PermitStatus, string>;
   priorities: Record<Priority, string>;
+  /** What a later epoch found for an open case (CaseProposal.outcome). */
+  proposals: Record<'rectified' | 'still_standing' | 'grew' | 'unverifiable', string>;
 }
 
 export const TERMS: Record<TermLang, Terms> = {
@@ -37,6 +39,7 @@ export const TERMS: Record<TermLang, Terms> = {
     },
     permits: { none: '无许可', permitted: '在许可范围内', expired: '许可已过期', exceeded: '超出许可范围' },
     priorities: { high: '高', normal: '一般', low: '低' },
+    proposals: { rectified: '已拆除（整改）', still_standing: '仍然存在', grew: '继续加建', unverifiable: '无法核实' },
   },
   en: {
     types: {
@@ -65,5 +68,11 @@ export const TERMS: Record<TermLang, Terms> = {
     },
     permits: { none: 'No permit', permitted: 'Within permit', expired: 'Permit expired', exceeded: 'Exceeds permit' },
     priorities: { high: 'High', normal: 'Normal', low: 'Low' },
+    proposals: {
+      rectified: 'Removed (rectified)',
+      still_standing: 'Still standing',
+      grew: 'Grew further',
+      unverifiable: 'Cannot be verified',
+    },
   },
 };

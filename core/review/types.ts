@@ -9,6 +9,16 @@ export type Verdict = (typeof VERDICTS)[number];
 export const CASE_STATUSES = ['open', 'notified', 'rectification_due', 'rectified', 'not_rectified', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** Which status may follow which (the 台账 lifecycle, enforced by the store, offered by the UI); `closed` ends a case. */
+export const CASE_TRANSITIONS: Record<CaseStatus, readonly CaseStatus[]> = {
+  open: ['notified', 'rectification_due', 'rectified', 'not_rectified', 'closed'],
+  notified: ['rectification_due', 'rectified', 'not_rectified', 'closed'],
+  rectification_due: ['rectified', 'not_rectified', 'closed'],
+  rectified: ['closed', 'not_rectified'],
+  not_rectified: ['rectification_due', 'rectified', 'closed'],
+  closed: [],
+};
+
 /** Kinds of zone layers a project imports. */
 export const ZONE_KINDS = ['protected', 'permit', 'admin'] as const;
 export type ZoneKind = (typeof ZONE_KINDS)[number];

@@ -1,19 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import type { CaseProposal, CaseRecord, CaseUpdate } from '../api';
 import type { ChangeObject } from '../changes/types';
-import { CASE_STATUSES, type CaseStatus } from '../review/types';
+import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../review/types';
 import { audit } from './audit';
 import { ProjectFileError } from './db';
 
 /** Which status may follow which (the 台账 lifecycle); `closed` ends a case. */
-const NEXT: Record<CaseStatus, CaseStatus[]> = {
-  open: ['notified', 'rectification_due', 'rectified', 'not_rectified', 'closed'],
-  notified: ['rectification_due', 'rectified', 'not_rectified', 'closed'],
-  rectification_due: ['rectified', 'not_rectified', 'closed'],
-  rectified: ['closed', 'not_rectified'],
-  not_rectified: ['rectification_due', 'rectified', 'closed'],
-  closed: [],
-};
+const NEXT = CASE_TRANSITIONS;
 
 /** Statuses a later epoch still needs to check. */
 export const ACTIVE_STATUSES: CaseStatus[] = ['open', 'notified', 'rectification_due', 'not_rectified'];

@@ -5,6 +5,7 @@ import type {
   AddEpochInput,
   AuditEntry,
   CaseRecord,
+  ChangeCrops,
   CaseUpdate,
   ChangePage,
   ChangeQuery,
@@ -15,8 +16,11 @@ import type {
   ProgressHooks,
   ProjectApi,
   ProjectInfo,
+  ReportRequest,
+  ReportResult,
   RunRecord,
   RunStats,
+  ViewImage,
   ZoneImportOptions,
   ZoneRecord,
 } from '../api';
@@ -26,10 +30,12 @@ import { detectChanges, type DetectOptions } from '../detect';
 import { describeCrs } from '../geo/crs';
 import { describeSource } from '../io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
+import type { WorldBox } from '../io/geotiff/reader';
 import { buildSummary } from '../output/summary';
 import type { ReportInput, ReportLang } from '../report/model';
 import { renderReport } from '../report/render';
 import { checkCase } from '../review/case-check';
+import { changeCrops, orthophotoImage } from '../view/view-images';
 import type { CaseStatus, Verdict } from '../review/types';
 import { audit, readAudit } from './audit';
 import { ACTIVE_STATUSES, acceptProposal, getCase, listCases, proposeForCase, updateCase } from './cases-repo';
@@ -296,6 +302,25 @@ export class LocalProject implements ProjectApi {
     return r?.view ? unpackPatch(r.view) : null;
   }
 
+  async getChangeCrops(key: number, options: { pixels?: number } = {}): Promise<ChangeCrops> {
+    const change = await this.getChange(key);
+    const run = this.run(change.runId);
+    const [before, after] = [this.epoch(run.before.id), this.epoch(run.after.id)];
+    return changeCrops(key, change.footprint, before, after, this.crs, options.pixels);
+  }
+
+  async getOrthophotoImage(epochId: number, options: { box?: WorldBox; pixels?: number } = {}): Promise<ViewImage> {
+    const epoch = this.epoch(epochId);
+    const all = this.epochs();
+    const box = options.box ?? {
+      minX: Math.min(...all.map((e) => e.bounds.minX)),
+      minY: Math.min(...all.map((e) => e.bounds.minY)),
+      maxX: Math.max(...all.map((e) => e.bounds.maxX)),
+      maxY: Math.max(...all.map((e) => e.bounds.maxY)),
+    };
+    return orthophotoImage(epoch.orthophoto, this.crs, box, options.pixels);
+  }
+
   async setVerdict(keys: number[], verdict: Verdict, options: { note?: string; actor?: string } = {}): Promise<number> {
     return setVerdicts(this.db, keys, verdict, options.actor ?? defaultActor(), options.note);
   }
@@ -374,9 +399,9 @@ export class LocalProject implements ProjectApi {
 
   async exportReport(
     runId: number | undefined,
-    options: { lang: ReportLang; outPath: string; query?: ChangeQuery; author?: string; snapshots?: Record<string, string> },
+    options: ReportRequest & { outPath: string },
     hooks: { onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal } = {},
-  ): Promise<{ path: string; runId: number; changes: number; pages: number; bytes: number }> {
+  ): Promise<ReportResult> {
     const input = await this.reportInput(runId, options);
     for (const c of input.changes) {
       const png = options.snapshots?.[c.id];

@@ -1,6 +1,7 @@
 // The Electron shell's wiring and security settings, against a fake `electron` module (the real binary does not
 // run in CI). Each test drives the code the way Electron would and checks what it did.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -56,6 +57,8 @@ const fake = vi.hoisted(() => {
 
   const app = Object.assign(new Emitter(), {
     isPackaged: false,
+    userData: '',
+    getPath: vi.fn((_name: string) => app.userData),
     setName: vi.fn(),
     setAboutPanelOptions: vi.fn(),
     requestSingleInstanceLock: vi.fn(() => true),
@@ -117,7 +120,10 @@ import {
   CONTENT_SECURITY_POLICY,
   createMainWindow,
   FILE_MENU_COMMANDS,
+  HELP_MENU_COMMANDS,
   MENU_CHANNEL,
+  projectCommands,
+  VIEW_MENU_COMMANDS,
   resolveAppPaths,
   secureSession,
   secureWebContents,
@@ -125,7 +131,10 @@ import {
 } from '../../electron/main';
 import type { MenuOptions } from '../../electron/main';
 import { PROGRESS_CHANNEL, projectHandlers, type OpenProject } from '../../electron/project-ipc';
+import { REPORT_PROGRESS_CHANNEL, reportFileName, reportHandlers } from '../../electron/report-ipc';
+import { MAX_RECENT, RecentProjects } from '../../electron/recent-projects';
 import { REMOTE_METHODS } from '../../core/api-args';
+import { LocalProject } from '../../core/store/project';
 import type { ProgressHooks } from '../../core/api';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from '../../electron/ipc';
 import type { SenderFrame } from '../../electron/ipc';
@@ -140,6 +149,7 @@ beforeEach(() => {
   fake.FakeBrowserWindow.instances.length = 0;
   fake.app.listeners.clear();
   fake.app.requestSingleInstanceLock.mockReturnValue(true);
+  fake.app.userData = mkdtempSync(path.join(tmpdir(), 'voxwatch-userdata-'));
   fake.ipcHandlers.clear();
   fake.ipcRenderer.listeners.clear();
   fake.defaultSession.headersListener = undefined;
@@ -353,6 +363,45 @@ describe('application menu', () => {
     expect(() => click(noWindow[0])).not.toThrow();
   });
 
+  it('sends the View and Help commands to the renderer, which owns the view and the language', () => {
+    const template = buildMenuTemplate(options());
+    const items = [...submenu(template, 'View'), ...submenu(template, 'Help')];
+    for (const id of [...VIEW_MENU_COMMANDS, ...HELP_MENU_COMMANDS]) {
+      target.webContents.send.mockClear();
+      click(items.find((item) => item.id === id)!);
+      expect(target.webContents.send).toHaveBeenCalledExactlyOnceWith('voxwatch:menu', id);
+    }
+    expect(submenu(template, 'View').map((item) => item.label ?? item.role ?? item.type)).toEqual(
+      expect.arrayContaining([
+        'Before',
+        'After',
+        'Swipe',
+        'Overview',
+        'Orthophoto Ground',
+        'Measure Distance and Height',
+        'English / 中文',
+      ]),
+    );
+  });
+
+  it('lists recent projects under Open Recent, opens one when clicked, and can clear them', () => {
+    const onOpenRecent = vi.fn();
+    const onClearRecent = vi.fn();
+    const recent = ['/data/luohu.voxwatch', '/data/futian.voxwatch'];
+    const file = submenu(buildMenuTemplate(options({ recent, onOpenRecent, onClearRecent })), 'File');
+    const items = file.find((item) => item.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
+    expect(items.map((item) => item.label ?? item.type)).toEqual([
+      `luohu.voxwatch  —  ${path.dirname(recent[0])}`,
+      `futian.voxwatch  —  ${path.dirname(recent[1])}`,
+      'separator',
+      'Clear Recently Opened',
+    ]);
+    click(items[1]);
+    expect(onOpenRecent).toHaveBeenCalledExactlyOnceWith('/data/futian.voxwatch');
+    click(items[3]);
+    expect(onClearRecent).toHaveBeenCalledOnce();
+  });
+
   it('offers Reload and DevTools in development only, zoom always', () => {
     const roles = (isDev: boolean) => submenu(buildMenuTemplate(options({ isDev })), 'View').map((item) => item.role);
     expect(roles(true)).toEqual(expect.arrayContaining(['reload', 'toggleDevTools', 'zoomIn', 'zoomOut', 'resetZoom']));
@@ -364,16 +413,75 @@ describe('application menu', () => {
   it('has About and a Documentation item that opens only an https URL', () => {
     const openExternal = vi.fn(async (_url: string) => undefined);
     const help = submenu(buildMenuTemplate(options({ openExternal, documentationUrl: 'https://example.org/voxwatch' })), 'Help');
-    expect(help.map((item) => item.label)).toEqual(['About VoxWatch', 'Documentation']);
-    click(help[1]);
+    expect(help.map((item) => item.label)).toEqual(['About VoxWatch', 'Keyboard Shortcuts', 'Documentation']);
+    click(help[2]);
     expect(openExternal).toHaveBeenCalledWith('https://example.org/voxwatch');
     const withoutUrl = submenu(buildMenuTemplate(options()), 'Help');
-    expect(withoutUrl[1].enabled).toBe(false);
+    expect(withoutUrl[2].enabled).toBe(false);
   });
 
   it('puts the app menu first on macOS', () => {
     const template = buildMenuTemplate(options({ platform: 'darwin' }));
     expect(template[0].role).toBe('appMenu');
+  });
+});
+
+describe('recent projects', () => {
+  const dir = () => mkdtempSync(path.join(tmpdir(), 'voxwatch-recent-'));
+
+  it('keeps the projects most recent first, once each, at most MAX_RECENT, across restarts, only those that still exist', () => {
+    const d = dir();
+    const file = path.join(d, 'userData', 'recent-projects.json');
+    const projects = Array.from({ length: MAX_RECENT + 2 }, (_, i) => path.join(d, `p${i}.voxwatch`));
+    for (const p of projects) writeFileSync(p, '');
+    const recent = new RecentProjects(file);
+    for (const p of projects) recent.add(p);
+    recent.add(projects[5]);
+    const again = new RecentProjects(file).list();
+    expect(again).toHaveLength(MAX_RECENT);
+    expect(again[0]).toBe(projects[5]);
+    expect(again.filter((p) => p === projects[5])).toHaveLength(1);
+    expect(again).not.toContain(projects[0]); // the oldest fell off
+    recent.add(path.join(d, 'gone.voxwatch')); // deleted since: not offered
+    expect(new RecentProjects(file).list()).not.toContain(path.join(d, 'gone.voxwatch'));
+    recent.clear();
+    expect(new RecentProjects(file).list()).toEqual([]);
+  });
+
+  it('starts empty from a missing or damaged list', () => {
+    const d = dir();
+    expect(new RecentProjects(path.join(d, 'none.json')).list()).toEqual([]);
+    writeFileSync(path.join(d, 'bad.json'), '{not json');
+    expect(new RecentProjects(path.join(d, 'bad.json')).list()).toEqual([]);
+  });
+});
+
+describe('File commands in the main process', () => {
+  it('adds an epoch from the chosen LAS/LAZ files with the orthophoto chosen next, or without one', async () => {
+    const addEpoch = vi.fn(async () => ({}));
+    const holder = { project: { api: { addEpoch }, points: {} } as unknown as OpenProject };
+    const window = new fake.FakeBrowserWindow({});
+    const reload = vi.fn();
+    (window.webContents as unknown as { reload: () => void }).reload = reload;
+    const { onCommand } = projectCommands(holder, () => window as never);
+    fake.dialog.showOpenDialog
+      .mockResolvedValueOnce({ canceled: false, filePaths: ['/s/2024-09/a.laz', '/s/2024-09/b.laz'] })
+      .mockResolvedValueOnce({ canceled: false, filePaths: ['/s/dom-2024-09.tif'] });
+    expect(onCommand('add-epoch')).toBe(true);
+    await vi.waitFor(() => expect(reload).toHaveBeenCalledOnce());
+    expect(addEpoch).toHaveBeenCalledWith({
+      label: 'a',
+      files: ['/s/2024-09/a.laz', '/s/2024-09/b.laz'],
+      orthophoto: '/s/dom-2024-09.tif',
+    });
+    fake.dialog.showOpenDialog
+      .mockResolvedValueOnce({ canceled: false, filePaths: ['/s/c.las'] })
+      .mockResolvedValueOnce({ canceled: true, filePaths: [] });
+    onCommand('add-epoch');
+    await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(2));
+    expect(addEpoch).toHaveBeenLastCalledWith({ label: 'c', files: ['/s/c.las'], orthophoto: undefined });
+    expect(onCommand('run-detection')).toBe(false); // the renderer's
+    expect(onCommand('export-report')).toBe(false);
   });
 });
 
@@ -484,6 +592,77 @@ describe('ProjectApi over IPC', () => {
   });
 });
 
+describe('the PDF report over IPC', () => {
+  function fakeProject() {
+    const api = {
+      info: vi.fn(async () => ({ name: '罗湖区: 2024/09', runs: [{ id: 3 }] })),
+      exportReport: vi.fn(
+        async (
+          runId: number | undefined,
+          options: { outPath: string },
+          hooks: { onProgress?: (p: unknown) => void; signal?: AbortSignal },
+        ) => {
+          hooks.onProgress?.({ done: 1, total: 2 });
+          return { path: options.outPath, runId: runId ?? 3, changes: 2, pages: 6, bytes: 1000 };
+        },
+      ),
+    };
+    return { api, open: { api, points: {} } as unknown as OpenProject };
+  }
+
+  it('asks for the path with a native dialog, then writes the report there with progress', async () => {
+    const { api, open } = fakeProject();
+    const send = vi.fn();
+    const askPath = vi.fn(async (_name: string) => '/home/analyst/罗湖.pdf');
+    const handlers = reportHandlers(() => open, send, askPath);
+    const request = { lang: 'zh-CN', query: { verdicts: ['confirmed'] }, author: '李工', snapshots: { C001: 'iVBORw0KGgo=' } };
+    await expect(handlers.exportReport(null, request)).resolves.toMatchObject({ path: '/home/analyst/罗湖.pdf', pages: 6 });
+    expect(askPath).toHaveBeenCalledWith('罗湖区_ 2024_09-run3-zh-CN.pdf');
+    expect(api.exportReport).toHaveBeenCalledWith(undefined, { ...request, outPath: '/home/analyst/罗湖.pdf' }, expect.anything());
+    expect(send).toHaveBeenCalledWith(REPORT_PROGRESS_CHANNEL, { done: 1, total: 2 });
+  });
+
+  it('writes nothing when the user cancels the dialog, and never takes a path from the page', async () => {
+    const { api, open } = fakeProject();
+    const handlers = reportHandlers(
+      () => open,
+      vi.fn(),
+      async () => null,
+    );
+    await expect(handlers.exportReport(2, { lang: 'en' })).resolves.toBeNull();
+    await expect(handlers.exportReport(2, { lang: 'en', outPath: '/etc/passwd' })).rejects.toThrow(/unknown field "outPath"/);
+    await expect(handlers.exportReport(2, { lang: 'fr' })).rejects.toThrow(/one of zh-CN, en/);
+    await expect(handlers.exportReport(2, { lang: 'en', snapshots: { C001: 42 } })).rejects.toThrow(/base64/);
+    expect(api.exportReport).not.toHaveBeenCalled();
+  });
+
+  it('cancels the running report', async () => {
+    const { api, open } = fakeProject();
+    let release!: () => void;
+    api.exportReport.mockImplementationOnce(async (_r, options, hooks) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      if (hooks.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+      return { path: options.outPath, runId: 1, changes: 0, pages: 1, bytes: 1 };
+    });
+    const handlers = reportHandlers(
+      () => open,
+      vi.fn(),
+      async () => '/tmp/r.pdf',
+    );
+    const running = handlers.exportReport(1, { lang: 'en' }) as Promise<unknown>;
+    await vi.waitFor(() => expect(api.exportReport).toHaveBeenCalled());
+    expect(handlers.cancelReport()).toBe(true);
+    release();
+    await expect(running).rejects.toThrow(/cancelled/);
+    expect(handlers.cancelReport()).toBe(false);
+  });
+
+  it('names the file after the project, without characters a file system refuses', () => {
+    expect(reportFileName('a/b:c*?"<>|', 4, 'en')).toBe('a_b_c_-run4-en.pdf');
+    expect(reportFileName('', null, 'zh-CN')).toBe('voxwatch-zh-CN.pdf');
+  });
+});
+
 describe('app lifecycle', () => {
   const mainFileUrl = pathToFileURL(path.join(appRoot, 'out', 'electron', 'main.js')).href;
 
@@ -508,6 +687,7 @@ describe('app lifecycle', () => {
 
     // ProjectApi is on IPC too, method by method.
     for (const method of Object.keys(REMOTE_METHODS)) expect([...fake.ipcHandlers.keys()]).toContain(`voxwatch:${method}`);
+    expect([...fake.ipcHandlers.keys()]).toEqual(expect.arrayContaining(['voxwatch:exportReport', 'voxwatch:cancelReport']));
 
     // Run detection reaches this window's renderer; New Project opens a save dialog in the main process instead.
     const template = fake.Menu.buildFromTemplate.mock.calls[0][0] as MenuItemConstructorOptions[];
@@ -523,6 +703,23 @@ describe('app lifecycle', () => {
     expect(window.restore).toHaveBeenCalled();
     expect(window.focus).toHaveBeenCalled();
     expect(fake.FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('remembers an opened project in userData and lists it under Open Recent', async () => {
+    const projectPath = path.join(mkdtempSync(path.join(tmpdir(), 'voxwatch-app-')), 'luohu.voxwatch');
+    await LocalProject.create(projectPath, { name: 'luohu' }, 'test').close();
+    await startApp({ platform: 'linux', mainFileUrl, argv: ['electron', '.', projectPath] });
+    const stored = JSON.parse(readFileSync(path.join(fake.app.userData, 'recent-projects.json'), 'utf8')) as string[];
+    expect(stored).toEqual([projectPath]);
+    const openRecent = () => {
+      const template = fake.Menu.buildFromTemplate.mock.calls.at(-1)![0] as MenuItemConstructorOptions[];
+      const file = template.find((item) => item.label === 'File')!.submenu as MenuItemConstructorOptions[];
+      return file.find((item) => item.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
+    };
+    expect(openRecent()[0].label).toContain('luohu.voxwatch');
+    openRecent().find((item) => item.id === 'clear-recent')!.click!({} as never, undefined, {} as never);
+    expect(openRecent()).toEqual([{ label: 'No Recent Projects', enabled: false }]); // the menu was rebuilt
+    fake.app.emit('will-quit');
   });
 
   it('quits when the last window closes, except on macOS', async () => {
@@ -551,7 +748,16 @@ describe('preload', () => {
     const { key, api } = await loadPreload();
     expect(key).toBe('voxwatch');
     expect(Object.keys(api).sort()).toEqual(
-      ['cancelDetection', 'epochPoints', 'onMenu', 'ping', 'version', ...Object.keys(REMOTE_METHODS)].sort(),
+      [
+        'cancelDetection',
+        'cancelReport',
+        'exportReport',
+        'epochPoints',
+        'onMenu',
+        'ping',
+        'version',
+        ...Object.keys(REMOTE_METHODS),
+      ].sort(),
     );
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
@@ -571,7 +777,17 @@ describe('preload', () => {
   it('has a main-process handler for every channel it can invoke', async () => {
     const { api } = await loadPreload();
     const handled = new Set(
-      [...Object.keys(shellHandlers), ...Object.keys(projectHandlers(() => null, vi.fn()))].map((n) => `voxwatch:${n}`),
+      [
+        ...Object.keys(shellHandlers),
+        ...Object.keys(projectHandlers(() => null, vi.fn())),
+        ...Object.keys(
+          reportHandlers(
+            () => null,
+            vi.fn(),
+            async () => null,
+          ),
+        ),
+      ].map((n) => `voxwatch:${n}`),
     );
     const calls = api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const [name, call] of Object.entries(calls)) if (name !== 'onMenu') await call(1, 2, 3);

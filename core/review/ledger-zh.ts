@@ -1,0 +1,115 @@
+/**
+ * The case ledger's proposals (core/review/case-check.ts) and the complaint leads' answers (core/review/leads.ts)
+ * are explained in English sentences; the zh-CN review UI shows them in Chinese. As in reasons-zh.ts, each known
+ * sentence shape has a Chinese template and a sentence of an unknown shape is shown as written.
+ */
+import { reasonZh } from './reasons-zh';
+
+const N = String.raw`(-?[\d.]+)`;
+
+const SUPPRESSION_ZH: Record<string, string> = {
+  vegetation: '植被',
+  vehicle: '车辆',
+  too_small: '过小',
+  not_building: '非建筑',
+  sliver: '细长碎片',
+  low_coverage: '观测覆盖不足',
+};
+
+/** The detector's reasons for suppressing a candidate (core/changes/classify.ts), clue by clue. */
+const SUPPRESSION_RULES: [RegExp, (m: string[]) => string][] = [
+  [new RegExp(`^strongly green \\(ExG ${N}\\)$`), (m) => `明显偏绿（ExG ${m[1]}）`],
+  [new RegExp(`^green \\(ExG ${N}\\)$`), (m) => `偏绿（ExG ${m[1]}）`],
+  [new RegExp(`^greenish \\(ExG ${N}\\)$`), (m) => `略偏绿（ExG ${m[1]}）`],
+  [new RegExp(`^rough top \\(${N} m\\)$`), (m) => `顶面粗糙（${m[1]} m）`],
+  [new RegExp(`^few planar cells \\(${N} %\\)$`), (m) => `平面单元少（${m[1]}%）`],
+  [new RegExp(`^points scattered ${N} m deep, as through a canopy$`), (m) => `点云纵深分散 ${m[1]} m，似透过树冠`],
+  [new RegExp(`^points scattered in depth \\(${N} m\\)$`), (m) => `点云纵深分散（${m[1]} m）`],
+  [new RegExp(`^points somewhat scattered in depth \\(${N} m\\)$`), (m) => `点云略有纵深分散（${m[1]} m）`],
+  [new RegExp(`^classed vegetation by the survey \\(${N} %\\)$`), (m) => `测量分类为植被（${m[1]}%）`],
+  [new RegExp(`^dome-shaped top, like a crown \\(${N} % curved both ways\\)$`), (m) => `顶面呈穹顶状，似树冠（${m[1]}% 双向弯曲）`],
+  [new RegExp(`^dome-shaped top \\(${N} % curved both ways\\)$`), (m) => `顶面呈穹顶状（${m[1]}% 双向弯曲）`],
+  [new RegExp(`^crown-like profile \\(fill ${N}\\)$`), (m) => `剖面似树冠（填充率 ${m[1]}）`],
+  [
+    new RegExp(`^thin strip ${N} m² with no interior: an edge seen slightly apart in the two epochs$`),
+    (m) => `${m[1]} m² 的细长条带，无内部：两期边缘略有错位`,
+  ],
+  [new RegExp(`^height change ${N} m below ${N} m$`), (m) => `高度变化 ${m[1]} m，低于 ${m[2]} m`],
+  [new RegExp(`^area ${N} m² below ${N} m²$`), (m) => `面积 ${m[1]} m²，低于 ${m[2]} m²`],
+  [new RegExp(`^volume ${N} m³ below ${N} m³$`), (m) => `体积 ${m[1]} m³，低于 ${m[2]} m³`],
+  [new RegExp(`^only ${N} % of the footprint seen in both epochs$`), (m) => `两期共同观测到的仅占图斑 ${m[1]}%`],
+  [
+    new RegExp(`^vehicle-sized object \\(${N} m², ${N} m high\\) on the ground$`),
+    (m) => `地面上车辆大小的物体（${m[1]} m²，高 ${m[2]} m）`,
+  ],
+  [
+    new RegExp(`^diffuse change: only ${N} % of the area moved by more than ${N} m$`),
+    (m) => `分散变化：仅 ${m[1]}% 的面积变化超过 ${m[2]} m`,
+  ],
+  [
+    new RegExp(`^${N} m above the ground: too low for a building \\(heap, wall, hedge or terrain\\)$`),
+    (m) => `离地 ${m[1]} m：作为建筑过低（土堆、围墙、绿篱或地形）`,
+  ],
+];
+
+/** Splits "a (x, y), b" at the commas outside parentheses. */
+function clauses(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (depth === 0 && text.startsWith(', ', i)) {
+      out.push(text.slice(start, i));
+      start = i + 2;
+    }
+  }
+  return [...out, text.slice(start)];
+}
+
+/** A suppression's detail in Chinese: the whole sentence if known, else clue by clue (vegetation clues are listed). */
+export function suppressionZh(detail: string): string {
+  const whole = apply(SUPPRESSION_RULES, detail);
+  if (whole !== null) return whole;
+  return clauses(detail)
+    .map((clue) => apply(SUPPRESSION_RULES, clue) ?? reasonZh(clue))
+    .join('，');
+}
+
+function apply(rules: [RegExp, (m: string[]) => string][], sentence: string): string | null {
+  for (const [re, zh] of rules) {
+    const m = re.exec(sentence);
+    if (m) return zh(m);
+  }
+  return null;
+}
+
+const RULES: [RegExp, (m: string[]) => string][] = [
+  // case proposals
+  [new RegExp(`^${N} m³ removed \\((.*)\\), of the ${N} m³ violation$`), (m) => `已拆除 ${m[1]} m³（${m[2]}），原违建 ${m[3]} m³`],
+  [new RegExp(`^grew further by ${N} m³ \\((.*)\\)$`), (m) => `继续加建 ${m[1]} m³（${m[2]}）`],
+  [/^the later epoch did not see this footprint well enough to tell$/, () => '后期测量对该图斑观测不足，无法判断'],
+  [new RegExp(`^${N} % of the footprint keeps its height \\(top ${N} m\\)$`), (m) => `图斑 ${m[1]}% 范围高度未变（顶高 ${m[2]} m）`],
+  [
+    new RegExp(`^only ${N} % of the footprint keeps its height: removed below the detection threshold$`),
+    (m) => `仅 ${m[1]}% 范围高度未变：已拆除至检测阈值以下`,
+  ],
+  // lead answers
+  [/^outside the area both epochs cover$/, () => '位于两期共同覆盖范围之外'],
+  [/^the spot itself was not seen by both epochs$/, () => '该位置未被两期同时观测到'],
+  [new RegExp(`^seen by both epochs: surface ${N} m before, ${N} m after$`), (m) => `两期均有观测：地表高程前期 ${m[1]} m，后期 ${m[2]} m`],
+  [new RegExp(`^no building change within ${N} m$`), (m) => `${m[1]} 米范围内无建筑变化`],
+  [
+    new RegExp(`^a change ${N} m away was judged not a building: (\\w+) \\((.*)\\)$`),
+    (m) => `${m[1]} 米外的变化判定为非建筑：${SUPPRESSION_ZH[m[2]] ?? m[2]}（${suppressionZh(m[3])}）`,
+  ],
+  [
+    new RegExp(`^inside a ${N} m² patch the (before|after|both) epoch could not see$`),
+    (m) => `位于${{ before: '前期', after: '后期', both: '两期均' }[m[2]]}未观测到的 ${m[1]} m² 区域内`,
+  ],
+];
+
+export function ledgerZh(sentence: string): string {
+  return apply(RULES, sentence) ?? sentence;
+}

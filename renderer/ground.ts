@@ -1,0 +1,142 @@
+// The orthophoto draped as the ground: each epoch's orthophoto, downsampled by the server over the project area
+// (ProjectApi.getOrthophotoImage), as the texture of a plane at the ground's height under the clouds. The before
+// view shows the earlier epoch's image, the after view the later one's (swipe: each side its own). A toggle in
+// the view's toolbar; loaded on first use.
+import * as THREE from 'three';
+import type { RunRecord, ViewImage } from '../core/api';
+import type { ViewerApi } from './bridge';
+import { h } from './dom';
+import { t } from './i18n';
+import type { Epoch, Viewer } from './viewer';
+import { viewToolbar } from './view-tools';
+
+/** The orthophoto's longer side in pixels: 2048 keeps a 300 m district at 15 cm and the texture within any GPU's limits. */
+const GROUND_PIXELS = 2048;
+
+/** A low percentile of the drawn points' heights (scene coordinates): the ground under the district. */
+export function groundLevel(viewer: Viewer): number | null {
+  const zs: number[] = [];
+  viewer.three.scene.traverse((o) => {
+    if (!(o instanceof THREE.Points) || o.name === 'overlay') return;
+    const position = o.geometry.getAttribute('position');
+    if (!position || position.count < 100) return;
+    const step = Math.max(1, Math.floor(position.count / 20_000));
+    for (let i = 0; i < position.count; i += step) zs.push(position.getZ(i) + o.position.z);
+  });
+  if (zs.length === 0) return null;
+  zs.sort((a, b) => a - b);
+  return zs[Math.floor(zs.length * 0.03)];
+}
+
+export class OrthoGround {
+  private enabled = false;
+  private run: RunRecord | null = null;
+  private readonly meshes: Partial<Record<Epoch, THREE.Mesh>> = {};
+  private loaded = '';
+  private readonly button: HTMLButtonElement;
+  private readonly note: HTMLElement;
+  private epochShown: Epoch = 'after';
+
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly api: ViewerApi,
+    container: HTMLElement,
+  ) {
+    this.button = h('button', { id: 'ortho-ground', 'aria-pressed': 'false', onclick: () => void this.toggle() });
+    this.note = h('span', { class: 'view-note', hidden: true });
+    viewToolbar(container).append(this.button, this.note);
+    viewer.hooks.showEpoch.push((epoch) => {
+      this.epochShown = epoch;
+      for (const [e, mesh] of Object.entries(this.meshes)) mesh.visible = this.enabled && e === epoch;
+    });
+    this.relabel();
+  }
+
+  relabel(): void {
+    this.button.textContent = t('orthoGround');
+    this.showMissing();
+  }
+
+  /** The run whose two epochs' orthophotos are shown (reloaded when it changes, if the ground is on). */
+  setRun(run: RunRecord | null): void {
+    this.run = run;
+    if (this.enabled) void this.load().catch((e: unknown) => this.fail(e));
+  }
+
+  async toggle(): Promise<void> {
+    this.enabled = !this.enabled;
+    this.button.setAttribute('aria-pressed', String(this.enabled));
+    try {
+      if (this.enabled) await this.load();
+    } catch (e) {
+      this.fail(e);
+    }
+    this.viewer.showEpoch(this.epochShown);
+    this.showMissing();
+    this.viewer.requestRender();
+  }
+
+  private fail(e: unknown): void {
+    this.note.hidden = false;
+    this.note.textContent = `${t('error')}: ${(e as Error).message}`;
+  }
+
+  private missing: Partial<Record<Epoch, string>> = {};
+
+  private showMissing(): void {
+    const missing = this.enabled ? this.missing[this.epochShown] : undefined;
+    this.note.hidden = missing === undefined;
+    this.note.textContent = missing ? `${t('orthoGroundNone')}` : '';
+    this.note.title = missing ?? '';
+  }
+
+  private async load(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    const wanted = `${run.before.id}/${run.after.id}`;
+    if (this.loaded === wanted) return;
+    this.loaded = wanted;
+    const container = this.viewer.canvas.parentElement!;
+    container.dataset.ground = 'loading';
+    const [before, after] = await Promise.all(
+      [run.before.id, run.after.id].map((id) => this.api.getOrthophotoImage(id, { pixels: GROUND_PIXELS })),
+    );
+    if (this.loaded !== wanted) return;
+    const z = (groundLevel(this.viewer) ?? 0) - 0.15; // just under the ground points, so they keep their colours
+    for (const epoch of ['before', 'after'] as const) this.place(epoch, epoch === 'before' ? before : after, z);
+    container.dataset.ground = [before, after].map((i) => (i.image === null ? i.missing : 'ready')).join('/');
+    this.viewer.showEpoch(this.epochShown);
+    this.showMissing();
+  }
+
+  private place(epoch: Epoch, image: ViewImage, z: number): void {
+    const old = this.meshes[epoch];
+    if (old) {
+      this.viewer.three.scene.remove(old);
+      old.geometry.dispose();
+      const material = old.material as THREE.MeshBasicMaterial;
+      material.map?.dispose();
+      material.dispose();
+      delete this.meshes[epoch];
+    }
+    if (image.image === null) {
+      this.missing[epoch] = image.detail || image.missing;
+      return;
+    }
+    delete this.missing[epoch];
+    const texture = new THREE.TextureLoader().load(image.image, () => this.viewer.requestRender());
+    texture.colorSpace = THREE.SRGBColorSpace;
+    texture.anisotropy = this.viewer.three.renderer.capabilities.getMaxAnisotropy();
+    const { box } = image;
+    const [ox, oy] = this.viewer.origin;
+    const mesh = new THREE.Mesh(
+      new THREE.PlaneGeometry(box.maxX - box.minX, box.maxY - box.minY),
+      new THREE.MeshBasicMaterial({ map: texture }),
+    );
+    mesh.position.set((box.minX + box.maxX) / 2 - ox, (box.minY + box.maxY) / 2 - oy, z);
+    mesh.name = `ground-${epoch}`;
+    mesh.visible = false;
+    this.meshes[epoch] = mesh;
+    this.viewer.three.scene.add(mesh);
+  }
+}

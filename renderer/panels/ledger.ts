@@ -1,0 +1,217 @@
+// The case ledger (台账) and the complaint leads (投诉举报线索) as sidebar panels. Cases show their status, the
+// lifecycle steps the store allows (CASE_TRANSITIONS), and what a later survey proposes (rectified, grew, still
+// standing) with an Accept button; leads show their answer (the changes linked to them, or "nothing found" with
+// what the run knows of the spot). Clicking a case or a lead flies the view to it.
+import type { CaseRecord, ChangeRecord, LeadRecord } from '../../core/api';
+import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../../core/review/types';
+import { pointBox } from '../boxes';
+import type { ViewerApi } from '../bridge';
+import { TYPE_COLOURS } from '../colours';
+import { h } from '../dom';
+import { t, tCase, tProposal, tSentence, tType } from '../i18n';
+import type { BoxXY } from '../viewer';
+
+export interface LedgerContext {
+  api: ViewerApi;
+  /** The changes of the run shown: a case or lead on one of them selects it. */
+  changes: ChangeRecord[];
+  select(key: number): void;
+  flyTo(box: BoxXY): void;
+  status(message: string, kind?: 'info' | 'error'): void;
+  /** After a case changed: the list and detail show case status too. */
+  onCaseChanged(changeKey: number): void;
+}
+
+const STATUS_COLOURS: Record<CaseStatus, string> = {
+  open: '#ff9f43',
+  notified: '#feca57',
+  rectification_due: '#ff6b6b',
+  rectified: '#1dd1a1',
+  not_rectified: '#ee5253',
+  closed: '#8395a7',
+};
+
+let statusFilter: CaseStatus | '' = '';
+
+function goTo(ctx: LedgerContext, changeKey: number | null, x: number, y: number): void {
+  const change = ctx.changes.find((c) => c.key === changeKey);
+  if (change) ctx.select(change.key);
+  else ctx.flyTo(pointBox(x, y, 20));
+}
+
+/** The case ledger panel; loads the cases itself and re-renders in place after each action. */
+export function renderCases(ctx: LedgerContext): HTMLElement {
+  const root = h('div', { class: 'ledger', id: 'cases-panel', 'data-state': 'loading' }, h('p', { class: 'hint' }, t('loading')));
+  const load = async () => {
+    const cases = await ctx.api.listCases(statusFilter ? { status: [statusFilter] } : undefined);
+    root.replaceChildren(...casesView(ctx, cases, () => void load().catch(fail)));
+    root.dataset.state = 'ready';
+  };
+  const fail = (e: unknown) => ctx.status(`${t('error')}: ${(e as Error).message}`, 'error');
+  load().catch(fail);
+  return root;
+}
+
+function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void): Node[] {
+  const filter = h(
+    'select',
+    {
+      id: 'case-status-filter',
+      'aria-label': t('allStatuses'),
+      onchange: () => {
+        statusFilter = filter.value as CaseStatus | '';
+        reload();
+      },
+    },
+    h('option', { value: '' }, t('allStatuses')),
+    ...CASE_STATUSES.map((s) => h('option', { value: s }, tCase(s))),
+  );
+  filter.value = statusFilter;
+  const act = async (work: () => Promise<CaseRecord>, message: string) => {
+    try {
+      const c = await work();
+      ctx.status(`${message}: #${c.id} ${c.code} → ${tCase(c.status)}`);
+      ctx.onCaseChanged(c.changeKey);
+    } catch (e) {
+      ctx.status(`${t('error')}: ${(e as Error).message}`, 'error');
+    }
+    reload();
+  };
+  const items = cases.map((c) => {
+    const next = CASE_TRANSITIONS[c.status];
+    const move = h(
+      'select',
+      {
+        class: 'case-move',
+        'aria-label': t('caseMoveTo'),
+        disabled: next.length === 0,
+        onchange: () => void act(() => ctx.api.updateCase(c.id, { status: move.value as CaseStatus }), t('caseUpdated')),
+        onclick: (e: Event) => e.stopPropagation(),
+      },
+      h('option', { value: '' }, t('caseMoveTo')),
+      ...next.map((s) => h('option', { value: s }, tCase(s))),
+    );
+    const p = c.proposal;
+    const proposal = p
+      ? h(
+          'div',
+          { class: `proposal outcome-${p.outcome}`, 'data-outcome': p.outcome },
+          h('span', { class: 'proposal-label' }, `${t('proposal')} (${t('inRun')} ${p.runId}): `),
+          h('strong', {}, tProposal(p.outcome)),
+          p.status ? h('span', {}, ` → ${tCase(p.status)}`) : null,
+          h('div', { class: 'proposal-detail' }, tSentence(p.detail)),
+          p.status
+            ? h(
+                'button',
+                {
+                  class: 'accept primary',
+                  onclick: (e: Event) => {
+                    e.stopPropagation();
+                    void act(() => ctx.api.acceptProposal(c.id), t('proposalAccepted'));
+                  },
+                },
+                t('accept'),
+              )
+            : null,
+        )
+      : null;
+    return h(
+      'li',
+      {
+        class: 'case',
+        'data-case': c.id,
+        'data-status': c.status,
+        'data-change-key': c.changeKey,
+        onclick: () => goTo(ctx, c.changeKey, c.centroid[0], c.centroid[1]),
+      },
+      h(
+        'div',
+        { class: 'case-head' },
+        h('span', { class: 'swatch', style: `background:${TYPE_COLOURS[c.type]}` }),
+        h('span', { class: 'code' }, `#${c.id} ${c.code}`),
+        h('span', { class: 'type' }, tType(c.type)),
+        h('span', { class: 'case-status', style: `color:${STATUS_COLOURS[c.status]}` }, tCase(c.status)),
+      ),
+      h(
+        'div',
+        { class: 'case-meta hint' },
+        [
+          `${c.volume_m3 >= 0 ? '+' : '−'}${Math.abs(c.volume_m3).toFixed(0)} m³`,
+          c.subDistrict,
+          c.dueDate ? `${t('caseDue')} ${c.dueDate}` : null,
+          ctx.changes.some((ch) => ch.key === c.changeKey) ? null : `${t('inRun')} ${c.runId}`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+      proposal,
+      move,
+    );
+  });
+  return [
+    h('div', { class: 'ledger-head' }, h('h2', {}, `${t('casesTitle')} · ${cases.length}`), filter),
+    cases.length ? h('ol', { class: 'ledger-list' }, ...items) : h('p', { class: 'hint' }, t('noCases')),
+  ];
+}
+
+/** The complaint leads panel. */
+export function renderLeads(ctx: LedgerContext): HTMLElement {
+  const root = h('div', { class: 'ledger', id: 'leads-panel', 'data-state': 'loading' }, h('p', { class: 'hint' }, t('loading')));
+  ctx.api.listLeads().then(
+    (leads) => {
+      root.replaceChildren(
+        h('div', { class: 'ledger-head' }, h('h2', {}, `${t('leadsTitle')} · ${leads.length}`)),
+        leads.length ? h('ol', { class: 'ledger-list' }, ...leads.map((l) => leadItem(ctx, l))) : h('p', { class: 'hint' }, t('noLeads')),
+      );
+      root.dataset.state = 'ready';
+    },
+    (e: unknown) => ctx.status(`${t('error')}: ${(e as Error).message}`, 'error'),
+  );
+  return root;
+}
+
+function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
+  const a = l.answer;
+  let answer: HTMLElement;
+  if (!a) answer = h('div', { class: 'lead-answer hint' }, t('leadUnanswered'));
+  else if (a.found.length) {
+    answer = h(
+      'div',
+      { class: 'lead-answer found' },
+      h('span', { class: 'hint' }, `${t('leadFound')} (${t('inRun')} ${a.runId}): `),
+      ...a.found.map((f) =>
+        h(
+          'button',
+          {
+            class: 'lead-change',
+            'data-key': f.key,
+            onclick: (e: Event) => {
+              e.stopPropagation();
+              goTo(ctx, f.key, l.x, l.y);
+            },
+          },
+          `${f.code} ${tType(f.type)} · ${f.distance_m.toFixed(0)} ${t('metresAway')}`,
+        ),
+      ),
+    );
+  } else {
+    answer = h(
+      'div',
+      { class: 'lead-answer nothing' },
+      h('strong', {}, `${t('leadNothing')} (${t('inRun')} ${a.runId})`),
+      h('ul', { class: 'lead-evidence' }, ...a.evidence.map((e) => h('li', {}, tSentence(e)))),
+    );
+  }
+  return h(
+    'li',
+    {
+      class: 'lead',
+      'data-lead': l.code,
+      'data-found': a ? String(a.found.length) : 'unanswered',
+      onclick: () => ctx.flyTo(pointBox(l.x, l.y, 25)),
+    },
+    h('div', { class: 'case-head' }, h('span', { class: 'code' }, l.code), h('span', { class: 'hint' }, l.reportedOn ?? '')),
+    h('div', { class: 'lead-text' }, l.text),
+    answer,
+  );
+}

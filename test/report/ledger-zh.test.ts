@@ -1,0 +1,27 @@
+// The case proposals' and lead answers' English sentences in Chinese (core/review/ledger-zh.ts).
+import { describe, expect, it } from 'vitest';
+import { ledgerZh, suppressionZh } from '../../core/review/ledger-zh';
+
+describe('ledgerZh', () => {
+  it('translates the case proposals', () => {
+    expect(ledgerZh('294 m³ removed (C001, C003), of the 300 m³ violation')).toBe('已拆除 294 m³（C001, C003），原违建 300 m³');
+    expect(ledgerZh('grew further by 42 m³ (C007)')).toBe('继续加建 42 m³（C007）');
+    expect(ledgerZh('96 % of the footprint keeps its height (top 55.1 m)')).toBe('图斑 96% 范围高度未变（顶高 55.1 m）');
+    expect(ledgerZh('the later epoch did not see this footprint well enough to tell')).toBe('后期测量对该图斑观测不足，无法判断');
+  });
+
+  it('translates the lead answers, a suppressed candidate’s clues one by one', () => {
+    expect(ledgerZh('seen by both epochs: surface 23.4 m before, 23.4 m after')).toBe('两期均有观测：地表高程前期 23.4 m，后期 23.4 m');
+    expect(ledgerZh('no building change within 30 m')).toBe('30 米范围内无建筑变化');
+    expect(
+      ledgerZh('a change 12 m away was judged not a building: vegetation (strongly green (ExG 0.44), points scattered in depth (0.51 m))'),
+    ).toBe('12 米外的变化判定为非建筑：植被（明显偏绿（ExG 0.44），点云纵深分散（0.51 m））');
+    expect(ledgerZh('inside a 35 m² patch the after epoch could not see')).toBe('位于后期未观测到的 35 m² 区域内');
+    expect(suppressionZh('vehicle-sized object (9.5 m², 1.6 m high) on the ground')).toBe('地面上车辆大小的物体（9.5 m²，高 1.6 m）');
+  });
+
+  it('keeps a sentence of an unknown shape as written', () => {
+    expect(ledgerZh('something new the detector says')).toBe('something new the detector says');
+    expect(suppressionZh('strongly green (ExG 0.3), a new clue')).toBe('明显偏绿（ExG 0.3），a new clue');
+  });
+});
