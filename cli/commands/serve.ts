@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { EpochOctrees } from '../../core/octree/epoch-octrees';
 import { EpochPointSampler } from '../../core/view/point-sample';
 import { LocalProject } from '../../core/store/project';
 import { UsageError } from '../errors';
@@ -34,7 +35,8 @@ export async function serveCommand(file: string | undefined, o: ServeCliOptions)
 
   const project = LocalProject.open(projectFile, `VoxWatch ${VERSION}`);
   const points = EpochPointSampler.forProject(project);
-  const server = createServeServer({ project, points, staticDir: RENDERER_DIST, token: o.token });
+  const octrees = await EpochOctrees.forProject(project);
+  const server = createServeServer({ project, points, octrees, staticDir: RENDERER_DIST, token: o.token });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -53,6 +55,7 @@ export async function serveCommand(file: string | undefined, o: ServeCliOptions)
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await octrees.close(); // cancels a build in progress; its work folder is removed
   await project.close();
   return 0;
 }
