@@ -1,9 +1,10 @@
 // `voxwatch serve`'s octree routes: status (a build starts on first view), the three files of an epoch's octree
 // with byte ranges as potree-core asks for them, the token, and no path to anything but those three files.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectInfo } from '../../core/api';
 import { EpochOctrees, type OctreeStatus } from '../../core/octree/epoch-octrees';
@@ -36,13 +37,14 @@ let project: LocalProject;
 let info: ProjectInfo;
 let octrees: EpochOctrees;
 const servers: Server[] = [];
+const staticDir = mkdtempSync(join(tmpdir(), 'voxwatch-static-'));
 
 async function start(token?: string): Promise<number> {
   const server = createServeServer({
     project,
     points: EpochPointSampler.forProject(project),
     octrees,
-    staticDir: dirname(info.path),
+    staticDir,
     token,
   });
   servers.push(server);
