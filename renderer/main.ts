@@ -3,6 +3,7 @@
 import type { ChangeRecord, ProjectInfo, RunRecord } from '../core/api';
 import type { Verdict } from '../core/review/types';
 import { connect, type ViewerApi } from './bridge';
+import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
@@ -33,10 +34,13 @@ interface State {
 const params = new URLSearchParams(location.search);
 /** Points per epoch drawn (?points=N, e.g. for the benchmark); 300 k keeps SwiftShader and small GPUs fluid. */
 const POINTS_PER_EPOCH = Math.min(2_000_000, Number(params.get('points')) || 300_000);
+/** Points drawn from the level-of-detail octrees, both epochs together (?budget=N). */
+const POINT_BUDGET = Math.min(10_000_000, Number(params.get('budget')) || 1_000_000);
 
 const api: ViewerApi = connect();
 let state: State;
 let viewer: Viewer | null = null;
+let clouds: EpochClouds | null = null;
 let loadedClouds = '';
 
 function readHash(): { run?: number; change?: number } {
@@ -101,10 +105,13 @@ function renderHeader(): void {
       [
         ['rgb', 'colourRgb'],
         ['height', 'colourHeight'],
+        ['class', 'colourClass'],
+        ['change', 'colourChange'],
       ],
       (c) => {
         state.pointColour = c;
         viewer?.setPointColour(c);
+        clouds?.setColour(c);
         renderHeader();
       },
     ),
@@ -174,6 +181,7 @@ function renderAll(): void {
 function select(key: number | null, fly: boolean): void {
   state.selected = key;
   viewer?.select(key);
+  clouds?.setChanges(state.changes, key);
   writeHash();
   renderPanels();
   const change = state.changes.find((c) => c.key === key);
@@ -248,6 +256,11 @@ function ensureViewer(): Viewer | null {
   const b = projectBox();
   viewer = new Viewer($('view'), [Math.round((b.minX + b.maxX) / 2), Math.round((b.minY + b.maxY) / 2), Math.floor(b.minZ)]);
   viewer.onPick = (key) => select(key, false);
+  clouds = new EpochClouds(viewer, $('view'), POINT_BUDGET, (statuses) => {
+    const building = statuses.find((s) => s.state !== 'ready');
+    if (building?.state === 'failed') status(`${t('octreeFailed')}: ${building.error ?? ''}`, 'error');
+    else if (building) status(`${t('buildingOctree')}… ${building.total > 0 ? Math.round((100 * building.done) / building.total) : 0} %`);
+  });
   viewer.setMode(state.mode);
   flyOverview(true);
   initSwipe(viewer);
@@ -289,6 +302,7 @@ async function loadDetail(c: ChangeRecord): Promise<void> {
   const wanted = `${run.id}/${c.key}`;
   if (detailWanted === wanted) return;
   detailWanted = wanted;
+  if (clouds?.covers(run)) return void ($('view').dataset.detail = c.id); // level of detail needs no denser sample
   const [before, after] = await Promise.all(
     [run.before.id, run.after.id].map((id) => api.epochPoints(id, { box, maxPoints: DETAIL_POINTS, origin: v.origin })),
   );
@@ -321,6 +335,17 @@ async function loadClouds(run: RunRecord): Promise<void> {
   const view = $('view');
   view.dataset.points = 'loading';
   status(t('loadingPoints'));
+  clouds?.setChanges(state.changes, state.selected);
+  const octrees = clouds?.showRun(run, state.info.epochs).catch(fail);
+  if (clouds && (await clouds.bothReady(run))) {
+    // Both epochs have octrees: no plain samples to read.
+    await octrees;
+    if (loadedClouds !== wanted) return;
+    const count = state.info.epochs.filter((e) => e.id === run.before.id || e.id === run.after.id).reduce((n, e) => n + e.points, 0);
+    view.dataset.points = String(count);
+    status(`${run.before.label} / ${run.after.label}: ${count.toLocaleString()} ${t('points')}`);
+    return;
+  }
   const [before, after] = await Promise.all(
     [run.before.id, run.after.id].map((id) => api.epochPoints(id, { maxPoints: POINTS_PER_EPOCH, origin: v.origin })),
   );
@@ -365,6 +390,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   ensureViewer();
   viewer?.setChanges(changeShapes());
   viewer?.select(state.selected);
+  clouds?.setChanges(state.changes, state.selected);
   writeHash();
   renderAll();
   const selected = state.changes.find((c) => c.key === state.selected);
