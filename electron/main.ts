@@ -2,12 +2,14 @@
 // things together; everything a project does lives in core and is reached through IPC (see ipc.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
 import packageJson from '../package.json';
 import { LocalProject } from '../core/store/project';
+import { EpochOctrees, octreeRootOf } from '../core/octree/epoch-octrees';
 import { EpochPointSampler } from '../core/view/point-sample';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from './ipc';
+import { handleOctreeRequests, OCTREE_SCHEME, OCTREE_SCHEME_PRIVILEGES } from './octree-protocol';
 import { projectHandlers, type OpenProject } from './project-ipc';
 
 export const PRODUCT_NAME = 'VoxWatch';
@@ -22,7 +24,7 @@ export const CONTENT_SECURITY_POLICY = [
   "worker-src 'self' blob:",
   "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
+  `connect-src 'self' ${OCTREE_SCHEME}:`, // the open project's octree files (electron/octree-protocol.ts)
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
@@ -201,7 +203,12 @@ const SOFTWARE = `${PRODUCT_NAME} ${packageJson.version}`;
 
 function openProject(file: string): OpenProject {
   const api = LocalProject.open(file, SOFTWARE);
-  return { api, points: EpochPointSampler.forProject(api) };
+  const octrees = new EpochOctrees(octreeRootOf(path.resolve(file)), async (id) => {
+    const epoch = (await api.info()).epochs.find((e) => e.id === id);
+    if (!epoch) throw new Error(`no epoch ${id} in this project`);
+    return { files: epoch.files, label: epoch.label, projection: epoch.crs?.epsg !== undefined ? `EPSG:${epoch.crs.epsg}` : undefined };
+  });
+  return { api, points: EpochPointSampler.forProject(api), octrees };
 }
 
 /**
@@ -210,6 +217,7 @@ function openProject(file: string): OpenProject {
  */
 function projectCommands(holder: { project: OpenProject | null }, getWindow: () => BrowserWindow | null): (id: MenuCommand) => boolean {
   const replace = async (next: OpenProject) => {
+    await holder.project?.octrees?.close();
     await holder.project?.api.close();
     holder.project = next;
     getWindow()?.webContents.reload();
@@ -270,6 +278,7 @@ export async function startApp({
     if (platform !== 'darwin') app.quit();
   });
 
+  protocol.registerSchemesAsPrivileged([OCTREE_SCHEME_PRIVILEGES]); // before ready, as Electron requires
   await app.whenReady();
   app.setAboutPanelOptions({ applicationName: PRODUCT_NAME, applicationVersion: packageJson.version });
   secureSession(session.defaultSession, paths.appRoot);
@@ -278,7 +287,11 @@ export async function startApp({
   if (projectFile) holder.project = openProject(path.resolve(projectFile));
   const send = (channel: string, payload: unknown) => mainWindow?.webContents.send(channel, payload);
   registerIpc(ipcMain, { ...shellHandlers, ...projectHandlers(() => holder.project, send) }, trustedFrameCheck(paths.appRoot));
-  app.on('will-quit', () => void holder.project?.api.close());
+  handleOctreeRequests(protocol, () => holder.project?.octrees ?? null);
+  app.on('will-quit', () => {
+    void holder.project?.octrees?.close();
+    void holder.project?.api.close();
+  });
   const documentationUrl = (packageJson as { homepage?: string }).homepage;
   const onCommand = projectCommands(holder, () => mainWindow);
   const template = buildMenuTemplate({
