@@ -17,8 +17,9 @@ import { launch, serve } from '../test/e2e/browser';
 const args = process.argv.slice(2);
 const lodAt = args.indexOf('--lod');
 const lodProjects = lodAt >= 0 ? args.slice(lodAt + 1) : [];
-const project = (lodAt === 0 ? undefined : args[0]) ?? DEMO_PROJECT;
-for (const p of [project, ...lodProjects]) {
+/** `--lod …` alone: only the level-of-detail cases. */
+const project = lodAt === 0 ? null : (args[0] ?? DEMO_PROJECT);
+for (const p of [...(project ? [project] : []), ...lodProjects]) {
   if (!existsSync(p)) {
     console.error(`no project ${p} (run npm run demo first)`);
     process.exit(2);
@@ -60,35 +61,39 @@ async function ensureOctrees(file: string): Promise<number> {
 }
 
 await ensureRendererBuilt();
-const served = await serve(project);
-const context = await launch();
-try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(120_000);
-  const size = await page.evaluate(
-    () => `${(globalThis as unknown as PageGlobals).innerWidth}×${(globalThis as unknown as PageGlobals).innerHeight}`,
-  );
-  console.log(`Chromium, SwiftShader (software WebGL), window ${size}; ${FRAMES} frames per case, camera orbiting`);
-  console.log('points per epoch | view   | drawn     | load s | ms/frame | fps');
-  for (const c of CASES) {
-    const started = Date.now();
-    await page.goto(`${served.url}?bench&points=${c.perEpoch}`);
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.waitForFunction(() =>
-      /^\d+$/.test((globalThis as unknown as PageGlobals).document.getElementById('view').dataset.points ?? ''),
+if (project) await plainCases(project);
+
+async function plainCases(project: string): Promise<void> {
+  const served = await serve(project);
+  const context = await launch();
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(120_000);
+    const size = await page.evaluate(
+      () => `${(globalThis as unknown as PageGlobals).innerWidth}×${(globalThis as unknown as PageGlobals).innerHeight}`,
     );
-    const load = (Date.now() - started) / 1000;
-    const loaded = Number(await page.locator('#view').getAttribute('data-points'));
-    await page.click(`[data-name="mode"] [data-value="${c.mode}"]`);
-    const ms = await page.evaluate((n) => (globalThis as unknown as PageGlobals).voxwatchBench.measureFrames(n), FRAMES);
-    const drawn = c.mode === 'swipe' ? loaded : loaded / 2;
-    console.log(
-      `${c.perEpoch.toLocaleString('en').padStart(16)} | ${c.mode.padEnd(6)} | ${drawn.toLocaleString('en').padStart(9)} | ${load.toFixed(1).padStart(6)} | ${ms.toFixed(0).padStart(8)} | ${(1000 / ms).toFixed(1)}`,
-    );
+    console.log(`Chromium, SwiftShader (software WebGL), window ${size}; ${FRAMES} frames per case, camera orbiting`);
+    console.log('points per epoch | view   | drawn     | load s | ms/frame | fps');
+    for (const c of CASES) {
+      const started = Date.now();
+      await page.goto(`${served.url}?bench&points=${c.perEpoch}`);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.waitForFunction(() =>
+        /^\d+$/.test((globalThis as unknown as PageGlobals).document.getElementById('view').dataset.points ?? ''),
+      );
+      const load = (Date.now() - started) / 1000;
+      const loaded = Number(await page.locator('#view').getAttribute('data-points'));
+      await page.click(`[data-name="mode"] [data-value="${c.mode}"]`);
+      const ms = await page.evaluate((n) => (globalThis as unknown as PageGlobals).voxwatchBench.measureFrames(n), FRAMES);
+      const drawn = c.mode === 'swipe' ? loaded : loaded / 2;
+      console.log(
+        `${c.perEpoch.toLocaleString('en').padStart(16)} | ${c.mode.padEnd(6)} | ${drawn.toLocaleString('en').padStart(9)} | ${load.toFixed(1).padStart(6)} | ${ms.toFixed(0).padStart(8)} | ${(1000 / ms).toFixed(1)}`,
+      );
+    }
+  } finally {
+    await context.close();
+    await served.stop();
   }
-} finally {
-  await context.close();
-  await served.stop();
 }
 
 for (const file of lodProjects) {
@@ -98,7 +103,7 @@ for (const file of lodProjects) {
   try {
     const page = lodContext.pages()[0] ?? (await lodContext.newPage());
     page.setDefaultTimeout(180_000);
-    console.log(`\nlevel of detail: ${file}, up to ${perEpoch.toLocaleString('en')} points per epoch`);
+    console.log(`\nlevel of detail (potree-core octrees): ${file}, up to ${perEpoch.toLocaleString('en')} points per epoch`);
     console.log('points budget    | view   | drawn     | load s | ms/frame | fps');
     for (const budget of LOD_BUDGETS) {
       for (const mode of LOD_MODES) {
