@@ -40,6 +40,9 @@ const ASPRS_COLOURS = (() => {
   };
 })();
 
+/** Visibility updates per frame while loaded nodes wait to be drawn (see update). */
+const MAX_UPDATE_TURNS = 16;
+
 /** "change" colouring: grey, and red inside the changed volumes (brighter for the selected one). */
 const CHANGE_BASE = [108, 112, 120];
 const CHANGE_HIT = [235, 64, 52];
@@ -127,7 +130,11 @@ export class OctreeClouds {
       return false;
     }
     for (const pco of list) pco.visible = true;
-    const result = this.potree.updatePointClouds(list, camera, renderer);
+    let result = this.potree.updatePointClouds(list, camera, renderer);
+    // potree-core turns at most two loaded nodes into drawable ones per update: take a few more turns now rather
+    // than a frame each (a frame costs up to a second in software rendering).
+    for (let turn = 0; turn < MAX_UPDATE_TURNS && result.exceededMaxLoadsToGPU; turn++)
+      result = this.potree.updatePointClouds(list, camera, renderer);
     this.visiblePoints = result.numVisiblePoints;
     for (const pco of list) for (const node of pco.visibleNodes) this.prepareNode(node.sceneNode);
     const loading =
