@@ -5,6 +5,7 @@ import { detectCommand, type DetectCliOptions } from './commands/detect';
 import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
 import { infoCommand } from './commands/info';
 import { mergeCommand } from './commands/merge';
+import { octreeCommand, type OctreeCliOptions } from './commands/octree';
 import { addProjectCommand } from './commands/project';
 import { reportCommand, type ReportCliOptions } from './commands/report';
 import { serveCommand, type ServeCliOptions } from './commands/serve';
@@ -83,6 +84,16 @@ program
   .option('--author <name>', 'author on the cover (default: the project’s)')
   .action(async (project: string, opts: ReportCliOptions) => {
     process.exitCode = await reportCommand(project, opts);
+  });
+
+program
+  .command('octree')
+  .description("build (or rebuild) the epochs' level-of-detail octrees (Potree 2.0) beside the project file")
+  .argument('<project>', 'project file (.voxwatch)')
+  .option('--epoch <label...>', 'only these epochs (default: all)')
+  .option('-q, --quiet', 'no progress bar')
+  .action(async (project: string, opts: OctreeCliOptions) => {
+    process.exitCode = await octreeCommand(project, opts);
   });
 
 program

@@ -2,13 +2,15 @@
 // things together; everything a project does lives in core and is reached through IPC (see ipc.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
 import packageJson from '../package.json';
 import { LocalProject } from '../core/store/project';
 import { openProjectInWorker } from '../core/workers/project-client';
+import { EpochOctrees, octreeRootOf } from '../core/octree/epoch-octrees';
 import { EpochPointSampler } from '../core/view/point-sample';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from './ipc';
+import { handleOctreeRequests, OCTREE_SCHEME, OCTREE_SCHEME_PRIVILEGES } from './octree-protocol';
 import { projectHandlers, type OpenProject } from './project-ipc';
 import { RecentProjects } from './recent-projects';
 import { reportHandlers, type AskReportPath } from './report-ipc';
@@ -25,7 +27,7 @@ export const CONTENT_SECURITY_POLICY = [
   "worker-src 'self' blob:",
   "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
+  `connect-src 'self' ${OCTREE_SCHEME}:`, // the open project's octree files (electron/octree-protocol.ts)
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
@@ -243,7 +245,12 @@ const SOFTWARE = `${PRODUCT_NAME} ${packageJson.version}`;
 /** The project lives in its own worker thread: SQLite, detection bookkeeping and PDF layout never block the menus or IPC. */
 async function openProject(file: string): Promise<OpenProject> {
   const api = await openProjectInWorker(file, SOFTWARE);
-  return { api, points: EpochPointSampler.forProject(api) };
+  const octrees = new EpochOctrees(octreeRootOf(path.resolve(file)), async (id) => {
+    const epoch = (await api.info()).epochs.find((e) => e.id === id);
+    if (!epoch) throw new Error(`no epoch ${id} in this project`);
+    return { files: epoch.files, label: epoch.label, projection: epoch.crs?.epsg !== undefined ? `EPSG:${epoch.crs.epsg}` : undefined };
+  });
+  return { api, points: EpochPointSampler.forProject(api), octrees };
 }
 
 /**
@@ -256,6 +263,7 @@ export function projectCommands(
   onOpened: (file: string) => void = () => undefined,
 ): { onCommand: (id: MenuCommand) => boolean; open: (file: string) => Promise<void> } {
   const replace = async (file: string, next: OpenProject) => {
+    await holder.project?.octrees?.close();
     await holder.project?.api.close();
     holder.project = next;
     onOpened(file);
@@ -333,6 +341,7 @@ export async function startApp({
     if (platform !== 'darwin') app.quit();
   });
 
+  protocol.registerSchemesAsPrivileged([OCTREE_SCHEME_PRIVILEGES]); // before ready, as Electron requires
   await app.whenReady();
   app.setAboutPanelOptions({ applicationName: PRODUCT_NAME, applicationVersion: packageJson.version });
   secureSession(session.defaultSession, paths.appRoot);
@@ -358,7 +367,11 @@ export async function startApp({
     { ...shellHandlers, ...projectHandlers(() => holder.project, send), ...reportHandlers(() => holder.project, send, askReportPath) },
     trustedFrameCheck(paths.appRoot),
   );
-  app.on('will-quit', () => void holder.project?.api.close());
+  handleOctreeRequests(protocol, () => holder.project?.octrees ?? null);
+  app.on('will-quit', () => {
+    void holder.project?.octrees?.close();
+    void holder.project?.api.close();
+  });
   const documentationUrl = (packageJson as { homepage?: string }).homepage;
   const setMenu = () =>
     Menu.setApplicationMenu(

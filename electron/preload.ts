@@ -43,6 +43,8 @@ const bridge = {
   },
   cancelReport: (): Promise<boolean> => ipcRenderer.invoke('voxwatch:cancelReport'),
   epochPoints: (epochId: number, query: unknown): Promise<Uint8Array> => ipcRenderer.invoke('voxwatch:epochPoints', epochId, query),
+  /** An epoch's octree status; asking starts its build (files then come from the voxwatch-octree: scheme). */
+  octreeStatus: (epochId: number): Promise<unknown> => ipcRenderer.invoke('voxwatch:octreeStatus', epochId),
   version: (): Promise<string> => ipcRenderer.invoke('voxwatch:version'),
   ping: (): Promise<string> => ipcRenderer.invoke('voxwatch:ping'),
   /** Calls `callback` with the id of each menu command (e.g. 'open-project'); returns an unsubscribe function. */

@@ -2,6 +2,7 @@
 // checks as `voxwatch serve`, core/api-args.ts), plus the epoch point samples, detection progress and cancel.
 import type { ProjectApi } from '../core/api';
 import { checkArgs, REMOTE_METHODS, type RemoteMethod } from '../core/api-args';
+import type { EpochOctrees } from '../core/octree/epoch-octrees';
 import type { EpochPointSampler, EpochPointsQuery } from '../core/view/point-sample';
 import type { IpcHandler } from './ipc';
 
@@ -11,10 +12,12 @@ export const PROGRESS_CHANNEL = 'voxwatch:progress';
 export interface OpenProject {
   api: ProjectApi;
   points: EpochPointSampler;
+  /** The epochs' level-of-detail octrees (served by electron/octree-protocol.ts). */
+  octrees?: EpochOctrees;
 }
 
 /** Handler names besides the ProjectApi methods (the preload exposes the same). */
-export const VIEW_HANDLERS = ['epochPoints', 'cancelDetection'] as const;
+export const VIEW_HANDLERS = ['epochPoints', 'cancelDetection', 'octreeStatus'] as const;
 
 export function projectHandlers(
   current: () => OpenProject | null,
@@ -55,6 +58,12 @@ export function projectHandlers(
     const q = (query ?? {}) as Partial<EpochPointsQuery>;
     if (typeof q.maxPoints !== 'number') throw new TypeError('epochPoints: maxPoints must be a number');
     return open().points.sample(epochId as number, { box: q.box, maxPoints: q.maxPoints, origin: q.origin });
+  };
+  handlers.octreeStatus = (epochId) => {
+    if (!Number.isInteger(epochId)) throw new TypeError('octreeStatus: the epoch id must be an integer');
+    const { octrees } = open();
+    if (!octrees) throw new Error('this project has no octrees');
+    return octrees.ensure(epochId as number);
   };
   return handlers;
 }

@@ -67,7 +67,7 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'voxwatch.token';
+export const TOKEN_KEY = 'voxwatch.token';
 
 /** `voxwatch serve --token T` prints a URL ending in #token=T: kept for this tab, then removed from the address bar. */
 function takeToken(): string | null {

@@ -3,6 +3,7 @@
 import type { ChangeRecord, ProjectInfo, RunRecord } from '../core/api';
 import type { Verdict } from '../core/review/types';
 import { connect, type ViewerApi } from './bridge';
+import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, setLang, t, type MessageKey } from './i18n';
@@ -40,12 +41,15 @@ interface State {
 const params = new URLSearchParams(location.search);
 /** Points per epoch drawn (?points=N, e.g. for the benchmark); 300 k keeps SwiftShader and small GPUs fluid. */
 const POINTS_PER_EPOCH = Math.min(2_000_000, Number(params.get('points')) || 300_000);
+/** Points drawn from the level-of-detail octrees, both epochs together (?budget=N). */
+const POINT_BUDGET = Math.min(10_000_000, Number(params.get('budget')) || 1_000_000);
 
 const api: ViewerApi = connect();
 let state: State;
 let viewer: Viewer | null = null;
 let measure: MeasureTool | null = null;
 let ground: OrthoGround | null = null;
+let clouds: EpochClouds | null = null;
 let loadedClouds = '';
 
 function readHash(): { run?: number; change?: number } {
@@ -110,10 +114,13 @@ function renderHeader(): void {
       [
         ['rgb', 'colourRgb'],
         ['height', 'colourHeight'],
+        ['class', 'colourClass'],
+        ['change', 'colourChange'],
       ],
       (c) => {
         state.pointColour = c;
         viewer?.setPointColour(c);
+        clouds?.setColour(c);
         renderHeader();
       },
     ),
@@ -215,6 +222,7 @@ function renderAll(): void {
 function select(key: number | null, fly: boolean): void {
   state.selected = key;
   viewer?.select(key);
+  clouds?.setChanges(state.changes, key);
   writeHash();
   renderPanels();
   const change = state.changes.find((c) => c.key === key);
@@ -292,6 +300,11 @@ function ensureViewer(): Viewer | null {
   measure = new MeasureTool(viewer, $('view'));
   measure.groundZ = b.minZ - viewer.origin[2];
   ground = new OrthoGround(viewer, api, $('view'));
+  clouds = new EpochClouds(viewer, $('view'), POINT_BUDGET, (statuses) => {
+    const building = statuses.find((s) => s.state !== 'ready');
+    if (building?.state === 'failed') status(`${t('octreeFailed')}: ${building.error ?? ''}`, 'error');
+    else if (building) status(`${t('buildingOctree')}… ${building.total > 0 ? Math.round((100 * building.done) / building.total) : 0} %`);
+  });
   viewer.setMode(state.mode);
   flyOverview(true);
   initSwipe(viewer);
@@ -333,6 +346,7 @@ async function loadDetail(c: ChangeRecord): Promise<void> {
   const wanted = `${run.id}/${c.key}`;
   if (detailWanted === wanted) return;
   detailWanted = wanted;
+  if (clouds?.covers(run)) return void ($('view').dataset.detail = c.id); // level of detail needs no denser sample
   const [before, after] = await Promise.all(
     [run.before.id, run.after.id].map((id) => api.epochPoints(id, { box, maxPoints: DETAIL_POINTS, origin: v.origin })),
   );
@@ -365,6 +379,17 @@ async function loadClouds(run: RunRecord): Promise<void> {
   const view = $('view');
   view.dataset.points = 'loading';
   status(t('loadingPoints'));
+  clouds?.setChanges(state.changes, state.selected);
+  const octrees = clouds?.showRun(run, state.info.epochs).catch(fail);
+  if (clouds && (await clouds.bothReady(run))) {
+    // Both epochs have octrees: no plain samples to read.
+    await octrees;
+    if (loadedClouds !== wanted) return;
+    const count = state.info.epochs.filter((e) => e.id === run.before.id || e.id === run.after.id).reduce((n, e) => n + e.points, 0);
+    view.dataset.points = String(count);
+    status(`${run.before.label} / ${run.after.label}: ${count.toLocaleString()} ${t('points')}`);
+    return;
+  }
   const [before, after] = await Promise.all(
     [run.before.id, run.after.id].map((id) => api.epochPoints(id, { maxPoints: POINTS_PER_EPOCH, origin: v.origin })),
   );
@@ -432,6 +457,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   viewer?.setChanges(changeShapes());
   ground?.setRun(state.run);
   viewer?.select(state.selected);
+  clouds?.setChanges(state.changes, state.selected);
   writeHash();
   renderAll();
   const selected = state.changes.find((c) => c.key === state.selected);

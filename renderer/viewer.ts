@@ -7,7 +7,8 @@ import type { PolygonCoords } from '../core/changes/types';
 import type { PointCloudData } from './point-data';
 
 export type ViewMode = 'before' | 'after' | 'swipe';
-export type PointColour = 'rgb' | 'height';
+/** 'class' and 'change' need the octrees (renderer/clouds); the plain samples show height for them. */
+export type PointColour = 'rgb' | 'height' | 'class' | 'change';
 export type Epoch = 'before' | 'after';
 /** An epoch's overview sample, or its denser sample around the selected change. */
 export type CloudLayer = Epoch | 'beforeDetail' | 'afterDetail';
@@ -27,6 +28,18 @@ export interface BoxXY {
   minY: number;
   maxX: number;
   maxY: number;
+}
+
+/**
+ * Epoch clouds drawn beside the plain samples (the level-of-detail octrees, renderer/clouds): updated before each
+ * frame and shown per epoch like the samples, which are hidden for an epoch the layer covers.
+ */
+export interface EpochLayer {
+  readonly object: THREE.Object3D;
+  covers(epoch: Epoch): boolean;
+  show(epoch: Epoch | null): void;
+  /** Picks what to draw for this camera; true while another frame would show more (nodes still loading). */
+  update(camera: THREE.Camera, renderer: THREE.WebGLRenderer, shown: Epoch[]): boolean;
 }
 
 interface Cloud {
@@ -73,6 +86,8 @@ export class Viewer {
   private heightRange: [number, number] | null = null;
   private pending = false;
   private flight: number | null = null;
+  private epochLayer: EpochLayer | null = null;
+  private more: ReturnType<typeof setTimeout> | undefined;
   mode: ViewMode = 'after';
   /** Divider position as a share of the width from the left (swipe mode). */
   swipe = 0.5;
@@ -293,9 +308,22 @@ export class Viewer {
     });
   }
 
+  /** The height ramp's span in scene coordinates (2nd–98th percentile of the first sample), once known. */
+  heightSpan(): [number, number] | null {
+    return this.heightRange;
+  }
+
+  setEpochLayer(layer: EpochLayer): void {
+    this.epochLayer = layer;
+    this.scene.add(layer.object);
+    this.requestRender();
+  }
+
   /** Draws one frame now (the benchmark calls it directly). */
   render(): void {
     const size = this.renderer.getSize(new THREE.Vector2());
+    const layer = this.epochLayer;
+    const loading = layer?.update(this.camera, this.renderer, this.mode === 'swipe' ? ['before', 'after'] : [this.mode]) ?? false;
     const show = (epoch: Epoch) => this.showEpoch(epoch);
     if (this.mode === 'swipe') {
       const split = Math.round(size.x * this.swipe);
@@ -315,11 +343,17 @@ export class Viewer {
     for (const hook of this.hooks.afterRender) hook();
     this.frames++;
     this.container.dataset.frames = String(this.frames);
+    // Nodes still loading: draw again shortly (not every animation frame: the decoders need the CPU too).
+    clearTimeout(this.more);
+    if (loading) this.more = setTimeout(() => this.requestRender(), 80);
   }
 
   /** Makes the layers of one epoch the visible ones (the clouds here, the ground through its hook). */
   showEpoch(epoch: Epoch): void {
-    for (const [layer, cloud] of Object.entries(this.clouds)) cloud.points.visible = layer.startsWith(epoch);
+    // Where the epoch's octree draws it, its plain samples stay hidden.
+    const covered = this.epochLayer?.covers(epoch) ?? false;
+    for (const [layer, cloud] of Object.entries(this.clouds)) cloud.points.visible = layer.startsWith(epoch) && !covered;
+    this.epochLayer?.show(epoch);
     for (const hook of this.hooks.showEpoch) hook(epoch);
   }
 

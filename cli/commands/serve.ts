@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { EpochOctrees } from '../../core/octree/epoch-octrees';
 import { EpochPointSampler } from '../../core/view/point-sample';
 import { openProjectInWorker } from '../../core/workers/project-client';
 import { UsageError } from '../errors';
@@ -35,7 +36,8 @@ export async function serveCommand(file: string | undefined, o: ServeCliOptions)
   // The project answers from its own thread, so a report or a detection's bookkeeping never stalls other requests.
   const project = await openProjectInWorker(projectFile, `VoxWatch ${VERSION}`);
   const points = EpochPointSampler.forProject(project);
-  const server = createServeServer({ project, points, staticDir: RENDERER_DIST, token: o.token });
+  const octrees = await EpochOctrees.forProject(project);
+  const server = createServeServer({ project, points, octrees, staticDir: RENDERER_DIST, token: o.token });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -54,6 +56,7 @@ export async function serveCommand(file: string | undefined, o: ServeCliOptions)
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await octrees.close(); // cancels a build in progress; its work folder is removed
   await project.close();
   return 0;
 }

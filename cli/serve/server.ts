@@ -2,6 +2,7 @@
 // JSON array of arguments. Everything a page sends is checked (core/api-args.ts); the API is reachable only from
 // the page's own origin, and with a token on every call when bound off the loopback interface.
 import { createReadStream, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
@@ -9,6 +10,8 @@ import type { ProjectApi } from '../../core/api';
 import { ApiArgumentError, checkArgs, isRemoteMethod } from '../../core/api-args';
 import { toWire } from '../../core/api-wire';
 import type { DetectPhase } from '../../core/detect';
+import { parseByteRange } from '../../core/octree/byte-range';
+import type { EpochOctrees } from '../../core/octree/epoch-octrees';
 import { MAX_SAMPLE_POINTS, type EpochPointSampler } from '../../core/view/point-sample';
 import { MAX_REPORT_BODY_BYTES, ReportBusyError, reportEndpoint } from './report-endpoint';
 
@@ -40,6 +43,8 @@ export interface ServeOptions {
   staticDir: string;
   /** Required in the X-VoxWatch-Token header of every /api call when set. */
   token?: string;
+  /** The epochs' octrees (level of detail); without it the viewer draws the point samples only. */
+  octrees?: EpochOctrees;
 }
 
 /** What GET /api/progress reports about the detection run started from a page (one at a time). */
@@ -118,6 +123,7 @@ export function createServeServer(options: ServeOptions): Server {
     const jobId = typeof job === 'string' ? job.slice(0, 64) : null;
     if (req.method === 'GET' && name === 'progress') return sendJson(res, 200, progress);
     if (req.method === 'GET' && name === 'report-progress') return sendJson(res, 200, report.progress(url.searchParams.get('job')));
+    if (name === 'octree' || name.startsWith('octree/')) return handleOctree(req, res, url, options.octrees);
     if (req.method === 'GET' && name === 'points') {
       const epochId = intParam(url, 'epoch');
       const bytes = await options.points.sample(epochId, pointsQuery(url));
@@ -125,7 +131,7 @@ export function createServeServer(options: ServeOptions): Server {
       res.end(bytes);
       return;
     }
-    if (req.method !== 'POST') throw new HttpError(405, 'API calls are POST requests (GET only for progress and points)');
+    if (req.method !== 'POST') throw new HttpError(405, 'API calls are POST requests (GET only for progress, points and octrees)');
     // A JSON content type cannot be sent cross-site without a CORS preflight, which this server never grants.
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send a JSON body (application/json)');
     const body = await readJson(req, name === 'report' ? MAX_REPORT_BODY_BYTES : MAX_BODY_BYTES);
@@ -146,6 +152,38 @@ export function createServeServer(options: ServeOptions): Server {
       done(e);
     }
   });
+}
+
+/**
+ * `GET /api/octree?epoch=N`: the epoch's octree status (a build starts when there is none);
+ * `GET /api/octree/N/<metadata.json|hierarchy.bin|octree.bin>`: its files, with byte ranges (potree-core reads
+ * nodes that way). The file name must be one of the three, so no path can reach anything else.
+ */
+async function handleOctree(req: IncomingMessage, res: ServerResponse, url: URL, octrees: EpochOctrees | undefined): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'octree files are read with GET');
+  if (!octrees) throw new HttpError(404, 'this server has no octrees');
+  if (url.pathname === '/api/octree') return sendJson(res, 200, await octrees.ensure(intParam(url, 'epoch')));
+  const m = /^\/api\/octree\/(\d{1,9})\/([a-z]+\.(?:json|bin))$/.exec(url.pathname);
+  if (!m) throw new HttpError(404, 'not found');
+  const file = await octrees.file(Number(m[1]), m[2]);
+  if (!file) throw new HttpError(404, `no octree file ${m[2]} for epoch ${m[1]} (not built yet?)`);
+  const size = (await stat(file)).size;
+  const range = parseByteRange(req.headers.range, size);
+  const headers: Record<string, string | number> = {
+    'Content-Type': m[2].endsWith('.json') ? 'application/json' : 'application/octet-stream',
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}` });
+    return void res.end();
+  }
+  const [start, end] = range.kind === 'range' ? [range.start, range.end] : [0, size - 1];
+  if (range.kind === 'range') headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  res.writeHead(range.kind === 'range' ? 206 : 200, { ...headers, 'Content-Length': Math.max(0, end - start + 1) });
+  if (req.method === 'HEAD' || size === 0) return void res.end();
+  createReadStream(file, { start, end }).pipe(res);
 }
 
 /**

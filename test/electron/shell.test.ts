@@ -2,7 +2,7 @@
 // run in CI). Each test drives the code the way Electron would and checks what it did.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import path, { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { MenuItemConstructorOptions, Session, WebContents } from 'electron';
@@ -82,6 +82,7 @@ const fake = vi.hoisted(() => {
     setPermissionRequestHandler: vi.fn((handler: Listener) => void (defaultSession.permissionHandler = handler)),
   };
 
+  const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const ipcRenderer = Object.assign(new Emitter(), { invoke: vi.fn(async (channel: string) => `answer of ${channel}`) });
 
   return {
@@ -95,6 +96,11 @@ const fake = vi.hoisted(() => {
     Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },
     shell: { openExternal: vi.fn(async (_url: string) => undefined) },
     contextBridge: { exposeInMainWorld: vi.fn() },
+    protocolHandlers,
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn(),
+      handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response>) => void protocolHandlers.set(scheme, handler)),
+    },
     dialog: {
       showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })),
       showSaveDialog: vi.fn(async () => ({ canceled: true, filePath: undefined as string | undefined })),
@@ -113,6 +119,7 @@ vi.mock('electron', () => ({
   contextBridge: fake.contextBridge,
   ipcRenderer: fake.ipcRenderer,
   dialog: fake.dialog,
+  protocol: fake.protocol,
 }));
 
 import {
@@ -129,6 +136,9 @@ import {
   secureWebContents,
   startApp,
 } from '../../electron/main';
+import { answerOctreeRequest, OCTREE_SCHEME_PRIVILEGES } from '../../electron/octree-protocol';
+import { EpochOctrees } from '../../core/octree/epoch-octrees';
+import { SHARED_DATA } from '../helpers/data';
 import type { MenuOptions } from '../../electron/main';
 import { PROGRESS_CHANNEL, projectHandlers, type OpenProject } from '../../electron/project-ipc';
 import { REPORT_PROGRESS_CHANNEL, reportFileName, reportHandlers } from '../../electron/report-ipc';
@@ -223,7 +233,7 @@ describe('content security policy', () => {
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'", 'voxwatch-octree:']); // the open project's octrees only
   });
 
   it('is set on every response, replacing a CSP header of any case', () => {
@@ -753,6 +763,7 @@ describe('preload', () => {
         'cancelReport',
         'exportReport',
         'epochPoints',
+        'octreeStatus',
         'onMenu',
         'ping',
         'version',
@@ -837,5 +848,52 @@ describe('preload', () => {
     const code = result.outputFiles[0].text;
     const required = [...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]);
     expect(new Set(required)).toEqual(new Set(['electron']));
+  });
+});
+
+describe('octree protocol', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'voxwatch-electron-octree-'));
+  const source = join(SHARED_DATA, 'las-conformance/pdal/las/1.2-with-color.las');
+  const octrees = new EpochOctrees(join(dir, 'p.voxwatch.octrees'), async (id) => {
+    if (id !== 1) throw new Error(`no epoch ${id}`);
+    return { files: [source], label: 'e1' };
+  });
+  const get = (url: string, headers: Record<string, string> = {}) => answerOctreeRequest(new Request(url, { headers }), octrees);
+
+  it('registers a privileged fetch scheme before ready and answers it from the open project', async () => {
+    await startApp({ platform: 'linux', mainFileUrl: pathToFileURL(join(dir, 'out', 'electron', 'main.js')).href });
+    expect(fake.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([OCTREE_SCHEME_PRIVILEGES]);
+    expect(OCTREE_SCHEME_PRIVILEGES.privileges).toMatchObject({ standard: true, secure: true, supportFetchAPI: true });
+    expect(fake.protocolHandlers.has('voxwatch-octree')).toBe(true);
+    // No project open: nothing to serve.
+    expect((await fake.protocolHandlers.get('voxwatch-octree')!(new Request('voxwatch-octree://epoch/1/metadata.json'))).status).toBe(404);
+  });
+
+  it('serves a built octree by byte ranges and nothing else', async () => {
+    expect((await get('voxwatch-octree://epoch/1/metadata.json')).status).toBe(404); // not built yet
+    await octrees.build(1);
+    const meta = await get('voxwatch-octree://epoch/1/metadata.json');
+    expect(meta.status).toBe(200);
+    expect(((await meta.json()) as { points: number }).points).toBe(1065);
+    const whole = readFileSync(join(octrees.dir(1), 'octree.bin'));
+    const part = await get('voxwatch-octree://epoch/1/octree.bin', { Range: 'bytes=100-299' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-299/${whole.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(whole.subarray(100, 300))).toBe(true);
+    expect((await get('voxwatch-octree://epoch/1/octree.bin', { Range: `bytes=${whole.length}-` })).status).toBe(416);
+    for (const url of [
+      'voxwatch-octree://epoch/1/voxwatch-octree.json',
+      'voxwatch-octree://epoch/2/metadata.json',
+      'voxwatch-octree://other/1/metadata.json',
+      'voxwatch-octree://epoch/1/../../p.voxwatch',
+      'voxwatch-octree://epoch/1/%2e%2e/%2e%2e/p.voxwatch',
+    ])
+      expect((await get(url)).status, url).toBe(404);
+  });
+
+  it('answers octreeStatus over IPC for an integer epoch id', async () => {
+    const handlers = projectHandlers(() => ({ api: {} as OpenProject['api'], points: {} as OpenProject['points'], octrees }), vi.fn());
+    await expect(handlers.octreeStatus(1)).resolves.toMatchObject({ epochId: 1, state: 'ready' });
+    await expect(Promise.resolve().then(() => handlers.octreeStatus('1'))).rejects.toThrow(/epoch id/);
   });
 });

@@ -1,0 +1,599 @@
+/**
+ * Our Potree 2.0 converter: an epoch's sources (any reader behind core/io/formats.ts) → metadata.json,
+ * hierarchy.bin and octree.bin (format.ts), out of core, in three streaming steps:
+ *
+ * 1. scan: one read counts the points on a 128³ grid over the octree's cube (and finds which attributes exist);
+ * 2. distribute: the counts choose chunks, the largest octree nodes of at most `chunkPoints` points; a second read
+ *    grid-samples each point into the nodes above the chunks (first come, one point per sampling cell) or else
+ *    appends its record to its chunk's temporary file;
+ * 3. index: each chunk is read back alone and its subtree built top-down in memory: a node keeps the point nearest
+ *    each sampling cell's centre (sampler.ts) and passes the rest to its children, until a node has at most
+ *    `leafPoints` points and keeps them all.
+ *
+ * Every point is stored exactly once, in the first node whose sampling kept it: the points of a node and all its
+ * ancestors make the view at that level of detail, and all nodes together hold every point. Memory is bounded by
+ * the grid, the chunk size and the nodes above the chunks, whatever the point count; the work happens in a folder
+ * beside the output and replaces the output only when complete, so a failed or cancelled build leaves nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { detectPointFormat, type EpochSourceInfo, type PointFormatDescriptor } from '../io/formats';
+import { SourceError, type Bounds3, type PointChunk } from '../io/types';
+import { ChunkSpill } from './chunk-spill';
+import {
+  compareBreadthFirst,
+  encodeHierarchy,
+  metadataAttributes,
+  recordLayout,
+  type AttributeRanges,
+  type OctreeNodeInfo,
+  type PotreeMetadata,
+  type RecordFields,
+  type RecordLayout,
+} from './format';
+import { cubeBox, cubeSize, quantizationFor, type Quantization } from './quantize';
+import { GridSampler, SAMPLE_BITS } from './sampler';
+
+/** Bump when the output changes, so octrees built by an older converter are rebuilt. */
+export const CONVERTER_VERSION = 1;
+/** Written beside metadata.json: what the octree was built from (see `octreeIsCurrent`). */
+export const BUILD_MANIFEST = 'voxwatch-octree.json';
+
+export type OctreePhase = 'scan' | 'distribute' | 'index';
+
+export interface OctreeProgress {
+  phase: OctreePhase;
+  done: number;
+  total: number;
+}
+
+export interface OctreeBuildOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: OctreeProgress) => void;
+  /** metadata.json's name. */
+  name?: string;
+  /** metadata.json's projection (e.g. "EPSG:4547"). */
+  projection?: string;
+  /** Most points a chunk may have: its subtree is built in memory (about 60 bytes a point). */
+  chunkPoints?: number;
+  /** A node with at most this many points keeps them all and has no children. */
+  leafPoints?: number;
+  /** Most points an inner node keeps (the sampling grid rarely reaches it). */
+  nodePoints?: number;
+}
+
+export interface OctreeSummary {
+  dir: string;
+  points: number;
+  nodes: number;
+  depth: number;
+  chunks: number;
+  spacing: number;
+  bytes: number;
+  attributes: string[];
+}
+
+export interface BuildManifest {
+  converter: number;
+  sources: { file: string; size: number; mtimeMs: number }[];
+  points: number;
+  builtAt: string;
+}
+
+interface Source {
+  file: string;
+  format: PointFormatDescriptor;
+  info: EpochSourceInfo;
+}
+
+const DEFAULTS = { chunkPoints: 1_000_000, leafPoints: 10_000, nodePoints: 60_000 };
+/** The counting grid: 128³ cells (the chunks are unions of them). */
+const COUNT_BITS = 7;
+/** No node deeper than this: identical points beyond it stay together in one leaf. */
+const MAX_LEVEL = 24;
+
+export async function buildOctree(files: string[], outDir: string, options: OctreeBuildOptions = {}): Promise<OctreeSummary> {
+  if (files.length === 0) throw new Error(`${outDir}: an octree needs at least one source file`);
+  const o = {
+    ...options,
+    chunkPoints: options.chunkPoints ?? DEFAULTS.chunkPoints,
+    leafPoints: options.leafPoints ?? DEFAULTS.leafPoints,
+    nodePoints: options.nodePoints ?? DEFAULTS.nodePoints,
+  };
+  if (!(o.nodePoints < o.chunkPoints && o.leafPoints <= o.chunkPoints))
+    throw new Error('octree options: nodePoints and leafPoints must be below chunkPoints');
+  const work = `${outDir}.building-${randomBytes(4).toString('hex')}`;
+  mkdirSync(join(work, 'chunks'), { recursive: true });
+  try {
+    const summary = await convert(files, work, o);
+    rmSync(join(work, 'chunks'), { recursive: true, force: true });
+    // Swap in the new octree: the old one (if any) is moved aside first, so a reader never sees a half folder.
+    const old = `${outDir}.old-${randomBytes(4).toString('hex')}`;
+    if (existsSync(outDir)) renameSync(outDir, old);
+    renameSync(work, outDir);
+    rmSync(old, { recursive: true, force: true });
+    return { ...summary, dir: outDir };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** True when `dir` holds a complete octree built by this converter from these files as they are now. */
+export function octreeIsCurrent(dir: string, files: string[]): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, BUILD_MANIFEST), 'utf8')) as BuildManifest;
+    if (manifest.converter !== CONVERTER_VERSION || manifest.sources.length !== files.length) return false;
+    if (!['metadata.json', 'hierarchy.bin', 'octree.bin'].every((f) => existsSync(join(dir, f)))) return false;
+    return files.every((f, i) => {
+      const s = statSync(f);
+      const m = manifest.sources[i];
+      return m.file === f && m.size === s.size && m.mtimeMs === s.mtimeMs;
+    });
+  } catch {
+    return false;
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const e = new Error('octree build cancelled');
+    e.name = 'AbortError';
+    throw e;
+  }
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function convert(files: string[], work: string, o: typeof DEFAULTS & OctreeBuildOptions): Promise<OctreeSummary> {
+  const sources: Source[] = [];
+  for (const file of files) {
+    const format = await detectPointFormat(file);
+    sources.push({ file, format, info: await format.sourceInfo(file) });
+  }
+  const expected = sources.reduce((n, s) => n + s.info.pointCount, 0);
+  const label = files.length === 1 ? files[0] : `${files[0]} (+${files.length - 1} files)`;
+
+  // ── 1. scan ──
+  let quant: Quantization | null = sources.every((s) => s.info.boundsPlausible)
+    ? quantizationFor(unionBounds(sources.map((s) => s.info.bounds)), label)
+    : null;
+  let scan = await scanPass(sources, quant, o, expected);
+  if (scan.count === 0) throw new SourceError(files[0], 'the epoch has no points to build an octree from');
+  if (quant === null || scan.outside > 0) {
+    // The headers' bounds were wrong (or absent): count again over the bounds the points really have.
+    quant = quantizationFor(scan.bounds, label);
+    scan = await scanPass(sources, quant, o, expected);
+  }
+  const q = quant;
+  const layout = recordLayout(scan.fields);
+  const gridBits = Math.min(COUNT_BITS, q.bits);
+  const plan = planChunks(scan.grid!, gridBits, o.chunkPoints);
+
+  // ── 2. distribute ──
+  const chunkPaths = plan.chunks.map((_, i) => join(work, 'chunks', `chunk-${i}.bin`));
+  const spill = new ChunkSpill(chunkPaths, layout.bytes);
+  const ranges = emptyRanges();
+  await distributePass(sources, q, layout, plan, spill, ranges, o, scan.count);
+  spill.close();
+
+  // ── 3. index ──
+  const octreeFd = openSync(join(work, 'octree.bin'), 'w');
+  const nodes: OctreeNodeInfo[] = [];
+  let bytes = 0;
+  const writeNode = (name: string, records: Uint8Array) => {
+    let done = 0;
+    while (done < records.length) done += writeSync(octreeFd, records, done, records.length - done);
+    nodes.push({ name, numPoints: records.length / layout.bytes, byteOffset: bytes, byteSize: records.length, childMask: 0 });
+    bytes += records.length;
+  };
+  try {
+    for (const node of plan.upperInOrder) writeNode(node.name, node.records.subarray(0, node.count * layout.bytes));
+    const spilled = spill.written.reduce((a, b) => a + b, 0);
+    let indexed = 0;
+    const sampler = new GridSampler(SAMPLE_BITS);
+    for (let c = 0; c < plan.chunks.length; c++) {
+      throwIfAborted(o.signal);
+      if (spill.written[c] === 0) continue;
+      const records = readFileSync(chunkPaths[c]);
+      rmSync(chunkPaths[c]);
+      await indexChunk(records, layout, q, plan.chunks[c], sampler, o, (name, r) => {
+        writeNode(name, r);
+        indexed += r.length / layout.bytes;
+        o.onProgress?.({ phase: 'index', done: indexed, total: spilled });
+      });
+    }
+  } finally {
+    closeSync(octreeFd);
+  }
+
+  // ── hierarchy and metadata ──
+  const names = new Set(nodes.map((n) => n.name));
+  for (const n of nodes) for (let i = 0; i < 8; i++) if (names.has(n.name + i)) n.childMask |= 1 << i;
+  nodes.sort((a, b) => compareBreadthFirst(a.name, b.name));
+  const hierarchy = encodeHierarchy(nodes);
+  writeFileSync(join(work, 'hierarchy.bin'), hierarchy.bytes);
+  const points = nodes.reduce((n, node) => n + node.numPoints, 0);
+  const spacing = cubeSize(q) / 2 ** Math.min(SAMPLE_BITS, q.bits);
+  const box = cubeBox(q);
+  const metadata: PotreeMetadata = {
+    version: '2.0',
+    name: o.name ?? basename(files[0]),
+    description: `VoxWatch octree of ${files.length} source file(s)`,
+    points,
+    projection: o.projection ?? '',
+    hierarchy: { firstChunkSize: hierarchy.firstChunkSize, stepSize: 4, depth: hierarchy.depth },
+    offset: q.offset,
+    scale: [q.scale, q.scale, q.scale],
+    spacing,
+    boundingBox: box,
+    encoding: 'DEFAULT',
+    attributes: metadataAttributes(layout, { ...ranges, position: { min: scan.tightMin, max: scan.tightMax } }),
+  };
+  writeFileSync(join(work, 'metadata.json'), JSON.stringify(metadata, null, 2));
+  const manifest: BuildManifest = {
+    converter: CONVERTER_VERSION,
+    sources: files.map((file) => {
+      const s = statSync(file);
+      return { file, size: s.size, mtimeMs: s.mtimeMs };
+    }),
+    points,
+    builtAt: new Date().toISOString(),
+  };
+  writeFileSync(join(work, BUILD_MANIFEST), JSON.stringify(manifest, null, 2));
+  if (points !== scan.count) throw new Error(`octree of ${label}: ${points} points written of ${scan.count} read (a converter bug)`);
+  return {
+    dir: work,
+    points,
+    nodes: nodes.length,
+    depth: hierarchy.depth,
+    chunks: plan.chunks.length,
+    spacing,
+    bytes,
+    attributes: metadata.attributes.map((a) => a.name),
+  };
+}
+
+function unionBounds(all: Bounds3[]): Bounds3 {
+  const b: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
+  for (const s of all) {
+    b.minX = Math.min(b.minX, s.minX);
+    b.minY = Math.min(b.minY, s.minY);
+    b.minZ = Math.min(b.minZ, s.minZ);
+    b.maxX = Math.max(b.maxX, s.maxX);
+    b.maxY = Math.max(b.maxY, s.maxY);
+    b.maxZ = Math.max(b.maxZ, s.maxZ);
+  }
+  return b;
+}
+
+// ── pass 1: scan ────────────────────────────────────────────────────────────────────────────────────────────
+
+interface ScanResult {
+  count: number;
+  bounds: Bounds3;
+  tightMin: [number, number, number];
+  tightMax: [number, number, number];
+  fields: RecordFields;
+  /** Points per counting cell, when a quantization was given. */
+  grid: Float64Array | null;
+  /** Points outside the given quantization's cube. */
+  outside: number;
+}
+
+const ATTRIBUTE_FIELDS = ['intensity', 'classification', 'rgb'] as const;
+
+async function* readAll(sources: Source[], signal: AbortSignal | undefined): AsyncGenerator<PointChunk> {
+  for (const s of sources) {
+    for await (const chunk of s.format.parseInBatches(s.file, { fields: ATTRIBUTE_FIELDS, signal, reuseBuffers: true })) {
+      throwIfAborted(signal);
+      yield chunk;
+    }
+  }
+}
+
+async function scanPass(sources: Source[], q: Quantization | null, o: OctreeBuildOptions, expected: number): Promise<ScanResult> {
+  const b: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
+  const fields: RecordFields = { rgb: false, intensity: false, classification: false };
+  const gridBits = q ? Math.min(COUNT_BITS, q.bits) : 0;
+  const grid = q ? new Float64Array(1 << (3 * gridBits)) : null;
+  const max = q ? 2 ** q.bits - 1 : 0;
+  const shift = q ? q.bits - gridBits : 0;
+  let count = 0;
+  let outside = 0;
+  for await (const c of readAll(sources, o.signal)) {
+    if (c.rgb) fields.rgb = true;
+    if (c.classification) fields.classification = true;
+    if (c.intensity && !fields.intensity) fields.intensity = c.intensity.some((v) => v !== 0);
+    for (let i = 0; i < c.count; i++) {
+      const x = c.x[i];
+      const y = c.y[i];
+      const z = c.z[i];
+      if (x < b.minX) b.minX = x;
+      if (x > b.maxX) b.maxX = x;
+      if (y < b.minY) b.minY = y;
+      if (y > b.maxY) b.maxY = y;
+      if (z < b.minZ) b.minZ = z;
+      if (z > b.maxZ) b.maxZ = z;
+      if (!q || !grid) continue;
+      const qx = Math.round((x - q.offset[0]) / q.scale);
+      const qy = Math.round((y - q.offset[1]) / q.scale);
+      const qz = Math.round((z - q.offset[2]) / q.scale);
+      if (qx < 0 || qy < 0 || qz < 0 || qx > max || qy > max || qz > max || Number.isNaN(qx + qy + qz)) {
+        outside++;
+        continue;
+      }
+      grid[((qx >>> shift) << (2 * gridBits)) | ((qy >>> shift) << gridBits) | (qz >>> shift)]++;
+    }
+    count += c.count;
+    o.onProgress?.({ phase: 'scan', done: count, total: Math.max(expected, count) });
+  }
+  if (count > 0 && ![b.minX, b.minY, b.minZ, b.maxX, b.maxY, b.maxZ].every(Number.isFinite))
+    throw new SourceError(sources[0].file, 'has points with coordinates that are not finite numbers');
+  return { count, bounds: b, tightMin: [b.minX, b.minY, b.minZ], tightMax: [b.maxX, b.maxY, b.maxZ], fields, grid, outside };
+}
+
+// ── chunk plan ──────────────────────────────────────────────────────────────────────────────────────────────
+
+interface ChunkPlan {
+  name: string;
+  level: number;
+  count: number;
+}
+
+/** A node above the chunks: filled by first-come grid sampling while the points stream past. */
+interface UpperNode {
+  name: string;
+  level: number;
+  /** One bit per sampling cell: taken or not. */
+  taken: Uint8Array;
+  records: Uint8Array;
+  count: number;
+}
+
+interface Plan {
+  chunks: ChunkPlan[];
+  /** Counting cell → chunk index. */
+  cellToChunk: Int32Array;
+  /** Upper nodes by level, keyed by their integer position at that level. */
+  upper: Map<number, UpperNode>[];
+  upperInOrder: UpperNode[];
+  gridBits: number;
+}
+
+/** The largest nodes of at most `chunkPoints` points become chunks (a sum pyramid over the counting grid). */
+function planChunks(grid: Float64Array, g: number, chunkPoints: number): Plan {
+  const levels: Float64Array[] = [];
+  levels[g] = grid;
+  for (let l = g - 1; l >= 0; l--) {
+    const n = 1 << l;
+    const sums = new Float64Array(n * n * n);
+    const finer = levels[l + 1];
+    const m = n * 2;
+    for (let x = 0; x < m; x++)
+      for (let y = 0; y < m; y++)
+        for (let z = 0; z < m; z++) {
+          const v = finer[(x * m + y) * m + z];
+          if (v !== 0) sums[((x >> 1) * n + (y >> 1)) * n + (z >> 1)] += v;
+        }
+    levels[l] = sums;
+  }
+  const plan: Plan = {
+    chunks: [],
+    cellToChunk: new Int32Array(grid.length).fill(-1),
+    upper: Array.from({ length: g + 1 }, () => new Map()),
+    upperInOrder: [],
+    gridBits: g,
+  };
+  const visit = (l: number, x: number, y: number, z: number, name: string) => {
+    const n = 1 << l;
+    const count = levels[l][(x * n + y) * n + z];
+    if (count === 0) return;
+    if (count <= chunkPoints || l === g) {
+      const c = plan.chunks.length;
+      plan.chunks.push({ name, level: l, count });
+      const span = 1 << (g - l);
+      const G = 1 << g;
+      for (let cx = x * span; cx < (x + 1) * span; cx++)
+        for (let cy = y * span; cy < (y + 1) * span; cy++)
+          for (let cz = z * span; cz < (z + 1) * span; cz++) plan.cellToChunk[(cx * G + cy) * G + cz] = c;
+      return;
+    }
+    const node: UpperNode = { name, level: l, taken: new Uint8Array(1 << (3 * SAMPLE_BITS - 3)), records: new Uint8Array(0), count: 0 };
+    plan.upper[l].set((x * n + y) * n + z, node);
+    plan.upperInOrder.push(node);
+    for (let i = 0; i < 8; i++) visit(l + 1, x * 2 + (i >> 2), y * 2 + ((i >> 1) & 1), z * 2 + (i & 1), name + i);
+  };
+  visit(0, 0, 0, 0, 'r');
+  plan.upperInOrder.sort((a, b) => compareBreadthFirst(a.name, b.name));
+  return plan;
+}
+
+// ── pass 2: distribute ──────────────────────────────────────────────────────────────────────────────────────
+
+function emptyRanges(): Omit<AttributeRanges, 'position'> {
+  return {
+    intensity: [Infinity, -Infinity],
+    classification: [Infinity, -Infinity],
+    rgb: { min: [Infinity, Infinity, Infinity], max: [-Infinity, -Infinity, -Infinity] },
+  };
+}
+
+async function distributePass(
+  sources: Source[],
+  q: Quantization,
+  layout: RecordLayout,
+  plan: Plan,
+  spill: ChunkSpill,
+  ranges: Omit<AttributeRanges, 'position'>,
+  o: typeof DEFAULTS & OctreeBuildOptions,
+  total: number,
+): Promise<void> {
+  const k = q.bits;
+  const g = plan.gridBits;
+  const max = 2 ** k - 1;
+  const rb = layout.bytes;
+  const scratch = new Uint8Array(rb);
+  const scratchView = new DataView(scratch.buffer);
+  const upperLevels = plan.upper.findIndex((m) => m.size === 0);
+  const deepestUpper = upperLevels < 0 ? plan.upper.length : upperLevels;
+  let done = 0;
+  for await (const c of readAll(sources, o.signal)) {
+    for (let i = 0; i < c.count; i++) {
+      const qx = clampInt(Math.round((c.x[i] - q.offset[0]) / q.scale), max);
+      const qy = clampInt(Math.round((c.y[i] - q.offset[1]) / q.scale), max);
+      const qz = clampInt(Math.round((c.z[i] - q.offset[2]) / q.scale), max);
+      encodeRecord(scratchView, 0, layout, qx, qy, qz, c, i, ranges);
+      let placed = false;
+      for (let l = 0; l < deepestUpper && !placed; l++) {
+        const n = 1 << l;
+        const node = plan.upper[l].get(((qx >>> (k - l)) * n + (qy >>> (k - l))) * n + (qz >>> (k - l)));
+        if (!node) break;
+        if (node.count >= o.nodePoints) continue;
+        const shift = k - l;
+        const s = Math.min(SAMPLE_BITS, shift);
+        const cs = shift - s;
+        const m = (1 << s) - 1;
+        const cell = (((qx >>> cs) & m) << (2 * s)) | (((qy >>> cs) & m) << s) | ((qz >>> cs) & m);
+        if (node.taken[cell >>> 3] & (1 << (cell & 7))) continue;
+        node.taken[cell >>> 3] |= 1 << (cell & 7);
+        if ((node.count + 1) * rb > node.records.length) {
+          const grown = new Uint8Array(Math.max(1024 * rb, node.records.length * 2));
+          grown.set(node.records);
+          node.records = grown;
+        }
+        node.records.set(scratch, node.count * rb);
+        node.count++;
+        placed = true;
+      }
+      if (placed) continue;
+      const gs = k - g;
+      const G = 1 << g;
+      const chunk = plan.cellToChunk[((qx >>> gs) * G + (qy >>> gs)) * G + (qz >>> gs)];
+      const at = spill.next(chunk);
+      new Uint8Array(spill.view.buffer, at, rb).set(scratch);
+    }
+    done += c.count;
+    o.onProgress?.({ phase: 'distribute', done, total });
+  }
+}
+
+function clampInt(v: number, max: number): number {
+  return v < 0 ? 0 : v > max ? max : v;
+}
+
+function encodeRecord(
+  view: DataView,
+  at: number,
+  layout: RecordLayout,
+  qx: number,
+  qy: number,
+  qz: number,
+  c: PointChunk,
+  i: number,
+  ranges: Omit<AttributeRanges, 'position'>,
+): void {
+  view.setInt32(at, qx, true);
+  view.setInt32(at + 4, qy, true);
+  view.setInt32(at + 8, qz, true);
+  if (layout.intensity >= 0) {
+    const v = c.intensity ? c.intensity[i] : 0;
+    view.setUint16(at + layout.intensity, v, true);
+    if (v < ranges.intensity[0]) ranges.intensity[0] = v;
+    if (v > ranges.intensity[1]) ranges.intensity[1] = v;
+  }
+  if (layout.classification >= 0) {
+    const v = c.classification ? c.classification[i] : 0;
+    view.setUint8(at + layout.classification, v);
+    if (v < ranges.classification[0]) ranges.classification[0] = v;
+    if (v > ranges.classification[1]) ranges.classification[1] = v;
+  }
+  if (layout.rgb >= 0) {
+    for (let k = 0; k < 3; k++) {
+      const v = c.rgb ? c.rgb[i * 3 + k] : 0;
+      view.setUint16(at + layout.rgb + 2 * k, v, true);
+      if (v < ranges.rgb.min[k]) ranges.rgb.min[k] = v;
+      if (v > ranges.rgb.max[k]) ranges.rgb.max[k] = v;
+    }
+  }
+}
+
+// ── pass 3: index one chunk ─────────────────────────────────────────────────────────────────────────────────
+
+async function indexChunk(
+  records: Uint8Array,
+  layout: RecordLayout,
+  q: Quantization,
+  chunk: ChunkPlan,
+  sampler: GridSampler,
+  o: typeof DEFAULTS & OctreeBuildOptions,
+  emit: (name: string, records: Uint8Array) => void,
+): Promise<void> {
+  const rb = layout.bytes;
+  const count = records.length / rb;
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  const qx = new Int32Array(count);
+  const qy = new Int32Array(count);
+  const qz = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    qx[i] = view.getInt32(i * rb, true);
+    qy[i] = view.getInt32(i * rb + 4, true);
+    qz[i] = view.getInt32(i * rb + 8, true);
+  }
+  const gather = (idx: Uint32Array, take: (j: number) => boolean, n: number) => {
+    const out = new Uint8Array(n * rb);
+    let at = 0;
+    for (let j = 0; j < idx.length; j++) {
+      if (!take(j)) continue;
+      const i = idx[j];
+      out.set(records.subarray(i * rb, i * rb + rb), at);
+      at += rb;
+    }
+    return out;
+  };
+  const all = new Uint32Array(count);
+  for (let i = 0; i < count; i++) all[i] = i;
+
+  const visit = async (idx: Uint32Array, level: number, name: string): Promise<void> => {
+    throwIfAborted(o.signal);
+    const shift = q.bits - level;
+    if (idx.length <= o.leafPoints || shift <= 0 || level >= MAX_LEVEL) {
+      emit(
+        name,
+        gather(idx, () => true, idx.length),
+      );
+      return;
+    }
+    const keep = new Uint8Array(idx.length);
+    const kept = sampler.sample(idx, qx, qy, qz, shift, o.nodePoints, keep);
+    emit(
+      name,
+      gather(idx, (j) => keep[j] === 1, kept),
+    );
+    // The rest go to the children, split on the next bit of each integer coordinate.
+    const bit = shift - 1;
+    const sizes = new Int32Array(8);
+    const childOf = new Uint8Array(idx.length);
+    for (let j = 0; j < idx.length; j++) {
+      if (keep[j]) continue;
+      const i = idx[j];
+      const c = (((qx[i] >>> bit) & 1) << 2) | (((qy[i] >>> bit) & 1) << 1) | ((qz[i] >>> bit) & 1);
+      childOf[j] = c;
+      sizes[c]++;
+    }
+    const children = Array.from(sizes, (n) => new Uint32Array(n));
+    const fill = new Int32Array(8);
+    for (let j = 0; j < idx.length; j++) if (!keep[j]) children[childOf[j]][fill[childOf[j]]++] = idx[j];
+    for (let c = 0; c < 8; c++) {
+      if (children[c].length === 0) continue;
+      await nextTurn(); // let a server or the UI breathe between nodes
+      await visit(children[c], level + 1, name + c);
+    }
+  };
+  await visit(all, chunk.level, chunk.name);
+}
+
+/** The folder for a temporary build next to `outDir` (exported for tests that check nothing is left behind). */
+export function buildFolderPrefix(outDir: string): string {
+  return join(dirname(outDir), `${basename(outDir)}.building-`);
+}
