@@ -4,11 +4,11 @@
  * the result of an uninterrupted run, without redoing what was finished.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectChanges, type DetectHooks, type DetectionResult, type DetectOptions } from '../../core/detect';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
 
@@ -21,7 +21,12 @@ const tiny: Partial<DetectOptions> = { tileCells: 48, halo: 48 };
 const run = (hooks: DetectHooks = {}, options = tiny) =>
   detectChanges({ files: [district.epoch(1)] }, { files: [district.epoch(2)] }, options, hooks);
 const comparable = (r: DetectionResult) => ({ ...r, timings: {} });
-const scratch = (name: string) => mkdtempSync(join(tmpdir(), `voxwatch-${name}-`));
+const made: string[] = [];
+const scratch = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `voxwatch-${name}-`));
+  made.push(dir);
+  return dir;
+};
 /** A file's identity: a rewrite (temp + rename) gives it a new inode. */
 const identity = (path: string) => {
   const s = statSync(path);
@@ -32,6 +37,10 @@ const tileFiles = (work: string) => readdirSync(join(work, 'tiles')).filter((f) 
 beforeAll(async () => {
   district = await writeDistrict({ seed: 11, size: 160 });
   uninterrupted = await run();
+});
+
+afterAll(() => {
+  for (const dir of [...made, district.dir]) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Processes whose command line names `marker` (the run folder is unique to a test). */

@@ -3,11 +3,11 @@
  * unsharded detection gives, objects crossing the seams between shards included.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDetectionOutputs } from '../../cli/commands/detect';
 import {
   detectChanges,
@@ -41,6 +41,11 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'voxwatch-shard-'));
   work = join(root, 'work');
 }, 300_000);
+
+afterAll(() => {
+  // The shards' run folder keeps its spill (a merge does not know it): it goes with the test's folder.
+  for (const dir of [root, district.dir]) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('sharded detection', () => {
   it('prepares the first pass once, itself fanned out over two shares of the parts', async () => {
