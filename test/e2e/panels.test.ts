@@ -340,19 +340,24 @@ describe('the orthophoto draped as the ground', () => {
     const run = await stored(async (p) => (await p.info()).runs[0]);
     await openUi(`#run=${run.id}`);
     await page.waitForTimeout(800);
-    const clear = (img: Pixels) => {
+    const isClear = (img: Pixels, i: number) =>
+      Math.abs(img.data[i] - 0x15) + Math.abs(img.data[i + 1] - 0x17) + Math.abs(img.data[i + 2] - 0x1a) < 10;
+    /** The share of the view that shows the background in `a` and something drawn in `b`. */
+    const filled = (a: Pixels, b: Pixels) => {
       let n = 0;
-      for (let i = 0; i < img.data.length; i += 4)
-        if (Math.abs(img.data[i] - 0x15) + Math.abs(img.data[i + 1] - 0x17) + Math.abs(img.data[i + 2] - 0x1a) < 10) n++;
-      return n / (img.width * img.height);
+      for (let i = 0; i < a.data.length; i += 4) if (isClear(a, i) && !isClear(b, i)) n++;
+      return n / (a.width * a.height);
     };
     const without = await viewShot('6-no-ground');
     await page.click('#ortho-ground');
     await page.waitForSelector('#view[data-ground="ready/ready"]');
     expect(await page.locator('#ortho-ground').getAttribute('aria-pressed')).toBe('true');
     const withGround = await viewShot('6-ground');
-    // The holes in the clouds (under trees, beside walls) now show the orthophoto instead of the background.
-    expect(clear(withGround)).toBeLessThan(clear(without) - 0.02);
+    // The holes in the clouds (under trees, beside walls) now show the orthophoto instead of the background: how many
+    // there are depends on how densely the clouds are drawn (level of detail fills more), so the test asks that holes
+    // are filled and none opened.
+    expect(filled(without, withGround)).toBeGreaterThan(0.003);
+    expect(filled(withGround, without)).toBeLessThan(0.0005);
     expect(difference(withGround, without, 0, 1)).toBeGreaterThan(2);
     await page.click('[data-name="mode"] [data-value="before"]');
     const before = await viewShot('6-ground-before');
