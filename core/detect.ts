@@ -144,8 +144,10 @@ export async function detectChanges(
   try {
     // First pass: each epoch is read once, in parts spread over the workers; its points are
     // binned to their tiles' spill files and summed on the coarse grid.
-    const total = a.points + b.points;
-    const plans = [planParts(a.files), planParts(b.files)];
+    // The spatial index: files whose bounds miss the compared area are never read.
+    const [filesA, filesB] = [a, b].map((e) => e.files.filter((f) => f.pointCount > 0 && intersects(f.bounds, area)));
+    const total = [...filesA, ...filesB].reduce((n, f) => n + f.pointCount, 0);
+    const plans = [planParts(filesA), planParts(filesB)];
     const spillOf = (e: number, part: number, tile: number) => join(spillDir, `e${e}-p${part}-t${tile}.bin`);
     const read = plans.map((parts) => parts.map(() => 0));
     const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
@@ -165,6 +167,8 @@ export async function detectChanges(
             },
             (n) => ((read[e][p] = n), report()),
           );
+          read[e][p] = part.totals.points;
+          report();
           addPart(e === 0 ? sa : sb, part);
         }),
       ),
@@ -430,6 +434,8 @@ function heightUnitToMetres(crs: CrsInfo | undefined, warnings: string[]): numbe
   if (factor !== 1) warnings.push(`heights are in ${crs!.verticalUnit}; converted to metres (heights and volumes are reported in metres)`);
   return factor;
 }
+
+const intersects = (a: Bounds3, b: Bounds3) => a.minX <= b.maxX && a.maxX >= b.minX && a.minY <= b.maxY && a.maxY >= b.minY;
 
 function overlap(a: Bounds3, b: Bounds3): Bounds3 | null {
   const o = {
