@@ -109,6 +109,7 @@ export interface BenchReport {
   detection?: DetectionRun[];
   store?: StoreSection;
   report?: ReportRun;
+  sources?: SourcesSection;
   totalMs: number;
 }
 
@@ -120,4 +121,9 @@ export interface StoreSection {
   listMs: Record<string, number>;
   bulkVerdicts: number;
   bulkMs: number;
+}
+
+export interface SourcesSection {
+  crops?: { skipped: string } | { file: string; timing: Timing; bytes: number; missing: number };
+  tileset?: { file: string; triangles: number; timing: Timing };
 }

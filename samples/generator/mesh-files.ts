@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Document, NodeIO } from '@gltf-transform/core';
+import { Document, NodeIO, VertexLayout } from '@gltf-transform/core';
 import proj4 from 'proj4';
 import sharp from 'sharp';
 import { lookupEpsg } from '../../core/geo/epsg';
@@ -242,7 +242,8 @@ async function glbOf(p: TilePiece, uv: Float32Array, jpeg: Uint8Array): Promise<
     .setIndices(doc.createAccessor().setType('SCALAR').setArray(p.indices).setBuffer(buffer))
     .setMaterial(material);
   doc.createScene().addChild(doc.createNode(p.name).setMesh(doc.createMesh(p.name).addPrimitive(primitive)));
-  return new NodeIO().writeBinary(doc);
+  // One buffer view per attribute, as ContextCapture and DJI Terra write them (no interleaving).
+  return new NodeIO().setVertexLayout(VertexLayout.SEPARATE).writeBinary(doc);
 }
 
 /** A Batched 3D Model: a 28-byte header and a feature table (RTC_CENTER) around the glb. */

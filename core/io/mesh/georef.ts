@@ -108,7 +108,7 @@ export function ecefToProjected(crs: CrsInfo, file: string): EcefToProjected {
   } catch (e) {
     throw new SourceError(file, `cannot project to ${describeCrs(crs)}: ${(e as Error).message}`);
   }
-  return (xyz) => {
+  const exact = (xyz: Float64Array) => {
     const p = [0, 0, 0];
     for (let i = 0; i < xyz.length; i += 3) {
       p[0] = xyz[i];
@@ -120,4 +120,60 @@ export function ecefToProjected(crs: CrsInfo, file: string): EcefToProjected {
       xyz[i + 2] = q[2];
     }
   };
+  return (xyz) => {
+    if (xyz.length < 3 * 64 || !projectAffine(xyz, forward)) exact(xyz);
+  };
+}
+
+/** Largest error the local linear projection may make anywhere in the points' box. */
+const AFFINE_TOLERANCE = 0.0005;
+
+/**
+ * Projects a tile's worth of points with the projection's local linear map (its Jacobian at the
+ * box's centre, by central differences) when that map is within half a millimetre of the exact
+ * one at every corner of the box: over a tile of tens of metres it is (the error grows with the
+ * square of the size, ~0.1 mm at 60 m), and it is a hundred times faster than proj4 point by point.
+ * False (nothing changed) when the box is too large for it.
+ */
+function projectAffine(xyz: Float64Array, forward: (p: number[]) => number[]): boolean {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < xyz.length; i += 3) {
+    for (let a = 0; a < 3; a++) {
+      const v = xyz[i + a];
+      if (v < lo[a]) lo[a] = v;
+      if (v > hi[a]) hi[a] = v;
+    }
+  }
+  const c = [0, 1, 2].map((a) => (lo[a] + hi[a]) / 2);
+  const pc = forward([...c]);
+  const h = 1;
+  // J[r][a]: d projected_r / d ecef_a.
+  const J = [0, 1, 2].map(() => [0, 0, 0]);
+  for (let a = 0; a < 3; a++) {
+    const plus = [...c];
+    const minus = [...c];
+    plus[a] += h;
+    minus[a] -= h;
+    const qp = forward(plus);
+    const qm = forward(minus);
+    for (let r = 0; r < 3; r++) J[r][a] = (qp[r] - qm[r]) / (2 * h);
+  }
+  for (let s = 0; s < 8; s++) {
+    const p = [s & 1 ? hi[0] : lo[0], s & 2 ? hi[1] : lo[1], s & 4 ? hi[2] : lo[2]];
+    const q = forward([...p]);
+    for (let r = 0; r < 3; r++) {
+      const approx = pc[r] + J[r][0] * (p[0] - c[0]) + J[r][1] * (p[1] - c[1]) + J[r][2] * (p[2] - c[2]);
+      if (!(Math.abs(approx - q[r]) <= AFFINE_TOLERANCE)) return false;
+    }
+  }
+  for (let i = 0; i < xyz.length; i += 3) {
+    const dx = xyz[i] - c[0];
+    const dy = xyz[i + 1] - c[1];
+    const dz = xyz[i + 2] - c[2];
+    xyz[i] = pc[0] + J[0][0] * dx + J[0][1] * dy + J[0][2] * dz;
+    xyz[i + 1] = pc[1] + J[1][0] * dx + J[1][1] * dy + J[1][2] * dz;
+    xyz[i + 2] = pc[2] + J[2][0] * dx + J[2][1] * dy + J[2][2] * dz;
+  }
+  return true;
 }

@@ -49,7 +49,35 @@ export interface PostprocessedGltf {
 export async function parseGltf(bytes: Uint8Array): Promise<PostprocessedGltf> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const gltf = await parse(buffer, GLTFLoader, { gltf: { loadImages: false, decompressMeshes: true, postProcess: false } } as never);
+  dropPackedStrides((gltf as { json?: RawJson }).json);
   return postProcessGLTF(gltf as never) as unknown as PostprocessedGltf;
+}
+
+interface RawJson {
+  accessors?: { bufferView?: number; componentType: number; type: string }[];
+  bufferViews?: { byteStride?: number }[];
+}
+
+const COMPONENTS: Record<string, number> = { SCALAR: 1, VEC2: 2, VEC3: 3, VEC4: 4, MAT2: 4, MAT3: 9, MAT4: 16 };
+const COMPONENT_BYTES: Record<number, number> = { 5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4 };
+
+/**
+ * Exporters often write byteStride on tightly packed vertex buffers (gltf-transform, obj2gltf, …);
+ * loaders.gl 4.4 then copies every vertex through its own ArrayBuffer, which makes a 5 M triangle
+ * tileset spend seconds in the garbage collector. A stride equal to the element size says nothing:
+ * drop it, so those views are read as one typed array. Truly interleaved views keep theirs.
+ */
+function dropPackedStrides(json: RawJson | undefined): void {
+  const views = json?.bufferViews ?? [];
+  const packed = views.map((v) => v.byteStride !== undefined);
+  for (const a of json?.accessors ?? []) {
+    if (a.bufferView === undefined || !packed[a.bufferView]) continue;
+    const size = (COMPONENTS[a.type] ?? 0) * (COMPONENT_BYTES[a.componentType] ?? 0);
+    if (size !== views[a.bufferView].byteStride) packed[a.bufferView] = false;
+  }
+  views.forEach((v, i) => {
+    if (packed[i]) delete v.byteStride;
+  });
 }
 
 /**

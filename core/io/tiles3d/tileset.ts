@@ -3,7 +3,7 @@ import { parse } from '@loaders.gl/core';
 import { Tiles3DLoader } from '@loaders.gl/3d-tiles';
 import { TILE_REFINEMENT } from '@loaders.gl/tiles';
 import { checkProjected, ecefToProjected, findGeoref, noCrsError, type EcefToProjected, type Georef } from '../mesh/georef';
-import { gltfMeshParts, identity, multiply, transformPositions, Y_UP_TO_Z_UP, type PostprocessedGltf } from '../mesh/gltf';
+import { gltfMeshParts, identity, parseGltf, multiply, transformPositions, Y_UP_TO_Z_UP, type PostprocessedGltf } from '../mesh/gltf';
 import type { Area2, MeshPart } from '../mesh/types';
 import { SourceError, type Bounds3 } from '../types';
 
@@ -138,15 +138,17 @@ export class Tileset {
     }
     let contents: { gltf?: PostprocessedGltf; rtcCenter?: ArrayLike<number> }[];
     try {
+      // loaders.gl splits the tile (b3dm header, feature table with RTC_CENTER, cmpt inner tiles);
+      // the glTF inside goes through our parseGltf (see its note on strides).
+      type Inner = { gltfArrayBuffer?: ArrayBuffer; rtcCenter?: ArrayLike<number> };
       const parsed = (await parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, Tiles3DLoader, {
-        '3d-tiles': { loadGLTF: true, isTileset: false, assetGltfUpAxis: tile.upAxis },
-        gltf: { loadImages: false, decompressMeshes: true },
-      } as never)) as {
-        gltf?: PostprocessedGltf;
-        rtcCenter?: ArrayLike<number>;
-        tiles?: { gltf?: PostprocessedGltf; rtcCenter?: ArrayLike<number> }[];
-      };
-      contents = parsed.tiles ?? [parsed];
+        '3d-tiles': { loadGLTF: false, isTileset: false, assetGltfUpAxis: tile.upAxis },
+      } as never)) as Inner & { tiles?: Inner[] };
+      contents = [];
+      for (const inner of parsed.tiles ?? [parsed]) {
+        if (!inner.gltfArrayBuffer) continue;
+        contents.push({ gltf: await parseGltf(new Uint8Array(inner.gltfArrayBuffer)), rtcCenter: inner.rtcCenter });
+      }
     } catch (e) {
       throw new SourceError(tile.url, `cannot read the tile (${(e as Error).message}); the file may be truncated or not b3dm/glb`);
     }
