@@ -5,7 +5,7 @@
  * the truth as points-vs-points does: F1 ≥ 0.95 at IoU ≥ 0.25, median volume error ≤ 10 %, no sign
  * wrong, no tree, car or hole flagged.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { detectChanges } from '../../core/detect';
 import { formatScore, scoreChanges } from '../../samples/evaluate';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
@@ -15,26 +15,32 @@ const scenes = [
   { name: 'seed 14, 180 m, dense and noisy', options: { seed: 14, size: 180, density: 30, noise: 0.04 } },
 ];
 
-describe.each(scenes)('model epoch on a generated district: $name', ({ options }) => {
-  let district: WrittenDistrict | undefined;
-  const written = async () => (district ??= await writeDistrict({ ...options, withMesh: true }));
+const pairs = (['obj', 'tileset'] as const).flatMap((model) => [
+  { model, from: 1 as const, name: `points 1 → ${model} 2` },
+  { model, from: 2 as const, name: `${model} 2 → points 3` },
+]);
 
-  for (const model of ['obj', 'tileset'] as const) {
-    it(`points 1 → ${model} 2 and ${model} 2 → points 3 match the truth`, async () => {
-      const d = await written();
-      for (const from of [1, 2] as const) {
-        const truth = await d.truth(from);
-        const before = from === 1 ? d.epoch(1) : d.mesh[model];
-        const after = from === 1 ? d.mesh[model] : d.epoch(3);
-        const result = await detectChanges({ files: [before] }, { files: [after] });
-        const score = scoreChanges(result.changes, truth.changes, truth.distractors);
-        const report = `${model}, epochs ${from} → ${from + 1}: ${formatScore(score)}`;
-        expect(truth.changes.length).toBeGreaterThanOrEqual(5);
-        expect(score.f1, report).toBeGreaterThanOrEqual(0.95);
-        expect(score.medianVolumeError, report).toBeLessThanOrEqual(0.1);
-        expect(score.signErrors, report).toBe(0);
-        expect(score.flaggedDistractors, report).toEqual([]);
-      }
-    });
-  }
+describe.each(scenes)('model epoch on a generated district: $name', ({ options }) => {
+  let d: WrittenDistrict;
+  beforeAll(async () => {
+    d = await writeDistrict({ ...options, withMesh: true });
+  }, 300_000);
+
+  it.each(pairs)(
+    '$name matches the truth',
+    async ({ model, from }) => {
+      const truth = await d.truth(from);
+      const before = from === 1 ? d.epoch(1) : d.mesh[model];
+      const after = from === 1 ? d.mesh[model] : d.epoch(3);
+      const result = await detectChanges({ files: [before] }, { files: [after] });
+      const score = scoreChanges(result.changes, truth.changes, truth.distractors);
+      const report = `${model}, epochs ${from} → ${from + 1}: ${formatScore(score)}`;
+      expect(truth.changes.length).toBeGreaterThanOrEqual(5);
+      expect(score.f1, report).toBeGreaterThanOrEqual(0.95);
+      expect(score.medianVolumeError, report).toBeLessThanOrEqual(0.1);
+      expect(score.signErrors, report).toBe(0);
+      expect(score.flaggedDistractors, report).toEqual([]);
+    },
+    300_000,
+  );
 });

@@ -62,7 +62,7 @@ describe('spatial index over the files of an epoch', () => {
     expect(plain.last()).toEqual(withFar.last());
     expect(result.epochs[0].files.map((f) => f.path)).toEqual([d.epoch(1), far]);
     expect(result.changes.map((c) => [c.id, c.type, c.volume_m3])).toEqual(alone.changes.map((c) => [c.id, c.type, c.volume_m3]));
-  }, 120_000);
+  }, 300_000);
 
   it('reads only the tiles of a tileset that meet the area: a missing tile elsewhere does no harm', async () => {
     const d = await writeDistrict({ seed: 16, size: 120, withMesh: true });
@@ -84,5 +84,5 @@ describe('spatial index over the files of an epoch', () => {
     expect(result.epochs[0].pointsInArea).toBeGreaterThan(0);
     // The same run on the whole tileset fails on the first missing tile, by name.
     await expect(detectChanges({ files: [tileset] }, { files: [d.epoch(3)] })).rejects.toThrow(/tile content not found/);
-  }, 120_000);
+  }, 300_000);
 });

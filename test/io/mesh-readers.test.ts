@@ -37,7 +37,7 @@ beforeAll(async () => {
   await writeSampleDistrict(dir, OPTIONS);
   obj = join(dir, 'epoch-2-mesh/epoch-2.obj');
   tileset = join(dir, 'epoch-2-tiles/tileset.json');
-}, 120_000);
+}, 300_000);
 
 async function collect(path: string, options?: SourceReadOptions): Promise<PointChunk> {
   const chunks: PointChunk[] = [];

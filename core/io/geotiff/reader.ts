@@ -5,7 +5,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { BaseDecoder, fromFile, getDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
-import sharp from 'sharp';
 import { inflateSync } from 'node:zlib';
 import { crsFromGeoKeys, type GeoKeys } from '../../geo/crs';
 import { SourceError, type CrsInfo } from '../types';
@@ -390,6 +389,7 @@ class SharpJpegDecoder extends BaseDecoder {
       bytes = joined;
     }
     try {
+      const sharp = (await import('sharp')).default;
       const data = await sharp(bytes).raw().toBuffer();
       const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
       return (whole ? data.buffer : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) as ArrayBuffer;

@@ -1,9 +1,12 @@
 import type { EpochSourceInfo, PointFormatDescriptor, SourceOptions, SourceReadOptions } from '../formats';
 import type { Bounds3, PointChunk } from '../types';
-import { loadModel, type LoadedModel } from './model';
+import type { LoadedModel } from './model';
 import { SurfaceSampler } from './sampler';
 import { DEFAULT_SAMPLE_SPACING } from './spacing';
 import type { MeshPart } from './types';
+
+/** loaders.gl and sharp load only when a model is read: every CLI command and worker imports the descriptors. */
+const loadModel = async (path: string, crs?: string) => (await import('./model')).loadModel(path, crs);
 
 /**
  * OBJ, PLY and glTF/GLB models as epoch sources: the model is read whole (these formats have

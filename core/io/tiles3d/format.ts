@@ -2,7 +2,10 @@ import type { EpochSourceInfo, PointFormatDescriptor, SourceOptions, SourceReadO
 import { SurfaceSampler } from '../mesh/sampler';
 import { DEFAULT_SAMPLE_SPACING } from '../mesh/spacing';
 import type { PointChunk } from '../types';
-import { Tileset, type ContentTile } from './tileset';
+import type { ContentTile, Tileset } from './tileset';
+
+/** loaders.gl loads only when a tileset is read: every CLI command and worker imports the descriptors. */
+const openTileset = async (path: string, crs?: string) => (await import('./tileset')).Tileset.open(path, crs);
 
 /**
  * Surface per plan area of a built-up district (ground, roofs, walls): counting a tileset's points
@@ -20,9 +23,9 @@ export const Tiles3DFormat: PointFormatDescriptor<Tileset> = {
   name: '3D Tiles tileset',
   extensions: ['json'],
   test: () => false,
-  readInfo: (path) => Tileset.open(path),
+  readInfo: (path) => openTileset(path),
   async sourceInfo(path: string, options?: SourceOptions): Promise<EpochSourceInfo> {
-    const tileset = await Tileset.open(path, options?.crs);
+    const tileset = await openTileset(path, options?.crs);
     const spacing = options?.sampleSpacing ?? DEFAULT_SAMPLE_SPACING;
     const tiles: ContentTile[] = [];
     for await (const tile of tileset.contentTiles()) tiles.push(tile);
@@ -41,7 +44,7 @@ export const Tiles3DFormat: PointFormatDescriptor<Tileset> = {
     };
   },
   async *parseInBatches(path: string, options: SourceReadOptions = {}): AsyncGenerator<PointChunk> {
-    const tileset = await Tileset.open(path, options.crs);
+    const tileset = await openTileset(path, options.crs);
     const sampler = new SurfaceSampler(options.sampleSpacing ?? DEFAULT_SAMPLE_SPACING, options.batchSize ?? 1 << 17, options.area);
     const warnings: string[] = [];
     for await (const tile of tileset.contentTiles(options.area, options.signal)) {
