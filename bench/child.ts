@@ -7,6 +7,7 @@ import type { Job } from './jobs/index';
 import { lasReadJob } from './jobs/las-read';
 import { lazReadJob } from './jobs/laz-read';
 import { reportJob } from './jobs/report';
+import { orthoCropsJob, tilesSampleJob } from './jobs/sources';
 
 function run(job: Job): Promise<unknown> {
   switch (job.kind) {
@@ -20,6 +21,10 @@ function run(job: Job): Promise<unknown> {
       return detectJob(job.before, job.after);
     case 'report':
       return reportJob(job.dir, job.extent, job.changes, job.lang, job.out);
+    case 'ortho-crops':
+      return orthoCropsJob(job.file, job.crops);
+    case 'tiles-sample':
+      return tilesSampleJob(job.file, job.triangles);
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * `voxwatch bench`: reader, LAZ and detection throughput and report rendering time on this machine. Prints figures and
+ * `voxwatch bench`: reader, LAZ and detection throughput, report rendering time and the other epoch
+ * sources (orthophoto crops, 3D Tiles sampling) on this machine. Prints figures and
  * returns them; never asserts (the floors to compare with are in docs/BENCHMARKS.md).
  */
 import { mkdir } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { reportSection } from './sections/report';
 import { resumeSection } from './sections/resume';
 import { LAZ_FILES, lazSection } from './sections/laz';
 import { storeSection } from './sections/store';
+import { sourcesSection } from './sections/sources';
 import type { BenchReport } from './types';
 
 export type { BenchReport } from './types';
@@ -32,7 +34,7 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export const SECTIONS = ['las', 'laz', 'detect', 'store', 'report', 'resume'] as const;
+export const SECTIONS = ['las', 'laz', 'detect', 'store', 'report', 'resume', 'sources'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK_POINTS = 5_000_000;
@@ -94,6 +96,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if (wants('store')) report.store = await storeSection(workDir, log);
   if (wants('report')) report.report = await reportSection(workDir, REPORT_CHANGES, log);
   if (wants('resume')) report.resume = await resumeSection(workDir, SCALE_POINTS[0], log);
+  if (wants('sources')) report.sources = await sourcesSection(workDir, log);
   report.totalMs = Math.round(performance.now() - t0);
   log(`done in ${secs(report.totalMs)}`);
   return report;

@@ -136,6 +136,7 @@ export interface BenchReport {
   store?: StoreSection;
   report?: ReportRun;
   resume?: ResumeRun;
+  sources?: SourcesSection;
   totalMs: number;
 }
 
@@ -147,4 +148,9 @@ export interface StoreSection {
   listMs: Record<string, number>;
   bulkVerdicts: number;
   bulkMs: number;
+}
+
+export interface SourcesSection {
+  crops?: { skipped: string } | { file: string; timing: Timing; bytes: number; missing: number };
+  tileset?: { file: string; triangles: number; timing: Timing };
 }

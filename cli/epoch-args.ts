@@ -1,9 +1,11 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { POINT_FORMATS } from '../core/io/formats';
 import { UsageError } from './errors';
 
 /**
- * One epoch on the command line: a file, a folder of LAS/LAZ tiles, or several of either
+ * One epoch on the command line: a file, a folder of its files (LAS/LAZ tiles, models, or a 3D
+ * Tiles export), or several of either
  * joined with commas. Missing paths are left for the reader to report by name.
  */
 export function expandEpochArg(arg: string): string[] {
@@ -28,11 +30,19 @@ export function expandEpochArg(arg: string): string[] {
     } catch (e) {
       throw new UsageError(`${part}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
+    // A 3D Tiles export is one source: its tileset.json (the tiles are read through it).
+    if (names.includes('tileset.json')) {
+      files.push(join(part, 'tileset.json'));
+      continue;
+    }
+    const extensions = new Set(POINT_FORMATS.flatMap((f) => f.extensions).filter((e) => e !== 'json'));
     const inside = names
-      .filter((n) => /\.(las|laz)$/i.test(n))
+      .filter((n) => extensions.has(extname(n).slice(1).toLowerCase()))
       .sort()
       .map((n) => join(part, n));
-    if (inside.length === 0) throw new UsageError(`${part}: folder holds no .las or .laz files`);
+    if (inside.length === 0) {
+      throw new UsageError(`${part}: folder holds no epoch files (${[...extensions].map((e) => '.' + e).join(', ')} or a tileset.json)`);
+    }
     files.push(...inside);
   }
   if (files.length === 0) throw new UsageError(`no epoch files given in "${arg}"`);

@@ -239,6 +239,8 @@ interface OpenRun {
   zBase: number;
   zToMetres: number;
   plans: ScanSource[][][];
+  /** Points in the files the plans read (those that meet the compared area). */
+  readTotal: number;
   spillDir: string;
   folder: RunFolder | null;
   warnings: string[];
@@ -285,8 +287,11 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * zToMetres);
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
-  const plans = [planParts(a.files), planParts(b.files)];
-  return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, spillDir, folder, warnings, timings, lap };
+  // The spatial index: files whose bounds miss the compared area are never read.
+  const [filesA, filesB] = [a, b].map((e) => e.files.filter((f) => f.pointCount > 0 && intersects(f.bounds, area)));
+  const plans = [planParts(filesA), planParts(filesB)];
+  const readTotal = [...filesA, ...filesB].reduce((n, f) => n + f.pointCount, 0);
+  return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, readTotal, spillDir, folder, warnings, timings, lap };
 }
 
 /** The tiles of `tiles` the run folder already holds whole results of (none without a folder). */
@@ -319,7 +324,7 @@ async function firstPass(
     run.warnings.splice(0, run.warnings.length, ...saved.warnings);
     if (!want.needSpill) return saved;
   }
-  const total = run.a.points + run.b.points;
+  const total = run.readTotal;
   const spillOf = (e: number, part: number, tile: number) => join(run.spillDir, `e${e}-p${part}-t${tile}.bin`);
   const read = plans.map((parts) => parts.map(() => 0));
   const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
@@ -351,6 +356,8 @@ async function firstPass(
           },
           (n) => ((read[e][p] = n), report()),
         );
+        read[e][p] = part.totals.points;
+        report();
         if (folder) {
           const record = cropPart(part);
           await folder.finishPart(e, p, record);
@@ -666,6 +673,8 @@ function heightUnitToMetres(crs: CrsInfo | undefined, warnings: string[]): numbe
   if (factor !== 1) warnings.push(`heights are in ${crs!.verticalUnit}; converted to metres (heights and volumes are reported in metres)`);
   return factor;
 }
+
+const intersects = (a: Bounds3, b: Bounds3) => a.minX <= b.maxX && a.maxX >= b.minX && a.minY <= b.maxY && a.maxY >= b.minY;
 
 function overlap(a: Bounds3, b: Bounds3): Bounds3 | null {
   const o = {

@@ -7,6 +7,8 @@ export type Job =
   | { kind: 'laz-read'; file: string; copies: number; threads: number; repeats: number }
   | { kind: 'read-floor'; files: string[]; threadPerFile: boolean }
   | { kind: 'detect'; before: string; after: string }
+  | { kind: 'ortho-crops'; file: string; crops: number }
+  | { kind: 'tiles-sample'; file: string; triangles: number }
   | {
       kind: 'report';
       dir: string;
@@ -39,4 +41,8 @@ export type JobResult<J extends Job> = J extends { kind: 'detect' }
   ? DetectJobResult
   : J extends { kind: 'report' }
     ? ReportJobResult
-    : Timing;
+    : J extends { kind: 'ortho-crops' }
+      ? Timing & { bytes: number; missing: number }
+      : J extends { kind: 'tiles-sample' }
+        ? Timing & { triangles: number }
+        : Timing;

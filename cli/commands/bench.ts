@@ -4,7 +4,7 @@ import { UsageError } from '../errors';
 export interface BenchCliOptions {
   scale?: boolean;
   json?: boolean;
-  /** Comma-separated sections: las, laz, detect, store, report. */
+  /** Comma-separated sections: las, laz, detect, store, report, sources. */
   only?: string;
   /** Comma-separated detection pair sizes, millions of points per file. */
   pairs?: string;

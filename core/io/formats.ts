@@ -1,5 +1,8 @@
 import { extname } from 'node:path';
 import { LasFormat, type ReadOptions } from './las/reader';
+import { GltfFormat, ObjFormat, PlyFormat } from './mesh/format';
+import { sampleSpacingFor } from './mesh/spacing';
+import { Tiles3DFormat } from './tiles3d/format';
 import { openFileSource } from './source';
 import { SourceError, type Bounds3, type CrsInfo, type PointChunk } from './types';
 
@@ -26,6 +29,37 @@ export interface EpochSourceInfo {
   warnings: string[];
 }
 
+/** What a reader needs to know besides the path (surface sources: meshes, tilesets). */
+export interface SourceOptions {
+  /** Spacing of the points sampled from surfaces, metres (see sampleSpacingFor). */
+  sampleSpacing?: number;
+  /** The CRS of a source that declares none (the user's --crs), e.g. "EPSG:4547". */
+  crs?: string;
+}
+
+export interface SourceReadOptions extends ReadOptions, SourceOptions {
+  /** Only what lies in this area is needed: tilesets skip the tiles outside it. */
+  area?: { minX: number; minY: number; maxX: number; maxY: number };
+  /** Called with each file a source reads its points from (a tileset's tiles), as it is opened. */
+  onOpen?: (file: string) => void;
+}
+
+export { DEFAULT_SAMPLE_SPACING, sampleSpacingFor } from './mesh/spacing';
+
+/** What a detection pass tells surface readers: the spacing its voxels need, and the area it covers. */
+export function surfaceOptions(grid: {
+  x0: number;
+  y0: number;
+  cell: number;
+  nx: number;
+  ny: number;
+}): Pick<SourceReadOptions, 'sampleSpacing' | 'area'> {
+  return {
+    sampleSpacing: sampleSpacingFor(grid.cell),
+    area: { minX: grid.x0, minY: grid.y0, maxX: grid.x0 + grid.nx * grid.cell, maxY: grid.y0 + grid.ny * grid.cell },
+  };
+}
+
 /**
  * What every epoch reader declares, in the style of loaders.gl's loader objects: a name, the
  * extensions and magic bytes that identify its files, a cheap look at the file's facts, and a
@@ -40,11 +74,11 @@ export interface PointFormatDescriptor<Info = unknown> {
   test(head: Uint8Array): boolean;
   readInfo(path: string): Promise<Info>;
   /** The format-neutral facts detection and the project work from. */
-  sourceInfo(path: string): Promise<EpochSourceInfo>;
-  parseInBatches(path: string, options?: ReadOptions): AsyncGenerator<PointChunk>;
+  sourceInfo(path: string, options?: SourceOptions): Promise<EpochSourceInfo>;
+  parseInBatches(path: string, options?: SourceReadOptions): AsyncGenerator<PointChunk>;
 }
 
-export const POINT_FORMATS: PointFormatDescriptor[] = [LasFormat];
+export const POINT_FORMATS: PointFormatDescriptor[] = [LasFormat, PlyFormat, GltfFormat, Tiles3DFormat, ObjFormat];
 
 /**
  * Picks the reader for a file by its leading bytes (a renamed file still works), falling back
@@ -65,10 +99,10 @@ export async function detectPointFormat(path: string): Promise<PointFormatDescri
   if (byExt) return byExt;
   if (head.length === 0) throw new SourceError(path, 'empty file (0 bytes)');
   const known = POINT_FORMATS.map((f) => f.extensions.map((e) => '.' + e).join('/')).join(', ');
-  throw new SourceError(path, `not a point-cloud format VoxWatch reads (${known})`);
+  throw new SourceError(path, `not a point-cloud or model format VoxWatch reads (${known})`);
 }
 
 /** The facts of any epoch source, by the reader that recognises it. */
-export async function describeSource(path: string): Promise<EpochSourceInfo> {
-  return (await detectPointFormat(path)).sourceInfo(path);
+export async function describeSource(path: string, options?: SourceOptions): Promise<EpochSourceInfo> {
+  return (await detectPointFormat(path)).sourceInfo(path, options);
 }

@@ -37,8 +37,8 @@ export interface CrsInfo {
   verticalEpsg?: number;
   /** Human-readable name, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 114E". */
   name?: string;
-  /** Where it came from: "geotiff-keys", "wkt" or "user". */
-  source: 'geotiff-keys' | 'wkt' | 'user';
+  /** Where it came from: "geotiff-keys", "wkt", "user" (--crs) or "sidecar" (a model's metadata.xml). */
+  source: 'geotiff-keys' | 'wkt' | 'user' | 'sidecar';
   /** The WKT text, when the source had one. */
   wkt?: string;
   /** Linear unit of the horizontal axes, when known ("metre", "US survey foot", "foot", "degree"). */

@@ -1,4 +1,4 @@
-import { detectPointFormat } from '../io/formats';
+import { detectPointFormat, surfaceOptions } from '../io/formats';
 import { SourceError, type PointChunk } from '../io/types';
 import type { ColumnStats } from '../diff/columns';
 import type { Grid } from '../diff/grid';
@@ -119,7 +119,13 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
     for (const { path, range } of job.sources) {
       try {
         const format = await detectPointFormat(path);
-        const options = { fields: ['classification', 'rgb'] as const, signal: hooks.signal, reuseBuffers: true, range };
+        const options = {
+          fields: ['classification', 'rgb'] as const,
+          signal: hooks.signal,
+          reuseBuffers: true,
+          range,
+          ...surfaceOptions(job.grid),
+        };
         for await (const chunk of format.parseInBatches(path, options)) {
           scanChunk(state, chunk);
           read += chunk.count;

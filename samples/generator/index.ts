@@ -4,12 +4,14 @@
  * and truth for tests) or written as LAS files, GeoTIFF orthophotos and JSON truth for demos.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeGeoTiffRgb } from '../../core/io/geotiff/writer';
 import { createLasWriter } from '../../core/io/las/writer';
 import type { PointChunk } from '../../core/io/types';
 import { round3, type BBox } from './geometry';
 import { layoutDistrict, type DistrictPlan } from './layout';
+import { meshScene } from './mesh';
+import { writeObjWithMetadata, writeTileset } from './mesh-files';
 import { renderOrthophoto, type Orthophoto } from './orthophoto';
 import { rngFor } from './rng';
 import { buildScenario, type DataHole } from './scenario';
@@ -40,6 +42,8 @@ export interface DistrictOptions {
   withOrthophoto?: boolean;
   /** Orthophoto pixel size in metres; default 0.1. */
   orthoPixelSize?: number;
+  /** Write epoch 2 also as a 3D model (an OBJ and a 3D Tiles tileset); default true. */
+  withMesh?: boolean;
 }
 
 export type ResolvedDistrictOptions = Required<DistrictOptions>;
@@ -80,6 +84,8 @@ export interface DistrictManifest {
     data_holes: number;
   })[];
   orthophoto_pixel_size_m: number | null;
+  /** Epoch MESH_EPOCH as a model: the OBJ and the tileset (paths relative to the folder), when written. */
+  mesh: { epoch: number; obj: string; tileset: string } | null;
   truth: string[];
   review_layers: typeof REVIEW_FILES;
 }
@@ -90,6 +96,13 @@ export const REVIEW_FILES = {
   protectedZones: 'zones-ecological-control-line.geojson',
   permits: 'zones-permits.geojson',
   leads: 'leads.csv',
+} as const;
+
+/** The epoch also written as a model (the middle one, so it is compared with points on both sides). */
+export const MESH_EPOCH = 2;
+export const MESH_FILES = {
+  obj: `epoch-${MESH_EPOCH}-mesh/epoch-${MESH_EPOCH}.obj`,
+  tileset: `epoch-${MESH_EPOCH}-tiles/tileset.json`,
 } as const;
 
 export interface ProgressEvent {
@@ -115,6 +128,7 @@ export function resolveOptions(options: DistrictOptions = {}): ResolvedDistrictO
     shift: options.shift ?? 1,
     withOrthophoto: options.withOrthophoto ?? true,
     orthoPixelSize: options.orthoPixelSize ?? 0.1,
+    withMesh: options.withMesh ?? true,
   };
 }
 
@@ -192,7 +206,7 @@ export async function writeSampleDistrict(
   const district = generateDistrict(options);
   const o = district.options;
   await mkdir(dir, { recursive: true });
-  const total = district.epochs.length * (o.withOrthophoto ? 2 : 1) + 3;
+  const total = district.epochs.length * (o.withOrthophoto ? 2 : 1) + 3 + (o.withMesh ? 2 : 0);
   let done = 0;
   const finished = (file: string) => onProgress?.({ file, done: ++done, total });
 
@@ -220,6 +234,8 @@ export async function writeSampleDistrict(
       finished(epoch.orthophotoFile);
     }
   }
+
+  if (o.withMesh) await writeMeshEpoch(dir, district, finished);
 
   const truthFiles = ['truth-1-2.json', 'truth-2-3.json'];
   const layers = reviewLayers(district.extent, CRS.epsg, district.truths[0], district.truths[1]);
@@ -252,12 +268,30 @@ export async function writeSampleDistrict(
       data_holes: e.holes.length,
     })),
     orthophoto_pixel_size_m: o.withOrthophoto ? o.orthoPixelSize : null,
+    mesh: o.withMesh ? { epoch: MESH_EPOCH, ...MESH_FILES } : null,
     truth: truthFiles,
     review_layers: REVIEW_FILES,
   };
   await writeFile(join(dir, 'district.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   finished('district.json');
   return manifest;
+}
+
+/**
+ * Epoch MESH_EPOCH's scene as a model, as photogrammetry tools export it: an OBJ with vertex
+ * colours (local coordinates, metadata.xml) and an Earth-centred 3D Tiles tileset textured
+ * from a 0.2 m orthophoto. Both carry the epoch's misregistration shift, like its survey.
+ */
+async function writeMeshEpoch(dir: string, district: GeneratedDistrict, finished: (file: string) => void): Promise<void> {
+  const epoch = district.epochs[MESH_EPOCH - 1];
+  const mesh = meshScene(epoch.scene, epoch.shift);
+  const origin: [number, number, number] = [Math.floor(district.extent.minX / 100) * 100, Math.floor(district.extent.minY / 100) * 100, 0];
+  await writeObjWithMetadata(join(dir, dirname(MESH_FILES.obj)), basename(MESH_FILES.obj), mesh, CRS.epsg, origin);
+  finished(MESH_FILES.obj);
+  const coarse = meshScene({ ...epoch.scene, buildings: [], trees: [], cars: [] }, epoch.shift);
+  const ortho = renderOrthophoto(epoch.scene, district.options.seed, epoch.epoch, 0.2);
+  await writeTileset(join(dir, dirname(MESH_FILES.tileset)), mesh, coarse, ortho, CRS.epsg, epoch.shift);
+  finished(MESH_FILES.tileset);
 }
 
 /** Adjusted standard GPS time (GPS seconds − 1e9) of 10:00 China time on a date. */
