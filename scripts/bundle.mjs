@@ -14,6 +14,7 @@ export const WORKER_ENTRIES = [
   'core/io/laz/decode-worker.ts',
   'core/report/oblique-worker.ts',
   'core/workers/project-host.ts',
+  'core/octree/build-worker.ts',
 ];
 
 /**

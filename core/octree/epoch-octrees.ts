@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import type { ProjectApi } from '../api';
 import { ApiArgumentError } from '../api-args';
-import { buildOctree, octreeIsCurrent, type OctreeBuildOptions, type OctreePhase, type OctreeSummary } from './convert';
+import { buildOctreeInThread } from './build-thread';
+import { octreeIsCurrent, type OctreeBuildOptions, type OctreePhase, type OctreeSummary } from './convert';
 
 /** The files a viewer may fetch from an epoch's octree folder; nothing else is ever served from it. */
 export const OCTREE_FILES = ['metadata.json', 'hierarchy.bin', 'octree.bin'] as const;
@@ -86,7 +87,7 @@ export class EpochOctrees {
     const done = this.queue.then(async () => {
       status.state = 'building';
       const sources = await this.epochSources(epochId);
-      return buildOctree(sources.files, this.dir(epochId), {
+      return buildOctreeInThread(sources.files, this.dir(epochId), {
         ...this.options,
         name: sources.label,
         projection: sources.projection,

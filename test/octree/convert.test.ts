@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, rmSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOctreeInThread } from '../../core/octree/build-thread';
 import { buildOctree, BUILD_MANIFEST, octreeIsCurrent, type OctreeProgress, type OctreeSummary } from '../../core/octree/convert';
 import { decodeHierarchy, encodeHierarchy, nodeBox, NODE_PROXY, HIERARCHY_BYTES_PER_NODE } from '../../core/octree/format';
 import { readNodePoints, readOctree, type OctreeFiles } from '../../core/octree/reader';
@@ -222,6 +223,31 @@ describe('octree converter on the sample district, out of core (small chunks, ma
     await expect(build).rejects.toMatchObject({ name: 'AbortError' });
     expect(leftovers(tmp)).toEqual([]);
     expect(readFileSync(join(out, 'octree.bin')).equals(before)).toBe(true);
+  });
+});
+
+describe('octree converter on its own thread (how the shells build)', () => {
+  it('writes the same files as in-process, reporting progress across the thread', async () => {
+    const phases = new Set<string>();
+    await buildOctreeInThread([TTP], join(tmp, 'ttp-thread'), { onProgress: (p) => phases.add(p.phase) });
+    for (const f of ['metadata.json', 'hierarchy.bin', 'octree.bin'])
+      expect(readFileSync(join(tmp, 'ttp-thread', f)).equals(readFileSync(join(tmp, 'ttp', f))), f).toBe(true);
+    expect([...phases]).toEqual(['scan', 'distribute', 'index']);
+  });
+
+  it('cancels across the thread and leaves nothing behind', async () => {
+    const abort = new AbortController();
+    const build = buildOctreeInThread([redRocksLaz()], join(tmp, 'red-rocks-thread'), {
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    });
+    await expect(build).rejects.toMatchObject({ name: 'AbortError' });
+    expect(existsSync(join(tmp, 'red-rocks-thread'))).toBe(false);
+    expect(leftovers(tmp)).toEqual([]);
+  });
+
+  it('passes a refusal on with the file named', async () => {
+    await expect(buildOctreeInThread([join(tmp, 'missing.las')], join(tmp, 'missing-octree'))).rejects.toThrow(/missing\.las/);
   });
 });
 
