@@ -98,12 +98,13 @@ program
 
 program
   .command('samples')
-  .description('write the synthetic sample district: three survey epochs, orthophotos and truth')
+  .description('write the synthetic sample district: three survey epochs (point clouds, orthophotos, DSMs) and truth')
   .option('--out <dir>', 'output folder', DEFAULT_SAMPLE_DIR)
   .option('--seed <n>', 'random seed (default 1)')
   .option('--size <m>', 'side of the square district in metres (default 300)')
   .option('--density <n>', 'epoch-1 points per m² (default 20)')
   .option('--no-orthophoto', 'skip the orthophotos')
+  .option('--no-dsm', 'skip the DSMs')
   .action(async (opts: SamplesCliOptions) => {
     process.exitCode = await samplesCommand(opts);
   });

@@ -364,9 +364,9 @@ async function firstPass(
   if (saved) return saved;
   if (missing > 0) return null;
   const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
-  checkDensity(sa.totals, gridArea, run.a.label, options.voxel, warnings);
-  checkDensity(sb.totals, gridArea, run.b.label, options.voxel, warnings);
-  const models: [EpochModel, EpochModel] = [epochModel(sa), epochModel(sb)];
+  checkDensity(sa.totals, gridArea, run.a, options.voxel, warnings);
+  checkDensity(sb.totals, gridArea, run.b, options.voxel, warnings);
+  const models: [EpochModel, EpochModel] = [epochModel(sa, run.a), epochModel(sb, run.b)];
 
   // The models that need the whole area, from the coarse statistics: one ground and one
   // vertical offset for every tile.
@@ -495,13 +495,22 @@ const MIN_STABLE_AREA = 25;
 const OVERVIEW_SIDE = 1024;
 
 /** Typical points per grid cell (from the coarse counts) and whether the file's classes are trusted. */
-function epochModel(s: ScanResult): EpochModel {
+function epochModel(s: ScanResult, e: OpenedEpoch): EpochModel {
   const { count, factor } = s.coarse;
   const per = factor * factor;
   const sample: number[] = [];
   const step = Math.max(1, Math.floor(count.length / 200_000));
   for (let i = 0; i < count.length; i += step) if (count[i] > 0) sample.push(count[i] / per);
-  return { typicalCount: sample.length ? median(sample) : 0, useClasses: classesPlausible(s.totals) };
+  const model: EpochModel = { typicalCount: sample.length ? median(sample) : 0, useClasses: classesPlausible(s.totals) };
+  // A DSM's point is a measured pixel of surface, not one sample among many (see buildSurface).
+  if (gridSpacingOf(e) !== undefined) model.gridded = true;
+  return model;
+}
+
+/** The coarsest pixel of an epoch made only of gridded height sources (DSMs); undefined otherwise. */
+function gridSpacingOf(e: OpenedEpoch): number | undefined {
+  if (!e.files.every((f) => f.gridSpacing !== undefined || f.pointCount === 0)) return undefined;
+  return Math.max(...e.files.map((f) => f.gridSpacing ?? 0));
 }
 
 /** Per coarse cell, the lowest absolute height either epoch saw (the second lowest of three or more points). */
@@ -687,10 +696,20 @@ function densityOf(t: ColumnStats['totals'], gridArea: number): number {
 }
 
 /** A cell needs a handful of points to hold a surface; below that, say which voxel would work. */
-function checkDensity(totals: ColumnStats['totals'], gridArea: number, label: string, voxel: number, warnings: string[]): void {
+function checkDensity(totals: ColumnStats['totals'], gridArea: number, e: OpenedEpoch, voxel: number, warnings: string[]): void {
+  const label = e.label;
+  const pixel = gridSpacingOf(e);
+  if (pixel !== undefined) {
+    // A DSM needs a pixel in every cell, however few that is.
+    if (pixel > voxel * 1.001) {
+      warnings.push(
+        `the ${label} epoch is a DSM of ${+pixel.toPrecision(3)} m pixels, coarser than the ${voxel} m voxel: most cells get no pixel; use --voxel ${Math.ceil(pixel * 4) / 4} or more`,
+      );
+    }
+  }
   const density = densityOf(totals, gridArea);
   const perCell = density * voxel * voxel;
-  if (perCell < 4) {
+  if (pixel === undefined && perCell < 4) {
     const better = Math.ceil(Math.sqrt(6 / Math.max(density, 1e-6)) * 4) / 4;
     warnings.push(
       `the ${label} epoch has about ${density.toFixed(1)} points/m², only ${perCell.toFixed(1)} per ${voxel} m cell: too sparse for this voxel size; use --voxel ${better} or more`,

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { DsmFormat } from './dsm/format';
 import { LasFormat, type ReadOptions } from './las/reader';
 import { openFileSource } from './source';
 import { SourceError, type Bounds3, type CrsInfo, type PointChunk } from './types';
@@ -24,6 +25,22 @@ export interface EpochSourceInfo {
   /** False when the stated bounds cannot be right (some writers store raw integers there). */
   boundsPlausible: boolean;
   warnings: string[];
+  /**
+   * For gridded height sources (DSMs): the pixel size. Each point is then a whole surface
+   * measurement (one per pixel), not one sample among many, so one point makes a cell seen.
+   */
+  gridSpacing?: number;
+}
+
+/**
+ * Per-source read options any reader may be given beside its own: what to assume and what to
+ * produce, as opposed to how to decode.
+ */
+export interface SourceReadOptions {
+  /** EPSG code to assume when the source declares no CRS (`--crs EPSG:4547`). */
+  assumeEpsg?: number;
+  /** EPSG code to reproject the points into while reading (`--reproject`). */
+  targetEpsg?: number;
 }
 
 /**
@@ -44,7 +61,7 @@ export interface PointFormatDescriptor<Info = unknown> {
   parseInBatches(path: string, options?: ReadOptions): AsyncGenerator<PointChunk>;
 }
 
-export const POINT_FORMATS: PointFormatDescriptor[] = [LasFormat];
+export const POINT_FORMATS: PointFormatDescriptor[] = [LasFormat, DsmFormat];
 
 /**
  * Picks the reader for a file by its leading bytes (a renamed file still works), falling back

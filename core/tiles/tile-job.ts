@@ -41,6 +41,8 @@ export interface TileJob {
 export interface EpochModel {
   typicalCount: number;
   useClasses: boolean;
+  /** The epoch is made of surface models (DSMs): see SurfaceOptions.gridded. */
+  gridded?: boolean;
 }
 
 export interface TileResult {

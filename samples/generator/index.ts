@@ -5,9 +5,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeGeoTiffRgb } from '../../core/io/geotiff/writer';
+import { writeGeoTiffHeights, writeGeoTiffRgb } from '../../core/io/geotiff/writer';
 import { createLasWriter } from '../../core/io/las/writer';
 import type { PointChunk } from '../../core/io/types';
+import { renderDsm, type DsmRaster } from './dsm';
 import { round3, type BBox } from './geometry';
 import { layoutDistrict, type DistrictPlan } from './layout';
 import { renderOrthophoto, type Orthophoto } from './orthophoto';
@@ -18,7 +19,7 @@ import { surveyEpoch } from './survey';
 import type { EpochSurveyInfo, TransitionTruth } from './truth';
 import { reviewLayers } from './zones';
 
-export type { Scene, DataHole, Orthophoto, DistrictPlan };
+export type { Scene, DataHole, Orthophoto, DistrictPlan, DsmRaster };
 export type { TransitionTruth, TruthChange, TruthDistractor, ChangeType, DistractorKind } from './truth';
 
 export const CRS = { epsg: 4547, name: 'CGCS2000 / 3-degree Gauss-Kruger CM 114E' } as const;
@@ -40,18 +41,25 @@ export interface DistrictOptions {
   withOrthophoto?: boolean;
   /** Orthophoto pixel size in metres; default 0.1. */
   orthoPixelSize?: number;
+  /** Write a DSM GeoTIFF per epoch when writing files; default true. */
+  withDsm?: boolean;
+  /** DSM pixel size in metres; default 0.25. */
+  dsmPixelSize?: number;
 }
 
 export type ResolvedDistrictOptions = Required<DistrictOptions>;
 
 export interface GeneratedEpoch extends EpochSurveyInfo {
   orthophotoFile: string;
+  dsmFile: string;
   las: { version: '1.2' | '1.4'; pointFormat: 3 | 7 };
   scene: Scene;
   holes: DataHole[];
   /** The survey as a stream of chunks; deterministic, may be iterated again. */
   chunks(): Generator<PointChunk>;
   orthophoto(): Orthophoto;
+  /** The epoch's DSM: highest surface per pixel, NaN where the flight saw nothing. */
+  dsm(): DsmRaster;
 }
 
 export interface GeneratedDistrict {
@@ -77,9 +85,11 @@ export interface DistrictManifest {
     point_format: number;
     point_count: number;
     orthophoto: string | null;
+    dsm: string | null;
     data_holes: number;
   })[];
   orthophoto_pixel_size_m: number | null;
+  dsm_pixel_size_m: number | null;
   truth: string[];
   review_layers: typeof REVIEW_FILES;
 }
@@ -115,6 +125,8 @@ export function resolveOptions(options: DistrictOptions = {}): ResolvedDistrictO
     shift: options.shift ?? 1,
     withOrthophoto: options.withOrthophoto ?? true,
     orthoPixelSize: options.orthoPixelSize ?? 0.1,
+    withDsm: options.withDsm ?? true,
+    dsmPixelSize: options.dsmPixelSize ?? 0.25,
   };
 }
 
@@ -134,6 +146,7 @@ export function generateDistrict(options: DistrictOptions = {}): GeneratedDistri
       date: spec.date,
       file: `epoch-${spec.epoch}.las`,
       orthophotoFile: `ortho-${spec.epoch}.tif`,
+      dsmFile: `dsm-${spec.epoch}.tif`,
       las: { version: spec.version, pointFormat: spec.pointFormat },
       density,
       noise,
@@ -151,6 +164,15 @@ export function generateDistrict(options: DistrictOptions = {}): GeneratedDistri
           gpsTimeStart: adjustedGpsTime(spec.date),
         }),
       orthophoto: () => renderOrthophoto(scene, o.seed, spec.epoch, o.orthoPixelSize),
+      dsm: () =>
+        renderDsm(scene, {
+          seed: o.seed,
+          epoch: spec.epoch,
+          pixelSize: o.dsmPixelSize,
+          noise: noise.vertical,
+          shift,
+          holes: holes.map((h) => h.box),
+        }),
     };
   }) as [GeneratedEpoch, GeneratedEpoch, GeneratedEpoch];
 
@@ -183,7 +205,7 @@ export function generateDistrict(options: DistrictOptions = {}): GeneratedDistri
   };
 }
 
-/** Writes epoch-N.las, ortho-N.tif, truth-1-2.json, truth-2-3.json and district.json into `dir`. */
+/** Writes epoch-N.las, ortho-N.tif, dsm-N.tif, truth-1-2.json, truth-2-3.json and district.json into `dir`. */
 export async function writeSampleDistrict(
   dir: string,
   options: DistrictOptions = {},
@@ -192,7 +214,7 @@ export async function writeSampleDistrict(
   const district = generateDistrict(options);
   const o = district.options;
   await mkdir(dir, { recursive: true });
-  const total = district.epochs.length * (o.withOrthophoto ? 2 : 1) + 3;
+  const total = district.epochs.length * (1 + (o.withOrthophoto ? 1 : 0) + (o.withDsm ? 1 : 0)) + 3;
   let done = 0;
   const finished = (file: string) => onProgress?.({ file, done: ++done, total });
 
@@ -218,6 +240,16 @@ export async function writeSampleDistrict(
       // zlib level 3: the pixel noise barely compresses, and level 6 takes twice as long for 5 % less.
       await writeGeoTiffRgb(join(dir, epoch.orthophotoFile), { ...image, epsg: CRS.epsg, compressionLevel: 3 });
       finished(epoch.orthophotoFile);
+    }
+    if (o.withDsm) {
+      const dsm = epoch.dsm();
+      await writeGeoTiffHeights(join(dir, epoch.dsmFile), {
+        ...dsm,
+        epsg: CRS.epsg,
+        date: new Date(`${epoch.date}T00:00:00Z`),
+        compressionLevel: 3,
+      });
+      finished(epoch.dsmFile);
     }
   }
 
@@ -246,12 +278,14 @@ export async function writeSampleDistrict(
       point_format: e.las.pointFormat,
       point_count: counts[i],
       orthophoto: o.withOrthophoto ? e.orthophotoFile : null,
+      dsm: o.withDsm ? e.dsmFile : null,
       density: e.density,
       noise: e.noise,
       shift: e.shift,
       data_holes: e.holes.length,
     })),
     orthophoto_pixel_size_m: o.withOrthophoto ? o.orthoPixelSize : null,
+    dsm_pixel_size_m: o.withDsm ? o.dsmPixelSize : null,
     truth: truthFiles,
     review_layers: REVIEW_FILES,
   };

@@ -9,16 +9,21 @@ import type { TruthChangeLike, TruthDistractorLike } from '../../samples/evaluat
 export interface WrittenDistrict {
   dir: string;
   epoch: (n: 1 | 2 | 3) => string;
+  /** The epoch's DSM GeoTIFF (written only when asked: `withDsm: true`). */
+  dsm: (n: 1 | 2 | 3) => string;
+  ortho: (n: 1 | 2 | 3) => string;
   truth: (from: 1 | 2) => Promise<{ changes: TruthChangeLike[]; distractors: TruthDistractorLike[] }>;
 }
 
-/** Generates a district into a fresh temporary folder (no orthophotos unless asked). */
+/** Generates a district into a fresh temporary folder (no orthophotos or DSMs unless asked). */
 export async function writeDistrict(options: DistrictOptions): Promise<WrittenDistrict> {
   const dir = mkdtempSync(join(tmpdir(), `voxwatch-district-${options.seed ?? 1}-`));
-  await writeSampleDistrict(dir, { withOrthophoto: false, ...options });
+  await writeSampleDistrict(dir, { withOrthophoto: false, withDsm: false, ...options });
   return {
     dir,
     epoch: (n) => join(dir, `epoch-${n}.las`),
+    dsm: (n) => join(dir, `dsm-${n}.tif`),
+    ortho: (n) => join(dir, `ortho-${n}.tif`),
     truth: async (from) => JSON.parse(await readFile(join(dir, `truth-${from}-${from + 1}.json`), 'utf8')),
   };
 }

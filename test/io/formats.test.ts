@@ -21,7 +21,7 @@ describe('format descriptors', () => {
   it('refuse a file no reader knows, naming the formats that are known', async () => {
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'not a point cloud');
-    await expect(detectPointFormat(text)).rejects.toThrow(`${text}: not a point-cloud format VoxWatch reads (.las/.laz)`);
+    await expect(detectPointFormat(text)).rejects.toThrow(`${text}: not a point-cloud format VoxWatch reads (.las/.laz, .tif/.tiff)`);
   });
 
   it('every descriptor declares extensions and a signature test', () => {
