@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { overviewFromParts, overviewStep, type HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
+import { checkOrthophoto } from './changes/greenness';
 import { describeCrs } from './geo/crs';
 import { bboxOf } from './geo/polygons';
 import { estimateAlignment, type Alignment } from './diff/align';
@@ -35,6 +36,8 @@ export interface EpochInput {
   /** One or more source files of the same survey (any kind a reader in io/formats recognises). */
   files: string[];
   label?: string;
+  /** The survey's orthophoto (GeoTIFF): vegetation evidence where the points carry no colour. */
+  orthophoto?: string;
 }
 
 export const DEFAULT_OPTIONS: DetectOptions = {
@@ -244,6 +247,8 @@ interface OpenRun {
   warnings: string[];
   timings: Record<string, number>;
   lap: (name: string) => void;
+  /** Each epoch's orthophoto, when it has one (vegetation evidence, changes/greenness.ts). */
+  orthophotos: [string | null, string | null];
 }
 
 const haloCellsOf = (o: DetectOptions) => Math.ceil(o.halo / o.voxel);
@@ -263,6 +268,12 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
 
   const [a, b] = [await openEpoch(before, 'before'), await openEpoch(after, 'after')];
   const crs = checkCrs(a, b, warnings);
+  for (const [e, input] of [a, b].map((e, i) => [e, [before, after][i]] as const)) {
+    if (input.orthophoto) await checkOrthophoto(input.orthophoto, e.label, e.crs ?? crs, e.bounds, warnings);
+    else if (gridSpacingOf(e) !== undefined) {
+      warnings.push(`the ${e.label} epoch is a DSM without colour: trees are told from buildings by shape alone; give its orthophoto too`);
+    }
+  }
   const area = overlap(a.bounds, b.bounds);
   if (!area) {
     throw new DetectionInputError(`the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`);
@@ -272,7 +283,12 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));
   checkMemory(layout, area, options.voxel, workers);
   const folder = hooks.workDir
-    ? await RunFolder.open(hooks.workDir, { epochs: [a.files, b.files], options, extra: hooks.watch ?? [] }, hooks.fresh)
+    ? await RunFolder.open(
+        hooks.workDir,
+        // The orthophotos change the tiles' results: a run folder is for the same ones only.
+        { epochs: [a.files, b.files], options, extra: before.orthophoto || after.orthophoto ? { watch: hooks.watch ?? [], orthophotos: [before.orthophoto, after.orthophoto] } : (hooks.watch ?? []) },
+        hooks.fresh,
+      )
     : null;
   const spillDir = folder ? folder.spillDir : await mkdtemp(join(hooks.tempDir ?? tmpdir(), 'voxwatch-tiles-'));
   try {
@@ -286,7 +302,8 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
   const plans = [planParts(a.files), planParts(b.files)];
-  return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, spillDir, folder, warnings, timings, lap };
+  const orthophotos: [string | null, string | null] = [before.orthophoto ?? null, after.orthophoto ?? null];
+  return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, spillDir, folder, warnings, timings, lap, orthophotos };
 }
 
 /** The tiles of `tiles` the run folder already holds whole results of (none without a folder). */
@@ -439,6 +456,7 @@ async function runTiles(
         options: plan.options,
         overviewStep: step,
         watch: (hooks.watch ?? []).filter((w) => ownsArea(tile, plan.grid, w.footprint)),
+        orthophotos: run.orthophotos,
       });
       await folder?.writeTile(tile.index, r);
       hooks.onProgress?.({ phase: 'diff', done: ++finished, total: tiles.length });

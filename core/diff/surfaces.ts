@@ -24,6 +24,10 @@ export interface EpochSurface {
   roughness: Float32Array;
   /** Fraction of the cell's points the file classed as vegetation (NaN when classes untrusted). */
   vegetationShare: Float32Array;
+  /** The orthophoto's excess green per cell, when the epoch has one (see changes/greenness.ts). */
+  orthoGreenness?: Float32Array;
+  /** 1 where `greenness` came from the orthophoto (the points had no colour there). */
+  greennessFromOrtho?: Uint8Array;
   /** Typical points per observed cell, and the count below which a cell is "not observed". */
   typicalCount: number;
   minCount: number;

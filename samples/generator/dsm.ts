@@ -7,7 +7,7 @@
 import type { BBox } from './geometry';
 import { rngFor } from './rng';
 import type { Scene } from './scene';
-import { SceneIndex } from './surface';
+import { SceneIndex, SOLID_CROWN, type Solid } from './surface';
 import { MIN_VIEWS } from './survey';
 import { VisibilityModel } from './visibility';
 
@@ -60,9 +60,15 @@ export function renderDsm(scene: Scene, p: DsmParams): DsmRaster {
         continue;
       }
       let top = -Infinity;
+      // One matching depth per pixel on foliage (see foliageTop).
+      const depth = 1 - FOLIAGE_DEPTH * rng.next();
       for (let sj = 0; sj < SUB; sj++) {
         for (let si = 0; si < SUB; si++) {
-          const z = index.topAt(x + ((si + 0.5) / SUB - 0.5) * pixelSize, y + ((sj + 0.5) / SUB - 0.5) * pixelSize);
+          const sx = x + ((si + 0.5) / SUB - 0.5) * pixelSize;
+          const sy = y + ((sj + 0.5) / SUB - 0.5) * pixelSize;
+          let z = index.topAt(sx, sy);
+          const hit = index.hit >= 0 ? index.solids[index.hit] : null;
+          if (hit?.kind === SOLID_CROWN) z = Math.max(index.groundAt(sx, sy), foliageTop(hit, sx, sy, depth));
           if (z > top) top = z;
         }
       }
@@ -70,6 +76,19 @@ export function renderDsm(scene: Scene, p: DsmParams): DsmRaster {
     }
   }
   return { width, height, heights, originX: extent.minX, originY: extent.maxY, pixelSize };
+}
+
+/** How deep into a crown dense matching may find the leaves, as a share of its radius. */
+const FOLIAGE_DEPTH = 0.4;
+
+/**
+ * Dense matching on foliage finds leaves at varying depth inside the crown, not its smooth hull
+ * (the survey's crown points are likewise a shell down to 30 % of the radius deep): each pixel
+ * sees the crown at its own depth, so a DSM's crowns are rough where its roofs are planes.
+ */
+function foliageTop(crown: Solid, x: number, y: number, depth: number): number {
+  const q = ((x - crown.cx) ** 2 + (y - crown.cy) ** 2) / (crown.r * crown.r);
+  return crown.cz + crown.rv * Math.sqrt(Math.max(0, depth * depth - q));
 }
 
 function inHole(holes: BBox[], x: number, y: number): boolean {
