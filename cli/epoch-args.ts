@@ -1,10 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { POINT_FORMATS } from '../core/io/formats';
 import { UsageError } from './errors';
 
 /**
- * One epoch on the command line: a file, a folder of LAS/LAZ tiles, or several of either
- * joined with commas. Missing paths are left for the reader to report by name.
+ * One epoch on the command line: a file, a folder of source files (any kind a reader knows:
+ * LAS/LAZ tiles, DSM GeoTIFFs, …), or several of either joined with commas. Missing paths are
+ * left for the reader to report by name.
  */
 export function expandEpochArg(arg: string): string[] {
   const files: string[] = [];
@@ -28,11 +30,14 @@ export function expandEpochArg(arg: string): string[] {
     } catch (e) {
       throw new UsageError(`${part}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
+    const extensions = new Set(POINT_FORMATS.flatMap((f) => f.extensions));
     const inside = names
-      .filter((n) => /\.(las|laz)$/i.test(n))
+      .filter((n) => extensions.has(n.slice(n.lastIndexOf('.') + 1).toLowerCase()))
       .sort()
       .map((n) => join(part, n));
-    if (inside.length === 0) throw new UsageError(`${part}: folder holds no .las or .laz files`);
+    if (inside.length === 0) {
+      throw new UsageError(`${part}: folder holds no epoch files (${[...extensions].map((e) => '.' + e).join(', ')})`);
+    }
     files.push(...inside);
   }
   if (files.length === 0) throw new UsageError(`no epoch files given in "${arg}"`);

@@ -37,7 +37,7 @@ program
 program
   .command('detect')
   .description('find building changes between two epochs; writes changes.geojson and summary.json')
-  .argument('<before>', 'earlier epoch: a LAS/LAZ file, a folder of them, or a comma-separated list')
+  .argument('<before>', 'earlier epoch: a LAS/LAZ point cloud or a DSM GeoTIFF, a folder of them, or a comma-separated list')
   .argument('<after>', 'later epoch, same forms')
   .option('--out <dir>', 'output folder (with --shard: the partial result for voxwatch merge)')
   .option('--voxel <m>', 'voxel column size in metres (default 0.5)')
@@ -52,6 +52,10 @@ program
   .option('--fresh', 'start the run folder over when it belongs to other inputs or options')
   .option('--prepare', 'only the first pass into --work (for sharded runs; with --shard, that share of it)')
   .option('--shard <i/N>', "detect shard i of N of a prepared --work folder's tiles into --out")
+  .option('--before-ortho <tif>', "the earlier epoch's orthophoto: vegetation evidence where its points have no colour")
+  .option('--after-ortho <tif>', "the later epoch's orthophoto")
+  .option('--crs <epsg>', 'CRS of sources that declare none, e.g. EPSG:4547')
+  .option('--reproject', "reproject an epoch in another CRS to the other epoch's while reading it")
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (before: string, after: string, opts: DetectCliOptions) => {
     process.exitCode = await detectCommand(before, after, opts);

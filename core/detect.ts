@@ -5,6 +5,7 @@ import { overviewFromParts, overviewStep, type HeightPatch } from './changes/pat
 import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
 import { checkOrthophoto } from './changes/greenness';
 import { describeCrs } from './geo/crs';
+import { crsFromEpsg, Reprojector } from './geo/reproject';
 import { bboxOf } from './geo/polygons';
 import { estimateAlignment, type Alignment } from './diff/align';
 import type { ColumnStats } from './diff/columns';
@@ -38,6 +39,8 @@ export interface EpochInput {
   label?: string;
   /** The survey's orthophoto (GeoTIFF): vegetation evidence where the points carry no colour. */
   orthophoto?: string;
+  /** EPSG code of the sources that declare no CRS (`--crs EPSG:4547`). */
+  crs?: number;
 }
 
 export const DEFAULT_OPTIONS: DetectOptions = {
@@ -114,6 +117,8 @@ interface OpenedEpoch {
   crs: CrsInfo | undefined;
   bounds: Bounds3;
   points: number;
+  /** Set when the epoch's points are reprojected while read (`reproject`). */
+  reproject?: { from: number; to: number };
 }
 
 /**
@@ -267,6 +272,7 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   };
 
   const [a, b] = [await openEpoch(before, 'before'), await openEpoch(after, 'after')];
+  planReprojection(a, b, options.reproject ?? false, warnings);
   const crs = checkCrs(a, b, warnings);
   for (const [e, input] of [a, b].map((e, i) => [e, [before, after][i]] as const)) {
     if (input.orthophoto) await checkOrthophoto(input.orthophoto, e.label, e.crs ?? crs, e.bounds, warnings);
@@ -301,7 +307,7 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * zToMetres);
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
-  const plans = [planParts(a.files), planParts(b.files)];
+  const plans = [a, b].map((e) => planParts(e.files).map((part) => part.map((source) => ({ ...source, reproject: e.reproject }))));
   const orthophotos: [string | null, string | null] = [before.orthophoto ?? null, after.orthophoto ?? null];
   return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, spillDir, folder, warnings, timings, lap, orthophotos };
 }
@@ -604,7 +610,11 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
   if (input.files.length === 0) throw new DetectionInputError(`the ${label} epoch has no files`);
   // Only the headers are needed here: each file is closed as soon as its facts are read.
   const files: EpochSourceInfo[] = [];
-  for (const path of input.files) files.push(await describeSource(path));
+  for (const path of input.files) {
+    const info = await describeSource(path);
+    // A source that declares no CRS takes the one the user named for it.
+    files.push(!info.crs && input.crs !== undefined ? { ...info, crs: assumedCrs(input.crs) } : info);
+  }
   const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
   let crs: CrsInfo | undefined;
   let points = 0;
@@ -630,13 +640,54 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
   return { label, files, crs, bounds, points };
 }
 
+/**
+ * With `reproject`, an epoch whose CRS differs from the other's is read into the other's: the
+ * earlier epoch's, unless that one is geographic and the later projected. Its bounds are
+ * reprojected now; its points while they are read (tiles/scan.ts).
+ */
+function planReprojection(a: OpenedEpoch, b: OpenedEpoch, reproject: boolean, warnings: string[]): void {
+  if (!reproject) return;
+  const missing = [a, b].find((e) => e.crs?.epsg === undefined);
+  if (missing) {
+    throw new DetectionInputError(
+      `the ${missing.label} epoch declares no CRS, so it cannot be reprojected: name its CRS, e.g. pass --crs EPSG:4547`,
+    );
+  }
+  if (a.crs!.epsg === b.crs!.epsg) return;
+  const geographic = (e: OpenedEpoch) => !!e.crs?.unit?.toLowerCase().startsWith('degree');
+  const [target, moved] = geographic(a) && !geographic(b) ? [b, a] : [a, b];
+  let reprojector: Reprojector;
+  try {
+    reprojector = new Reprojector(moved.crs!.epsg!, target.crs!.epsg!);
+  } catch (e) {
+    throw new DetectionInputError(`cannot reproject the ${moved.label} epoch: ${(e as Error).message}`);
+  }
+  warnings.push(
+    `the ${moved.label} epoch was reprojected from ${describeCrs(moved.crs)} to ${describeCrs(target.crs)} (horizontal only: heights kept as they are)`,
+  );
+  moved.files = moved.files.map((f) => ({ ...f, bounds: f.pointCount > 0 ? reprojector.bounds(f.bounds) : f.bounds, crs: target.crs }));
+  moved.bounds = reprojector.bounds(moved.bounds);
+  moved.crs = target.crs;
+  moved.reproject = { from: reprojector.from, to: reprojector.to };
+}
+
+function assumedCrs(epsg: number): CrsInfo {
+  try {
+    return crsFromEpsg(epsg);
+  } catch (e) {
+    throw new DetectionInputError((e as Error).message);
+  }
+}
+
 function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo | undefined {
   if (a.crs?.epsg !== undefined && b.crs?.epsg !== undefined && a.crs.epsg !== b.crs.epsg) {
     throw new DetectionInputError(
-      `the epochs are in different coordinate systems: before is ${describeCrs(a.crs)}, after is ${describeCrs(b.crs)}; reproject one of them first`,
+      `the epochs are in different coordinate systems: before is ${describeCrs(a.crs)}, after is ${describeCrs(b.crs)}; reproject one of them first, or pass --reproject`,
     );
   }
-  if (!a.crs || !b.crs) warnings.push(`the ${!a.crs ? 'before' : 'after'} epoch declares no CRS; assuming it matches the other`);
+  if (!a.crs || !b.crs) {
+    warnings.push(`the ${!a.crs ? 'before' : 'after'} epoch declares no CRS; assuming it matches the other (name it with --crs EPSG:xxxx)`);
+  }
   const crs = a.crs ?? b.crs;
   const unit = metresPerUnit(crs);
   if (crs && unit !== null && unit !== 1) {
