@@ -642,8 +642,8 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
 
 /**
  * With `reproject`, an epoch whose CRS differs from the other's is read into the other's: the
- * earlier epoch's, unless that one is geographic and the later projected. Its bounds are
- * reprojected now; its points while they are read (tiles/scan.ts).
+ * earlier epoch's, unless only the later one is metric and projected (the earlier in degrees or
+ * feet). Its bounds are reprojected now; its points while they are read (tiles/scan.ts).
  */
 function planReprojection(a: OpenedEpoch, b: OpenedEpoch, reproject: boolean, warnings: string[]): void {
   if (!reproject) return;
@@ -654,8 +654,9 @@ function planReprojection(a: OpenedEpoch, b: OpenedEpoch, reproject: boolean, wa
     );
   }
   if (a.crs!.epsg === b.crs!.epsg) return;
-  const geographic = (e: OpenedEpoch) => !!e.crs?.unit?.toLowerCase().startsWith('degree');
-  const [target, moved] = geographic(a) && !geographic(b) ? [b, a] : [a, b];
+  // Into a metric projected CRS when only one epoch is in one (the other in degrees or feet).
+  const metric = (e: OpenedEpoch) => metresPerUnit(e.crs) === 1 && !e.crs?.unit?.toLowerCase().startsWith('degree');
+  const [target, moved] = !metric(a) && metric(b) ? [b, a] : [a, b];
   let reprojector: Reprojector;
   try {
     reprojector = new Reprojector(moved.crs!.epsg!, target.crs!.epsg!);
@@ -692,12 +693,12 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
   const unit = metresPerUnit(crs);
   if (crs && unit !== null && unit !== 1) {
     throw new DetectionInputError(
-      `the epochs use ${crs.unit} (${describeCrs(crs)}); VoxWatch measures in metres: reproject to a metric CRS first`,
+      `the epochs use ${crs.unit} (${describeCrs(crs)}); VoxWatch measures in metres: reproject to a metric CRS first (or, when the other epoch is metric, pass --reproject)`,
     );
   }
   if (crs?.unit?.toLowerCase().startsWith('degree')) {
     throw new DetectionInputError(
-      `the epochs are in geographic coordinates (${describeCrs(crs)}); reproject to a projected metric CRS first`,
+      `the epochs are in geographic coordinates (${describeCrs(crs)}); reproject to a projected metric CRS first (or, when the other epoch is projected, pass --reproject)`,
     );
   }
   return crs;
