@@ -292,7 +292,14 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
     ? await RunFolder.open(
         hooks.workDir,
         // The orthophotos change the tiles' results: a run folder is for the same ones only.
-        { epochs: [a.files, b.files], options, extra: before.orthophoto || after.orthophoto ? { watch: hooks.watch ?? [], orthophotos: [before.orthophoto, after.orthophoto] } : (hooks.watch ?? []) },
+        {
+          epochs: [a.files, b.files],
+          options,
+          extra:
+            before.orthophoto || after.orthophoto
+              ? { watch: hooks.watch ?? [], orthophotos: [before.orthophoto, after.orthophoto] }
+              : (hooks.watch ?? []),
+        },
         hooks.fresh,
       )
     : null;
@@ -309,7 +316,25 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   lap('open');
   const plans = [a, b].map((e) => planParts(e.files).map((part) => part.map((source) => ({ ...source, reproject: e.reproject }))));
   const orthophotos: [string | null, string | null] = [before.orthophoto ?? null, after.orthophoto ?? null];
-  return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, spillDir, folder, warnings, timings, lap, orthophotos };
+  return {
+    options,
+    hooks,
+    a,
+    b,
+    crs,
+    grid,
+    layout,
+    workers,
+    zBase,
+    zToMetres,
+    plans,
+    spillDir,
+    folder,
+    warnings,
+    timings,
+    lap,
+    orthophotos,
+  };
 }
 
 /** The tiles of `tiles` the run folder already holds whole results of (none without a folder). */

@@ -33,17 +33,6 @@ export interface EpochSourceInfo {
 }
 
 /**
- * Per-source read options any reader may be given beside its own: what to assume and what to
- * produce, as opposed to how to decode.
- */
-export interface SourceReadOptions {
-  /** EPSG code to assume when the source declares no CRS (`--crs EPSG:4547`). */
-  assumeEpsg?: number;
-  /** EPSG code to reproject the points into while reading (`--reproject`). */
-  targetEpsg?: number;
-}
-
-/**
  * What every epoch reader declares, in the style of loaders.gl's loader objects: a name, the
  * extensions and magic bytes that identify its files, a cheap look at the file's facts, and a
  * streaming parse into PointChunks. GeoTIFF DSMs and meshes will add descriptors of this shape.
