@@ -4,9 +4,9 @@ import { POINT_FORMATS } from '../core/io/formats';
 import { UsageError } from './errors';
 
 /**
- * One epoch on the command line: a file, a folder of its files (LAS/LAZ tiles, models, or a 3D
- * Tiles export), or several of either
- * joined with commas. Missing paths are left for the reader to report by name.
+ * One epoch on the command line: a file, a folder of its source files (LAS/LAZ tiles, DSM
+ * GeoTIFFs, models, or a 3D Tiles export), or several of either joined with commas. Missing paths
+ * are left for the reader to report by name.
  */
 export function expandEpochArg(arg: string): string[] {
   const files: string[] = [];

@@ -38,7 +38,7 @@ program
 program
   .command('detect')
   .description('find building changes between two epochs; writes changes.geojson and summary.json')
-  .argument('<before>', 'earlier epoch: a LAS/LAZ file, a folder of them, or a comma-separated list')
+  .argument('<before>', 'earlier epoch: a LAS/LAZ point cloud or a DSM GeoTIFF, a folder of them, or a comma-separated list')
   .argument('<after>', 'later epoch, same forms')
   .option('--out <dir>', 'output folder (with --shard: the partial result for voxwatch merge)')
   .option('--voxel <m>', 'voxel column size in metres (default 0.5)')
@@ -53,6 +53,10 @@ program
   .option('--fresh', 'start the run folder over when it belongs to other inputs or options')
   .option('--prepare', 'only the first pass into --work (for sharded runs; with --shard, that share of it)')
   .option('--shard <i/N>', "detect shard i of N of a prepared --work folder's tiles into --out")
+  .option('--before-ortho <tif>', "the earlier epoch's orthophoto: vegetation evidence where its points have no colour")
+  .option('--after-ortho <tif>', "the later epoch's orthophoto")
+  .option('--crs <epsg>', 'CRS of sources that declare none, e.g. EPSG:4547')
+  .option('--reproject', "reproject an epoch in another CRS to the other epoch's while reading it")
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (before: string, after: string, opts: DetectCliOptions) => {
     process.exitCode = await detectCommand(before, after, opts);
@@ -109,12 +113,13 @@ program
 
 program
   .command('samples')
-  .description('write the synthetic sample district: three survey epochs, orthophotos and truth')
+  .description('write the synthetic sample district: three survey epochs (point clouds, orthophotos, DSMs) and truth')
   .option('--out <dir>', 'output folder', DEFAULT_SAMPLE_DIR)
   .option('--seed <n>', 'random seed (default 1)')
   .option('--size <m>', 'side of the square district in metres (default 300)')
   .option('--density <n>', 'epoch-1 points per m² (default 20)')
   .option('--no-orthophoto', 'skip the orthophotos')
+  .option('--no-dsm', 'skip the DSMs')
   .action(async (opts: SamplesCliOptions) => {
     process.exitCode = await samplesCommand(opts);
   });

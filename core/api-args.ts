@@ -98,6 +98,7 @@ const detectOptions = shape({
   minCoverage: num,
   align: bool,
   minUncertainArea: num,
+  reproject: bool,
 });
 
 interface MethodSpec {
@@ -115,7 +116,10 @@ const spec = (required: number, ...args: Check[]): MethodSpec => ({ args, requir
  */
 export const REMOTE_METHODS = {
   info: spec(0),
-  addEpoch: spec(1, shape({ label: str, files: arrayOf(str, 10_000), date: str, orthophoto: str }, ['label', 'files'])),
+  addEpoch: spec(
+    1,
+    shape({ label: str, files: arrayOf(str, 10_000), date: str, orthophoto: str, crs: num, reproject: bool }, ['label', 'files']),
+  ),
   detect: spec(2, idOrLabel, idOrLabel, detectOptions),
   listChanges: spec(0, changeQuery),
   getChange: spec(1, id),

@@ -39,6 +39,10 @@ export interface AddEpochInput {
   /** Survey date, yyyy-mm-dd; taken from the files' creation dates when omitted. */
   date?: string;
   orthophoto?: string;
+  /** EPSG code of sources that declare no CRS. */
+  crs?: number;
+  /** Accept an epoch in another CRS than the project's: detection reprojects it to the project's. */
+  reproject?: boolean;
 }
 
 export interface RunRecord {

@@ -16,6 +16,11 @@ export interface DetectOptions extends ClassifyOptions {
    * object (with its height window) may reach and still be measured whole.
    */
   halo: number;
+  /**
+   * Reproject an epoch whose CRS differs to the other's (the earlier epoch's, or the projected
+   * one's when the earlier is geographic) while reading it, instead of refusing the pair.
+   */
+  reproject?: boolean;
 }
 
 export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objects';

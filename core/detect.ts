@@ -3,7 +3,9 @@ import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { overviewFromParts, overviewStep, type HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
+import { checkOrthophoto } from './changes/greenness';
 import { describeCrs } from './geo/crs';
+import { crsFromEpsg, Reprojector } from './geo/reproject';
 import { bboxOf } from './geo/polygons';
 import { estimateAlignment, type Alignment } from './diff/align';
 import type { ColumnStats } from './diff/columns';
@@ -35,6 +37,10 @@ export interface EpochInput {
   /** One or more source files of the same survey (any kind a reader in io/formats recognises). */
   files: string[];
   label?: string;
+  /** The survey's orthophoto (GeoTIFF): vegetation evidence where the points carry no colour. */
+  orthophoto?: string;
+  /** EPSG code of the sources that declare no CRS (`--crs EPSG:4547`). */
+  crs?: number;
 }
 
 export const DEFAULT_OPTIONS: DetectOptions = {
@@ -111,6 +117,8 @@ interface OpenedEpoch {
   crs: CrsInfo | undefined;
   bounds: Bounds3;
   points: number;
+  /** Set when the epoch's points are reprojected while read (`reproject`). */
+  reproject?: { from: number; to: number };
 }
 
 /**
@@ -246,6 +254,8 @@ interface OpenRun {
   warnings: string[];
   timings: Record<string, number>;
   lap: (name: string) => void;
+  /** Each epoch's orthophoto, when it has one (vegetation evidence, changes/greenness.ts). */
+  orthophotos: [string | null, string | null];
 }
 
 const haloCellsOf = (o: DetectOptions) => Math.ceil(o.halo / o.voxel);
@@ -264,7 +274,14 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   };
 
   const [a, b] = [await openEpoch(before, 'before'), await openEpoch(after, 'after')];
+  planReprojection(a, b, options.reproject ?? false, warnings);
   const crs = checkCrs(a, b, warnings);
+  for (const [e, input] of [a, b].map((e, i) => [e, [before, after][i]] as const)) {
+    if (input.orthophoto) await checkOrthophoto(input.orthophoto, e.label, e.crs ?? crs, e.bounds, warnings);
+    else if (gridSpacingOf(e) !== undefined) {
+      warnings.push(`the ${e.label} epoch is a DSM without colour: trees are told from buildings by shape alone; give its orthophoto too`);
+    }
+  }
   const area = overlap(a.bounds, b.bounds);
   if (!area) {
     throw new DetectionInputError(`the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`);
@@ -274,7 +291,19 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));
   checkMemory(layout, area, options.voxel, workers);
   const folder = hooks.workDir
-    ? await RunFolder.open(hooks.workDir, { epochs: [a.files, b.files], options, extra: hooks.watch ?? [] }, hooks.fresh)
+    ? await RunFolder.open(
+        hooks.workDir,
+        // The orthophotos change the tiles' results: a run folder is for the same ones only.
+        {
+          epochs: [a.files, b.files],
+          options,
+          extra:
+            before.orthophoto || after.orthophoto
+              ? { watch: hooks.watch ?? [], orthophotos: [before.orthophoto, after.orthophoto] }
+              : (hooks.watch ?? []),
+        },
+        hooks.fresh,
+      )
     : null;
   const spillDir = folder ? folder.spillDir : await mkdtemp(join(hooks.tempDir ?? tmpdir(), 'voxwatch-tiles-'));
   try {
@@ -287,11 +316,39 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   const zBase = Math.floor(Math.min(a.bounds.minZ, b.bounds.minZ) * zToMetres);
   hooks.onProgress?.({ phase: 'open', done: 1, total: 1 });
   lap('open');
-  // The spatial index: files whose bounds miss the compared area are never read.
-  const [filesA, filesB] = [a, b].map((e) => e.files.filter((f) => f.pointCount > 0 && intersects(f.bounds, area)));
-  const plans = [planParts(filesA), planParts(filesB)];
+  // The spatial index: files whose bounds miss the compared area are never read (bounds of an epoch being
+  // reprojected are in its own CRS: all of its files are read).
+  const [filesA, filesB] = [a, b].map((e) =>
+    e.files.filter((f) => f.pointCount > 0 && (e.reproject !== undefined || intersects(f.bounds, area))),
+  );
+  const plans = [filesA, filesB].map((files, k) => {
+    const reproject = [a, b][k].reproject;
+    const userCrs = [before, after][k].crs;
+    const crs = userCrs !== undefined ? `EPSG:${userCrs}` : undefined;
+    return planParts(files).map((part) => part.map((source) => ({ ...source, reproject, crs })));
+  });
   const readTotal = [...filesA, ...filesB].reduce((n, f) => n + f.pointCount, 0);
-  return { options, hooks, a, b, crs, grid, layout, workers, zBase, zToMetres, plans, readTotal, spillDir, folder, warnings, timings, lap };
+  const orthophotos: [string | null, string | null] = [before.orthophoto ?? null, after.orthophoto ?? null];
+  return {
+    options,
+    hooks,
+    a,
+    b,
+    crs,
+    grid,
+    layout,
+    workers,
+    zBase,
+    zToMetres,
+    plans,
+    readTotal,
+    spillDir,
+    folder,
+    warnings,
+    timings,
+    lap,
+    orthophotos,
+  };
 }
 
 /** The tiles of `tiles` the run folder already holds whole results of (none without a folder). */
@@ -371,9 +428,9 @@ async function firstPass(
   if (saved) return saved;
   if (missing > 0) return null;
   const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
-  checkDensity(sa.totals, gridArea, run.a.label, options.voxel, warnings);
-  checkDensity(sb.totals, gridArea, run.b.label, options.voxel, warnings);
-  const models: [EpochModel, EpochModel] = [epochModel(sa), epochModel(sb)];
+  checkDensity(sa.totals, gridArea, run.a, options.voxel, warnings);
+  checkDensity(sb.totals, gridArea, run.b, options.voxel, warnings);
+  const models: [EpochModel, EpochModel] = [epochModel(sa, run.a), epochModel(sb, run.b)];
 
   // The models that need the whole area, from the coarse statistics: one ground and one
   // vertical offset for every tile.
@@ -446,6 +503,7 @@ async function runTiles(
         options: plan.options,
         overviewStep: step,
         watch: (hooks.watch ?? []).filter((w) => ownsArea(tile, plan.grid, w.footprint)),
+        orthophotos: run.orthophotos,
       });
       await folder?.writeTile(tile.index, r);
       hooks.onProgress?.({ phase: 'diff', done: ++finished, total: tiles.length });
@@ -502,13 +560,22 @@ const MIN_STABLE_AREA = 25;
 const OVERVIEW_SIDE = 1024;
 
 /** Typical points per grid cell (from the coarse counts) and whether the file's classes are trusted. */
-function epochModel(s: ScanResult): EpochModel {
+function epochModel(s: ScanResult, e: OpenedEpoch): EpochModel {
   const { count, factor } = s.coarse;
   const per = factor * factor;
   const sample: number[] = [];
   const step = Math.max(1, Math.floor(count.length / 200_000));
   for (let i = 0; i < count.length; i += step) if (count[i] > 0) sample.push(count[i] / per);
-  return { typicalCount: sample.length ? median(sample) : 0, useClasses: classesPlausible(s.totals) };
+  const model: EpochModel = { typicalCount: sample.length ? median(sample) : 0, useClasses: classesPlausible(s.totals) };
+  // A DSM's point is a measured pixel of surface, not one sample among many (see buildSurface).
+  if (gridSpacingOf(e) !== undefined) model.gridded = true;
+  return model;
+}
+
+/** The coarsest pixel of an epoch made only of gridded height sources (DSMs); undefined otherwise. */
+function gridSpacingOf(e: OpenedEpoch): number | undefined {
+  if (!e.files.every((f) => f.gridSpacing !== undefined || f.pointCount === 0)) return undefined;
+  return Math.max(...e.files.map((f) => f.gridSpacing ?? 0));
 }
 
 /** Per coarse cell, the lowest absolute height either epoch saw (the second lowest of three or more points). */
@@ -584,7 +651,12 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
   if (input.files.length === 0) throw new DetectionInputError(`the ${label} epoch has no files`);
   // Only the headers are needed here: each file is closed as soon as its facts are read.
   const files: EpochSourceInfo[] = [];
-  for (const path of input.files) files.push(await describeSource(path));
+  for (const path of input.files) {
+    // A model without a CRS of its own is placed in the one the user named (a point cloud keeps its own).
+    const info = await describeSource(path, input.crs !== undefined ? { crs: `EPSG:${input.crs}` } : undefined);
+    // A source that declares no CRS takes the one the user named for it.
+    files.push(!info.crs && input.crs !== undefined ? { ...info, crs: assumedCrs(input.crs) } : info);
+  }
   const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
   let crs: CrsInfo | undefined;
   let points = 0;
@@ -610,23 +682,65 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
   return { label, files, crs, bounds, points };
 }
 
+/**
+ * With `reproject`, an epoch whose CRS differs from the other's is read into the other's: the
+ * earlier epoch's, unless only the later one is metric and projected (the earlier in degrees or
+ * feet). Its bounds are reprojected now; its points while they are read (tiles/scan.ts).
+ */
+function planReprojection(a: OpenedEpoch, b: OpenedEpoch, reproject: boolean, warnings: string[]): void {
+  if (!reproject) return;
+  const missing = [a, b].find((e) => e.crs?.epsg === undefined);
+  if (missing) {
+    throw new DetectionInputError(
+      `the ${missing.label} epoch declares no CRS, so it cannot be reprojected: name its CRS, e.g. pass --crs EPSG:4547`,
+    );
+  }
+  if (a.crs!.epsg === b.crs!.epsg) return;
+  // Into a metric projected CRS when only one epoch is in one (the other in degrees or feet).
+  const metric = (e: OpenedEpoch) => metresPerUnit(e.crs) === 1 && !e.crs?.unit?.toLowerCase().startsWith('degree');
+  const [target, moved] = !metric(a) && metric(b) ? [b, a] : [a, b];
+  let reprojector: Reprojector;
+  try {
+    reprojector = new Reprojector(moved.crs!.epsg!, target.crs!.epsg!);
+  } catch (e) {
+    throw new DetectionInputError(`cannot reproject the ${moved.label} epoch: ${(e as Error).message}`);
+  }
+  warnings.push(
+    `the ${moved.label} epoch was reprojected from ${describeCrs(moved.crs)} to ${describeCrs(target.crs)} (horizontal only: heights kept as they are)`,
+  );
+  moved.files = moved.files.map((f) => ({ ...f, bounds: f.pointCount > 0 ? reprojector.bounds(f.bounds) : f.bounds, crs: target.crs }));
+  moved.bounds = reprojector.bounds(moved.bounds);
+  moved.crs = target.crs;
+  moved.reproject = { from: reprojector.from, to: reprojector.to };
+}
+
+function assumedCrs(epsg: number): CrsInfo {
+  try {
+    return crsFromEpsg(epsg);
+  } catch (e) {
+    throw new DetectionInputError((e as Error).message);
+  }
+}
+
 function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo | undefined {
   if (a.crs?.epsg !== undefined && b.crs?.epsg !== undefined && a.crs.epsg !== b.crs.epsg) {
     throw new DetectionInputError(
-      `the epochs are in different coordinate systems: before is ${describeCrs(a.crs)}, after is ${describeCrs(b.crs)}; reproject one of them first`,
+      `the epochs are in different coordinate systems: before is ${describeCrs(a.crs)}, after is ${describeCrs(b.crs)}; reproject one of them first, or pass --reproject`,
     );
   }
-  if (!a.crs || !b.crs) warnings.push(`the ${!a.crs ? 'before' : 'after'} epoch declares no CRS; assuming it matches the other`);
+  if (!a.crs || !b.crs) {
+    warnings.push(`the ${!a.crs ? 'before' : 'after'} epoch declares no CRS; assuming it matches the other (name it with --crs EPSG:xxxx)`);
+  }
   const crs = a.crs ?? b.crs;
   const unit = metresPerUnit(crs);
   if (crs && unit !== null && unit !== 1) {
     throw new DetectionInputError(
-      `the epochs use ${crs.unit} (${describeCrs(crs)}); VoxWatch measures in metres: reproject to a metric CRS first`,
+      `the epochs use ${crs.unit} (${describeCrs(crs)}); VoxWatch measures in metres: reproject to a metric CRS first (or, when the other epoch is metric, pass --reproject)`,
     );
   }
   if (crs?.unit?.toLowerCase().startsWith('degree')) {
     throw new DetectionInputError(
-      `the epochs are in geographic coordinates (${describeCrs(crs)}); reproject to a projected metric CRS first`,
+      `the epochs are in geographic coordinates (${describeCrs(crs)}); reproject to a projected metric CRS first (or, when the other epoch is projected, pass --reproject)`,
     );
   }
   return crs;
@@ -696,10 +810,20 @@ function densityOf(t: ColumnStats['totals'], gridArea: number): number {
 }
 
 /** A cell needs a handful of points to hold a surface; below that, say which voxel would work. */
-function checkDensity(totals: ColumnStats['totals'], gridArea: number, label: string, voxel: number, warnings: string[]): void {
+function checkDensity(totals: ColumnStats['totals'], gridArea: number, e: OpenedEpoch, voxel: number, warnings: string[]): void {
+  const label = e.label;
+  const pixel = gridSpacingOf(e);
+  if (pixel !== undefined) {
+    // A DSM needs a pixel in every cell, however few that is.
+    if (pixel > voxel * 1.001) {
+      warnings.push(
+        `the ${label} epoch is a DSM of ${+pixel.toPrecision(3)} m pixels, coarser than the ${voxel} m voxel: most cells get no pixel; use --voxel ${Math.ceil(pixel * 4) / 4} or more`,
+      );
+    }
+  }
   const density = densityOf(totals, gridArea);
   const perCell = density * voxel * voxel;
-  if (perCell < 4) {
+  if (pixel === undefined && perCell < 4) {
     const better = Math.ceil(Math.sqrt(6 / Math.max(density, 1e-6)) * 4) / 4;
     warnings.push(
       `the ${label} epoch has about ${density.toFixed(1)} points/m², only ${perCell.toFixed(1)} per ${voxel} m cell: too sparse for this voxel size; use --voxel ${better} or more`,

@@ -11,6 +11,7 @@ import {
   type DetectOptions,
   type DetectPhase,
 } from '../../core/detect';
+import { crsFromEpsg, parseEpsg } from '../../core/geo/reproject';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
 import { SourceError } from '../../core/io/types';
 import { buildSummary, totalsByType } from '../../core/output/summary';
@@ -34,6 +35,10 @@ export interface DetectCliOptions {
   fresh?: boolean;
   prepare?: boolean;
   shard?: string;
+  beforeOrtho?: string;
+  afterOrtho?: string;
+  crs?: string;
+  reproject?: boolean;
 }
 
 export const PHASE_LABEL: Record<DetectPhase, string> = {
@@ -51,6 +56,17 @@ export function num(name: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${v}"`);
   return n;
+}
+
+/** `--crs EPSG:4547`: a code VoxWatch knows, or a one-line usage error. */
+export function epsgOption(text: string): number {
+  try {
+    const epsg = parseEpsg(text);
+    crsFromEpsg(epsg);
+    return epsg;
+  } catch (e) {
+    throw new UsageError(`--crs: ${(e as Error).message}`);
+  }
 }
 
 /** Creates the output folder, or says in one line why it cannot be used. */
@@ -129,6 +145,7 @@ export function detectOptionsFrom(o: Omit<DetectCliOptions, 'out'>): Partial<Det
   set('halo', num('halo', o.halo));
   set('tileCells', num('tile-cells', o.tileCells));
   if (o.align === false) options.align = false;
+  if (o.reproject) options.reproject = true;
   return options;
 }
 
@@ -145,9 +162,10 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   if (o.out) await prepareOutputDir(o.out);
   const bar = progressBar('detect', '');
   const t0 = performance.now();
+  const crs = o.crs === undefined ? undefined : epsgOption(o.crs);
   const epochs = [
-    { files: expandEpochArg(before), label: 'before' },
-    { files: expandEpochArg(after), label: 'after' },
+    { files: expandEpochArg(before), label: 'before', orthophoto: o.beforeOrtho, crs },
+    { files: expandEpochArg(after), label: 'after', orthophoto: o.afterOrtho, crs },
   ] as const;
   const hooks = {
     signal: controller.signal,

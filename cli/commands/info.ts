@@ -1,5 +1,9 @@
 import { describeCrs } from '../../core/geo/crs';
+import { inspectGeoTiff, type GeoTiffInfo } from '../../core/io/dsm/inspect';
+import { isTiff } from '../../core/io/dsm/format';
+import { detectPointFormat, type EpochSourceInfo } from '../../core/io/formats';
 import { inspectPointFile, type PointFileFacts } from '../../core/io/inspect';
+import { openFileSource } from '../../core/io/source';
 import { SourceError } from '../../core/io/types';
 import { reportError } from '../errors';
 import { progressBar } from '../progress';
@@ -71,16 +75,93 @@ export function formatFacts(f: PointFileFacts): string {
   return lines.join('\n');
 }
 
+/** A GeoTIFF (DSM, orthophoto or other image) in the same layout. */
+export function formatGeoTiff(f: GeoTiffInfo): string {
+  const lines: string[] = [f.file];
+  const row = (k: string, v: string) => lines.push(`  ${k.padEnd(16)}${v}`);
+  const type = f.sampleFormat === 'float' ? `Float${f.bitsPerSample}` : `${f.sampleFormat === 'signed' ? 'Int' : 'UInt'}${f.bitsPerSample}`;
+  row(
+    'format',
+    `GeoTIFF, ${f.kind === 'heights' ? 'DSM (heights)' : f.kind === 'orthophoto' ? 'orthophoto' : 'image'}: ${f.kindReason}, ${formatBytes(f.fileSize)}`,
+  );
+  row('size', `${n(f.width)} × ${n(f.height)} px, ${f.bands} band${f.bands > 1 ? 's' : ''} of ${type} (${f.photometric})`);
+  row(
+    'layout',
+    `${f.tiled ? 'tiles' : 'strips'} of ${f.blockWidth} × ${f.blockHeight}, ${f.compression === 'none' ? 'uncompressed' : `${f.compression} compression`}`,
+  );
+  row('overviews', f.overviews.length ? f.overviews.map((o) => `${o.width} × ${o.height}`).join(', ') : 'none');
+  row('nodata', f.nodata === null ? 'none declared' : String(f.nodata));
+  if (f.georeferenced) {
+    row('CRS', describeCrs(f.crs) + (f.crs?.unit ? ` [${f.crs.unit}]` : ''));
+    row('resolution', `${+f.pixelWidth.toPrecision(6)} × ${+f.pixelHeight.toPrecision(6)} per pixel`);
+    const e = f.extent;
+    const d = f.crs?.unit?.toLowerCase().startsWith('degree') ? 7 : 3;
+    row('bounds x', `${fix(e.minX, d)} … ${fix(e.maxX, d)}  (${fix(e.maxX - e.minX, d)})`);
+    row('bounds y', `${fix(e.minY, d)} … ${fix(e.maxY, d)}  (${fix(e.maxY - e.minY, d)})`);
+  } else {
+    row('CRS', 'no georeferencing');
+  }
+  if (f.heights) {
+    const h = f.heights;
+    row('heights', h.valid ? `${fix(h.minZ)} … ${fix(h.maxZ)}` : 'none (every pixel is nodata)');
+    row('valid pixels', `${n(h.valid)} of ${n(f.width * f.height)} (${((100 * h.valid) / (f.width * f.height)).toFixed(1)} %)`);
+  }
+  if (f.created) row('created', f.created);
+  row('use', f.use);
+  for (const w of f.warnings) row('warning', w);
+  return lines.join('\n');
+}
+
+/** Any other source kind a reader declares (e.g. meshes): its format-neutral facts. */
+export function formatSourceInfo(f: EpochSourceInfo): string {
+  const lines: string[] = [f.file];
+  const row = (k: string, v: string) => lines.push(`  ${k.padEnd(16)}${v}`);
+  const b = f.bounds;
+  row('format', f.kind);
+  row('points', n(f.pointCount));
+  row('bounds x', `${fix(b.minX)} … ${fix(b.maxX)}`);
+  row('bounds y', `${fix(b.minY)} … ${fix(b.maxY)}`);
+  row('bounds z', `${fix(b.minZ)} … ${fix(b.maxZ)}`);
+  row('CRS', describeCrs(f.crs));
+  if (f.created) row('created', f.created);
+  for (const w of f.warnings) row('warning', w);
+  return lines.join('\n');
+}
+
+type Facts = PointFileFacts | GeoTiffInfo | EpochSourceInfo;
+
+/** Dispatches on the reader that recognises the file; a TIFF any reader refuses is still described. */
+async function inspect(file: string, onProgress: (done: number, total: number) => void): Promise<{ facts: Facts; text: string }> {
+  const source = await openFileSource(file);
+  let head: Uint8Array;
+  try {
+    head = await source.read(0, 16);
+  } finally {
+    await source.close();
+  }
+  if (isTiff(head)) {
+    const facts = await inspectGeoTiff(file);
+    return { facts, text: formatGeoTiff(facts) };
+  }
+  const format = await detectPointFormat(file);
+  if (format.id === 'las') {
+    const facts = await inspectPointFile(file, { onProgress });
+    return { facts, text: formatFacts(facts) };
+  }
+  const facts = await format.sourceInfo(file);
+  return { facts, text: formatSourceInfo(facts) };
+}
+
 export async function infoCommand(files: string[], opts: { json?: boolean }): Promise<number> {
-  const results: (PointFileFacts | { file: string; error: string })[] = [];
+  const results: (Facts | { file: string; error: string })[] = [];
   let failed = 0;
   for (const file of files) {
     const bar = progressBar(file.length > 30 ? '…' + file.slice(-29) : file);
     try {
-      const facts = await inspectPointFile(file, { onProgress: (d, t) => bar.update(d, t) });
+      const { facts, text } = await inspect(file, (d, t) => bar.update(d, t));
       bar.stop();
       results.push(facts);
-      if (!opts.json) process.stdout.write(formatFacts(facts) + '\n\n');
+      if (!opts.json) process.stdout.write(text + '\n\n');
     } catch (e) {
       bar.stop();
       failed++;

@@ -7,7 +7,7 @@ import { expandEpochArg } from '../epoch-args';
 import { UsageError } from '../errors';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
-import { detectOptionsFrom, num, PHASE_LABEL, type DetectCliOptions } from './detect';
+import { detectOptionsFrom, epsgOption, num, PHASE_LABEL, type DetectCliOptions } from './detect';
 
 const SOFTWARE = `VoxWatch ${VERSION}`;
 
@@ -80,19 +80,24 @@ export function addProjectCommand(program: Command): Command {
 
   project
     .command('add-epoch')
-    .description('add a survey epoch (LAS/LAZ files) to the project')
+    .description('add a survey epoch (LAS/LAZ point clouds or DSM GeoTIFFs) to the project')
     .argument('<file>', 'project file')
     .argument('<label>', 'epoch label, e.g. 2024-09')
-    .argument('<sources...>', 'LAS/LAZ files or folders')
+    .argument('<sources...>', 'LAS/LAZ or DSM GeoTIFF files, or folders of them')
     .option('--date <yyyy-mm-dd>', 'survey date (default: the files’ creation date)')
     .option('--ortho <geotiff>', 'the epoch’s orthophoto')
-    .action(async (file: string, label: string, sources: string[], o: { date?: string; ortho?: string }) => {
-      const files = sources.flatMap((s) => expandEpochArg(s));
-      await withProject(file, async (p) => {
-        const e = await p.addEpoch({ label, files, date: o.date, orthophoto: o.ortho });
-        print(`epoch ${e.label} (${e.date ?? 'no date'}): ${e.files.length} file(s), ${e.points.toLocaleString('en')} points`);
-      });
-    });
+    .option('--crs <epsg>', 'CRS of sources that declare none, e.g. EPSG:4547')
+    .option('--reproject', 'accept an epoch in another CRS than the project’s: detection reprojects it')
+    .action(
+      async (file: string, label: string, sources: string[], o: { date?: string; ortho?: string; crs?: string; reproject?: boolean }) => {
+        const files = sources.flatMap((s) => expandEpochArg(s));
+        const crs = o.crs === undefined ? undefined : epsgOption(o.crs);
+        await withProject(file, async (p) => {
+          const e = await p.addEpoch({ label, files, date: o.date, orthophoto: o.ortho, crs, reproject: o.reproject });
+          print(`epoch ${e.label} (${e.date ?? 'no date'}): ${e.files.length} file(s), ${e.points.toLocaleString('en')} points`);
+        });
+      },
+    );
 
   project
     .command('detect')

@@ -12,6 +12,7 @@ export interface SamplesCliOptions {
   size?: string;
   density?: string;
   orthophoto?: boolean;
+  dsm?: boolean;
 }
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
@@ -21,13 +22,14 @@ function int(name: string, v: string | undefined, min: number): number | undefin
   return n;
 }
 
-/** Writes the synthetic district (three epochs, orthophotos, truth) into a folder. */
+/** Writes the synthetic district (three epochs, orthophotos, DSMs, truth) into a folder. */
 export async function samplesCommand(o: SamplesCliOptions): Promise<number> {
   const options: DistrictOptions = {
     seed: int('seed', o.seed, 0),
     size: int('size', o.size, 80),
     density: int('density', o.density, 1),
     withOrthophoto: o.orthophoto !== false,
+    withDsm: o.dsm !== false,
   };
   const t0 = performance.now();
   const bar = progressBar('samples', 'files');
@@ -48,8 +50,13 @@ export async function samplesCommand(o: SamplesCliOptions): Promise<number> {
 export async function sampleDistrictReady(dir: string): Promise<boolean> {
   try {
     const manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as { epochs?: unknown[]; review_layers?: unknown };
-    // A district from before the review layers existed is regenerated.
-    return Array.isArray(manifest.epochs) && manifest.epochs.length === 3 && manifest.review_layers !== undefined;
+    // A district from before the review layers or the DSMs existed is regenerated.
+    return (
+      Array.isArray(manifest.epochs) &&
+      manifest.epochs.length === 3 &&
+      manifest.review_layers !== undefined &&
+      (manifest.epochs as { dsm?: unknown }[]).every((e) => e.dsm !== undefined)
+    );
   } catch {
     return false;
   }

@@ -33,15 +33,16 @@ const f2 = (v: number) => v.toFixed(2);
 export function vegetationScore(m: Measurement): { score: number; clues: string[] } {
   let score = 0;
   const clues: string[] = [];
+  const where = m.greennessFromOrtho ? ' in the orthophoto' : '';
   if (m.greenness > 0.25) {
     score += 2;
-    clues.push(`strongly green (ExG ${f2(m.greenness)})`);
+    clues.push(`strongly green${where} (ExG ${f2(m.greenness)})`);
   } else if (m.greenness > 0.12) {
     score += 1.5;
-    clues.push(`green (ExG ${f2(m.greenness)})`);
+    clues.push(`green${where} (ExG ${f2(m.greenness)})`);
   } else if (m.greenness > 0.05) {
     score += 1;
-    clues.push(`greenish (ExG ${f2(m.greenness)})`);
+    clues.push(`greenish${where} (ExG ${f2(m.greenness)})`);
   }
   if (m.roughness > 0.15) {
     score += 1;
@@ -124,11 +125,12 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   const surface = Number.isNaN(m.planarShare)
     ? 'too small to judge its top surface'
     : `${m.planarShare >= 0.5 ? 'planar' : 'uneven'} top (${Math.round(m.planarShare * 100)} % planar cells, roughness ${f2(m.roughness)} m)`;
+  const where = m.greennessFromOrtho ? ' in the orthophoto' : '';
   const colour = Number.isNaN(m.greenness)
     ? 'no colour to judge vegetation'
     : m.greenness > 0.05
-      ? `green (ExG ${f2(m.greenness)}) but built-like (vegetation score ${veg.score} of ${VEGETATION_SCORE} needed)`
-      : `not vegetation-green (ExG ${f2(m.greenness)})`;
+      ? `green${where} (ExG ${f2(m.greenness)}) but built-like (vegetation score ${veg.score} of ${VEGETATION_SCORE} needed)`
+      : `not vegetation-green${where} (ExG ${f2(m.greenness)})`;
   let type: ChangeType;
   if (m.sign > 0) {
     reasons.push(`surface rose ${f1(m.meanChange)} m on average (up to ${f1(m.maxChange)} m) over ${f1(m.areaM2)} m²`);

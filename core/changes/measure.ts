@@ -26,6 +26,10 @@ export interface Measurement {
   /** Clues from the higher of the two surfaces (the one that holds the object); roughness and
    * planarity are NaN when the object is too small to have cells clear of its edges. */
   greenness: number;
+  /** Median orthophoto greenness over the footprint (NaN without an orthophoto there). */
+  orthoGreenness: number;
+  /** Most of the footprint's greenness came from the orthophoto, not from point colours. */
+  greennessFromOrtho: boolean;
   roughness: number;
   planarShare: number;
   spread: number;
@@ -131,6 +135,8 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     pointsBefore,
     pointsAfter,
     greenness: median(pick(higher.greenness)),
+    orthoGreenness: higher.orthoGreenness ? median(pick(higher.orthoGreenness)) : NaN,
+    greennessFromOrtho: higher.greennessFromOrtho ? 2 * count(c.cells, higher.greennessFromOrtho) > c.cells.length : false,
     roughness: roughKnown >= 3 ? median(rough) : NaN,
     planarShare: roughKnown >= 3 ? planar / roughKnown : NaN,
     spread: median(pick(higher.spread)),
@@ -139,6 +145,12 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     coreCells: interior.length,
     curvedShare: curvedShare(c.cells, higher.mean, grid),
   };
+}
+
+function count(cells: Int32Array, mask: Uint8Array): number {
+  let n = 0;
+  for (const k of cells) n += mask[k];
+  return n;
 }
 
 /** Height change over three cells' distance that counts as curvature, metres. */

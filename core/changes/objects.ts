@@ -94,6 +94,8 @@ function toChangeObject(
       coverage: round(m.coverage, 3),
       supportShare: round(m.supportShare, 3),
       greenness: nullIfNaN(m.greenness),
+      ...(Number.isNaN(m.greenness) ? {} : { greennessSource: m.greennessFromOrtho ? ('orthophoto' as const) : ('points' as const) }),
+      ...(Number.isNaN(m.orthoGreenness) ? {} : { orthoGreenness: round(m.orthoGreenness, 3) }),
       roughness: nullIfNaN(m.roughness),
       planarShare: nullIfNaN(m.planarShare),
       curvedShare: nullIfNaN(m.curvedShare),

@@ -48,6 +48,8 @@ export function findCandidates(
   /** Grid-sized rasters the caller no longer needs, to work in instead of fresh memory. */
   work: Float32Array[] = [],
   buffers: SegmentBuffers = new SegmentBuffers(grid.nx * grid.ny),
+  /** One epoch is a DSM, the other a point cloud: growth skips facade cells (see facadeCells). */
+  mixedSampling = false,
 ): { candidates: Candidate[]; diff: Float32Array } {
   const { nx, ny } = grid;
   const n = nx * ny;
@@ -70,7 +72,8 @@ export function findCandidates(
       const margin = sign > 0 ? b.top[k] - maxA[k] : a.top[k] - maxB[k];
       if (margin > threshold) core[k] = 1;
     }
-    grow(core, grown, diff, sign, threshold / 2, nx, ny);
+    if (mixedSampling) facadeCells(seen, a, b, maxA, maxB, sign, threshold / 2);
+    grow(core, grown, diff, sign, threshold / 2, nx, ny, mixedSampling ? seen : null);
     const { labels, count } = labelComponents(grown, nx, ny, labelBuffer, stack);
     const members: number[][] = Array.from({ length: count }, () => []);
     for (let k = 0; k < n; k++) if (labels[k]) members[labels[k] - 1].push(k);
@@ -82,8 +85,45 @@ export function findCandidates(
   return { candidates, diff };
 }
 
-/** Hysteresis: from the core cells, take in 8-neighbours whose difference has the same sign above `low`. */
-function grow(core: Uint8Array, out: Uint8Array, diff: Float32Array, sign: number, low: number, nx: number, ny: number): Uint8Array {
+/** Vertical spread of a cell's points above which they are a facade (or a canopy), not one surface, metres. */
+const FACADE_SPREAD = 2;
+
+/**
+ * Marks the cells that only a wall raises: the higher epoch's points there are spread metres deep
+ * (facade points up to a roof), and the lower epoch saw that height right next door. A point cloud
+ * puts facade points in every cell a wall crosses, where a DSM's pixels may all lie on the ground
+ * side of it: with one of each, a change beside a tall building would otherwise grow along its
+ * wall. Points against points (or a DSM against a DSM) see walls alike and need no such rule.
+ */
+function facadeCells(
+  out: Uint8Array,
+  a: EpochSurface,
+  b: EpochSurface,
+  maxA: Float32Array,
+  maxB: Float32Array,
+  sign: number,
+  tolerance: number,
+): void {
+  const [high, lowNeighbourhood] = sign > 0 ? [b, maxA] : [a, maxB];
+  for (let k = 0; k < out.length; k++) {
+    out[k] = high.spread[k] > FACADE_SPREAD && lowNeighbourhood[k] >= high.top[k] - tolerance ? 1 : 0;
+  }
+}
+
+/**
+ * Hysteresis: from the core cells, take in 8-neighbours whose difference has the same sign above
+ * `low` (and that `skip` does not mark).
+ */
+function grow(
+  core: Uint8Array,
+  out: Uint8Array,
+  diff: Float32Array,
+  sign: number,
+  low: number,
+  nx: number,
+  ny: number,
+  skip: Uint8Array | null,
+): Uint8Array {
   out.set(core);
   const stack: number[] = [];
   for (let k = 0; k < core.length; k++) if (core[k]) stack.push(k);
@@ -97,7 +137,7 @@ function grow(core: Uint8Array, out: Uint8Array, diff: Float32Array, sign: numbe
         const yy = y + dy;
         if (xx < 0 || yy < 0 || xx >= nx || yy >= ny) continue;
         const q = yy * nx + xx;
-        if (!out[q] && diff[q] * sign > low) {
+        if (!out[q] && diff[q] * sign > low && !skip?.[q]) {
           out[q] = 1;
           stack.push(q);
         }

@@ -26,6 +26,10 @@ export interface ChangeEvidence {
   supportShare: number;
   /** Excess-green index of the higher surface (NaN → null when no colour). */
   greenness: number | null;
+  /** Where that greenness came from: the points' colours, or the epoch's orthophoto where they had none. */
+  greennessSource?: 'points' | 'orthophoto';
+  /** Excess green of the orthophoto over the footprint, when the epoch has one (null: none there). */
+  orthoGreenness?: number | null;
   /** Median plane residual of the higher surface, metres (null: too small to judge). */
   roughness: number | null;
   /** Share of the higher surface's cells that are planar (roof-like) (null: too small to judge). */

@@ -24,6 +24,10 @@ export interface EpochSurface {
   roughness: Float32Array;
   /** Fraction of the cell's points the file classed as vegetation (NaN when classes untrusted). */
   vegetationShare: Float32Array;
+  /** The orthophoto's excess green per cell, when the epoch has one (see changes/greenness.ts). */
+  orthoGreenness?: Float32Array;
+  /** 1 where `greenness` came from the orthophoto (the points had no colour there). */
+  greennessFromOrtho?: Uint8Array;
   /** Typical points per observed cell, and the count below which a cell is "not observed". */
   typicalCount: number;
   minCount: number;
@@ -39,6 +43,12 @@ export interface SurfaceOptions {
   typicalCount: number;
   /** Memory for the `observed` raster (at least as many cells as the grid). */
   observed?: Uint8Array;
+  /**
+   * The epoch is a surface model (a DSM): each point is a whole pixel of measured surface, not a
+   * sample among many. One then makes a cell seen, and the highest and lowest are the cell's top
+   * and bottom (a point cloud's single highest point may be noise, a DSM pixel is not).
+   */
+  gridded?: boolean;
 }
 
 /**
@@ -63,7 +73,9 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
   const typicalCount = options.typicalCount;
   // A cell needs a fair share of the typical density to count as seen: a few stray facade or
   // noise points in an occluded gap are not a surface.
-  const minCount = Math.max(2, Math.round(0.25 * typicalCount));
+  const minCount = options.gridded ? 1 : Math.max(2, Math.round(0.25 * typicalCount));
+  // Outliers are rejected (the second highest and lowest taken) only among noisy samples.
+  const robustFrom = options.gridded ? Infinity : 3;
   // The surfaces are written over the statistics they come from, cell by cell (each output
   // depends only on its own cell's inputs): fresh memory is what costs most on big grids.
   const top = s.max1;
@@ -85,12 +97,12 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
     const green = s.greenSum[i];
     const bright = s.brightnessSum[i];
     const veg = s.vegetationCount[i];
-    low[i] = c === 0 ? NaN : zBase + (c >= 3 ? min2 : min1);
+    low[i] = c === 0 ? NaN : zBase + (c >= robustFrom ? min2 : min1);
     spread[i] = c >= 2 ? Math.sqrt(Math.max(0, m2) / (c - 1)) : NaN;
     greenness[i] = c > 0 && bright > 0 ? green / bright : NaN;
     vegetationShare[i] = c > 0 && options.useClasses ? veg / c : NaN;
     if (c > 0 && c >= minCount) {
-      top[i] = zBase + (c >= 3 ? max2 : max1);
+      top[i] = zBase + (c >= robustFrom ? max2 : max1);
       mean[i] = zBase + m;
       observed[i] = 1;
     } else {

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { DsmFormat } from './dsm/format';
 import { LasFormat, type ReadOptions } from './las/reader';
 import { GltfFormat, ObjFormat, PlyFormat } from './mesh/format';
 import { sampleSpacingFor } from './mesh/spacing';
@@ -27,6 +28,11 @@ export interface EpochSourceInfo {
   /** False when the stated bounds cannot be right (some writers store raw integers there). */
   boundsPlausible: boolean;
   warnings: string[];
+  /**
+   * For gridded height sources (DSMs): the pixel size. Each point is then a whole surface
+   * measurement (one per pixel), not one sample among many, so one point makes a cell seen.
+   */
+  gridSpacing?: number;
 }
 
 /** What a reader needs to know besides the path (surface sources: meshes, tilesets). */
@@ -78,7 +84,7 @@ export interface PointFormatDescriptor<Info = unknown> {
   parseInBatches(path: string, options?: SourceReadOptions): AsyncGenerator<PointChunk>;
 }
 
-export const POINT_FORMATS: PointFormatDescriptor[] = [LasFormat, PlyFormat, GltfFormat, Tiles3DFormat, ObjFormat];
+export const POINT_FORMATS: PointFormatDescriptor[] = [LasFormat, DsmFormat, PlyFormat, GltfFormat, Tiles3DFormat, ObjFormat];
 
 /**
  * Picks the reader for a file by its leading bytes (a renamed file still works), falling back

@@ -27,7 +27,9 @@ import type {
 import type { HeightPatch } from '../changes/patches';
 import type { ChangeObject } from '../changes/types';
 import { detectChanges, type DetectOptions } from '../detect';
+import { checkOrthophoto } from '../changes/greenness';
 import { describeCrs } from '../geo/crs';
+import { crsFromEpsg } from '../geo/reproject';
 import { describeSource } from '../io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import type { WorldBox } from '../io/geotiff/reader';
@@ -154,7 +156,11 @@ export class LocalProject implements ProjectApi {
       throw new ProjectFileError(this.path, `survey date "${input.date}" is not yyyy-mm-dd`);
     if (input.files.length === 0) throw new ProjectFileError(this.path, `epoch "${input.label}" has no files`);
     const infos = [];
-    for (const f of input.files) infos.push(await describeSource(resolve(f)));
+    for (const f of input.files) {
+      const info = await describeSource(resolve(f));
+      // A source that declares no CRS takes the one named for it.
+      infos.push(!info.crs && input.crs !== undefined ? { ...info, crs: crsFromEpsg(input.crs) } : info);
+    }
     const bounds: Bounds3 = { minX: Infinity, minY: Infinity, minZ: Infinity, maxX: -Infinity, maxY: -Infinity, maxZ: -Infinity };
     let points = 0;
     let crs: CrsInfo | null = null;
@@ -165,9 +171,13 @@ export class LocalProject implements ProjectApi {
       crs ??= i.crs ?? null;
     }
     const projectCrs = this.crs;
-    if (crs?.epsg !== undefined && projectCrs?.epsg !== undefined && crs.epsg !== projectCrs.epsg) {
-      throw new SourceError(input.files[0], `is in ${describeCrs(crs)}, the project in ${describeCrs(projectCrs)}; reproject it first`);
+    if (crs?.epsg !== undefined && projectCrs?.epsg !== undefined && crs.epsg !== projectCrs.epsg && !input.reproject) {
+      throw new SourceError(
+        input.files[0],
+        `is in ${describeCrs(crs)}, the project in ${describeCrs(projectCrs)}; reproject it first, or add it with --reproject (detection then reprojects it)`,
+      );
     }
+    if (input.orthophoto) await checkOrthophoto(resolve(input.orthophoto), input.label, crs ?? undefined, bounds, []);
     const date = input.date ?? infos[0].created ?? null;
     const actor = defaultActor();
     const id = this.db.transaction(() => {
@@ -244,7 +254,10 @@ export class LocalProject implements ProjectApi {
     const startedAt = new Date().toISOString();
     // Open cases confirmed on an earlier epoch than `after`: this run shows whether they still stand.
     const watched = this.casesToCheck(after);
-    const result = await detectChanges({ files: before.files, label: before.label }, { files: after.files, label: after.label }, options, {
+    const epochInput = (e: EpochRecord) => ({ files: e.files, label: e.label, orthophoto: e.orthophoto ?? undefined, crs: e.crs?.epsg });
+    // Epochs added in another CRS (with reproject) are read into the earlier one's.
+    const differ = before.crs?.epsg !== undefined && after.crs?.epsg !== undefined && before.crs.epsg !== after.crs.epsg;
+    const result = await detectChanges(epochInput(before), epochInput(after), differ ? { ...options, reproject: true } : options, {
       ...hooks,
       watch: watched.map((c) => ({ id: String(c.id), footprint: c.object.footprint })),
     });

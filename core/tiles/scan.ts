@@ -1,3 +1,4 @@
+import { Reprojector } from '../geo/reproject';
 import { detectPointFormat, surfaceOptions } from '../io/formats';
 import { SourceError, type PointChunk } from '../io/types';
 import type { ColumnStats } from '../diff/columns';
@@ -33,6 +34,10 @@ export type EpochTotals = ColumnStats['totals'];
 export interface ScanSource {
   path: string;
   range?: { first: number; count: number };
+  /** Reproject the source's points from one EPSG code to another while reading (`--reproject`). */
+  reproject?: { from: number; to: number };
+  /** The CRS the user named for sources that declare none (`--crs`), e.g. "EPSG:4547": models need it to be placed. */
+  crs?: string;
 }
 
 export interface ScanJob {
@@ -116,7 +121,7 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
   };
   let read = 0;
   try {
-    for (const { path, range } of job.sources) {
+    for (const { path, range, reproject, crs } of job.sources) {
       try {
         const format = await detectPointFormat(path);
         const options = {
@@ -124,9 +129,12 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
           signal: hooks.signal,
           reuseBuffers: true,
           range,
+          crs,
           ...surfaceOptions(job.grid),
         };
+        const reprojector = reproject ? new Reprojector(reproject.from, reproject.to) : null;
         for await (const chunk of format.parseInBatches(path, options)) {
+          reprojector?.transformChunk(chunk);
           scanChunk(state, chunk);
           read += chunk.count;
           hooks.onPoints?.(read);

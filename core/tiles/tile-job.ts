@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { ClassifyOptions } from '../changes/classify';
 import type { MeasureContext } from '../changes/measure';
+import { fillGreenness, orthoGreenness } from '../changes/greenness';
 import { judgeCandidate } from '../changes/objects';
 import { overviewPart, patchAround, type HeightPatch, type OverviewPart } from '../changes/patches';
 import { findCandidates, SegmentBuffers } from '../changes/segment';
@@ -35,12 +36,16 @@ export interface TileJob {
   overviewStep: number;
   /** Areas whose height windows the caller wants (those centred in this tile's core). */
   watch: { id: string; footprint: ChangeObject['footprint'] }[];
+  /** Each epoch's orthophoto, when it has one: vegetation evidence where its points have no colour. */
+  orthophotos?: [string | null, string | null];
 }
 
 /** Facts about an epoch decided over the whole run, so every tile models it alike. */
 export interface EpochModel {
   typicalCount: number;
   useClasses: boolean;
+  /** The epoch is made of surface models (DSMs): see SurfaceOptions.gridded. */
+  gridded?: boolean;
 }
 
 export interface TileResult {
@@ -82,12 +87,21 @@ export class TileWorkspace {
 }
 
 /**
+ * Each epoch's orthophoto greenness over the tile's window (read in the worker before the tile
+ * runs: the only asynchronous part of a tile job).
+ */
+export async function tileOrthoGreenness(job: TileJob): Promise<(Float32Array | null)[]> {
+  const grid = windowGrid(job.grid, job.tile.window);
+  return Promise.all((job.orthophotos ?? [null, null]).map((file) => (file ? orthoGreenness(file, grid) : null)));
+}
+
+/**
  * Detection on one tile: bins the tile's spilled points into columns over its window, models
  * both epochs' surfaces, aligns, diffs, and judges the candidates this tile owns: those whose
  * first cell (in row order over the whole grid) lies in its core. An object crossing the core's
  * edge is whole in the window as long as it fits in the halo, so it is one object, reported once.
  */
-export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
+export function runTile(job: TileJob, ws: TileWorkspace, orthoGreenness: (Float32Array | null)[] = []): TileResult {
   const { tile, options } = job;
   const win = tile.window;
   const grid = windowGrid(job.grid, win);
@@ -102,6 +116,8 @@ export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
     }
     const counts = stats.count;
     const surface = buildSurface(stats, { ...job.epochs[e], observed: ws.observed![e] });
+    const ortho = orthoGreenness[e];
+    if (ortho) fillGreenness(surface, ortho);
     return { surface, counts };
   }) as { surface: EpochSurface; counts: Uint32Array }[];
   const [a, b] = [surfaces[0].surface, surfaces[1].surface];
@@ -109,7 +125,8 @@ export function runTile(job: TileJob, ws: TileWorkspace): TileResult {
   const ground = sampleGround(job.ground, win.x0, win.y0, grid.nx, grid.ny, ws.ground!.subarray(0, n));
 
   // The lowest surfaces only served the ground model: the diff works in their memory.
-  const { candidates, diff } = findCandidates(grid, a, b, options.minHeight, [a.low, b.low], ws.segment!);
+  const mixed = !!job.epochs[0].gridded !== !!job.epochs[1].gridded;
+  const { candidates, diff } = findCandidates(grid, a, b, options.minHeight, [a.low, b.low], ws.segment!, mixed);
   const ctx: MeasureContext = {
     grid,
     a,

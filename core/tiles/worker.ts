@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { SourceError } from '../io/types';
 import type { PoolReply, PoolRequest } from './pool';
 import { scanEpoch } from './scan';
-import { runTile, TileWorkspace } from './tile-job';
+import { runTile, tileOrthoGreenness, TileWorkspace } from './tile-job';
 
 const workspace = new TileWorkspace();
 const post = (m: PoolReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
@@ -33,7 +33,7 @@ async function handle(m: PoolRequest): Promise<void> {
         [c.count, c.sum, c.sumSq, c.min1, c.min2].map((a) => a.buffer as ArrayBuffer),
       );
     } else {
-      post({ id: m.id, kind: 'done', result: runTile(m.job, workspace) });
+      post({ id: m.id, kind: 'done', result: runTile(m.job, workspace, await tileOrthoGreenness(m.job)) });
     }
   } catch (e) {
     const err = e as Error;

@@ -5,9 +5,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { writeGeoTiffRgb } from '../../core/io/geotiff/writer';
+import { writeGeoTiffHeights, writeGeoTiffRgb } from '../../core/io/geotiff/writer';
 import { createLasWriter } from '../../core/io/las/writer';
 import type { PointChunk } from '../../core/io/types';
+import { renderDsm, type DsmRaster } from './dsm';
 import { round3, type BBox } from './geometry';
 import { layoutDistrict, type DistrictPlan } from './layout';
 import { meshScene } from './mesh';
@@ -20,7 +21,7 @@ import { surveyEpoch } from './survey';
 import type { EpochSurveyInfo, TransitionTruth } from './truth';
 import { reviewLayers } from './zones';
 
-export type { Scene, DataHole, Orthophoto, DistrictPlan };
+export type { Scene, DataHole, Orthophoto, DistrictPlan, DsmRaster };
 export type { TransitionTruth, TruthChange, TruthDistractor, ChangeType, DistractorKind } from './truth';
 
 export const CRS = { epsg: 4547, name: 'CGCS2000 / 3-degree Gauss-Kruger CM 114E' } as const;
@@ -44,18 +45,25 @@ export interface DistrictOptions {
   orthoPixelSize?: number;
   /** Write epoch 2 also as a 3D model (an OBJ and a 3D Tiles tileset); default true. */
   withMesh?: boolean;
+  /** Write a DSM GeoTIFF per epoch when writing files; default true. */
+  withDsm?: boolean;
+  /** DSM pixel size in metres; default 0.25. */
+  dsmPixelSize?: number;
 }
 
 export type ResolvedDistrictOptions = Required<DistrictOptions>;
 
 export interface GeneratedEpoch extends EpochSurveyInfo {
   orthophotoFile: string;
+  dsmFile: string;
   las: { version: '1.2' | '1.4'; pointFormat: 3 | 7 };
   scene: Scene;
   holes: DataHole[];
   /** The survey as a stream of chunks; deterministic, may be iterated again. */
   chunks(): Generator<PointChunk>;
   orthophoto(): Orthophoto;
+  /** The epoch's DSM: highest surface per pixel, NaN where the flight saw nothing. */
+  dsm(): DsmRaster;
 }
 
 export interface GeneratedDistrict {
@@ -81,11 +89,13 @@ export interface DistrictManifest {
     point_format: number;
     point_count: number;
     orthophoto: string | null;
+    dsm: string | null;
     data_holes: number;
   })[];
   orthophoto_pixel_size_m: number | null;
   /** Epoch MESH_EPOCH as a model: the OBJ and the tileset (paths relative to the folder), when written. */
   mesh: { epoch: number; obj: string; tileset: string } | null;
+  dsm_pixel_size_m: number | null;
   truth: string[];
   review_layers: typeof REVIEW_FILES;
 }
@@ -129,6 +139,8 @@ export function resolveOptions(options: DistrictOptions = {}): ResolvedDistrictO
     withOrthophoto: options.withOrthophoto ?? true,
     orthoPixelSize: options.orthoPixelSize ?? 0.1,
     withMesh: options.withMesh ?? true,
+    withDsm: options.withDsm ?? true,
+    dsmPixelSize: options.dsmPixelSize ?? 0.25,
   };
 }
 
@@ -148,6 +160,7 @@ export function generateDistrict(options: DistrictOptions = {}): GeneratedDistri
       date: spec.date,
       file: `epoch-${spec.epoch}.las`,
       orthophotoFile: `ortho-${spec.epoch}.tif`,
+      dsmFile: `dsm-${spec.epoch}.tif`,
       las: { version: spec.version, pointFormat: spec.pointFormat },
       density,
       noise,
@@ -165,6 +178,15 @@ export function generateDistrict(options: DistrictOptions = {}): GeneratedDistri
           gpsTimeStart: adjustedGpsTime(spec.date),
         }),
       orthophoto: () => renderOrthophoto(scene, o.seed, spec.epoch, o.orthoPixelSize),
+      dsm: () =>
+        renderDsm(scene, {
+          seed: o.seed,
+          epoch: spec.epoch,
+          pixelSize: o.dsmPixelSize,
+          noise: noise.vertical,
+          shift,
+          holes: holes.map((h) => h.box),
+        }),
     };
   }) as [GeneratedEpoch, GeneratedEpoch, GeneratedEpoch];
 
@@ -197,7 +219,7 @@ export function generateDistrict(options: DistrictOptions = {}): GeneratedDistri
   };
 }
 
-/** Writes epoch-N.las, ortho-N.tif, truth-1-2.json, truth-2-3.json and district.json into `dir`. */
+/** Writes epoch-N.las, ortho-N.tif, dsm-N.tif, truth-1-2.json, truth-2-3.json and district.json into `dir`. */
 export async function writeSampleDistrict(
   dir: string,
   options: DistrictOptions = {},
@@ -206,7 +228,7 @@ export async function writeSampleDistrict(
   const district = generateDistrict(options);
   const o = district.options;
   await mkdir(dir, { recursive: true });
-  const total = district.epochs.length * (o.withOrthophoto ? 2 : 1) + 3 + (o.withMesh ? 2 : 0);
+  const total = district.epochs.length * (1 + (o.withOrthophoto ? 1 : 0) + (o.withDsm ? 1 : 0)) + 3 + (o.withMesh ? 2 : 0);
   let done = 0;
   const finished = (file: string) => onProgress?.({ file, done: ++done, total });
 
@@ -232,6 +254,16 @@ export async function writeSampleDistrict(
       // zlib level 3: the pixel noise barely compresses, and level 6 takes twice as long for 5 % less.
       await writeGeoTiffRgb(join(dir, epoch.orthophotoFile), { ...image, epsg: CRS.epsg, compressionLevel: 3 });
       finished(epoch.orthophotoFile);
+    }
+    if (o.withDsm) {
+      const dsm = epoch.dsm();
+      await writeGeoTiffHeights(join(dir, epoch.dsmFile), {
+        ...dsm,
+        epsg: CRS.epsg,
+        date: new Date(`${epoch.date}T00:00:00Z`),
+        compressionLevel: 3,
+      });
+      finished(epoch.dsmFile);
     }
   }
 
@@ -262,6 +294,7 @@ export async function writeSampleDistrict(
       point_format: e.las.pointFormat,
       point_count: counts[i],
       orthophoto: o.withOrthophoto ? e.orthophotoFile : null,
+      dsm: o.withDsm ? e.dsmFile : null,
       density: e.density,
       noise: e.noise,
       shift: e.shift,
@@ -269,6 +302,7 @@ export async function writeSampleDistrict(
     })),
     orthophoto_pixel_size_m: o.withOrthophoto ? o.orthoPixelSize : null,
     mesh: o.withMesh ? { epoch: MESH_EPOCH, ...MESH_FILES } : null,
+    dsm_pixel_size_m: o.withDsm ? o.dsmPixelSize : null,
     truth: truthFiles,
     review_layers: REVIEW_FILES,
   };

@@ -34,7 +34,7 @@ export interface SurveyParams {
 }
 
 /** Views (of 8) needed to reconstruct a surface point; between these, a partial chance. */
-const MIN_VIEWS = 2;
+export const MIN_VIEWS = 2;
 const FULL_VIEWS = 6;
 
 export function* surveyEpoch(scene: Scene, params: SurveyParams): Generator<PointChunk> {

@@ -12,7 +12,7 @@ export async function makeReviewProject(
   options: { size?: number; seed?: number; runs?: 0 | 1 } = {},
 ): Promise<{ dir: string; path: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'voxwatch-review-'));
-  await writeSampleDistrict(dir, { seed: options.seed ?? 2, size: options.size ?? 120, withOrthophoto: false });
+  await writeSampleDistrict(dir, { seed: options.seed ?? 2, size: options.size ?? 120, withOrthophoto: false, withDsm: false });
   const path = join(dir, 'review.voxwatch');
   const p = LocalProject.create(path, { name: '测试项目 review', district: '罗湖区' }, 'test');
   try {

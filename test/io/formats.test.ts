@@ -22,7 +22,7 @@ describe('format descriptors', () => {
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'not a point cloud');
     await expect(detectPointFormat(text)).rejects.toThrow(
-      `${text}: not a point-cloud or model format VoxWatch reads (.las/.laz, .ply, .glb/.gltf, .json, .obj)`,
+      `${text}: not a point-cloud or model format VoxWatch reads (.las/.laz, .tif/.tiff, .ply, .glb/.gltf, .json, .obj)`,
     );
   });
 

@@ -30,7 +30,7 @@ function matchTruth(changes: ChangeRecord[], ring: [number, number][]): ChangeRe
 }
 
 beforeAll(async () => {
-  await writeSampleDistrict(dir, { seed: 5, size: 200, withOrthophoto: false });
+  await writeSampleDistrict(dir, { seed: 5, size: 200, withOrthophoto: false, withDsm: false });
   [t12, t23] = await Promise.all(
     [1, 2].map(async (k) => JSON.parse(await readFile(join(dir, `truth-${k}-${k + 1}.json`), 'utf8')) as TransitionTruth),
   );

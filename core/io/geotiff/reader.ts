@@ -310,7 +310,7 @@ function describe(file: string, image: GeoTIFFImage, overviews: GeoTIFFImage[]):
 }
 
 /** geotiff.js names the keys; our CRS code takes them by role. */
-function geoKeysOf(image: GeoTIFFImage): GeoKeys {
+export function geoKeysOf(image: GeoTIFFImage): GeoKeys {
   const k = (image.getGeoKeys() ?? {}) as Record<string, unknown>;
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   const str = (v: unknown) => (typeof v === 'string' ? v.replace(/[|\0]+$/, '').trim() || undefined : undefined);
@@ -341,7 +341,7 @@ interface PixelWindow {
 }
 
 /** The decoder geotiff.js would use for this image (its own parameter function is not exported). */
-async function makeDecoder(image: GeoTIFFImage, file: string): Promise<BaseDecoder> {
+export async function makeDecoder(image: GeoTIFFImage, file: string): Promise<BaseDecoder> {
   const dir = image.getFileDirectory();
   const compression = (await dir.loadValue('Compression')) as number | undefined;
   const params: Record<string, unknown> = {

@@ -1,16 +1,18 @@
 /**
- * A minimal GeoTIFF writer for 8-bit RGB images: classic little-endian TIFF, 256 × 256 tiles,
- * Deflate (compression 8) with the horizontal predictor, and the three GeoTIFF tags that place a
- * north-up image in a projected CRS (pixel scale, tie point, GeoKeyDirectory).
+ * A minimal GeoTIFF writer for north-up rasters in a projected CRS: 8-bit RGB images
+ * (orthophotos) and single-band Float32 heights (DSMs) with a nodata value. Classic
+ * little-endian TIFF, 256 × 256 tiles, Deflate (compression 8) with the horizontal (RGB) or
+ * floating-point (heights) predictor, and the three GeoTIFF tags that place the image (pixel
+ * scale, tie point, GeoKeyDirectory). npm has no maintained writer of tiled, compressed
+ * GeoTIFFs (geotiff.js writes single uncompressed strips), hence this one.
  */
 import { writeFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
 
-export interface GeoTiffRgbOptions {
+/** Where a raster lies: the part of the options every GeoTIFF shares. */
+interface GeoPlacement {
   width: number;
   height: number;
-  /** Interleaved r, g, b bytes, rows from the top (north) down. */
-  rgb: Uint8Array;
   /** Upper-left corner of the upper-left pixel, in CRS units. */
   originX: number;
   originY: number;
@@ -20,21 +22,36 @@ export interface GeoTiffRgbOptions {
   epsg: number;
   /** Tile edge in pixels, a multiple of 16; default 256. */
   tileSize?: number;
-  /** Horizontal differencing before Deflate (TIFF predictor 2); default true. */
+  /** Differencing before Deflate (TIFF predictor 2 for RGB, 3 for floats); default true. */
   predictor?: boolean;
   /** zlib level 1–9; default 6. */
   compressionLevel?: number;
 }
 
+export interface GeoTiffRgbOptions extends GeoPlacement {
+  /** Interleaved r, g, b bytes, rows from the top (north) down. */
+  rgb: Uint8Array;
+}
+
+export interface GeoTiffHeightsOptions extends GeoPlacement {
+  /** Heights row by row from the top (north) down; NaN where there is none. */
+  heights: Float32Array;
+  /** The value written for NaN and declared as GDAL_NODATA; default −9999. */
+  nodata?: number;
+  /** TIFF DateTime, e.g. the survey date. */
+  date?: Date;
+}
+
+const ASCII = 2;
 const SHORT = 3;
 const LONG = 4;
 const DOUBLE = 12;
-const TYPE_SIZE: Record<number, number> = { [SHORT]: 2, [LONG]: 4, [DOUBLE]: 8 };
+const TYPE_SIZE: Record<number, number> = { [ASCII]: 1, [SHORT]: 2, [LONG]: 4, [DOUBLE]: 8 };
 
 interface Entry {
   tag: number;
   type: number;
-  values: number[];
+  values: number[] | string;
 }
 
 export async function writeGeoTiffRgb(path: string, options: GeoTiffRgbOptions): Promise<void> {
@@ -49,31 +66,68 @@ export function encodeGeoTiffRgb(options: GeoTiffRgbOptions): Buffer {
     throw new RangeError(`GeoTIFF: rgb holds ${rgb.length} bytes, expected ${width} × ${height} × 3`);
   }
   if (tileSize % 16 !== 0) throw new RangeError(`GeoTIFF: tile size ${tileSize} is not a multiple of 16`);
-
   const tiles = encodeTiles(options, tileSize, predictor);
-  const entriesFor = (offsets: number[]): Entry[] => [
-    { tag: 256, type: LONG, values: [width] }, // ImageWidth
-    { tag: 257, type: LONG, values: [height] }, // ImageLength
+  return assemble(options, tileSize, tiles, [
     { tag: 258, type: SHORT, values: [8, 8, 8] }, // BitsPerSample
-    { tag: 259, type: SHORT, values: [8] }, // Compression: Deflate
     { tag: 262, type: SHORT, values: [2] }, // PhotometricInterpretation: RGB
     { tag: 277, type: SHORT, values: [3] }, // SamplesPerPixel
-    { tag: 284, type: SHORT, values: [1] }, // PlanarConfiguration: chunky
     { tag: 317, type: SHORT, values: [predictor ? 2 : 1] }, // Predictor
-    { tag: 322, type: SHORT, values: [tileSize] }, // TileWidth
-    { tag: 323, type: SHORT, values: [tileSize] }, // TileLength
-    { tag: 324, type: LONG, values: offsets }, // TileOffsets
-    { tag: 325, type: LONG, values: tiles.map((t) => t.length) }, // TileByteCounts
     { tag: 339, type: SHORT, values: [1, 1, 1] }, // SampleFormat: unsigned
-    { tag: 33550, type: DOUBLE, values: [options.pixelSize, options.pixelSize, 0] }, // ModelPixelScaleTag
-    { tag: 33922, type: DOUBLE, values: [0, 0, 0, options.originX, options.originY, 0] }, // ModelTiepointTag
-    {
-      tag: 34735, // GeoKeyDirectoryTag: header, then {key, location 0, count 1, value}
-      type: SHORT,
-      values: [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, options.epsg],
-      // GTModelTypeGeoKey = projected, GTRasterTypeGeoKey = PixelIsArea, ProjectedCSTypeGeoKey = EPSG
-    },
+  ]);
+}
+
+export async function writeGeoTiffHeights(path: string, options: GeoTiffHeightsOptions): Promise<void> {
+  await writeFile(path, encodeGeoTiffHeights(options));
+}
+
+/** A single-band Float32 DSM: NaN heights are written as the nodata value, which GDAL_NODATA declares. */
+export function encodeGeoTiffHeights(options: GeoTiffHeightsOptions): Buffer {
+  const { width, height, heights } = options;
+  const tileSize = options.tileSize ?? 256;
+  const predictor = options.predictor ?? true;
+  const nodata = options.nodata ?? -9999;
+  if (!(width > 0 && height > 0) || heights.length !== width * height) {
+    throw new RangeError(`GeoTIFF: heights hold ${heights.length} values, expected ${width} × ${height}`);
+  }
+  if (tileSize % 16 !== 0) throw new RangeError(`GeoTIFF: tile size ${tileSize} is not a multiple of 16`);
+  const tiles = encodeFloatTiles(options, tileSize, predictor, nodata);
+  const extra: Entry[] = [
+    { tag: 258, type: SHORT, values: [32] }, // BitsPerSample
+    { tag: 262, type: SHORT, values: [1] }, // PhotometricInterpretation: min-is-black
+    { tag: 277, type: SHORT, values: [1] }, // SamplesPerPixel
+    { tag: 317, type: SHORT, values: [predictor ? 3 : 1] }, // Predictor: floating point
+    { tag: 339, type: SHORT, values: [3] }, // SampleFormat: IEEE float
+    { tag: 42113, type: ASCII, values: `${nodata}\0` }, // GDAL_NODATA
   ];
+  if (options.date) {
+    const d = options.date.toISOString();
+    extra.push({ tag: 306, type: ASCII, values: `${d.slice(0, 4)}:${d.slice(5, 7)}:${d.slice(8, 10)} ${d.slice(11, 19)}\0` }); // DateTime
+  }
+  return assemble(options, tileSize, tiles, extra);
+}
+
+/** The TIFF around encoded tiles: header, one IFD (tags in ascending order), out-of-line values, tiles. */
+function assemble(p: GeoPlacement, tileSize: number, tiles: Buffer[], extra: Entry[]): Buffer {
+  const entriesFor = (offsets: number[]): Entry[] =>
+    [
+      ...extra,
+      { tag: 256, type: LONG, values: [p.width] }, // ImageWidth
+      { tag: 257, type: LONG, values: [p.height] }, // ImageLength
+      { tag: 259, type: SHORT, values: [8] }, // Compression: Deflate
+      { tag: 284, type: SHORT, values: [1] }, // PlanarConfiguration: chunky
+      { tag: 322, type: SHORT, values: [tileSize] }, // TileWidth
+      { tag: 323, type: SHORT, values: [tileSize] }, // TileLength
+      { tag: 324, type: LONG, values: offsets }, // TileOffsets
+      { tag: 325, type: LONG, values: tiles.map((t) => t.length) }, // TileByteCounts
+      { tag: 33550, type: DOUBLE, values: [p.pixelSize, p.pixelSize, 0] }, // ModelPixelScaleTag
+      { tag: 33922, type: DOUBLE, values: [0, 0, 0, p.originX, p.originY, 0] }, // ModelTiepointTag
+      {
+        tag: 34735, // GeoKeyDirectoryTag: header, then {key, location 0, count 1, value}
+        type: SHORT,
+        values: [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, p.epsg],
+        // GTModelTypeGeoKey = projected, GTRasterTypeGeoKey = PixelIsArea, ProjectedCSTypeGeoKey = EPSG
+      },
+    ].sort((a, b) => a.tag - b.tag);
 
   // Layout: header, IFD, out-of-line values (8-byte aligned), then the tiles.
   const draft = entriesFor(tiles.map(() => 0));
@@ -115,6 +169,50 @@ export function encodeGeoTiffRgb(options: GeoTiffRgbOptions): Buffer {
   return out;
 }
 
+/**
+ * Float tiles with TIFF predictor 3: each row's floats are split into byte planes (most
+ * significant first) and the bytes differenced left to right, which Deflate then packs well.
+ */
+function encodeFloatTiles(options: GeoTiffHeightsOptions, tileSize: number, predictor: boolean, nodata: number): Buffer[] {
+  const { width, height, heights } = options;
+  const across = Math.ceil(width / tileSize);
+  const down = Math.ceil(height / tileSize);
+  const values = new Float32Array(tileSize * tileSize);
+  const bytes = new Uint8Array(values.buffer);
+  const row = Buffer.alloc(tileSize * 4);
+  const tile = Buffer.alloc(tileSize * tileSize * 4);
+  const tiles: Buffer[] = [];
+  for (let ty = 0; ty < down; ty++) {
+    for (let tx = 0; tx < across; tx++) {
+      values.fill(nodata);
+      const x0 = tx * tileSize;
+      const columns = Math.min(tileSize, width - x0);
+      for (let r = 0; r < tileSize && ty * tileSize + r < height; r++) {
+        const from = (ty * tileSize + r) * width + x0;
+        for (let c = 0; c < columns; c++) {
+          const v = heights[from + c];
+          values[r * tileSize + c] = Number.isNaN(v) ? nodata : v;
+        }
+      }
+      if (!predictor) {
+        tiles.push(deflateSync(Buffer.from(bytes), { level: options.compressionLevel ?? 6 }));
+        continue;
+      }
+      for (let r = 0; r < tileSize; r++) {
+        // Byte planes: byte 3 (the sign and exponent) of every float first, byte 0 last.
+        for (let c = 0; c < tileSize; c++) {
+          const at = 4 * (r * tileSize + c);
+          for (let b = 0; b < 4; b++) row[b * tileSize + c] = bytes[at + 3 - b];
+        }
+        for (let k = row.length - 1; k >= 1; k--) row[k] = (row[k] - row[k - 1]) & 0xff;
+        row.copy(tile, r * tileSize * 4);
+      }
+      tiles.push(deflateSync(tile, { level: options.compressionLevel ?? 6 }));
+    }
+  }
+  return tiles;
+}
+
 /** Tiles in row-major order, padded with zeros at the right and bottom edges, deflated. */
 function encodeTiles(options: GeoTiffRgbOptions, tileSize: number, predictor: boolean): Buffer[] {
   const { width, height, rgb } = options;
@@ -146,6 +244,10 @@ function encodeTiles(options: GeoTiffRgbOptions, tileSize: number, predictor: bo
 }
 
 function writeValues(out: Buffer, at: number, entry: Entry): void {
+  if (typeof entry.values === 'string') {
+    out.write(entry.values, at, 'latin1');
+    return;
+  }
   entry.values.forEach((value, i) => {
     if (entry.type === SHORT) out.writeUInt16LE(value, at + 2 * i);
     else if (entry.type === LONG) out.writeUInt32LE(value, at + 4 * i);
