@@ -1,5 +1,6 @@
 // The orthophoto draped as the ground: each epoch's orthophoto, downsampled by the server over the project area
-// (ProjectApi.getOrthophotoImage), as the texture of a plane at the ground's height under the clouds. The before
+// (ProjectApi.getOrthophotoImage), as the texture of a terrain mesh under the clouds: its heights come from the drawn
+// points (the lowest per cell, opened so that roofs do not lift it, holes filled from their neighbours). The before
 // view shows the earlier epoch's image, the after view the later one's (swipe: each side its own). A toggle in
 // the view's toolbar; loaded on first use.
 import * as THREE from 'three';
@@ -8,6 +9,7 @@ import type { ViewerApi } from './bridge';
 import { h } from './dom';
 import { t } from './i18n';
 import type { Epoch, Viewer } from './viewer';
+import { terrainHeights } from './terrain';
 import { viewToolbar } from './view-tools';
 
 /** The orthophoto's longer side in pixels: 2048 keeps a 300 m district at 15 cm and the texture within any GPU's limits. */
@@ -27,6 +29,9 @@ export function groundLevel(viewer: Viewer): number | null {
   zs.sort((a, b) => a - b);
   return zs[Math.floor(zs.length * 0.03)];
 }
+
+/** Cells of the terrain mesh along each side. */
+const TERRAIN_CELLS = 64;
 
 export class OrthoGround {
   private enabled = false;
@@ -103,13 +108,21 @@ export class OrthoGround {
     );
     if (this.loaded !== wanted) return;
     const z = (groundLevel(this.viewer) ?? 0) - 0.15; // just under the ground points, so they keep their colours
-    for (const epoch of ['before', 'after'] as const) this.place(epoch, epoch === 'before' ? before : after, z);
+    for (const epoch of ['before', 'after'] as const) {
+      const image = epoch === 'before' ? before : after;
+      this.place(
+        epoch,
+        image,
+        z,
+        image.image === null ? null : terrainHeights(this.viewer.three.scene, this.viewer.origin, image.box, TERRAIN_CELLS),
+      );
+    }
     container.dataset.ground = [before, after].map((i) => (i.image === null ? i.missing : 'ready')).join('/');
     this.viewer.showEpoch(this.epochShown);
     this.showMissing();
   }
 
-  private place(epoch: Epoch, image: ViewImage, z: number): void {
+  private place(epoch: Epoch, image: ViewImage, z: number, terrain: Float32Array | null): void {
     const old = this.meshes[epoch];
     if (old) {
       this.viewer.three.scene.remove(old);
@@ -129,11 +142,22 @@ export class OrthoGround {
     texture.anisotropy = this.viewer.three.renderer.capabilities.getMaxAnisotropy();
     const { box } = image;
     const [ox, oy] = this.viewer.origin;
-    const mesh = new THREE.Mesh(
-      new THREE.PlaneGeometry(box.maxX - box.minX, box.maxY - box.minY),
-      new THREE.MeshBasicMaterial({ map: texture }),
-    );
-    mesh.position.set((box.minX + box.maxX) / 2 - ox, (box.minY + box.maxY) / 2 - oy, z);
+    const geometry = terrain
+      ? new THREE.PlaneGeometry(box.maxX - box.minX, box.maxY - box.minY, TERRAIN_CELLS, TERRAIN_CELLS)
+      : new THREE.PlaneGeometry(box.maxX - box.minX, box.maxY - box.minY);
+    if (terrain) {
+      // PlaneGeometry's vertices run row by row from its top (north) edge; the terrain's rows from the south.
+      const position = geometry.getAttribute('position');
+      const n = TERRAIN_CELLS;
+      for (let k = 0; k < position.count; k++) {
+        const i = k % (n + 1);
+        const j = n - Math.floor(k / (n + 1));
+        position.setZ(k, terrain[j * (n + 1) + i] - 0.15);
+      }
+      position.needsUpdate = true;
+    }
+    const mesh = new THREE.Mesh(geometry, new THREE.MeshBasicMaterial({ map: texture }));
+    mesh.position.set((box.minX + box.maxX) / 2 - ox, (box.minY + box.maxY) / 2 - oy, terrain ? 0 : z);
     mesh.name = `ground-${epoch}`;
     mesh.visible = false;
     this.meshes[epoch] = mesh;
