@@ -4,9 +4,9 @@
  * block by block (tile or strip), so a DSM of any size is never held whole in memory.
  */
 import { stat } from 'node:fs/promises';
-import { fromFile, type BaseDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { type BaseDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { crsFromGeoKeys } from '../../geo/crs';
-import { geoKeysOf, makeDecoder } from '../geotiff/reader';
+import { geoKeysOf, makeDecoder, openTiffFile } from '../geotiff/reader';
 import { SourceError, type CrsInfo } from '../types';
 
 /** What a GeoTIFF holds, as far as VoxWatch is concerned. */
@@ -88,32 +88,10 @@ export async function describeGeoTiff(file: string): Promise<GeoTiffFacts> {
 }
 
 async function openTiff(file: string): Promise<{ tiff: GeoTIFF; image: GeoTIFFImage; facts: GeoTiffFacts }> {
-  let fileSize: number;
+  const { tiff, main, overviews, fileSize } = await openTiffFile(file);
   try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new SourceError(file, 'is not a file');
-    fileSize = s.size;
-  } catch (e) {
-    if (e instanceof SourceError) throw e;
-    throw new SourceError(file, 'does not exist or cannot be read');
-  }
-  let tiff: GeoTIFF;
-  try {
-    tiff = await fromFile(file);
-  } catch (e) {
-    throw new SourceError(file, `is not a readable TIFF file (${(e as Error).message})`);
-  }
-  try {
-    const count = await tiff.getImageCount();
-    const images: GeoTIFFImage[] = [];
-    for (let i = 0; i < count; i++) images.push(await tiff.getImage(i));
-    const image = images[0];
-    const overviews = images
-      .slice(1)
-      .filter((im) => im.getWidth() < image.getWidth() && im.getSamplesPerPixel() === image.getSamplesPerPixel())
-      .map((im) => ({ width: im.getWidth(), height: im.getHeight() }))
-      .sort((a, b) => b.width - a.width);
-    return { tiff, image, facts: await factsOf(file, fileSize, image, overviews) };
+    const sizes = overviews.map((im) => ({ width: im.getWidth(), height: im.getHeight() }));
+    return { tiff, image: main, facts: await factsOf(file, fileSize, main, sizes) };
   } catch (e) {
     await tiff.close();
     if (e instanceof SourceError) throw e;

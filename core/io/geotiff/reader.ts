@@ -70,30 +70,9 @@ export class GeoTiffRaster {
 
   /** Opens a GeoTIFF and reads its georeferencing; SourceError when it is missing, not a TIFF or not placed on the map. */
   static async open(file: string): Promise<GeoTiffRaster> {
+    const { tiff, main, overviews } = await openTiffFile(file);
     try {
-      const s = await stat(file);
-      if (!s.isFile()) throw new SourceError(file, 'is not a file');
-    } catch (e) {
-      if (e instanceof SourceError) throw e;
-      throw new SourceError(file, 'does not exist or cannot be read');
-    }
-    let tiff: GeoTIFF;
-    try {
-      tiff = await fromFile(file);
-    } catch (e) {
-      throw new SourceError(file, `is not a readable TIFF file (${(e as Error).message})`);
-    }
-    try {
-      const count = await tiff.getImageCount();
-      const all: GeoTIFFImage[] = [];
-      for (let i = 0; i < count; i++) all.push(await tiff.getImage(i));
-      const main = all[0];
-      const overviews = all
-        .slice(1)
-        .filter((im) => im.getWidth() < main.getWidth() && im.getSamplesPerPixel() === main.getSamplesPerPixel())
-        .sort((a, b) => b.getWidth() - a.getWidth());
-      const info = describe(file, main, overviews);
-      return new GeoTiffRaster(info, tiff, [main, ...overviews]);
+      return new GeoTiffRaster(describe(file, main, overviews), tiff, [main, ...overviews]);
     } catch (e) {
       await tiff.close();
       throw e;
@@ -581,4 +560,42 @@ function sampleBilinear(
 function snap(v: number): number {
   const r = Math.round(v);
   return Math.abs(v - r) < 1e-6 ? r : v;
+}
+
+/**
+ * Opens a TIFF file with its full image and its overviews (same bands, smaller, finest first): SourceError when the
+ * file is missing, not a TIFF or damaged. The caller closes `tiff`.
+ */
+export async function openTiffFile(
+  file: string,
+): Promise<{ tiff: GeoTIFF; main: GeoTIFFImage; overviews: GeoTIFFImage[]; fileSize: number }> {
+  let fileSize: number;
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new SourceError(file, 'is not a file');
+    fileSize = s.size;
+  } catch (e) {
+    if (e instanceof SourceError) throw e;
+    throw new SourceError(file, 'does not exist or cannot be read');
+  }
+  let tiff: GeoTIFF;
+  try {
+    tiff = await fromFile(file);
+  } catch (e) {
+    throw new SourceError(file, `is not a readable TIFF file (${(e as Error).message})`);
+  }
+  try {
+    const count = await tiff.getImageCount();
+    const all: GeoTIFFImage[] = [];
+    for (let i = 0; i < count; i++) all.push(await tiff.getImage(i));
+    const main = all[0];
+    const overviews = all
+      .slice(1)
+      .filter((im) => im.getWidth() < main.getWidth() && im.getSamplesPerPixel() === main.getSamplesPerPixel())
+      .sort((a, b) => b.getWidth() - a.getWidth());
+    return { tiff, main, overviews, fileSize };
+  } catch (e) {
+    await tiff.close();
+    throw new SourceError(file, `is a damaged TIFF file (${(e as Error).message})`);
+  }
 }
