@@ -6,16 +6,19 @@
  */
 import type { Grid } from '../diff/grid';
 import type { EpochSurface } from '../diff/surfaces';
-import { GeoTiffRaster, type GeoRasterInfo } from '../io/geotiff/reader';
+import type { GeoRasterInfo } from '../io/geotiff/reader';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import { describeCrs } from '../geo/crs';
+
+/** geotiff loads only when an orthophoto is read (detection workers import this module for every tile). */
+const openRaster = async (file: string) => (await import('../io/geotiff/reader')).GeoTiffRaster.open(file);
 
 /**
  * Excess green (2g − r − b)/(r + g + b) of each cell's mean orthophoto colour over `grid`, cells
  * in the grid's order (row 0 the southern); NaN where the orthophoto does not reach or is black.
  */
 export async function orthoGreenness(file: string, grid: Grid, signal?: AbortSignal): Promise<Float32Array> {
-  const raster = await GeoTiffRaster.open(file);
+  const raster = await openRaster(file);
   try {
     const { nx, ny, cell, x0, y0 } = grid;
     const box = { minX: x0, minY: y0, maxX: x0 + nx * cell, maxY: y0 + ny * cell };
@@ -77,7 +80,7 @@ export async function checkOrthophoto(
   bounds: Bounds3,
   warnings: string[],
 ): Promise<GeoRasterInfo> {
-  const raster = await GeoTiffRaster.open(file);
+  const raster = await openRaster(file);
   const info = raster.info;
   await raster.close();
   const own = info.crs?.epsg;

@@ -4,7 +4,10 @@
  */
 import type { EpochSourceInfo, PointFormatDescriptor } from '../formats';
 import type { PointChunk } from '../types';
-import { HeightRaster, summariseHeights, type GeoTiffFacts, type HeightSummary } from './raster';
+import type { GeoTiffFacts, HeightSummary } from './raster';
+
+/** geotiff loads only when a DSM is read: every CLI command and worker imports the descriptors. */
+const loadRaster = () => import('./raster');
 
 export interface DsmFileInfo {
   facts: GeoTiffFacts;
@@ -38,6 +41,7 @@ export const DsmFormat: PointFormatDescriptor<DsmFileInfo> = {
   magic: TIFF_MAGIC[0],
   test: isTiff,
   async readInfo(path) {
+    const { HeightRaster, summariseHeights } = await loadRaster();
     const raster = await HeightRaster.open(path);
     try {
       return { facts: raster.facts, heights: await summariseHeights(raster) };
@@ -72,7 +76,7 @@ export const DsmFormat: PointFormatDescriptor<DsmFileInfo> = {
     };
   },
   async *parseInBatches(path, options = {}) {
-    const raster = await HeightRaster.open(path);
+    const raster = await (await loadRaster()).HeightRaster.open(path);
     try {
       const f = raster.facts;
       let chunk = emptyChunk(BATCH);
