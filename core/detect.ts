@@ -19,12 +19,12 @@ import { SourceError, type Bounds3, type CrsInfo } from './io/types';
 import { RunFolder, RunFolderError } from './tiles/checkpoint';
 import { makeTileLayout, type Tile, type TileLayout } from './tiles/layout';
 import { WorkerPool } from './tiles/pool';
-import { addPartRecord, cropPart, type PartRecord } from './tiles/part-record';
-import { addPart, planParts } from './tiles/parts';
-import { createCoarseStats, type CoarseStats, type ScanResult, type ScanSource } from './tiles/scan';
+import { addPartRecord, type PartRecord } from './tiles/part-record';
+import { planParts } from './tiles/parts';
+import { BLOCK_FIELDS, createCoarseStats, type CoarseStats, type ScanJob, type ScanResult, type ScanSource } from './tiles/scan';
 import { partShare, readPartials, shareOf, writePartial } from './tiles/shard';
 import { RECORD_BYTES } from './tiles/spill';
-import type { EpochModel, TileResult } from './tiles/tile-job';
+import type { EpochModel, TileInput, TileResult } from './tiles/tile-job';
 import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
 import { mergeUncertain } from './tiles/seams';
 import type { DetectOptions, DetectPhase } from './detect-options';
@@ -200,7 +200,7 @@ export async function detectShard(
   try {
     const chosen = tiles.map((t) => run.layout.tiles[t]);
     const results = await runTiles(run, plan, pool, chosen, await finishedTiles(run, chosen));
-    const { ground: _ground, ...facts } = plan;
+    const { ground: _ground, blocks: _blocks, ...facts } = plan;
     await writePartial(outDir, { key: folder.key, shard, tiles, plan: facts }, (t) => folder.tileBytes(t));
     return { tiles, changes: results.reduce((n, r) => n + r.changes.length, 0) };
   } finally {
@@ -211,7 +211,7 @@ export async function detectShard(
 /** Joins the partial results of every shard into the run an unsharded detection gives (`voxwatch merge`). */
 export async function mergeDetection(partDirs: string[]): Promise<DetectionResult> {
   const t0 = performance.now();
-  const { plan, tiles } = await readPartials<Omit<RunPlan, 'ground'>, TileResult>(
+  const { plan, tiles } = await readPartials<MergePlan, TileResult>(
     partDirs,
     (p) => makeTileLayout(p.grid, p.options.tileCells, haloCellsOf(p.options)).tiles.length,
   );
@@ -231,9 +231,14 @@ interface RunPlan {
   ground: GroundModel;
   /** Warnings up to the end of the first pass (the merge adds its own). */
   warnings: string[];
-  /** Spilled points per tile: the weights shards are balanced by. */
+  /** Spilled or indexed points per tile: the weights shards are balanced by. */
   tileRecords: number[];
+  /** The blocks of each indexed part (null for a spilled part), per epoch: what the tiles read again. */
+  blocks: (Float64Array | null)[][];
 }
+
+/** What a partial result of a shard keeps of the plan: all the merge needs. */
+type MergePlan = Omit<RunPlan, 'ground' | 'blocks'>;
 
 interface OpenRun {
   options: DetectOptions;
@@ -307,7 +312,9 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
     : null;
   const spillDir = folder ? folder.spillDir : await mkdtemp(join(hooks.tempDir ?? tmpdir(), 'voxwatch-tiles-'));
   try {
-    await checkSpace(spillDir, layout, a.points + b.points, folder ? await folder.spillBytes() : 0);
+    // Uncompressed LAS is read again by the tiles, not spilled (unless it is in no spatial order: rare).
+    const spilled = [a, b].reduce((n, e) => n + e.files.reduce((m, f) => m + (f.splittable && !e.reproject ? 0 : f.pointCount), 0), 0);
+    await checkSpace(spillDir, layout, spilled, folder ? await folder.spillBytes() : 0);
   } catch (e) {
     if (!folder) await rm(spillDir, { recursive: true, force: true });
     throw e;
@@ -325,7 +332,9 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
     const reproject = [a, b][k].reproject;
     const userCrs = [before, after][k].crs;
     const crs = userCrs !== undefined ? `EPSG:${userCrs}` : undefined;
-    return planParts(files).map((part) => part.map((source) => ({ ...source, reproject, crs })));
+    return planParts(files).map((part) =>
+      part.map((source) => ({ ...source, reproject, crs, rereadable: source.rereadable && !reproject })),
+    );
   });
   const readTotal = [...filesA, ...filesB].reduce((n, f) => n + f.pointCount, 0);
   const orthophotos: [string | null, string | null] = [before.orthophoto ?? null, after.orthophoto ?? null];
@@ -375,17 +384,17 @@ async function firstPass(
   pool: WorkerPool,
   want: { needSpill: boolean; share?: { index: number; count: number } },
 ): Promise<RunPlan | null> {
-  const { grid, layout, zBase, zToMetres, plans, folder, warnings, hooks, options, lap } = run;
+  const { grid, layout, zBase, plans, folder, warnings, hooks, options, lap } = run;
   const saved = folder ? await folder.readPlan<RunPlan>() : null;
   if (saved) {
     run.warnings.splice(0, run.warnings.length, ...saved.warnings);
     if (!want.needSpill) return saved;
   }
   const total = run.readTotal;
-  const spillOf = (e: number, part: number, tile: number) => join(run.spillDir, `e${e}-p${part}-t${tile}.bin`);
   const read = plans.map((parts) => parts.map(() => 0));
   const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
   const [sa, sb]: ScanResult[] = plans.map(() => ({ totals: emptyTotals(), coarse: createCoarseStats(grid) }));
+  const blocks: (Float64Array | null)[][] = plans.map((parts) => parts.map(() => null));
   const mine = (e: number, p: number) =>
     !want.share || partShare(plans[0].length + plans[1].length, want.share.index, want.share.count).includes(e * plans[0].length + p);
   let missing = 0;
@@ -396,34 +405,27 @@ async function firstPass(
         const kept = folder ? await folder.readPart<PartRecord>(e, p) : null;
         if (kept) {
           addPartRecord(into, kept);
+          blocks[e][p] = kept.blocks ?? null;
           read[e][p] = kept.totals.points;
           return;
         }
         if (!mine(e, p)) return void missing++;
         await folder?.resetPart(e, p);
-        const part = await pool.scan(
-          {
-            sources,
-            grid,
-            tileCells: layout.tileCells,
-            haloCells: layout.haloCells,
-            zBase,
-            zToMetres,
-            spillPaths: layout.tiles.map((t) => spillOf(e, p, t.index)),
-          },
-          (n) => ((read[e][p] = n), report()),
-        );
+        // Uncompressed LAS is indexed, not spilled: its tiles read their blocks of it again.
+        const indexed = sources.every((s) => s.rereadable);
+        const part = await pool.scan(scanJob(run, e, p, indexed), (n) => ((read[e][p] = n), report()));
         read[e][p] = part.totals.points;
         report();
-        if (folder) {
-          const record = cropPart(part);
-          await folder.finishPart(e, p, record);
-          addPartRecord(into, record);
-        } else addPart(into, part);
+        await folder?.finishPart(e, p, part);
+        addPartRecord(into, part);
+        blocks[e][p] = part.blocks ?? null;
       }),
     ),
   );
   report();
+  await spillScattered(run, pool, blocks);
+  // The workers would wait while the ground is decided: they ready their tile buffers meanwhile.
+  if (want.needSpill && !want.share) pool.prepare(layout.maxWindowCells);
   lap('read');
   if (saved) return saved;
   if (missing > 0) return null;
@@ -464,7 +466,8 @@ async function firstPass(
     alignment,
     ground,
     warnings: [...warnings],
-    tileRecords: folder ? await folder.spillRecords(layout.tiles.length, RECORD_BYTES) : [],
+    tileRecords: folder ? addBlockRecords(await folder.spillRecords(layout.tiles.length, RECORD_BYTES), layout, blocks) : [],
+    blocks,
   };
   await folder?.writePlan(plan);
   return plan;
@@ -481,7 +484,7 @@ async function runTiles(
   tiles: Tile[],
   done: Map<number, TileResult>,
 ): Promise<TileResult[]> {
-  const { layout, plans, hooks, folder } = run;
+  const { layout, hooks, folder } = run;
   const ground = shareGround(plan.ground);
   const step = overviewStep(plan.grid, OVERVIEW_SIDE);
   let finished = done.size;
@@ -493,7 +496,8 @@ async function runTiles(
         tile,
         grid: plan.grid,
         zBase: plan.zBase,
-        spills: [0, 1].map((e) => plans[e].map((_, p) => join(run.spillDir, `e${e}-p${p}-t${tile.index}.bin`))) as [string[], string[]],
+        inputs: [0, 1].map((e) => tileInputs(run, plan.blocks[e], e, tile)) as [TileInput[], TileInput[]],
+        zToMetres: run.zToMetres,
         // In a run folder the spill outlives the tile: a damaged result can be redone from it.
         keepSpills: folder !== null,
         windowCells: layout.maxWindowCells,
@@ -515,12 +519,7 @@ async function runTiles(
 }
 
 /** The tiles' results as the run's result (the same whether they come from one run, a resumed one, or shards). */
-function finishRun(
-  plan: Omit<RunPlan, 'ground'>,
-  results: TileResult[],
-  timings: Record<string, number>,
-  lap: (name: string) => void,
-): DetectionResult {
+function finishRun(plan: MergePlan, results: TileResult[], timings: Record<string, number>, lap: (name: string) => void): DetectionResult {
   const warnings = [...plan.warnings];
   const grid = plan.grid;
   const layout = makeTileLayout(grid, plan.options.tileCells, haloCellsOf(plan.options));
@@ -542,6 +541,93 @@ function finishRun(
     warnings,
     timings,
   };
+}
+
+/** Points per block of an indexed part: what a tile reads or skips (about 50–60 m of a survey at 20 points/m²). */
+const BLOCK_POINTS = 65_536;
+
+/**
+ * An indexed part whose tiles would read it, all told, more than this many times over is spilled
+ * instead (a file in no spatial order: every block spans many tiles).
+ */
+const MAX_REREAD = 3;
+
+/** The first-pass job of part p of epoch e: indexed (blocks) or spilled (one file per tile). */
+function scanJob(run: OpenRun, e: number, p: number, indexed: boolean): ScanJob {
+  const { grid, layout, zBase, zToMetres } = run;
+  return {
+    sources: run.plans[e][p],
+    grid,
+    tileCells: layout.tileCells,
+    haloCells: layout.haloCells,
+    zBase,
+    zToMetres,
+    spillPaths: indexed ? [] : layout.tiles.map((t) => join(run.spillDir, `e${e}-p${p}-t${t.index}.bin`)),
+    blockPoints: indexed ? BLOCK_POINTS : undefined,
+  };
+}
+
+/** The tile rows and columns a block's cell rectangle reaches (none for an empty block). */
+function tilesReached(layout: TileLayout, b: Float64Array, k: number): { tx0: number; tx1: number; ty0: number; ty1: number } | null {
+  const [x0, y0, x1, y1] = [b[k + 3], b[k + 4], b[k + 5], b[k + 6]];
+  if (x1 < x0) return null;
+  return { tx0: layout.xLo[x0], tx1: layout.xHi[x1], ty0: layout.yLo[y0], ty1: layout.yHi[y1] };
+}
+
+/**
+ * Indexed parts in no spatial order (their blocks span many tiles) are read again now, spilled:
+ * rereading them in every tile would cost more than the spill.
+ */
+async function spillScattered(run: OpenRun, pool: WorkerPool, blocks: (Float64Array | null)[][]): Promise<void> {
+  for (const [e, parts] of blocks.entries()) {
+    for (const [p, b] of parts.entries()) {
+      if (!b) continue;
+      let points = 0;
+      let reads = 0;
+      for (let k = 0; k < b.length; k += BLOCK_FIELDS) {
+        points += b[k + 2];
+        const t = tilesReached(run.layout, b, k);
+        if (t) reads += b[k + 2] * (t.tx1 - t.tx0 + 1) * (t.ty1 - t.ty0 + 1);
+      }
+      if (reads <= MAX_REREAD * points) continue;
+      const record = await pool.scan(scanJob(run, e, p, false));
+      await run.folder?.finishPart(e, p, record);
+      parts[p] = null;
+    }
+  }
+}
+
+/** Spilled points per tile plus the points of the indexed blocks that reach each tile. */
+function addBlockRecords(records: number[], layout: TileLayout, blocks: (Float64Array | null)[][]): number[] {
+  for (const b of blocks.flat()) {
+    for (let k = 0; b && k < b.length; k += BLOCK_FIELDS) {
+      const t = tilesReached(layout, b, k);
+      for (let ty = t?.ty0 ?? 0; t && ty <= t.ty1; ty++) for (let tx = t.tx0; tx <= t.tx1; tx++) records[ty * layout.ntx + tx] += b[k + 2];
+    }
+  }
+  return records;
+}
+
+/**
+ * Where a tile's points of epoch e come from, part by part in file order: the part's spill file,
+ * or the point ranges of the indexed part's blocks that reach the tile (adjacent blocks joined).
+ */
+function tileInputs(run: OpenRun, blocks: (Float64Array | null)[], e: number, tile: Tile): TileInput[] {
+  return run.plans[e].map((sources, p): TileInput => {
+    const b = blocks[p];
+    if (!b) return { spill: join(run.spillDir, `e${e}-p${p}-t${tile.index}.bin`) };
+    const ranges: { first: number; count: number }[][] = sources.map(() => []);
+    for (let k = 0; k < b.length; k += BLOCK_FIELDS) {
+      const t = tilesReached(run.layout, b, k);
+      const [tx, ty] = [tile.index % run.layout.ntx, Math.floor(tile.index / run.layout.ntx)];
+      if (!t || tx < t.tx0 || tx > t.tx1 || ty < t.ty0 || ty > t.ty1) continue;
+      const [source, first, count] = [b[k], b[k + 1], b[k + 2]];
+      const last = ranges[source].at(-1);
+      if (last && last.first + last.count === first) last.count += count;
+      else ranges[source].push({ first, count });
+    }
+    return { las: sources.map((s, i) => ({ path: s.path, ranges: ranges[i] })).filter((r) => r.ranges.length > 0) };
+  });
 }
 
 const emptyTotals = (): ScanResult['totals'] => ({ points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 });

@@ -1,4 +1,16 @@
-import { CELL_MASK, FLAG_RGB, KIND_GROUND, KIND_MASK, KIND_VEGETATION, RECORD_WORDS, type RecordViews } from '../tiles/spill';
+import {
+  CELL_MASK,
+  FLAG_RGB,
+  KIND_GROUND,
+  KIND_MASK,
+  KIND_VEGETATION,
+  NOISE_HIGH,
+  NOISE_LOW,
+  RECORD_WORDS,
+  type RecordViews,
+} from '../tiles/spill';
+import { exactDivisor, recordLayout, type DecodeParams } from '../io/las/records';
+import type { CellRect } from '../tiles/layout';
 import type { Grid } from './grid';
 
 /**
@@ -42,6 +54,11 @@ export class ColumnBuffers {
     this.f32 = Array.from({ length: 8 }, () => new Float32Array(capacity));
     this.u32 = Array.from({ length: 3 }, () => new Uint32Array(capacity));
   }
+
+  /** Writes every page once (see TileWorkspace.prepare). */
+  touch(): void {
+    for (const a of [...this.f32, ...this.u32]) a.fill(0);
+  }
 }
 
 /** Empty statistics for `grid` in `buffers` (cleared views of their first cells). */
@@ -79,34 +96,84 @@ const INVERSE = Float64Array.from({ length: 4096 }, (_, n) => (n === 0 ? 0 : 1 /
  * noise already dropped by the first pass, which also keeps the totals.
  */
 export function addRecords(s: ColumnStats, v: RecordViews, records: number): void {
-  const { count, max1, max2, min1, min2, mean, m2, greenSum, brightnessSum, vegetationCount, groundCount } = s;
   const { u32, f32 } = v;
   for (let r = 0; r < records; r++) {
     const word = u32[RECORD_WORDS * r];
-    const i = word & CELL_MASK;
-    const z = f32[RECORD_WORDS * r + 1];
-    const n = ++count[i];
-    if (z > max1[i]) {
-      max2[i] = max1[i];
-      max1[i] = z;
-    } else if (z > max2[i]) max2[i] = z;
-    if (z < min1[i]) {
-      min2[i] = min1[i];
-      min1[i] = z;
-    } else if (z < min2[i]) min2[i] = z;
-    const d = z - mean[i];
-    mean[i] += n < 4096 ? d * INVERSE[n] : d / n;
-    m2[i] += d * (z - mean[i]);
-    const kind = word & KIND_MASK;
-    if (kind === KIND_GROUND) groundCount[i]++;
-    else if (kind === KIND_VEGETATION) vegetationCount[i]++;
-    if (word & FLAG_RGB) {
-      const colour = u32[RECORD_WORDS * r + 2];
-      const red = colour & 255;
-      const g = (colour >>> 8) & 255;
-      const b = colour >>> 16;
-      greenSum[i] += 2 * g - red - b;
-      brightnessSum[i] += red + g + b;
-    }
+    addToCell(s, word & CELL_MASK, f32[RECORD_WORDS * r + 1], word & KIND_MASK, word & FLAG_RGB ? u32[RECORD_WORDS * r + 2] : -1);
+  }
+}
+
+/**
+ * Adds raw LAS point records read straight from their file (a part the first pass indexed
+ * instead of spilling, tiles/scan.ts) to the statistics of the window `win` of the run's grid
+ * `run`. Decoded here, with no arrays in between, exactly as decodeRecords and the first pass
+ * would: the same cells, heights (as Float32) and 8-bit colours as their spilled records give,
+ * so a tile's statistics do not depend on which way its points came.
+ */
+export function addLasRecords(
+  s: ColumnStats,
+  bytes: Uint8Array,
+  count: number,
+  p: DecodeParams,
+  run: Grid,
+  win: CellRect,
+  zToMetres: number,
+): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const layout = recordLayout(p.pointFormat);
+  const len = p.recordLength;
+  const [dx, dy, dz] = p.scale.map(exactDivisor);
+  const [ox, oy, oz] = p.offset;
+  const [classAt, classMask] = layout.legacy ? [15, 0x1f] : [16, 0xff];
+  const rgbAt = p.fields.includes('rgb') && layout.rgb !== undefined ? layout.rgb : -1;
+  const factor = p.rgbBits === 8 ? 257 : 1;
+  const { x0, y0, cell, nx, ny } = run;
+  const inv = 1 / cell;
+  const width = win.x1 - win.x0;
+  const zBase = s.zBase;
+  for (let i = 0, at = 0; i < count; i++, at += len) {
+    const fx = (view.getInt32(at, true) / dx + ox - x0) * inv;
+    const fy = (view.getInt32(at + 4, true) / dy + oy - y0) * inv;
+    if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) continue;
+    const ix = fx | 0;
+    const iy = fy | 0;
+    if (ix < win.x0 || ix >= win.x1 || iy < win.y0 || iy >= win.y1) continue;
+    const k = bytes[at + classAt] & classMask;
+    if (k === NOISE_LOW || k === NOISE_HIGH) continue;
+    const kind = k === 2 ? KIND_GROUND : k >= 3 && k <= 5 ? KIND_VEGETATION : 0;
+    const z = Math.fround((view.getInt32(at + 8, true) / dz + oz) * zToMetres - zBase);
+    const colour =
+      rgbAt < 0
+        ? -1
+        : (Math.min(65535, view.getUint16(at + rgbAt, true) * factor) >>> 8) |
+          ((Math.min(65535, view.getUint16(at + rgbAt + 2, true) * factor) >>> 8) << 8) |
+          ((Math.min(65535, view.getUint16(at + rgbAt + 4, true) * factor) >>> 8) << 16);
+    addToCell(s, (iy - win.y0) * width + (ix - win.x0), z, kind, colour);
+  }
+}
+
+/** One point into cell i: `kind` as in spill records, `colour` 8-bit r, g, b packed, or −1 for none. */
+function addToCell(s: ColumnStats, i: number, z: number, kind: number, colour: number): void {
+  const n = ++s.count[i];
+  const { max1, max2, min1, min2, mean } = s;
+  if (z > max1[i]) {
+    max2[i] = max1[i];
+    max1[i] = z;
+  } else if (z > max2[i]) max2[i] = z;
+  if (z < min1[i]) {
+    min2[i] = min1[i];
+    min1[i] = z;
+  } else if (z < min2[i]) min2[i] = z;
+  const d = z - mean[i];
+  mean[i] += n < 4096 ? d * INVERSE[n] : d / n;
+  s.m2[i] += d * (z - mean[i]);
+  if (kind === KIND_GROUND) s.groundCount[i]++;
+  else if (kind === KIND_VEGETATION) s.vegetationCount[i]++;
+  if (colour >= 0) {
+    const red = colour & 255;
+    const g = (colour >>> 8) & 255;
+    const b = colour >>> 16;
+    s.greenSum[i] += 2 * g - red - b;
+    s.brightnessSum[i] += red + g + b;
   }
 }

@@ -17,6 +17,8 @@ export interface PartRecord {
   sumSq: Float64Array;
   min1: Float32Array;
   min2: Float32Array;
+  /** An indexed part's blocks (ScanResult.blocks): what its tiles read again. */
+  blocks?: Float64Array;
 }
 
 export function cropPart(part: ScanResult): PartRecord {
@@ -49,12 +51,13 @@ export function cropPart(part: ScanResult): PartRecord {
     sumSq: crop(c.sumSq, (n) => new Float64Array(n)),
     min1: crop(c.min1, (n) => new Float32Array(n)),
     min2: crop(c.min2, (n) => new Float32Array(n)),
+    ...(part.blocks ? { blocks: part.blocks } : {}),
   };
 }
 
 /**
- * Adds a part's record to its epoch's first-pass results, as `addPart` adds the whole part
- * (cells outside the crop hold no points, and `addPart` skips those).
+ * Adds a part's record to its epoch's first-pass results: counts, integer sums and minima do not
+ * depend on the order, so parts are added as they arrive and never held.
  */
 export function addPartRecord(into: ScanResult, r: PartRecord): void {
   const totals = into.totals;

@@ -1,10 +1,10 @@
-import { Reprojector } from '../geo/reproject';
 import { detectPointFormat, surfaceOptions } from '../io/formats';
+import type { ReadWorkspace } from '../io/las/reader';
 import { SourceError, type PointChunk } from '../io/types';
 import type { ColumnStats } from '../diff/columns';
 import type { Grid } from '../diff/grid';
 import { makeTileLayout, type TileLayout } from './layout';
-import { FLAG_RGB, KIND_GROUND, KIND_VEGETATION, RECORD_WORDS, SpillWriter } from './spill';
+import { FLAG_RGB, KIND_GROUND, KIND_VEGETATION, NOISE_HIGH, NOISE_LOW, RECORD_WORDS, SpillWriter } from './spill';
 
 /**
  * What the first pass keeps of an epoch over the whole area, on a coarse grid (2 m cells by
@@ -36,6 +36,8 @@ export interface ScanSource {
   range?: { first: number; count: number };
   /** Reproject the source's points from one EPSG code to another while reading (`--reproject`). */
   reproject?: { from: number; to: number };
+  /** Uncompressed LAS, read as it is: a tile can read its points again by point ranges (see ScanJob.blockPoints). */
+  rereadable?: boolean;
   /** The CRS the user named for sources that declare none (`--crs`), e.g. "EPSG:4547": models need it to be placed. */
   crs?: string;
 }
@@ -47,18 +49,51 @@ export interface ScanJob {
   haloCells: number;
   zBase: number;
   zToMetres: number;
-  /** One spill file per tile, for this part of the epoch. */
+  /** One spill file per tile, for this part of the epoch (none when `blocks` is set). */
   spillPaths: string[];
+  /**
+   * Index the part instead of spilling it (uncompressed LAS, which tiles can read again by point
+   * ranges): the cell rectangle of each block of this many points, so that a tile reads only the
+   * blocks that reach its window. Each point is then binned once, in its tile.
+   */
+  blockPoints?: number;
 }
 
 export interface ScanResult {
   totals: EpochTotals;
   coarse: CoarseStats;
+  /** With `blockPoints`: the part's blocks (see BLOCK_FIELDS). */
+  blocks?: Float64Array;
 }
+
+/**
+ * A block of an indexed part, BLOCK_FIELDS numbers each: the source's place in the part, the
+ * block's first point and its point count in that source, and the rectangle of grid cells its
+ * kept points (inside the grid, not noise) fall in, inclusive (x1 < x0 when none do).
+ */
+export const BLOCK_FIELDS = 7;
 
 /** Ground cells per coarse cell side: bare earth and alignment need no finer than about 2 m. */
 export function coarseFactor(cell: number): number {
   return Math.max(1, Math.round(2 / cell));
+}
+
+/** Whether `c` is coarse statistics of `grid` (same cells), so it can be reused for it. */
+export function coarseFits(c: CoarseStats, grid: Grid): boolean {
+  const factor = coarseFactor(grid.cell);
+  return c.factor === factor && c.cx === Math.ceil(grid.nx / factor) && c.cy === Math.ceil(grid.ny / factor);
+}
+
+/** Empties the coarse cells of a rectangle (x in [x0, x0 + w), y in [y0, y0 + h)): a reused buffer's touched part. */
+export function clearCoarse(c: CoarseStats, x0: number, y0: number, w: number, h: number): void {
+  for (let y = y0; y < y0 + h; y++) {
+    const a = y * c.cx + x0;
+    c.count.fill(0, a, a + w);
+    c.sum.fill(0, a, a + w);
+    c.sumSq.fill(0, a, a + w);
+    c.min1.fill(Infinity, a, a + w);
+    c.min2.fill(Infinity, a, a + w);
+  }
 }
 
 export function createCoarseStats(grid: Grid): CoarseStats {
@@ -78,16 +113,19 @@ export function createCoarseStats(grid: Grid): CoarseStats {
   };
 }
 
-const NOISE_LOW = 7;
-const NOISE_HIGH = 18;
-
 interface ScanState {
   layout: TileLayout;
   coarse: CoarseStats;
   /** Coarse column of each grid column, and coarse row offset of each grid row. */
   coarseX: Int32Array;
   coarseY: Int32Array;
-  writer: SpillWriter;
+  /** Null when the part is indexed, not spilled. */
+  writer: SpillWriter | null;
+  /** The cell of each point of the chunk being scanned; ix = −1 for a point dropped (outside the grid, noise). */
+  ix: Int32Array;
+  iy: Int32Array;
+  /** The rectangle of cells the chunk's kept points fall in, inclusive: x0, y0, x1, y1 (x1 < x0 when none). */
+  rect: [number, number, number, number];
   /** Each tile's window origin and width, cells (typed arrays: read once per point). */
   windowX0: Int32Array;
   windowY0: Int32Array;
@@ -103,15 +141,26 @@ interface ScanState {
  * or up to four in a halo). Memory is the coarse grid plus the write buffers, whatever the
  * number of points.
  */
-export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {}): Promise<ScanResult> {
+export async function scanEpoch(
+  job: ScanJob,
+  hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {},
+  /**
+   * What a worker keeps from one part to the next (fresh pages are what costs): empty coarse
+   * statistics of `job.grid` to add into, and the reader's buffers.
+   */
+  kept: { coarse?: CoarseStats; workspace?: ReadWorkspace } = {},
+): Promise<ScanResult> {
   const layout = makeTileLayout(job.grid, job.tileCells, job.haloCells);
-  const coarse = createCoarseStats(job.grid);
+  const coarse = kept.coarse ?? createCoarseStats(job.grid);
   const state: ScanState = {
     layout,
     coarse,
     coarseX: Int32Array.from({ length: job.grid.nx }, (_, i) => Math.floor(i / coarse.factor)),
     coarseY: Int32Array.from({ length: job.grid.ny }, (_, j) => Math.floor(j / coarse.factor) * coarse.cx),
-    writer: new SpillWriter(job.spillPaths),
+    writer: job.blockPoints ? null : new SpillWriter(job.spillPaths),
+    ix: new Int32Array(0),
+    iy: new Int32Array(0),
+    rect: [0, 0, -1, -1],
     windowX0: Int32Array.from(layout.tiles, (t) => t.window.x0),
     windowY0: Int32Array.from(layout.tiles, (t) => t.window.y0),
     windowWidth: Int32Array.from(layout.tiles, (t) => t.window.x1 - t.window.x0),
@@ -119,23 +168,34 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
     zBase: job.zBase,
     zToMetres: job.zToMetres,
   };
+  const blocks: number[] = [];
   let read = 0;
   try {
-    for (const { path, range, reproject, crs } of job.sources) {
+    for (let source = 0; source < job.sources.length; source++) {
+      const { path, range, reproject, crs } = job.sources[source];
       try {
         const format = await detectPointFormat(path);
         const options = {
-          fields: ['classification', 'rgb'] as const,
+          // An indexed part's colour is read by its tiles.
+          fields: job.blockPoints ? (['classification'] as const) : (['classification', 'rgb'] as const),
           signal: hooks.signal,
           reuseBuffers: true,
+          workspace: kept.workspace,
+          // One chunk per block: a block is what a tile reads or skips.
+          batchSize: job.blockPoints,
           range,
           crs,
           ...surfaceOptions(job.grid),
         };
-        const reprojector = reproject ? new Reprojector(reproject.from, reproject.to) : null;
+        // proj4 loads only for an epoch being reprojected.
+        const reprojector = reproject ? new (await import('../geo/reproject')).Reprojector(reproject.from, reproject.to) : null;
+        let first = range?.first ?? 0;
         for await (const chunk of format.parseInBatches(path, options)) {
           reprojector?.transformChunk(chunk);
-          scanChunk(state, chunk);
+          coarseChunk(state, chunk);
+          if (state.writer) spillChunk(state, chunk);
+          else blocks.push(source, first, chunk.count, ...state.rect);
+          first += chunk.count;
           read += chunk.count;
           hooks.onPoints?.(read);
         }
@@ -146,27 +206,28 @@ export async function scanEpoch(job: ScanJob, hooks: { onPoints?: (n: number) =>
       }
     }
   } finally {
-    state.writer.close();
+    state.writer?.close();
   }
-  return { totals: state.totals, coarse };
+  return { totals: state.totals, coarse, ...(job.blockPoints ? { blocks: Float64Array.from(blocks) } : {}) };
 }
 
-/** The hot loop of the first pass: plain loops over typed arrays, no closure per point. */
-function scanChunk(s: ScanState, c: PointChunk): void {
-  const { grid, xLo, xHi, yLo, yHi, ntx } = s.layout;
-  const { x0, y0, cell, nx, ny } = grid;
+/**
+ * The hot loop of the first pass (plain loops over typed arrays, no closure per point): the
+ * chunk's totals and coarse statistics, each point's cell in `s.ix`, `s.iy` for what follows,
+ * and the rectangle of those cells in `s.rect`.
+ */
+function coarseChunk(s: ScanState, c: PointChunk): void {
+  const { x0, y0, cell, nx, ny } = s.layout.grid;
   const inv = 1 / cell;
   const { count, sum, sumSq, min1, min2 } = s.coarse;
-  const { coarseX, coarseY, writer, zBase, zToMetres } = s;
-  const { u32, f32 } = writer.views;
-  const { windowX0, windowY0, windowWidth } = s;
-  const fill = writer.fill;
-  const capacity = writer.capacity;
+  const { coarseX, coarseY, zBase, zToMetres } = s;
+  if (s.ix.length < c.count) [s.ix, s.iy] = [new Int32Array(c.count), new Int32Array(c.count)];
+  const { ix: cellX, iy: cellY } = s;
   const cls = c.classification;
-  const rgb = c.rgb;
-
   const t = s.totals;
+  let [rx0, ry0, rx1, ry1] = [nx, ny, -1, -1];
   for (let p = 0; p < c.count; p++) {
+    cellX[p] = -1;
     const fx = (c.x[p] - x0) * inv;
     const fy = (c.y[p] - y0) * inv;
     if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) {
@@ -174,7 +235,6 @@ function scanChunk(s: ScanState, c: PointChunk): void {
       continue;
     }
     const k = cls ? cls[p] : 0;
-    let kind = 0;
     if (k !== 0) {
       t.classified++;
       // Noise classes are never surfaces.
@@ -182,16 +242,17 @@ function scanChunk(s: ScanState, c: PointChunk): void {
         t.noise++;
         continue;
       }
-      if (k === 2) {
-        t.ground++;
-        kind = KIND_GROUND;
-      } else if (k >= 3 && k <= 5) {
-        t.vegetation++;
-        kind = KIND_VEGETATION;
-      }
+      if (k === 2) t.ground++;
+      else if (k >= 3 && k <= 5) t.vegetation++;
     }
     const ix = fx | 0;
     const iy = fy | 0;
+    cellX[p] = ix;
+    cellY[p] = iy;
+    if (ix < rx0) rx0 = ix;
+    if (ix > rx1) rx1 = ix;
+    if (iy < ry0) ry0 = iy;
+    if (iy > ry1) ry1 = iy;
     const z = c.z[p] * zToMetres - zBase;
     const ci = coarseY[iy] + coarseX[ix];
     const mm = Math.round(z * 1000);
@@ -202,6 +263,28 @@ function scanChunk(s: ScanState, c: PointChunk): void {
       min2[ci] = min1[ci];
       min1[ci] = z;
     } else if (z < min2[ci]) min2[ci] = z;
+  }
+  t.points += c.count;
+  s.rect = rx1 < 0 ? [0, 0, -1, -1] : [rx0, ry0, rx1, ry1];
+}
+
+/** Appends the chunk's kept points to the spill of each tile whose window holds them (more than one only in a halo). */
+function spillChunk(s: ScanState, c: PointChunk): void {
+  const { xLo, xHi, yLo, yHi, ntx } = s.layout;
+  const { zBase, zToMetres, windowX0, windowY0, windowWidth, ix: cellX, iy: cellY } = s;
+  const writer = s.writer!;
+  const { u32, f32 } = writer.views;
+  const fill = writer.fill;
+  const capacity = writer.capacity;
+  const cls = c.classification;
+  const rgb = c.rgb;
+  for (let p = 0; p < c.count; p++) {
+    const ix = cellX[p];
+    if (ix < 0) continue;
+    const iy = cellY[p];
+    const k = cls ? cls[p] : 0;
+    const kind = k === 2 ? KIND_GROUND : k >= 3 && k <= 5 ? KIND_VEGETATION : 0;
+    const z = c.z[p] * zToMetres - zBase;
     // 8 bits a channel are plenty for a cell's mean colour (most surveys store no more).
     const colour = rgb ? (rgb[3 * p] >>> 8) | ((rgb[3 * p + 1] >>> 8) << 8) | ((rgb[3 * p + 2] >>> 8) << 16) : 0;
     const flags = kind | (rgb ? FLAG_RGB : 0);
@@ -216,5 +299,4 @@ function scanChunk(s: ScanState, c: PointChunk): void {
       }
     }
   }
-  t.points += c.count;
 }

@@ -13,6 +13,9 @@ export const RECORD_BYTES = 4 * RECORD_WORDS;
 /** Bits of word 0 that hold the cell: windows must have fewer cells than this. */
 export const CELL_BITS = 26;
 export const CELL_MASK = (1 << CELL_BITS) - 1;
+/** LAS noise classes (low and high): never surfaces, so they never reach the spill or the columns. */
+export const NOISE_LOW = 7;
+export const NOISE_HIGH = 18;
 /** Class kinds in bits 26–27 (noise never reaches the spill). */
 export const KIND_GROUND = 1 << CELL_BITS;
 export const KIND_VEGETATION = 2 << CELL_BITS;

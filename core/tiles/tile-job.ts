@@ -8,10 +8,13 @@ import { findCandidates, SegmentBuffers } from '../changes/segment';
 import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
 import { finishUncertain, unseenPieces, type UnseenPiece } from '../changes/uncertain';
 import { applyAlignment } from '../diff/align';
-import { addRecords, ColumnBuffers, columnStatsIn } from '../diff/columns';
+import { addLasRecords, addRecords, ColumnBuffers, columnStatsIn, type ColumnStats } from '../diff/columns';
 import type { Grid } from '../diff/grid';
 import { sampleGround, type GroundModel } from '../diff/ground';
 import { buildSurface, type EpochSurface } from '../diff/surfaces';
+import { LasFile, newReadWorkspace, type ReadWorkspace } from '../io/las/reader';
+import type { DecodeParams } from '../io/las/records';
+import { SourceError } from '../io/types';
 import { windowGrid, type CellRect, type Tile } from './layout';
 import { readSpill, recordViews, RECORD_BYTES, type RecordViews } from './spill';
 
@@ -21,8 +24,10 @@ export interface TileJob {
   /** The run's grid (the tile's cells are a window of it). */
   grid: Grid;
   zBase: number;
-  /** Spill files of this tile, per epoch, in reading order. */
-  spills: [string[], string[]];
+  /** Where this tile's points come from, per epoch, in reading order (one input per first-pass part). */
+  inputs: [TileInput[], TileInput[]];
+  /** Metres per height unit of the sources (read straight from an indexed part, they are converted here). */
+  zToMetres: number;
   /** Leave the spill files in place (a resumable run deletes them once its result is safe). */
   keepSpills?: boolean;
   /** The largest window of the run, cells: a worker sizes its buffers once for every tile. */
@@ -39,6 +44,13 @@ export interface TileJob {
   /** Each epoch's orthophoto, when it has one: vegetation evidence where its points have no colour. */
   orthophotos?: [string | null, string | null];
 }
+
+/**
+ * A tile's points of one first-pass part: the part's spill file for this tile, or, for a part the
+ * first pass indexed (uncompressed LAS), the point ranges of its files whose blocks reach the
+ * tile's window, read again here so that each point is binned once.
+ */
+export type TileInput = { spill: string } | { las: { path: string; ranges: { first: number; count: number }[] }[] };
 
 /** Facts about an epoch decided over the whole run, so every tile models it alike. */
 export interface EpochModel {
@@ -75,6 +87,19 @@ export class TileWorkspace {
   ground: Float32Array | null = null;
   segment: SegmentBuffers | null = null;
   readonly records: RecordViews = recordViews(new ArrayBuffer(16384 * RECORD_BYTES));
+  readonly read: ReadWorkspace = newReadWorkspace();
+
+  /**
+   * Buffers for tiles of up to `cells` cells, every page written once: a fresh page faults when
+   * first written, which costs as much as a tile's work on some machines, so a worker does this
+   * while it would wait anyway (while the run decides its ground model).
+   */
+  prepare(cells: number): void {
+    this.ensure(cells);
+    this.columns!.forEach((c) => c.touch());
+    for (const a of [...this.observed!, this.ground!]) a.fill(0);
+    this.segment!.touch();
+  }
 
   /** Buffers for windows of up to `cells` cells, grown when a tile needs more. */
   ensure(cells: number): void {
@@ -88,7 +113,7 @@ export class TileWorkspace {
 
 /**
  * Each epoch's orthophoto greenness over the tile's window (read in the worker before the tile
- * runs: the only asynchronous part of a tile job).
+ * runs).
  */
 export async function tileOrthoGreenness(job: TileJob): Promise<(Float32Array | null)[]> {
   const grid = windowGrid(job.grid, job.tile.window);
@@ -96,26 +121,81 @@ export async function tileOrthoGreenness(job: TileJob): Promise<(Float32Array | 
 }
 
 /**
- * Detection on one tile: bins the tile's spilled points into columns over its window, models
- * both epochs' surfaces, aligns, diffs, and judges the candidates this tile owns: those whose
+ * Detection on one tile: bins the tile's points into columns over its window, then models,
+ * diffs and judges it (runTile).
+ */
+export async function runTileJob(job: TileJob, ws: TileWorkspace, signal?: AbortSignal): Promise<TileResult> {
+  const ortho = await tileOrthoGreenness(job);
+  const stats = await binTile(job, ws, signal);
+  return runTile(job, ws, stats, ortho);
+}
+
+/** Both epochs' column statistics over the tile's window, from its spill files and indexed parts, in part order. */
+async function binTile(job: TileJob, ws: TileWorkspace, signal?: AbortSignal): Promise<[ColumnStats, ColumnStats]> {
+  const win = job.tile.window;
+  const grid = windowGrid(job.grid, win);
+  ws.ensure(Math.max(grid.nx * grid.ny, job.windowCells));
+  const all: ColumnStats[] = [];
+  for (const e of [0, 1]) {
+    const stats = columnStatsIn(ws.columns![e], grid, job.zBase);
+    for (const input of job.inputs[e]) {
+      if ('spill' in input) {
+        readSpill(input.spill, ws.records, (records) => addRecords(stats, ws.records, records));
+        // Read once: its disk space and page cache are better given back now than at the end.
+        if (!job.keepSpills) rmSync(input.spill, { force: true });
+        continue;
+      }
+      for (const { path, ranges } of input.las) await binLasRanges(stats, job, path, ranges, ws.read, signal);
+    }
+    all.push(stats);
+  }
+  return all as [ColumnStats, ColumnStats];
+}
+
+/** Bins the points of `ranges` of a LAS file into the tile's statistics, straight from its records. */
+async function binLasRanges(
+  stats: ColumnStats,
+  job: TileJob,
+  path: string,
+  ranges: { first: number; count: number }[],
+  workspace: ReadWorkspace,
+  signal?: AbortSignal,
+): Promise<void> {
+  let las: LasFile | null = null;
+  try {
+    las = await LasFile.open(path);
+    let params: DecodeParams | null = null;
+    for await (const { bytes, count } of las.records({ ranges, workspace, signal })) {
+      params ??= las.decodeParams(['classification', 'rgb']);
+      addLasRecords(stats, bytes, count, params, job.grid, job.tile.window, job.zToMetres);
+    }
+  } catch (e) {
+    if (e instanceof SourceError || (e as Error)?.name === 'AbortError') throw e;
+    throw new SourceError(path, e instanceof Error ? e.message : String(e));
+  } finally {
+    await las?.close();
+  }
+}
+
+/**
+ * Models, diffs and judges one tile from its binned statistics: models both epochs' surfaces,
+ * aligns, diffs, and judges the candidates this tile owns: those whose
  * first cell (in row order over the whole grid) lies in its core. An object crossing the core's
  * edge is whole in the window as long as it fits in the halo, so it is one object, reported once.
  */
-export function runTile(job: TileJob, ws: TileWorkspace, orthoGreenness: (Float32Array | null)[] = []): TileResult {
+export function runTile(
+  job: TileJob,
+  ws: TileWorkspace,
+  stats: [ColumnStats, ColumnStats],
+  orthoGreenness: (Float32Array | null)[] = [],
+): TileResult {
   const { tile, options } = job;
   const win = tile.window;
   const grid = windowGrid(job.grid, win);
   const n = grid.nx * grid.ny;
-  ws.ensure(Math.max(n, job.windowCells));
   const surfaces = [0, 1].map((e) => {
-    const stats = columnStatsIn(ws.columns![e], grid, job.zBase);
-    for (const path of job.spills[e]) {
-      readSpill(path, ws.records, (records) => addRecords(stats, ws.records, records));
-      // Read once: its disk space and page cache are better given back now than at the end.
-      if (!job.keepSpills) rmSync(path, { force: true });
-    }
-    const counts = stats.count;
-    const surface = buildSurface(stats, { ...job.epochs[e], observed: ws.observed![e] });
+    const counts = stats[e].count;
+    const surface = buildSurface(stats[e], { ...job.epochs[e], observed: ws.observed![e] });
     const ortho = orthoGreenness[e];
     if (ortho) fillGreenness(surface, ortho);
     return { surface, counts };

@@ -4,38 +4,54 @@
  * allocated from one tile to the next.
  */
 import { parentPort } from 'node:worker_threads';
+import { newReadWorkspace } from '../io/las/reader';
 import { SourceError } from '../io/types';
 import type { PoolReply, PoolRequest } from './pool';
-import { scanEpoch } from './scan';
-import { runTile, tileOrthoGreenness, TileWorkspace } from './tile-job';
+import { cropPart } from './part-record';
+import { clearCoarse, coarseFits, createCoarseStats, scanEpoch, type CoarseStats } from './scan';
+import { runTileJob, TileWorkspace } from './tile-job';
 
 const workspace = new TileWorkspace();
+/** The first pass's coarse statistics, kept from one part to the next: only the crop a part touched is sent and cleared. */
+let coarse: CoarseStats | null = null;
+const readWorkspace = newReadWorkspace();
 const post = (m: PoolReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
 
 parentPort!.on('message', (m: PoolRequest) => void handle(m));
 
 async function handle(m: PoolRequest): Promise<void> {
+  if (m.kind === 'prepare') return workspace.prepare(m.windowCells);
   try {
     if (m.kind === 'scan') {
       let last = 0;
-      const result = await scanEpoch(m.job, {
-        onPoints: (n) => {
-          // Progress a few times per second is plenty; every chunk would flood the channel.
-          if (n - last >= 1_000_000) {
-            last = n;
-            post({ id: m.id, kind: 'progress', points: n });
-          }
+      if (!coarse || !coarseFits(coarse, m.job.grid)) coarse = createCoarseStats(m.job.grid);
+      const result = await scanEpoch(
+        m.job,
+        {
+          onPoints: (n) => {
+            // Progress a few times per second is plenty; every chunk would flood the channel.
+            if (n - last >= 1_000_000) {
+              last = n;
+              post({ id: m.id, kind: 'progress', points: n });
+            }
+          },
         },
-      });
-      const c = result.coarse;
+        { coarse, workspace: readWorkspace },
+      );
+      const record = cropPart(result);
+      clearCoarse(coarse, record.x0, record.y0, record.w, record.h);
       post(
-        { id: m.id, kind: 'done', result },
-        [c.count, c.sum, c.sumSq, c.min1, c.min2].map((a) => a.buffer as ArrayBuffer),
+        { id: m.id, kind: 'done', result: record },
+        [record.count, record.sum, record.sumSq, record.min1, record.min2, ...(record.blocks ? [record.blocks] : [])].map(
+          (a) => a.buffer as ArrayBuffer,
+        ),
       );
     } else {
-      post({ id: m.id, kind: 'done', result: runTile(m.job, workspace, await tileOrthoGreenness(m.job)) });
+      post({ id: m.id, kind: 'done', result: await runTileJob(m.job, workspace) });
     }
   } catch (e) {
+    // A scan that failed half-way leaves its coarse buffer dirty.
+    if (m.kind === 'scan') coarse = null;
     const err = e as Error;
     post({
       id: m.id,

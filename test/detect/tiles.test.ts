@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detectChanges, type DetectHooks, type DetectionResult, type DetectOptions } from '../../core/detect';
 import { LasFile, LasFormat } from '../../core/io/las/reader';
+import { createLasWriter } from '../../core/io/las/writer';
 import { planParts } from '../../core/tiles/parts';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
 
@@ -86,6 +87,66 @@ describe('detection in tiles', () => {
     for (let i = 0; i < 100 && threads() > before; i++) await new Promise((r) => setTimeout(r, 50));
     expect(threads()).toBeLessThanOrEqual(before);
     expect(readdirSync(tempDir)).toEqual([]);
+  });
+
+  it('reads an uncompressed LAS again in its tiles instead of spilling it, and spills a file in no spatial order', async () => {
+    // The same points in random order: every block of the file then spans every tile.
+    const shuffled = join(mkdtempSync(join(tmpdir(), 'voxwatch-shuffled-')), 'epoch-1-shuffled.las');
+    const file = await LasFile.open(district.epoch(1));
+    const chunks = [];
+    for await (const c of file.chunks({ fields: ['classification', 'rgb'] })) chunks.push(c);
+    const h = file.info.header;
+    await file.close();
+    const n = chunks.reduce((k, c) => k + c.count, 0);
+    const [x, y, z, classification, rgb] = [
+      new Float64Array(n),
+      new Float64Array(n),
+      new Float64Array(n),
+      new Uint8Array(n),
+      new Uint16Array(3 * n),
+    ];
+    const order = Array.from({ length: n }, (_, i) => i);
+    let seed = 7;
+    for (let i = n - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const j = seed % (i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    let k = 0;
+    for (const c of chunks) {
+      for (let i = 0; i < c.count; i++, k++) {
+        const o = order[k];
+        [x[o], y[o], z[o], classification[o]] = [c.x[i], c.y[i], c.z[i], c.classification![i]];
+        rgb.set(c.rgb!.subarray(3 * i, 3 * i + 3), 3 * o);
+      }
+    }
+    const w = createLasWriter(shuffled, { version: '1.2', scale: [...h.scale], offset: [...h.offset] });
+    await w.write({ count: n, x, y, z, classification, rgb });
+    await w.close();
+
+    const spilled: Record<string, number> = {};
+    const runWith = async (epoch1: string, name: string) => {
+      const workDir = mkdtempSync(join(tmpdir(), `voxwatch-${name}-`));
+      // 112 m tiles: 2 × 2 over the district (its file runs in rows, so each block spans both tile columns).
+      return detectChanges(
+        { files: [epoch1] },
+        { files: [district.epoch(2)] },
+        { tileCells: 224, halo: 32 },
+        {
+          workDir,
+          onProgress: ({ phase }) => {
+            if (phase === 'ground') spilled[name] = readdirSync(join(workDir, 'spill')).filter((f) => f.startsWith('e0-')).length;
+          },
+        },
+      );
+    };
+    const [ordered, scattered] = [await runWith(district.epoch(1), 'ordered'), await runWith(shuffled, 'shuffled')];
+    // The survey's own file is read again by the tiles: nothing of it spilled; the shuffled one is spilled.
+    expect(spilled).toEqual({ ordered: 0, shuffled: 4 });
+    expect(comparable(ordered).changes).toEqual(comparable(single).changes);
+    // The same changes from the shuffled points (heights summed in another order differ in the last bits).
+    expect(scattered.changes.map((c) => [c.type, c.area_m2])).toEqual(ordered.changes.map((c) => [c.type, c.area_m2]));
+    scattered.changes.forEach((c, i) => expect(c.volume_m3).toBeCloseTo(ordered.changes[i].volume_m3, 1));
   });
 
   it('splits an epoch into first-pass parts that read every point once, in file order', async () => {

@@ -5,7 +5,15 @@ import { openFileSource, type ByteSource } from '../source';
 import { SourceError, type CrsInfo, type PointChunk } from '../types';
 import type { PointFormatDescriptor } from '../formats';
 import { headerBoundsPlausible, parseLasHeader, parseVlrs, type LasHeader, type Vlr } from './header';
-import { ALL_FIELDS, decodeRecords, maxColourComponent, recordLayout, type ChunkBuffers, type PointField } from './records';
+import {
+  ALL_FIELDS,
+  decodeRecords,
+  maxColourComponent,
+  recordLayout,
+  type ChunkBuffers,
+  type DecodeParams,
+  type PointField,
+} from './records';
 
 /** Everything known about a LAS/LAZ file without reading its points. */
 export interface LasFileInfo {
@@ -38,8 +46,30 @@ export interface ReadOptions {
    * consumer that is finished with a chunk before it asks for the next one; much faster.
    */
   reuseBuffers?: boolean;
+  /**
+   * Buffers lent by a consumer that reads many files or ranges one after another (implies
+   * `reuseBuffers`): each read would otherwise start with fresh pages, which is what costs.
+   */
+  workspace?: ReadWorkspace;
   /** Only the points first … first + count − 1, in file order (uncompressed LAS only). */
   range?: { first: number; count: number };
+  /** Only these ranges of points, in this order (uncompressed LAS only): a tile's share of a file. */
+  ranges?: { first: number; count: number }[];
+}
+
+/** What `ReadOptions.workspace` lends the reader: decoded arrays and the raw read buffers. */
+export interface ReadWorkspace {
+  chunk: ChunkBuffers;
+  bytes: Uint8Array[];
+}
+
+export const newReadWorkspace = (): ReadWorkspace => ({ chunk: {}, bytes: [] });
+
+/** A read buffer of at least `n` bytes from the workspace (slot `k`), or a fresh one without. */
+function readBuffer(ws: ReadWorkspace | undefined, k: number, n: number): Uint8Array {
+  if (!ws) return new Uint8Array(n);
+  if (!ws.bytes[k] || ws.bytes[k].length < n) ws.bytes[k] = new Uint8Array(n);
+  return ws.bytes[k];
 }
 
 const DEFAULT_BATCH = 1 << 18;
@@ -85,33 +115,31 @@ export class LasFile {
   }
 
   private decode(records: Uint8Array, count: number, fields: readonly PointField[], reuse?: ChunkBuffers): PointChunk {
-    const h = this.info.header;
-    if (!this.info.hasRgb) fields = fields.filter((f) => f !== 'rgb');
     if (this.rgbBits === undefined && this.info.hasRgb) {
+      const h = this.info.header;
       const max = maxColourComponent(records, count, h.pointFormat, h.recordLength);
       this.rgbBits = max > 0 && max <= 255 ? 8 : 16;
     }
-    return decodeRecords(
-      records,
-      count,
-      {
-        pointFormat: h.pointFormat,
-        recordLength: h.recordLength,
-        scale: h.scale,
-        offset: h.offset,
-        fields,
-        rgbBits: this.rgbBits ?? 16,
-      },
-      reuse,
-    );
+    return decodeRecords(records, count, this.decodeParams(fields), reuse);
   }
 
   private async *lasChunks(fields: readonly PointField[], options: ReadOptions): AsyncGenerator<PointChunk> {
+    const reuse: ChunkBuffers | undefined = options.workspace?.chunk ?? (options.reuseBuffers ? {} : undefined);
+    for await (const { bytes, count } of this.records(options)) yield this.decode(bytes, count, fields, reuse);
+  }
+
+  /**
+   * The raw point records of an uncompressed file, batch by batch (in `ranges`, or `range`, or
+   * all), for a consumer that decodes them itself (decodeParams); the buffers are reused when
+   * `reuseBuffers` or `workspace` says so.
+   */
+  async *records(options: ReadOptions = {}): AsyncGenerator<{ bytes: Uint8Array; count: number }> {
     const h = this.info.header;
+    if (h.compressed) throw new Error('raw point records are only read from uncompressed LAS');
     const batch = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
-    const reuse: ChunkBuffers | undefined = options.reuseBuffers ? {} : undefined;
+    const ws = options.workspace;
     // Two read buffers take turns: the next batch is read while this one is decoded.
-    const buffers = options.reuseBuffers ? [new Uint8Array(batch * h.recordLength), new Uint8Array(batch * h.recordLength)] : [];
+    const buffers = ws || options.reuseBuffers ? [0, 1].map((k) => readBuffer(ws, k, batch * h.recordLength)) : [];
     let turn = 0;
     const readAt = (first: number, count: number) => {
       const into = buffers[turn++ % 2];
@@ -123,19 +151,37 @@ export class LasFile {
       return p;
     };
     if (this.info.hasRgb && this.rgbBits === undefined) this.rgbBits = await this.sampleRgbBits();
-    const start = Math.max(0, options.range?.first ?? 0);
-    const end = Math.min(h.pointCount, options.range ? start + options.range.count : h.pointCount);
-    const readBatch = (first: number) => readAt(first, Math.min(batch, end - first));
-    let pending = start < end ? readBatch(start) : undefined;
-    for (let first = start; pending; first += batch) {
+    // Every batch to read, in order: the next one is read while this one is used.
+    const batches: { first: number; count: number }[] = [];
+    for (const r of options.ranges ?? [options.range ?? { first: 0, count: h.pointCount }]) {
+      const start = Math.max(0, r.first);
+      const end = Math.min(h.pointCount, start + r.count);
+      for (let first = start; first < end; first += batch) batches.push({ first, count: Math.min(batch, end - first) });
+    }
+    let pending = batches.length > 0 ? readAt(batches[0].first, batches[0].count) : undefined;
+    for (let b = 0; pending; b++) {
       throwIfAborted(options.signal);
       const { bytes, count } = await pending;
       if (bytes.length < count * h.recordLength) {
-        throw new Error(`truncated: the file ends at point ${first + Math.floor(bytes.length / h.recordLength)} of ${h.pointCount}`);
+        const at = batches[b].first + Math.floor(bytes.length / h.recordLength);
+        throw new Error(`truncated: the file ends at point ${at} of ${h.pointCount}`);
       }
-      pending = first + batch < end ? readBatch(first + batch) : undefined;
-      yield this.decode(bytes, count, fields, reuse);
+      pending = b + 1 < batches.length ? readAt(batches[b + 1].first, batches[b + 1].count) : undefined;
+      yield { bytes, count };
     }
+  }
+
+  /** How to decode this file's records (after `records` has started: the colour depth is judged then). */
+  decodeParams(fields: readonly PointField[]): DecodeParams {
+    const h = this.info.header;
+    return {
+      pointFormat: h.pointFormat,
+      recordLength: h.recordLength,
+      scale: h.scale,
+      offset: h.offset,
+      fields: this.info.hasRgb ? fields : fields.filter((f) => f !== 'rgb'),
+      rgbBits: this.rgbBits ?? 16,
+    };
   }
 
   /**
@@ -177,9 +223,9 @@ export class LasFile {
       return p;
     };
     const depth = pool.size * 2;
-    const reuse: ChunkBuffers | undefined = options.reuseBuffers ? {} : undefined;
+    const reuse: ChunkBuffers | undefined = options.workspace?.chunk ?? (options.reuseBuffers ? {} : undefined);
     // Colour depth is judged on the first chunk read, so a LAZ file is read whole or not at all.
-    if (options.range) throw new Error('point ranges are only read from uncompressed LAS');
+    if (options.range || options.ranges) throw new Error('point ranges are only read from uncompressed LAS');
     try {
       for (let i = 0; i < table.counts.length; i++) {
         throwIfAborted(options.signal);

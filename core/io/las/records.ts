@@ -50,7 +50,7 @@ export interface DecodeParams {
  * stored value (853240.32), where multiplying by 0.01 can land one ulp off (853240.3200000001).
  * Returns the divisor to use: 1/scale when it is an integer, else 1/scale as is.
  */
-function exactDivisor(scale: number): number {
+export function exactDivisor(scale: number): number {
   const inverse = 1 / scale;
   const rounded = Math.round(inverse);
   return rounded !== 0 && Math.abs(inverse - rounded) < 1e-9 * Math.abs(inverse) ? rounded : inverse;
