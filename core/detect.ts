@@ -424,8 +424,6 @@ async function firstPass(
   );
   report();
   await spillScattered(run, pool, blocks);
-  // The workers would wait while the ground is decided: they ready their tile buffers meanwhile.
-  if (want.needSpill && !want.share) pool.prepare(layout.maxWindowCells);
   lap('read');
   if (saved) return saved;
   if (missing > 0) return null;

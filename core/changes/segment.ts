@@ -25,11 +25,6 @@ export class SegmentBuffers {
     this.u8 = [new Uint8Array(capacity), new Uint8Array(capacity), new Uint8Array(capacity)];
   }
 
-  /** Writes every page once (fresh pages fault when first written: better while a worker waits than in a tile). */
-  touch(): void {
-    for (const a of [this.f32, ...this.i32, ...this.u8]) a.fill(0);
-  }
-
   take(n: number) {
     if (n > this.capacity) throw new Error(`grid of ${n} cells exceeds the work buffers (${this.capacity})`);
     const [labels, stack] = this.i32.map((a) => a.subarray(0, n));

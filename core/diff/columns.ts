@@ -54,11 +54,6 @@ export class ColumnBuffers {
     this.f32 = Array.from({ length: 8 }, () => new Float32Array(capacity));
     this.u32 = Array.from({ length: 3 }, () => new Uint32Array(capacity));
   }
-
-  /** Writes every page once (see TileWorkspace.prepare). */
-  touch(): void {
-    for (const a of [...this.f32, ...this.u32]) a.fill(0);
-  }
 }
 
 /** Empty statistics for `grid` in `buffers` (cleared views of their first cells). */

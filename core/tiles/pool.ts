@@ -5,10 +5,7 @@ import type { PartRecord } from './part-record';
 import type { ScanJob } from './scan';
 import type { TileJob, TileResult } from './tile-job';
 
-export type PoolRequest =
-  | { id: number; kind: 'scan'; job: ScanJob }
-  | { id: number; kind: 'tile'; job: TileJob }
-  | { id: number; kind: 'prepare'; windowCells: number };
+export type PoolRequest = { id: number; kind: 'scan'; job: ScanJob } | { id: number; kind: 'tile'; job: TileJob };
 
 export type PoolReply =
   | { id: number; kind: 'progress'; points: number }
@@ -65,14 +62,6 @@ export class WorkerPool {
   /** One first-pass part: its totals and the coarse statistics it touched. */
   scan(job: ScanJob, onPoints?: (n: number) => void): Promise<PartRecord> {
     return this.submit({ id: this.nextId++, kind: 'scan', job }, onPoints) as Promise<PartRecord>;
-  }
-
-  /**
-   * Lets every worker ready its tile buffers for windows of `windowCells` cells once it has
-   * finished what it is doing (no reply): for the time the run spends between its passes.
-   */
-  prepare(windowCells: number): void {
-    for (const w of this.workers) w.postMessage({ id: 0, kind: 'prepare', windowCells } satisfies PoolRequest);
   }
 
   tile(job: TileJob): Promise<TileResult> {

@@ -89,18 +89,6 @@ export class TileWorkspace {
   readonly records: RecordViews = recordViews(new ArrayBuffer(16384 * RECORD_BYTES));
   readonly read: ReadWorkspace = newReadWorkspace();
 
-  /**
-   * Buffers for tiles of up to `cells` cells, every page written once: a fresh page faults when
-   * first written, which costs as much as a tile's work on some machines, so a worker does this
-   * while it would wait anyway (while the run decides its ground model).
-   */
-  prepare(cells: number): void {
-    this.ensure(cells);
-    this.columns!.forEach((c) => c.touch());
-    for (const a of [...this.observed!, this.ground!]) a.fill(0);
-    this.segment!.touch();
-  }
-
   /** Buffers for windows of up to `cells` cells, grown when a tile needs more. */
   ensure(cells: number): void {
     if (this.columns && this.columns[0].capacity >= cells) return;

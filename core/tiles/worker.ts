@@ -20,7 +20,6 @@ const post = (m: PoolReply, transfer: ArrayBuffer[] = []) => parentPort!.postMes
 parentPort!.on('message', (m: PoolRequest) => void handle(m));
 
 async function handle(m: PoolRequest): Promise<void> {
-  if (m.kind === 'prepare') return workspace.prepare(m.windowCells);
   try {
     if (m.kind === 'scan') {
       let last = 0;
