@@ -1,5 +1,4 @@
 import type { ColumnStats } from './columns';
-import { median } from './raster';
 
 /**
  * What one epoch observed, per cell: the top surface where it was seen well enough, and the
@@ -120,32 +119,42 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
  * within 0.3 m: sparse sampling inside a roof or a road, not an occlusion.
  */
 function fillSmallHoles(top: Float32Array, mean: Float32Array, observed: Uint8Array, nx: number, ny: number): void {
-  const fills: [number, number][] = [];
-  const vals: number[] = [];
+  // Plain number lists and one small sorted buffer: this runs on every unobserved cell.
+  const fillAt: number[] = [];
+  const fillWith: number[] = [];
+  const vals = new Float64Array(8);
   for (let y = 1; y < ny - 1; y++) {
     for (let x = 1; x < nx - 1; x++) {
       const k = y * nx + x;
       if (observed[k]) continue;
-      vals.length = 0;
+      let n = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
           const q = k + dy * nx + dx;
-          if (q !== k && observed[q] === 1) vals.push(top[q]);
+          if (q === k || observed[q] !== 1) continue;
+          const v = top[q];
+          // Insertion into the sorted buffer (at most eight values).
+          let i = n++;
+          for (; i > 0 && vals[i - 1] > v; i--) vals[i] = vals[i - 1];
+          vals[i] = v;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
         }
       }
-      if (vals.length < 6) continue;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of vals) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      if (hi - lo <= 0.3) fills.push([k, median(vals)]);
+      if (n < 6 || !(hi - lo <= 0.3)) continue;
+      // The median as `median` gives it (the mean of the two middle values for an even count).
+      const pos = 0.5 * (n - 1);
+      const [l, h] = [Math.floor(pos), Math.ceil(pos)];
+      fillAt.push(k);
+      fillWith.push(vals[l] + (vals[h] - vals[l]) * (pos - l));
     }
   }
-  for (const [k, v] of fills) {
-    top[k] = v;
-    mean[k] = v;
+  for (let i = 0; i < fillAt.length; i++) {
+    const k = fillAt[i];
+    top[k] = fillWith[i];
+    mean[k] = fillWith[i];
     observed[k] = 2;
   }
 }
@@ -158,36 +167,23 @@ function planeRoughness(top: Float32Array, nx: number, ny: number, out: Float32A
   out.fill(NaN);
   for (let y = 1; y < ny - 1; y++) {
     for (let x = 1; x < nx - 1; x++) {
+      // The nine tops, row by row from dy = −1 (unrolled: this runs on every cell of every tile).
       const k = y * nx + x;
-      let sum = 0;
-      let sx = 0;
-      let sy = 0;
-      let ok = true;
-      for (let dy = -1; dy <= 1 && ok; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const v = top[k + dy * nx + dx];
-          if (Number.isNaN(v)) {
-            ok = false;
-            break;
-          }
-          sum += v;
-          sx += dx * v;
-          sy += dy * v;
-        }
-      }
-      if (!ok) continue;
+      const [s, c, n] = [k - nx, k, k + nx];
+      const v0 = top[s - 1], v1 = top[s], v2 = top[s + 1]; // prettier-ignore
+      const v3 = top[c - 1], v4 = top[c], v5 = top[c + 1]; // prettier-ignore
+      const v6 = top[n - 1], v7 = top[n], v8 = top[n + 1]; // prettier-ignore
+      const sum = v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7 + v8;
+      // NaN anywhere makes the sum NaN: all nine are needed.
+      if (Number.isNaN(sum)) continue;
       // On the symmetric 3×3 stencil the plane's coefficients decouple: a = Σxz/6, b = Σyz/6.
       const c0 = sum / 9;
-      const a = sx / 6;
-      const b = sy / 6;
-      let ss = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const r = top[k + dy * nx + dx] - (c0 + a * dx + b * dy);
-          ss += r * r;
-        }
-      }
-      out[k] = Math.sqrt(ss / 6);
+      const a = (-v0 + v2 - v3 + v5 - v6 + v8) / 6;
+      const b = (-v0 - v1 - v2 + v6 + v7 + v8) / 6;
+      const r0 = v0 - (c0 - a - b), r1 = v1 - (c0 - b), r2 = v2 - (c0 + a - b); // prettier-ignore
+      const r3 = v3 - (c0 - a), r4 = v4 - c0, r5 = v5 - (c0 + a); // prettier-ignore
+      const r6 = v6 - (c0 - a + b), r7 = v7 - (c0 + b), r8 = v8 - (c0 + a + b); // prettier-ignore
+      out[k] = Math.sqrt((r0 * r0 + r1 * r1 + r2 * r2 + r3 * r3 + r4 * r4 + r5 * r5 + r6 * r6 + r7 * r7 + r8 * r8) / 6);
     }
   }
   return out;
