@@ -1,7 +1,38 @@
 #!/usr/bin/env node
 // The `voxwatch` command: runs the TypeScript CLI directly through tsx, so a fresh clone
 // works right after `npm ci` with no build step.
+import { spawn } from 'node:child_process';
 import { register } from 'tsx/esm/api';
 
-register();
-await import('../cli/voxwatch.ts');
+// Detection, octrees and reports fill large typed arrays, and every fresh 4 KiB page costs a
+// fault; with transparent huge pages a fault brings 2 MiB. Node does not ask for them, but
+// glibc's malloc does when told so at start-up (a tunable read before any of our code runs), so
+// on Linux the command starts itself once more with it set: at 2 × 35 M points that is half the
+// page faults and about 10 % of the run (docs/BENCHMARKS.md). Set VOXWATCH_HUGE_PAGES=0 to opt out.
+const TUNABLE = 'glibc.malloc.hugetlb=1';
+const tunables = process.env.GLIBC_TUNABLES ?? '';
+if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') && process.env.VOXWATCH_HUGE_PAGES !== '0') {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    // The IPC channel lets the child notice when this process dies, even by SIGKILL.
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, GLIBC_TUNABLES: tunables ? `${tunables}:${TUNABLE}` : TUNABLE },
+  });
+  // Ctrl-C in a terminal reaches both processes: the child cancels cleanly, this one waits for it.
+  process.on('SIGINT', () => {});
+  const forward = (signal) => () => child.kill(signal);
+  process.on('SIGTERM', forward('SIGTERM'));
+  process.on('SIGHUP', forward('SIGHUP'));
+  child.on('exit', (code, signal) => {
+    if (!signal) process.exit(code ?? 1);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
+} else {
+  if (process.send) {
+    // Started by the lines above: end with the process that started us, and do not stay alive for its channel.
+    process.on('disconnect', () => process.exit(129));
+    process.channel?.unref();
+  }
+  register();
+  await import('../cli/voxwatch.ts');
+}
