@@ -192,9 +192,11 @@ export function runTile(
   applyAlignment(b, job.dz);
   const ground = sampleGround(job.ground, win.x0, win.y0, grid.nx, grid.ny, ws.ground!.subarray(0, n));
 
-  // The lowest surfaces only served the ground model: the diff works in their memory.
+  // The lowest surfaces only served the ground model, and the statistics' second lowest heights
+  // no surface keeps: the diff works in their memory.
   const mixed = !!job.epochs[0].gridded !== !!job.epochs[1].gridded;
-  const { candidates, diff } = findCandidates(grid, a, b, options.minHeight, [a.low, b.low], ws.segment!, mixed);
+  const work = [a.low, b.low, stats[0].min2, stats[1].min2];
+  const { candidates, diff } = findCandidates(grid, a, b, options.minHeight, work, ws.segment!, mixed);
   const ctx: MeasureContext = {
     grid,
     a,
