@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Job, JobResult } from './jobs/index';
 import { waitForQuiet } from './machine';
@@ -14,10 +14,20 @@ const QUIET_WAIT_MS = 60_000;
  * child's stdout goes to our stderr so that `--json` output stays clean; its result comes back
  * over IPC.
  */
-export async function runIsolated<J extends Job>(job: J, log: (line: string) => void): Promise<JobResult<J>> {
+export async function runIsolated<J extends Job>(
+  job: J,
+  log: (line: string) => void,
+  /** Pin the job's process, every thread it has and will start, to these CPUs (taskset's list, e.g. "0"). */
+  cpus?: string,
+): Promise<JobResult<J>> {
   await waitForQuiet(QUIET_WAIT_MS, log);
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: [] });
+    // Threads inherit the affinity of the thread that starts them: pinning every thread now, before the job starts any, pins them all.
+    if (cpus !== undefined && spawnSync('taskset', ['-a', '-p', '-c', cpus, String(child.pid)], { stdio: 'ignore' }).status !== 0) {
+      child.kill();
+      return reject(new Error(`cannot pin the bench job to CPU ${cpus} (taskset failed)`));
+    }
     let settled = false;
     child.on('message', (msg: Message) => {
       if (msg.type === 'ready') child.send(job);
@@ -39,3 +49,6 @@ export async function runIsolated<J extends Job>(job: J, log: (line: string) => 
     });
   });
 }
+
+/** Whether `taskset` (util-linux) can pin a process here. */
+export const canPin = (): boolean => spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0;

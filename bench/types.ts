@@ -49,10 +49,21 @@ export interface LazFileResult {
   points: number;
   pointFormat: number;
   chunks: number;
-  /** One file, chunks decoded in parallel. */
-  oneFile: { singleThread: Timing; allCores: Timing; speedUp: number };
+  /**
+   * One file, chunks decoded in parallel: one decoder thread (the reader's own thread runs beside
+   * it on another core), the whole process pinned to one core (the single-core speed; null where
+   * `taskset` is missing), and one decoder thread per core.
+   */
+  oneFile: { singleThread: Timing; singleCore: Timing | null; allCores: Timing; speedUp: number; speedUpOverOneCore: number | null };
   /** The same file read `copies` times at once. */
-  severalFiles: { copies: number; singleThread: Timing; allCores: Timing; speedUp: number };
+  severalFiles: {
+    copies: number;
+    singleThread: Timing;
+    singleCore: Timing | null;
+    allCores: Timing;
+    speedUp: number;
+    speedUpOverOneCore: number | null;
+  };
 }
 
 export interface LazSection {

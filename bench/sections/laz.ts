@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { LasFile } from '../../core/io/las/reader';
 import { count, timingLine } from '../format';
-import { runIsolated } from '../isolate';
+import { canPin, runIsolated } from '../isolate';
 import type { LazFileResult, LazSection, Timing } from '../types';
 
 /** The real LAZ files the bench decodes (shared test data beside the repository). */
@@ -24,24 +24,27 @@ export async function lazSection(files: string[], repeats: number, log: (line: s
     const chunks = f.info.chunkTable?.counts.length ?? 0;
     await f.close();
     log(`  ${file}\n  (${count(pointCount)} points, format ${pointFormat}, ${chunks} chunks)`);
-    const job = (copies: number, t: number) => runIsolated({ kind: 'laz-read', file, copies, threads: t, repeats }, log);
-    const one1 = await job(1, 1);
-    log(timingLine('one file, 1 thread', one1));
-    const oneN = await job(1, threads);
-    log(timingLine(`one file, ${threads} threads`, oneN));
-    const many1 = await job(COPIES, 1);
-    log(timingLine(`${COPIES} files at once, 1 thread`, many1));
-    const manyN = await job(COPIES, threads);
-    log(timingLine(`${COPIES} files at once, ${threads} threads`, manyN));
-    const r = {
-      file,
-      points: pointCount,
-      pointFormat,
-      chunks,
-      oneFile: { singleThread: one1, allCores: oneN, speedUp: ratio(one1, oneN) },
-      severalFiles: { copies: COPIES, singleThread: many1, allCores: manyN, speedUp: ratio(many1, manyN) },
+    const job = (copies: number, t: number, cpus?: string) =>
+      runIsolated({ kind: 'laz-read', file, copies, threads: t, repeats }, log, cpus);
+    // The single-core speed: the whole process (reader and decoder thread) on CPU 0.
+    const pinned = canPin();
+    const measure = async (copies: number, label: string) => {
+      const singleThread = await job(copies, 1);
+      log(timingLine(`${label}, 1 thread`, singleThread));
+      const singleCore = pinned ? await job(copies, 1, '0') : null;
+      if (singleCore) log(timingLine(`${label}, 1 core (pinned)`, singleCore));
+      const allCores = await job(copies, threads);
+      log(timingLine(`${label}, ${threads} threads`, allCores));
+      const speedUp = ratio(singleThread, allCores);
+      return { singleThread, singleCore, allCores, speedUp, speedUpOverOneCore: singleCore && ratio(singleCore, allCores) };
     };
-    log(`  speed-up with ${threads} threads: one file ×${r.oneFile.speedUp}, ${COPIES} files ×${r.severalFiles.speedUp}`);
+    const oneFile = await measure(1, 'one file');
+    const severalFiles = { copies: COPIES, ...(await measure(COPIES, `${COPIES} files at once`)) };
+    const r = { file, points: pointCount, pointFormat, chunks, oneFile, severalFiles };
+    log(`  speed-up with ${threads} threads over 1 thread: one file ×${oneFile.speedUp}, ${COPIES} files ×${severalFiles.speedUp}`);
+    if (pinned) {
+      log(`  over one core: one file ×${oneFile.speedUpOverOneCore}, ${COPIES} files ×${severalFiles.speedUpOverOneCore}`);
+    } else log('  (taskset is missing: no single-core figure)');
     results.push(r);
   }
   return { threads, files: results };
