@@ -50,12 +50,10 @@ describe('LAZ read-ahead', () => {
     // A pool whose second decode fails at once while the others take their time.
     const flaky = {
       size: 2,
-      decode: (pf: number, len: number, count: number, bytes: Uint8Array) => {
+      decodePoints: (...args: Parameters<LazDecoderPool['decodePoints']>) => {
         calls++;
         if (calls === 2) return Promise.reject(new Error('simulated decoder failure'));
-        return new Promise<Uint8Array>((resolve, reject) =>
-          setTimeout(() => real.decode(pf, len, count, bytes).then(resolve, reject), 100),
-        );
+        return new Promise((resolve, reject) => setTimeout(() => real.decodePoints(...args).then(resolve, reject), 100));
       },
     } as unknown as LazDecoderPool;
     const file = await LasFile.open(path);

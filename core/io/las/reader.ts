@@ -1,5 +1,5 @@
 import { crsFromGeoKeys, crsFromWkt, parseGeoKeyDirectory } from '../../geo/crs';
-import { sharedLazPool, type LazDecoderPool } from '../laz/decoder-pool';
+import { sharedLazPool, type DecodedPoints, type LazDecoderPool } from '../laz/decoder-pool';
 import { decodeChunkTable, parseLaszipVlr, type ChunkTable, type LaszipInfo } from '../laz/laszip';
 import { openFileSource, type ByteSource } from '../source';
 import { SourceError, type CrsInfo, type PointChunk } from '../types';
@@ -205,7 +205,13 @@ export class LasFile {
     const h = this.info.header;
     const table = this.info.chunkTable!;
     const pool = options.lazPool ?? sharedLazPool();
-    const inFlight: Promise<Uint8Array>[] = [];
+    // The decoder threads decode the records too: this thread only receives arrays.
+    const points = {
+      fields: [...(this.info.hasRgb ? fields : fields.filter((f) => f !== 'rgb'))],
+      scale: [...h.scale] as [number, number, number],
+      offset: [...h.offset] as [number, number, number],
+    };
+    const inFlight: Promise<DecodedPoints>[] = [];
     let next = 0;
     const schedule = () => {
       const i = next++;
@@ -213,7 +219,7 @@ export class LasFile {
       const length = table.starts[i + 1] - start;
       const p = this.source
         .read(start, length)
-        .then((bytes) => pool.decode(h.pointFormat, h.recordLength, table.counts[i], bytes))
+        .then((bytes) => pool.decodePoints(h.pointFormat, h.recordLength, table.counts[i], bytes, points))
         .catch((e: Error) => {
           throw new Error(`LAZ chunk ${i + 1} of ${table.counts.length} cannot be decoded (${e.message})`);
         });
@@ -223,15 +229,18 @@ export class LasFile {
       return p;
     };
     const depth = pool.size * 2;
-    const reuse: ChunkBuffers | undefined = options.workspace?.chunk ?? (options.reuseBuffers ? {} : undefined);
     // Colour depth is judged on the first chunk read, so a LAZ file is read whole or not at all.
     if (options.range || options.ranges) throw new Error('point ranges are only read from uncompressed LAS');
     try {
       for (let i = 0; i < table.counts.length; i++) {
         throwIfAborted(options.signal);
         while (next < table.counts.length && inFlight.length < depth) inFlight.push(schedule());
-        const records = await inFlight.shift()!;
-        yield this.decode(records, table.counts[i], fields, reuse);
+        const { chunk, maxColour } = await inFlight.shift()!;
+        if (this.info.hasRgb && this.rgbBits === undefined) this.rgbBits = maxColour > 0 && maxColour <= 255 ? 8 : 16;
+        // 8-bit colour is scaled to 16 bits as decodeRecords does it.
+        const rgb = chunk.rgb;
+        if (rgb && this.rgbBits === 8) for (let k = 0; k < rgb.length; k++) rgb[k] = Math.min(65535, rgb[k] * 257);
+        yield chunk;
       }
     } finally {
       inFlight.length = 0;

@@ -1,10 +1,14 @@
 /**
- * Worker thread that turns one compressed LAZ chunk into raw point records with laz-perf.
+ * Worker thread that turns one compressed LAZ chunk into raw point records with laz-perf, and
+ * (when asked) decodes those records into arrays, so that the reading thread only receives them:
+ * then every step of reading a LAZ file scales with the decoder threads.
  * laz-perf (Emscripten) can abort its whole host on a corrupt stream, so it only ever runs
  * here: if it dies, the pool loses one worker and reports the chunk, never the app.
  */
 import { parentPort } from 'node:worker_threads';
 import { createLazPerf } from 'laz-perf';
+import { decodeRecords, maxColourComponent, type PointField } from '../las/records';
+import type { PointChunk } from '../types';
 
 export interface DecodeRequest {
   id: number;
@@ -12,13 +16,18 @@ export interface DecodeRequest {
   recordLength: number;
   count: number;
   compressed: ArrayBuffer;
+  /** Decode the records into these fields here (colour as stored: the reader scales 8-bit colour). */
+  points?: { fields: PointField[]; scale: [number, number, number]; offset: [number, number, number] };
 }
 
-export type DecodeResponse = { id: number; records: ArrayBuffer } | { id: number; error: string };
+export type DecodeResponse =
+  { id: number; records: ArrayBuffer } | { id: number; chunk: PointChunk; maxColour: number } | { id: number; error: string };
+
+type Decoded = { records: ArrayBuffer } | { chunk: PointChunk; maxColour: number };
 
 const lazPerf = await createLazPerf();
 
-function decode(req: DecodeRequest): ArrayBuffer {
+function decode(req: DecodeRequest): Decoded {
   const input = new Uint8Array(req.compressed);
   const inPtr = lazPerf._malloc(input.length + 64);
   const outPtr = lazPerf._malloc(req.count * req.recordLength);
@@ -31,7 +40,12 @@ function decode(req: DecodeRequest): ArrayBuffer {
     // Decode the whole chunk inside the WASM heap, then copy it out once.
     for (let i = 0; i < req.count; i++) decoder.getPoint(outPtr + i * req.recordLength);
     // HEAPU8 may have been replaced if the heap grew: read it after decoding.
-    return lazPerf.HEAPU8.slice(outPtr, outPtr + req.count * req.recordLength).buffer;
+    const records = lazPerf.HEAPU8.subarray(outPtr, outPtr + req.count * req.recordLength);
+    if (!req.points) return { records: records.slice().buffer };
+    const { fields, scale, offset } = req.points;
+    const params = { pointFormat: req.pointFormat, recordLength: req.recordLength, scale, offset, fields, rgbBits: 16 as const };
+    const maxColour = fields.includes('rgb') ? maxColourComponent(records, req.count, req.pointFormat, req.recordLength) : 0;
+    return { chunk: decodeRecords(records, req.count, params), maxColour };
   } finally {
     decoder.delete();
     lazPerf._free(inPtr);
@@ -42,9 +56,13 @@ function decode(req: DecodeRequest): ArrayBuffer {
 parentPort!.on('message', (req: DecodeRequest) => {
   let res: DecodeResponse;
   try {
-    const records = decode(req);
-    res = { id: req.id, records };
-    parentPort!.postMessage(res, [records]);
+    const out = decode(req);
+    res = { id: req.id, ...out };
+    const arrays = 'records' in out ? [out.records] : Object.values(out.chunk).filter((v) => ArrayBuffer.isView(v));
+    parentPort!.postMessage(
+      res,
+      arrays.map((a) => (a instanceof ArrayBuffer ? a : (a as ArrayBufferView).buffer) as ArrayBuffer),
+    );
   } catch (e) {
     res = { id: req.id, error: e instanceof Error ? e.message : String(e) };
     parentPort!.postMessage(res);

@@ -1,12 +1,19 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../workers/spawn';
+import type { PointChunk } from '../types';
 import type { DecodeRequest, DecodeResponse } from './decode-worker';
 
 interface Job {
   req: DecodeRequest;
-  resolve: (records: Uint8Array) => void;
+  resolve: (decoded: Uint8Array | DecodedPoints) => void;
   reject: (err: Error) => void;
+}
+
+/** A chunk decoded in a decoder thread, with the largest colour component it holds (to tell 8-bit colour from 16-bit). */
+export interface DecodedPoints {
+  chunk: PointChunk;
+  maxColour: number;
 }
 
 interface Slot {
@@ -30,14 +37,36 @@ export class LazDecoderPool {
 
   constructor(readonly size: number = Math.max(1, availableParallelism())) {}
 
+  /** One chunk's raw point records. */
   decode(pointFormat: number, recordLength: number, count: number, compressed: Uint8Array): Promise<Uint8Array> {
+    return this.submit(pointFormat, recordLength, count, compressed) as Promise<Uint8Array>;
+  }
+
+  /** One chunk decoded into arrays in the decoder thread (colour as stored). */
+  decodePoints(
+    pointFormat: number,
+    recordLength: number,
+    count: number,
+    compressed: Uint8Array,
+    points: NonNullable<DecodeRequest['points']>,
+  ): Promise<DecodedPoints> {
+    return this.submit(pointFormat, recordLength, count, compressed, points) as Promise<DecodedPoints>;
+  }
+
+  private submit(
+    pointFormat: number,
+    recordLength: number,
+    count: number,
+    compressed: Uint8Array,
+    points?: DecodeRequest['points'],
+  ): Promise<Uint8Array | DecodedPoints> {
     if (this.closed) return Promise.reject(new Error('LAZ decoder pool is closed'));
     const buffer =
       compressed.byteOffset === 0 && compressed.byteLength === compressed.buffer.byteLength
         ? (compressed.buffer as ArrayBuffer)
         : compressed.slice().buffer;
     return new Promise((resolve, reject) => {
-      this.queue.push({ req: { id: this.nextId++, pointFormat, recordLength, count, compressed: buffer }, resolve, reject });
+      this.queue.push({ req: { id: this.nextId++, pointFormat, recordLength, count, compressed: buffer, points }, resolve, reject });
       this.pump();
     });
   }
@@ -92,7 +121,7 @@ export class LazDecoderPool {
       slot.job = undefined;
       if (job && job.req.id === msg.id) {
         if ('error' in msg) job.reject(new Error(`LAZ decoder failed: ${msg.error}`));
-        else job.resolve(new Uint8Array(msg.records));
+        else job.resolve('records' in msg ? new Uint8Array(msg.records) : msg);
       }
       if ('error' in msg) {
         // After a WebAssembly trap the decoder's memory is suspect: retire the thread.
