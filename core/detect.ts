@@ -573,25 +573,38 @@ function tilesReached(layout: TileLayout, b: Float64Array, k: number): { tx0: nu
 }
 
 /**
- * Indexed parts in no spatial order (their blocks span many tiles) are read again now, spilled:
- * rereading them in every tile would cost more than the spill.
+ * Indexed parts that tiles would read more than MAX_REREAD times over are read again now,
+ * spilled: rereading them in every tile would cost more than the spill. That happens with tiles
+ * small against a block, or with a file in no spatial order (its blocks spanning much of the
+ * area): the user is told of such files, and how to make them faster.
  */
 async function spillScattered(run: OpenRun, pool: WorkerPool, blocks: (Float64Array | null)[][]): Promise<void> {
-  for (const [e, parts] of blocks.entries()) {
-    for (const [p, b] of parts.entries()) {
-      if (!b) continue;
-      let points = 0;
-      let reads = 0;
+  const scattered = new Set<string>();
+  const cells = run.grid.nx * run.grid.ny;
+  const jobs = blocks.flatMap((parts, e) =>
+    parts.map(async (b, p) => {
+      if (!b) return;
+      let [points, reads, spans] = [0, 0, 0];
       for (let k = 0; k < b.length; k += BLOCK_FIELDS) {
         points += b[k + 2];
         const t = tilesReached(run.layout, b, k);
-        if (t) reads += b[k + 2] * (t.tx1 - t.tx0 + 1) * (t.ty1 - t.ty0 + 1);
+        if (!t) continue;
+        reads += b[k + 2] * (t.tx1 - t.tx0 + 1) * (t.ty1 - t.ty0 + 1);
+        spans += (b[k + 2] * ((b[k + 5] - b[k + 3] + 1) * (b[k + 6] - b[k + 4] + 1))) / cells;
       }
-      if (reads <= MAX_REREAD * points) continue;
+      if (reads <= MAX_REREAD * points) return;
+      // A block of an ordered survey covers a small patch; of a shuffled one, most of the area.
+      if (spans > 0.25 * points) for (const s of run.plans[e][p]) scattered.add(s.path);
       const record = await pool.scan(scanJob(run, e, p, false));
       await run.folder?.finishPart(e, p, record);
       parts[p] = null;
-    }
+    }),
+  );
+  await Promise.all(jobs);
+  for (const file of scattered) {
+    run.warnings.push(
+      `${file} is in no spatial order (runs of its points span much of the area), so it was spilled to temporary disk tile by tile rather than read again by each tile: sorting it spatially (e.g. PDAL's filters.mortonorder) makes detection faster`,
+    );
   }
 }
 
@@ -611,13 +624,13 @@ function addBlockRecords(records: number[], layout: TileLayout, blocks: (Float64
  * or the point ranges of the indexed part's blocks that reach the tile (adjacent blocks joined).
  */
 function tileInputs(run: OpenRun, blocks: (Float64Array | null)[], e: number, tile: Tile): TileInput[] {
+  const [tx, ty] = [tile.index % run.layout.ntx, Math.floor(tile.index / run.layout.ntx)];
   return run.plans[e].map((sources, p): TileInput => {
     const b = blocks[p];
     if (!b) return { spill: join(run.spillDir, `e${e}-p${p}-t${tile.index}.bin`) };
     const ranges: { first: number; count: number }[][] = sources.map(() => []);
     for (let k = 0; k < b.length; k += BLOCK_FIELDS) {
       const t = tilesReached(run.layout, b, k);
-      const [tx, ty] = [tile.index % run.layout.ntx, Math.floor(tile.index / run.layout.ntx)];
       if (!t || tx < t.tx0 || tx > t.tx1 || ty < t.ty0 || ty > t.ty1) continue;
       const [source, first, count] = [b[k], b[k + 1], b[k + 2]];
       const last = ranges[source].at(-1);

@@ -143,6 +143,9 @@ describe('detection in tiles', () => {
     const [ordered, scattered] = [await runWith(district.epoch(1), 'ordered'), await runWith(shuffled, 'shuffled')];
     // The survey's own file is read again by the tiles: nothing of it spilled; the shuffled one is spilled.
     expect(spilled).toEqual({ ordered: 0, shuffled: 4 });
+    // …and the user is told why, and what would make it faster.
+    expect(scattered.warnings.filter((w) => w.includes('no spatial order'))).toEqual([expect.stringContaining(shuffled)]);
+    expect(ordered.warnings.filter((w) => w.includes('no spatial order'))).toEqual([]);
     expect(comparable(ordered).changes).toEqual(comparable(single).changes);
     // The same changes from the shuffled points (heights summed in another order differ in the last bits).
     expect(scattered.changes.map((c) => [c.type, c.area_m2])).toEqual(ordered.changes.map((c) => [c.type, c.area_m2]));
