@@ -4,7 +4,6 @@
  * allocated from one tile to the next.
  */
 import { parentPort } from 'node:worker_threads';
-import { newReadWorkspace } from '../io/las/reader';
 import { SourceError } from '../io/types';
 import type { PoolReply, PoolRequest } from './pool';
 import { cropPart } from './part-record';
@@ -14,7 +13,6 @@ import { runTileJob, TileWorkspace } from './tile-job';
 const workspace = new TileWorkspace();
 /** The first pass's coarse statistics, kept from one part to the next: only the crop a part touched is sent and cleared. */
 let coarse: CoarseStats | null = null;
-const readWorkspace = newReadWorkspace();
 const post = (m: PoolReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
 
 parentPort!.on('message', (m: PoolRequest) => void handle(m));
@@ -35,7 +33,7 @@ async function handle(m: PoolRequest): Promise<void> {
             }
           },
         },
-        { coarse, workspace: readWorkspace },
+        { coarse, workspace: workspace.read },
       );
       const record = cropPart(result);
       clearCoarse(coarse, record.x0, record.y0, record.w, record.h);
@@ -46,6 +44,8 @@ async function handle(m: PoolRequest): Promise<void> {
         ),
       );
     } else {
+      // The first pass is over: its coarse raster (tens of MB over a district) is not kept beside the tile buffers.
+      coarse = null;
       post({ id: m.id, kind: 'done', result: await runTileJob(m.job, workspace) });
     }
   } catch (e) {
