@@ -2,6 +2,7 @@
 // The `voxwatch` command: runs the TypeScript CLI directly through tsx, so a fresh clone
 // works right after `npm ci` with no build step.
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 // Detection, octrees and reports fill large typed arrays, and every fresh 4 KiB page costs a
@@ -32,6 +33,15 @@ if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') &
     // Started by the lines above: end with the process that started us, and do not stay alive for its channel.
     process.on('disconnect', () => process.exit(129));
     process.channel?.unref();
+  }
+  if (!process.env.VOXWATCH_WORKER_BUNDLES) {
+    try {
+      const { workerBundleDir } = await import('../scripts/worker-cache.mjs');
+      process.env.VOXWATCH_WORKER_BUNDLES = await workerBundleDir(fileURLToPath(new URL('..', import.meta.url)));
+    } catch (e) {
+      // No esbuild here (an install without dev tools), or no room to write: the workers load through tsx.
+      if (process.env.VOXWATCH_DEBUG) console.error(`worker bundles unavailable: ${e.message}`);
+    }
   }
   register();
   await import('../cli/voxwatch.ts');

@@ -43,12 +43,32 @@ export async function bundleNode({ appRoot, outDir, main = 'electron/main.ts' })
       outfile: `${outDir}/main.js`,
       define: { ...common.define, VOXWATCH_WORKER_DIR: '"./workers/"' },
     }),
-    build({
-      ...common,
-      entryPoints: WORKER_ENTRIES,
-      outdir: `${outDir}/workers`,
-      entryNames: '[name]',
-      define: { ...common.define, VOXWATCH_WORKER_DIR: '"./"' },
-    }),
+    bundleWorkers({ appRoot, outDir: `${outDir}/workers` }),
   ]);
+}
+
+/**
+ * Bundles every worker entry to `outDir/<name>.js`, code split (so that readers a worker imports
+ * only when it needs them stay unloaded until then). Returns esbuild's metafile: what went in.
+ */
+export async function bundleWorkers({ appRoot, outDir }) {
+  const version = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')).version;
+  const result = await build({
+    absWorkingDir: appRoot,
+    bundle: true,
+    splitting: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    platform: 'node',
+    format: 'esm',
+    // Node 20 runs the command from the sources; Electron's Node is newer.
+    target: 'node20',
+    packages: 'external',
+    metafile: true,
+    entryPoints: WORKER_ENTRIES,
+    outdir: outDir,
+    entryNames: '[name]',
+    define: { VOXWATCH_VERSION: JSON.stringify(version), VOXWATCH_WORKER_DIR: '"./"' },
+  });
+  return result.metafile;
 }

@@ -50,11 +50,9 @@ describe('the bundled app', () => {
   it('runs detection, the report and LAZ decoding from its bundles, each worker found', async () => {
     const { dir, path } = await makeReviewProject({ size: 100, seed: 6, runs: 0 });
     await bundleNode({ appRoot, outDir, main: 'test/electron/fixtures/bundle-smoke.ts' });
-    expect(
-      readdirSync(join(outDir, 'workers'))
-        .filter((f) => f.endsWith('.js'))
-        .sort(),
-    ).toEqual((WORKER_ENTRIES as string[]).map((e) => basename(e).replace(/\.ts$/, '.js')).sort());
+    // Each worker under its own name, beside the chunks code splitting shares between them.
+    const bundled = readdirSync(join(outDir, 'workers')).filter((f) => f.endsWith('.js'));
+    expect(bundled).toEqual(expect.arrayContaining((WORKER_ENTRIES as string[]).map((e) => basename(e).replace(/\.ts$/, '.js'))));
     const laz = join(SHARED_DATA, 'red-rocks-uav-photogrammetry/lidar_medium_subset_las1pt2_utmzone13N_compressed.laz');
     const pdf = join(dir, 'report.pdf');
     const out = execFileSync(process.execPath, [join(outDir, 'main.js'), path, pdf, laz], { encoding: 'utf8', timeout: 180_000 });
