@@ -3,7 +3,6 @@
 // works right after `npm ci` with no build step.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 
 // Detection, octrees and reports fill large typed arrays, and every fresh 4 KiB page costs a
 // fault; with transparent huge pages a fault brings 2 MiB. Node does not ask for them, but
@@ -43,6 +42,8 @@ if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') &
       if (process.env.VOXWATCH_DEBUG) console.error(`worker bundles unavailable: ${e.message}`);
     }
   }
+  // tsx loads only here: the process that only starts another one above needs none of it.
+  const { register } = await import('tsx/esm/api');
   register();
   await import('../cli/voxwatch.ts');
 }
