@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -21,7 +22,10 @@ export function spawnWorker(entry: URL, data: Record<string, unknown> = {}): Wor
   }
   // The command run from the sources bundles its workers once (scripts/worker-cache.mjs): a thread
   // then starts without loading tsx and transpiling, about half a second of CPU each.
-  const bundles = process.env.VOXWATCH_WORKER_BUNDLES;
-  if (bundles) return new Worker(join(bundles, basename(fileURLToPath(entry)).replace(/\.ts$/, '.js')), { workerData: data });
+  // Workers that are not the core's own (the bench's, say) are not among them.
+  const bundled =
+    process.env.VOXWATCH_WORKER_BUNDLES &&
+    join(process.env.VOXWATCH_WORKER_BUNDLES, basename(fileURLToPath(entry)).replace(/\.ts$/, '.js'));
+  if (bundled && existsSync(bundled)) return new Worker(bundled, { workerData: data });
   return new Worker(BOOTSTRAP, { workerData: { ...data, entry: entry.href } });
 }

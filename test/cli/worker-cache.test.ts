@@ -4,12 +4,13 @@
  * bundles (the same code the Electron app bundles, tested in test/electron/bundle.test.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without types
 import { workerBundleDir } from '../../scripts/worker-cache.mjs';
+import { spawnWorker } from '../../core/workers/spawn';
 import { writeDistrict } from '../helpers/district';
 import { BIN } from '../helpers/cli';
 
@@ -45,9 +46,24 @@ describe('worker bundles of the command', () => {
     const ok = detect({});
     expect(ok.code).toBe(0);
     expect(JSON.parse(readFileSync(join(ok.out, 'changes.geojson'), 'utf8')).features.length).toBeGreaterThan(0);
-    // Pointed at an empty folder, the command's workers cannot start: they do come from the bundles.
-    const none = detect({ VOXWATCH_WORKER_BUNDLES: mkdtempSync(join(tmpdir(), 'voxwatch-no-bundles-')) });
-    expect(none.code).not.toBe(0);
-    expect(none.stderr).toMatch(/voxwatch-no-bundles-.*worker\.js/);
+    // Pointed at a folder whose detection worker only fails, the command fails with it: its workers do come from there.
+    const broken = mkdtempSync(join(tmpdir(), 'voxwatch-broken-bundles-'));
+    writeFileSync(join(broken, 'worker.js'), "throw new Error('the bundled detection worker ran');\n");
+    const failed = detect({ VOXWATCH_WORKER_BUNDLES: broken });
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('the bundled detection worker ran');
+  });
+
+  it("leave workers that are not the core's own to tsx", async () => {
+    const saved = process.env.VOXWATCH_WORKER_BUNDLES;
+    process.env.VOXWATCH_WORKER_BUNDLES = await workerBundleDir(REPO);
+    try {
+      const w = spawnWorker(new URL('../helpers/hello-worker.ts', import.meta.url));
+      expect(await new Promise((done, fail) => w.once('message', done).once('error', fail))).toBe('hello');
+      await w.terminate();
+    } finally {
+      if (saved === undefined) delete process.env.VOXWATCH_WORKER_BUNDLES;
+      else process.env.VOXWATCH_WORKER_BUNDLES = saved;
+    }
   });
 });
