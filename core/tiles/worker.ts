@@ -1,7 +1,7 @@
 /**
- * A detection worker thread: runs first-pass scans (one epoch into spill files and coarse
- * statistics) and tile jobs, one at a time, as the pool hands them out. Its tile buffers stay
- * allocated from one tile to the next.
+ * A detection worker thread: runs first-pass scans (part of an epoch into coarse statistics, and
+ * spill files or a block index) and tile jobs, one at a time, as the pool hands them out. Its
+ * buffers stay allocated from one part, and one tile, to the next.
  */
 import { parentPort } from 'node:worker_threads';
 import { SourceError } from '../io/types';
