@@ -75,8 +75,11 @@ describe('LAZ read-ahead', () => {
     const t = file.info.chunkTable!;
     const bytes = new Uint8Array(readFileSync(join(CONFORMANCE, 'lazperf/1815.laz'))).slice(t.starts[0], t.starts[1]);
     // Warm the pool up so the next job is really in a thread when the pool closes.
-    await pool.decode(file.info.header.pointFormat, file.info.header.recordLength, t.counts[0], bytes.slice());
-    const inFlight = pool.decode(file.info.header.pointFormat, file.info.header.recordLength, t.counts[0], bytes.slice());
+    const { pointFormat, recordLength, scale, offset } = file.info.header;
+    const decode = () =>
+      pool.decodePoints(pointFormat, recordLength, t.counts[0], bytes.slice(), { fields: [], scale: [...scale], offset: [...offset] });
+    await decode();
+    const inFlight = decode();
     const outcome = expect(inFlight).rejects.toThrow(/closed/);
     await pool.close();
     await outcome;

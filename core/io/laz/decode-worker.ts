@@ -1,7 +1,7 @@
 /**
- * Worker thread that turns one compressed LAZ chunk into raw point records with laz-perf, and
- * (when asked) decodes those records into arrays, so that the reading thread only receives them:
- * then every step of reading a LAZ file scales with the decoder threads.
+ * Worker thread that turns one compressed LAZ chunk into point records with laz-perf and decodes
+ * those into arrays, so that the reading thread only receives them: then every step of reading a
+ * LAZ file scales with the decoder threads.
  * laz-perf (Emscripten) can abort its whole host on a corrupt stream, so it only ever runs
  * here: if it dies, the pool loses one worker and reports the chunk, never the app.
  */
@@ -16,14 +16,13 @@ export interface DecodeRequest {
   recordLength: number;
   count: number;
   compressed: ArrayBuffer;
-  /** Decode the records into these fields here (colour as stored: the reader scales 8-bit colour). */
-  points?: { fields: PointField[]; scale: [number, number, number]; offset: [number, number, number] };
+  /** The fields to decode the records into (colour as stored: the reader scales 8-bit colour). */
+  points: { fields: PointField[]; scale: [number, number, number]; offset: [number, number, number] };
 }
 
-export type DecodeResponse =
-  { id: number; records: ArrayBuffer } | { id: number; chunk: PointChunk; maxColour: number } | { id: number; error: string };
+export type DecodeResponse = { id: number; chunk: PointChunk; maxColour: number } | { id: number; error: string };
 
-type Decoded = { records: ArrayBuffer } | { chunk: PointChunk; maxColour: number };
+type Decoded = { chunk: PointChunk; maxColour: number };
 
 const lazPerf = await createLazPerf();
 
@@ -37,11 +36,10 @@ function decode(req: DecodeRequest): Decoded {
     lazPerf.HEAPU8.fill(0, inPtr, inPtr + input.length + 64);
     lazPerf.HEAPU8.set(input, inPtr);
     decoder.open(req.pointFormat, req.recordLength, inPtr);
-    // Decode the whole chunk inside the WASM heap, then copy it out once.
+    // Decode the whole chunk inside the WASM heap, then into arrays.
     for (let i = 0; i < req.count; i++) decoder.getPoint(outPtr + i * req.recordLength);
     // HEAPU8 may have been replaced if the heap grew: read it after decoding.
     const records = lazPerf.HEAPU8.subarray(outPtr, outPtr + req.count * req.recordLength);
-    if (!req.points) return { records: records.slice().buffer };
     const { fields, scale, offset } = req.points;
     const params = { pointFormat: req.pointFormat, recordLength: req.recordLength, scale, offset, fields, rgbBits: 16 as const };
     const maxColour = fields.includes('rgb') ? maxColourComponent(records, req.count, req.pointFormat, req.recordLength) : 0;
@@ -58,10 +56,10 @@ parentPort!.on('message', (req: DecodeRequest) => {
   try {
     const out = decode(req);
     res = { id: req.id, ...out };
-    const arrays = 'records' in out ? [out.records] : Object.values(out.chunk).filter((v) => ArrayBuffer.isView(v));
+    const arrays = Object.values(out.chunk).filter((v): v is ArrayBufferView => ArrayBuffer.isView(v));
     parentPort!.postMessage(
       res,
-      arrays.map((a) => (a instanceof ArrayBuffer ? a : (a as ArrayBufferView).buffer) as ArrayBuffer),
+      arrays.map((a) => a.buffer as ArrayBuffer),
     );
   } catch (e) {
     res = { id: req.id, error: e instanceof Error ? e.message : String(e) };

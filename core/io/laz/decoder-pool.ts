@@ -6,7 +6,7 @@ import type { DecodeRequest, DecodeResponse } from './decode-worker';
 
 interface Job {
   req: DecodeRequest;
-  resolve: (decoded: Uint8Array | DecodedPoints) => void;
+  resolve: (decoded: DecodedPoints) => void;
   reject: (err: Error) => void;
 }
 
@@ -37,29 +37,14 @@ export class LazDecoderPool {
 
   constructor(readonly size: number = Math.max(1, availableParallelism())) {}
 
-  /** One chunk's raw point records. */
-  decode(pointFormat: number, recordLength: number, count: number, compressed: Uint8Array): Promise<Uint8Array> {
-    return this.submit(pointFormat, recordLength, count, compressed) as Promise<Uint8Array>;
-  }
-
   /** One chunk decoded into arrays in the decoder thread (colour as stored). */
   decodePoints(
     pointFormat: number,
     recordLength: number,
     count: number,
     compressed: Uint8Array,
-    points: NonNullable<DecodeRequest['points']>,
+    points: DecodeRequest['points'],
   ): Promise<DecodedPoints> {
-    return this.submit(pointFormat, recordLength, count, compressed, points) as Promise<DecodedPoints>;
-  }
-
-  private submit(
-    pointFormat: number,
-    recordLength: number,
-    count: number,
-    compressed: Uint8Array,
-    points?: DecodeRequest['points'],
-  ): Promise<Uint8Array | DecodedPoints> {
     if (this.closed) return Promise.reject(new Error('LAZ decoder pool is closed'));
     const buffer =
       compressed.byteOffset === 0 && compressed.byteLength === compressed.buffer.byteLength
@@ -121,7 +106,7 @@ export class LazDecoderPool {
       slot.job = undefined;
       if (job && job.req.id === msg.id) {
         if ('error' in msg) job.reject(new Error(`LAZ decoder failed: ${msg.error}`));
-        else job.resolve('records' in msg ? new Uint8Array(msg.records) : msg);
+        else job.resolve(msg);
       }
       if ('error' in msg) {
         // After a WebAssembly trap the decoder's memory is suspect: retire the thread.
