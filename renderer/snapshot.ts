@@ -55,7 +55,7 @@ export function snapshot(viewer: Viewer, box: BoxXY, options: SnapshotOptions): 
   try {
     for (const m of points) m.size *= factor;
     renderer.clippingPlanes = clip;
-    viewer.showEpoch(options.epoch ?? 'after');
+    viewer.showEpoch(options.epoch ?? 'after', true); // the dense sample around the change, not the octree's nodes
     renderer.setRenderTarget(target);
     renderer.setScissorTest(false);
     renderer.clear();

@@ -348,12 +348,16 @@ export class Viewer {
     if (loading) this.more = setTimeout(() => this.requestRender(), 80);
   }
 
-  /** Makes the layers of one epoch the visible ones (the clouds here, the ground through its hook). */
-  showEpoch(epoch: Epoch): void {
-    // Where the epoch's octree draws it, its plain samples stay hidden.
-    const covered = this.epochLayer?.covers(epoch) ?? false;
+  /**
+   * Makes the layers of one epoch the visible ones (the clouds here, the ground through its hook). Where the epoch's
+   * octree draws it, its plain samples stay hidden; `samplesOnly` shows the samples instead and hides the octree
+   * (a snapshot draws the dense sample around a change, clipped to it, from a camera the octree did not choose its
+   * nodes for).
+   */
+  showEpoch(epoch: Epoch, samplesOnly = false): void {
+    const covered = !samplesOnly && (this.epochLayer?.covers(epoch) ?? false);
     for (const [layer, cloud] of Object.entries(this.clouds)) cloud.points.visible = layer.startsWith(epoch) && !covered;
-    this.epochLayer?.show(epoch);
+    this.epochLayer?.show(samplesOnly ? null : epoch);
     for (const hook of this.hooks.showEpoch) hook(epoch);
   }
 

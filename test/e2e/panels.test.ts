@@ -94,6 +94,11 @@ describe('exporting the PDF report from the app', () => {
   it('exports the filtered list in zh-CN with the viewer’s 3D snapshots, downloaded by the browser', async () => {
     const run = await stored(async (p) => (await p.info()).runs[0]);
     await openUi(`#run=${run.id}`);
+    // The octrees are built in the background on first view. Once they are drawn the plain samples are hidden; the
+    // snapshots must still show the dense sample around each change, clipped to it. Wait for them so this case is
+    // the one tested whatever the machine's speed.
+    await page.waitForSelector('#view[data-octree="ready"]', { timeout: 120_000 });
+    await page.waitForFunction(() => Number(document.getElementById('view')!.dataset.octreePoints ?? 0) > 0);
     const all = await stored(async (p) => (await p.listChanges({ runId: run.id })).items);
     const confirmed = all.filter((c) => c.verdict === 'confirmed');
     expect(confirmed.length).toBeGreaterThan(1);
