@@ -9,7 +9,7 @@ import { crsFromEpsg, Reprojector } from './geo/reproject';
 import { bboxOf } from './geo/polygons';
 import { estimateAlignment, type Alignment } from './diff/align';
 import type { ColumnStats } from './diff/columns';
-import { estimateGround, type GroundModel } from './diff/ground';
+import type { GroundModel } from './diff/ground';
 import { makeGrid, type Grid } from './diff/grid';
 import { median } from './diff/raster';
 import { classesPlausible } from './diff/surfaces';
@@ -19,9 +19,10 @@ import { SourceError, type Bounds3, type CrsInfo } from './io/types';
 import { RunFolder, RunFolderError } from './tiles/checkpoint';
 import { makeTileLayout, type Tile, type TileLayout } from './tiles/layout';
 import { WorkerPool } from './tiles/pool';
-import { addPartRecord, type PartRecord } from './tiles/part-record';
+import { EpochCoarse, coarseGeometry } from './tiles/coarse';
+import type { PartRecord } from './tiles/part-record';
 import { planParts } from './tiles/parts';
-import { BLOCK_FIELDS, createCoarseStats, type CoarseStats, type ScanJob, type ScanResult, type ScanSource } from './tiles/scan';
+import { BLOCK_FIELDS, type EpochTotals, type ScanJob, type ScanSource } from './tiles/scan';
 import { partShare, readPartials, shareOf, writePartial } from './tiles/shard';
 import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileInput, TileResult } from './tiles/tile-job';
@@ -393,7 +394,7 @@ async function firstPass(
   const total = run.readTotal;
   const read = plans.map((parts) => parts.map(() => 0));
   const report = () => hooks.onProgress?.({ phase: 'read', done: read.flat().reduce((s, n) => s + n, 0), total });
-  const [sa, sb]: ScanResult[] = plans.map(() => ({ totals: emptyTotals(), coarse: createCoarseStats(grid) }));
+  const [sa, sb]: FirstPassSums[] = plans.map(() => ({ totals: emptyTotals(), coarse: new EpochCoarse(coarseGeometry(grid)) }));
   const blocks: (Float64Array | null)[][] = plans.map((parts) => parts.map(() => null));
   const mine = (e: number, p: number) =>
     !want.share || partShare(plans[0].length + plans[1].length, want.share.index, want.share.count).includes(e * plans[0].length + p);
@@ -404,7 +405,7 @@ async function firstPass(
         const into = e === 0 ? sa : sb;
         const kept = folder ? await folder.readPart<PartRecord>(e, p) : null;
         if (kept) {
-          addPartRecord(into, kept);
+          addPart(into, kept);
           blocks[e][p] = kept.blocks ?? null;
           read[e][p] = kept.totals.points;
           return;
@@ -417,7 +418,7 @@ async function firstPass(
         read[e][p] = part.totals.points;
         report();
         await folder?.finishPart(e, p, part);
-        addPartRecord(into, part);
+        addPart(into, part);
         blocks[e][p] = part.blocks ?? null;
       }),
     ),
@@ -433,14 +434,23 @@ async function firstPass(
   const models: [EpochModel, EpochModel] = [epochModel(sa, run.a), epochModel(sb, run.b)];
 
   // The models that need the whole area, from the coarse statistics: one ground and one
-  // vertical offset for every tile.
+  // vertical offset for every tile. The ground is worked out on a worker, which takes the
+  // whole-area rasters with it; the alignment reads only the sampled cells.
   const c = sa.coarse;
-  const ground = estimateGround(coarseLows(sa.coarse, sb.coarse, zBase), c.cx, c.cy, grid.cell, c.factor);
+  const lows = (e: EpochCoarse) => ({ min1: e.min1, min2: e.min2, count8: e.count8 });
+  const ground = await pool.ground({
+    epochs: [lows(sa.coarse), lows(sb.coarse)],
+    cx: c.cx,
+    cy: c.cy,
+    cell: grid.cell,
+    factor: c.factor,
+    zBase,
+  });
   hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
   lap('ground');
   let alignment: Alignment | null = null;
   if (options.align) {
-    alignment = estimateAlignment(sa.coarse, sb.coarse);
+    alignment = estimateAlignment(sa.coarse.samples, sb.coarse.samples, c.step);
     if (alignment.stableCells * (grid.cell * c.factor) ** 2 < MIN_STABLE_AREA) {
       warnings.push('too few stable surfaces to check the alignment of the epochs');
     } else if (alignment.residualAfter.medianAbs > 0.15) {
@@ -641,7 +651,18 @@ function tileInputs(run: OpenRun, blocks: (Float64Array | null)[], e: number, ti
   });
 }
 
-const emptyTotals = (): ScanResult['totals'] => ({ points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 });
+/** An epoch's first pass, added up part by part. */
+interface FirstPassSums {
+  totals: EpochTotals;
+  coarse: EpochCoarse;
+}
+
+function addPart(into: FirstPassSums, r: PartRecord): void {
+  for (const k of Object.keys(into.totals) as (keyof EpochTotals)[]) into.totals[k] += r.totals[k];
+  into.coarse.add(r);
+}
+
+const emptyTotals = (): EpochTotals => ({ points: 0, outside: 0, classified: 0, noise: 0, vegetation: 0, ground: 0 });
 
 /** A watched area belongs to the tile whose core holds the centre of its bounding box (outside the grid: to none). */
 function ownsArea(tile: Tile, grid: Grid, footprint: PolygonCoords[]): boolean {
@@ -657,12 +678,11 @@ const MIN_STABLE_AREA = 25;
 const OVERVIEW_SIDE = 1024;
 
 /** Typical points per grid cell (from the coarse counts) and whether the file's classes are trusted. */
-function epochModel(s: ScanResult, e: OpenedEpoch): EpochModel {
-  const { count, factor } = s.coarse;
+function epochModel(s: FirstPassSums, e: OpenedEpoch): EpochModel {
+  const { samples, factor } = s.coarse;
   const per = factor * factor;
   const sample: number[] = [];
-  const step = Math.max(1, Math.floor(count.length / 200_000));
-  for (let i = 0; i < count.length; i += step) if (count[i] > 0) sample.push(count[i] / per);
+  for (const n of samples.count) if (n > 0) sample.push(n / per);
   const model: EpochModel = { typicalCount: sample.length ? median(sample) : 0, useClasses: classesPlausible(s.totals) };
   // A DSM's point is a measured pixel of surface, not one sample among many (see buildSurface).
   if (gridSpacingOf(e) !== undefined) model.gridded = true;
@@ -675,22 +695,9 @@ function gridSpacingOf(e: OpenedEpoch): number | undefined {
   return Math.max(...e.files.map((f) => f.gridSpacing ?? 0));
 }
 
-/** Per coarse cell, the lowest absolute height either epoch saw (the second lowest of three or more points). */
-function coarseLows(a: CoarseStats, b: CoarseStats, zBase: number): Float32Array {
-  const out = new Float32Array(a.count.length).fill(NaN);
-  for (const s of [a, b]) {
-    for (let i = 0; i < out.length; i++) {
-      const n = s.count[i];
-      if (n === 0) continue;
-      const v = zBase + (n >= 3 ? s.min2[i] : s.min1[i]);
-      if (!(out[i] <= v)) out[i] = v;
-    }
-  }
-  return out;
-}
-
-/** The ground model in shared memory: every tile job reads it, none copies it. */
+/** The ground model in shared memory: every tile job reads it, none copies it (a resumed run's plan holds a copy). */
 function shareGround(m: GroundModel): GroundModel {
+  if (m.values.buffer instanceof SharedArrayBuffer) return m;
   const values = new Float32Array(new SharedArrayBuffer(m.values.byteLength));
   values.set(m.values);
   return { ...m, values };
@@ -843,8 +850,11 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
   return crs;
 }
 
-/** Bytes per coarse cell of the whole-area rasters: both epochs' coarse statistics, the ground model. */
-const BYTES_PER_COARSE_CELL = 2 * 28 + 24;
+/**
+ * Bytes per coarse cell of the whole-area rasters at their largest: both epochs' lowest heights
+ * and counts (9 bytes each, tiles/coarse.ts), then the ground filter's rasters on its worker.
+ */
+const BYTES_PER_COARSE_CELL = 2 * 9 + 32;
 
 /**
  * Only the coarse rasters cover the whole area; each worker holds one tile window at a time.
@@ -852,9 +862,8 @@ const BYTES_PER_COARSE_CELL = 2 * 28 + 24;
  * hours later or taking the machine down.
  */
 function checkMemory(layout: TileLayout, area: Bounds3, voxel: number, workers: number): void {
-  const g = layout.grid;
-  const factor = Math.max(1, Math.round(2 / voxel));
-  const coarseCells = Math.ceil(g.nx / factor) * Math.ceil(g.ny / factor);
+  const { cx, cy } = coarseGeometry(layout.grid);
+  const coarseCells = cx * cy;
   const budget = Math.min(totalmem() * 0.6, 2 ** 31 * 4);
   const needed = coarseCells * BYTES_PER_COARSE_CELL + workers * layout.maxWindowCells * WINDOW_BYTES_PER_CELL;
   if (needed <= budget && layout.maxWindowCells < 2 ** 30) return;

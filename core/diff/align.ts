@@ -1,4 +1,4 @@
-import type { CoarseStats } from '../tiles/scan';
+import type { CoarseSums } from '../tiles/coarse';
 import type { EpochSurface } from './surfaces';
 import { quantile } from './raster';
 
@@ -11,7 +11,6 @@ export interface Alignment {
   residualAfter: { medianAbs: number; rms: number };
 }
 
-const MAX_SAMPLES = 200_000;
 /** Differences above this are real change or occlusion, not misregistration. */
 const STABLE_BAND = 0.5;
 /** Points a coarse cell needs in each epoch, and the largest vertical spread of a flat one. */
@@ -26,13 +25,12 @@ const FLAT_SPREAD = 0.1;
  * estimated once for the whole run, from the first pass's coarse statistics, before any tile
  * is modelled: one dz for every tile, whatever the tiling. Horizontal offsets up to a cell are
  * absorbed by the diff's one-cell tolerance: at 0.5 m columns a sub-cell shift cannot be
- * measured reliably, so none is claimed.
+ * measured reliably, so none is claimed. `a` and `b` are the sums of the same sampled cells,
+ * every `step`-th of the area.
  */
-export function estimateAlignment(a: CoarseStats, b: CoarseStats): Alignment {
-  const n = a.count.length;
-  const step = Math.max(1, Math.floor(n / MAX_SAMPLES));
+export function estimateAlignment(a: SampledSums, b: SampledSums, step: number): Alignment {
   const collected: number[] = [];
-  for (let k = 0; k < n; k += step) {
+  for (let k = 0; k < a.count.length; k++) {
     const na = a.count[k];
     const nb = b.count[k];
     if (na < MIN_POINTS || nb < MIN_POINTS) continue;
@@ -81,6 +79,9 @@ export function estimateAlignment(a: CoarseStats, b: CoarseStats): Alignment {
   const after = residuals(dz);
   return { dz: round(dz), stableCells: after.length * step, residualBefore: stats(residuals(0)), residualAfter: stats(after) };
 }
+
+/** Coarse sums of sampled cells (EpochCoarse.samples). */
+export type SampledSums = Pick<CoarseSums, 'count' | 'sum' | 'sumSq'>;
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 

@@ -1,11 +1,14 @@
 import type { Worker } from 'node:worker_threads';
 import { SourceError } from '../io/types';
 import { spawnWorker } from '../workers/spawn';
+import type { GroundModel } from '../diff/ground';
+import { groundTransfer, type GroundJob } from './ground-job';
 import type { PartRecord } from './part-record';
 import type { ScanJob } from './scan';
 import type { TileJob, TileResult } from './tile-job';
 
-export type PoolRequest = { id: number; kind: 'scan'; job: ScanJob } | { id: number; kind: 'tile'; job: TileJob };
+export type PoolRequest =
+  { id: number; kind: 'scan'; job: ScanJob } | { id: number; kind: 'tile'; job: TileJob } | { id: number; kind: 'ground'; job: GroundJob };
 
 export type PoolReply =
   | { id: number; kind: 'progress'; points: number }
@@ -14,6 +17,8 @@ export type PoolReply =
 
 interface Pending {
   request: PoolRequest;
+  /** Buffers handed over with the request (gone from this thread once it is sent). */
+  transfer: ArrayBuffer[];
   resolve: (r: unknown) => void;
   reject: (e: Error) => void;
   onPoints?: (n: number) => void;
@@ -68,6 +73,11 @@ export class WorkerPool {
     return this.submit({ id: this.nextId++, kind: 'tile', job }) as Promise<TileResult>;
   }
 
+  /** The ground model; the job's rasters are handed over to the worker, not copied. */
+  ground(job: GroundJob): Promise<GroundModel> {
+    return this.submit({ id: this.nextId++, kind: 'ground', job }, undefined, groundTransfer(job)) as Promise<GroundModel>;
+  }
+
   /**
    * Ends every thread; pending and queued jobs fail with `reason` (cancelled by default).
    * Resolves once the threads are gone.
@@ -89,10 +99,10 @@ export class WorkerPool {
     return this.stopped;
   }
 
-  private submit(request: PoolRequest, onPoints?: (n: number) => void): Promise<unknown> {
+  private submit(request: PoolRequest, onPoints?: (n: number) => void, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject, onPoints });
+      this.queue.push({ request, transfer, resolve, reject, onPoints });
       this.dispatch();
     });
   }
@@ -102,7 +112,7 @@ export class WorkerPool {
       const w = this.idle.pop()!;
       const p = this.queue.shift()!;
       this.running.set(w, p);
-      w.postMessage(p.request);
+      w.postMessage(p.request, p.transfer);
     }
   }
 

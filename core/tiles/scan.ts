@@ -3,30 +3,9 @@ import type { ReadWorkspace } from '../io/las/reader';
 import { SourceError, type PointChunk } from '../io/types';
 import type { ColumnStats } from '../diff/columns';
 import type { Grid } from '../diff/grid';
+import { CoarseBlocks, type CoarseSums } from './coarse';
 import { makeTileLayout, type TileLayout } from './layout';
 import { FLAG_RGB, KIND_GROUND, KIND_VEGETATION, NOISE_HIGH, NOISE_LOW, RECORD_WORDS, SpillWriter } from './spill';
-
-/**
- * What the first pass keeps of an epoch over the whole area, on a coarse grid (2 m cells by
- * default, 1/16 of the columns at 0.5 m): enough for the ground model, the vertical alignment
- * and the typical density, which all need more than one tile's view. Heights above zBase.
- */
-export interface CoarseStats {
-  cx: number;
-  cy: number;
-  /** Grid cells per coarse cell along each axis. */
-  factor: number;
-  count: Uint32Array;
-  /**
-   * Sums of the heights and of their squares, in whole millimetres: integer sums are exact (up
-   * to 2^53), so parts added in any order give the same sums.
-   */
-  sum: Float64Array;
-  sumSq: Float64Array;
-  /** The two lowest heights: the second ignores one stray low point. */
-  min1: Float32Array;
-  min2: Float32Array;
-}
 
 export type EpochTotals = ColumnStats['totals'];
 
@@ -61,7 +40,8 @@ export interface ScanJob {
 
 export interface ScanResult {
   totals: EpochTotals;
-  coarse: CoarseStats;
+  /** The part's coarse sums (CoarseBlocks.take gives them as a crop). */
+  coarse: CoarseBlocks;
   /** With `blockPoints`: the part's blocks (see BLOCK_FIELDS). */
   blocks?: Float64Array;
 }
@@ -73,52 +53,9 @@ export interface ScanResult {
  */
 export const BLOCK_FIELDS = 7;
 
-/** Ground cells per coarse cell side: bare earth and alignment need no finer than about 2 m. */
-export function coarseFactor(cell: number): number {
-  return Math.max(1, Math.round(2 / cell));
-}
-
-/** Whether `c` is coarse statistics of `grid` (same cells), so it can be reused for it. */
-export function coarseFits(c: CoarseStats, grid: Grid): boolean {
-  const factor = coarseFactor(grid.cell);
-  return c.factor === factor && c.cx === Math.ceil(grid.nx / factor) && c.cy === Math.ceil(grid.ny / factor);
-}
-
-/** Empties the coarse cells of a rectangle (x in [x0, x0 + w), y in [y0, y0 + h)): a reused buffer's touched part. */
-export function clearCoarse(c: CoarseStats, x0: number, y0: number, w: number, h: number): void {
-  for (let y = y0; y < y0 + h; y++) {
-    const a = y * c.cx + x0;
-    c.count.fill(0, a, a + w);
-    c.sum.fill(0, a, a + w);
-    c.sumSq.fill(0, a, a + w);
-    c.min1.fill(Infinity, a, a + w);
-    c.min2.fill(Infinity, a, a + w);
-  }
-}
-
-export function createCoarseStats(grid: Grid): CoarseStats {
-  const factor = coarseFactor(grid.cell);
-  const cx = Math.ceil(grid.nx / factor);
-  const cy = Math.ceil(grid.ny / factor);
-  const n = cx * cy;
-  return {
-    cx,
-    cy,
-    factor,
-    count: new Uint32Array(n),
-    sum: new Float64Array(n),
-    sumSq: new Float64Array(n),
-    min1: new Float32Array(n).fill(Infinity),
-    min2: new Float32Array(n).fill(Infinity),
-  };
-}
-
 interface ScanState {
   layout: TileLayout;
-  coarse: CoarseStats;
-  /** Coarse column of each grid column, and coarse row offset of each grid row. */
-  coarseX: Int32Array;
-  coarseY: Int32Array;
+  coarse: CoarseBlocks;
   /** Null when the part is indexed, not spilled. */
   writer: SpillWriter | null;
   /** The cell of each point of the chunk being scanned; ix = −1 for a point dropped (outside the grid, noise). */
@@ -139,24 +76,22 @@ interface ScanState {
  * The first pass over (part of) one epoch: every point is binned to its cell and added to the
  * coarse statistics; then either appended to the spill file of each tile whose window holds it
  * (one tile, or up to four in a halo), or, for an indexed part (`blockPoints`), only noted in its
- * block's cell rectangle. Memory is the coarse grid plus the buffers, whatever the number of points.
+ * block's cell rectangle. Memory is the coarse blocks the part touches plus the buffers, whatever the number of points.
  */
 export async function scanEpoch(
   job: ScanJob,
   hooks: { onPoints?: (n: number) => void; signal?: AbortSignal } = {},
   /**
    * What a worker keeps from one part to the next (fresh pages are what costs): empty coarse
-   * statistics of `job.grid` to add into, and the reader's buffers.
+   * blocks of `job.grid` to add into, and the reader's buffers.
    */
-  kept: { coarse?: CoarseStats; workspace?: ReadWorkspace } = {},
+  kept: { coarse?: CoarseBlocks; workspace?: ReadWorkspace } = {},
 ): Promise<ScanResult> {
   const layout = makeTileLayout(job.grid, job.tileCells, job.haloCells);
-  const coarse = kept.coarse ?? createCoarseStats(job.grid);
+  const coarse = kept.coarse ?? new CoarseBlocks(job.grid);
   const state: ScanState = {
     layout,
     coarse,
-    coarseX: Int32Array.from({ length: job.grid.nx }, (_, i) => Math.floor(i / coarse.factor)),
-    coarseY: Int32Array.from({ length: job.grid.ny }, (_, j) => Math.floor(j / coarse.factor) * coarse.cx),
     writer: job.blockPoints ? null : new SpillWriter(job.spillPaths),
     ix: new Int32Array(0),
     iy: new Int32Array(0),
@@ -211,6 +146,15 @@ export async function scanEpoch(
   return { totals: state.totals, coarse, ...(job.blockPoints ? { blocks: Float64Array.from(blocks) } : {}) };
 }
 
+/** Where the hot loop starts: no block yet. */
+const NO_BLOCK: CoarseSums = {
+  count: new Uint32Array(0),
+  sum: new Float64Array(0),
+  sumSq: new Float64Array(0),
+  min1: new Float32Array(0),
+  min2: new Float32Array(0),
+};
+
 /**
  * The hot loop of the first pass (plain loops over typed arrays, no closure per point): the
  * chunk's totals and coarse statistics, each point's cell in `s.ix`, `s.iy` for what follows,
@@ -219,8 +163,12 @@ export async function scanEpoch(
 function coarseChunk(s: ScanState, c: PointChunk): void {
   const { x0, y0, cell, nx, ny } = s.layout.grid;
   const inv = 1 / cell;
-  const { count, sum, sumSq, min1, min2 } = s.coarse;
-  const { coarseX, coarseY, zBase, zToMetres } = s;
+  const coarse = s.coarse;
+  const { blockX, blockRow, cellX: inBlockX, cellRow: inBlockRow } = coarse;
+  // The block of the last point (points arrive in spatial order: the block rarely changes).
+  let block = -1;
+  let { count, sum, sumSq, min1, min2 }: CoarseSums = NO_BLOCK;
+  const { zBase, zToMetres } = s;
   if (s.ix.length < c.count) [s.ix, s.iy] = [new Int32Array(c.count), new Int32Array(c.count)];
   const { ix: cellX, iy: cellY } = s;
   const cls = c.classification;
@@ -254,7 +202,12 @@ function coarseChunk(s: ScanState, c: PointChunk): void {
     if (iy < ry0) ry0 = iy;
     if (iy > ry1) ry1 = iy;
     const z = c.z[p] * zToMetres - zBase;
-    const ci = coarseY[iy] + coarseX[ix];
+    const b = blockRow[iy] + blockX[ix];
+    if (b !== block) {
+      ({ count, sum, sumSq, min1, min2 } = coarse.block(b));
+      block = b;
+    }
+    const ci = inBlockRow[iy] + inBlockX[ix];
     const mm = Math.round(z * 1000);
     count[ci]++;
     sum[ci] += mm;

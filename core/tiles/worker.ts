@@ -1,18 +1,20 @@
 /**
  * A detection worker thread: runs first-pass scans (part of an epoch into coarse statistics, and
- * spill files or a block index) and tile jobs, one at a time, as the pool hands them out. Its
+ * spill files or a block index), the ground model and tile jobs, one at a time, as the pool hands them out. Its
  * buffers stay allocated from one part, and one tile, to the next.
  */
 import { parentPort } from 'node:worker_threads';
 import { SourceError } from '../io/types';
 import type { PoolReply, PoolRequest } from './pool';
-import { cropPart } from './part-record';
-import { clearCoarse, coarseFits, createCoarseStats, scanEpoch, type CoarseStats } from './scan';
+import { CoarseBlocks } from './coarse';
+import { runGroundJob } from './ground-job';
+import { partRecord } from './part-record';
+import { scanEpoch } from './scan';
 import { runTileJob, TileWorkspace } from './tile-job';
 
 const workspace = new TileWorkspace();
-/** The first pass's coarse statistics, kept from one part to the next: only the crop a part touched is sent and cleared. */
-let coarse: CoarseStats | null = null;
+/** The first pass's coarse blocks, kept from one part to the next: only the crop a part touched is sent. */
+let coarse: CoarseBlocks | null = null;
 const post = (m: PoolReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(m, transfer);
 
 parentPort!.on('message', (m: PoolRequest) => void handle(m));
@@ -21,7 +23,7 @@ async function handle(m: PoolRequest): Promise<void> {
   try {
     if (m.kind === 'scan') {
       let last = 0;
-      if (!coarse || !coarseFits(coarse, m.job.grid)) coarse = createCoarseStats(m.job.grid);
+      if (!coarse?.fits(m.job.grid)) coarse = new CoarseBlocks(m.job.grid);
       const result = await scanEpoch(
         m.job,
         {
@@ -35,16 +37,18 @@ async function handle(m: PoolRequest): Promise<void> {
         },
         { coarse, workspace: workspace.read },
       );
-      const record = cropPart(result);
-      clearCoarse(coarse, record.x0, record.y0, record.w, record.h);
+      const record = partRecord(result);
       post(
         { id: m.id, kind: 'done', result: record },
         [record.count, record.sum, record.sumSq, record.min1, record.min2, ...(record.blocks ? [record.blocks] : [])].map(
           (a) => a.buffer as ArrayBuffer,
         ),
       );
+    } else if (m.kind === 'ground') {
+      coarse = null;
+      post({ id: m.id, kind: 'done', result: runGroundJob(m.job) });
     } else {
-      // The first pass is over: its coarse raster (tens of MB over a district) is not kept beside the tile buffers.
+      // The first pass is over: its coarse blocks are not kept beside the tile buffers.
       coarse = null;
       post({ id: m.id, kind: 'done', result: await runTileJob(m.job, workspace) });
     }

@@ -25,8 +25,13 @@ describe('the ground grid', () => {
       spillPaths,
     });
     expect(totals.outside).toBe(0);
-    expect(coarse.count[coarse.cx * coarse.cy - 1]).toBe(1);
-    expect(coarse.count[0]).toBe(1);
+    // The corners (0, 0) and (300, 300) and the north edge's middle, in the first and last coarse cells.
+    const { cx, cy } = coarse.geometry;
+    const crop = coarse.take();
+    expect([crop.x0, crop.y0, crop.w, crop.h]).toEqual([0, 0, cx, cy]);
+    expect(crop.count[cx * cy - 1]).toBe(1);
+    expect(crop.count[0]).toBe(1);
+    expect(crop.count.reduce((a, b) => a + b, 0)).toBe(3);
   });
 
   it('snaps its origin to the cell size so overlapping runs line up', () => {
