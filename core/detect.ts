@@ -18,6 +18,7 @@ import { describeSource, type EpochSourceInfo } from './io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from './io/types';
 import { RunFolder, RunFolderError } from './tiles/checkpoint';
 import { makeTileLayout, type Tile, type TileLayout } from './tiles/layout';
+import { ParkedWindows } from './tiles/parked-windows';
 import { WorkerPool } from './tiles/pool';
 import { EpochCoarse, coarseGeometry } from './tiles/coarse';
 import type { PartRecord } from './tiles/part-record';
@@ -136,17 +137,22 @@ export async function detectChanges(
 ): Promise<DetectionResult> {
   const run = await openRun(before, after, opts, hooks);
   const pool = new WorkerPool(run.workers, hooks.signal);
+  let parked: ParkedWindows | null = null;
   try {
-    const done = await finishedTiles(run, run.layout.tiles);
+    parked = await ParkedWindows.open(hooks.tempDir ?? tmpdir());
+    const done = await finishedTiles(run, run.layout.tiles, parked);
     const plan = (await firstPass(run, pool, { needSpill: done.size < run.layout.tiles.length }))!;
-    const results = await runTiles(run, plan, pool, run.layout.tiles, done);
-    const result = finishRun(plan, results, run.timings, run.lap);
+    const results = await runTiles(run, plan, pool, run.layout.tiles, done, parked);
+    // The workers' tile buffers go before the windows come back.
+    await pool.stop();
+    const result = finishRun(plan, await parked.restore(results), run.timings, run.lap);
     hooks.onProgress?.({ phase: 'objects', done: 1, total: 1 });
     // The result exists: the spill's disk can go (finished tiles stay, a rerun merges them at once).
     await run.folder?.dropSpill();
     return result;
   } finally {
     await pool.stop();
+    await parked?.remove();
     if (!run.folder) await rm(run.spillDir, { recursive: true, force: true });
   }
 }
@@ -361,13 +367,16 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   };
 }
 
-/** The tiles of `tiles` the run folder already holds whole results of (none without a folder). */
-async function finishedTiles(run: OpenRun, tiles: Tile[]): Promise<Map<number, TileResult>> {
+/**
+ * The tiles of `tiles` the run folder already holds whole results of (none without a folder),
+ * their windows parked when `parked` is given.
+ */
+async function finishedTiles(run: OpenRun, tiles: Tile[], parked?: ParkedWindows): Promise<Map<number, TileResult>> {
   const done = new Map<number, TileResult>();
   if (!run.folder) return done;
   for (const t of tiles) {
     const r = await run.folder.readTile<TileResult>(t.index);
-    if (r && r.index === t.index) done.set(t.index, r);
+    if (r && r.index === t.index) done.set(t.index, parked ? await parked.park(r) : r);
   }
   return done;
 }
@@ -483,7 +492,8 @@ async function firstPass(
 
 /**
  * The second pass: the tiles, independent of each other, on every worker. Tiles in `done` are
- * taken as they are; in a run folder each finished tile is saved as soon as it arrives.
+ * taken as they are; in a run folder each finished tile is saved as soon as it arrives. With
+ * `parked`, each result's windows are put on disk as it arrives (ParkedWindows.restore brings them back).
  */
 async function runTiles(
   run: OpenRun,
@@ -491,6 +501,7 @@ async function runTiles(
   pool: WorkerPool,
   tiles: Tile[],
   done: Map<number, TileResult>,
+  parked?: ParkedWindows,
 ): Promise<TileResult[]> {
   const { layout, hooks, folder } = run;
   const ground = shareGround(plan.ground);
@@ -519,7 +530,7 @@ async function runTiles(
       });
       await folder?.writeTile(tile.index, r);
       hooks.onProgress?.({ phase: 'diff', done: ++finished, total: tiles.length });
-      return r;
+      return parked ? parked.park(r) : r;
     }),
   );
   run.lap('tiles');

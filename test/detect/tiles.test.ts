@@ -58,9 +58,13 @@ describe('detection in tiles', () => {
     }
   });
 
-  it('gives the same result whatever the number of workers', async () => {
-    const [one, three] = [await run(tiny, { workers: 1 }), await run(tiny, { workers: 3 })];
+  it('gives the same result whatever the number of workers, and leaves nothing in its temporary folder', async () => {
+    const tempDir = mkdtempSync(join(tmpdir(), 'voxwatch-temp-'));
+    const [one, three] = [await run(tiny, { workers: 1, tempDir }), await run(tiny, { workers: 3 })];
     expect(comparable(three)).toEqual(comparable(one));
+    // The spill and the height windows parked while the tiles ran are gone.
+    expect(Object.keys(one.views.changes)).toHaveLength(one.changes.length);
+    expect(readdirSync(tempDir)).toEqual([]);
   });
 
   it('stops its worker threads and removes its spill files when cancelled mid-run', async () => {
