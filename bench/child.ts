@@ -18,7 +18,7 @@ function run(job: Job): Promise<unknown> {
     case 'read-floor':
       return readFloorJob(job.files, job.threadPerFile);
     case 'detect':
-      return detectJob(job.before, job.after);
+      return detectJob(job.before, job.after, job.voxel);
     case 'report':
       return reportJob(job.dir, job.extent, job.changes, job.lang, job.out);
     case 'ortho-crops':

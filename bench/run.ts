@@ -12,6 +12,7 @@ import { sourceRevision } from './revision';
 import { detectionSection } from './sections/detection';
 import { lasSection } from './sections/las';
 import { reportSection } from './sections/report';
+import { areaSection } from './sections/area';
 import { resumeSection } from './sections/resume';
 import { LAZ_FILES, lazSection } from './sections/laz';
 import { storeSection } from './sections/store';
@@ -34,7 +35,7 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export const SECTIONS = ['las', 'laz', 'detect', 'store', 'report', 'resume', 'sources'] as const;
+export const SECTIONS = ['las', 'laz', 'detect', 'store', 'report', 'resume', 'area', 'sources'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK_POINTS = 5_000_000;
@@ -45,8 +46,8 @@ const SCALE_POINTS = [35_000_000, 150_000_000];
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
   const log = options.log;
-  // Resuming after a kill is a scale figure (four detections of 2 × 35 M): with --scale or asked for.
-  const only = options.only?.length ? options.only : SECTIONS.filter((s) => s !== 'resume' || options.scale);
+  // Resuming after a kill (four detections of 2 × 35 M) and the wide area are scale figures: with --scale or asked for.
+  const only = options.only?.length ? options.only : SECTIONS.filter((s) => !['resume', 'area'].includes(s) || options.scale);
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new RangeError(`unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}`);
   const wants = (s: Section) => only.includes(s);
@@ -96,6 +97,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   if (wants('store')) report.store = await storeSection(workDir, log);
   if (wants('report')) report.report = await reportSection(workDir, REPORT_CHANGES, log);
   if (wants('resume')) report.resume = await resumeSection(workDir, SCALE_POINTS[0], log);
+  if (wants('area')) report.area = await areaSection(workDir, log);
   if (wants('sources')) report.sources = await sourcesSection(workDir, log);
   report.totalMs = Math.round(performance.now() - t0);
   log(`done in ${secs(report.totalMs)}`);

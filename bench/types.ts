@@ -71,6 +71,16 @@ export interface LazSection {
   files: LazFileResult[];
 }
 
+/** Section i: one detection over a wide area (see bench/sections/area.ts). */
+export interface AreaRun {
+  areaKm2: number;
+  voxel: number;
+  points: number;
+  endToEnd: Timing;
+  timings: Record<string, number>;
+  changes: number;
+}
+
 export interface DetectionRun {
   /** Points asked for per file; each file holds at least this many. */
   targetPointsPerFile: number;
@@ -147,6 +157,7 @@ export interface BenchReport {
   store?: StoreSection;
   report?: ReportRun;
   resume?: ResumeRun;
+  area?: AreaRun;
   sources?: SourcesSection;
   totalMs: number;
 }

@@ -143,7 +143,7 @@ program
   )
   .option('--pairs <millions>', 'detection pairs to run, in millions of points per file (e.g. 5,35,70; overrides --scale)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
-  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report, resume')
+  .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report, resume, area, sources')
   .action(async (opts: BenchCliOptions) => {
     process.exitCode = await benchCommand(opts);
   });

@@ -32,7 +32,7 @@ export function readFloorJob(files: string[], threadPerFile: boolean): Promise<T
 }
 
 /** detectChanges end to end, cold (one run: it is what a user waits for). */
-export async function detectJob(before: string, after: string): Promise<DetectJobResult> {
+export async function detectJob(before: string, after: string, voxel?: number): Promise<DetectJobResult> {
   let points = 0;
   for (const path of [before, after]) {
     const f = await LasFile.open(path);
@@ -42,7 +42,7 @@ export async function detectJob(before: string, after: string): Promise<DetectJo
   let result: Awaited<ReturnType<typeof detectChanges>> | undefined;
   const timing = await timeJob(
     async () => {
-      result = await detectChanges({ files: [before] }, { files: [after] });
+      result = await detectChanges({ files: [before] }, { files: [after] }, voxel ? { voxel } : {});
       return points;
     },
     { repeats: 1, warmup: false },

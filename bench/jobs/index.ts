@@ -6,7 +6,7 @@ export type Job =
   | { kind: 'las-read'; file: string; fields?: PointField[]; reuseBuffers: boolean; repeats: number }
   | { kind: 'laz-read'; file: string; copies: number; threads: number; repeats: number }
   | { kind: 'read-floor'; files: string[]; threadPerFile: boolean }
-  | { kind: 'detect'; before: string; after: string }
+  | { kind: 'detect'; before: string; after: string; voxel?: number }
   | { kind: 'ortho-crops'; file: string; crops: number }
   | { kind: 'tiles-sample'; file: string; triangles: number }
   | {

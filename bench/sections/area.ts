@@ -1,0 +1,40 @@
+/**
+ * Section i: memory against the compared area. A pair as wide as a good part of a district
+ * (400 copies of the 300 m district: 36 km², one point in 8 kept so it stays cheap) detected at
+ * 1 m voxels: with the whole-area rasters gone, peak RSS should stay near the small pairs'
+ * however wide the area.
+ */
+import { join } from 'node:path';
+import { widePair } from '../fixtures/district-pair';
+import { count, secs, timingLine } from '../format';
+import { runIsolated } from '../isolate';
+import type { AreaRun } from '../types';
+
+const TILES = 400;
+const THIN = 8;
+const VOXEL = 1;
+
+export async function areaSection(workDir: string, log: (line: string) => void): Promise<AreaRun> {
+  const { dir, manifest, fresh } = await widePair(workDir, TILES, THIN, log);
+  const areaKm2 = (manifest.tiles * manifest.tileSize ** 2) / 1e6;
+  log(
+    `Memory against area: ${areaKm2.toFixed(1)} km² (${manifest.tiles} district copies, one point in ${THIN}), ${VOXEL} m voxels, ` +
+      `${manifest.files.map((f) => count(f.points)).join(' + ')} points ${fresh ? `generated in ${secs(manifest.generatedMs)}` : 'from the cache'}`,
+  );
+  const [before, after] = manifest.files.map((f) => join(dir, f.name));
+  const d = await runIsolated({ kind: 'detect', before, after, voxel: VOXEL }, log);
+  log(timingLine('detectChanges end to end', d.timing));
+  log(
+    `  phases: ${Object.entries(d.timings)
+      .map(([k, v]) => `${k} ${secs(v)}`)
+      .join(', ')}; grid ${count(d.gridCells)} cells; ${d.changes} changes`,
+  );
+  return {
+    areaKm2,
+    voxel: VOXEL,
+    points: manifest.files.reduce((n, f) => n + f.points, 0),
+    endToEnd: d.timing,
+    timings: d.timings,
+    changes: d.changes,
+  };
+}
