@@ -129,6 +129,9 @@ describe('the review UI in Chromium', () => {
 
   it('shows before, after and a swipe with the two epochs either side of a draggable divider', async () => {
     await page.waitForFunction(() => document.getElementById('view')!.dataset.detail !== undefined);
+    // The octrees are built in the background on first view: once they arrive they replace the plain samples. Wait
+    // for them, so that all the screenshots compared below show the same layers.
+    await page.waitForSelector('#view[data-octree="ready"]', { timeout: 120_000 });
     await page.click('[data-name="mode"] [data-value="before"]');
     const before = await canvasShot('3-before');
     await page.click('[data-name="mode"] [data-value="after"]');
