@@ -5,7 +5,7 @@
 import type { Grid } from '../diff/grid';
 
 /** Ground cells per coarse cell side: bare earth and alignment need no finer than about 2 m. */
-export function coarseFactor(cell: number): number {
+function coarseFactor(cell: number): number {
   return Math.max(1, Math.round(2 / cell));
 }
 
@@ -162,10 +162,10 @@ export class EpochCoarse {
   readonly cy: number;
   readonly factor: number;
   readonly step: number;
-  min1: Float32Array;
-  min2: Float32Array;
+  readonly min1: Float32Array;
+  readonly min2: Float32Array;
   /** Points per cell, saturating at 255. */
-  count8: Uint8Array;
+  readonly count8: Uint8Array;
   /** The sums of cells 0, step, 2 × step, … */
   readonly samples: Pick<CoarseSums, 'count' | 'sum' | 'sumSq'>;
 

@@ -76,7 +76,8 @@ interface ScanState {
  * The first pass over (part of) one epoch: every point is binned to its cell and added to the
  * coarse statistics; then either appended to the spill file of each tile whose window holds it
  * (one tile, or up to four in a halo), or, for an indexed part (`blockPoints`), only noted in its
- * block's cell rectangle. Memory is the coarse blocks the part touches plus the buffers, whatever the number of points.
+ * block's cell rectangle. Memory is the coarse blocks the part touches plus the buffers,
+ * whatever the number of points.
  */
 export async function scanEpoch(
   job: ScanJob,

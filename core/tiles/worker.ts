@@ -1,7 +1,7 @@
 /**
  * A detection worker thread: runs first-pass scans (part of an epoch into coarse statistics, and
- * spill files or a block index), the ground model and tile jobs, one at a time, as the pool hands them out. Its
- * buffers stay allocated from one part, and one tile, to the next.
+ * spill files or a block index), the ground model and tile jobs, one at a time, as the pool
+ * hands them out. Its buffers stay allocated from one part, and one tile, to the next.
  */
 import { parentPort } from 'node:worker_threads';
 import { SourceError } from '../io/types';

@@ -16,16 +16,13 @@ declare const VOXWATCH_WORKER_DIR: string | undefined;
  * are not there: the worker's own bundle, built under the same file name, runs instead.
  */
 export function spawnWorker(entry: URL, data: Record<string, unknown> = {}): Worker {
-  if (typeof VOXWATCH_WORKER_DIR === 'string') {
-    const name = basename(fileURLToPath(entry)).replace(/\.ts$/, '.js');
+  const name = basename(fileURLToPath(entry)).replace(/\.ts$/, '.js');
+  if (typeof VOXWATCH_WORKER_DIR === 'string')
     return new Worker(new URL(VOXWATCH_WORKER_DIR + name, import.meta.url), { workerData: data });
-  }
   // The command run from the sources bundles its workers once (scripts/worker-cache.mjs): a thread
   // then starts without loading tsx and transpiling, about half a second of CPU each.
   // Workers that are not the core's own (the bench's, say) are not among them.
-  const bundled =
-    process.env.VOXWATCH_WORKER_BUNDLES &&
-    join(process.env.VOXWATCH_WORKER_BUNDLES, basename(fileURLToPath(entry)).replace(/\.ts$/, '.js'));
+  const bundled = process.env.VOXWATCH_WORKER_BUNDLES && join(process.env.VOXWATCH_WORKER_BUNDLES, name);
   if (bundled && existsSync(bundled)) return new Worker(bundled, { workerData: data });
   return new Worker(BOOTSTRAP, { workerData: { ...data, entry: entry.href } });
 }
