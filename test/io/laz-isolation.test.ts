@@ -46,17 +46,18 @@ describe('LAZ read-ahead', () => {
   it('reports a chunk that fails while earlier ones are still being consumed, by file and chunk', async () => {
     const path = join(CONFORMANCE, 'pdal/laz_las_with_several_extra_byte_bloc.laz');
     const real = new LazDecoderPool(1);
-    let calls = 0;
-    // A pool whose second decode fails at once while the others take their time.
+    const file = await LasFile.open(path);
+    // A pool that fails chunk 2 at once (known by its bytes: reads finish in any order) while
+    // the others take their time.
+    const t = file.info.chunkTable!;
+    const second = new Uint8Array(readFileSync(path)).slice(t.starts[1], t.starts[2]);
     const flaky = {
       size: 2,
       decodePoints: (...args: Parameters<LazDecoderPool['decodePoints']>) => {
-        calls++;
-        if (calls === 2) return Promise.reject(new Error('simulated decoder failure'));
+        if (Buffer.from(args[3]).equals(second)) return Promise.reject(new Error('simulated decoder failure'));
         return new Promise((resolve, reject) => setTimeout(() => real.decodePoints(...args).then(resolve, reject), 100));
       },
     } as unknown as LazDecoderPool;
-    const file = await LasFile.open(path);
     const seen: number[] = [];
     const run = (async () => {
       for await (const c of file.chunks({ lazPool: flaky })) seen.push(c.count);
