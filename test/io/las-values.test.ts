@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LazDecoderPool } from '../../core/io/laz/decoder-pool';
 import { LasFile } from '../../core/io/las/reader';
-import { CONFORMANCE, listPointFiles, readAll } from '../helpers/data';
+import { CONFORMANCE, listPointFiles, readAll, SHARED_DATA } from '../helpers/data';
 
 async function loadersGl(path: string) {
   const buf = readFileSync(path);
@@ -254,5 +255,43 @@ describe('streaming with reused buffers', () => {
     expect(reds).toEqual(Array.from({ length: fresh.count }, (_, i) => fresh.rgb![3 * i]));
     // 11 batches, one set of arrays.
     expect(seen.size).toBe(1);
+  });
+
+  it('hands a LAZ chunk the consumer is done with back to the decoders, and decodes into it exactly', async () => {
+    // 14 chunks of 8-bit colour: with 2 decoders (4 chunks in flight) the last ten reuse memory.
+    const path = join(SHARED_DATA, 'red-rocks-uav-photogrammetry/lidar_medium_subset_las1pt2_utmzone13N_compressed.laz');
+    const pool = new LazDecoderPool(2);
+    try {
+      const { points: fresh } = await readAll(path, { lazPool: pool });
+      const file = await LasFile.open(path);
+      const seen = {
+        x: new Float64Array(fresh.count),
+        z: new Float64Array(fresh.count),
+        cls: new Uint8Array(fresh.count),
+        rgb: new Uint16Array(3 * fresh.count),
+      };
+      let at = 0;
+      let last: { count: number; bytes: number } | undefined;
+      for await (const c of file.chunks({ lazPool: pool, reuseBuffers: true, fields: ['classification', 'rgb'] })) {
+        seen.x.set(c.x, at);
+        seen.z.set(c.z, at);
+        seen.cls.set(c.classification!, at);
+        seen.rgb.set(c.rgb!, 3 * at);
+        at += c.count;
+        last = { count: c.count, bytes: c.x.buffer.byteLength };
+      }
+      await file.close();
+      expect(at).toBe(fresh.count);
+      const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(bytes(seen.x).equals(bytes(fresh.x))).toBe(true);
+      expect(bytes(seen.z).equals(bytes(fresh.z))).toBe(true);
+      expect(bytes(seen.cls).equals(bytes(fresh.classification!))).toBe(true);
+      expect(bytes(seen.rgb).equals(bytes(fresh.rgb!))).toBe(true);
+      // The short last chunk was decoded into a full chunk's recycled memory, not fresh arrays.
+      expect(last!.count).toBeLessThan(50_000);
+      expect(last!.bytes).toBeGreaterThan(last!.count * 8);
+    } finally {
+      await pool.close();
+    }
   });
 });

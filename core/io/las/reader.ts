@@ -7,6 +7,7 @@ import type { PointFormatDescriptor } from '../formats';
 import { headerBoundsPlausible, parseLasHeader, parseVlrs, type LasHeader, type Vlr } from './header';
 import {
   ALL_FIELDS,
+  chunkBuffersOf,
   decodeRecords,
   maxColourComponent,
   recordLayout,
@@ -212,14 +213,19 @@ export class LasFile {
       offset: [...h.offset] as [number, number, number],
     };
     const inFlight: Promise<DecodedPoints>[] = [];
+    // Chunks the consumer is done with (it said so by asking for the next one, and reuses
+    // buffers): their memory goes back to a decoder thread for a later chunk.
+    const spare: PointChunk[] = [];
+    const recycle = !!(options.reuseBuffers || options.workspace);
     let next = 0;
     const schedule = () => {
       const i = next++;
       const start = table.starts[i];
       const length = table.starts[i + 1] - start;
+      const done = spare.pop();
       const p = this.source
         .read(start, length)
-        .then((bytes) => pool.decodePoints(h.pointFormat, h.recordLength, table.counts[i], bytes, points))
+        .then((bytes) => pool.decodePoints(h.pointFormat, h.recordLength, table.counts[i], bytes, points, done && chunkBuffersOf(done)))
         .catch((e: Error) => {
           throw new Error(`LAZ chunk ${i + 1} of ${table.counts.length} cannot be decoded (${e.message})`);
         });
@@ -241,6 +247,7 @@ export class LasFile {
         const rgb = chunk.rgb;
         if (rgb && this.rgbBits === 8) for (let k = 0; k < rgb.length; k++) rgb[k] = Math.min(65535, rgb[k] * 257);
         yield chunk;
+        if (recycle) spare.push(chunk);
       }
     } finally {
       inFlight.length = 0;

@@ -135,6 +135,23 @@ export type ChunkBuffers = Partial<
 
 type TypedCtor<T> = new (n: number) => T;
 
+/** The buffers of a chunk's (or ChunkBuffers') arrays, each once: what a thread hands over when it sends them. */
+export function transferList(arrays: PointChunk | ChunkBuffers): ArrayBuffer[] {
+  const views = Object.values(arrays).filter((v): v is ArrayBufferView => ArrayBuffer.isView(v));
+  return [...new Set(views.map((a) => a.buffer as ArrayBuffer))];
+}
+
+/** Whole-buffer arrays over a finished chunk's memory, to decode a later chunk into (see `take`). */
+export function chunkBuffersOf(chunk: PointChunk): ChunkBuffers {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(chunk)) {
+    if (v instanceof Float64Array) out[key] = new Float64Array(v.buffer);
+    else if (v instanceof Uint16Array) out[key] = new Uint16Array(v.buffer);
+    else if (v instanceof Uint8Array) out[key] = new Uint8Array(v.buffer);
+  }
+  return out as ChunkBuffers;
+}
+
 function take<T extends Float64Array | Uint16Array | Uint8Array>(
   reuse: ChunkBuffers | undefined,
   key: keyof ChunkBuffers,

@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createLazPerf } from 'laz-perf';
-import { decodeRecords, maxColourComponent, type PointField } from '../las/records';
+import { decodeRecords, maxColourComponent, transferList, type ChunkBuffers, type PointField } from '../las/records';
 import type { PointChunk } from '../types';
 
 export interface DecodeRequest {
@@ -18,6 +18,11 @@ export interface DecodeRequest {
   compressed: ArrayBuffer;
   /** The fields to decode the records into (colour as stored: the reader scales 8-bit colour). */
   points: { fields: PointField[]; scale: [number, number, number]; offset: [number, number, number] };
+  /**
+   * Arrays of a chunk the reader's consumer is done with, to decode into: fresh pages are what
+   * a decoder would otherwise spend much of its time faulting in.
+   */
+  reuse?: ChunkBuffers;
 }
 
 export type DecodeResponse = { id: number; chunk: PointChunk; maxColour: number } | { id: number; error: string };
@@ -43,7 +48,7 @@ function decode(req: DecodeRequest): Decoded {
     const { fields, scale, offset } = req.points;
     const params = { pointFormat: req.pointFormat, recordLength: req.recordLength, scale, offset, fields, rgbBits: 16 as const };
     const maxColour = fields.includes('rgb') ? maxColourComponent(records, req.count, req.pointFormat, req.recordLength) : 0;
-    return { chunk: decodeRecords(records, req.count, params), maxColour };
+    return { chunk: decodeRecords(records, req.count, params, req.reuse), maxColour };
   } finally {
     decoder.delete();
     lazPerf._free(inPtr);
@@ -56,11 +61,7 @@ parentPort!.on('message', (req: DecodeRequest) => {
   try {
     const out = decode(req);
     res = { id: req.id, ...out };
-    const arrays = Object.values(out.chunk).filter((v): v is ArrayBufferView => ArrayBuffer.isView(v));
-    parentPort!.postMessage(
-      res,
-      arrays.map((a) => a.buffer as ArrayBuffer),
-    );
+    parentPort!.postMessage(res, transferList(out.chunk));
   } catch (e) {
     res = { id: req.id, error: e instanceof Error ? e.message : String(e) };
     parentPort!.postMessage(res);

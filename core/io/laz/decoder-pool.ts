@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../workers/spawn';
+import { transferList, type ChunkBuffers } from '../las/records';
 import type { PointChunk } from '../types';
 import type { DecodeRequest, DecodeResponse } from './decode-worker';
 
@@ -37,13 +38,17 @@ export class LazDecoderPool {
 
   constructor(readonly size: number = Math.max(1, availableParallelism())) {}
 
-  /** One chunk decoded into arrays in the decoder thread (colour as stored). */
+  /**
+   * One chunk decoded into arrays in the decoder thread (colour as stored); into `reuse` where
+   * its arrays are large enough (they are handed over: the caller must not touch them again).
+   */
   decodePoints(
     pointFormat: number,
     recordLength: number,
     count: number,
     compressed: Uint8Array,
     points: DecodeRequest['points'],
+    reuse?: ChunkBuffers,
   ): Promise<DecodedPoints> {
     if (this.closed) return Promise.reject(new Error('LAZ decoder pool is closed'));
     const buffer =
@@ -51,7 +56,8 @@ export class LazDecoderPool {
         ? (compressed.buffer as ArrayBuffer)
         : compressed.slice().buffer;
     return new Promise((resolve, reject) => {
-      this.queue.push({ req: { id: this.nextId++, pointFormat, recordLength, count, compressed: buffer, points }, resolve, reject });
+      const req = { id: this.nextId++, pointFormat, recordLength, count, compressed: buffer, points, reuse };
+      this.queue.push({ req, resolve, reject });
       this.pump();
     });
   }
@@ -73,7 +79,7 @@ export class LazDecoderPool {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.ref();
-      slot.worker.postMessage(job.req, [job.req.compressed]);
+      slot.worker.postMessage(job.req, [job.req.compressed, ...(job.req.reuse ? transferList(job.req.reuse) : [])]);
     }
     // Start more threads while jobs wait and the pool has room.
     let wanted = this.queue.length - this.slots.filter((s) => !s.ready).length;
