@@ -13,7 +13,9 @@ export async function lazReadJob(file: string, copies: number, threads: number, 
   const pool = new LazDecoderPool(threads);
   try {
     const readAll = async () => {
-      const counts = await Promise.all(Array.from({ length: copies }, () => streamFile(file, undefined, { lazPool: pool, reuseBuffers: true })));
+      const counts = await Promise.all(
+        Array.from({ length: copies }, () => streamFile(file, undefined, { lazPool: pool, reuseBuffers: true })),
+      );
       return counts.reduce((a, b) => a + b, 0);
     };
     return await timeJob(readAll, { repeats, warmup: true });
