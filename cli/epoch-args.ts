@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { POINT_FORMATS } from '../core/io/formats';
-import { UsageError } from './errors';
+import { UsageError } from './usage-error';
 
 /**
  * One epoch on the command line: a file, a folder of its source files (LAS/LAZ tiles, DSM

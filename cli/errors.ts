@@ -1,8 +1,6 @@
 import { DetectionInputError, PartialError, RunFolderError } from '../core/detect';
 import { SourceError } from '../core/io/types';
-
-/** A mistake in how the command was called; printed as one line, exit code 2. */
-export class UsageError extends Error {}
+import { UsageError } from './usage-error';
 
 /**
  * Prints an error the way a user should see it: one line for their mistakes (bad file, bad

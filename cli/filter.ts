@@ -1,7 +1,7 @@
 import type { ChangeQuery } from '../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../core/changes/types';
 import { VERDICTS, type Verdict } from '../core/review/types';
-import { UsageError } from './errors';
+import { UsageError } from './usage-error';
 
 /**
  * A change selection written on one line: `type=new_building,storeys_added; verdict=confirmed;

@@ -1,17 +1,16 @@
 import { Command, CommanderError } from 'commander';
-import { benchCommand, type BenchCliOptions } from './commands/bench';
-import { demoCommand } from './commands/demo';
-import { detectCommand, type DetectCliOptions } from './commands/detect';
-import { DEFAULT_SAMPLE_DIR, samplesCommand, type SamplesCliOptions } from './commands/samples';
-import { infoCommand } from './commands/info';
-import { mergeCommand } from './commands/merge';
-import { octreeCommand, type OctreeCliOptions } from './commands/octree';
+import type { BenchCliOptions } from './commands/bench';
+import type { DetectCliOptions } from './commands/detect-args';
+import type { OctreeCliOptions } from './commands/octree';
 import { addProjectCommand } from './commands/project';
-import { reportCommand, type ReportCliOptions } from './commands/report';
-import { serveCommand, type ServeCliOptions } from './commands/serve';
-import { reportError } from './errors';
+import type { ReportCliOptions } from './commands/report';
+import type { SamplesCliOptions } from './commands/samples';
+import type { ServeCliOptions } from './commands/serve';
+import { DEFAULT_SAMPLE_DIR } from './defaults';
 import { VERSION } from './version';
 
+// Each command's code loads when that command runs: defining them all must not load detection,
+// the store, the report renderer and the generator (about 0.6 s of the start-up of every command).
 // `voxwatch info … | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
@@ -32,7 +31,7 @@ program
   .argument('<files...>', 'LAS/LAZ/COPC files')
   .option('--json', 'machine-readable output')
   .action(async (files: string[], opts: { json?: boolean }) => {
-    process.exitCode = await infoCommand(files, opts);
+    process.exitCode = await (await import('./commands/info')).infoCommand(files, opts);
   });
 
 program
@@ -59,7 +58,7 @@ program
   .option('--reproject', "reproject an epoch in another CRS to the other epoch's while reading it")
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (before: string, after: string, opts: DetectCliOptions) => {
-    process.exitCode = await detectCommand(before, after, opts);
+    process.exitCode = await (await import('./commands/detect')).detectCommand(before, after, opts);
   });
 
 program
@@ -69,7 +68,7 @@ program
   .requiredOption('--out <dir>', 'output folder')
   .option('-q, --quiet', 'print nothing but errors')
   .action(async (parts: string[], opts: { out: string; quiet?: boolean }) => {
-    process.exitCode = await mergeCommand(parts, opts);
+    process.exitCode = await (await import('./commands/merge')).mergeCommand(parts, opts);
   });
 
 addProjectCommand(program);
@@ -87,7 +86,7 @@ program
   )
   .option('--author <name>', 'author on the cover (default: the project’s)')
   .action(async (project: string, opts: ReportCliOptions) => {
-    process.exitCode = await reportCommand(project, opts);
+    process.exitCode = await (await import('./commands/report')).reportCommand(project, opts);
   });
 
 program
@@ -97,7 +96,7 @@ program
   .option('--epoch <label...>', 'only these epochs (default: all)')
   .option('-q, --quiet', 'no progress bar')
   .action(async (project: string, opts: OctreeCliOptions) => {
-    process.exitCode = await octreeCommand(project, opts);
+    process.exitCode = await (await import('./commands/octree')).octreeCommand(project, opts);
   });
 
 program
@@ -108,7 +107,7 @@ program
   .option('--host <address>', 'address to bind (default 127.0.0.1; any other needs --token)')
   .option('--token <secret>', 'required on every API call (header X-VoxWatch-Token; the page reads it from #token=)')
   .action(async (file: string | undefined, opts: ServeCliOptions) => {
-    process.exitCode = await serveCommand(file, opts);
+    process.exitCode = await (await import('./commands/serve')).serveCommand(file, opts);
   });
 
 program
@@ -121,7 +120,7 @@ program
   .option('--no-orthophoto', 'skip the orthophotos')
   .option('--no-dsm', 'skip the DSMs')
   .action(async (opts: SamplesCliOptions) => {
-    process.exitCode = await samplesCommand(opts);
+    process.exitCode = await (await import('./commands/samples')).samplesCommand(opts);
   });
 
 program
@@ -129,7 +128,7 @@ program
   .description('run the main job on the sample district: detect the changes of epochs 1→2 and 2→3')
   .option('--dir <dir>', 'sample district folder', DEFAULT_SAMPLE_DIR)
   .action(async (opts: { dir?: string }) => {
-    process.exitCode = await demoCommand(opts);
+    process.exitCode = await (await import('./commands/demo')).demoCommand(opts);
   });
 
 program
@@ -145,12 +144,12 @@ program
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
   .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report, resume, area, sources')
   .action(async (opts: BenchCliOptions) => {
-    process.exitCode = await benchCommand(opts);
+    process.exitCode = await (await import('./commands/bench')).benchCommand(opts);
   });
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 2;
-  else process.exitCode = reportError(e);
+  else process.exitCode = (await import('./errors')).reportError(e);
 }

@@ -1,5 +1,5 @@
 import { runBench, SECTIONS } from '../../bench/run';
-import { UsageError } from '../errors';
+import { UsageError } from '../usage-error';
 
 export interface BenchCliOptions {
   scale?: boolean;

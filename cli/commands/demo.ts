@@ -8,8 +8,9 @@ import { REVIEW_FILES } from '../../samples/generator/index';
 import { formatScore, scoreChanges } from '../../samples/evaluate';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
-import { PHASE_LABEL } from './detect';
-import { DEFAULT_SAMPLE_DIR, sampleDistrictReady, samplesCommand } from './samples';
+import { PHASE_LABEL } from './detect-args';
+import { DEFAULT_SAMPLE_DIR } from '../defaults';
+import { sampleDistrictReady, samplesCommand } from './samples';
 
 const print = (s = '') => process.stdout.write(s + '\n');
 const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(0)}`;

@@ -2,72 +2,15 @@ import { constants } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
-import {
-  detectChanges,
-  detectShard,
-  parseShard,
-  prepareDetection,
-  type DetectionResult,
-  type DetectOptions,
-  type DetectPhase,
-} from '../../core/detect';
-import { crsFromEpsg, parseEpsg } from '../../core/geo/reproject';
+import { detectChanges, detectShard, parseShard, prepareDetection, type DetectionResult, type DetectPhase } from '../../core/detect';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
 import { SourceError } from '../../core/io/types';
 import { buildSummary, totalsByType } from '../../core/output/summary';
 import { expandEpochArg } from '../epoch-args';
-import { UsageError } from '../errors';
+import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
-
-export interface DetectCliOptions {
-  out?: string;
-  voxel?: string;
-  minArea?: string;
-  minVolume?: string;
-  minHeight?: string;
-  storeyHeight?: string;
-  halo?: string;
-  tileCells?: string;
-  align?: boolean;
-  quiet?: boolean;
-  work?: string;
-  fresh?: boolean;
-  prepare?: boolean;
-  shard?: string;
-  beforeOrtho?: string;
-  afterOrtho?: string;
-  crs?: string;
-  reproject?: boolean;
-}
-
-export const PHASE_LABEL: Record<DetectPhase, string> = {
-  open: 'opening',
-  read: 'reading the epochs into tiles',
-  ground: 'modelling the ground',
-  align: 'aligning',
-  diff: 'comparing tile by tile',
-  objects: 'joining the tiles',
-};
-
-/** An option's number, or a one-line usage error naming the option. */
-export function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${v}"`);
-  return n;
-}
-
-/** `--crs EPSG:4547`: a code VoxWatch knows, or a one-line usage error. */
-export function epsgOption(text: string): number {
-  try {
-    const epsg = parseEpsg(text);
-    crsFromEpsg(epsg);
-    return epsg;
-  } catch (e) {
-    throw new UsageError(`--crs: ${(e as Error).message}`);
-  }
-}
+import { detectOptionsFrom, epsgOption, PHASE_LABEL, type DetectCliOptions } from './detect-args';
 
 /** Creates the output folder, or says in one line why it cannot be used. */
 export async function prepareOutputDir(dir: string): Promise<void> {
@@ -132,23 +75,6 @@ export function formatSummary(result: DetectionResult, title: string): string {
 }
 
 /** The detection options a command line gave (unset ones keep their defaults). */
-export function detectOptionsFrom(o: Omit<DetectCliOptions, 'out'>): Partial<DetectOptions> {
-  const options: Partial<DetectOptions> = {};
-  const set = <K extends keyof DetectOptions>(k: K, v: DetectOptions[K] | undefined) => {
-    if (v !== undefined) options[k] = v;
-  };
-  set('voxel', num('voxel', o.voxel));
-  set('minArea', num('min-area', o.minArea));
-  set('minVolume', num('min-volume', o.minVolume));
-  set('minHeight', num('min-height', o.minHeight));
-  set('storeyHeight', num('storey-height', o.storeyHeight));
-  set('halo', num('halo', o.halo));
-  set('tileCells', num('tile-cells', o.tileCells));
-  if (o.align === false) options.align = false;
-  if (o.reproject) options.reproject = true;
-  return options;
-}
-
 export async function detectCommand(before: string, after: string, o: DetectCliOptions): Promise<number> {
   const options = detectOptionsFrom(o);
   const shard = o.shard === undefined ? undefined : shardArg(o.shard);

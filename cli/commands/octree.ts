@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { LocalProject } from '../../core/store/project';
 import { EpochOctrees } from '../../core/octree/epoch-octrees';
 import type { OctreePhase } from '../../core/octree/convert';
-import { UsageError } from '../errors';
+import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
 

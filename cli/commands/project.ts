@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import type { ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../../core/changes/types';
 import { CASE_STATUSES, VERDICTS, ZONE_KINDS, type CaseStatus, type Verdict, type ZoneKind } from '../../core/review/types';
-import { LocalProject } from '../../core/store/project';
+import type { LocalProject } from '../../core/store/project';
 import { expandEpochArg } from '../epoch-args';
-import { UsageError } from '../errors';
+import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
-import { detectOptionsFrom, epsgOption, num, PHASE_LABEL, type DetectCliOptions } from './detect';
+import { detectOptionsFrom, epsgOption, num, PHASE_LABEL, type DetectCliOptions } from './detect-args';
 
 const SOFTWARE = `VoxWatch ${VERSION}`;
 
@@ -19,7 +19,11 @@ function oneOf<T extends string>(what: string, value: string, allowed: readonly 
 const list = <T extends string>(what: string, value: string | undefined, allowed: readonly T[]): T[] | undefined =>
   value === undefined ? undefined : value.split(',').map((v) => oneOf(what, v.trim(), allowed));
 
+/** The project store, loaded when a command needs it (not to define the commands at start-up). */
+const store = () => import('../../core/store/project');
+
 async function withProject<T>(file: string, fn: (p: LocalProject) => Promise<T>): Promise<T> {
+  const { LocalProject } = await store();
   const p = LocalProject.open(file, SOFTWARE, {
     onMigrated: (from, to, backup) =>
       process.stderr.write(`voxwatch: migrated ${file} from schema ${from} to ${to} (copy of the old one: ${backup})\n`),
@@ -73,6 +77,7 @@ export function addProjectCommand(program: Command): Command {
     .option('--district <district>', 'district, e.g. 罗湖区')
     .option('--author <author>', 'author shown on reports')
     .action(async (file: string, o: { name: string; district?: string; author?: string }) => {
+      const { LocalProject } = await store();
       const p = LocalProject.create(file, o, SOFTWARE);
       await p.close();
       print(`created ${file}`);

@@ -1,6 +1,6 @@
 import type { ReportLang } from '../../core/report/model';
 import { LocalProject } from '../../core/store/project';
-import { UsageError } from '../errors';
+import { UsageError } from '../usage-error';
 import { parseFilter } from '../filter';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSampleDistrict, type DistrictOptions } from '../../samples/generator/index';
-import { UsageError } from '../errors';
+import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
-
-export const DEFAULT_SAMPLE_DIR = 'samples/district';
 
 export interface SamplesCliOptions {
   out: string;

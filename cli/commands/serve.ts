@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { EpochOctrees } from '../../core/octree/epoch-octrees';
 import { EpochPointSampler } from '../../core/view/point-sample';
 import { openProjectInWorker } from '../../core/workers/project-client';
-import { UsageError } from '../errors';
+import { UsageError } from '../usage-error';
 import { ensureRendererBuilt, RENDERER_DIR, RENDERER_DIST } from '../serve/renderer-build';
 import { createServeServer } from '../serve/server';
 import { VERSION } from '../version';
