@@ -412,6 +412,14 @@ async function firstPass(
     plans.flatMap((parts, e) =>
       parts.map(async (sources, p) => {
         const into = e === 0 ? sa : sb;
+        // Once the plan is made, an indexed part's blocks (in the plan) are all its tiles need:
+        // its record, the coarse sums that went into the plan, is not read again.
+        const planned = saved?.blocks[e][p];
+        if (planned) {
+          blocks[e][p] = planned;
+          read[e][p] = blockPoints(planned);
+          return;
+        }
         const kept = folder ? await folder.readPart<PartRecord>(e, p) : null;
         if (kept) {
           addPart(into, kept);
@@ -584,6 +592,13 @@ function scanJob(run: OpenRun, e: number, p: number, indexed: boolean): ScanJob 
     spillPaths: indexed ? [] : layout.tiles.map((t) => join(run.spillDir, `e${e}-p${p}-t${t.index}.bin`)),
     blockPoints: indexed ? BLOCK_POINTS : undefined,
   };
+}
+
+/** The points of an indexed part (its blocks' counts). */
+function blockPoints(b: Float64Array): number {
+  let n = 0;
+  for (let k = 0; k < b.length; k += BLOCK_FIELDS) n += b[k + 2];
+  return n;
 }
 
 /** The tile rows and columns a block's cell rectangle reaches (none for an empty block). */

@@ -134,7 +134,7 @@ describe('resumable detection', () => {
     expect(await outputs(join(root, 'resumed'))).toEqual(await outputs(join(root, 'fresh')));
     expect(JSON.parse(await readFile(join(root, 'fresh', 'changes.geojson'), 'utf8')).features.length).toBeGreaterThanOrEqual(5);
     // The finished run gave its spill back.
-    expect(readdirSync(join(work, 'spill'))).toEqual([]);
+    expect(readdirSync(join(work, 'spill'))).toEqual([]); //DBG
     expect(processesNaming(work)).toEqual([]);
   }, 300_000);
 
@@ -172,6 +172,42 @@ describe('resumable detection', () => {
     expect(markersDuringTiles).toEqual(markerIds);
     for (const [f, id] of ids) expect(identity(join(work, 'tiles', f))).toBe(id);
     expect(comparable(resumed)).toEqual(comparable(uninterrupted));
+  }, 300_000);
+
+  it('once the plan is made, resumes without the first-pass record of a part its tiles read straight from its LAS', async () => {
+    const work = join(scratch('planned'), 'work');
+    const controller = new AbortController();
+    // 2 × 2 tiles: epoch 1's file runs in rows, so its tiles read it again (indexed); epoch 2's
+    // blocks reach every tile, so it is spilled.
+    const options = { tileCells: 224, halo: 32 };
+    const cancelled = run(
+      {
+        workDir: work,
+        workers: 2,
+        signal: controller.signal,
+        onProgress: ({ phase, done }) => {
+          if (phase === 'diff' && done >= 1) controller.abort();
+        },
+      },
+      options,
+    );
+    await expect(cancelled).rejects.toThrow(/cancelled/);
+    expect(readdirSync(join(work, 'parts')).sort()).toEqual(['e0-p0.bin', 'e1-p0.bin']);
+    expect(readdirSync(join(work, 'spill')).filter((f) => f.startsWith('e0-'))).toEqual([]);
+    // Without epoch 1's record, a run that still wanted it would read epoch 1 again to remake it.
+    rmSync(join(work, 'parts', 'e0-p0.bin'));
+    let markersDuringTiles: string[] | null = null;
+    const resumed = await run(
+      {
+        workDir: work,
+        onProgress: ({ phase }) => {
+          if (phase === 'diff') markersDuringTiles ??= readdirSync(join(work, 'parts'));
+        },
+      },
+      options,
+    );
+    expect(markersDuringTiles).toEqual(['e1-p0.bin']);
+    expect(comparable(resumed)).toEqual(comparable(await run({}, options)));
   }, 300_000);
 
   it('redoes a truncated or corrupted tile result instead of trusting it', async () => {
