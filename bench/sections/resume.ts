@@ -1,7 +1,9 @@
 /**
- * Section f: resuming a killed run. `voxwatch detect --work` runs as a child process (node
- * --import tsx, so the pid is the process doing the work); one run is killed with SIGKILL at
- * half the time a fresh run took, then resumed; the resumed part is timed against the fresh run.
+ * Section f: resuming a killed run. `voxwatch detect --work` runs as a child process, started as
+ * a user starts it (bin/voxwatch.mjs: worker bundles, huge pages), with the huge-pages tunable
+ * already set so that the launcher does not start itself again: the pid is the process doing the
+ * work. One run is killed with SIGKILL at half the time a fresh run took, then resumed; the
+ * resumed part is timed against the fresh run.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +16,8 @@ import { count, secs } from '../format';
 import { waitForQuiet } from '../machine';
 import type { ResumeRun } from '../types';
 
-const CLI = fileURLToPath(new URL('../../cli/voxwatch.ts', import.meta.url));
+const LAUNCHER = fileURLToPath(new URL('../../bin/voxwatch.mjs', import.meta.url));
+const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
 const TICKS_PER_SECOND = 100;
 
 /** CPU time of this process's finished (waited-for) children, ms: fields cutime and cstime of /proc/self/stat. */
@@ -29,7 +32,12 @@ const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 async function detect(args: string[], killAfterMs?: number): Promise<{ ms: number; cpuMs: number; killed: boolean; load: number[] }> {
   const cpu0 = childrenCpuMs();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'detect', ...args, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tunables = process.env.GLIBC_TUNABLES;
+  const env = {
+    ...process.env,
+    GLIBC_TUNABLES: tunables?.includes('hugetlb') ? tunables : [tunables, HUGE_PAGES].filter(Boolean).join(':'),
+  };
+  const child = spawn(process.execPath, [LAUNCHER, 'detect', ...args, '-q'], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
