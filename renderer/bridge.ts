@@ -93,6 +93,7 @@ function webBridge(): ViewerApi {
 
   /** detect blocks until the run ends; progress is polled beside it and cancel is its own call. */
   async function detect(before: number | string, after: number | string, options?: Partial<DetectOptions>, hooks: ProgressHooks = {}) {
+    throwIfAborted(hooks.signal);
     // The job id lets a cancel sent before the server has started the run still stop it.
     const job = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     const cancel = () => void fetch('api/cancel', { method: 'POST', headers, body: JSON.stringify([job]) });
@@ -122,6 +123,7 @@ function webBridge(): ViewerApi {
 
   /** The report comes back as the response body (the server renders it to a temporary file): saved as a download. */
   async function exportReportFile(runId: number | undefined, request: ReportRequest, hooks: ReportHooks = {}): Promise<ReportOutcome> {
+    throwIfAborted(hooks.signal);
     const job = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     const request$ = new AbortController();
     const cancel = () => {
@@ -193,10 +195,20 @@ function webBridge(): ViewerApi {
   return api;
 }
 
+/**
+ * A signal aborted before a call starts never fires 'abort' again, so a call would not see it:
+ * a cancel that came while the caller was still preparing (e.g. the report's last snapshot)
+ * must stop the call before it sends anything.
+ */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+}
+
 function electronBridge(bridge: ElectronBridge): ViewerApi {
   return {
     ...bridge,
     detect: async (before, after, options, hooks = {}) => {
+      throwIfAborted(hooks.signal);
       const cancel = () => void bridge.cancelDetection();
       hooks.signal?.addEventListener('abort', cancel, { once: true });
       try {
@@ -207,6 +219,7 @@ function electronBridge(bridge: ElectronBridge): ViewerApi {
     },
     exportReport: () => Promise.reject(new Error('the page never names a report path: use exportReportFile')),
     exportReportFile: async (runId, request, hooks = {}) => {
+      throwIfAborted(hooks.signal);
       const cancel = () => void bridge.cancelReport();
       hooks.signal?.addEventListener('abort', cancel, { once: true });
       try {
