@@ -9,7 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectChanges, type DetectHooks, type DetectionResult, type DetectOptions } from '../../core/detect';
+import {
+  detectChanges,
+  detectShard,
+  prepareDetection,
+  type DetectHooks,
+  type EpochInput,
+  type DetectionResult,
+  type DetectOptions,
+} from '../../core/detect';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -134,7 +142,7 @@ describe('resumable detection', () => {
     expect(await outputs(join(root, 'resumed'))).toEqual(await outputs(join(root, 'fresh')));
     expect(JSON.parse(await readFile(join(root, 'fresh', 'changes.geojson'), 'utf8')).features.length).toBeGreaterThanOrEqual(5);
     // The finished run gave its spill back.
-    expect(readdirSync(join(work, 'spill'))).toEqual([]); //DBG
+    expect(readdirSync(join(work, 'spill'))).toEqual([]);
     expect(processesNaming(work)).toEqual([]);
   }, 300_000);
 
@@ -208,6 +216,14 @@ describe('resumable detection', () => {
     );
     expect(markersDuringTiles).toEqual(['e1-p0.bin']);
     expect(comparable(resumed)).toEqual(comparable(await run({}, options)));
+
+    // The finished run gave its spill and records back, the plan stays: prepared again, the
+    // folder takes shards, though epoch 1 never gets its record back (its blocks are in the plan).
+    const epochs: [EpochInput, EpochInput] = [{ files: [district.epoch(1)] }, { files: [district.epoch(2)] }];
+    expect(await prepareDetection(...epochs, options, { workDir: work })).toEqual({ partsDone: 2, parts: 2, tiles: 4 });
+    expect(readdirSync(join(work, 'parts'))).toEqual(['e1-p0.bin']);
+    const shard = await detectShard(...epochs, options, { workDir: work }, { index: 0, count: 1 }, join(scratch('planned-shard'), 'part'));
+    expect(shard.tiles).toEqual([0, 1, 2, 3]);
   }, 300_000);
 
   it('redoes a truncated or corrupted tile result instead of trusting it', async () => {

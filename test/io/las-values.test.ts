@@ -266,24 +266,30 @@ describe('streaming with reused buffers', () => {
       const file = await LasFile.open(path);
       const seen = {
         x: new Float64Array(fresh.count),
+        y: new Float64Array(fresh.count),
         z: new Float64Array(fresh.count),
         cls: new Uint8Array(fresh.count),
         rgb: new Uint16Array(3 * fresh.count),
       };
       let at = 0;
       let last: { count: number; bytes: number } | undefined;
-      for await (const c of file.chunks({ lazPool: pool, reuseBuffers: true, fields: ['classification', 'rgb'] })) {
-        seen.x.set(c.x, at);
-        seen.z.set(c.z, at);
-        seen.cls.set(c.classification!, at);
-        seen.rgb.set(c.rgb!, 3 * at);
-        at += c.count;
-        last = { count: c.count, bytes: c.x.buffer.byteLength };
+      try {
+        for await (const c of file.chunks({ lazPool: pool, reuseBuffers: true, fields: ['classification', 'rgb'] })) {
+          seen.x.set(c.x, at);
+          seen.y.set(c.y, at);
+          seen.z.set(c.z, at);
+          seen.cls.set(c.classification!, at);
+          seen.rgb.set(c.rgb!, 3 * at);
+          at += c.count;
+          last = { count: c.count, bytes: c.x.buffer.byteLength };
+        }
+      } finally {
+        await file.close();
       }
-      await file.close();
       expect(at).toBe(fresh.count);
       const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
       expect(bytes(seen.x).equals(bytes(fresh.x))).toBe(true);
+      expect(bytes(seen.y).equals(bytes(fresh.y))).toBe(true);
       expect(bytes(seen.z).equals(bytes(fresh.z))).toBe(true);
       expect(bytes(seen.cls).equals(bytes(fresh.classification!))).toBe(true);
       expect(bytes(seen.rgb).equals(bytes(fresh.rgb!))).toBe(true);
