@@ -9,14 +9,15 @@ import type { ServeCliOptions } from './commands/serve';
 import { DEFAULT_SAMPLE_DIR } from './defaults';
 import { VERSION } from './version';
 
-// Each command's code loads when that command runs: defining them all must not load detection,
-// the store, the report renderer and the generator (about 0.6 s of the start-up of every command).
 // `voxwatch info … | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
 
+// Each command's code loads when that command runs (the dynamic imports in the actions): defining
+// them all must not load detection, the store, the report renderer and the generator (about
+// 0.6 s of the start-up of every command).
 const program = new Command();
 program
   .name('voxwatch')

@@ -196,7 +196,8 @@ export async function detectShard(
   const run = await openRun(before, after, opts, hooks);
   const folder = run.folder!;
   const plan = await folder.readPlan<RunPlan>();
-  if (!plan || (await partsReady(run, plan)) < run.plans[0].length + run.plans[1].length) {
+  // An indexed part's blocks are in the plan: firstPass does not remake its record.
+  if (!plan || (await folder.countParts(run.plans, (e, p) => !!plan.blocks[e][p])) < run.plans[0].length + run.plans[1].length) {
     throw new RunFolderError(
       `the run folder ${folder.dir} holds no prepared first pass (or its spill is gone): run voxwatch detect with --prepare and the same inputs and options first`,
     );
@@ -592,18 +593,6 @@ function scanJob(run: OpenRun, e: number, p: number, indexed: boolean): ScanJob 
     spillPaths: indexed ? [] : layout.tiles.map((t) => join(run.spillDir, `e${e}-p${p}-t${t.index}.bin`)),
     blockPoints: indexed ? BLOCK_POINTS : undefined,
   };
-}
-
-/**
- * The first-pass parts the tiles can use: a spilled part once its record marks its spill whole;
- * an indexed part whose blocks the plan holds (firstPass does not remake its record then).
- */
-async function partsReady(run: OpenRun, plan: RunPlan): Promise<number> {
-  let n = 0;
-  for (let e = 0; e < run.plans.length; e++) {
-    for (let p = 0; p < run.plans[e].length; p++) if (plan.blocks[e][p] || (await run.folder!.readPart(e, p))) n++;
-  }
-  return n;
 }
 
 /** The points of an indexed part (its blocks' counts). */

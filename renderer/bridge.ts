@@ -224,7 +224,7 @@ function electronBridge(bridge: ElectronBridge): ViewerApi {
       hooks.signal?.addEventListener('abort', cancel, { once: true });
       try {
         const r = await bridge.exportReport(runId ?? null, request, hooks.onProgress);
-        if (hooks.signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+        throwIfAborted(hooks.signal);
         if (!r) return null;
         const fileName = r.path.split(/[\\/]/).pop() ?? r.path;
         return { fileName, bytes: r.bytes, changes: r.changes, pages: r.pages, savedTo: r.path };

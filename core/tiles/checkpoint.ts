@@ -286,10 +286,15 @@ export class RunFolder {
     return n;
   }
 
-  /** How many of the run's first-pass parts are finished (`parts[e]`: epoch e's parts). */
-  async countParts(parts: unknown[][]): Promise<number> {
+  /**
+   * How many of the run's first-pass parts are finished (`parts[e]`: epoch e's parts): those with
+   * a record, and those `needsNoRecord` names (a part the plan already holds all of).
+   */
+  async countParts(parts: unknown[][], needsNoRecord: (e: number, p: number) => boolean = () => false): Promise<number> {
     let n = 0;
-    for (let e = 0; e < parts.length; e++) for (let p = 0; p < parts[e].length; p++) if (await this.readPart(e, p)) n++;
+    for (let e = 0; e < parts.length; e++) {
+      for (let p = 0; p < parts[e].length; p++) if (needsNoRecord(e, p) || (await this.readPart(e, p))) n++;
+    }
     return n;
   }
 

@@ -138,8 +138,6 @@ export function openReportDialog(ctx: ReportDialogContext): HTMLElement {
         }
         dialog.dataset.snapshots = String(Object.keys(views).length);
       }
-      // Cancelled during the last snapshot: the loop above did not look again.
-      if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
       progress(0.5, t('reportWriting'));
       const outcome = await ctx.api.exportReportFile(
         ctx.run.id,
