@@ -3,7 +3,7 @@ import { labelComponents } from '../diff/raster';
 import type { EpochSurface } from '../diff/surfaces';
 import type { CellRect } from '../tiles/layout';
 import { traceFootprint } from './footprint';
-import { SegmentBuffers } from './segment';
+import type { SegmentBuffers } from './segment';
 import type { UncertainArea } from './types';
 
 /** A connected patch one epoch saw and the other did not, before it is judged big enough. */
@@ -15,33 +15,28 @@ export interface UnseenPiece {
   height: number;
 }
 
-/**
- * Patches that one epoch saw and the other did not (data holes, new occlusions): a change
- * there can be neither claimed nor ruled out, so the analyst is told where to look.
- */
-export function findUncertainAreas(
-  grid: Grid,
-  a: EpochSurface,
-  b: EpochSurface,
-  ground: Float32Array,
-  o: { minUncertainArea: number; voxel: number },
-): UncertainArea[] {
-  const out: UncertainArea[] = [];
-  for (const p of unseenPieces(grid, a, b, ground, { x0: 0, y0: 0, x1: grid.nx, y1: grid.ny })) {
-    const area = finishUncertain(p, grid, o);
-    if (area) out.push(area);
-  }
-  return out;
+/** The sides of a region that are seams: a piece touching one may continue in the next tile. */
+export interface SeamSides {
+  west: boolean;
+  east: boolean;
+  south: boolean;
+  north: boolean;
 }
 
-/** The unseen pieces within `region` (a tile's core), 8-connected, before and after. */
+/**
+ * The unseen pieces within `region` (a tile's core), 8-connected, before and after, that can
+ * become uncertain areas: those of at least `minArea` m², and those touching a seam side of the
+ * region, however small (joined across the seam, they may grow past it). A sparse survey has
+ * hundreds of thousands of one-cell holes a tile; they are never listed.
+ */
 export function unseenPieces(
   grid: Grid,
   a: EpochSurface,
   b: EpochSurface,
   ground: Float32Array,
   region: CellRect,
-  buffers: SegmentBuffers = new SegmentBuffers(grid.nx * grid.ny),
+  buffers: SegmentBuffers,
+  keep: { minArea: number; seams: SeamSides },
 ): UnseenPiece[] {
   const n = grid.nx * grid.ny;
   const out: UnseenPiece[] = [];
@@ -53,16 +48,52 @@ export function unseenPieces(
       for (let k = y * grid.nx + region.x0; k < y * grid.nx + region.x1; k++) if (!missing.observed[k] && other.observed[k]) mask[k] = 1;
     }
     const { labels, count } = labelComponents(mask, grid.nx, grid.ny, labelBuffer, stack);
-    const pieces: UnseenPiece[] = Array.from({ length: count }, () => ({ unseenIn, cells: [], height: 0 }));
+    const wanted = wantedLabels(labels, count, grid, region, keep);
+    const pieces: UnseenPiece[] = [];
     for (let k = 0; k < n; k++) {
-      if (!labels[k]) continue;
-      const p = pieces[labels[k] - 1];
+      const slot = wanted[labels[k]];
+      if (slot < 0) continue;
+      // Labels first appear in their order, so each new slot is the next one.
+      const p = (pieces[slot] ??= { unseenIn, cells: [], height: 0 });
       p.cells.push(k);
       p.height = Math.max(p.height, other.top[k] - ground[k]);
     }
     out.push(...pieces);
   }
   return out;
+}
+
+/**
+ * For each label (0 = none), the place of its piece in the output, or −1 for a label whose
+ * piece is too small to report and touches no seam.
+ */
+function wantedLabels(
+  labels: Int32Array,
+  count: number,
+  grid: Grid,
+  region: CellRect,
+  keep: { minArea: number; seams: SeamSides },
+): Int32Array {
+  const size = new Int32Array(count + 1);
+  for (let k = 0; k < labels.length; k++) size[labels[k]]++;
+  const seam = new Uint8Array(count + 1);
+  const { nx } = grid;
+  const { west, east, south, north } = keep.seams;
+  for (let y = region.y0; y < region.y1; y++) {
+    if (west) seam[labels[y * nx + region.x0]] = 1;
+    if (east) seam[labels[y * nx + region.x1 - 1]] = 1;
+  }
+  for (let x = region.x0; x < region.x1; x++) {
+    if (south) seam[labels[region.y0 * nx + x]] = 1;
+    if (north) seam[labels[(region.y1 - 1) * nx + x]] = 1;
+  }
+  const wanted = new Int32Array(count + 1).fill(-1);
+  let next = 0;
+  for (let l = 1; l <= count; l++) {
+    // The same test as finishUncertain's, so that no piece it would keep is left out.
+    if (seam[l] || !(size[l] * grid.cell * grid.cell < keep.minArea)) wanted[l] = next++;
+  }
+  return wanted;
 }
 
 /** The uncertain area of a piece (cells of `grid`), or null when it is too small to report. */

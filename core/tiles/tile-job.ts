@@ -221,7 +221,8 @@ export function runTile(
   }
   const uncertain: UncertainArea[] = [];
   const seamPieces: UnseenPiece[] = [];
-  for (const p of unseenPieces(grid, a, b, ground, core, ws.segment!)) {
+  const seams = { west: tile.core.x0 > 0, east: tile.core.x1 < job.grid.nx, south: tile.core.y0 > 0, north: tile.core.y1 < job.grid.ny };
+  for (const p of unseenPieces(grid, a, b, ground, core, ws.segment!, { minArea: options.minUncertainArea, seams })) {
     if (!touchesSeam(p.cells, grid.nx, core, tile.core, job.grid)) {
       const area = finishUncertain(p, grid, options);
       if (area) uncertain.push(area);
