@@ -745,7 +745,7 @@ function mergeTiles(results: TileResult[], layout: TileLayout, options: DetectOp
     q.centroid[1] - p.centroid[1] || p.centroid[0] - q.centroid[0];
   const suppressed = results.flatMap((r) => r.suppressed).sort(byPlace);
   const uncertain = mergeUncertain(
-    results.flatMap((r) => r.uncertain),
+    results.flatMap(takeUncertain),
     results.flatMap((r) => r.seamPieces),
     layout,
     options,
@@ -757,6 +757,13 @@ function mergeTiles(results: TileResult[], layout: TileLayout, options: DetectOp
     );
   }
   return { changes, patches, suppressed, uncertain, overview: results.map((r) => r.overview) };
+}
+
+/** A tile's uncertain areas as objects, its text let go at once: at the end of a wide run every tile's is parsed. */
+function takeUncertain(r: TileResult): UncertainArea[] {
+  const areas = JSON.parse(r.uncertainJson) as UncertainArea[];
+  r.uncertainJson = '';
+  return areas;
 }
 
 function validateOptions(o: DetectOptions): void {

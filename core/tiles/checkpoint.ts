@@ -23,7 +23,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { EpochSourceInfo } from '../io/formats';
 
 /** Bumped whenever what a folder holds changes meaning; part of the key. */
-const FOLDER_FORMAT = 1;
+const FOLDER_FORMAT = 2;
 const MAGIC = 0x4b435856; // "VXCK"
 const HEADER_BYTES = 4 + 4 + 8 + 32;
 const SOFTWARE = VERSION;

@@ -66,8 +66,12 @@ export interface TileResult {
   /** Height window of each change, in the same order. */
   patches: HeightPatch[];
   suppressed: SuppressedCandidate[];
-  /** Uncertain areas wholly within the tile's core. */
-  uncertain: UncertainArea[];
+  /**
+   * Uncertain areas wholly within the tile's core, as JSON text: the run holds every tile's
+   * until its end, and a sparse survey has thousands a tile, whose rings as objects (an array a
+   * vertex) take three times the memory of their text (docs/BENCHMARKS.md, section k).
+   */
+  uncertainJson: string;
   /** Unseen pieces that touch a seam (cells in the run's grid), to be joined across it. */
   seamPieces: UnseenPiece[];
   overview: OverviewPart;
@@ -244,7 +248,7 @@ export function runTile(
     changes,
     patches,
     suppressed,
-    uncertain,
+    uncertainJson: JSON.stringify(uncertain),
     seamPieces,
     overview: overviewPart(views, tile.core, win, job.overviewStep),
     cut,
