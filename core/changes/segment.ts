@@ -1,4 +1,5 @@
 import type { Grid } from '../diff/grid';
+import { FRESH, type ArraySource } from '../diff/slab';
 import { labelComponents, squareFilter } from '../diff/raster';
 import type { EpochSurface } from '../diff/surfaces';
 
@@ -19,10 +20,13 @@ export class SegmentBuffers {
   private readonly f32: Float32Array;
   private readonly i32: Int32Array[];
   private readonly u8: Uint8Array[];
-  constructor(readonly capacity: number) {
-    this.f32 = new Float32Array(capacity);
-    this.i32 = [new Int32Array(capacity), new Int32Array(capacity)];
-    this.u8 = [new Uint8Array(capacity), new Uint8Array(capacity), new Uint8Array(capacity)];
+  constructor(
+    readonly capacity: number,
+    from: ArraySource = FRESH,
+  ) {
+    this.f32 = from.f32(capacity);
+    this.i32 = [from.i32(capacity), from.i32(capacity)];
+    this.u8 = [from.u8(capacity), from.u8(capacity), from.u8(capacity)];
   }
 
   take(n: number) {

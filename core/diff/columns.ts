@@ -12,6 +12,7 @@ import {
 import { exactDivisor, recordLayout, type DecodeParams } from '../io/las/records';
 import type { CellRect } from '../tiles/layout';
 import type { Grid } from './grid';
+import { FRESH, type ArraySource } from './slab';
 
 /**
  * Per-cell statistics of one epoch's points over a tile's window: the "voxel columns" the diff
@@ -50,9 +51,12 @@ export interface ColumnStats {
 export class ColumnBuffers {
   readonly f32: Float32Array[];
   readonly u32: Uint32Array[];
-  constructor(readonly capacity: number) {
-    this.f32 = Array.from({ length: 8 }, () => new Float32Array(capacity));
-    this.u32 = Array.from({ length: 3 }, () => new Uint32Array(capacity));
+  constructor(
+    readonly capacity: number,
+    from: ArraySource = FRESH,
+  ) {
+    this.f32 = Array.from({ length: 8 }, () => from.f32(capacity));
+    this.u32 = Array.from({ length: 3 }, () => from.u32(capacity));
   }
 }
 

@@ -10,6 +10,7 @@ import { finishUncertain, unseenPieces, type UnseenPiece } from '../changes/unce
 import { applyAlignment } from '../diff/align';
 import { addLasRecords, addRecords, ColumnBuffers, columnStatsIn, type ColumnStats } from '../diff/columns';
 import type { Grid } from '../diff/grid';
+import { Slab } from '../diff/slab';
 import { sampleGround, type GroundModel } from '../diff/ground';
 import { buildSurface, type EpochSurface } from '../diff/surfaces';
 import { LasFile, newReadWorkspace, type ReadWorkspace } from '../io/las/reader';
@@ -84,6 +85,9 @@ export interface TileResult {
 /** Bytes a worker needs per cell of its tile window (both epochs' columns, the diff, labels). */
 export const WINDOW_BYTES_PER_CELL = 128;
 
+/** Bytes per cell of a TileWorkspace's slab: 2 × 44 of columns, 2 × 1 observed, 4 ground, 15 work rasters. */
+const SLAB_BYTES_PER_CELL = 109;
+
 /** A worker's memory, kept from one tile to the next (fresh pages are what costs here). */
 export class TileWorkspace {
   columns: [ColumnBuffers, ColumnBuffers] | null = null;
@@ -96,10 +100,14 @@ export class TileWorkspace {
   /** Buffers for windows of up to `cells` cells, grown when a tile needs more. */
   ensure(cells: number): void {
     if (this.columns && this.columns[0].capacity >= cells) return;
-    this.columns = [new ColumnBuffers(cells), new ColumnBuffers(cells)];
-    this.observed = [new Uint8Array(cells), new Uint8Array(cells)];
-    this.ground = new Float32Array(cells);
-    this.segment = new SegmentBuffers(cells);
+    // One block for all (see Slab): the columns, the observed masks, the ground, the work rasters;
+    // a capacity in eights of cells leaves no padding between them.
+    const capacity = Math.ceil(cells / 8) * 8;
+    const slab = new Slab(capacity * SLAB_BYTES_PER_CELL);
+    this.columns = [new ColumnBuffers(capacity, slab), new ColumnBuffers(capacity, slab)];
+    this.observed = [slab.u8(capacity), slab.u8(capacity)];
+    this.ground = slab.f32(capacity);
+    this.segment = new SegmentBuffers(capacity, slab);
   }
 }
 
