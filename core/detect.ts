@@ -759,7 +759,10 @@ function mergeTiles(results: TileResult[], layout: TileLayout, options: DetectOp
   return { changes, patches, suppressed, uncertain, overview: results.map((r) => r.overview) };
 }
 
-/** A tile's uncertain areas as objects, its text let go at once: at the end of a wide run every tile's is parsed. */
+/**
+ * A tile's uncertain areas as objects, its text let go at once (the result is consumed: at the
+ * end of a wide run every tile's text is parsed, and each can go as soon as it is).
+ */
 function takeUncertain(r: TileResult): UncertainArea[] {
   const areas = JSON.parse(r.uncertainJson) as UncertainArea[];
   r.uncertainJson = '';

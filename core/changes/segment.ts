@@ -17,6 +17,8 @@ export interface Candidate {
  * the next (fresh pages are what costs most); `take` hands out views of the first n cells.
  */
 export class SegmentBuffers {
+  /** What the arrays below take per cell: one Float32, two Int32, three bytes. */
+  static readonly BYTES_PER_CELL = 15;
   private readonly f32: Float32Array;
   private readonly i32: Int32Array[];
   private readonly u8: Uint8Array[];

@@ -53,7 +53,7 @@ export function unseenPieces(
     for (let k = 0; k < n; k++) {
       const slot = wanted[labels[k]];
       if (slot < 0) continue;
-      // Labels first appear in their order, so each new slot is the next one.
+      // Labels are numbered in scan order, so a slot first met is always the next one.
       const p = (pieces[slot] ??= { unseenIn, cells: [], height: 0 });
       p.cells.push(k);
       p.height = Math.max(p.height, other.top[k] - ground[k]);

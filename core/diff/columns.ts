@@ -49,6 +49,8 @@ export interface ColumnStats {
  * tile to the next: clearing touched pages is cheap, fresh pages are not.
  */
 export class ColumnBuffers {
+  /** What the arrays below take per cell: eight Float32 and three Uint32. */
+  static readonly BYTES_PER_CELL = 44;
   readonly f32: Float32Array[];
   readonly u32: Uint32Array[];
   constructor(

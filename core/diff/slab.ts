@@ -2,7 +2,7 @@
  * Typed arrays carved out of one ArrayBuffer, for a set of buffers that live and die together.
  *
  * A worker's tile buffers are hundreds of MB in a few dozen arrays. Allocated one by one (a few
- * MB each), glibc may serve them from its per-thread arenas, which keep freed memory resident
+ * MB each), glibc (Linux) may serve them from its per-thread arenas, which keep freed memory resident
  * after the worker ends; as one block above glibc's largest mmap threshold (32 MiB), they are
  * always mapped on their own and handed back to the system when the worker ends. Which way the
  * separate arrays went depended on timing: the end of an 81 km² run peaked 350 MB higher when
@@ -35,8 +35,9 @@ export class Slab {
   /** The offset of `size` bytes not yet handed out (8-byte aligned). */
   private take(size: number): number {
     const at = this.used;
-    this.used += Math.ceil(size / 8) * 8;
-    if (this.used > this.bytes) throw new Error(`slab of ${this.bytes} bytes cannot hold ${this.used}`);
+    const end = at + Math.ceil(size / 8) * 8;
+    if (end > this.bytes) throw new Error(`slab of ${this.bytes} bytes cannot hold ${end}`);
+    this.used = end;
     return at;
   }
 }

@@ -22,16 +22,18 @@ export class ParkedWindows {
     return { ...r, patches: [], watched: {} };
   }
 
-  /** The results with their windows back (each file is removed once read). */
+  /**
+   * Puts the windows back into the results themselves (each file is removed once read), and
+   * returns them: no copy of a result is left holding what the merge lets go.
+   */
   async restore(results: TileResult[]): Promise<TileResult[]> {
-    const out: TileResult[] = [];
     for (const r of results) {
       const path = this.path(r.index);
       const windows = deserialize(await readFile(path)) as Windows;
       await rm(path);
-      out.push({ ...r, ...windows });
+      Object.assign(r, windows);
     }
-    return out;
+    return results;
   }
 
   remove(): Promise<void> {

@@ -6,7 +6,7 @@ import { judgeCandidate } from '../changes/objects';
 import { overviewPart, patchAround, type HeightPatch, type OverviewPart } from '../changes/patches';
 import { findCandidates, SegmentBuffers } from '../changes/segment';
 import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
-import { finishUncertain, unseenPieces, type UnseenPiece } from '../changes/uncertain';
+import { finishUncertain, unseenPieces, type SeamSides, type UnseenPiece } from '../changes/uncertain';
 import { applyAlignment } from '../diff/align';
 import { addLasRecords, addRecords, ColumnBuffers, columnStatsIn, type ColumnStats } from '../diff/columns';
 import type { Grid } from '../diff/grid';
@@ -85,8 +85,8 @@ export interface TileResult {
 /** Bytes a worker needs per cell of its tile window (both epochs' columns, the diff, labels). */
 export const WINDOW_BYTES_PER_CELL = 128;
 
-/** Bytes per cell of a TileWorkspace's slab: 2 × 44 of columns, 2 × 1 observed, 4 ground, 15 work rasters. */
-const SLAB_BYTES_PER_CELL = 109;
+/** Bytes per cell of a TileWorkspace's slab: both epochs' columns and observed masks, the ground, the work rasters. */
+const SLAB_BYTES_PER_CELL = 2 * ColumnBuffers.BYTES_PER_CELL + 2 + 4 + SegmentBuffers.BYTES_PER_CELL;
 
 /** A worker's memory, kept from one tile to the next (fresh pages are what costs here). */
 export class TileWorkspace {
@@ -100,8 +100,9 @@ export class TileWorkspace {
   /** Buffers for windows of up to `cells` cells, grown when a tile needs more. */
   ensure(cells: number): void {
     if (this.columns && this.columns[0].capacity >= cells) return;
-    // One block for all (see Slab): the columns, the observed masks, the ground, the work rasters;
-    // a capacity in eights of cells leaves no padding between them.
+    // One block for all (see Slab): the columns, the observed masks, the ground, the work rasters.
+    // The slab holds exactly that many bytes a cell, so the capacity must be a multiple of eight
+    // cells: then no array needs padding to the next one's alignment.
     const capacity = Math.ceil(cells / 8) * 8;
     const slab = new Slab(capacity * SLAB_BYTES_PER_CELL);
     this.columns = [new ColumnBuffers(capacity, slab), new ColumnBuffers(capacity, slab)];
@@ -235,7 +236,7 @@ export function runTile(
   const seamPieces: UnseenPiece[] = [];
   const seams = { west: tile.core.x0 > 0, east: tile.core.x1 < job.grid.nx, south: tile.core.y0 > 0, north: tile.core.y1 < job.grid.ny };
   for (const p of unseenPieces(grid, a, b, ground, core, ws.segment!, { minArea: options.minUncertainArea, seams })) {
-    if (!touchesSeam(p.cells, grid.nx, core, tile.core, job.grid)) {
+    if (!touchesSeam(p.cells, grid.nx, core, seams)) {
       const area = finishUncertain(p, grid, options);
       if (area) uncertain.push(area);
       continue;
@@ -263,13 +264,13 @@ export function runTile(
   };
 }
 
-/** Whether any cell lies on an edge of the core that another tile's core lies across. */
-function touchesSeam(cells: number[], nx: number, local: CellRect, core: CellRect, grid: Grid): boolean {
+/** Whether any cell lies on a side of the core (`local`, in the window's cells) that is a seam. */
+function touchesSeam(cells: number[], nx: number, local: CellRect, seams: SeamSides): boolean {
   for (const k of cells) {
     const x = k % nx;
     const y = (k - x) / nx;
-    if ((x === local.x0 && core.x0 > 0) || (y === local.y0 && core.y0 > 0)) return true;
-    if ((x === local.x1 - 1 && core.x1 < grid.nx) || (y === local.y1 - 1 && core.y1 < grid.ny)) return true;
+    if ((seams.west && x === local.x0) || (seams.south && y === local.y0)) return true;
+    if ((seams.east && x === local.x1 - 1) || (seams.north && y === local.y1 - 1)) return true;
   }
   return false;
 }
