@@ -139,7 +139,7 @@ program
   )
   .option(
     '--scale',
-    'detection on 2 × ≥ 35 M and 2 × ≥ 150 M points, and resuming a run killed at 50 % (15–30 min, about 15 GiB of cached inputs)',
+    'detection on 2 × ≥ 35 M and 2 × ≥ 150 M points, resuming a run killed at 50 %, and an 81 km² pair (20–40 min, about 28 GB of cached inputs)',
   )
   .option('--pairs <millions>', 'detection pairs to run, in millions of points per file (e.g. 5,35,70; overrides --scale)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
