@@ -156,7 +156,7 @@ export interface BenchReport {
   detection?: DetectionRun[];
   store?: StoreSection;
   report?: ReportRun;
-  resume?: ResumeRun;
+  resume?: ResumeRun[];
   area?: AreaRun;
   sources?: SourcesSection;
   totalMs: number;

@@ -141,7 +141,7 @@ program
     '--scale',
     'detection on 2 × ≥ 35 M and 2 × ≥ 150 M points, resuming a run killed at 50 %, and an 81 km² pair (20–40 min, about 28 GB of cached inputs)',
   )
-  .option('--pairs <millions>', 'detection pairs to run, in millions of points per file (e.g. 5,35,70; overrides --scale)')
+  .option('--pairs <millions>', 'pairs for detection and resume, in millions of points per file (e.g. 5,35,70; overrides --scale)')
   .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
   .option('--only <sections>', 'comma-separated sections: las, laz, detect, store, report, resume, area, sources')
   .action(async (opts: BenchCliOptions) => {
