@@ -5,14 +5,16 @@
  * 1. scan: one read counts the points on a 128³ grid over the octree's cube (and finds which attributes exist);
  * 2. distribute: the counts choose chunks, the largest octree nodes of at most `chunkPoints` points; a second read
  *    grid-samples each point into the nodes above the chunks (first come, one point per sampling cell) or else
- *    appends its record to its chunk's temporary file;
+ *    appends its record to its chunk's temporary file; the nodes above the chunks spill their records too, and
+ *    forget which cells they took once full or once no source left to read reaches them;
  * 3. index: each chunk is read back alone and its subtree built top-down in memory: a node keeps the point nearest
  *    each sampling cell's centre (sampler.ts) and passes the rest to its children, until a node has at most
  *    `leafPoints` points and keeps them all.
  *
  * Every point is stored exactly once, in the first node whose sampling kept it: the points of a node and all its
  * ancestors make the view at that level of detail, and all nodes together hold every point. Memory is bounded by
- * the grid, the chunk size and the nodes above the chunks, whatever the point count; the work happens in a folder
+ * the grid, the chunk size and the nodes above the chunks still sampling (for an epoch of many tiles, those that
+ * the tiles left to read reach), whatever the point count; the work happens in a folder
  * beside the output and replaces the output only when complete, so a failed or cancelled build leaves nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -69,6 +71,10 @@ export interface OctreeSummary {
   nodes: number;
   depth: number;
   chunks: number;
+  /** Nodes above the chunks (filled while the points stream past). */
+  upperNodes: number;
+  /** The most of those sampling at once (each holds a bitmap of its taken cells, 256 KB). */
+  upperSamplingPeak: number;
   spacing: number;
   bytes: number;
   attributes: string[];
@@ -173,9 +179,12 @@ async function convert(files: string[], work: string, o: typeof DEFAULTS & Octre
   // ── 2. distribute ──
   const chunkPaths = plan.chunks.map((_, i) => join(work, 'chunks', `chunk-${i}.bin`));
   const spill = new ChunkSpill(chunkPaths, layout.bytes);
+  const upperPaths = plan.upperInOrder.map((_, i) => join(work, 'chunks', `upper-${i}.bin`));
+  const upperSpill = new ChunkSpill(upperPaths, layout.bytes);
   const ranges = emptyRanges();
-  await distributePass(sources, q, layout, plan, spill, ranges, o, scan.count);
+  const upperSamplingPeak = await distributePass(sources, q, layout, plan, { chunks: spill, upper: upperSpill }, ranges, o, scan.count);
   spill.close();
+  upperSpill.close();
 
   // ── 3. index ──
   const octreeFd = openSync(join(work, 'octree.bin'), 'w');
@@ -188,7 +197,11 @@ async function convert(files: string[], work: string, o: typeof DEFAULTS & Octre
     bytes += records.length;
   };
   try {
-    for (const node of plan.upperInOrder) writeNode(node.name, node.records.subarray(0, node.count * layout.bytes));
+    plan.upperInOrder.forEach((node, i) => {
+      const records = upperSpill.written[i] > 0 ? readFileSync(upperPaths[i]) : new Uint8Array(0);
+      rmSync(upperPaths[i], { force: true });
+      writeNode(node.name, records);
+    });
     const spilled = spill.written.reduce((a, b) => a + b, 0);
     let indexed = 0;
     const sampler = new GridSampler(SAMPLE_BITS);
@@ -248,6 +261,8 @@ async function convert(files: string[], work: string, o: typeof DEFAULTS & Octre
     nodes: nodes.length,
     depth: hierarchy.depth,
     chunks: plan.chunks.length,
+    upperNodes: plan.upperInOrder.length,
+    upperSamplingPeak,
     spacing,
     bytes,
     attributes: metadata.attributes.map((a) => a.name),
@@ -345,9 +360,16 @@ interface ChunkPlan {
 interface UpperNode {
   name: string;
   level: number;
-  /** One bit per sampling cell: taken or not. */
-  taken: Uint8Array;
-  records: Uint8Array;
+  /** Its place at its level, in integer steps of that level (its cube is 2^(bits − level) quantized steps wide). */
+  x: number;
+  y: number;
+  z: number;
+  /** One bit per sampling cell: taken or not; made when the first point reaches the node, dropped when it closes. */
+  taken: Uint8Array | null;
+  /** The node takes no more points (full, or out of reach of the sources left to read): they go on down. */
+  closed: boolean;
+  /** Its place in upperInOrder: its records are spilled to that temporary file. */
+  index: number;
   count: number;
 }
 
@@ -399,13 +421,14 @@ function planChunks(grid: Float64Array, g: number, chunkPoints: number): Plan {
           for (let cz = z * span; cz < (z + 1) * span; cz++) plan.cellToChunk[(cx * G + cy) * G + cz] = c;
       return;
     }
-    const node: UpperNode = { name, level: l, taken: new Uint8Array(1 << (3 * SAMPLE_BITS - 3)), records: new Uint8Array(0), count: 0 };
+    const node: UpperNode = { name, level: l, x, y, z, taken: null, closed: false, index: -1, count: 0 };
     plan.upper[l].set((x * n + y) * n + z, node);
     plan.upperInOrder.push(node);
     for (let i = 0; i < 8; i++) visit(l + 1, x * 2 + (i >> 2), y * 2 + ((i >> 1) & 1), z * 2 + (i & 1), name + i);
   };
   visit(0, 0, 0, 0, 'r');
   plan.upperInOrder.sort((a, b) => compareBreadthFirst(a.name, b.name));
+  plan.upperInOrder.forEach((node, i) => (node.index = i));
   return plan;
 }
 
@@ -419,16 +442,20 @@ function emptyRanges(): Omit<AttributeRanges, 'position'> {
   };
 }
 
+/**
+ * Streams every point into the first node above the chunks whose sampling keeps it, or else into its chunk's
+ * spill. Returns the most upper nodes that were sampling at once.
+ */
 async function distributePass(
   sources: Source[],
   q: Quantization,
   layout: RecordLayout,
   plan: Plan,
-  spill: ChunkSpill,
+  spills: { chunks: ChunkSpill; upper: ChunkSpill },
   ranges: Omit<AttributeRanges, 'position'>,
   o: typeof DEFAULTS & OctreeBuildOptions,
   total: number,
-): Promise<void> {
+): Promise<number> {
   const k = q.bits;
   const g = plan.gridBits;
   const max = 2 ** k - 1;
@@ -437,44 +464,81 @@ async function distributePass(
   const scratchView = new DataView(scratch.buffer);
   const upperLevels = plan.upper.findIndex((m) => m.size === 0);
   const deepestUpper = upperLevels < 0 ? plan.upper.length : upperLevels;
+  const { chunks: spill, upper } = spills;
+  // Bitmaps are made as the reading reaches a node and dropped when it closes: count them.
+  const held = { now: 0, peak: 0 };
+  const openNode = (node: UpperNode) => {
+    node.taken = new Uint8Array(1 << (3 * SAMPLE_BITS - 3));
+    held.peak = Math.max(held.peak, ++held.now);
+    return node.taken;
+  };
+  const closeNode = (node: UpperNode) => {
+    node.closed = true;
+    if (node.taken) held.now--;
+    node.taken = null;
+  };
   let done = 0;
-  for await (const c of readAll(sources, o.signal)) {
-    for (let i = 0; i < c.count; i++) {
-      const qx = clampInt(Math.round((c.x[i] - q.offset[0]) / q.scale), max);
-      const qy = clampInt(Math.round((c.y[i] - q.offset[1]) / q.scale), max);
-      const qz = clampInt(Math.round((c.z[i] - q.offset[2]) / q.scale), max);
-      encodeRecord(scratchView, 0, layout, qx, qy, qz, c, i, ranges);
-      let placed = false;
-      for (let l = 0; l < deepestUpper && !placed; l++) {
-        const n = 1 << l;
-        const node = plan.upper[l].get(((qx >>> (k - l)) * n + (qy >>> (k - l))) * n + (qz >>> (k - l)));
-        if (!node) break;
-        if (node.count >= o.nodePoints) continue;
-        const shift = k - l;
-        const s = Math.min(SAMPLE_BITS, shift);
-        const cs = shift - s;
-        const m = (1 << s) - 1;
-        const cell = (((qx >>> cs) & m) << (2 * s)) | (((qy >>> cs) & m) << s) | ((qz >>> cs) & m);
-        if (node.taken[cell >>> 3] & (1 << (cell & 7))) continue;
-        node.taken[cell >>> 3] |= 1 << (cell & 7);
-        if ((node.count + 1) * rb > node.records.length) {
-          const grown = new Uint8Array(Math.max(1024 * rb, node.records.length * 2));
-          grown.set(node.records);
-          node.records = grown;
+  for (let src = 0; src < sources.length; src++) {
+    for await (const c of readAll([sources[src]], o.signal)) {
+      for (let i = 0; i < c.count; i++) {
+        const qx = clampInt(Math.round((c.x[i] - q.offset[0]) / q.scale), max);
+        const qy = clampInt(Math.round((c.y[i] - q.offset[1]) / q.scale), max);
+        const qz = clampInt(Math.round((c.z[i] - q.offset[2]) / q.scale), max);
+        encodeRecord(scratchView, 0, layout, qx, qy, qz, c, i, ranges);
+        let placed = false;
+        for (let l = 0; l < deepestUpper && !placed; l++) {
+          const n = 1 << l;
+          const node = plan.upper[l].get(((qx >>> (k - l)) * n + (qy >>> (k - l))) * n + (qz >>> (k - l)));
+          if (!node) break;
+          if (node.closed) continue;
+          const taken = node.taken ?? openNode(node);
+          const shift = k - l;
+          const s = Math.min(SAMPLE_BITS, shift);
+          const cs = shift - s;
+          const m = (1 << s) - 1;
+          const cell = (((qx >>> cs) & m) << (2 * s)) | (((qy >>> cs) & m) << s) | ((qz >>> cs) & m);
+          if (taken[cell >>> 3] & (1 << (cell & 7))) continue;
+          taken[cell >>> 3] |= 1 << (cell & 7);
+          new Uint8Array(upper.view.buffer, upper.next(node.index), rb).set(scratch);
+          // A full node takes no more: its bitmap can go.
+          if (++node.count >= o.nodePoints) closeNode(node);
+          placed = true;
         }
-        node.records.set(scratch, node.count * rb);
-        node.count++;
-        placed = true;
+        if (placed) continue;
+        const gs = k - g;
+        const G = 1 << g;
+        const chunk = plan.cellToChunk[((qx >>> gs) * G + (qy >>> gs)) * G + (qz >>> gs)];
+        const at = spill.next(chunk);
+        new Uint8Array(spill.view.buffer, at, rb).set(scratch);
       }
-      if (placed) continue;
-      const gs = k - g;
-      const G = 1 << g;
-      const chunk = plan.cellToChunk[((qx >>> gs) * G + (qy >>> gs)) * G + (qz >>> gs)];
-      const at = spill.next(chunk);
-      new Uint8Array(spill.view.buffer, at, rb).set(scratch);
+      done += c.count;
+      o.onProgress?.({ phase: 'distribute', done, total });
     }
-    done += c.count;
-    o.onProgress?.({ phase: 'distribute', done, total });
+    closeUnreachable(plan, q, sources.slice(src + 1), closeNode);
+  }
+  return held.peak;
+}
+
+/**
+ * Stops the sampling of every upper node that none of the sources left to read reaches (by their headers'
+ * bounds), so that an epoch of many tiles holds bitmaps only for the nodes ahead of the reading. A point that
+ * still lands in a closed node (a header whose bounds are wrong) goes on down like one the node did not keep:
+ * every point is still stored once.
+ */
+function closeUnreachable(plan: Plan, q: Quantization, left: Source[], close: (node: UpperNode) => void): void {
+  if (!left.every((s) => s.info.boundsPlausible)) return;
+  const max = 2 ** q.bits - 1;
+  const step = (v: number, axis: number) => clampInt(Math.round((v - q.offset[axis]) / q.scale), max);
+  const boxes = left.map(({ info: { bounds: b } }) => [
+    [step(b.minX, 0), step(b.maxX, 0)],
+    [step(b.minY, 1), step(b.maxY, 1)],
+    [step(b.minZ, 2), step(b.maxZ, 2)],
+  ]);
+  for (const node of plan.upperInOrder) {
+    if (node.closed) continue;
+    const shift = q.bits - node.level;
+    const cube = [node.x, node.y, node.z].map((v) => [v * 2 ** shift, (v + 1) * 2 ** shift - 1]);
+    if (!boxes.some((box) => box.every(([lo, hi], axis) => lo <= cube[axis][1] && hi >= cube[axis][0]))) close(node);
   }
 }
 

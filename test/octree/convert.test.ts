@@ -3,7 +3,7 @@
  * class and intensity; the hierarchy decodes the way potree-core walks it (proxies included) and re-encodes to the
  * same bytes; broken input is refused by name and a cancelled build leaves nothing behind.
  */
-import { copyFileSync, existsSync, rmSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { buildOctreeInThread } from '../../core/octree/build-thread';
 import { buildOctree, BUILD_MANIFEST, octreeIsCurrent, type OctreeProgress, type OctreeSummary } from '../../core/octree/convert';
 import { decodeHierarchy, encodeHierarchy, nodeBox, NODE_PROXY, HIERARCHY_BYTES_PER_NODE } from '../../core/octree/format';
 import { readNodePoints, readOctree, type OctreeFiles } from '../../core/octree/reader';
+import { createLasWriter } from '../../core/io/las/writer';
+import type { PointChunk } from '../../core/io/types';
 import { SHARED_DATA, readAll } from '../helpers/data';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
 
@@ -225,6 +227,76 @@ describe('octree converter on the sample district, out of core (small chunks, ma
     expect(readFileSync(join(out, 'octree.bin')).equals(before)).toBe(true);
   });
 });
+
+describe('octree converter on an epoch of several tiles, read one after another', () => {
+  let strips: string[];
+  let octree: OctreeFiles;
+  let summary: OctreeSummary;
+  beforeAll(async () => {
+    const district = await writeDistrict({ seed: 5, size: 240 });
+    strips = await splitIntoStrips(district.epoch(1), 8, join(tmp, 'strips'));
+    // nodePoints just under chunkPoints: no node above the chunks fills up, so only reach can stop its sampling.
+    summary = await buildOctree(strips, join(tmp, 'strips-octree'), { chunkPoints: 40_000, leafPoints: 400, nodePoints: 39_999 });
+    octree = readOctree(join(tmp, 'strips-octree'));
+  });
+
+  it('keeps every point of every tile once', async () => {
+    const { keys, outsideBox } = octreeRecords(octree);
+    expect(outsideBox).toEqual([]);
+    const all = (await Promise.all(strips.map((f) => sourceRecords(f, octree)))).flat().sort();
+    expect(keys).toEqual(all);
+  });
+
+  it('stops sampling the nodes above the chunks that no tile left to read reaches', () => {
+    // Without it every such node would keep its bitmap of taken cells to the end: memory growing with the epoch.
+    expect(summary.upperNodes).toBeGreaterThan(4);
+    expect(summary.upperSamplingPeak).toBeLessThan(summary.upperNodes);
+  });
+});
+
+/** Splits a LAS file into `n` files of equal width in x, west to east (as a survey's tiles are read). */
+async function splitIntoStrips(file: string, n: number, dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const { points } = await readAll(file);
+  let [minX, maxX, minY] = [Infinity, -Infinity, Infinity];
+  for (let i = 0; i < points.count; i++)
+    [minX, maxX, minY] = [Math.min(minX, points.x[i]), Math.max(maxX, points.x[i]), Math.min(minY, points.y[i])];
+  const width = (maxX - minX) / n;
+  const paths: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const pick: number[] = [];
+    for (let i = 0; i < points.count; i++) if (Math.min(n - 1, Math.floor((points.x[i] - minX) / width)) === k) pick.push(i);
+    const path = join(dir, `strip-${k}.las`);
+    const writer = createLasWriter(path, { version: '1.2', pointFormat: 3, offset: [Math.floor(minX), Math.floor(minY), 0] });
+    await writer.write(subset(points, pick));
+    await writer.close();
+    paths.push(path);
+  }
+  return paths;
+}
+
+function subset(c: PointChunk, pick: number[]): PointChunk {
+  const take = <A extends Float64Array | Uint16Array | Uint8Array>(a: A | undefined, per = 1): A | undefined => {
+    if (!a) return undefined;
+    const out = new (a.constructor as new (n: number) => A)(pick.length * per);
+    pick.forEach((i, j) => {
+      for (let k = 0; k < per; k++) out[j * per + k] = a[i * per + k];
+    });
+    return out;
+  };
+  return {
+    count: pick.length,
+    x: take(c.x)!,
+    y: take(c.y)!,
+    z: take(c.z)!,
+    intensity: take(c.intensity),
+    classification: take(c.classification),
+    returnNumber: take(c.returnNumber),
+    numberOfReturns: take(c.numberOfReturns),
+    rgb: take(c.rgb, 3),
+    gpsTime: take(c.gpsTime),
+  };
+}
 
 describe('octree converter on its own thread (how the shells build)', () => {
   it('writes the same files as in-process, reporting progress across the thread', async () => {
