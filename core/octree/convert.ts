@@ -459,9 +459,6 @@ async function distributePass(
   const k = q.bits;
   const g = plan.gridBits;
   const max = 2 ** k - 1;
-  const rb = layout.bytes;
-  const scratch = new Uint8Array(rb);
-  const scratchView = new DataView(scratch.buffer);
   const upperLevels = plan.upper.findIndex((m) => m.size === 0);
   const deepestUpper = upperLevels < 0 ? plan.upper.length : upperLevels;
   const { chunks: spill, upper } = spills;
@@ -477,6 +474,9 @@ async function distributePass(
     if (node.taken) held.now--;
     node.taken = null;
   };
+  // The node last met at each level: points arrive in spatial order, so most meet the same ones as the point before.
+  const lastKey = new Float64Array(deepestUpper).fill(-1);
+  const lastNode: (UpperNode | undefined)[] = new Array(deepestUpper).fill(undefined);
   let done = 0;
   for (let src = 0; src < sources.length; src++) {
     for await (const c of readAll([sources[src]], o.signal)) {
@@ -484,11 +484,15 @@ async function distributePass(
         const qx = clampInt(Math.round((c.x[i] - q.offset[0]) / q.scale), max);
         const qy = clampInt(Math.round((c.y[i] - q.offset[1]) / q.scale), max);
         const qz = clampInt(Math.round((c.z[i] - q.offset[2]) / q.scale), max);
-        encodeRecord(scratchView, 0, layout, qx, qy, qz, c, i, ranges);
         let placed = false;
         for (let l = 0; l < deepestUpper && !placed; l++) {
           const n = 1 << l;
-          const node = plan.upper[l].get(((qx >>> (k - l)) * n + (qy >>> (k - l))) * n + (qz >>> (k - l)));
+          const key = ((qx >>> (k - l)) * n + (qy >>> (k - l))) * n + (qz >>> (k - l));
+          if (key !== lastKey[l]) {
+            lastKey[l] = key;
+            lastNode[l] = plan.upper[l].get(key);
+          }
+          const node = lastNode[l];
           if (!node) break;
           if (node.closed) continue;
           const taken = node.taken ?? openNode(node);
@@ -499,7 +503,8 @@ async function distributePass(
           const cell = (((qx >>> cs) & m) << (2 * s)) | (((qy >>> cs) & m) << s) | ((qz >>> cs) & m);
           if (taken[cell >>> 3] & (1 << (cell & 7))) continue;
           taken[cell >>> 3] |= 1 << (cell & 7);
-          new Uint8Array(upper.view.buffer, upper.next(node.index), rb).set(scratch);
+          // Encoded straight into the spill buffer: no copy, no view a point.
+          encodeRecord(upper.view, upper.next(node.index), layout, qx, qy, qz, c, i, ranges);
           // A full node takes no more: its bitmap can go.
           if (++node.count >= o.nodePoints) closeNode(node);
           placed = true;
@@ -508,8 +513,7 @@ async function distributePass(
         const gs = k - g;
         const G = 1 << g;
         const chunk = plan.cellToChunk[((qx >>> gs) * G + (qy >>> gs)) * G + (qz >>> gs)];
-        const at = spill.next(chunk);
-        new Uint8Array(spill.view.buffer, at, rb).set(scratch);
+        encodeRecord(spill.view, spill.next(chunk), layout, qx, qy, qz, c, i, ranges);
       }
       done += c.count;
       o.onProgress?.({ phase: 'distribute', done, total });
@@ -604,17 +608,6 @@ async function indexChunk(
     qy[i] = view.getInt32(i * rb + 4, true);
     qz[i] = view.getInt32(i * rb + 8, true);
   }
-  const gather = (idx: Uint32Array, take: (j: number) => boolean, n: number) => {
-    const out = new Uint8Array(n * rb);
-    let at = 0;
-    for (let j = 0; j < idx.length; j++) {
-      if (!take(j)) continue;
-      const i = idx[j];
-      out.set(records.subarray(i * rb, i * rb + rb), at);
-      at += rb;
-    }
-    return out;
-  };
   const all = new Uint32Array(count);
   for (let i = 0; i < count; i++) all[i] = i;
 
@@ -622,18 +615,12 @@ async function indexChunk(
     throwIfAborted(o.signal);
     const shift = q.bits - level;
     if (idx.length <= o.leafPoints || shift <= 0 || level >= MAX_LEVEL) {
-      emit(
-        name,
-        gather(idx, () => true, idx.length),
-      );
+      emit(name, gatherRecords(records, rb, idx, null, idx.length));
       return;
     }
     const keep = new Uint8Array(idx.length);
     const kept = sampler.sample(idx, qx, qy, qz, shift, o.nodePoints, keep);
-    emit(
-      name,
-      gather(idx, (j) => keep[j] === 1, kept),
-    );
+    emit(name, gatherRecords(records, rb, idx, keep, kept));
     // The rest go to the children, split on the next bit of each integer coordinate.
     const bit = shift - 1;
     const sizes = new Int32Array(8);
@@ -655,6 +642,28 @@ async function indexChunk(
     }
   };
   await visit(all, chunk.level, chunk.name);
+}
+
+/**
+ * The records of the points `idx` (only those marked in `keep`, when given) in one array. A byte loop: a
+ * subarray a point (a Buffer slice when the records came from a file) cost more than the copy itself.
+ */
+function gatherRecords(records: Uint8Array, rb: number, idx: Uint32Array, keep: Uint8Array | null, n: number): Uint8Array {
+  const out = new Uint8Array(n * rb);
+  const from = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  const to = new DataView(out.buffer);
+  // Four bytes at a time, then the rest.
+  const words = rb & ~3;
+  let at = 0;
+  for (let j = 0; j < idx.length; j++) {
+    if (keep && keep[j] !== 1) continue;
+    const i = idx[j] * rb;
+    let b = 0;
+    for (; b < words; b += 4) to.setUint32(at + b, from.getUint32(i + b));
+    for (; b < rb; b++) out[at + b] = records[i + b];
+    at += rb;
+  }
+  return out;
 }
 
 /** The folder for a temporary build next to `outDir` (exported for tests that check nothing is left behind). */
