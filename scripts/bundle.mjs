@@ -15,6 +15,7 @@ export const WORKER_ENTRIES = [
   'core/report/oblique-worker.ts',
   'core/workers/project-host.ts',
   'core/octree/build-worker.ts',
+  'core/octree/index-worker.ts',
 ];
 
 /**

@@ -9,8 +9,9 @@ const BUFFER_BUDGET = 32 << 20;
  * of open descriptors and memory stays bounded by BUFFER_BUDGET.
  */
 export class ChunkSpill {
-  private readonly buffer: Uint8Array;
-  readonly view: DataView;
+  private buffer: Uint8Array;
+  /** Where callers write the record `next` placed (empty once closed). */
+  view: DataView;
   private readonly fill: Int32Array;
   private readonly created: Uint8Array;
   /** Records per chunk buffer. */
@@ -53,7 +54,10 @@ export class ChunkSpill {
     this.fill[c] = 0;
   }
 
+  /** Writes what is buffered and lets the buffers go (the index step that follows needs the memory). */
   close(): void {
     for (let c = 0; c < this.paths.length; c++) this.flush(c);
+    this.buffer = new Uint8Array(0);
+    this.view = new DataView(this.buffer.buffer);
   }
 }

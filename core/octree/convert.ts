@@ -7,9 +7,10 @@
  *    grid-samples each point into the nodes above the chunks (first come, one point per sampling cell) or else
  *    appends its record to its chunk's temporary file; the nodes above the chunks spill their records too, and
  *    forget which cells they took once full or once no source left to read reaches them;
- * 3. index: each chunk is read back alone and its subtree built top-down in memory: a node keeps the point nearest
- *    each sampling cell's centre (sampler.ts) and passes the rest to its children, until a node has at most
- *    `leafPoints` points and keeps them all.
+ * 3. index: each chunk is read back alone and its subtree built top-down in memory (index-chunk.ts, on worker
+ *    threads, one chunk each, written in chunk order): a node keeps the point nearest each sampling cell's centre
+ *    (sampler.ts) and passes the rest to its children, until a node has at most `leafPoints` points and keeps them
+ *    all.
  *
  * Every point is stored exactly once, in the first node whose sampling kept it: the points of a node and all its
  * ancestors make the view at that level of detail, and all nodes together hold every point. Memory is bounded by
@@ -19,6 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { detectPointFormat, type EpochSourceInfo, type PointFormatDescriptor } from '../io/formats';
 import { SourceError, type Bounds3, type PointChunk } from '../io/types';
@@ -35,6 +37,9 @@ import {
   type RecordLayout,
 } from './format';
 import { cubeBox, cubeSize, quantizationFor, type Quantization } from './quantize';
+import { indexChunk } from './index-chunk';
+import { IndexPool, type IndexedNodes } from './index-pool';
+import type { IndexWorkerData } from './index-worker';
 import { GridSampler, SAMPLE_BITS } from './sampler';
 
 /** Bump when the output changes, so octrees built by an older converter are rebuilt. */
@@ -63,6 +68,8 @@ export interface OctreeBuildOptions {
   leafPoints?: number;
   /** Most points an inner node keeps (the sampling grid rarely reaches it). */
   nodePoints?: number;
+  /** Threads building the chunks' subtrees (default: the machine's cores); 1 builds them on this thread. */
+  indexThreads?: number;
 }
 
 export interface OctreeSummary {
@@ -96,8 +103,6 @@ interface Source {
 const DEFAULTS = { chunkPoints: 1_000_000, leafPoints: 10_000, nodePoints: 60_000 };
 /** The counting grid: 128³ cells (the chunks are unions of them). */
 const COUNT_BITS = 7;
-/** No node deeper than this: identical points beyond it stay together in one leaf. */
-const MAX_LEVEL = 24;
 
 export async function buildOctree(files: string[], outDir: string, options: OctreeBuildOptions = {}): Promise<OctreeSummary> {
   if (files.length === 0) throw new Error(`${outDir}: an octree needs at least one source file`);
@@ -148,8 +153,6 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
     throw e;
   }
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function convert(files: string[], work: string, o: typeof DEFAULTS & OctreeBuildOptions): Promise<OctreeSummary> {
   const sources: Source[] = [];
@@ -204,17 +207,23 @@ async function convert(files: string[], work: string, o: typeof DEFAULTS & Octre
     });
     const spilled = spill.written.reduce((a, b) => a + b, 0);
     let indexed = 0;
-    const sampler = new GridSampler(SAMPLE_BITS);
-    for (let c = 0; c < plan.chunks.length; c++) {
-      throwIfAborted(o.signal);
-      if (spill.written[c] === 0) continue;
-      const records = readFileSync(chunkPaths[c]);
-      rmSync(chunkPaths[c]);
-      await indexChunk(records, layout, q, plan.chunks[c], sampler, o, (name, r) => {
-        writeNode(name, r);
-        indexed += r.length / layout.bytes;
-        o.onProgress?.({ phase: 'index', done: indexed, total: spilled });
-      });
+    const emit = (name: string, r: Uint8Array) => {
+      writeNode(name, r);
+      indexed += r.length / layout.bytes;
+      o.onProgress?.({ phase: 'index', done: indexed, total: spilled });
+    };
+    const todo = plan.chunks.flatMap((chunk, c) => (spill.written[c] > 0 ? [{ chunk, path: chunkPaths[c] }] : []));
+    const threads = Math.max(1, Math.min(o.indexThreads ?? availableParallelism(), todo.length));
+    if (threads === 1) {
+      const sampler = new GridSampler(SAMPLE_BITS);
+      for (const { chunk, path } of todo) {
+        throwIfAborted(o.signal);
+        const records = readFileSync(path);
+        rmSync(path);
+        await indexChunk(records, layout, q, chunk, sampler, o, emit);
+      }
+    } else {
+      await indexInThreads(todo, threads, { layout, q, options: { leafPoints: o.leafPoints, nodePoints: o.nodePoints } }, o.signal, emit);
     }
   } finally {
     closeSync(octreeFd);
@@ -524,6 +533,32 @@ async function distributePass(
 }
 
 /**
+ * The index step on `threads` worker threads: chunks go out in order, at most `threads` at a time, and their nodes
+ * are written in chunk order as they come back, so the octree is byte for byte the one a single thread writes.
+ */
+async function indexInThreads(
+  todo: { chunk: ChunkPlan; path: string }[],
+  threads: number,
+  data: IndexWorkerData,
+  signal: AbortSignal | undefined,
+  emit: (name: string, records: Uint8Array) => void,
+): Promise<void> {
+  const pool = new IndexPool(threads, data);
+  try {
+    const inFlight: Promise<IndexedNodes>[] = [];
+    let sent = 0;
+    for (let c = 0; c < todo.length; c++) {
+      for (; sent < todo.length && inFlight.length < threads; sent++) inFlight.push(pool.index(todo[sent].path, todo[sent].chunk));
+      const nodes = await inFlight.shift()!;
+      throwIfAborted(signal);
+      nodes.names.forEach((name, i) => emit(name, nodes.records[i]));
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
  * Stops the sampling of every upper node that none of the sources left to read reaches (by their headers'
  * bounds), so that an epoch of many tiles holds bitmaps only for the nodes ahead of the reading. A point that
  * still lands in a closed node (a header whose bounds are wrong) goes on down like one the node did not keep:
@@ -584,86 +619,6 @@ function encodeRecord(
       if (v > ranges.rgb.max[k]) ranges.rgb.max[k] = v;
     }
   }
-}
-
-// ── pass 3: index one chunk ─────────────────────────────────────────────────────────────────────────────────
-
-async function indexChunk(
-  records: Uint8Array,
-  layout: RecordLayout,
-  q: Quantization,
-  chunk: ChunkPlan,
-  sampler: GridSampler,
-  o: typeof DEFAULTS & OctreeBuildOptions,
-  emit: (name: string, records: Uint8Array) => void,
-): Promise<void> {
-  const rb = layout.bytes;
-  const count = records.length / rb;
-  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  const qx = new Int32Array(count);
-  const qy = new Int32Array(count);
-  const qz = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    qx[i] = view.getInt32(i * rb, true);
-    qy[i] = view.getInt32(i * rb + 4, true);
-    qz[i] = view.getInt32(i * rb + 8, true);
-  }
-  const all = new Uint32Array(count);
-  for (let i = 0; i < count; i++) all[i] = i;
-
-  const visit = async (idx: Uint32Array, level: number, name: string): Promise<void> => {
-    throwIfAborted(o.signal);
-    const shift = q.bits - level;
-    if (idx.length <= o.leafPoints || shift <= 0 || level >= MAX_LEVEL) {
-      emit(name, gatherRecords(records, rb, idx, null, idx.length));
-      return;
-    }
-    const keep = new Uint8Array(idx.length);
-    const kept = sampler.sample(idx, qx, qy, qz, shift, o.nodePoints, keep);
-    emit(name, gatherRecords(records, rb, idx, keep, kept));
-    // The rest go to the children, split on the next bit of each integer coordinate.
-    const bit = shift - 1;
-    const sizes = new Int32Array(8);
-    const childOf = new Uint8Array(idx.length);
-    for (let j = 0; j < idx.length; j++) {
-      if (keep[j]) continue;
-      const i = idx[j];
-      const c = (((qx[i] >>> bit) & 1) << 2) | (((qy[i] >>> bit) & 1) << 1) | ((qz[i] >>> bit) & 1);
-      childOf[j] = c;
-      sizes[c]++;
-    }
-    const children = Array.from(sizes, (n) => new Uint32Array(n));
-    const fill = new Int32Array(8);
-    for (let j = 0; j < idx.length; j++) if (!keep[j]) children[childOf[j]][fill[childOf[j]]++] = idx[j];
-    for (let c = 0; c < 8; c++) {
-      if (children[c].length === 0) continue;
-      await nextTurn(); // let a server or the UI breathe between nodes
-      await visit(children[c], level + 1, name + c);
-    }
-  };
-  await visit(all, chunk.level, chunk.name);
-}
-
-/**
- * The records of the points `idx` (only those marked in `keep`, when given) in one array. A byte loop: a
- * subarray a point (a Buffer slice when the records came from a file) cost more than the copy itself.
- */
-function gatherRecords(records: Uint8Array, rb: number, idx: Uint32Array, keep: Uint8Array | null, n: number): Uint8Array {
-  const out = new Uint8Array(n * rb);
-  const from = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  const to = new DataView(out.buffer);
-  // Four bytes at a time, then the rest.
-  const words = rb & ~3;
-  let at = 0;
-  for (let j = 0; j < idx.length; j++) {
-    if (keep && keep[j] !== 1) continue;
-    const i = idx[j] * rb;
-    let b = 0;
-    for (; b < words; b += 4) to.setUint32(at + b, from.getUint32(i + b));
-    for (; b < rb; b++) out[at + b] = records[i + b];
-    at += rb;
-  }
-  return out;
 }
 
 /** The folder for a temporary build next to `outDir` (exported for tests that check nothing is left behind). */

@@ -204,6 +204,20 @@ describe('octree converter on the sample district, out of core (small chunks, ma
     }
   });
 
+  it('writes the same bytes whether one thread or several build the chunks', async () => {
+    const options = { chunkPoints: 40_000, leafPoints: 400, nodePoints: 20_000 };
+    const one = await buildOctree([district.epoch(1)], join(tmp, 'district-1-thread'), { ...options, indexThreads: 1 });
+    const three = await buildOctree([district.epoch(1)], join(tmp, 'district-3-threads'), { ...options, indexThreads: 3 });
+    expect(three.chunks).toBeGreaterThan(3);
+    for (const file of ['octree.bin', 'hierarchy.bin']) {
+      const bytes = readFileSync(join(one.dir, file));
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(readFileSync(join(three.dir, file)).equals(bytes)).toBe(true);
+    }
+    rmSync(one.dir, { recursive: true });
+    rmSync(three.dir, { recursive: true });
+  });
+
   it('leaves no temporary files behind', () => {
     expect(leftovers(tmp)).toEqual([]);
     expect(readdirSync(join(tmp, 'district')).sort()).toEqual(['hierarchy.bin', 'metadata.json', 'octree.bin', BUILD_MANIFEST].sort());
