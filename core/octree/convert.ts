@@ -114,6 +114,8 @@ export async function buildOctree(files: string[], outDir: string, options: Octr
   };
   if (!(o.nodePoints < o.chunkPoints && o.leafPoints <= o.chunkPoints))
     throw new Error('octree options: nodePoints and leafPoints must be below chunkPoints');
+  if (o.indexThreads !== undefined && !(Number.isInteger(o.indexThreads) && o.indexThreads >= 1))
+    throw new Error(`octree options: indexThreads must be a whole number of at least 1 (got ${o.indexThreads})`);
   const work = `${outDir}.building-${randomBytes(4).toString('hex')}`;
   mkdirSync(join(work, 'chunks'), { recursive: true });
   try {

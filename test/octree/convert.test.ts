@@ -218,6 +218,11 @@ describe('octree converter on the sample district, out of core (small chunks, ma
     rmSync(three.dir, { recursive: true });
   });
 
+  it('refuses a thread count that is not a whole number of at least 1', async () => {
+    await expect(buildOctree([district.epoch(1)], join(tmp, 'district-0-threads'), { indexThreads: 0 })).rejects.toThrow(/indexThreads/);
+    expect(existsSync(join(tmp, 'district-0-threads'))).toBe(false);
+  });
+
   it('leaves no temporary files behind', () => {
     expect(leftovers(tmp)).toEqual([]);
     expect(readdirSync(join(tmp, 'district')).sort()).toEqual(['hierarchy.bin', 'metadata.json', 'octree.bin', BUILD_MANIFEST].sort());
