@@ -18,10 +18,15 @@ export interface IndexedNodes {
 export class IndexPool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
+  /** Threads that stopped between chunks: a chunk sent to one would never come back. */
+  private readonly stopped = new Set<Worker>();
 
   constructor(size: number, data: IndexWorkerData) {
     for (let i = 0; i < size; i++) {
       const w = spawnWorker(ENTRY, { ...data });
+      // An error between chunks is followed by 'exit'; the chunk in flight (if any) hears of both.
+      w.on('error', () => undefined);
+      w.once('exit', () => this.stopped.add(w));
       this.workers.push(w);
       this.idle.push(w);
     }
@@ -31,6 +36,7 @@ export class IndexPool {
   index(path: string, chunk: IndexedChunk): Promise<IndexedNodes> {
     const w = this.idle.pop();
     if (!w) return Promise.reject(new Error('octree index: more chunks in flight than threads'));
+    if (this.stopped.has(w)) return Promise.reject(new Error('an octree index thread stopped'));
     const done = new Promise<IndexedNodes>((resolve, reject) => {
       const settle = () => {
         w.off('message', onMessage);
