@@ -37,7 +37,7 @@ import {
   type RecordLayout,
 } from './format';
 import { cubeBox, cubeSize, quantizationFor, type Quantization } from './quantize';
-import { indexChunk } from './index-chunk';
+import { indexChunk, throwIfAborted } from './index-chunk';
 import { IndexPool, type IndexedNodes } from './index-pool';
 import type { IndexWorkerData } from './index-worker';
 import { GridSampler, SAMPLE_BITS } from './sampler';
@@ -145,14 +145,6 @@ export function octreeIsCurrent(dir: string, files: string[]): boolean {
     });
   } catch {
     return false;
-  }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    const e = new Error('octree build cancelled');
-    e.name = 'AbortError';
-    throw e;
   }
 }
 

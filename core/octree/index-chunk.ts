@@ -25,7 +25,8 @@ export interface IndexOptions {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
+/** Throws an AbortError once `signal` is aborted (the build checks between steps). */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     const e = new Error('octree build cancelled');
     e.name = 'AbortError';
