@@ -480,6 +480,7 @@ async function distributePass(
   // The node last met at each level: points arrive in spatial order, so most meet the same ones as the point before.
   const lastKey = new Float64Array(deepestUpper).fill(-1);
   const lastNode: (UpperNode | undefined)[] = new Array(deepestUpper).fill(undefined);
+  const closeAfter = closingSchedule(plan, q, sources);
   let done = 0;
   for (let src = 0; src < sources.length; src++) {
     for await (const c of readAll([sources[src]], o.signal)) {
@@ -521,7 +522,7 @@ async function distributePass(
       done += c.count;
       o.onProgress?.({ phase: 'distribute', done, total });
     }
-    closeUnreachable(plan, q, sources.slice(src + 1), closeNode);
+    for (const node of closeAfter[src]) if (!node.closed) closeNode(node);
   }
   return held.peak;
 }
@@ -553,26 +554,34 @@ async function indexInThreads(
 }
 
 /**
- * Stops the sampling of every upper node that none of the sources left to read reaches (by their headers'
- * bounds), so that an epoch of many tiles holds bitmaps only for the nodes ahead of the reading. A point that
- * still lands in a closed node (a header whose bounds are wrong) goes on down like one the node did not keep:
- * every point is still stored once.
+ * The upper nodes to close once each source is read: those that no later source reaches (by its headers' bounds;
+ * a source without plausible bounds reaches every node), so that an epoch of many tiles holds bitmaps only for
+ * the nodes ahead of the reading. Worked out once, in one pass over nodes and sources. A point that still lands
+ * in a closed node (a header whose bounds are wrong) goes on down like one the node did not keep: every point is
+ * still stored once.
  */
-function closeUnreachable(plan: Plan, q: Quantization, left: Source[], close: (node: UpperNode) => void): void {
-  if (!left.every((s) => s.info.boundsPlausible)) return;
+function closingSchedule(plan: Plan, q: Quantization, sources: Source[]): UpperNode[][] {
   const max = 2 ** q.bits - 1;
   const step = (v: number, axis: number) => clampInt(Math.round((v - q.offset[axis]) / q.scale), max);
-  const boxes = left.map(({ info: { bounds: b } }) => [
-    [step(b.minX, 0), step(b.maxX, 0)],
-    [step(b.minY, 1), step(b.maxY, 1)],
-    [step(b.minZ, 2), step(b.maxZ, 2)],
-  ]);
-  for (const node of plan.upperInOrder) {
-    if (node.closed) continue;
-    const shift = q.bits - node.level;
-    const cube = [node.x, node.y, node.z].map((v) => [v * 2 ** shift, (v + 1) * 2 ** shift - 1]);
-    if (!boxes.some((box) => box.every(([lo, hi], axis) => lo <= cube[axis][1] && hi >= cube[axis][0]))) close(node);
-  }
+  const cubes = plan.upperInOrder.map((node) => {
+    const size = 2 ** (q.bits - node.level);
+    return [node.x, node.y, node.z].map((v) => [v * size, (v + 1) * size - 1]);
+  });
+  // The last source reaching each node (−1: none does).
+  const last = new Int32Array(cubes.length).fill(-1);
+  sources.forEach(({ info: { bounds: b, boundsPlausible } }, src) => {
+    const box = [
+      [step(b.minX, 0), step(b.maxX, 0)],
+      [step(b.minY, 1), step(b.maxY, 1)],
+      [step(b.minZ, 2), step(b.maxZ, 2)],
+    ];
+    cubes.forEach((cube, i) => {
+      if (!boundsPlausible || box.every(([lo, hi], axis) => lo <= cube[axis][1] && hi >= cube[axis][0])) last[i] = src;
+    });
+  });
+  const after: UpperNode[][] = sources.map(() => []);
+  plan.upperInOrder.forEach((node, i) => after[Math.max(0, last[i])].push(node));
+  return after;
 }
 
 function clampInt(v: number, max: number): number {
