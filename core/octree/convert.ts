@@ -37,7 +37,7 @@ import {
   type RecordLayout,
 } from './format';
 import { cubeBox, cubeSize, quantizationFor, type Quantization } from './quantize';
-import { indexChunk, throwIfAborted } from './index-chunk';
+import { indexChunkFile, throwIfAborted } from './index-chunk';
 import { IndexPool, type IndexedNodes } from './index-pool';
 import type { IndexWorkerData } from './index-worker';
 import { GridSampler, SAMPLE_BITS } from './sampler';
@@ -212,9 +212,7 @@ async function convert(files: string[], work: string, o: typeof DEFAULTS & Octre
       const sampler = new GridSampler(SAMPLE_BITS);
       for (const { chunk, path } of todo) {
         throwIfAborted(o.signal);
-        const records = readFileSync(path);
-        rmSync(path);
-        await indexChunk(records, layout, q, chunk, sampler, o, emit);
+        await indexChunkFile(path, layout, q, chunk, sampler, o, emit);
       }
     } else {
       await indexInThreads(todo, threads, { layout, q, options: { leafPoints: o.leafPoints, nodePoints: o.nodePoints } }, o.signal, emit);

@@ -4,6 +4,7 @@
  * children, until a node has at most `leafPoints` points and keeps them all. Chunks are independent: convert.ts runs
  * them on worker threads (index-worker.ts) and writes their nodes in chunk order.
  */
+import { readFileSync, rmSync } from 'node:fs';
 import type { RecordLayout } from './format';
 import type { Quantization } from './quantize';
 import type { GridSampler } from './sampler';
@@ -32,6 +33,21 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
     e.name = 'AbortError';
     throw e;
   }
+}
+
+/** Reads a chunk's spilled records (removing the file: they are in memory now) and builds its subtree. */
+export async function indexChunkFile(
+  path: string,
+  layout: RecordLayout,
+  q: Quantization,
+  chunk: IndexedChunk,
+  sampler: GridSampler,
+  o: IndexOptions,
+  emit: (name: string, records: Uint8Array) => void,
+): Promise<void> {
+  const records = readFileSync(path);
+  rmSync(path);
+  await indexChunk(records, layout, q, chunk, sampler, o, emit);
 }
 
 /** Builds one chunk's subtree, handing each node's records to `emit` (the node first, then its children in order). */

@@ -2,10 +2,9 @@
  * A worker thread of the octree build's index step: builds the subtrees of the chunks it is sent, one at a time,
  * and sends each chunk's nodes back (their records transferred, not copied). See index-chunk.ts and IndexPool.
  */
-import { readFileSync, rmSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordLayout } from './format';
-import { indexChunk, type IndexedChunk, type IndexOptions } from './index-chunk';
+import { indexChunkFile, type IndexedChunk, type IndexOptions } from './index-chunk';
 import type { Quantization } from './quantize';
 import { GridSampler, SAMPLE_BITS } from './sampler';
 
@@ -33,11 +32,9 @@ parentPort!.on('message', (m: IndexRequest) => {
 });
 
 async function indexOne({ path, chunk }: IndexRequest): Promise<IndexReply> {
-  const records = readFileSync(path);
-  rmSync(path);
   const names: string[] = [];
   const out: Uint8Array[] = [];
-  await indexChunk(records, layout, q, chunk, sampler, options, (name, r) => {
+  await indexChunkFile(path, layout, q, chunk, sampler, options, (name, r) => {
     names.push(name);
     out.push(r);
   });
