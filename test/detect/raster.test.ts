@@ -42,6 +42,31 @@ describe('raster toolbox', () => {
     }
   }
 
+  // Wide windows run on strips of 64 columns and blocks of 2r + 1 cells: cross both, and a
+  // window wider than the raster, with whole rows and columns of NaN.
+  for (const [nx, ny, r] of [
+    [150, 41, 4],
+    [130, 70, 16],
+    [67, 9, 40],
+  ]) {
+    for (const kind of ['min', 'max'] as const) {
+      it(`square ${kind} filter of radius ${r} on ${nx} × ${ny} cells equals the brute force`, () => {
+        const a = raster(nx, ny, nx + ny + r);
+        for (let x = 0; x < nx; x++) a[5 * nx + x] = NaN;
+        for (let y = 0; y < ny; y++) a[y * nx + 64] = NaN;
+        expect(Array.from(squareFilter(a, nx, ny, r, kind))).toEqual(Array.from(bruteForce(a, nx, ny, r, kind)));
+      });
+    }
+  }
+
+  it('gives NaN only where a whole window is NaN', () => {
+    const a = new Float32Array(12 * 12).fill(NaN);
+    a[0] = 3;
+    const out = squareFilter(a, 12, 12, 2, 'max');
+    expect(out[2 * 12 + 2]).toBe(3);
+    expect(Number.isNaN(out[3 * 12 + 3])).toBe(true);
+  });
+
   it('fills holes without touching measured cells', () => {
     const a = raster(40, 30, 5);
     const filled = fillNaN(a, 40, 30);
