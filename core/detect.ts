@@ -889,7 +889,7 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
 
 /**
  * Bytes per coarse cell of the whole-area rasters at their largest: both epochs' lowest heights
- * and counts (9 bytes each, tiles/coarse.ts), then the ground filter's rasters on its worker.
+ * and counts (9 bytes each, tiles/coarse.ts), then the ground filter's rasters on its workers.
  */
 const BYTES_PER_COARSE_CELL = 2 * 9 + 32;
 

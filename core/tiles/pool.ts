@@ -2,13 +2,13 @@ import type { Worker } from 'node:worker_threads';
 import { SourceError } from '../io/types';
 import { spawnWorker } from '../workers/spawn';
 import type { GroundModel } from '../diff/ground';
-import { groundTransfer, type GroundJob } from './ground-job';
+import { groundOnWorkers, groundTransfer, type GroundJob, type GroundStep, type GroundStepResult } from './ground-job';
 import type { PartRecord } from './part-record';
 import type { ScanJob } from './scan';
 import type { TileJob, TileResult } from './tile-job';
 
 export type PoolRequest =
-  { id: number; kind: 'scan'; job: ScanJob } | { id: number; kind: 'tile'; job: TileJob } | { id: number; kind: 'ground'; job: GroundJob };
+  { id: number; kind: 'scan'; job: ScanJob } | { id: number; kind: 'tile'; job: TileJob } | { id: number; kind: 'ground'; job: GroundStep };
 
 export type PoolReply =
   | { id: number; kind: 'progress'; points: number }
@@ -73,9 +73,13 @@ export class WorkerPool {
     return this.submit({ id: this.nextId++, kind: 'tile', job }) as Promise<TileResult>;
   }
 
-  /** The ground model; the job's rasters are handed over to the worker, not copied. */
+  /** The ground model, on every thread; the job's rasters are handed over to a worker, not copied. */
   ground(job: GroundJob): Promise<GroundModel> {
-    return this.submit({ id: this.nextId++, kind: 'ground', job }, undefined, groundTransfer(job)) as Promise<GroundModel>;
+    return groundOnWorkers(
+      job,
+      this.size,
+      (s) => this.submit({ id: this.nextId++, kind: 'ground', job: s }, undefined, groundTransfer(s)) as Promise<GroundStepResult>,
+    );
   }
 
   /**

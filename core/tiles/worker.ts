@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { SourceError } from '../io/types';
 import type { PoolReply, PoolRequest } from './pool';
 import { CoarseBlocks } from './coarse';
-import { runGroundJob } from './ground-job';
+import { runGroundStep } from './ground-job';
 import { partRecord } from './part-record';
 import { scanEpoch } from './scan';
 import { runTileJob, TileWorkspace } from './tile-job';
@@ -46,7 +46,7 @@ async function handle(m: PoolRequest): Promise<void> {
       );
     } else if (m.kind === 'ground') {
       coarse = null;
-      post({ id: m.id, kind: 'done', result: runGroundJob(m.job) });
+      post({ id: m.id, kind: 'done', result: runGroundStep(m.job) });
     } else {
       // The first pass is over: its coarse blocks are not kept beside the tile buffers.
       coarse = null;
