@@ -110,7 +110,7 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
     for (const c of checked) if (c.proposal?.status) await p.acceptProposal(c.id, 'demo');
     const ledger = await p.listCases();
     const count = (s: string) => ledger.filter((c) => c.status === s).length;
-    print(`  accepted: ${count('rectified')} rectified (整改), ${count('not_rectified')} not rectified and raised again`);
+    print(`  accepted: ${count('rectified')} rectified (整改), ${count('not_rectified')} still standing (未整改)`);
 
     // 1 → 3: a cumulative comparison remembers every verdict given on 1 → 2.
     const run13 = await detect(p, 'epoch-1', 'epoch-3');

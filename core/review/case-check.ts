@@ -27,10 +27,15 @@ export interface CaseFinding {
  * What a later run says about a confirmed violation: demolished (its volume removed), grown
  * further, still standing (its height still there), or not verifiable (the later epoch did not
  * see it). `view` is the later run's height window over the case's footprint.
+ *
+ * The run's changes say something about the case only when its earlier epoch already held the
+ * violation (`changesSinceCase`): a run from before it (1 → 3 for a case found on 1 → 2) finds
+ * the violation itself as added volume, which is not growth; and what it removed stood before
+ * the violation. Such a run is judged on the later heights alone.
  */
-export function checkCase(subject: CaseSubject, later: LaterChange[], view: HeightPatch | null): CaseFinding {
+export function checkCase(subject: CaseSubject, later: LaterChange[], view: HeightPatch | null, changesSinceCase = true): CaseFinding {
   const area = Math.max(1e-9, areaOf(subject.footprint));
-  const overlapping = later.filter((c) => intersectionArea(subject.footprint, c.footprint) / area >= 0.3);
+  const overlapping = changesSinceCase ? later.filter((c) => intersectionArea(subject.footprint, c.footprint) / area >= 0.3) : [];
   const removed = -overlapping.filter((c) => c.volume_m3 < 0).reduce((s, c) => s + c.volume_m3, 0);
   const added = overlapping.filter((c) => c.volume_m3 > 0);
   if (removed >= 0.5 * Math.abs(subject.volume_m3)) {

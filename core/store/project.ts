@@ -253,7 +253,7 @@ export class LocalProject implements ProjectApi {
     if (before.id === after.id) throw new ProjectFileError(this.path, 'a run compares two different epochs');
     const startedAt = new Date().toISOString();
     // Open cases confirmed on an earlier epoch than `after`: this run shows whether they still stand.
-    const watched = this.casesToCheck(after);
+    const watched = this.casesToCheck(before, after);
     const epochInput = (e: EpochRecord) => ({ files: e.files, label: e.label, orthophoto: e.orthophoto ?? undefined, crs: e.crs?.epsg });
     // Epochs added in another CRS (with reproject) are read into the earlier one's.
     const differ = before.crs?.epsg !== undefined && after.crs?.epsg !== undefined && before.crs.epsg !== after.crs.epsg;
@@ -275,7 +275,7 @@ export class LocalProject implements ProjectApi {
       });
       const laterChanges = result.changes.map((c) => ({ code: c.id, type: c.type, footprint: c.footprint, volume_m3: c.volume_m3 }));
       for (const w of watched) {
-        const finding = checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null);
+        const finding = checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null, w.changesSinceCase);
         proposeForCase(this.db, w.id, { runId: id, ...finding }, actor);
       }
       answerLeads(this.db);
@@ -284,8 +284,12 @@ export class LocalProject implements ProjectApi {
     return this.run(runId);
   }
 
-  /** Active cases whose violation was seen in an epoch surveyed before `after`. */
-  private casesToCheck(after: EpochRecord): { id: number; object: ChangeObject }[] {
+  /**
+   * Active cases whose violation was seen in an epoch surveyed before `after`, and whether the
+   * run's changes are measured from that epoch or a later one (`before` is it, or surveyed no
+   * earlier): otherwise they contain the violation itself (see checkCase).
+   */
+  private casesToCheck(before: EpochRecord, after: EpochRecord): { id: number; object: ChangeObject; changesSinceCase: boolean }[] {
     const rows = this.db
       .prepare(
         `SELECT cs.id, ch.object, e.survey_date, e.id AS epoch_id FROM cases cs JOIN changes ch ON ch.id = cs.change_id JOIN runs r ON r.id = ch.run_id
@@ -294,7 +298,11 @@ export class LocalProject implements ProjectApi {
       .all(...ACTIVE_STATUSES) as { id: number; object: string; survey_date: string | null; epoch_id: number }[];
     return rows
       .filter((r) => r.epoch_id !== after.id && (r.survey_date === null || after.date === null || r.survey_date < after.date))
-      .map((r) => ({ id: r.id, object: JSON.parse(r.object) as ChangeObject }));
+      .map((r) => ({
+        id: r.id,
+        object: JSON.parse(r.object) as ChangeObject,
+        changesSinceCase: r.epoch_id === before.id || (r.survey_date !== null && before.date !== null && before.date >= r.survey_date),
+      }));
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<ChangePage> {

@@ -67,6 +67,14 @@ describe('checking a case against a later epoch', () => {
     const f = checkCase(subject, [{ code: 'C002', type: 'storeys_added', footprint: square(1, 1, 8), volume_m3: 200 }], null);
     expect(f).toMatchObject({ outcome: 'grew', status: 'not_rectified' });
   });
+  it('judges a run from before the violation on the later heights only: its added volume is the violation itself', () => {
+    const itself = [{ code: 'C007', type: 'extension' as const, footprint: square(0, 0, 10), volume_m3: 300 }];
+    const standing = view((x, y) => (inside(x, y) ? 33 : 30));
+    expect(checkCase(subject, itself, standing)).toMatchObject({ outcome: 'grew' });
+    expect(checkCase(subject, itself, standing, false)).toMatchObject({ outcome: 'still_standing', status: 'not_rectified' });
+    const olderShedRemoved = [{ code: 'C008', type: 'demolished' as const, footprint: square(0, 0, 10), volume_m3: -290 }];
+    expect(checkCase(subject, olderShedRemoved, standing, false)).toMatchObject({ outcome: 'still_standing' });
+  });
   it('says still standing when the height is still there, rectified when it is gone', () => {
     expect(
       checkCase(

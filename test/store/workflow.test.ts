@@ -160,6 +160,16 @@ describe('a project on a generated district', () => {
     const same = later.find((c) => intersectionArea(c.footprint, dismissed.footprint) > 0.5 * dismissed.area_m2)!;
     expect(same).toMatchObject({ verdict: 'false_positive', verdictCarriedFrom: `run ${run12.id} ${dismissed.id}` });
     for (const c of later.filter((c) => c.verdict !== 'unreviewed')) expect(c.verdictCarriedFrom).not.toBeNull();
+    // The cases were found on epoch 2: this run from epoch 1 holds each violation as added
+    // volume, which is the violation itself, not growth. It proposes what 2 → 3 did.
+    const rectifiedTruth = new Set(t23.changes.map((c) => c.rectifies).filter(Boolean));
+    for (const c of await p.listCases()) {
+      if (c.status === 'rectified') continue;
+      expect(c.proposal, `case ${c.id}`).toMatchObject({ runId: run13.id });
+      const truth = t12.changes.find((t) => matchTruth([changes12.find((x) => x.key === c.changeKey)!], t.footprint));
+      const expected = truth && rectifiedTruth.has(truth.id) ? ['rectified'] : ['still_standing', 'unverifiable'];
+      expect(expected, `${c.code}: ${c.proposal!.detail}`).toContain(c.proposal!.outcome);
+    }
     // Structures first built between epochs 2 and 3 were never judged.
     const fresh = t23.changes.filter((t) => t.type === 'new_building');
     for (const t of fresh) {
