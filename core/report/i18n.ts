@@ -55,7 +55,7 @@ export interface ReportStrings extends Terms {
   zoneNote: string;
   chartTitle: string;
   chartAxis: string;
-  headline: (count: number, added: string, removed: string) => string;
+  headline: (count: number, added: string, removed: string, falsePositives: number) => string;
   // Maps
   mapOnOrthophoto: (label: string) => string;
   mapOnHillshade: (label: string) => string;
@@ -165,7 +165,8 @@ const zh: ReportStrings = {
   zoneNote: '一个图斑可涉及多个区域，故各行之和可大于合计。',
   chartTitle: '各变化类型体积',
   chartAxis: '体积 (m³)，减少为负',
-  headline: (n, added, removed) => `本报告共 ${n} 个图斑，新增建筑体积 ${added}，减少 ${removed}。`,
+  headline: (n, added, removed, fp) =>
+    `本报告共 ${n} 个图斑，新增建筑体积 ${added}，减少 ${removed}${fp ? `（另有误报 ${fp} 个，不计入各项统计）` : ''}。`,
   mapOnOrthophoto: (label) => `底图：${label} 正射影像`,
   mapOnHillshade: (label) => `底图：${label} 地表晕渲（无正射影像）`,
   mapMarkerNote: '编号与图斑详情章节序号一致；轮廓颜色表示变化类型。',
@@ -292,7 +293,8 @@ const en: ReportStrings = {
   zoneNote: 'A change may lie in several zones, so the rows can add up to more than the total.',
   chartTitle: 'Volume by change type',
   chartAxis: 'Volume (m³), removed negative',
-  headline: (n, added, removed) => `${n} changes in this report: ${added} of building volume added, ${removed} removed.`,
+  headline: (n, added, removed, fp) =>
+    `${n} changes in this report: ${added} of building volume added, ${removed} removed${fp ? ` (and ${fp} false positive${fp > 1 ? 's' : ''}, counted in no figure but the table by verdict)` : ''}.`,
   mapOnOrthophoto: (label) => `Background: orthophoto of ${label}`,
   mapOnHillshade: (label) => `Background: hillshade of the ${label} surface (no orthophoto)`,
   mapMarkerNote: 'Numbers are the change sections of this report; outline colours give the change type.',

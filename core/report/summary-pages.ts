@@ -18,9 +18,14 @@ export function summaryPages(ctx: RenderContext): void {
     .font(FONT.regular)
     .fontSize(10.5)
     .fillColor(INK)
-    .text(S.headline(sum.total.count, formatVolumeAbs(sum.total.added), formatVolumeAbs(sum.total.removed)), PAGE.margin, y, {
-      width: CONTENT_WIDTH,
-    });
+    .text(
+      S.headline(sum.total.count, formatVolumeAbs(sum.total.added), formatVolumeAbs(sum.total.removed), sum.falsePositives),
+      PAGE.margin,
+      y,
+      {
+        width: CONTENT_WIDTH,
+      },
+    );
   y = doc.y + 10;
   if (input.changes.length === 0) {
     doc.font(FONT.regular).fontSize(10).fillColor(MUTED).text(S.noChanges, PAGE.margin, y, { width: CONTENT_WIDTH });
@@ -28,13 +33,14 @@ export function summaryPages(ctx: RenderContext): void {
   }
 
   const breakPage = () => newPage(ctx);
-  const section = (title: string, group: string, rows: TallyRow[], name: (key: string) => string, withTotal: boolean, note?: string) => {
+  const section = (title: string, group: string, rows: TallyRow[], name: (key: string) => string, total: Tally | null, note?: string) => {
+    const withTotal = total !== null;
     // Keep a title with at least its header and two rows.
     if (y + 80 > CONTENT_BOTTOM) y = breakPage();
     doc.font(FONT.bold).fontSize(10.5).fillColor(INK).text(title, PAGE.margin, y, { width: CONTENT_WIDTH, lineBreak: false });
     y += 17;
     const cells = rows.map((r) => tallyCells(name(r.key), r));
-    if (withTotal) cells.push(tallyCells(S.total, sum.total));
+    if (total) cells.push(tallyCells(S.total, total));
     y = table(doc, PAGE.margin, y, tallyColumns(ctx, group), cells, {
       boldRows: withTotal ? new Set([cells.length - 1]) : undefined,
       newPage: breakPage,
@@ -50,7 +56,7 @@ export function summaryPages(ctx: RenderContext): void {
     y += 14;
   };
 
-  section(S.byType, S.type, sum.byType, (k) => S.types[k as ChangeType] ?? k, true);
+  section(S.byType, S.type, sum.byType, (k) => S.types[k as ChangeType] ?? k, sum.total);
   if (y + 30 + 19 * sum.byType.length + 20 > CONTENT_BOTTOM) y = breakPage();
   y = volumeByTypeChart(doc, PAGE.margin, y, CONTENT_WIDTH, sum.byType, {
     title: S.chartTitle,
@@ -58,16 +64,16 @@ export function summaryPages(ctx: RenderContext): void {
     typeName: (t) => S.types[t],
   });
   y += 12;
-  section(S.byVerdict, S.verdict, sum.byVerdict, (k) => S.verdicts[k as Verdict] ?? k, true);
+  section(S.byVerdict, S.verdict, sum.byVerdict, (k) => S.verdicts[k as Verdict] ?? k, sum.all);
   section(
     S.byCaseStatus,
     S.caseStatus,
     sum.byCaseStatus,
     (k) => (k === NO_GROUP ? S.noCase : (S.caseStatuses[k as CaseStatus] ?? k)),
-    true,
+    sum.total,
   );
-  section(S.bySubDistrict, S.subDistrict, sum.bySubDistrict, (k) => (k === NO_GROUP ? S.unassigned : k), true);
-  section(S.byZone, S.zones, sum.byZone, (k) => zoneName(ctx, k), false, S.zoneNote);
+  section(S.bySubDistrict, S.subDistrict, sum.bySubDistrict, (k) => (k === NO_GROUP ? S.unassigned : k), sum.total);
+  section(S.byZone, S.zones, sum.byZone, (k) => zoneName(ctx, k), null, S.zoneNote);
 }
 
 function zoneName(ctx: RenderContext, key: string): string {

@@ -18,7 +18,12 @@ export interface TallyRow extends Tally {
 }
 
 export interface ReportSummary {
+  /** Every change but those marked false positive (误报): what the headline and the tables add up. */
   total: Tally;
+  /** Changes marked false positive: counted only in the table by verdict. */
+  falsePositives: number;
+  /** Every change, false positives included: the table by verdict's total. */
+  all: Tally;
   byType: TallyRow[];
   byVerdict: TallyRow[];
   /** Case statuses, then 'none' for changes without a case. */
@@ -60,13 +65,22 @@ function group(changes: ReportChange[], keysOf: (c: ReportChange) => string[], o
   return [...known, ...extra].filter((r) => keepEmpty || r.count > 0);
 }
 
-export function summarise(changes: ReportChange[]): ReportSummary {
+/**
+ * The report's tallies. A change the analyst marked false positive is not a structure: it
+ * stays in the table by verdict (so the review's work shows) and in no volume or count besides.
+ */
+export function summarise(all: ReportChange[]): ReportSummary {
+  const changes = all.filter((c) => c.verdict !== 'false_positive');
   const total = empty();
   for (const c of changes) add(total, c);
+  const everything = empty();
+  for (const c of all) add(everything, c);
   return {
     total,
+    falsePositives: all.length - changes.length,
+    all: everything,
     byType: group(changes, (c) => [c.type], CHANGE_TYPES, false),
-    byVerdict: group(changes, (c) => [c.verdict], VERDICTS, false),
+    byVerdict: group(all, (c) => [c.verdict], VERDICTS, false),
     byCaseStatus: group(changes, (c) => [c.case?.status ?? NO_GROUP], [...CASE_STATUSES, NO_GROUP], false),
     byZone: group(
       changes,

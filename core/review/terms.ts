@@ -20,7 +20,7 @@ export interface Terms {
 export const TERMS: Record<TermLang, Terms> = {
   'zh-CN': {
     types: {
-      new_building: '新增违建',
+      new_building: '新增建筑',
       storeys_added: '加层',
       rooftop_structure: '屋顶加建',
       extension: '扩建',

@@ -74,6 +74,23 @@ describe('summary tallies', () => {
     ]);
   });
 
+  it('leaves a false positive out of every figure but the table by verdict', () => {
+    const withFalse = summarise([
+      ...changes,
+      change('C4', { volume_m3: 90, area_m2: 12, verdict: 'false_positive', subDistrict: '东门街道' }),
+    ]);
+    expect(withFalse.total).toEqual(s.total);
+    expect(withFalse.byType).toEqual(s.byType);
+    expect(withFalse.bySubDistrict).toEqual(s.bySubDistrict);
+    expect(withFalse.falsePositives).toBe(1);
+    expect(withFalse.byVerdict.map((r) => [r.key, r.count])).toEqual([
+      ['unreviewed', 2],
+      ['confirmed', 1],
+      ['false_positive', 1],
+    ]);
+    expect(withFalse.all).toEqual({ count: 4, added: 230.5, removed: 250, area: 90 });
+  });
+
   it('groups by verdict, case status, zone and sub-district, with the ungrouped last', () => {
     expect(s.byVerdict.map((r) => [r.key, r.count])).toEqual([
       ['unreviewed', 2],
@@ -108,7 +125,7 @@ describe('strings and formats', () => {
     }
     const zh = stringsFor('zh-CN');
     expect([zh.types.new_building, zh.types.storeys_added, zh.types.rooftop_structure, zh.types.demolished]).toEqual([
-      '新增违建',
+      '新增建筑',
       '加层',
       '屋顶加建',
       '拆除',
