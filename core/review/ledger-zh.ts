@@ -68,13 +68,29 @@ function clauses(text: string): string[] {
   return [...out, text.slice(start)];
 }
 
-/** A suppression's detail in Chinese: the whole sentence if known, else clue by clue (vegetation clues are listed). */
+/**
+ * A suppression's detail in Chinese: the whole sentence if known, else clue by clue (vegetation
+ * clues are listed, joined by commas). A clue may hold a comma itself ("points scattered 1.1 m
+ * deep, as through a canopy"), so the longest run of clauses a rule knows is taken first.
+ */
 export function suppressionZh(detail: string): string {
-  const whole = apply(SUPPRESSION_RULES, detail);
-  if (whole !== null) return whole;
-  return clauses(detail)
-    .map((clue) => apply(SUPPRESSION_RULES, clue) ?? reasonZh(clue))
-    .join('，');
+  const parts = clauses(detail);
+  const out: string[] = [];
+  for (let i = 0; i < parts.length;) {
+    const known = longestKnown(parts, i);
+    out.push(known ? known.zh : reasonZh(parts[i]));
+    i = known ? known.end : i + 1;
+  }
+  return out.join('，');
+}
+
+/** The longest run of clauses from the i-th that a suppression rule knows, in Chinese, and where it ends. */
+function longestKnown(parts: string[], i: number): { zh: string; end: number } | null {
+  for (let end = parts.length; end > i; end--) {
+    const zh = apply(SUPPRESSION_RULES, parts.slice(i, end).join(', '));
+    if (zh !== null) return { zh, end };
+  }
+  return null;
 }
 
 function apply(rules: [RegExp, (m: string[]) => string][], sentence: string): string | null {

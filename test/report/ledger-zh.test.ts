@@ -20,6 +20,15 @@ describe('ledgerZh', () => {
     expect(suppressionZh('vehicle-sized object (9.5 m², 1.6 m high) on the ground')).toBe('地面上车辆大小的物体（9.5 m²，高 1.6 m）');
   });
 
+  it('translates clues that hold a comma themselves, among others', () => {
+    // The vegetation clues of a grown tree, as classify.ts joins them (found untranslated in the leads tab).
+    const detail =
+      'strongly green (ExG 0.53), rough top (0.41 m), few planar cells (0 %), points scattered 1.1 m deep, as through a canopy, dome-shaped top, like a crown (81 % curved both ways)';
+    expect(suppressionZh(detail)).toBe(
+      '明显偏绿（ExG 0.53），顶面粗糙（0.41 m），平面单元少（0%），点云纵深分散 1.1 m，似透过树冠，顶面呈穹顶状，似树冠（81% 双向弯曲）',
+    );
+  });
+
   it('keeps a sentence of an unknown shape as written', () => {
     expect(ledgerZh('something new the detector says')).toBe('something new the detector says');
     expect(suppressionZh('strongly green (ExG 0.3), a new clue')).toBe('明显偏绿（ExG 0.3），a new clue');
