@@ -300,10 +300,14 @@ function ensureViewer(): Viewer | null {
   measure = new MeasureTool(viewer, $('view'));
   measure.groundZ = b.minZ - viewer.origin[2];
   ground = new OrthoGround(viewer, api, $('view'));
+  // Whether the status bar shows the octree build's progress, to be replaced once it is done.
+  let showingBuild = false;
   clouds = new EpochClouds(viewer, $('view'), POINT_BUDGET, (statuses) => {
     const building = statuses.find((s) => s.state !== 'ready');
     if (building?.state === 'failed') status(`${t('octreeFailed')}: ${building.error ?? ''}`, 'error');
     else if (building) status(`${t('buildingOctree')}… ${building.total > 0 ? Math.round((100 * building.done) / building.total) : 0} %`);
+    else if (showingBuild) status(t('octreeReady'));
+    showingBuild = !!building && building.state !== 'failed';
   });
   viewer.setMode(state.mode);
   flyOverview(true);
