@@ -126,7 +126,7 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
       const a = l.answer!;
       print(`    ${l.code} ${l.text}`);
       print(
-        `        ${a.found.length ? a.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away (run ${a.runId})`).join('; ') : `nothing found (run ${a.runId}): ${a.evidence.slice(0, 3).join('; ')}`}`,
+        `        ${a.found.length ? a.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away (run ${a.runId})`).join('; ') : `nothing found (run ${a.runId}): ${a.evidence.join('; ')}`}`,
       );
     }
 
