@@ -11,7 +11,7 @@ import { makeReviewProject } from '../helpers/review-project';
 import { launch, SCREENSHOTS, serve, type Served } from './browser';
 import { decodePng, imageStats, type Pixels } from './png';
 
-declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined>; textContent: string | null } | null };
 
 const CLEAR_COLOUR: [number, number, number] = [0x15, 0x17, 0x1a];
 
