@@ -116,6 +116,8 @@ export interface CaseProposal {
   /** The status accepting the proposal leads to. */
   status: CaseStatus | null;
   detail: string;
+  /** Ids of the run's changes the proposal rests on (removals, additions); absent in projects checked before they were kept. */
+  changes?: string[];
 }
 
 export interface CaseUpdate {

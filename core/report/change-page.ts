@@ -194,12 +194,15 @@ function metricRows(ctx: RenderContext, c: ReportChange): [string, string][] {
 function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   const { S, input } = ctx;
   const verdict = S.verdicts[c.verdict] + (c.verdictCarriedFrom ? ` (${S.verdictCarried(c.verdictCarriedFrom)})` : '');
-  const kase = c.case
+  const sep = input.lang === 'zh-CN' ? '；' : '; ';
+  const own = c.case
     ? [S.caseId(c.case.id), S.caseStatuses[c.case.status], c.case.dueDate ? `${S.dueDate} ${c.case.dueDate}` : null]
         .filter(Boolean)
         .join(' · ')
-    : S.noCase;
-  const sep = input.lang === 'zh-CN' ? '；' : '; ';
+    : null;
+  // A removal in a later run that rectified a case has none of its own: it names the case it closed.
+  const checked = (c.caseChecks ?? []).map((k) => S.caseEvidence(k.caseId, S.proposals[k.outcome]));
+  const kase = [own, ...checked].filter(Boolean).join(sep) || S.noCase;
   const zones = c.zones.length
     ? c.zones.map((z) => `${S.zoneCategories[z.category] ?? z.category}${input.lang === 'zh-CN' ? '：' : ': '}${z.name}`).join(sep)
     : S.none;

@@ -98,6 +98,8 @@ export interface ReportStrings extends Terms {
   verdictCarried: (from: string) => string;
   caseStatus: string;
   caseId: (id: number) => string;
+  /** A change of this run that a case check rested on, and what it found. */
+  caseEvidence: (id: number, outcome: string) => string;
   dueDate: string;
   zones: string;
   subDistrict: string;
@@ -208,6 +210,7 @@ const zh: ReportStrings = {
   verdictCarried: (from) => `沿用自${from.replace(/^run (\d+) /, '第 $1 次检测 ')}`,
   caseStatus: '台账状态',
   caseId: (id) => `案件 ${id}`,
+  caseEvidence: (id, outcome) => `案件 ${id} 的核查依据：${outcome}`,
   dueDate: '整改期限',
   zones: '涉及区域',
   subDistrict: '街道',
@@ -335,6 +338,7 @@ const en: ReportStrings = {
   verdictCarried: (from) => `carried over from ${from}`,
   caseStatus: 'Case status',
   caseId: (id) => `Case ${id}`,
+  caseEvidence: (id, outcome) => `evidence for case ${id}: ${outcome.toLowerCase()}`,
   dueDate: 'deadline',
   zones: 'Zones',
   subDistrict: 'Sub-district',

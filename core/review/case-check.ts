@@ -21,6 +21,8 @@ export interface CaseFinding {
   outcome: 'rectified' | 'still_standing' | 'grew' | 'unverifiable';
   status: CaseStatus | null;
   detail: string;
+  /** The later run's changes (ids) the finding rests on: the removals that rectified it, the additions it grew by. */
+  changes: string[];
 }
 
 /**
@@ -44,6 +46,7 @@ export function checkCase(subject: CaseSubject, later: LaterChange[], view: Heig
       outcome: 'rectified',
       status: 'rectified',
       detail: `${removed.toFixed(0)} m³ removed (${codes.join(', ')}), of the ${Math.abs(subject.volume_m3).toFixed(0)} m³ violation`,
+      changes: codes,
     };
   }
   if (added.length > 0) {
@@ -52,22 +55,25 @@ export function checkCase(subject: CaseSubject, later: LaterChange[], view: Heig
       outcome: 'grew',
       status: 'not_rectified',
       detail: `grew further by ${more.toFixed(0)} m³ (${added.map((c) => c.code).join(', ')})`,
+      changes: added.map((c) => c.code),
     };
   }
   const standing = heightStillThere(subject, view);
   if (standing === null)
-    return { outcome: 'unverifiable', status: null, detail: 'the later epoch did not see this footprint well enough to tell' };
+    return { outcome: 'unverifiable', status: null, detail: 'the later epoch did not see this footprint well enough to tell', changes: [] };
   if (standing.share >= 0.5) {
     return {
       outcome: 'still_standing',
       status: 'not_rectified',
       detail: `${Math.round(standing.share * 100)} % of the footprint keeps its height (top ${standing.top.toFixed(1)} m)`,
+      changes: [],
     };
   }
   return {
     outcome: 'rectified',
     status: 'rectified',
     detail: `only ${Math.round(standing.share * 100)} % of the footprint keeps its height: removed below the detection threshold`,
+    changes: [],
   };
 }
 

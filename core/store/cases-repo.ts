@@ -163,6 +163,8 @@ export function proposeForCase(db: Database, id: number, proposal: CaseProposal,
   const now = new Date().toISOString();
   const c = getCase(db, id);
   db.prepare('UPDATE cases SET proposal = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(proposal), now, id);
+  const link = db.prepare('INSERT OR REPLACE INTO case_links (case_id, run_id, change_code, outcome) VALUES (?, ?, ?, ?)');
+  for (const code of proposal.changes ?? []) link.run(id, proposal.runId, code, proposal.outcome);
   event(
     db,
     id,

@@ -141,6 +141,17 @@ export const MIGRATIONS: readonly string[] = [
     answer TEXT                     -- JSON: linked changes or "nothing found" with evidence, per run
   );
   `,
+  // 3: which changes of a later run a case check rested on: a removal that rectified the case, an
+  // addition it grew by. The proposal goes once accepted; the report of that run still names the case.
+  `
+  CREATE TABLE case_links (
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    change_code TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (run_id, change_code, case_id)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

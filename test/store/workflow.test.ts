@@ -147,8 +147,17 @@ describe('a project on a generated district', () => {
       } else expect(['still_standing', 'grew'], `${c.code} still stands`).toContain(c.proposal!.outcome);
     }
     expect(rectifiedSeen).toBeGreaterThanOrEqual(1);
-    const rectified = cases.find((c) => c.proposal!.outcome === 'rectified')!;
+    const rectified = cases.find((c) => c.proposal!.outcome === 'rectified' && c.proposal!.changes?.length)!;
+    const removals = rectified.proposal!.changes!;
     expect((await p.acceptProposal(rectified.id)).status).toBe('rectified');
+    // Accepted, the proposal is gone; the report of the run that showed the demolition still
+    // names the case on the removal's page.
+    const report = await p.reportInput(rectified.proposal!.runId, { lang: 'zh-CN' });
+    for (const code of removals) {
+      const removal = report.changes.find((c) => c.id === code)!;
+      expect(removal.volume_m3).toBeLessThan(0);
+      expect(removal.caseChecks).toContainEqual({ caseId: rectified.id, outcome: 'rectified' });
+    }
     await p.close();
   });
 
