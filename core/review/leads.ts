@@ -50,10 +50,12 @@ export function answerLead(
     }
   }
   evidence.push(`no building change within ${LEAD_RADIUS_M} m`);
-  for (const s of suppressed) {
-    const d = distanceToPoint(s.footprint, x, y);
-    if (d <= LEAD_RADIUS_M) evidence.push(`a change ${d.toFixed(0)} m away was judged not a building: ${s.reason} (${s.detail})`);
-  }
+  // Nearest first: the one at the spot is most likely what the complainant saw.
+  const near = suppressed
+    .map((s) => ({ s, d: distanceToPoint(s.footprint, x, y) }))
+    .filter(({ d }) => d <= LEAD_RADIUS_M)
+    .sort((p, q) => p.d - q.d);
+  for (const { s, d } of near) evidence.push(`a change ${d.toFixed(0)} m away was judged not a building: ${s.reason} (${s.detail})`);
   for (const u of uncertain) {
     if (containsPoint(u.footprint, x, y)) evidence.push(`inside a ${u.area_m2.toFixed(0)} m² patch the ${u.unseenIn} epoch could not see`);
   }

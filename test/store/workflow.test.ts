@@ -202,6 +202,10 @@ describe('a project on a generated district', () => {
     if (tree) {
       expect(tree.answer!.found.filter((f) => f.distance_m < 3)).toEqual([]);
       expect(tree.answer!.evidence.join(' ')).toMatch(/vegetation/);
+      // Nearest first: what stands at the spot leads.
+      const distances = tree.answer!.evidence.flatMap((e) => /^a change (\d+) m away/.exec(e)?.[1] ?? []).map(Number);
+      expect(distances.length).toBeGreaterThan(1);
+      expect(distances).toEqual([...distances].sort((a, b) => a - b));
     }
     await p.close();
   });
