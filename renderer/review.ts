@@ -5,7 +5,7 @@ import { reasonZh } from '../core/review/reasons-zh';
 import { VERDICTS, type Verdict } from '../core/review/types';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { h } from './dom';
-import { lang, t, tCase, tPermit, tPriority, tType, tVerdict, type MessageKey } from './i18n';
+import { lang, t, tCase, tPermit, tPriority, tProposal, tType, tVerdict, type MessageKey } from './i18n';
 
 export type ListSort = 'priority' | 'volume' | 'code' | 'area' | 'confidence';
 
@@ -189,7 +189,7 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
       row(t('subDistrict'), c.subDistrict ?? t('none')),
       row(t('zones'), zones.length ? zones.join(' · ') : t('none')),
       row(t('permit'), tPermit(c.permitStatus)),
-      row(t('caseStatus'), c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${c.case.dueDate})` : ''}` : t('noCase')),
+      row(t('caseStatus'), caseText(c)),
     ),
     h('h3', {}, t('evidence')),
     h('ul', { class: 'reasons' }, ...c.evidence.reasons.map((r) => h('li', {}, lang() === 'zh-CN' ? reasonZh(r) : r))),
@@ -216,4 +216,11 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
     note,
     h('p', { class: 'hint' }, t('shortcuts')),
   );
+}
+
+/** The change's own case, and the cases its run checked on it (a removal that rectified one). */
+function caseText(c: ChangeRecord): string {
+  const own = c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${c.case.dueDate})` : ''}` : null;
+  const checked = c.caseChecks.map((k) => `${t('caseEvidence')} #${k.caseId}: ${tProposal(k.outcome)}`);
+  return [own, ...checked].filter(Boolean).join(' · ') || t('noCase');
 }

@@ -201,7 +201,7 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
         .join(' · ')
     : null;
   // A removal in a later run that rectified a case has none of its own: it names the case it closed.
-  const checked = (c.caseChecks ?? []).map((k) => S.caseEvidence(k.caseId, S.proposals[k.outcome]));
+  const checked = c.caseChecks.map((k) => S.caseEvidence(k.caseId, S.proposals[k.outcome]));
   const kase = [own, ...checked].filter(Boolean).join(sep) || S.noCase;
   const zones = c.zones.length
     ? c.zones.map((z) => `${S.zoneCategories[z.category] ?? z.category}${input.lang === 'zh-CN' ? '：' : ': '}${z.name}`).join(sep)

@@ -37,6 +37,7 @@ export const DEFAULT_REVIEW: ChangeReview = {
   permitStatus: 'none',
   priority: 'normal',
   case: null,
+  caseChecks: [],
 };
 
 /** "VoxWatch 0.1.0", from the package this module ships in. */

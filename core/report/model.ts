@@ -1,7 +1,6 @@
 import type { HeightPatch } from '../changes/patches';
 import type { ChangeObject } from '../changes/types';
 import type { CrsInfo } from '../io/types';
-import type { CaseFinding } from '../review/case-check';
 import type { ChangeReview } from '../review/types';
 
 export type ReportLang = 'zh-CN' | 'en';
@@ -21,8 +20,6 @@ export type ReportChange = ChangeObject &
   ChangeReview & {
     /** PNG snapshots of the 3D view from the app's viewer; the CLI renders its own oblique view. */
     snapshot?: Uint8Array;
-    /** Open cases this change was evidence for when its run checked them (a removal that rectified one). */
-    caseChecks?: { caseId: number; outcome: CaseFinding['outcome'] }[];
   };
 
 /** Everything a report needs, gathered by the project store: the renderer reads no other file but orthophotos and fonts. */

@@ -48,4 +48,6 @@ export interface ChangeReview {
   permitStatus: PermitStatus;
   priority: Priority;
   case: { id: number; status: CaseStatus; dueDate: string | null; subDistrict: string | null } | null;
+  /** Cases this change was evidence for when its run checked them (a removal that rectified one). */
+  caseChecks: { caseId: number; outcome: 'rectified' | 'still_standing' | 'grew' | 'unverifiable' }[];
 }

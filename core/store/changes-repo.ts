@@ -8,7 +8,9 @@ import { ProjectFileError } from './db';
 const SELECT = `
   SELECT ch.id, ch.run_id, ch.object, ch.zones, ch.sub_district, ch.community, ch.permit_status, ch.priority,
          rv.verdict, rv.note, cf.run_id AS cf_run, cf.code AS cf_code,
-         cs.id AS case_id, cs.status AS case_status, cs.due_date, cs.sub_district AS case_sub_district
+         cs.id AS case_id, cs.status AS case_status, cs.due_date, cs.sub_district AS case_sub_district,
+         (SELECT json_group_array(json_object('caseId', cl.case_id, 'outcome', cl.outcome)) FROM case_links cl
+          WHERE cl.run_id = ch.run_id AND cl.change_code = ch.code) AS case_checks
   FROM changes ch
   LEFT JOIN reviews rv ON rv.change_id = ch.id
   LEFT JOIN changes cf ON cf.id = rv.carried_from
@@ -31,6 +33,8 @@ export interface ChangeRow {
   case_status: CaseStatus | null;
   due_date: string | null;
   case_sub_district: string | null;
+  /** JSON array of { caseId, outcome }. */
+  case_checks: string;
 }
 
 export function toRecord(r: ChangeRow): ChangeRecord {
@@ -48,6 +52,7 @@ export function toRecord(r: ChangeRow): ChangeRecord {
     permitStatus: r.permit_status,
     priority: r.priority,
     case: r.case_id === null ? null : { id: r.case_id, status: r.case_status!, dueDate: r.due_date, subDistrict: r.case_sub_district },
+    caseChecks: JSON.parse(r.case_checks) as ChangeRecord['caseChecks'],
   };
 }
 

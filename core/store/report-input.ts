@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { CaseProposal, ChangeRecord, EpochRecord, ProjectInfo, RunRecord } from '../api';
+import type { ChangeRecord, EpochRecord, ProjectInfo, RunRecord } from '../api';
 import type { HeightPatch } from '../changes/patches';
-import type { ReportChange, ReportEpoch, ReportInput, ReportLang } from '../report/model';
+import type { ReportEpoch, ReportInput, ReportLang } from '../report/model';
 import { unpackPatch } from './pack';
 
 export interface ReportSources {
@@ -32,13 +32,6 @@ export function buildReportInput(db: Database, s: ReportSources): ReportInput {
     const v = viewOf.get(c.key) as { view: Buffer | null } | undefined;
     if (v?.view) views[c.id] = unpackPatch(v.view);
   }
-  const checks = new Map<string, NonNullable<ReportChange['caseChecks']>>();
-  const links = db.prepare('SELECT case_id, change_code, outcome FROM case_links WHERE run_id = ? ORDER BY case_id').all(s.run.id) as {
-    case_id: number;
-    change_code: string;
-    outcome: CaseProposal['outcome'];
-  }[];
-  for (const l of links) checks.set(l.change_code, [...(checks.get(l.change_code) ?? []), { caseId: l.case_id, outcome: l.outcome }]);
   return {
     lang: s.lang,
     project: { name: s.info.name, district: s.info.district, author: s.author, crs: s.info.crs },
@@ -52,7 +45,7 @@ export function buildReportInput(db: Database, s: ReportSources): ReportInput {
       alignment: s.run.alignment,
       warnings: s.run.warnings,
     },
-    changes: s.changes.map((c) => ({ ...c, caseChecks: checks.get(c.id) })),
+    changes: s.changes.map((c) => ({ ...c })),
     filter: s.filtered,
     views: { overview: unpackPatch(overviewRow.overview!), changes: views },
     generatedAt: new Date().toISOString(),

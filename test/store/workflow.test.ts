@@ -153,11 +153,14 @@ describe('a project on a generated district', () => {
     // Accepted, the proposal is gone; the report of the run that showed the demolition still
     // names the case on the removal's page.
     const report = await p.reportInput(rectified.proposal!.runId, { lang: 'zh-CN' });
+    const listed = (await p.listChanges({ runId: rectified.proposal!.runId })).items;
     for (const code of removals) {
       const removal = report.changes.find((c) => c.id === code)!;
       expect(removal.volume_m3).toBeLessThan(0);
       expect(removal.caseChecks).toContainEqual({ caseId: rectified.id, outcome: 'rectified' });
+      expect(listed.find((c) => c.id === code)!.caseChecks).toEqual(removal.caseChecks); // the review UI's record too
     }
+    expect(listed.filter((c) => c.caseChecks.length > 0).length).toBeGreaterThanOrEqual(removals.length);
     await p.close();
   });
 
