@@ -188,7 +188,8 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
       row(t('priority'), tPriority(c.priority)),
       row(t('subDistrict'), c.subDistrict ?? t('none')),
       row(t('zones'), zones.length ? zones.join(' · ') : t('none')),
-      row(t('permit'), tPermit(c.permitStatus)),
+      // Permits are for building: a removal is judged against none.
+      row(t('permit'), c.volume_m3 > 0 ? tPermit(c.permitStatus) : '—'),
       row(t('caseStatus'), caseText(c)),
     ),
     h('h3', {}, t('evidence')),
@@ -221,6 +222,6 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
 /** The change's own case, and the cases its run checked on it (a removal that rectified one). */
 function caseText(c: ChangeRecord): string {
   const own = c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${c.case.dueDate})` : ''}` : null;
-  const checked = c.caseChecks.map((k) => `${t('caseEvidence')} #${k.caseId}: ${tProposal(k.outcome)}`);
+  const checked = c.caseChecks.map((k) => `#${k.caseId} ${tProposal(k.outcome)}${t('caseEvidence')}`);
   return [own, ...checked].filter(Boolean).join(' · ') || t('noCase');
 }

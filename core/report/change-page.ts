@@ -216,7 +216,8 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
     [S.caseStatus, kase],
     [S.zones, zones],
     [`${S.subDistrict} / ${S.community}`, place],
-    [S.permit, S.permits[c.permitStatus]],
+    // Permits are for building: a removal is judged against none.
+    [S.permit, c.volume_m3 > 0 ? S.permits[c.permitStatus] : '—'],
     [S.priority, S.priorities[c.priority]],
     [S.note, c.note ?? '—'],
     [S.centroid, projected],
