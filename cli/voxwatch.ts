@@ -38,7 +38,10 @@ program
 program
   .command('detect')
   .description('find building changes between two epochs; writes changes.geojson and summary.json')
-  .argument('<before>', 'earlier epoch: a LAS/LAZ point cloud or a DSM GeoTIFF, a folder of them, or a comma-separated list')
+  .argument(
+    '<before>',
+    'earlier epoch: a LAS/LAZ point cloud, a DSM GeoTIFF or a 3D model (OBJ, PLY, glTF/GLB, a 3D Tiles tileset.json), a folder of them, or a comma-separated list',
+  )
   .argument('<after>', 'later epoch, same forms')
   .option('--out <dir>', 'output folder (with --shard: the partial result for voxwatch merge)')
   .option('--voxel <m>', 'voxel column size in metres (default 0.5)')

@@ -12,6 +12,7 @@ const PARAMETER_UNITS: Record<string, string> = {
   minHeight: 'm',
   storeyHeight: 'm',
   minUncertainArea: 'm²',
+  halo: 'm',
 };
 
 export function coverPage(ctx: RenderContext): void {

@@ -244,6 +244,9 @@ const zh: ReportStrings = {
     minCoverage: '最低观测比例',
     align: '高程配准',
     minUncertainArea: '最小未观测区面积',
+    tileCells: '分块边长（单元）',
+    halo: '分块缓冲',
+    reproject: '读入时重投影',
   },
 };
 
@@ -372,6 +375,9 @@ const en: ReportStrings = {
     minCoverage: 'min. coverage',
     align: 'alignment',
     minUncertainArea: 'min. unseen area',
+    tileCells: 'tile side (cells)',
+    halo: 'tile halo',
+    reproject: 'reprojected while read',
   },
 };
 

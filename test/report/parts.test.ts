@@ -7,6 +7,7 @@ import { toWgs84 } from '../../core/geo/wgs84';
 import { DEFAULT_REVIEW } from '../../core/report/from-detection';
 import { heightChangeImage, heightChangeRange } from '../../core/report/heightmap';
 import { hillshade } from '../../core/report/hillshade';
+import { DEFAULT_OPTIONS } from '../../core/detect';
 import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/report/i18n';
 import type { ReportChange } from '../../core/report/model';
 import { footprintMask, obliqueView } from '../../core/report/oblique';
@@ -136,6 +137,13 @@ describe('strings and formats', () => {
       '未审核',
       '需现场核查',
     ]);
+  });
+
+  it('names every detection parameter in both languages (the cover lists them)', () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const names = stringsFor(lang).parameterNames;
+      for (const k of [...Object.keys(DEFAULT_OPTIONS), 'reproject']) expect(names[k], `${lang} ${k}`).toBeTruthy();
+    }
   });
 
   it('formats volumes signed with one decimal, areas with one, heights with two', () => {
