@@ -194,27 +194,33 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
     ),
     h('h3', {}, t('evidence')),
     h('ul', { class: 'reasons' }, ...c.evidence.reasons.map((r) => h('li', {}, lang() === 'zh-CN' ? reasonZh(r) : r))),
-    h('h3', {}, t('verdict'), c.verdictCarriedFrom ? h('small', {}, ` (${t('carriedFrom')} ${c.verdictCarriedFrom})`) : null),
+    // The verdict and the note stay at the foot of the panel while the figures above scroll: an
+    // analyst judges flag after flag and should not have to scroll to each one's buttons.
     h(
       'div',
-      { class: 'verdicts', role: 'group', 'aria-label': t('verdict') },
-      ...VERDICTS.map((v) =>
-        h(
-          'button',
-          {
-            class: `verdict-button${c.verdict === v ? ' active' : ''}`,
-            'data-verdict': v,
-            'aria-pressed': c.verdict === v ? 'true' : 'false',
-            style: `--accent:${VERDICT_COLOURS[v]}`,
-            onclick: () => handlers.verdict(v),
-          },
-          tVerdict(v),
-          VERDICT_KEYS[v] ? h('kbd', {}, VERDICT_KEYS[v]) : null,
+      { class: 'review-actions' },
+      h('h3', {}, t('verdict'), c.verdictCarriedFrom ? h('small', {}, ` (${t('carriedFrom')} ${c.verdictCarriedFrom})`) : null),
+      h(
+        'div',
+        { class: 'verdicts', role: 'group', 'aria-label': t('verdict') },
+        ...VERDICTS.map((v) =>
+          h(
+            'button',
+            {
+              class: `verdict-button${c.verdict === v ? ' active' : ''}`,
+              'data-verdict': v,
+              'aria-pressed': c.verdict === v ? 'true' : 'false',
+              style: `--accent:${VERDICT_COLOURS[v]}`,
+              onclick: () => handlers.verdict(v),
+            },
+            tVerdict(v),
+            VERDICT_KEYS[v] ? h('kbd', {}, VERDICT_KEYS[v]) : null,
+          ),
         ),
       ),
+      h('h3', {}, t('note')),
+      note,
     ),
-    h('h3', {}, t('note')),
-    note,
     h('p', { class: 'hint' }, t('shortcuts')),
   );
 }

@@ -214,6 +214,14 @@ describe('orthophoto crops in the detail panel', () => {
     for (let c = 0; c < 3; c++) diff += Math.abs(centre(before, c) - centre(after, c));
     expect(diff).toBeGreaterThan(30);
     await page.locator('#detail').screenshot({ path: join(SCREENSHOTS, 'e2e-panels-2-crops.png') });
+    // On a laptop's screen the figures outgrow the panel: the verdict buttons stay in view at its foot.
+    const screen = page.viewportSize()!;
+    await page.setViewportSize({ width: 1366, height: 680 });
+    for (const button of await page.locator('.verdict-button').all()) {
+      const box = (await button.boundingBox())!;
+      expect(box.y + box.height, (await button.textContent()) ?? '').toBeLessThanOrEqual(680);
+    }
+    await page.setViewportSize(screen);
     expect(pageErrors).toEqual([]);
   });
 });
