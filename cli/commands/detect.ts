@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants, type Stats } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
 import { detectChanges, detectShard, parseShard, prepareDetection, type DetectionResult, type DetectPhase } from '../../core/detect';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
@@ -18,11 +18,37 @@ export async function prepareOutputDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UsageError(`--out ${dir}: cannot use it as the output folder (${why})`);
+    throw outputDirError(dir, e);
   }
+}
+
+/**
+ * Says in one line why `dir` could not become the output folder, creating nothing: a refused
+ * run must not leave an empty folder behind. The folder, or the nearest of its parents that
+ * exists, must be a writable folder.
+ */
+export async function checkOutputDir(dir: string): Promise<void> {
+  try {
+    // The folder, or the nearest of its parents that exists (the root always does).
+    let at = resolve(dir);
+    let s = await statOrNull(at);
+    while (s === null && dirname(at) !== at) s = await statOrNull((at = dirname(at)));
+    if (s && !s.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    await access(at, constants.W_OK);
+  } catch (e) {
+    throw outputDirError(dir, e);
+  }
+}
+
+async function statOrNull(path: string): Promise<Stats | null> {
+  return stat(path).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+}
+
+function outputDirError(dir: string, e: unknown): UsageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  return new UsageError(`--out ${dir}: cannot use it as the output folder (${why})`);
 }
 
 /** Writes changes.geojson, suppressed.geojson, uncertain.geojson and summary.json into `dir`. */
@@ -85,7 +111,7 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   // Check the output folder first: finding out after an hour of detection would be cruel.
-  if (o.out) await prepareOutputDir(o.out);
+  if (o.out) await checkOutputDir(o.out);
   const bar = progressBar('detect', '');
   const t0 = performance.now();
   const crs = o.crs === undefined ? undefined : epsgOption(o.crs);

@@ -3,9 +3,9 @@
  * facts on real files, one clear line and a non-zero exit for bad input, never a stack trace.
  */
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { SHARED_DATA } from '../helpers/data';
@@ -85,14 +85,16 @@ describe('voxwatch detect', () => {
     expect(r.stderr.trim()).toBe(`voxwatch: --out ${blocker}: cannot use it as the output folder (a file is in the way)`);
   });
 
-  it('refuses epochs in different CRSs with the reason, exit 1', async () => {
+  it('refuses epochs in different CRSs with the reason, exit 1, and leaves no output folder behind', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'voxwatch-out-')), 'new', 'folder');
     const r = await run(
       'detect',
       join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las'),
       join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz'),
       '--out',
-      join(tmpdir(), 'voxwatch-x'),
+      out,
     );
+    expect(existsSync(dirname(out))).toBe(false);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^voxwatch: the epochs are in different coordinate systems/);
   });
