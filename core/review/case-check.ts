@@ -61,6 +61,16 @@ export function checkCase(subject: CaseSubject, later: LaterChange[], view: Heig
   const standing = heightStillThere(subject, view);
   if (standing === null)
     return { outcome: 'unverifiable', status: null, detail: 'the later epoch did not see this footprint well enough to tell', changes: [] };
+  // Built higher since (another storey, a shed on it), whether or not the run's changes say so:
+  // a run from before the violation cannot tell growth from the violation itself.
+  if (standing.higherShare >= 0.3) {
+    return {
+      outcome: 'grew',
+      status: 'not_rectified',
+      detail: `${Math.round(standing.higherShare * 100)} % of the footprint stands ${GREW_BY_M} m or more above its top when confirmed (top ${standing.top.toFixed(1)} m)`,
+      changes: [],
+    };
+  }
   if (standing.share >= 0.5) {
     return {
       outcome: 'still_standing',
@@ -77,12 +87,19 @@ export function checkCase(subject: CaseSubject, later: LaterChange[], view: Heig
   };
 }
 
-/** Share of the seen footprint cells whose later top is within 1.5 m of the violation's top. */
-function heightStillThere(subject: CaseSubject, view: HeightPatch | null): { share: number; top: number } | null {
+/** Height above the violation's top that counts as built higher since: most of a storey. */
+const GREW_BY_M = 2.5;
+
+/**
+ * Shares of the seen footprint cells whose later top is within 1.5 m of the violation's top or
+ * above it (`share`), and GREW_BY_M or more above it (`higherShare`).
+ */
+function heightStillThere(subject: CaseSubject, view: HeightPatch | null): { share: number; higherShare: number; top: number } | null {
   if (!view) return null;
   let inside = 0;
   let seen = 0;
   let kept = 0;
+  let higher = 0;
   let top = -Infinity;
   for (let r = 0; r < view.height; r++) {
     const y = view.y0 + (r + 0.5) * view.cell;
@@ -94,9 +111,10 @@ function heightStillThere(subject: CaseSubject, view: HeightPatch | null): { sha
       if (Number.isNaN(z)) continue;
       seen++;
       if (z >= subject.after_top_z - 1.5) kept++;
+      if (z >= subject.after_top_z + GREW_BY_M) higher++;
       top = Math.max(top, z);
     }
   }
   if (inside === 0 || seen < 0.5 * inside) return null;
-  return { share: kept / seen, top };
+  return { share: kept / seen, higherShare: higher / seen, top };
 }

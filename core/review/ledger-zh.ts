@@ -108,6 +108,10 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   [/^the later epoch did not see this footprint well enough to tell$/, () => '后期测量对该图斑观测不足，无法判断'],
   [new RegExp(`^${N} % of the footprint keeps its height \\(top ${N} m\\)$`), (m) => `图斑 ${m[1]}% 范围高度未变（顶高 ${m[2]} m）`],
   [
+    new RegExp(`^${N} % of the footprint stands ${N} m or more above its top when confirmed \\(top ${N} m\\)$`),
+    (m) => `图斑 ${m[1]}% 范围比立案时顶面高出 ${m[2]} m 以上（顶高 ${m[3]} m）`,
+  ],
+  [
     new RegExp(`^only ${N} % of the footprint keeps its height: removed below the detection threshold$`),
     (m) => `仅 ${m[1]}% 范围高度未变：已拆除至检测阈值以下`,
   ],

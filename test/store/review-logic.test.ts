@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeightPatch } from '../../core/changes/patches';
 import { checkCase } from '../../core/review/case-check';
+import { ledgerZh } from '../../core/review/ledger-zh';
 import { answerLead } from '../../core/review/leads';
 import { matchStructure } from '../../core/review/match';
 import { zoneChange, type Zone } from '../../core/review/zoning';
@@ -74,6 +75,23 @@ describe('checking a case against a later epoch', () => {
     expect(checkCase(subject, itself, standing, false)).toMatchObject({ outcome: 'still_standing', status: 'not_rectified' });
     const olderShedRemoved = [{ code: 'C008', type: 'demolished' as const, footprint: square(0, 0, 10), volume_m3: -290 }];
     expect(checkCase(subject, olderShedRemoved, standing, false)).toMatchObject({ outcome: 'still_standing' });
+  });
+  it('sees a structure built higher since from the later heights, whichever epoch the run started from', () => {
+    const storeyOnTop = view((x, y) => (inside(x, y) ? 36.2 : 30));
+    for (const since of [true, false]) {
+      const f = checkCase(subject, [], storeyOnTop, since);
+      expect(f).toMatchObject({ outcome: 'grew', status: 'not_rectified' });
+      expect(ledgerZh(f.detail)).toMatch(/^图斑 \d+% 范围比立案时顶面高出 2.5 m 以上（顶高 36.2 m）$/);
+    }
+    // A metre of parapet or noise is not growth.
+    expect(
+      checkCase(
+        subject,
+        [],
+        view((x, y) => (inside(x, y) ? 34 : 30)),
+        false,
+      ),
+    ).toMatchObject({ outcome: 'still_standing' });
   });
   it('says still standing when the height is still there, rectified when it is gone', () => {
     expect(
