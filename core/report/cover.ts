@@ -24,8 +24,16 @@ export function coverPage(ctx: RenderContext): void {
   y = doc.y + 6;
   doc.font(FONT.regular).fontSize(12).fillColor(MUTED).text(S.subtitle, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
   y = doc.y + 26;
-  const place = [input.project.name, input.project.district].filter(Boolean).join(' · ');
-  doc.font(FONT.bold).fontSize(16).fillColor(INK).text(place, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
+  // The project, and its district on a line of its own (joined, a long name broke mid-phrase).
+  doc.font(FONT.bold).fontSize(16).fillColor(INK).text(input.project.name, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
+  if (input.project.district) {
+    y = doc.y + 2;
+    doc
+      .font(FONT.regular)
+      .fontSize(12)
+      .fillColor(MUTED)
+      .text(input.project.district, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
+  }
   y = doc.y + 10;
   const epochs = `${epochText(ctx, input.run.before)}  →  ${epochText(ctx, input.run.after)}`;
   doc.font(FONT.regular).fontSize(11).fillColor(INK).text(epochs, PAGE.margin, y, { width: CONTENT_WIDTH, align: 'center' });
