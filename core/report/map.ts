@@ -79,6 +79,41 @@ export function footprintOutline(doc: Doc, p: Panel, footprint: PolygonCoords[],
 /** A numbered round marker at a world point. */
 export function marker(doc: Doc, p: Panel, x: number, y: number, label: string, colour: string, radius = 5.5): void {
   const [px, py] = projector(p)(x, y);
+  markerAt(doc, px, py, label, colour, radius);
+}
+
+/**
+ * A footprint's numbered marker: on its centroid when the footprint is wide enough to show
+ * around it, else beside it with a leader line, so a small footprint's outline (and its type's
+ * colour) is not hidden under its own number.
+ */
+export function footprintMarker(
+  doc: Doc,
+  p: Panel,
+  footprint: PolygonCoords[],
+  centroid: [number, number],
+  label: string,
+  colour: string,
+  radius = 5.5,
+): void {
+  const at = projector(p);
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const polygon of footprint) {
+    for (const [x, y] of polygon[0]) {
+      const [px, py] = at(x, y);
+      [x0, y0, x1, y1] = [Math.min(x0, px), Math.min(y0, py), Math.max(x1, px), Math.max(y1, py)];
+    }
+  }
+  if (Math.min(x1 - x0, y1 - y0) >= 4 * radius) return marker(doc, p, centroid[0], centroid[1], label, colour, radius);
+  // Above the footprint, to the right unless that leaves the panel.
+  const right = x1 + 2 * radius + 3 <= p.x + p.size;
+  const [ax, ay] = [right ? x1 : x0, Math.max(y0, p.y + 2 * radius + 3)];
+  const [mx, my] = [ax + (right ? 1 : -1) * (radius + 3), ay - radius - 3];
+  doc.moveTo(ax, ay).lineTo(mx, my).lineWidth(0.8).strokeColor(colour).stroke();
+  markerAt(doc, mx, my, label, colour, radius);
+}
+
+function markerAt(doc: Doc, px: number, py: number, label: string, colour: string, radius: number): void {
   doc.circle(px, py, radius).lineWidth(1).fillColor('#ffffff').strokeColor(colour).fillAndStroke();
   const size = label.length > 2 ? radius * 0.95 : radius * 1.15;
   doc.font(FONT.bold).fontSize(size).fillColor(INK);

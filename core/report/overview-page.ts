@@ -4,7 +4,7 @@ import type { WorldBox } from '../io/geotiff/reader';
 import { newPage, startSection, type RenderContext } from './context';
 import { hillshade } from './hillshade';
 import { CONTENT_WIDTH, FONT, heading, INK, MUTED, PAGE, TYPE_COLOURS } from './layout';
-import { footprintOutline, mapFurniture, marker, panelImage, type Panel } from './map';
+import { footprintMarker, footprintOutline, mapFurniture, panelImage, type Panel } from './map';
 import { encodeJpeg } from './raster';
 
 /** Pixels across the overview background: ~190 dpi over the 511 pt map. */
@@ -47,7 +47,7 @@ export async function overviewPage(ctx: RenderContext): Promise<void> {
   }
 
   input.changes.forEach((c) => footprintOutline(doc, panel, c.footprint, TYPE_COLOURS[c.type], 1));
-  input.changes.forEach((c, i) => marker(doc, panel, c.centroid[0], c.centroid[1], String(i + 1), TYPE_COLOURS[c.type]));
+  input.changes.forEach((c, i) => footprintMarker(doc, panel, c.footprint, c.centroid, String(i + 1), TYPE_COLOURS[c.type]));
   mapFurniture(doc, panel, S.north);
   y = panel.y + panel.size + 10;
 
