@@ -32,9 +32,21 @@ function event(
   );
 }
 
+/**
+ * The case of a change: the one opened on it, or the one of the structure whose confirmation was
+ * carried to it from an earlier run (reviews.case_id), so a structure keeps one case in every run.
+ */
+export function caseOfChange(db: Database, changeKey: number): { id: number; status: CaseStatus } | undefined {
+  return db
+    .prepare(
+      `SELECT id, status FROM cases WHERE change_id = ?
+       UNION ALL SELECT cs.id, cs.status FROM reviews rv JOIN cases cs ON cs.id = rv.case_id WHERE rv.change_id = ?`,
+    )
+    .get(changeKey, changeKey) as { id: number; status: CaseStatus } | undefined;
+}
+
 export function openCaseFor(db: Database, changeKey: number, subDistrict: string | null, actor: string, at: string): void {
-  const existing = db.prepare('SELECT id, status FROM cases WHERE change_id = ?').get(changeKey) as
-    { id: number; status: CaseStatus } | undefined;
+  const existing = caseOfChange(db, changeKey);
   if (existing && existing.status !== 'closed') return;
   if (existing) {
     db.prepare("UPDATE cases SET status = 'open', updated_at = ? WHERE id = ?").run(at, existing.id);
@@ -51,7 +63,7 @@ export function openCaseFor(db: Database, changeKey: number, subDistrict: string
 }
 
 export function closeCaseOf(db: Database, changeKey: number, actor: string, at: string, why: string): void {
-  const c = db.prepare('SELECT id, status FROM cases WHERE change_id = ?').get(changeKey) as { id: number; status: CaseStatus } | undefined;
+  const c = caseOfChange(db, changeKey);
   if (!c || c.status === 'closed') return;
   db.prepare("UPDATE cases SET status = 'closed', updated_at = ?, proposal = NULL WHERE id = ?").run(at, c.id);
   event(db, c.id, actor, at, c.status, 'closed', null, why);

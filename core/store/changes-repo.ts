@@ -4,7 +4,7 @@ import type { ChangeObject } from '../changes/types';
 import type { CaseStatus, PermitStatus, Priority, Verdict, ZoneTag } from '../review/types';
 import { ProjectFileError } from './db';
 
-/** The columns a ChangeRecord is built from: the change, its review, its carried source, its case. */
+/** The columns a ChangeRecord is built from: the change, its review, its carried source, its case (its own, or its structure's: cases-repo caseOfChange). */
 const SELECT = `
   SELECT ch.id, ch.run_id, ch.object, ch.zones, ch.sub_district, ch.community, ch.permit_status, ch.priority,
          rv.verdict, rv.note, cf.run_id AS cf_run, cf.code AS cf_code,
@@ -14,7 +14,8 @@ const SELECT = `
   FROM changes ch
   LEFT JOIN reviews rv ON rv.change_id = ch.id
   LEFT JOIN changes cf ON cf.id = rv.carried_from
-  LEFT JOIN cases cs ON cs.change_id = ch.id`;
+  LEFT JOIN cases own ON own.change_id = ch.id
+  LEFT JOIN cases cs ON cs.id = COALESCE(own.id, rv.case_id)`;
 
 export interface ChangeRow {
   id: number;

@@ -143,7 +143,10 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 3: which changes of a later run a case check rested on: a removal that rectified the case, an
   // addition it grew by. The proposal goes once accepted; the report of that run still names the case.
+  // And the case of a structure whose confirmation was carried to a later run's change (its own
+  // case stays on the change it was opened on).
   `
+  ALTER TABLE reviews ADD COLUMN case_id INTEGER REFERENCES cases(id);
   CREATE TABLE case_links (
     case_id INTEGER NOT NULL REFERENCES cases(id),
     run_id INTEGER NOT NULL REFERENCES runs(id),

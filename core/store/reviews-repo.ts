@@ -4,7 +4,7 @@ import { matchStructure } from '../review/match';
 import { VERDICTS, type Verdict } from '../review/types';
 import { audit } from './audit';
 import { ProjectFileError } from './db';
-import { closeCaseOf, openCaseFor } from './cases-repo';
+import { caseOfChange, closeCaseOf, openCaseFor } from './cases-repo';
 
 /**
  * Sets one verdict on many changes in one transaction. Confirming an added structure opens a
@@ -73,7 +73,7 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
       AND ch.min_x <= ? AND ch.max_x >= ? AND ch.min_y <= ? AND ch.max_y >= ?
     ORDER BY ch.run_id DESC`);
   const insert = db.prepare(
-    'INSERT INTO reviews (change_id, verdict, note, carried_from, updated_at, updated_by) VALUES (?, ?, NULL, ?, ?, ?)',
+    'INSERT INTO reviews (change_id, verdict, note, carried_from, case_id, updated_at, updated_by) VALUES (?, ?, NULL, ?, ?, ?, ?)',
   );
   const updateObject = db.prepare('UPDATE changes SET object = ? WHERE id = ?');
   let carried = 0;
@@ -91,7 +91,8 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
       const m = matchStructure(JSON.parse(e.object) as ChangeObject, later);
       if (!m) continue;
       if (m.kind === 'same') {
-        insert.run(c.id, e.verdict, e.id, now, actor);
+        // The structure keeps its case: a later run's change is not a new violation.
+        insert.run(c.id, e.verdict, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
         audit(db, actor, 'verdict_carried', `change ${c.id}`, { verdict: e.verdict, from: `run ${e.run_id} ${e.code}` });
         carried++;
       } else {

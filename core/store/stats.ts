@@ -30,7 +30,8 @@ export function runStats(db: Database, runId: number): RunStats {
     ),
     byCaseStatus: group(
       db,
-      `SELECT cs.status AS k, ${AGG} FROM changes ch JOIN cases cs ON cs.change_id = ch.id WHERE ch.run_id = ? GROUP BY k`,
+      `SELECT cs.status AS k, ${AGG} FROM changes ch LEFT JOIN reviews rv ON rv.change_id = ch.id LEFT JOIN cases own ON own.change_id = ch.id
+       JOIN cases cs ON cs.id = COALESCE(own.id, rv.case_id) WHERE ch.run_id = ? GROUP BY k`,
       runId,
     ),
     byZone: group(

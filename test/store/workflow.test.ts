@@ -188,6 +188,22 @@ describe('a project on a generated district', () => {
       const c = matchTruth(later, t.footprint);
       if (c) expect(c.verdict, c.id).toBe('unreviewed');
     }
+    // A confirmed structure keeps its case in the later run: the same case, not none or a new one.
+    const cases = await p.listCases();
+    const carriedConfirmed = later.filter((c) => c.verdict === 'confirmed' && c.volume_m3 > 0 && c.verdictCarriedFrom);
+    expect(carriedConfirmed.length).toBeGreaterThan(1);
+    for (const c of carriedConfirmed) {
+      const source = changes12.find((x) => `run ${run12.id} ${x.id}` === c.verdictCarriedFrom)!;
+      expect(c.case?.id, c.id).toBe(cases.find((k) => k.changeKey === source.key)!.id);
+    }
+    // Withdrawn on the later run's change, its case closes; confirmed again, the same case reopens.
+    const one = carriedConfirmed[0];
+    await p.setVerdict([one.key], 'needs_site_visit');
+    expect((await p.listCases()).find((k) => k.id === one.case!.id)!.status).toBe('closed');
+    await p.setVerdict([one.key], 'confirmed');
+    const after = await p.listCases();
+    expect(after.length).toBe(cases.length);
+    expect(after.find((k) => k.id === one.case!.id)!.status).toBe('open');
     await p.close();
   });
 
