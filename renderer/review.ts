@@ -199,7 +199,15 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
     h(
       'div',
       { class: 'review-actions' },
-      h('h3', {}, t('verdict'), c.verdictCarriedFrom ? h('small', {}, ` (${t('carriedFrom')} ${c.verdictCarriedFrom})`) : null),
+      h(
+        'h3',
+        {},
+        t('verdict'),
+        // "run 1 C002" from the store, in the UI's words for a run.
+        c.verdictCarriedFrom
+          ? h('small', {}, ` (${t('carriedFrom')} ${c.verdictCarriedFrom.replace(/^run (\d+) /, `${t('run')} $1 `)})`)
+          : null,
+      ),
       h(
         'div',
         { class: 'verdicts', role: 'group', 'aria-label': t('verdict') },

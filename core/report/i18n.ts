@@ -100,6 +100,8 @@ export interface ReportStrings extends Terms {
   caseId: (id: number) => string;
   /** A change of this run that a case check rested on, and what it found. */
   caseEvidence: (id: number, outcome: string) => string;
+  /** The case-status group of changes that are evidence for a case, not a case of their own. */
+  caseEvidenceGroup: string;
   dueDate: string;
   zones: string;
   subDistrict: string;
@@ -168,7 +170,7 @@ const zh: ReportStrings = {
   chartTitle: '各变化类型体积',
   chartAxis: '体积 (m³)，减少为负',
   headline: (n, added, removed, fp) =>
-    `本报告共 ${n} 个图斑，新增建筑体积 ${added}，减少 ${removed}${fp ? `（另有误报 ${fp} 个，不计入各项统计）` : ''}。`,
+    `本报告共 ${n} 个图斑，新增体积 ${added}，减少体积 ${removed}${fp ? `（另有误报 ${fp} 个，仅计入按核查结论统计）` : ''}。`,
   mapOnOrthophoto: (label) => `底图：${label} 正射影像`,
   mapOnHillshade: (label) => `底图：${label} 地表晕渲（无正射影像）`,
   mapMarkerNote: '编号与图斑详情章节序号一致；轮廓颜色表示变化类型。',
@@ -211,6 +213,7 @@ const zh: ReportStrings = {
   caseStatus: '台账状态',
   caseId: (id) => `案件 ${id}`,
   caseEvidence: (id, outcome) => `案件 ${id} 的核查依据：${outcome}`,
+  caseEvidenceGroup: '案件核查依据',
   dueDate: '整改期限',
   zones: '涉及区域',
   subDistrict: '街道',
@@ -342,6 +345,7 @@ const en: ReportStrings = {
   caseStatus: 'Case status',
   caseId: (id) => `Case ${id}`,
   caseEvidence: (id, outcome) => `evidence for case ${id}: ${outcome.toLowerCase()}`,
+  caseEvidenceGroup: 'Evidence for a case',
   dueDate: 'deadline',
   zones: 'Zones',
   subDistrict: 'Sub-district',

@@ -26,7 +26,7 @@ export interface ReportSummary {
   all: Tally;
   byType: TallyRow[];
   byVerdict: TallyRow[];
-  /** Case statuses, then 'none' for changes without a case. */
+  /** Case statuses, then CASE_EVIDENCE, then 'none' for changes without a case. */
   byCaseStatus: TallyRow[];
   /** "category\tname" keys, then 'none' for changes in no zone. */
   byZone: TallyRow[];
@@ -35,6 +35,8 @@ export interface ReportSummary {
 }
 
 export const NO_GROUP = 'none';
+/** The case-status group of changes with no case of their own that a case check rested on. */
+export const CASE_EVIDENCE = 'case_evidence';
 
 function empty(): Tally {
   return { count: 0, added: 0, removed: 0, area: 0 };
@@ -81,7 +83,13 @@ export function summarise(all: ReportChange[]): ReportSummary {
     all: everything,
     byType: group(changes, (c) => [c.type], CHANGE_TYPES, false),
     byVerdict: group(all, (c) => [c.verdict], VERDICTS, false),
-    byCaseStatus: group(changes, (c) => [c.case?.status ?? NO_GROUP], [...CASE_STATUSES, NO_GROUP], false),
+    // A removal that rectified a case has none of its own: it counts as that case's evidence.
+    byCaseStatus: group(
+      changes,
+      (c) => [c.case?.status ?? (c.caseChecks.length > 0 ? CASE_EVIDENCE : NO_GROUP)],
+      [...CASE_STATUSES, CASE_EVIDENCE, NO_GROUP],
+      false,
+    ),
     byZone: group(
       changes,
       (c) => {

@@ -12,7 +12,7 @@ import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/r
 import type { ReportChange } from '../../core/report/model';
 import { footprintMask, obliqueView } from '../../core/report/oblique';
 import { encodePng } from '../../core/report/raster';
-import { NO_GROUP, summarise } from '../../core/report/summary';
+import { CASE_EVIDENCE, NO_GROUP, summarise } from '../../core/report/summary';
 import { CASE_STATUSES, VERDICTS } from '../../core/review/types';
 import { CHANGE_TYPES } from '../../core/changes/types';
 
@@ -72,6 +72,15 @@ describe('summary tallies', () => {
     expect(s.byType.map((r) => [r.key, r.count, r.added, r.removed])).toEqual([
       ['new_building', 2, 140.5, 0],
       ['demolished', 1, 0, 250],
+    ]);
+  });
+
+  it('counts a removal that rectified a case as that case’s evidence, not as a change without a case', () => {
+    const removal = change('C5', { type: 'demolished', volume_m3: -30, area_m2: 12, caseChecks: [{ caseId: 6, outcome: 'rectified' }] });
+    expect(summarise([...changes, removal]).byCaseStatus.map((r) => [r.key, r.count])).toEqual([
+      ['notified', 1],
+      [CASE_EVIDENCE, 1],
+      [NO_GROUP, 2],
     ]);
   });
 
