@@ -8,7 +8,7 @@ import { pointBox } from '../boxes';
 import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
-import { t, tCase, tProposal, tSentence, tType } from '../i18n';
+import { lang, t, tCase, tProposal, tSentence, tType } from '../i18n';
 import type { BoxXY } from '../viewer';
 
 export interface LedgerContext {
@@ -92,15 +92,22 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
       ...next.map((s) => h('option', { value: s }, tCase(s))),
     );
     const p = c.proposal;
+    // A proposal that leads to the status the case already has (still standing, already not
+    // rectified) is shown for its evidence, with nothing to accept.
+    const moves = !!p?.status && p.status !== c.status;
     const proposal = p
       ? h(
           'div',
           { class: `proposal outcome-${p.outcome}`, 'data-outcome': p.outcome },
-          h('span', { class: 'proposal-label' }, `${t('proposal')} (${t('inRun')} ${p.runId}): `),
+          h(
+            'span',
+            { class: 'proposal-label' },
+            lang() === 'zh-CN' ? `${t('proposal')}（${t('inRun')} ${p.runId}）：` : `${t('proposal')} (${t('inRun')} ${p.runId}): `,
+          ),
           h('strong', {}, tProposal(p.outcome)),
-          p.status ? h('span', {}, ` → ${tCase(p.status)}`) : null,
+          p.status ? h('span', {}, moves ? ` → ${tCase(p.status)}` : ` · ${t('statusUnchanged')}`) : null,
           h('div', { class: 'proposal-detail' }, tSentence(p.detail)),
-          p.status
+          moves
             ? h(
                 'button',
                 {

@@ -268,6 +268,21 @@ describe('the case ledger (台账) and complaint leads (投诉举报线索) pane
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(standing.changeKey));
     await expect.poll(() => page.locator('.detail').textContent()).toContain('限期整改');
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-panels-3-cases-after.png') });
+
+    // Accepted as not rectified, a case checked again by the same comparison is still standing:
+    // that proposal leads nowhere new, so it is shown without an accept button.
+    const other = cases.find((c) => c.proposal?.outcome === 'still_standing' && c.id !== standing.id)!;
+    await stored(async (p) => {
+      await p.acceptProposal(other.id);
+      const last = (await p.info()).runs.at(-1)!;
+      await p.detect(last.before.label, last.after.label);
+    });
+    await openUi(`#run=${run1.id}`);
+    await page.click('#sidebar-tabs [data-tab="cases"]');
+    await page.waitForSelector('#cases-panel[data-state="ready"]');
+    await expect.poll(() => item(other.id).locator('.proposal').textContent()).toContain('状态不变');
+    expect(await item(other.id).locator('button.accept').count()).toBe(0);
+    expect(await item(other.id).locator('.proposal-label').textContent()).toMatch(/^后期核查（批次 \d+）：$/);
     expect(pageErrors).toEqual([]);
   });
 
