@@ -475,7 +475,8 @@ function renderDetection(): void {
   const epochSelect = (id: string, preferred: number) => {
     const el = h(
       'select',
-      { id, 'aria-label': id },
+      // Named by the label around it ("Before", "After"), not by its id.
+      { id },
       ...epochs.map((e) => h('option', { value: e.id }, `${e.label}${e.date ? ` (${e.date})` : ''}`)),
     );
     el.value = String(epochs[Math.max(0, Math.min(epochs.length - 1, preferred))]?.id ?? '');
