@@ -65,15 +65,19 @@ function writeHash(): void {
   history.replaceState(null, '', `${location.pathname}${location.search}#${p}`);
 }
 
-function status(message: string, kind: 'info' | 'error' = 'info'): void {
+/** The status bar's message, made again in the new language when the language changes. */
+let statusMessage: { text: () => string; kind: 'info' | 'error' } | null = null;
+
+function status(text: () => string, kind: 'info' | 'error' = 'info'): void {
+  statusMessage = { text, kind };
   const el = $('status');
-  el.textContent = message;
+  el.textContent = text();
   el.dataset.kind = kind;
 }
 
 function fail(error: unknown): void {
   console.error(error);
-  status(`${t('error')}: ${(error as Error).message}`, 'error');
+  status(() => `${t('error')}: ${(error as Error).message}`, 'error');
 }
 
 // ── header ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -154,6 +158,7 @@ function setMode(mode: ViewMode): void {
 function switchLang(): void {
   setLang(lang() === 'en' ? 'zh-CN' : 'en');
   renderAll();
+  if (statusMessage) status(statusMessage.text, statusMessage.kind);
 }
 
 // ── list and detail ───────────────────────────────────────────────────────────────────────────────────────
@@ -191,7 +196,7 @@ function ledgerContext(): LedgerContext {
     changes: state.changes,
     select: (key) => select(key, true),
     flyTo: (box) => viewer?.flyTo(box, projectBox().minZ, false),
-    status,
+    status: (message: string, kind?: 'info' | 'error') => status(() => message, kind),
     onCaseChanged: (key) => {
       if (state.changes.some((c) => c.key === key)) void refreshChange(key).catch(fail);
     },
@@ -250,7 +255,7 @@ async function setVerdict(verdict: Verdict): Promise<void> {
   try {
     await api.setVerdict([key], verdict);
     await refreshChange(key);
-    status(`${t('verdictSaved')}: ${state.changes.find((c) => c.key === key)?.id ?? key}`);
+    status(() => `${t('verdictSaved')}: ${state.changes.find((c) => c.key === key)?.id ?? key}`);
   } catch (e) {
     fail(e);
   }
@@ -262,7 +267,7 @@ async function saveNote(text: string): Promise<void> {
   try {
     await api.setNote(key, text);
     await refreshChange(key);
-    status(t('noteSaved'));
+    status(() => t('noteSaved'));
   } catch (e) {
     fail(e);
   }
@@ -304,9 +309,10 @@ function ensureViewer(): Viewer | null {
   let showingBuild = false;
   clouds = new EpochClouds(viewer, $('view'), POINT_BUDGET, (statuses) => {
     const building = statuses.find((s) => s.state !== 'ready');
-    if (building?.state === 'failed') status(`${t('octreeFailed')}: ${building.error ?? ''}`, 'error');
-    else if (building) status(`${t('buildingOctree')}… ${building.total > 0 ? Math.round((100 * building.done) / building.total) : 0} %`);
-    else if (showingBuild) status(t('octreeReady'));
+    if (building?.state === 'failed') status(() => `${t('octreeFailed')}: ${building.error ?? ''}`, 'error');
+    else if (building)
+      status(() => `${t('buildingOctree')}… ${building.total > 0 ? Math.round((100 * building.done) / building.total) : 0} %`);
+    else if (showingBuild) status(() => t('octreeReady'));
     showingBuild = !!building && building.state !== 'failed';
   });
   viewer.setMode(state.mode);
@@ -382,7 +388,7 @@ async function loadClouds(run: RunRecord): Promise<void> {
   v.removeCloud('afterDetail');
   const view = $('view');
   view.dataset.points = 'loading';
-  status(t('loadingPoints'));
+  status(() => t('loadingPoints'));
   clouds?.setChanges(state.changes, state.selected);
   const octrees = clouds?.showRun(run, state.info.epochs).catch(fail);
   if (clouds && (await clouds.bothReady(run))) {
@@ -391,7 +397,7 @@ async function loadClouds(run: RunRecord): Promise<void> {
     if (loadedClouds !== wanted) return;
     const count = state.info.epochs.filter((e) => e.id === run.before.id || e.id === run.after.id).reduce((n, e) => n + e.points, 0);
     view.dataset.points = String(count);
-    status(`${run.before.label} / ${run.after.label}: ${count.toLocaleString()} ${t('points')}`);
+    status(() => `${run.before.label} / ${run.after.label}: ${count.toLocaleString()} ${t('points')}`);
     return;
   }
   const [before, after] = await Promise.all(
@@ -403,7 +409,9 @@ async function loadClouds(run: RunRecord): Promise<void> {
   v.setCloud('before', before, Math.sqrt(area / Math.max(1, before.count)));
   v.setCloud('after', after, Math.sqrt(area / Math.max(1, after.count)));
   view.dataset.points = String(before.count + after.count);
-  status(`${run.before.label}: ${before.count.toLocaleString()} / ${run.after.label}: ${after.count.toLocaleString()} ${t('points')}`);
+  status(
+    () => `${run.before.label}: ${before.count.toLocaleString()} / ${run.after.label}: ${after.count.toLocaleString()} ${t('points')}`,
+  );
 }
 
 function initSwipe(v: Viewer): void {
@@ -439,7 +447,7 @@ function exportReport(): void {
     shown: state.shown,
     filter: state.filter,
     defaultAuthor: state.info.author,
-    status,
+    status: (message: string, kind?: 'info' | 'error') => status(() => message, kind),
     onClose: () => {
       // The snapshots replaced the detail sample around the selection: load it again.
       detailWanted = '';
@@ -508,7 +516,7 @@ async function runDetection(before: number, after: number): Promise<void> {
   const phase = $('detect-phase');
   $('detection').dataset.state = 'running';
   delete $('detection').dataset.phase;
-  status(t('detectionRunning'));
+  status(() => t('detectionRunning'));
   try {
     const run = await api.detect(
       before,
@@ -526,15 +534,15 @@ async function runDetection(before: number, after: number): Promise<void> {
     state.detecting = null;
     state.info = await api.info();
     await openRun(run.id);
-    status(`${t('detectionDone')} ${run.id} (${run.changeCount})`);
+    status(() => `${t('detectionDone')} ${run.id} (${run.changeCount})`);
     $('detection').dataset.state = 'done';
   } catch (e) {
     const cancelled = state.detecting?.signal.aborted;
     state.detecting = null;
     renderDetection();
     $('detection').dataset.state = cancelled ? 'cancelled' : 'failed';
-    if (cancelled) status(t('cancelled'));
-    else status(`${t('detectionFailed')}: ${(e as Error).message}`, 'error');
+    if (cancelled) status(() => t('cancelled'));
+    else status(() => `${t('detectionFailed')}: ${(e as Error).message}`, 'error');
   }
 }
 
@@ -548,8 +556,8 @@ function menuCommand(id: string): void {
   else if (id === 'toggle-ortho-ground') void ground?.toggle();
   else if (id === 'measure') measure?.start();
   else if (id === 'toggle-language') switchLang();
-  else if (id === 'shortcuts') status(t('shortcuts'));
-  else status(`“${id}”`);
+  else if (id === 'shortcuts') status(() => t('shortcuts'));
+  else status(() => `“${id}”`);
 }
 
 // ── start ─────────────────────────────────────────────────────────────────────────────────────────────────

@@ -163,6 +163,8 @@ describe('the review UI in Chromium', () => {
     await page.click('#lang');
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(await page.locator('#header h1').textContent()).toContain('卫片执法');
+    // The status bar's last message is made again in the new language (it kept its English).
+    expect(await page.locator('#status').textContent()).toMatch(/[\u4e00-\u9fff]/);
     expect(await page.locator('.verdict-button[data-verdict="false_positive"]').textContent()).toContain('误报');
     expect(await page.locator('.verdict-button[data-verdict="confirmed"]').textContent()).toContain('已确认');
     expect(await page.locator('.verdict-button[data-verdict="needs_site_visit"]').textContent()).toContain('需现场核查');
@@ -178,6 +180,8 @@ describe('the review UI in Chromium', () => {
     await page.reload(); // the language is remembered
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.locator('#header h1').textContent()).toContain('卫片执法');
+    // The status bar's last message is made again in the new language (it kept its English).
+    expect(await page.locator('#status').textContent()).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('runs a detection from the UI with progress, and cancels one', async () => {
