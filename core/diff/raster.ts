@@ -74,25 +74,22 @@ const STRIP = 64;
 function columnMaxima(src: Float32Array, out: Float32Array, nx: number, ny: number, r: number, sign: number): void {
   const w = 2 * r + 1;
   const len = ny + 2 * r;
+  // A strip's columns side by side, padded with r NaN rows at both ends (as rowMaxima's line).
+  const strip = new Float32Array(len * STRIP).fill(NaN);
   const ahead = new Float32Array(len * STRIP);
   const behind = new Float32Array(len * STRIP);
   for (let x0 = 0; x0 < nx; x0 += STRIP) {
     const s = Math.min(STRIP, nx - x0);
-    // Padded row p is grid row p − r; outside the grid, NaN.
-    const value = (p: number, c: number): number => (p < r || p >= ny + r ? NaN : src[(p - r) * nx + x0 + c]);
+    for (let y = 0; y < ny; y++) strip.set(src.subarray(y * nx + x0, y * nx + x0 + s), (y + r) * STRIP);
     for (let b = 0; b < len; b += w) {
       const e = Math.min(b + w, len);
-      for (let c = 0; c < s; c++) ahead[b * STRIP + c] = value(b, c);
+      for (let c = 0; c < s; c++) ahead[b * STRIP + c] = strip[b * STRIP + c];
       for (let p = b + 1; p < e; p++) {
-        const inside = p >= r && p < ny + r;
-        const at = (p - r) * nx + x0;
-        for (let c = 0; c < s; c++) ahead[p * STRIP + c] = larger(ahead[(p - 1) * STRIP + c], inside ? src[at + c] : NaN);
+        for (let c = 0; c < s; c++) ahead[p * STRIP + c] = larger(ahead[(p - 1) * STRIP + c], strip[p * STRIP + c]);
       }
-      for (let c = 0; c < s; c++) behind[(e - 1) * STRIP + c] = value(e - 1, c);
+      for (let c = 0; c < s; c++) behind[(e - 1) * STRIP + c] = strip[(e - 1) * STRIP + c];
       for (let p = e - 2; p >= b; p--) {
-        const inside = p >= r && p < ny + r;
-        const at = (p - r) * nx + x0;
-        for (let c = 0; c < s; c++) behind[p * STRIP + c] = larger(behind[(p + 1) * STRIP + c], inside ? src[at + c] : NaN);
+        for (let c = 0; c < s; c++) behind[p * STRIP + c] = larger(behind[(p + 1) * STRIP + c], strip[p * STRIP + c]);
       }
     }
     for (let y = 0; y < ny; y++) {
