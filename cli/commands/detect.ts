@@ -13,7 +13,7 @@ import { VERSION } from '../version';
 import { detectOptionsFrom, epsgOption, PHASE_LABEL, type DetectCliOptions } from './detect-args';
 
 /** Creates the output folder, or says in one line why it cannot be used. */
-export async function prepareOutputDir(dir: string): Promise<void> {
+async function prepareOutputDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
