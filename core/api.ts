@@ -8,7 +8,7 @@ import type { ChangeObject, ChangeType, SuppressionReason } from './changes/type
 import type { DetectOptions, DetectPhase } from './detect-options';
 import type { Bounds3, CrsInfo } from './io/types';
 import type { ReportInput, ReportLang } from './report/model';
-import type { CaseStatus, ChangeReview, Verdict, ZoneKind } from './review/types';
+import type { CaseOutcome, CaseStatus, ChangeReview, Verdict, ZoneKind } from './review/types';
 
 export interface ProjectInfo {
   path: string;
@@ -112,7 +112,7 @@ export interface CaseRecord {
 
 export interface CaseProposal {
   runId: number;
-  outcome: 'rectified' | 'still_standing' | 'grew' | 'unverifiable';
+  outcome: CaseOutcome;
   /** The status accepting the proposal leads to. */
   status: CaseStatus | null;
   detail: string;

@@ -3,7 +3,7 @@
  * shows them (the PDF report, the review UI), so an analyst reads the same word everywhere.
  */
 import type { ChangeType } from '../changes/types';
-import type { CaseStatus, PermitStatus, Priority, Verdict } from './types';
+import type { CaseOutcome, CaseStatus, PermitStatus, Priority, Verdict } from './types';
 
 export type TermLang = 'zh-CN' | 'en';
 
@@ -14,7 +14,7 @@ export interface Terms {
   permits: Record<PermitStatus, string>;
   priorities: Record<Priority, string>;
   /** What a later epoch found for an open case (CaseProposal.outcome). */
-  proposals: Record<'rectified' | 'still_standing' | 'grew' | 'unverifiable', string>;
+  proposals: Record<CaseOutcome, string>;
 }
 
 export const TERMS: Record<TermLang, Terms> = {
@@ -39,7 +39,7 @@ export const TERMS: Record<TermLang, Terms> = {
     },
     permits: { none: '无许可', permitted: '在许可范围内', expired: '许可已过期', exceeded: '超出许可范围' },
     priorities: { high: '高', normal: '一般', low: '低' },
-    proposals: { rectified: '已拆除（整改）', still_standing: '仍然存在', grew: '继续加建', unverifiable: '无法核实' },
+    proposals: { rectified: '已拆除（整改）', still_standing: '仍然存在', grew: '继续加建', rebuilt: '拆后复建', unverifiable: '无法核实' },
   },
   en: {
     types: {
@@ -72,6 +72,7 @@ export const TERMS: Record<TermLang, Terms> = {
       rectified: 'Removed (rectified)',
       still_standing: 'Still standing',
       grew: 'Grew further',
+      rebuilt: 'Rebuilt after removal',
       unverifiable: 'Cannot be verified',
     },
   },

@@ -6,6 +6,12 @@ export type Verdict = (typeof VERDICTS)[number];
  * The case ledger's lifecycle (台账): supervision → notification → rectification → closing.
  * `rectified` / `not_rectified` are proposed by a later epoch and settled by the analyst.
  */
+/**
+ * What a later epoch found for a case (CaseProposal.outcome): removed, still standing, built
+ * further, standing again after it was removed (拆后复建), or not seen well enough to tell.
+ */
+export type CaseOutcome = 'rectified' | 'still_standing' | 'grew' | 'rebuilt' | 'unverifiable';
+
 export const CASE_STATUSES = ['open', 'notified', 'rectification_due', 'rectified', 'not_rectified', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
@@ -49,5 +55,5 @@ export interface ChangeReview {
   priority: Priority;
   case: { id: number; status: CaseStatus; dueDate: string | null; subDistrict: string | null } | null;
   /** Cases this change was evidence for when its run checked them (a removal that rectified one). */
-  caseChecks: { caseId: number; outcome: 'rectified' | 'still_standing' | 'grew' | 'unverifiable' }[];
+  caseChecks: { caseId: number; outcome: CaseOutcome }[];
 }

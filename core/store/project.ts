@@ -36,7 +36,7 @@ import type { WorldBox } from '../io/geotiff/reader';
 import { buildSummary } from '../output/summary';
 import type { ReportInput, ReportLang } from '../report/model';
 import { renderReport } from '../report/render';
-import { checkCase } from '../review/case-check';
+import { checkCase, type CaseCheckContext } from '../review/case-check';
 import { changeCrops, orthophotoImage } from '../view/view-images';
 import type { CaseStatus, Verdict } from '../review/types';
 import { audit, readAudit } from './audit';
@@ -275,7 +275,7 @@ export class LocalProject implements ProjectApi {
       });
       const laterChanges = result.changes.map((c) => ({ code: c.id, type: c.type, footprint: c.footprint, volume_m3: c.volume_m3 }));
       for (const w of watched) {
-        const finding = checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null, w.changesSinceCase);
+        const finding = checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null, w.context);
         proposeForCase(this.db, w.id, { runId: id, ...finding }, actor);
       }
       answerLeads(this.db);
@@ -285,24 +285,46 @@ export class LocalProject implements ProjectApi {
   }
 
   /**
-   * Active cases whose violation was seen in an epoch surveyed before `after`, and whether the
-   * run's changes are measured from that epoch or a later one (`before` is it, or surveyed no
-   * earlier): otherwise they contain the violation itself (see checkCase).
+   * Cases a run from `before` to `after` checks: active cases whose violation was seen in an
+   * epoch surveyed before `after`, and whether the run's changes are measured from that epoch or
+   * a later one (`before` is it, or surveyed no earlier): otherwise they contain the violation
+   * itself (see checkCase). Rectified cases are watched too, by runs to the epoch that showed the
+   * removal (a rerun links the removal again) or to one surveyed after it (rebuilt since?); a
+   * case rectified by hand, by runs to epochs surveyed after that day.
    */
-  private casesToCheck(before: EpochRecord, after: EpochRecord): { id: number; object: ChangeObject; changesSinceCase: boolean }[] {
+  private casesToCheck(before: EpochRecord, after: EpochRecord): { id: number; object: ChangeObject; context: CaseCheckContext }[] {
+    const statuses = [...ACTIVE_STATUSES, 'rectified'];
     const rows = this.db
       .prepare(
-        `SELECT cs.id, ch.object, e.survey_date, e.id AS epoch_id FROM cases cs JOIN changes ch ON ch.id = cs.change_id JOIN runs r ON r.id = ch.run_id
-         JOIN epochs e ON e.id = r.after_epoch WHERE cs.status IN (${ACTIVE_STATUSES.map(() => '?').join(',')})`,
+        `SELECT cs.id, cs.status, ch.object, e.survey_date, e.id AS epoch_id FROM cases cs JOIN changes ch ON ch.id = cs.change_id
+         JOIN runs r ON r.id = ch.run_id JOIN epochs e ON e.id = r.after_epoch WHERE cs.status IN (${statuses.map(() => '?').join(',')})`,
       )
-      .all(...ACTIVE_STATUSES) as { id: number; object: string; survey_date: string | null; epoch_id: number }[];
+      .all(...statuses) as { id: number; status: CaseStatus; object: string; survey_date: string | null; epoch_id: number }[];
     return rows
       .filter((r) => r.epoch_id !== after.id && (r.survey_date === null || after.date === null || r.survey_date < after.date))
+      .filter((r) => r.status !== 'rectified' || this.showsRectification(r.id, after))
       .map((r) => ({
         id: r.id,
         object: JSON.parse(r.object) as ChangeObject,
-        changesSinceCase: r.epoch_id === before.id || (r.survey_date !== null && before.date !== null && before.date >= r.survey_date),
+        context: {
+          changesSinceCase: r.epoch_id === before.id || (r.survey_date !== null && before.date !== null && before.date >= r.survey_date),
+          rectified: r.status === 'rectified',
+        },
       }));
+  }
+
+  /** Whether epoch `after` is the one whose run showed case `id` removed, or was surveyed after its rectification. */
+  private showsRectification(id: number, after: EpochRecord): boolean {
+    const e = this.db
+      .prepare(
+        `SELECT ev.at, ep.id AS epoch_id, ep.survey_date FROM case_events ev LEFT JOIN runs r ON r.id = ev.run_id
+         LEFT JOIN epochs ep ON ep.id = r.after_epoch WHERE ev.case_id = ? AND ev.to_status = 'rectified' AND ev.from_status IS NOT 'rectified'
+         ORDER BY ev.id DESC LIMIT 1`,
+      )
+      .get(id) as { at: string; epoch_id: number | null; survey_date: string | null } | undefined;
+    if (!e || after.date === null) return e?.epoch_id === after.id;
+    if (e.epoch_id === null) return after.date > e.at.slice(0, 10);
+    return e.epoch_id === after.id || (e.survey_date !== null && after.date > e.survey_date);
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<ChangePage> {

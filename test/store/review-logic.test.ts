@@ -72,14 +72,17 @@ describe('checking a case against a later epoch', () => {
     const itself = [{ code: 'C007', type: 'extension' as const, footprint: square(0, 0, 10), volume_m3: 300 }];
     const standing = view((x, y) => (inside(x, y) ? 33 : 30));
     expect(checkCase(subject, itself, standing)).toMatchObject({ outcome: 'grew' });
-    expect(checkCase(subject, itself, standing, false)).toMatchObject({ outcome: 'still_standing', status: 'not_rectified' });
+    expect(checkCase(subject, itself, standing, { changesSinceCase: false })).toMatchObject({
+      outcome: 'still_standing',
+      status: 'not_rectified',
+    });
     const olderShedRemoved = [{ code: 'C008', type: 'demolished' as const, footprint: square(0, 0, 10), volume_m3: -290 }];
-    expect(checkCase(subject, olderShedRemoved, standing, false)).toMatchObject({ outcome: 'still_standing' });
+    expect(checkCase(subject, olderShedRemoved, standing, { changesSinceCase: false })).toMatchObject({ outcome: 'still_standing' });
   });
   it('sees a structure built higher since from the later heights, whichever epoch the run started from', () => {
     const storeyOnTop = view((x, y) => (inside(x, y) ? 36.2 : 30));
     for (const since of [true, false]) {
-      const f = checkCase(subject, [], storeyOnTop, since);
+      const f = checkCase(subject, [], storeyOnTop, { changesSinceCase: since });
       expect(f).toMatchObject({ outcome: 'grew', status: 'not_rectified' });
       expect(ledgerZh(f.detail)).toMatch(/^图斑 \d+% 范围比立案时顶面高出 2.5 m 以上（顶高 36.2 m）$/);
     }
@@ -89,7 +92,7 @@ describe('checking a case against a later epoch', () => {
         subject,
         [],
         view((x, y) => (inside(x, y) ? 34 : 30)),
-        false,
+        { changesSinceCase: false },
       ),
     ).toMatchObject({ outcome: 'still_standing' });
   });
@@ -108,6 +111,43 @@ describe('checking a case against a later epoch', () => {
         view(() => 30),
       ),
     ).toMatchObject({ outcome: 'rectified' });
+  });
+  it('watches a rectified case: standing again is 拆后复建, still gone says so, a rerun links the removal again', () => {
+    const rectified = { rectified: true };
+    const standingAgain = checkCase(
+      subject,
+      [],
+      view((x, y) => (inside(x, y) ? 33 : 30)),
+      rectified,
+    );
+    expect(standingAgain).toMatchObject({ outcome: 'rebuilt', status: 'not_rectified' });
+    expect(ledgerZh(standingAgain.detail)).toMatch(/^拆除后复建：图斑 \d+% 范围恢复原高度（顶高 33.0 m）$/);
+    const builtOn = checkCase(
+      subject,
+      [{ code: 'C003', type: 'new_building', footprint: square(0, 0, 10), volume_m3: 310 }],
+      null,
+      rectified,
+    );
+    expect(builtOn).toMatchObject({ outcome: 'rebuilt', status: 'not_rectified', changes: ['C003'] });
+    expect(ledgerZh(builtOn.detail)).toBe('拆除后复建：新增 310 m³（C003）');
+    const gone = checkCase(
+      subject,
+      [],
+      view(() => 30),
+      rectified,
+    );
+    expect(gone).toMatchObject({ outcome: 'rectified', status: 'rectified', changes: [] });
+    expect(ledgerZh(gone.detail)).toMatch(/^仍为拆除状态：图斑仅 \d+% 范围保持原高度$/);
+    const rerun = checkCase(subject, [{ code: 'C004', type: 'demolished', footprint: square(0, 0, 10), volume_m3: -290 }], null, rectified);
+    expect(rerun).toMatchObject({ outcome: 'rectified', status: 'rectified', changes: ['C004'] });
+    expect(
+      checkCase(
+        subject,
+        [],
+        view(() => NaN),
+        rectified,
+      ),
+    ).toMatchObject({ outcome: 'unverifiable', status: null });
   });
   it('cannot tell when the later epoch did not see the footprint', () => {
     expect(

@@ -228,4 +228,27 @@ describe('a project on a generated district', () => {
     }
     await p.close();
   });
+
+  it('keeps watching a rectified case: a rerun links its removal again, a later epoch where it stands again raises it (拆后复建)', async () => {
+    const p = LocalProject.open(path, 'test');
+    const rectified = (await p.listCases()).find((c) => c.status === 'rectified')!;
+    expect(rectified, 'a case was accepted as rectified above').toBeDefined();
+    // The same comparison again: its removal is evidence for the case again, with nothing to accept.
+    const rerun = await p.detect('e2', 'e3');
+    const again = (await p.listCases()).find((c) => c.id === rectified.id)!;
+    expect(again.proposal).toMatchObject({ runId: rerun.id, outcome: 'rectified', status: 'rectified' });
+    expect(again.proposal!.changes!.length).toBeGreaterThan(0);
+    const listed = (await p.listChanges({ runId: rerun.id })).items;
+    for (const code of again.proposal!.changes!) {
+      expect(listed.find((c) => c.id === code)!.caseChecks).toContainEqual({ caseId: rectified.id, outcome: 'rectified' });
+    }
+    // A later survey where the structure stands again: epoch 2's points, surveyed after epoch 3.
+    await p.addEpoch({ label: 'e4', files: [join(dir, 'epoch-2.las')], date: '2025-09-01' });
+    const run34 = await p.detect('e3', 'e4');
+    const rebuilt = (await p.listCases()).find((c) => c.id === rectified.id)!;
+    expect(rebuilt.proposal).toMatchObject({ runId: run34.id, outcome: 'rebuilt', status: 'not_rectified' });
+    expect(rebuilt.proposal!.changes!.length, 'the addition that rebuilt it').toBeGreaterThan(0);
+    expect((await p.acceptProposal(rectified.id)).status).toBe('not_rectified');
+    await p.close();
+  });
 });
