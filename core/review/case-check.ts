@@ -28,16 +28,15 @@ export interface CaseFinding {
 /** How a case stands when a later run checks it. */
 export interface CaseCheckContext {
   /**
-   * The run's earlier epoch already held the violation (default): then its changes say what
-   * happened to it since. A run from before it (1 → 3 for a case found on 1 → 2) finds the
-   * violation itself as added volume, which is not growth; and what it removed stood before the
-   * violation. Such a run is judged on the later heights alone.
+   * Whether the run's earlier epoch already held the violation, from the epochs' order (default
+   * true), for when the run's own heights cannot tell: then its changes say what happened to it
+   * since. A run from before it (1 → 3 for a case found on 1 → 2) finds the violation itself as
+   * added volume, which is not growth, and what it removed stood before the violation.
    */
   changesSinceCase?: boolean;
   /**
-   * The case already stands rectified (a later epoch showed it removed): the run looks for the
-   * structure standing again (拆后复建), and a rerun of the comparison that showed the removal
-   * links the removal again.
+   * The case stands rectified (a survey showed it removed): the run looks for the structure
+   * standing again (拆后复建); a rerun of the comparison that showed the removal links it again.
    */
   rectified?: boolean;
 }
@@ -45,8 +44,10 @@ export interface CaseCheckContext {
 /**
  * What a later run says about a confirmed violation: demolished (its volume removed), grown
  * further, still standing (its height still there), standing again after its removal, or not
- * verifiable (the later epoch did not see it). `view` is the later run's height window over the
- * case's footprint.
+ * verifiable (the later epoch did not see it). `view` is the run's height window over the
+ * case's footprint, before and after. The run's changes count only when its earlier epoch held
+ * the structure (its heights there say so, or else the epochs' order): otherwise the run's added
+ * volume is the structure being built, not growth.
  */
 export function checkCase(
   subject: CaseSubject,
@@ -54,54 +55,35 @@ export function checkCase(
   view: HeightPatch | null,
   context: CaseCheckContext = {},
 ): CaseFinding {
-  const { changesSinceCase = true, rectified = false } = context;
   const area = Math.max(1e-9, areaOf(subject.footprint));
-  const overlapping = changesSinceCase ? later.filter((c) => intersectionArea(subject.footprint, c.footprint) / area >= 0.3) : [];
-  const removed = -overlapping.filter((c) => c.volume_m3 < 0).reduce((s, c) => s + c.volume_m3, 0);
-  const added = overlapping.filter((c) => c.volume_m3 > 0);
-  if (removed >= 0.5 * Math.abs(subject.volume_m3)) {
-    const codes = overlapping.filter((c) => c.volume_m3 < 0).map((c) => c.code);
-    return {
-      outcome: 'rectified',
-      status: 'rectified',
-      detail: `${removed.toFixed(0)} m³ removed (${codes.join(', ')}), of the ${Math.abs(subject.volume_m3).toFixed(0)} m³ violation`,
-      changes: codes,
-    };
-  }
-  if (added.length > 0) {
-    const more = added.reduce((s, c) => s + c.volume_m3, 0).toFixed(0);
-    const codes = added.map((c) => c.code);
-    return rectified
-      ? {
-          outcome: 'rebuilt',
-          status: 'not_rectified',
-          detail: `built again after its removal: ${more} m³ added (${codes.join(', ')})`,
-          changes: codes,
-        }
-      : { outcome: 'grew', status: 'not_rectified', detail: `grew further by ${more} m³ (${codes.join(', ')})`, changes: codes };
-  }
-  const standing = heightStillThere(subject, view);
-  if (standing === null)
-    return { outcome: 'unverifiable', status: null, detail: 'the later epoch did not see this footprint well enough to tell', changes: [] };
-  const percent = (share: number) => Math.round(share * 100);
-  const top = standing.top.toFixed(1);
-  if (rectified) {
-    // Removed before this run's earlier epoch: the later heights say whether it stands again.
-    if (standing.share >= 0.5) {
+  const overlapping = later.filter((c) => intersectionArea(subject.footprint, c.footprint) / area >= 0.3);
+  const additions = overlapping.filter((c) => c.volume_m3 > 0);
+  const held = heightShares(subject, view, 'before');
+  if (held ? held.share >= 0.5 : (context.changesSinceCase ?? true)) {
+    const removals = overlapping.filter((c) => c.volume_m3 < 0);
+    const removed = -removals.reduce((s, c) => s + c.volume_m3, 0);
+    if (removed >= 0.5 * Math.abs(subject.volume_m3)) {
       return {
-        outcome: 'rebuilt',
-        status: 'not_rectified',
-        detail: `standing again after its removal: ${percent(standing.share)} % of the footprint at its height or above (top ${top} m)`,
-        changes: [],
+        outcome: 'rectified',
+        status: 'rectified',
+        detail: `${removed.toFixed(0)} m³ removed (${codesOf(removals)}), of the ${Math.abs(subject.volume_m3).toFixed(0)} m³ violation`,
+        changes: removals.map((c) => c.code),
       };
     }
-    return {
-      outcome: 'rectified',
-      status: 'rectified',
-      detail: `still removed: only ${percent(standing.share)} % of the footprint keeps its height`,
-      changes: [],
-    };
+    if (additions.length > 0 && !context.rectified) {
+      return {
+        outcome: 'grew',
+        status: 'not_rectified',
+        detail: `grew further by ${volumeOf(additions)} m³ (${codesOf(additions)})`,
+        changes: additions.map((c) => c.code),
+      };
+    }
   }
+  const standing = heightShares(subject, view, 'after');
+  const percent = (share: number) => Math.round(share * 100);
+  if (context.rectified) return checkRemoved(subject, standing, additions, percent);
+  if (standing === null) return UNVERIFIABLE;
+  const top = standing.top.toFixed(1);
   // Built higher since (another storey, a shed on it), whether or not the run's changes say so:
   // a run from before the violation cannot tell growth from the violation itself.
   if (standing.higherShare >= 0.3) {
@@ -128,14 +110,67 @@ export function checkCase(
   };
 }
 
+const UNVERIFIABLE: CaseFinding = {
+  outcome: 'unverifiable',
+  status: null,
+  detail: 'the later epoch did not see this footprint well enough to tell',
+  changes: [],
+};
+
+/**
+ * A rectified case: rebuilt when half its footprint is back at its height (a shed put on the
+ * cleared lot is a change of its own, not the structure back), or, unseen, when the run added
+ * half its volume over it; the additions over it are the evidence.
+ */
+function checkRemoved(
+  subject: CaseSubject,
+  standing: ReturnType<typeof heightShares>,
+  additions: LaterChange[],
+  percent: (share: number) => number,
+): CaseFinding {
+  const evidence = additions.map((c) => c.code);
+  if (standing === null) {
+    const added = additions.reduce((s, c) => s + c.volume_m3, 0);
+    if (added < 0.5 * Math.abs(subject.volume_m3)) return UNVERIFIABLE;
+    return {
+      outcome: 'rebuilt',
+      status: 'not_rectified',
+      detail: `${volumeOf(additions)} m³ built over its footprint again (${codesOf(additions)})`,
+      changes: evidence,
+    };
+  }
+  if (standing.share >= 0.5) {
+    return {
+      outcome: 'rebuilt',
+      status: 'not_rectified',
+      detail: `${percent(standing.share)} % of the footprint back at its height (top ${standing.top.toFixed(1)} m)`,
+      changes: evidence,
+    };
+  }
+  return {
+    outcome: 'rectified',
+    status: 'rectified',
+    detail: `still removed: ${percent(standing.share)} % of the footprint at its former height`,
+    changes: [],
+  };
+}
+
+const codesOf = (changes: LaterChange[]) => changes.map((c) => c.code).join(', ');
+const volumeOf = (changes: LaterChange[]) => changes.reduce((s, c) => s + c.volume_m3, 0).toFixed(0);
+
 /** Height above the violation's top that counts as built higher since: most of a storey. */
 const GREW_BY_M = 2.5;
 
 /**
- * Shares of the seen footprint cells whose later top is within 1.5 m of the violation's top or
- * above it (`share`), and GREW_BY_M or more above it (`higherShare`).
+ * Shares of the footprint cells seen in one epoch of the run (`before` or `after`) whose top is
+ * within 1.5 m of the violation's top or above it (`share`), and GREW_BY_M or more above it
+ * (`higherShare`); null when that epoch saw less than half the footprint.
  */
-function heightStillThere(subject: CaseSubject, view: HeightPatch | null): { share: number; higherShare: number; top: number } | null {
+function heightShares(
+  subject: CaseSubject,
+  view: HeightPatch | null,
+  epoch: 'before' | 'after',
+): { share: number; higherShare: number; top: number } | null {
   if (!view) return null;
   let inside = 0;
   let seen = 0;
@@ -148,7 +183,7 @@ function heightStillThere(subject: CaseSubject, view: HeightPatch | null): { sha
       const x = view.x0 + (c + 0.5) * view.cell;
       if (!containsPoint(subject.footprint, x, y)) continue;
       inside++;
-      const z = view.after[r * view.width + c];
+      const z = view[epoch][r * view.width + c];
       if (Number.isNaN(z)) continue;
       seen++;
       if (z >= subject.after_top_z - 1.5) kept++;

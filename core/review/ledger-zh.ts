@@ -115,12 +115,9 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     new RegExp(`^only ${N} % of the footprint keeps its height: removed below the detection threshold$`),
     (m) => `仅 ${m[1]}% 范围高度未变：已拆除至检测阈值以下`,
   ],
-  [new RegExp(`^built again after its removal: ${N} m³ added \\((.*)\\)$`), (m) => `拆除后复建：新增 ${m[1]} m³（${m[2]}）`],
-  [
-    new RegExp(`^standing again after its removal: ${N} % of the footprint at its height or above \\(top ${N} m\\)$`),
-    (m) => `拆除后复建：图斑 ${m[1]}% 范围恢复原高度（顶高 ${m[2]} m）`,
-  ],
-  [new RegExp(`^still removed: only ${N} % of the footprint keeps its height$`), (m) => `仍为拆除状态：图斑仅 ${m[1]}% 范围保持原高度`],
+  [new RegExp(`^${N} m³ built over its footprint again \\((.*)\\)$`), (m) => `原址重新建起 ${m[1]} m³（${m[2]}）`],
+  [new RegExp(`^${N} % of the footprint back at its height \\(top ${N} m\\)$`), (m) => `图斑 ${m[1]}% 范围恢复原高度（顶高 ${m[2]} m）`],
+  [new RegExp(`^still removed: ${N} % of the footprint at its former height$`), (m) => `仍处于拆除状态（原高度范围占图斑 ${m[1]}%）`],
   // lead answers
   [/^outside the area both epochs cover$/, () => '位于两期共同覆盖范围之外'],
   [/^the spot itself was not seen by both epochs$/, () => '该位置未被两期同时观测到'],

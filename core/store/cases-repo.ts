@@ -175,8 +175,7 @@ export function proposeForCase(db: Database, id: number, proposal: CaseProposal,
   const now = new Date().toISOString();
   const c = getCase(db, id);
   db.prepare('UPDATE cases SET proposal = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(proposal), now, id);
-  const link = db.prepare('INSERT OR REPLACE INTO case_links (case_id, run_id, change_code, outcome) VALUES (?, ?, ?, ?)');
-  for (const code of proposal.changes ?? []) link.run(id, proposal.runId, code, proposal.outcome);
+  linkEvidence(db, id, proposal);
   event(
     db,
     id,
@@ -188,6 +187,62 @@ export function proposeForCase(db: Database, id: number, proposal: CaseProposal,
     `run ${proposal.runId}: ${proposal.outcome.replace('_', ' ')}, ${proposal.detail}`,
   );
   audit(db, actor, 'case_checked', `case ${id}`, proposal);
+}
+
+/**
+ * Records what a run of an older survey than the case's latest found: the changes it rested on
+ * name the case in that run's report, but nothing is proposed (the case already knows better).
+ */
+export function noteEvidenceForCase(db: Database, id: number, finding: CaseProposal, why: string, actor: string): void {
+  const c = getCase(db, id);
+  linkEvidence(db, id, finding);
+  const detail = `run ${finding.runId}: ${finding.outcome.replace('_', ' ')}, ${finding.detail} (evidence only: ${why})`;
+  event(db, id, actor, new Date().toISOString(), c.status, c.status, finding.runId, detail);
+  audit(db, actor, 'case_checked', `case ${id}`, { ...finding, evidenceOnly: why });
+}
+
+function linkEvidence(db: Database, id: number, finding: CaseProposal): void {
+  const link = db.prepare('INSERT OR REPLACE INTO case_links (case_id, run_id, change_code, outcome) VALUES (?, ?, ?, ?)');
+  for (const code of finding.changes ?? []) link.run(id, finding.runId, code, finding.outcome);
+}
+
+/** A survey epoch: what a case's knowledge is dated by. */
+export interface SurveyRef {
+  epochId: number | null;
+  date: string | null;
+  label: string;
+}
+
+/**
+ * The latest survey a case's standing rests on: the epoch of the run whose finding last moved
+ * its status (or the day a status was set by hand to rectified or not rectified, after a site
+ * visit), the epoch of the run its pending proposal comes from if later, else the epoch it was
+ * confirmed on. A run to an earlier survey can say nothing newer about it.
+ */
+export function latestSurveyOf(db: Database, id: number): SurveyRef {
+  const epochOfRun = (runId: number) =>
+    db.prepare('SELECT e.id, e.survey_date, e.label FROM runs r JOIN epochs e ON e.id = r.after_epoch WHERE r.id = ?').get(runId) as
+      { id: number; survey_date: string | null; label: string } | undefined;
+  const toRef = (e: { id: number; survey_date: string | null; label: string }): SurveyRef => ({
+    epochId: e.id,
+    date: e.survey_date,
+    label: e.label,
+  });
+  const c = getCase(db, id);
+  let basis: SurveyRef = toRef(epochOfRun(c.runId)!);
+  for (const h of [...c.history].reverse()) {
+    if (h.from === h.to || h.from === null) continue;
+    if (h.runId !== null) {
+      basis = toRef(epochOfRun(h.runId)!);
+      break;
+    }
+    if (h.to === 'rectified' || h.to === 'not_rectified') {
+      basis = { epochId: null, date: h.at.slice(0, 10), label: `${h.at.slice(0, 10)} (set by hand)` };
+      break;
+    }
+  }
+  const pending = c.proposal ? epochOfRun(c.proposal.runId) : undefined;
+  return pending && pending.survey_date !== null && basis.date !== null && pending.survey_date > basis.date ? toRef(pending) : basis;
 }
 
 export function acceptProposal(db: Database, id: number, actor: string): CaseRecord {

@@ -40,7 +40,17 @@ import { checkCase, type CaseCheckContext } from '../review/case-check';
 import { changeCrops, orthophotoImage } from '../view/view-images';
 import type { CaseStatus, Verdict } from '../review/types';
 import { audit, readAudit } from './audit';
-import { ACTIVE_STATUSES, acceptProposal, getCase, listCases, proposeForCase, updateCase } from './cases-repo';
+import {
+  ACTIVE_STATUSES,
+  acceptProposal,
+  getCase,
+  latestSurveyOf,
+  listCases,
+  noteEvidenceForCase,
+  proposeForCase,
+  updateCase,
+  type SurveyRef,
+} from './cases-repo';
 import { getChangeRow, queryChanges, toRecord } from './changes-repo';
 import { createProjectDb, openProjectDb, ProjectFileError, type OpenOptions } from './db';
 import { exportChanges } from './export';
@@ -275,8 +285,11 @@ export class LocalProject implements ProjectApi {
       });
       const laterChanges = result.changes.map((c) => ({ code: c.id, type: c.type, footprint: c.footprint, volume_m3: c.volume_m3 }));
       for (const w of watched) {
-        const finding = checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null, w.context);
-        proposeForCase(this.db, w.id, { runId: id, ...finding }, actor);
+        const finding = { runId: id, ...checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null, w.context) };
+        if (w.olderThan) {
+          const why = `${after.label} was surveyed before ${w.olderThan.label}, which the case rests on`;
+          noteEvidenceForCase(this.db, w.id, finding, why, actor);
+        } else proposeForCase(this.db, w.id, finding, actor);
       }
       answerLeads(this.db);
       return id;
@@ -285,14 +298,16 @@ export class LocalProject implements ProjectApi {
   }
 
   /**
-   * Cases a run from `before` to `after` checks: active cases whose violation was seen in an
-   * epoch surveyed before `after`, and whether the run's changes are measured from that epoch or
-   * a later one (`before` is it, or surveyed no earlier): otherwise they contain the violation
-   * itself (see checkCase). Rectified cases are watched too, by runs to the epoch that showed the
-   * removal (a rerun links the removal again) or to one surveyed after it (rebuilt since?); a
-   * case rectified by hand, by runs to epochs surveyed after that day.
+   * Cases a run from `before` to `after` checks: those not closed whose violation was seen in an
+   * epoch surveyed before `after` (rectified ones too: a structure can stand again). Whether the
+   * run's changes are measured from that epoch or a later one (`before` is it, or surveyed no
+   * earlier) serves checkCase when the heights cannot tell. A run to a survey older than the
+   * latest one a case rests on only records its evidence (see latestSurveyOf).
    */
-  private casesToCheck(before: EpochRecord, after: EpochRecord): { id: number; object: ChangeObject; context: CaseCheckContext }[] {
+  private casesToCheck(
+    before: EpochRecord,
+    after: EpochRecord,
+  ): { id: number; object: ChangeObject; context: CaseCheckContext; olderThan: SurveyRef | null }[] {
     const statuses = [...ACTIVE_STATUSES, 'rectified'];
     const rows = this.db
       .prepare(
@@ -302,29 +317,19 @@ export class LocalProject implements ProjectApi {
       .all(...statuses) as { id: number; status: CaseStatus; object: string; survey_date: string | null; epoch_id: number }[];
     return rows
       .filter((r) => r.epoch_id !== after.id && (r.survey_date === null || after.date === null || r.survey_date < after.date))
-      .filter((r) => r.status !== 'rectified' || this.showsRectification(r.id, after))
-      .map((r) => ({
-        id: r.id,
-        object: JSON.parse(r.object) as ChangeObject,
-        context: {
-          changesSinceCase: r.epoch_id === before.id || (r.survey_date !== null && before.date !== null && before.date >= r.survey_date),
-          rectified: r.status === 'rectified',
-        },
-      }));
-  }
-
-  /** Whether epoch `after` is the one whose run showed case `id` removed, or was surveyed after its rectification. */
-  private showsRectification(id: number, after: EpochRecord): boolean {
-    const e = this.db
-      .prepare(
-        `SELECT ev.at, ep.id AS epoch_id, ep.survey_date FROM case_events ev LEFT JOIN runs r ON r.id = ev.run_id
-         LEFT JOIN epochs ep ON ep.id = r.after_epoch WHERE ev.case_id = ? AND ev.to_status = 'rectified' AND ev.from_status IS NOT 'rectified'
-         ORDER BY ev.id DESC LIMIT 1`,
-      )
-      .get(id) as { at: string; epoch_id: number | null; survey_date: string | null } | undefined;
-    if (!e || after.date === null) return e?.epoch_id === after.id;
-    if (e.epoch_id === null) return after.date > e.at.slice(0, 10);
-    return e.epoch_id === after.id || (e.survey_date !== null && after.date > e.survey_date);
+      .map((r) => {
+        const latest = latestSurveyOf(this.db, r.id);
+        const older = latest.epochId !== after.id && latest.date !== null && after.date !== null && after.date < latest.date;
+        return {
+          id: r.id,
+          object: JSON.parse(r.object) as ChangeObject,
+          context: {
+            changesSinceCase: r.epoch_id === before.id || (r.survey_date !== null && before.date !== null && before.date >= r.survey_date),
+            rectified: r.status === 'rectified' && !older,
+          },
+          olderThan: older ? latest : null,
+        };
+      });
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<ChangePage> {

@@ -41,7 +41,8 @@ describe('matching a structure across runs', () => {
   });
 });
 
-function view(fill: (x: number, y: number) => number): HeightPatch {
+/** A height window over the case: `fill` gives the run's later heights, `before` its earlier ones (0 by default: nothing there). */
+function view(fill: (x: number, y: number) => number, before: (x: number, y: number) => number = () => 0): HeightPatch {
   const [w, h] = [20, 20];
   const p: HeightPatch = {
     x0: -5,
@@ -53,7 +54,12 @@ function view(fill: (x: number, y: number) => number): HeightPatch {
     after: new Float32Array(w * h),
     ground: new Float32Array(w * h),
   };
-  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) p.after[r * w + c] = fill(p.x0 + c + 0.5, p.y0 + r + 0.5);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      p.after[r * w + c] = fill(p.x0 + c + 0.5, p.y0 + r + 0.5);
+      p.before[r * w + c] = before(p.x0 + c + 0.5, p.y0 + r + 0.5);
+    }
+  }
   return p;
 }
 
@@ -68,16 +74,28 @@ describe('checking a case against a later epoch', () => {
     const f = checkCase(subject, [{ code: 'C002', type: 'storeys_added', footprint: square(1, 1, 8), volume_m3: 200 }], null);
     expect(f).toMatchObject({ outcome: 'grew', status: 'not_rectified' });
   });
-  it('judges a run from before the violation on the later heights only: its added volume is the violation itself', () => {
+  it('counts the run’s changes only when its earlier epoch held the violation: from before it, they are the violation itself', () => {
     const itself = [{ code: 'C007', type: 'extension' as const, footprint: square(0, 0, 10), volume_m3: 300 }];
-    const standing = view((x, y) => (inside(x, y) ? 33 : 30));
-    expect(checkCase(subject, itself, standing)).toMatchObject({ outcome: 'grew' });
-    expect(checkCase(subject, itself, standing, { changesSinceCase: false })).toMatchObject({
-      outcome: 'still_standing',
-      status: 'not_rectified',
-    });
+    const held = view(
+      (x, y) => (inside(x, y) ? 33 : 30),
+      (x, y) => (inside(x, y) ? 33 : 30),
+    );
+    const notYet = view(
+      (x, y) => (inside(x, y) ? 33 : 30),
+      () => 30,
+    );
+    expect(checkCase(subject, itself, held)).toMatchObject({ outcome: 'grew' });
+    expect(checkCase(subject, itself, notYet)).toMatchObject({ outcome: 'still_standing', status: 'not_rectified' });
+    // The heights decide over the epochs' order; without them (unseen), the order does.
+    expect(checkCase(subject, itself, notYet, { changesSinceCase: true })).toMatchObject({ outcome: 'still_standing' });
+    const unseenBefore = view(
+      (x, y) => (inside(x, y) ? 33 : 30),
+      () => NaN,
+    );
+    expect(checkCase(subject, itself, unseenBefore, { changesSinceCase: false })).toMatchObject({ outcome: 'still_standing' });
+    expect(checkCase(subject, itself, unseenBefore, { changesSinceCase: true })).toMatchObject({ outcome: 'grew' });
     const olderShedRemoved = [{ code: 'C008', type: 'demolished' as const, footprint: square(0, 0, 10), volume_m3: -290 }];
-    expect(checkCase(subject, olderShedRemoved, standing, { changesSinceCase: false })).toMatchObject({ outcome: 'still_standing' });
+    expect(checkCase(subject, olderShedRemoved, notYet)).toMatchObject({ outcome: 'still_standing' });
   });
   it('sees a structure built higher since from the later heights, whichever epoch the run started from', () => {
     const storeyOnTop = view((x, y) => (inside(x, y) ? 36.2 : 30));
@@ -112,42 +130,40 @@ describe('checking a case against a later epoch', () => {
       ),
     ).toMatchObject({ outcome: 'rectified' });
   });
-  it('watches a rectified case: standing again is 拆后复建, still gone says so, a rerun links the removal again', () => {
+  it('watches a rectified case: back at its height is 拆后复建, a shed on the cleared lot is not, a rerun links the removal again', () => {
     const rectified = { rectified: true };
-    const standingAgain = checkCase(
-      subject,
-      [],
-      view((x, y) => (inside(x, y) ? 33 : 30)),
-      rectified,
-    );
-    expect(standingAgain).toMatchObject({ outcome: 'rebuilt', status: 'not_rectified' });
-    expect(ledgerZh(standingAgain.detail)).toMatch(/^拆除后复建：图斑 \d+% 范围恢复原高度（顶高 33.0 m）$/);
-    const builtOn = checkCase(
+    const cleared = () => 30;
+    const back = checkCase(
       subject,
       [{ code: 'C003', type: 'new_building', footprint: square(0, 0, 10), volume_m3: 310 }],
-      null,
+      view((x, y) => (inside(x, y) ? 33 : 30), cleared),
       rectified,
     );
-    expect(builtOn).toMatchObject({ outcome: 'rebuilt', status: 'not_rectified', changes: ['C003'] });
-    expect(ledgerZh(builtOn.detail)).toBe('拆除后复建：新增 310 m³（C003）');
-    const gone = checkCase(
+    expect(back).toMatchObject({ outcome: 'rebuilt', status: 'not_rectified', changes: ['C003'] });
+    expect(ledgerZh(back.detail)).toMatch(/^图斑 \d+% 范围恢复原高度（顶高 33.0 m）$/);
+    // A shed over 40 % of the lot: a change of its own, the structure is still gone.
+    const shed = checkCase(
       subject,
-      [],
-      view(() => 30),
+      [{ code: 'C005', type: 'new_building', footprint: square(0, 0, 4), volume_m3: 40 }],
+      view((x, y) => (x > 0 && x < 4 && y > 0 && y < 10 ? 33 : 30), cleared),
       rectified,
     );
-    expect(gone).toMatchObject({ outcome: 'rectified', status: 'rectified', changes: [] });
-    expect(ledgerZh(gone.detail)).toMatch(/^仍为拆除状态：图斑仅 \d+% 范围保持原高度$/);
-    const rerun = checkCase(subject, [{ code: 'C004', type: 'demolished', footprint: square(0, 0, 10), volume_m3: -290 }], null, rectified);
+    expect(shed).toMatchObject({ outcome: 'rectified', status: 'rectified', changes: [] });
+    expect(ledgerZh(shed.detail)).toMatch(/^仍处于拆除状态（原高度范围占图斑 \d+%）$/);
+    // Unseen after: the run's added volume decides.
+    const unseen = view(() => NaN, cleared);
+    const builtOn = [{ code: 'C006', type: 'new_building' as const, footprint: square(0, 0, 10), volume_m3: 290 }];
+    expect(checkCase(subject, builtOn, unseen, rectified)).toMatchObject({ outcome: 'rebuilt', changes: ['C006'] });
+    expect(ledgerZh(checkCase(subject, builtOn, unseen, rectified).detail)).toBe('原址重新建起 290 m³（C006）');
+    expect(checkCase(subject, [], unseen, rectified)).toMatchObject({ outcome: 'unverifiable', status: null });
+    // The comparison that showed the removal, run again.
+    const rerun = checkCase(
+      subject,
+      [{ code: 'C004', type: 'demolished', footprint: square(0, 0, 10), volume_m3: -290 }],
+      view(cleared, (x, y) => (inside(x, y) ? 33 : 30)),
+      rectified,
+    );
     expect(rerun).toMatchObject({ outcome: 'rectified', status: 'rectified', changes: ['C004'] });
-    expect(
-      checkCase(
-        subject,
-        [],
-        view(() => NaN),
-        rectified,
-      ),
-    ).toMatchObject({ outcome: 'unverifiable', status: null });
   });
   it('cannot tell when the later epoch did not see the footprint', () => {
     expect(

@@ -248,7 +248,24 @@ describe('a project on a generated district', () => {
     const rebuilt = (await p.listCases()).find((c) => c.id === rectified.id)!;
     expect(rebuilt.proposal).toMatchObject({ runId: run34.id, outcome: 'rebuilt', status: 'not_rectified' });
     expect(rebuilt.proposal!.changes!.length, 'the addition that rebuilt it').toBeGreaterThan(0);
+    // A comparison to an older survey says nothing newer: the proposal from epoch 4 stays.
+    const run13 = await p.detect('e1', 'e3');
+    const kept = (await p.listCases()).find((c) => c.id === rectified.id)!;
+    expect(kept.proposal).toMatchObject({ runId: run34.id, outcome: 'rebuilt' });
+    expect(kept.history.at(-1)!.detail).toMatch(new RegExp(`^run ${run13.id}: .*evidence only: e3 was surveyed before e4`));
     expect((await p.acceptProposal(rectified.id)).status).toBe('not_rectified');
+    // Nor does the comparison that showed the removal, run again: it links its removal, proposes nothing.
+    const again23 = await p.detect('e2', 'e3');
+    const after23 = (await p.listCases()).find((c) => c.id === rectified.id)!;
+    expect(after23).toMatchObject({ status: 'not_rectified', proposal: null });
+    const removals = (await p.listChanges({ runId: again23.id })).items.filter((c) =>
+      c.caseChecks.some((k) => k.caseId === rectified.id && k.outcome === 'rectified'),
+    );
+    expect(removals.length).toBeGreaterThan(0);
+    // Rebuilt and so found again, 3 → 4 once more reads it as standing, not as grown further.
+    await p.detect('e3', 'e4');
+    const standing = (await p.listCases()).find((c) => c.id === rectified.id)!;
+    expect(standing.proposal).toMatchObject({ outcome: 'still_standing', status: 'not_rectified' });
     await p.close();
   });
 });
