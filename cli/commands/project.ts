@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
+import type { CaseRecord, ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../../core/changes/types';
 import { CASE_STATUSES, VERDICTS, ZONE_KINDS, type CaseStatus, type Verdict, type ZoneKind } from '../../core/review/types';
 import type { LocalProject } from '../../core/store/project';
@@ -220,16 +220,32 @@ export function addProjectCommand(program: Command): Command {
           });
         }
         if (o.accept !== undefined) {
-          const pending = (await p.listCases()).filter((c) => c.proposal?.status);
-          const ids = o.accept === 'all' ? pending.map((c) => c.id) : [num('accept', o.accept as string)!];
-          for (const id of ids) await p.acceptProposal(id);
-          print(`accepted ${ids.length} proposal(s)`);
+          // A proposal that keeps the status the case has is evidence only: nothing to accept.
+          const moves = (c: CaseRecord) => !!c.proposal?.status && c.proposal.status !== c.status;
+          const all = await p.listCases();
+          const chosen = o.accept === 'all' ? all.filter(moves) : all.filter((c) => c.id === num('accept', o.accept as string));
+          if (o.accept !== 'all' && chosen.length === 0) throw new UsageError(`--accept: no case ${o.accept as string} in this project`);
+          const accepted = [];
+          for (const c of chosen) {
+            if (!moves(c)) {
+              print(
+                `case ${c.id}: nothing to accept (${c.proposal ? 'the latest run found its status unchanged' : 'no pending proposal'})`,
+              );
+              continue;
+            }
+            const after = await p.acceptProposal(c.id);
+            accepted.push(`case ${c.id} → ${after.status}`);
+          }
+          if (accepted.length) print(`accepted ${accepted.length} proposal(s): ${accepted.join(', ')}`);
+          else if (o.accept === 'all') print('no proposal would change a case’s status');
         }
         const cases = await p.listCases({ status: list<CaseStatus>('status', o.status as string | undefined, CASE_STATUSES) });
         if (o.json) return print(JSON.stringify(cases, null, 1));
         print(`${cases.length} case(s)`);
         for (const c of cases) {
-          const pending = c.proposal ? `  → run ${c.proposal.runId}: ${c.proposal.outcome.replace('_', ' ')} (${c.proposal.detail})` : '';
+          const found = c.proposal;
+          const verdict = found ? (found.status && found.status !== c.status ? `proposes ${found.status}` : 'status unchanged') : '';
+          const pending = found ? `  → run ${found.runId}: ${found.outcome.replace('_', ' ')}, ${verdict} (${found.detail})` : '';
           print(
             `  case ${String(c.id).padEnd(4)} ${c.code} run ${c.runId}  ${c.type.padEnd(18)} ${c.status.padEnd(18)} due ${c.dueDate ?? '—'}  ${c.subDistrict ?? ''}${pending}`,
           );

@@ -196,7 +196,11 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   const verdict = S.verdicts[c.verdict] + (c.verdictCarriedFrom ? ` (${S.verdictCarried(c.verdictCarriedFrom)})` : '');
   const sep = input.lang === 'zh-CN' ? '；' : '; ';
   const own = c.case
-    ? [S.caseId(c.case.id), S.caseStatuses[c.case.status], c.case.dueDate ? `${S.dueDate} ${c.case.dueDate}` : null]
+    ? [
+        S.caseId(c.case.id),
+        S.caseStatuses[c.case.status] + (c.case.proposed ? S.awaitingDecision(S.caseStatuses[c.case.proposed]) : ''),
+        c.case.dueDate ? `${S.dueDate} ${c.case.dueDate}` : null,
+      ]
         .filter(Boolean)
         .join(' · ')
     : null;

@@ -102,6 +102,9 @@ export interface ReportStrings extends Terms {
   caseEvidence: (id: number, outcome: string) => string;
   /** The case-status group of changes that are evidence for a case, not a case of their own. */
   caseEvidenceGroup: string;
+  /** After a case's status: what this run proposes, not yet decided. */
+  awaitingDecision: (status: string) => string;
+  awaitingGroup: string;
   dueDate: string;
   zones: string;
   subDistrict: string;
@@ -214,6 +217,8 @@ const zh: ReportStrings = {
   caseId: (id) => `案件 ${id}`,
   caseEvidence: (id, outcome) => `案件 ${id} 的核查依据：${outcome}`,
   caseEvidenceGroup: '案件核查依据',
+  awaitingDecision: (status) => `（本期核查结论待采纳：${status}）`,
+  awaitingGroup: '核查结论待采纳',
   dueDate: '整改期限',
   zones: '涉及区域',
   subDistrict: '街道',
@@ -346,6 +351,8 @@ const en: ReportStrings = {
   caseId: (id) => `Case ${id}`,
   caseEvidence: (id, outcome) => `evidence for case ${id}: ${outcome.toLowerCase()}`,
   caseEvidenceGroup: 'Evidence for a case',
+  awaitingDecision: (status) => ` (this run proposes ${status.toLowerCase()}, not yet decided)`,
+  awaitingGroup: 'Awaiting a decision',
   dueDate: 'deadline',
   zones: 'Zones',
   subDistrict: 'Sub-district',

@@ -5,7 +5,7 @@ import { volumeByTypeChart } from './charts';
 import { newPage, startSection, type RenderContext } from './context';
 import { formatCount, formatDecimal, formatVolumeAbs } from './i18n';
 import { CONTENT_BOTTOM, CONTENT_WIDTH, FONT, heading, INK, MUTED, PAGE, table, type Column } from './layout';
-import { CASE_EVIDENCE, NO_GROUP, summarise, type Tally, type TallyRow } from './summary';
+import { CASE_AWAITING, CASE_EVIDENCE, NO_GROUP, summarise, type Tally, type TallyRow } from './summary';
 
 export function summaryPages(ctx: RenderContext): void {
   const { doc, S, input } = ctx;
@@ -69,7 +69,14 @@ export function summaryPages(ctx: RenderContext): void {
     S.byCaseStatus,
     S.caseStatus,
     sum.byCaseStatus,
-    (k) => (k === NO_GROUP ? S.noCase : k === CASE_EVIDENCE ? S.caseEvidenceGroup : (S.caseStatuses[k as CaseStatus] ?? k)),
+    (k) =>
+      k === NO_GROUP
+        ? S.noCase
+        : k === CASE_EVIDENCE
+          ? S.caseEvidenceGroup
+          : k === CASE_AWAITING
+            ? S.awaitingGroup
+            : (S.caseStatuses[k as CaseStatus] ?? k),
     sum.total,
   );
   section(S.bySubDistrict, S.subDistrict, sum.bySubDistrict, (k) => (k === NO_GROUP ? S.unassigned : k), sum.total);

@@ -26,7 +26,7 @@ export interface ReportSummary {
   all: Tally;
   byType: TallyRow[];
   byVerdict: TallyRow[];
-  /** Case statuses, then CASE_EVIDENCE, then 'none' for changes without a case. */
+  /** Case statuses, then CASE_AWAITING, CASE_EVIDENCE, then 'none' for changes without a case. */
   byCaseStatus: TallyRow[];
   /** "category\tname" keys, then 'none' for changes in no zone. */
   byZone: TallyRow[];
@@ -37,6 +37,8 @@ export interface ReportSummary {
 export const NO_GROUP = 'none';
 /** The case-status group of changes with no case of their own that a case check rested on. */
 export const CASE_EVIDENCE = 'case_evidence';
+/** The group of changes whose case this run proposes to move, not yet decided: neither status describes them. */
+export const CASE_AWAITING = 'case_awaiting';
 
 function empty(): Tally {
   return { count: 0, added: 0, removed: 0, area: 0 };
@@ -86,8 +88,8 @@ export function summarise(all: ReportChange[]): ReportSummary {
     // A removal that rectified a case has none of its own: it counts as that case's evidence.
     byCaseStatus: group(
       changes,
-      (c) => [c.case?.status ?? (c.caseChecks.length > 0 ? CASE_EVIDENCE : NO_GROUP)],
-      [...CASE_STATUSES, CASE_EVIDENCE, NO_GROUP],
+      (c) => [c.case?.proposed ? CASE_AWAITING : (c.case?.status ?? (c.caseChecks.length > 0 ? CASE_EVIDENCE : NO_GROUP))],
+      [...CASE_STATUSES, CASE_AWAITING, CASE_EVIDENCE, NO_GROUP],
       false,
     ),
     byZone: group(

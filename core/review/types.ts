@@ -53,7 +53,14 @@ export interface ChangeReview {
   community: string | null;
   permitStatus: PermitStatus;
   priority: Priority;
-  case: { id: number; status: CaseStatus; dueDate: string | null; subDistrict: string | null } | null;
+  case: {
+    id: number;
+    status: CaseStatus;
+    dueDate: string | null;
+    subDistrict: string | null;
+    /** The status this change's own run proposes for the case, while the analyst has not yet decided. */
+    proposed?: CaseStatus;
+  } | null;
   /** Cases this change was evidence for when its run checked them (a removal that rectified one). */
   caseChecks: { caseId: number; outcome: CaseOutcome }[];
 }

@@ -9,6 +9,8 @@ const SELECT = `
   SELECT ch.id, ch.run_id, ch.object, ch.zones, ch.sub_district, ch.community, ch.permit_status, ch.priority,
          rv.verdict, rv.note, cf.run_id AS cf_run, cf.code AS cf_code,
          cs.id AS case_id, cs.status AS case_status, cs.due_date, cs.sub_district AS case_sub_district,
+         CASE WHEN json_extract(cs.proposal, '$.runId') = ch.run_id AND json_extract(cs.proposal, '$.status') != cs.status
+              THEN json_extract(cs.proposal, '$.status') END AS case_proposed,
          (SELECT json_group_array(json_object('caseId', cl.case_id, 'outcome', cl.outcome)) FROM case_links cl
           WHERE cl.run_id = ch.run_id AND cl.change_code = ch.code) AS case_checks
   FROM changes ch
@@ -32,6 +34,7 @@ export interface ChangeRow {
   cf_code: string | null;
   case_id: number | null;
   case_status: CaseStatus | null;
+  case_proposed: CaseStatus | null;
   due_date: string | null;
   case_sub_district: string | null;
   /** JSON array of { caseId, outcome }. */
@@ -52,7 +55,16 @@ export function toRecord(r: ChangeRow): ChangeRecord {
     community: r.community,
     permitStatus: r.permit_status,
     priority: r.priority,
-    case: r.case_id === null ? null : { id: r.case_id, status: r.case_status!, dueDate: r.due_date, subDistrict: r.case_sub_district },
+    case:
+      r.case_id === null
+        ? null
+        : {
+            id: r.case_id,
+            status: r.case_status!,
+            dueDate: r.due_date,
+            subDistrict: r.case_sub_district,
+            ...(r.case_proposed ? { proposed: r.case_proposed } : {}),
+          },
     caseChecks: JSON.parse(r.case_checks) as ChangeRecord['caseChecks'],
   };
 }

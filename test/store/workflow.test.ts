@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRecord, RunRecord } from '../../core/api';
 import { areaOf, intersectionArea } from '../../core/geo/polygons';
+import { CASE_AWAITING, summarise } from '../../core/report/summary';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES, writeSampleDistrict } from '../../samples/generator/index';
 import type { TransitionTruth } from '../../samples/generator/truth';
@@ -248,6 +249,17 @@ describe('a project on a generated district', () => {
     const rebuilt = (await p.listCases()).find((c) => c.id === rectified.id)!;
     expect(rebuilt.proposal).toMatchObject({ runId: run34.id, outcome: 'rebuilt', status: 'not_rectified' });
     expect(rebuilt.proposal!.changes!.length, 'the addition that rebuilt it').toBeGreaterThan(0);
+    // Its report, made before the analyst decides, says the case is rectified with a proposal
+    // pending, and tallies the rebuilt structure apart from the rectified ones.
+    const report34 = await p.reportInput(run34.id, { lang: 'zh-CN' });
+    const carrying = report34.changes.filter((c) => c.case?.id === rectified.id);
+    expect(carrying.length).toBeGreaterThan(0);
+    for (const c of carrying) expect(c.case).toMatchObject({ status: 'rectified', proposed: 'not_rectified' });
+    const byStatus = summarise(report34.changes).byCaseStatus;
+    const awaiting = report34.changes.filter((c) => c.case?.proposed && c.verdict !== 'false_positive');
+    expect(awaiting.length).toBeGreaterThanOrEqual(carrying.length);
+    expect(byStatus.find((r) => r.key === CASE_AWAITING)?.count).toBe(awaiting.length);
+    expect(byStatus.find((r) => r.key === 'rectified')?.added ?? 0).toBe(0);
     // A comparison to an older survey says nothing newer: the proposal from epoch 4 stays.
     const run13 = await p.detect('e1', 'e3');
     const kept = (await p.listCases()).find((c) => c.id === rectified.id)!;
