@@ -1,6 +1,6 @@
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { overviewFromParts, overviewStep, type HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, PolygonCoords, SuppressedCandidate, UncertainArea } from './changes/types';
 import { checkOrthophoto } from './changes/greenness';
@@ -297,8 +297,11 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   }
   const area = overlap(a.bounds, b.bounds);
   if (!area) {
-    throw new DetectionInputError(`the epochs do not overlap: before covers ${fmtBounds(a.bounds)}, after covers ${fmtBounds(b.bounds)}`);
+    throw new DetectionInputError(
+      `the epochs do not overlap: before (${filesOf(a)}) covers ${fmtBounds(a.bounds)}, after (${filesOf(b)}) covers ${fmtBounds(b.bounds)}`,
+    );
   }
+  checkEpochFiles(a, b, warnings);
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
   const layout = makeTileLayout(grid, options.tileCells, haloCellsOf(options));
   const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));
@@ -470,7 +473,9 @@ async function firstPass(
   if (options.align) {
     alignment = estimateAlignment(sa.coarse.samples, sb.coarse.samples, c.step);
     if (alignment.stableCells * (grid.cell * c.factor) ** 2 < MIN_STABLE_AREA) {
-      warnings.push('too few stable surfaces to check the alignment of the epochs');
+      // A shift from a handful of cells is noise, and its "residual" after would look perfect.
+      alignment = null;
+      warnings.push('too few stable surfaces to check the alignment of the epochs: no vertical shift applied');
     } else if (alignment.residualAfter.medianAbs > 0.15) {
       warnings.push(
         `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
@@ -819,7 +824,7 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
     }
     crs ??= c;
   }
-  if (points === 0) throw new DetectionInputError(`the ${label} epoch holds no points`);
+  if (points === 0) throw new DetectionInputError(`the ${label} epoch (${filesOf({ files })}) holds no points`);
   return { label, files, crs, bounds, points };
 }
 
@@ -863,14 +868,46 @@ function assumedCrs(epsg: number): CrsInfo {
   }
 }
 
+/** An epoch's files by name, for messages: the first two, then how many more. */
+function filesOf(e: Pick<OpenedEpoch, 'files'>): string {
+  const names = e.files.map((f) => basename(f.file));
+  return names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+}
+
+/**
+ * Warns of inputs that are probably a mistake: the same files as both epochs (nothing can
+ * change), and a file of an epoch that lies wholly outside the other epoch (a tile of another
+ * area, or a file at the wrong coordinates: it widens the epoch and adds nothing to compare).
+ */
+function checkEpochFiles(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): void {
+  const paths = (e: OpenedEpoch) =>
+    e.files
+      .map((f) => resolve(f.file))
+      .sort()
+      .join('\n');
+  if (paths(a) === paths(b)) warnings.push(`the before and after epochs are the same file(s) (${filesOf(a)}): nothing can have changed`);
+  for (const [e, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (e.files.length < 2) continue;
+    for (const f of e.files) {
+      if (f.pointCount > 0 && !overlap(f.bounds, other.bounds)) {
+        warnings.push(`${f.file} (in the ${e.label} epoch) lies wholly outside the ${other.label} epoch, at ${fmtBounds(f.bounds)}`);
+      }
+    }
+  }
+}
+
 function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo | undefined {
   if (a.crs?.epsg !== undefined && b.crs?.epsg !== undefined && a.crs.epsg !== b.crs.epsg) {
     throw new DetectionInputError(
-      `the epochs are in different coordinate systems: before is ${describeCrs(a.crs)}, after is ${describeCrs(b.crs)}; reproject one of them first, or pass --reproject`,
+      `the epochs are in different coordinate systems: before (${filesOf(a)}) is ${describeCrs(a.crs)}, after (${filesOf(b)}) is ${describeCrs(b.crs)}; reproject one of them first, or pass --reproject`,
     );
   }
   if (!a.crs || !b.crs) {
-    warnings.push(`the ${!a.crs ? 'before' : 'after'} epoch declares no CRS; assuming it matches the other (name it with --crs EPSG:xxxx)`);
+    const e = !a.crs ? a : b;
+    warnings.push(`the ${e.label} epoch (${filesOf(e)}) declares no CRS; assuming it matches the other (name it with --crs EPSG:xxxx)`);
   }
   const crs = a.crs ?? b.crs;
   const unit = metresPerUnit(crs);

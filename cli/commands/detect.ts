@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
 import { detectChanges, detectShard, parseShard, prepareDetection, type DetectionResult, type DetectPhase } from '../../core/detect';
@@ -15,7 +15,7 @@ import { detectOptionsFrom, epsgOption, PHASE_LABEL, type DetectCliOptions } fro
 /** Creates the output folder, or says in one line why it cannot be used. */
 async function prepareOutputDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
     await access(dir, constants.W_OK);
   } catch (e) {
     throw outputDirError(dir, e);
@@ -23,21 +23,48 @@ async function prepareOutputDir(dir: string): Promise<void> {
 }
 
 /**
- * Says in one line why `dir` could not become the output folder, creating nothing: a refused
- * run must not leave an empty folder behind. The folder, or the nearest of its parents that
- * exists, must be a writable folder.
+ * Says in one line why `dir` could not become the output folder, and leaves nothing behind: a
+ * refused run must not leave an empty folder. Tried for real (the missing folders made, a file
+ * written, then all removed): permissions alone do not tell, root "may" write to /sys and cannot.
  */
 export async function checkOutputDir(dir: string): Promise<void> {
+  let made: string[] = [];
   try {
-    // The folder, or the nearest of its parents that exists (the root always does).
-    let at = resolve(dir);
-    let s = await statOrNull(at);
-    while (s === null && dirname(at) !== at) s = await statOrNull((at = dirname(at)));
-    if (s && !s.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    await access(at, constants.W_OK);
+    made = await makeFolders(dir);
+    const probe = join(resolve(dir), `.voxwatch-probe-${process.pid}`);
+    await writeFile(probe, '');
+    await rm(probe);
   } catch (e) {
     throw outputDirError(dir, e);
+  } finally {
+    for (const folder of made.reverse()) await rmdir(folder).catch(() => undefined);
   }
+}
+
+/**
+ * Makes `dir` and the parents it lacks one level at a time, and returns those it made,
+ * outermost first. Not `mkdir -p`: Node's recursive mkdir never returns for a path under /proc.
+ */
+async function makeFolders(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  let s = await statOrNull(at);
+  while (s === null && dirname(at) !== at) {
+    missing.unshift(at);
+    s = await statOrNull((at = dirname(at)));
+  }
+  if (s && !s.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  const made: string[] = [];
+  try {
+    for (const folder of missing) {
+      await mkdir(folder);
+      made.push(folder);
+    }
+  } catch (e) {
+    for (const folder of made.reverse()) await rmdir(folder).catch(() => undefined);
+    throw e;
+  }
+  return made;
 }
 
 async function statOrNull(path: string): Promise<Stats | null> {
@@ -47,7 +74,13 @@ async function statOrNull(path: string): Promise<Stats | null> {
 function outputDirError(dir: string, e: unknown): UsageError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
-    code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    code === 'EEXIST' || code === 'ENOTDIR'
+      ? 'a file is in the way'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'not writable here'
+        : code === 'ENOENT'
+          ? 'no folder can be made there'
+          : (e as Error).message;
   return new UsageError(`--out ${dir}: cannot use it as the output folder (${why})`);
 }
 

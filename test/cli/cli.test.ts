@@ -85,6 +85,39 @@ describe('voxwatch detect', () => {
     expect(r.stderr.trim()).toBe(`voxwatch: --out ${blocker}: cannot use it as the output folder (a file is in the way)`);
   });
 
+  it('tries the output folder for real before detecting, and never hangs on one it cannot make', async () => {
+    const f = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2010.las');
+    // Node's recursive mkdir never returns under /proc; root "may" write to /sys and cannot.
+    for (const out of ['/proc/voxwatch-x/y', '/sys/voxwatch-x']) {
+      const r = await run('detect', f, f, '--out', out);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^voxwatch: --out ${out}: cannot use it as the output folder \\(.+\\)$`));
+    }
+  });
+
+  it('names the files in what it refuses or warns of: an empty epoch, the same files twice, a file far from the rest', async () => {
+    const autzen = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2010.las');
+    const empty = await run(
+      'detect',
+      join(SHARED_DATA, 'las-conformance/pdal/las/no-points.las'),
+      autzen,
+      '--out',
+      join(tmpdir(), 'voxwatch-y'),
+    );
+    expect(empty.code).toBe(1);
+    expect(empty.stderr.trim()).toBe('voxwatch: the before epoch (no-points.las) holds no points');
+    const out = mkdtempSync(join(tmpdir(), 'voxwatch-detect-'));
+    const same = await run('detect', autzen, autzen, '--out', out);
+    expect(same.stdout).toContain(
+      'warning: the before and after epochs are the same file(s) (autzen-bmx-2010.las): nothing can have changed',
+    );
+    const ttp = (year: number) => join(SHARED_DATA, `toronto-ttp-2015-2023/ttp-${year}.las`);
+    const stray = join(SHARED_DATA, 'las-conformance/pdal/las/gps-time-nan.las');
+    const apart = await run('detect', `${ttp(2015)},${stray}`, ttp(2023), '--out', out, '--voxel', '5');
+    expect(apart.code).toBe(0);
+    expect(apart.stdout).toContain(`warning: ${stray} (in the before epoch) lies wholly outside the after epoch, at x 0.0–0.0, y 0.0–0.0`);
+  });
+
   it('refuses epochs in different CRSs with the reason, exit 1, and leaves no output folder behind', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'voxwatch-out-')), 'new', 'folder');
     const r = await run(

@@ -54,20 +54,32 @@ describe('run-level checks', () => {
     expect(suggested).toBeLessThanOrEqual(6);
   });
 
+  it('applies no vertical shift it could not check: too few stable surfaces leave the epochs as they are', async () => {
+    const r = await detectChanges(
+      { files: [join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las')] },
+      { files: [join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2023.las')] },
+      { voxel: 2 },
+    );
+    expect(r.warnings).toContain('too few stable surfaces to check the alignment of the epochs: no vertical shift applied');
+    expect(r.alignment).toBeNull();
+  });
+
   it('refuses epochs in different coordinate systems, naming both', async () => {
     const run = detectChanges(
       { files: [join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las')] },
       { files: [join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/donor_test.las')] },
     );
     await expect(run).rejects.toThrow(DetectionInputError);
-    await expect(run).rejects.toThrow(/different coordinate systems: before is EPSG:26917 .* after is EPSG:2154/);
+    await expect(run).rejects.toThrow(
+      /different coordinate systems: before \(ttp-2015\.las\) is EPSG:26917 .* after \(donor_test\.las\) is EPSG:2154/,
+    );
   });
 
   it('refuses epochs that do not overlap, naming both extents', async () => {
     const here = await writeDistrict({ seed: 21, size: 80 });
     const there = await writeDistrict({ seed: 21, size: 80, origin: [514200, 2494300] });
     await expect(detectChanges({ files: [here.epoch(1)] }, { files: [there.epoch(2)] })).rejects.toThrow(
-      /the epochs do not overlap: before covers x 5132\d\d.*after covers x 5142\d\d/,
+      /the epochs do not overlap: before \(epoch-1\.las\) covers x 5132\d\d.*after \(epoch-2\.las\) covers x 5142\d\d/,
     );
   });
 
