@@ -774,13 +774,19 @@ function takeUncertain(r: TileResult): UncertainArea[] {
   return areas;
 }
 
+/** Voxel sizes detection accepts, metres: finer is noise, coarser no longer resolves a building. */
+const MIN_VOXEL = 0.05;
+const MAX_VOXEL = 10;
+
 function validateOptions(o: DetectOptions): void {
   const positive: (keyof DetectOptions)[] = ['voxel', 'minHeight', 'storeyHeight'];
   for (const k of positive) {
     if (!(typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0))
       throw new DetectionInputError(`option ${k} must be a positive number (got ${o[k]})`);
   }
-  if (o.voxel < 0.05 || o.voxel > 10) throw new DetectionInputError(`voxel size ${o.voxel} m is outside the sensible range 0.05–10 m`);
+  if (o.voxel < MIN_VOXEL || o.voxel > MAX_VOXEL) {
+    throw new DetectionInputError(`voxel size ${o.voxel} m is outside the sensible range ${MIN_VOXEL}–${MAX_VOXEL} m`);
+  }
   if (!(Number.isInteger(o.tileCells) && o.tileCells >= 16 && o.tileCells <= 4096)) {
     throw new DetectionInputError(`option tileCells must be a whole number of cells from 16 to 4096 (got ${o.tileCells})`);
   }
@@ -1005,9 +1011,12 @@ function checkDensity(totals: ColumnStats['totals'], gridArea: number, e: Opened
   const perCell = density * voxel * voxel;
   if (pixel === undefined && perCell < 4) {
     const better = Math.ceil(Math.sqrt(6 / Math.max(density, 1e-6)) * 4) / 4;
-    warnings.push(
-      `the ${label} epoch has about ${density.toFixed(1)} points/m², only ${perCell.toFixed(1)} per ${voxel} m cell: too sparse for this voxel size; use --voxel ${better} or more`,
-    );
+    const round = (v: number) => (v >= 0.1 ? v.toFixed(1) : v.toPrecision(1));
+    const advice =
+      better <= MAX_VOXEL
+        ? `too sparse for this voxel size; use --voxel ${better} or more`
+        : `too sparse to hold surfaces even at the largest voxel (${MAX_VOXEL} m): is this the whole epoch?`;
+    warnings.push(`the ${label} epoch has about ${round(density)} points/m², only ${round(perCell)} per ${voxel} m cell: ${advice}`);
   }
   if (totals.points > 0 && totals.outside > 0.5 * totals.points) {
     warnings.push(`${Math.round((100 * totals.outside) / totals.points)} % of the ${label} epoch lies outside the area both epochs cover`);

@@ -42,6 +42,14 @@ export function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** An option's number within [min, max] (above min when `above`), or a one-line usage error naming the option. */
+function ranged(name: string, v: string | undefined, min: number, max = Infinity, above = false): number | undefined {
+  const n = num(name, v);
+  if (n === undefined || ((above ? n > min : n >= min) && n <= max)) return n;
+  const want = max < Infinity ? `from ${min} to ${max}` : above ? `above ${min}` : `${min} or more`;
+  throw new UsageError(`--${name} must be ${want}, got ${v}`);
+}
+
 /** `--crs EPSG:4547`: a code VoxWatch knows, or a one-line usage error. */
 export function epsgOption(text: string): number {
   try {
@@ -58,13 +66,13 @@ export function detectOptionsFrom(o: Omit<DetectCliOptions, 'out'>): Partial<Det
   const set = <K extends keyof DetectOptions>(k: K, v: DetectOptions[K] | undefined) => {
     if (v !== undefined) options[k] = v;
   };
-  set('voxel', num('voxel', o.voxel));
-  set('minArea', num('min-area', o.minArea));
-  set('minVolume', num('min-volume', o.minVolume));
-  set('minHeight', num('min-height', o.minHeight));
-  set('storeyHeight', num('storey-height', o.storeyHeight));
-  set('halo', num('halo', o.halo));
-  set('tileCells', num('tile-cells', o.tileCells));
+  set('voxel', ranged('voxel', o.voxel, 0.05, 10));
+  set('minArea', ranged('min-area', o.minArea, 0));
+  set('minVolume', ranged('min-volume', o.minVolume, 0));
+  set('minHeight', ranged('min-height', o.minHeight, 0, Infinity, true));
+  set('storeyHeight', ranged('storey-height', o.storeyHeight, 0, Infinity, true));
+  set('halo', ranged('halo', o.halo, 0));
+  set('tileCells', ranged('tile-cells', o.tileCells, 16, 4096));
   if (o.align === false) options.align = false;
   if (o.reproject) options.reproject = true;
   return options;

@@ -140,6 +140,7 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   if ((o.prepare || shard) && !o.work)
     throw new UsageError(`--${o.prepare ? 'prepare' : 'shard'} needs --work DIR (the run folder all shards share)`);
   if (!o.prepare && !o.out) throw new UsageError('--out DIR is required (the output folder)');
+  if (o.fresh && !o.work) throw new UsageError('--fresh starts a --work folder afresh: give --work DIR too');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

@@ -321,6 +321,7 @@ export function addProjectCommand(program: Command): Command {
 
   project
     .command('info')
+    .description('the project: its name, district, CRS, epochs and runs')
     .argument('<file>', 'project file')
     .option('--json', 'machine-readable output')
     .action(async (file: string, o: { json?: boolean }) => {

@@ -11,7 +11,10 @@ export interface UnseenPiece {
   unseenIn: 'before' | 'after';
   /** Cell indices in the grid the piece was found on. */
   cells: number[];
-  /** Highest surface the other epoch saw above the ground in it, metres. */
+  /**
+   * How high the other epoch saw the surface above the ground in it, metres: the 90th
+   * percentile of its cells, not the highest (one stray point, a bird, would be that).
+   */
   height: number;
 }
 
@@ -50,17 +53,23 @@ export function unseenPieces(
     const { labels, count } = labelComponents(mask, grid.nx, grid.ny, labelBuffer, stack);
     const wanted = wantedLabels(labels, count, grid, region, keep);
     const pieces: UnseenPiece[] = [];
+    const heights: number[][] = [];
     for (let k = 0; k < n; k++) {
       const slot = wanted[labels[k]];
       if (slot < 0) continue;
       // Labels are numbered in scan order, so a slot first met is always the next one.
-      const p = (pieces[slot] ??= { unseenIn, cells: [], height: 0 });
-      p.cells.push(k);
-      p.height = Math.max(p.height, other.top[k] - ground[k]);
+      (pieces[slot] ??= { unseenIn, cells: [], height: 0 }).cells.push(k);
+      (heights[slot] ??= []).push(other.top[k] - ground[k]);
     }
+    pieces.forEach((p, slot) => (p.height = percentile90(heights[slot])));
     out.push(...pieces);
   }
   return out;
+}
+
+function percentile90(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((x, y) => x - y);
+  return sorted.length ? Math.max(0, sorted[Math.floor(0.9 * (sorted.length - 1))]) : 0;
 }
 
 /**

@@ -38,7 +38,7 @@ export function crsFromEpsg(epsg: number): CrsInfo {
 
 /** Parses "EPSG:4547" or "4547". */
 export function parseEpsg(text: string): number {
-  const m = /^\s*(?:epsg:)?(\d{4,6})\s*$/i.exec(text);
+  const m = /^\s*(?:epsg:)?(\d+)\s*$/i.exec(text);
   if (!m) throw new ReprojectionError(`"${text}" is not an EPSG code: write it as EPSG:4547`);
   return Number(m[1]);
 }

@@ -74,6 +74,16 @@ describe('voxwatch detect', () => {
     const r = await run('detect', f, f, '--out', join(tmpdir(), 'voxwatch-x'), '--voxel', 'big');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('voxwatch: --voxel expects a number, got "big"');
+    const refusals: [string[], string][] = [
+      [['--min-height', '-3'], '--min-height must be above 0, got -3'],
+      [['--voxel', '300'], '--voxel must be from 0.05 to 10, got 300'],
+      [['--fresh'], '--fresh starts a --work folder afresh: give --work DIR too'],
+    ];
+    for (const [args, message] of refusals) {
+      const bad = await run('detect', f, f, '--out', join(tmpdir(), 'voxwatch-x'), ...args);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr.trim()).toBe(`voxwatch: ${message}`);
+    }
   });
 
   it('checks the output folder before detecting: a file in the way is one line, exit 2', async () => {

@@ -70,4 +70,14 @@ describe('the unseen pieces of a tile', () => {
       { unseenIn: 'after', first: [33, 18], cells: 4 },
     ]);
   });
+
+  it('gives the height the other epoch saw over most of a piece, not its one highest point (a bird)', () => {
+    const after = surface([]);
+    after.top[17 * grid.nx + 12] = 75; // one cell of the 25 under a stray point
+    const found = unseenPieces(grid, surface(block(10, 15, 14, 19)), after, new Float32Array(n), core, new SegmentBuffers(n), {
+      minArea: 25,
+      seams: { west: false, east: false, south: false, north: false },
+    });
+    expect(found.map((p) => [p.cells.length, p.height])).toEqual([[25, 12]]);
+  });
 });
