@@ -104,6 +104,15 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   if (m.coverage < o.minCoverage)
     return suppress('low_coverage', `only ${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`);
   if (veg.score >= VEGETATION_SCORE) return suppress('vegetation', veg.clues.join(', '));
+  // Nothing to tell a building from a tree by: no colour, too small for its top to be judged,
+  // and no points in depth (a DSM holds one height a pixel). Flagging it would be a guess: on
+  // a colourless DSM of a park, 87 tree crowns of 14–77 m² came out as buildings at 1 m voxels.
+  if (Number.isNaN(m.greenness) && Number.isNaN(m.planarShare) && Number.isNaN(m.spread)) {
+    return suppress(
+      'too_small',
+      `nothing to tell a building from vegetation: no colour, and too small (${f1(m.areaM2)} m²) to judge its top at this voxel size; give the epoch's orthophoto`,
+    );
+  }
   const lowSide = m.sign > 0 ? m.beforeHeight : m.afterHeight;
   const highSide = m.sign > 0 ? m.afterHeight : m.beforeHeight;
   if (m.areaM2 <= 16 && highSide <= 2.3 && lowSide < BARE) {

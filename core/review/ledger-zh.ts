@@ -35,6 +35,12 @@ const SUPPRESSION_RULES: [RegExp, (m: string[]) => string][] = [
     (m) => `${m[1]} m² 的细长条带，无内部：两期边缘略有错位`,
   ],
   [new RegExp(`^height change ${N} m below ${N} m$`), (m) => `高度变化 ${m[1]} m，低于 ${m[2]} m`],
+  [
+    new RegExp(
+      `^nothing to tell a building from vegetation: no colour, and too small \\(${N} m²\\) to judge its top at this voxel size; give the epoch's orthophoto$`,
+    ),
+    (m) => `无法区分建筑与植被：无颜色信息，且面积过小（${m[1]} m²），在此体素尺寸下无法判断顶面；请提供该期正射影像`,
+  ],
   [new RegExp(`^area ${N} m² below ${N} m²$`), (m) => `面积 ${m[1]} m²，低于 ${m[2]} m²`],
   [new RegExp(`^volume ${N} m³ below ${N} m³$`), (m) => `体积 ${m[1]} m³，低于 ${m[2]} m³`],
   [new RegExp(`^only ${N} % of the footprint seen in both epochs$`), (m) => `两期共同观测到的仅占图斑 ${m[1]}%`],

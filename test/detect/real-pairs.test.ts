@@ -17,6 +17,14 @@ const pairs = [
     voxels: [0.5, 1, 2, 3, 5],
   },
   {
+    // The same park as 1 m nDSM rasters, without colour: its tree crowns are too small at these
+    // voxels for their tops to be judged, so nothing tells them from buildings.
+    name: 'Toronto TTP 2015 → 2023 nDSM rasters',
+    before: 'toronto-ttp-2015-2023/derived/ttp_ndsm_source.tif',
+    after: 'toronto-ttp-2015-2023/derived/ttp_ndsm_target.tif',
+    voxels: [1, 2],
+  },
+  {
     name: 'IGN LiDAR HD 2021 → 2022',
     before: 'ign-lidarhd-2021-vs-2022-patch/donor_test.las',
     after: 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz',

@@ -92,7 +92,7 @@ describe('detection with --reproject', () => {
 
   it('refuses a pair in different CRSs without it, naming the option', async () => {
     await expect(detectChanges({ files: [district.epoch(1)] }, { files: [utm] })).rejects.toThrow(
-      /before is EPSG:4547 .*, after is EPSG:32650 .*; reproject one of them first, or pass --reproject/,
+      /before \(epoch-1\.las\) is EPSG:4547 .*, after \(.*\) is EPSG:32650 .*; reproject one of them first, or pass --reproject/,
     );
   });
 

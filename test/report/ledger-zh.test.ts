@@ -18,6 +18,11 @@ describe('ledgerZh', () => {
     ).toBe('12 米外的变化判定为非建筑：植被（明显偏绿（ExG 0.44），点云纵深分散（0.51 m））');
     expect(ledgerZh('inside a 35 m² patch the after epoch could not see')).toBe('位于后期未观测到的 35 m² 区域内');
     expect(suppressionZh('vehicle-sized object (9.5 m², 1.6 m high) on the ground')).toBe('地面上车辆大小的物体（9.5 m²，高 1.6 m）');
+    expect(
+      suppressionZh(
+        "nothing to tell a building from vegetation: no colour, and too small (17.9 m²) to judge its top at this voxel size; give the epoch's orthophoto",
+      ),
+    ).toBe('无法区分建筑与植被：无颜色信息，且面积过小（17.9 m²），在此体素尺寸下无法判断顶面；请提供该期正射影像');
   });
 
   it('translates clues that hold a comma themselves, among others', () => {
