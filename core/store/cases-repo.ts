@@ -49,8 +49,15 @@ export function openCaseFor(db: Database, changeKey: number, subDistrict: string
   const existing = caseOfChange(db, changeKey);
   if (existing && existing.status !== 'closed') return;
   if (existing) {
-    db.prepare("UPDATE cases SET status = 'open', updated_at = ? WHERE id = ?").run(at, existing.id);
-    event(db, existing.id, actor, at, 'closed', 'open', null, 'confirmed again');
+    // Closed because its confirmation was withdrawn, it takes up where it was (notified, not
+    // rectified…): that progress was real. Closed through the lifecycle, it starts again.
+    const closing = db
+      .prepare("SELECT from_status, detail FROM case_events WHERE case_id = ? AND to_status = 'closed' ORDER BY id DESC LIMIT 1")
+      .get(existing.id) as { from_status: CaseStatus | null; detail: string | null } | undefined;
+    const withdrawn = closing?.detail?.startsWith(WITHDRAWN) && closing.from_status !== null && closing.from_status !== 'closed';
+    const status: CaseStatus = withdrawn ? closing!.from_status! : 'open';
+    db.prepare('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?').run(status, at, existing.id);
+    event(db, existing.id, actor, at, 'closed', status, null, 'confirmed again');
     return;
   }
   const id = Number(
@@ -61,6 +68,9 @@ export function openCaseFor(db: Database, changeKey: number, subDistrict: string
   event(db, id, actor, at, null, 'open', null, 'confirmed as a violation');
   audit(db, actor, 'case_opened', `case ${id}`, { change: changeKey });
 }
+
+/** How a case closed by a withdrawn confirmation is noted (closeCaseOf's `why` starts so). */
+export const WITHDRAWN = 'verdict changed to';
 
 export function closeCaseOf(db: Database, changeKey: number, actor: string, at: string, why: string): void {
   const c = caseOfChange(db, changeKey);

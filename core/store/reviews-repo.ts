@@ -4,7 +4,7 @@ import { matchStructure } from '../review/match';
 import { VERDICTS, type Verdict } from '../review/types';
 import { audit } from './audit';
 import { ProjectFileError } from './db';
-import { caseOfChange, closeCaseOf, openCaseFor } from './cases-repo';
+import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo';
 
 /**
  * Sets one verdict on many changes in one transaction. Confirming an added structure opens a
@@ -28,7 +28,7 @@ export function setVerdicts(db: Database, keys: number[], verdict: Verdict, acto
       const before = (previous.get(key) as { verdict: Verdict } | undefined)?.verdict ?? 'unreviewed';
       upsert.run(key, verdict, note ?? null, now, actor);
       if (verdict === 'confirmed' && row.volume_m3 > 0) openCaseFor(db, key, row.sub_district, actor, now);
-      if (before === 'confirmed' && verdict !== 'confirmed') closeCaseOf(db, key, actor, now, `verdict changed to ${verdict}`);
+      if (before === 'confirmed' && verdict !== 'confirmed') closeCaseOf(db, key, actor, now, `${WITHDRAWN} ${verdict}`);
       audit(db, actor, 'verdict', `change ${key}`, { from: before, to: verdict, note: note ?? undefined });
       changed++;
     }

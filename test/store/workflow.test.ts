@@ -197,14 +197,17 @@ describe('a project on a generated district', () => {
       const source = changes12.find((x) => `run ${run12.id} ${x.id}` === c.verdictCarriedFrom)!;
       expect(c.case?.id, c.id).toBe(cases.find((k) => k.changeKey === source.key)!.id);
     }
-    // Withdrawn on the later run's change, its case closes; confirmed again, the same case reopens.
-    const one = carriedConfirmed[0];
+    // Withdrawn on the later run's change, its case closes; confirmed again, the same case takes
+    // up where it was in its lifecycle.
+    const one = carriedConfirmed.find((c) => cases.find((k) => k.id === c.case!.id)!.status !== 'open') ?? carriedConfirmed[0];
+    const was = cases.find((k) => k.id === one.case!.id)!.status;
     await p.setVerdict([one.key], 'needs_site_visit');
     expect((await p.listCases()).find((k) => k.id === one.case!.id)!.status).toBe('closed');
     await p.setVerdict([one.key], 'confirmed');
     const after = await p.listCases();
     expect(after.length).toBe(cases.length);
-    expect(after.find((k) => k.id === one.case!.id)!.status).toBe('open');
+    expect(after.find((k) => k.id === one.case!.id)!.status).toBe(was);
+    expect(was, 'a case past open, so that resuming is seen').not.toBe('open');
     await p.close();
   });
 
