@@ -6,12 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 // Detection, octrees and reports fill large typed arrays, and every fresh 4 KiB page costs a
 // fault; with transparent huge pages a fault brings 2 MiB. Node does not ask for them, but
-// glibc's malloc does when told so at start-up (a tunable read before any of our code runs), so
-// on Linux the command starts itself once more with it set: at 2 × 35 M points that is half the
-// page faults and about 10 % of the run (docs/BENCHMARKS.md). Set VOXWATCH_HUGE_PAGES=0 to opt out.
+// glibc's malloc does when told so at start-up (a tunable read before any of our code runs).
+// Whether that helps depends on the machine: on one it saved about 10 % of a detection, on
+// another the kernel's compaction of free memory for each huge page made first touches five
+// times slower and detections 5–10 % slower (docs/BENCHMARKS.md, sections h and n). So it is
+// opt-in: with VOXWATCH_HUGE_PAGES=1, on Linux, the command starts itself once more with it set.
 const TUNABLE = 'glibc.malloc.hugetlb=1';
 const tunables = process.env.GLIBC_TUNABLES ?? '';
-if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') && process.env.VOXWATCH_HUGE_PAGES !== '0') {
+if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') && process.env.VOXWATCH_HUGE_PAGES === '1') {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     // The IPC channel lets the child notice when this process dies, even by SIGKILL.
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],

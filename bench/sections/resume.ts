@@ -32,11 +32,13 @@ const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 async function detect(args: string[], killAfterMs?: number): Promise<{ ms: number; cpuMs: number; killed: boolean; load: number[] }> {
   const cpu0 = childrenCpuMs();
   const t0 = performance.now();
+  // With huge pages asked for, set them here: the launcher would start a second process, and
+  // the kill must reach the one that detects.
   const tunables = process.env.GLIBC_TUNABLES;
-  const env = {
-    ...process.env,
-    GLIBC_TUNABLES: tunables?.includes('hugetlb') ? tunables : [tunables, HUGE_PAGES].filter(Boolean).join(':'),
-  };
+  const env =
+    process.env.VOXWATCH_HUGE_PAGES === '1' && !tunables?.includes('hugetlb')
+      ? { ...process.env, GLIBC_TUNABLES: [tunables, HUGE_PAGES].filter(Boolean).join(':') }
+      : process.env;
   const child = spawn(process.execPath, [LAUNCHER, 'detect', ...args, '-q'], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
