@@ -97,6 +97,11 @@ export interface DetectionResult {
   grid: Grid;
   epochs: [EpochSummary, EpochSummary];
   alignment: Alignment | null;
+  /**
+   * The compared area (where both epochs' extents overlap) and the part of it both epochs saw,
+   * m²: a change can only be found there. Null for tiles of a run folder written before this was kept.
+   */
+  coverage: { compared_m2: number; seenByBoth_m2: number } | null;
   changes: ChangeObject[];
   suppressed: SuppressedCandidate[];
   uncertain: UncertainArea[];
@@ -560,12 +565,20 @@ function finishRun(plan: MergePlan, results: TileResult[], timings: Record<strin
   const merged = mergeTiles(results, layout, plan.options, warnings);
   const watched = Object.assign({}, ...results.map((r) => r.watched)) as Record<string, HeightPatch>;
   const views = { overview: overviewFromParts(grid, step, merged.overview), changes: merged.patches, watched };
+  const coverage = coverageOf(results, grid);
+  if (coverage && coverage.seenByBoth_m2 < 0.5 * coverage.compared_m2) {
+    const share = Math.round((100 * coverage.seenByBoth_m2) / coverage.compared_m2);
+    warnings.push(
+      `both epochs saw only ${share} % of the compared area at ${grid.cell} m voxels: no change can be found in the rest (water returns nothing; sparse points need a larger voxel)`,
+    );
+  }
   lap('merge');
   return {
     crs: plan.crs,
     grid,
     epochs: plan.epochs,
     alignment: plan.alignment,
+    coverage,
     changes: merged.changes,
     suppressed: merged.suppressed,
     uncertain: merged.uncertain,
@@ -762,6 +775,16 @@ function mergeTiles(results: TileResult[], layout: TileLayout, options: DetectOp
     );
   }
   return { changes, patches, suppressed, uncertain, overview: results.map((r) => r.overview) };
+}
+
+function coverageOf(results: TileResult[], grid: Grid): DetectionResult['coverage'] {
+  // Tile results kept by a run folder of an earlier version lack the counts.
+  if (results.some((r) => r.coreCells === undefined)) return null;
+  const cellArea = grid.cell * grid.cell;
+  return {
+    compared_m2: Math.round(results.reduce((n, r) => n + r.coreCells, 0) * cellArea),
+    seenByBoth_m2: Math.round(results.reduce((n, r) => n + r.seenByBoth, 0) * cellArea),
+  };
 }
 
 /**

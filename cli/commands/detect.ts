@@ -123,6 +123,11 @@ export function formatSummary(result: DetectionResult, title: string): string {
     .map(([r, n]) => `${n} ${r}`)
     .join(', ');
   lines.push(`  not flagged: ${supText || 'none'}; uncertain areas: ${result.uncertain.length}`);
+  if (result.coverage) {
+    const { compared_m2: all, seenByBoth_m2: seen } = result.coverage;
+    const ha = (m2: number) => (m2 >= 1e5 ? `${(m2 / 1e6).toFixed(2)} km²` : `${Math.round(m2).toLocaleString('en-US')} m²`);
+    lines.push(`  seen by both epochs: ${Math.round((100 * seen) / Math.max(1, all))} % of the ${ha(all)} compared`);
+  }
   if (result.alignment) {
     const al = result.alignment;
     lines.push(

@@ -31,6 +31,14 @@ export function buildSummary(result: DetectionResult, extra: { software: string;
     grid: result.grid,
     parameters: result.parameters,
     alignment: result.alignment,
+    // Where a change could be found at all: the compared area and the part both epochs saw.
+    coverage: result.coverage
+      ? {
+          compared_area_m2: result.coverage.compared_m2,
+          seen_by_both_m2: result.coverage.seenByBoth_m2,
+          seen_by_both_share: Math.round((1000 * result.coverage.seenByBoth_m2) / Math.max(1, result.coverage.compared_m2)) / 1000,
+        }
+      : null,
     counts: {
       changes: result.changes.length,
       by_type: totalsByType(result),

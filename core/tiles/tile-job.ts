@@ -80,6 +80,9 @@ export interface TileResult {
   watched: Record<string, HeightPatch>;
   /** Objects owned by this tile that reach the edge of its window: larger than the halo allows. */
   cut: number;
+  /** Cells of the tile's core, and those of them both epochs saw: where a change could be found. */
+  coreCells: number;
+  seenByBoth: number;
 }
 
 /** Bytes a worker needs per cell of its tile window (both epochs' columns, the diff, labels). */
@@ -261,7 +264,15 @@ export function runTile(
     seamPieces,
     overview: overviewPart(views, tile.core, win, job.overviewStep),
     cut,
+    coreCells: (core.x1 - core.x0) * (core.y1 - core.y0),
+    seenByBoth: seenByBoth(a.observed, b.observed, grid.nx, core),
   };
+}
+
+function seenByBoth(a: Uint8Array, b: Uint8Array, nx: number, r: CellRect): number {
+  let n = 0;
+  for (let y = r.y0; y < r.y1; y++) for (let k = y * nx + r.x0; k < y * nx + r.x1; k++) if (a[k] && b[k]) n++;
+  return n;
 }
 
 /** Whether any cell lies on a side of the core (`local`, in the window's cells) that is a seam. */

@@ -163,6 +163,12 @@ describe('voxwatch detect', () => {
     expect(summary.inputs[0].points).toBe(89815);
     expect(summary.inputs[1].points).toBe(81515);
     expect(summary.parameters.voxel).toBe(5);
+    // A spit into the lake surveyed at 0.2 points/m²: at 5 m voxels both epochs see the land,
+    // not the water around it (43 %).
+    expect(summary.coverage.compared_area_m2).toBeGreaterThan(300_000);
+    expect(summary.coverage.seen_by_both_share).toBeGreaterThan(0.3);
+    expect(summary.coverage.seen_by_both_share).toBeLessThan(0.6);
+    expect(summary.coverage.seen_by_both_m2 / summary.coverage.compared_area_m2).toBeCloseTo(summary.coverage.seen_by_both_share, 2);
     expect(summary.alignment.residualAfter.medianAbs).toBeLessThan(summary.alignment.residualBefore.medianAbs);
     expect(summary.counts.by_type.new_building.count).toBe(0);
   });

@@ -57,6 +57,9 @@ describe('run-level checks', () => {
     );
     const w = r.warnings.find((x) => x.includes('too sparse'));
     expect(w).toMatch(/about 0\.\d points\/m²/);
+    // And at that voxel the epochs hardly overlap in what they saw: said, and in the result.
+    expect(r.coverage!.seenByBoth_m2).toBeLessThan(0.1 * r.coverage!.compared_m2);
+    expect(r.warnings.some((x) => /^both epochs saw only \d+ % of the compared area at 0.5 m voxels/.test(x))).toBe(true);
     const suggested = Number(/--voxel ([\d.]+)/.exec(w!)![1]);
     expect(suggested).toBeGreaterThanOrEqual(4);
     expect(suggested).toBeLessThanOrEqual(6);
