@@ -82,7 +82,7 @@ export function checkCase(
   const standing = heightShares(subject, view, 'after');
   const percent = (share: number) => Math.round(share * 100);
   if (context.rectified) return checkRemoved(subject, standing, additions, percent);
-  if (standing === null) return UNVERIFIABLE;
+  if (standing === null) return unverifiable();
   const top = standing.top.toFixed(1);
   // Built higher since (another storey, a shed on it), whether or not the run's changes say so:
   // a run from before the violation cannot tell growth from the violation itself.
@@ -110,12 +110,12 @@ export function checkCase(
   };
 }
 
-const UNVERIFIABLE: CaseFinding = {
+const unverifiable = (): CaseFinding => ({
   outcome: 'unverifiable',
   status: null,
   detail: 'the later epoch did not see this footprint well enough to tell',
   changes: [],
-};
+});
 
 /**
  * A rectified case: rebuilt when half its footprint is back at its height (a shed put on the
@@ -131,7 +131,7 @@ function checkRemoved(
   const evidence = additions.map((c) => c.code);
   if (standing === null) {
     const added = additions.reduce((s, c) => s + c.volume_m3, 0);
-    if (added < 0.5 * Math.abs(subject.volume_m3)) return UNVERIFIABLE;
+    if (added < 0.5 * Math.abs(subject.volume_m3)) return unverifiable();
     return {
       outcome: 'rebuilt',
       status: 'not_rectified',
