@@ -261,4 +261,33 @@ describe('PLY and standalone GLB', () => {
     writeFileSync(join(d, 'cut.glb'), bytes.subarray(0, 40));
     await expect(describeSource(join(d, 'cut.glb'))).rejects.toThrow(`${join(d, 'cut.glb')}: cannot read the model`);
   });
+
+  it('reads a .gltf whose buffer is a .bin file beside it, and names that file when it is missing', async () => {
+    const d = join(dir, 'gltf-bin');
+    mkdirSync(d);
+    const doc = new Document();
+    const buffer = doc.createBuffer().setURI('roof.bin');
+    const positions = new Float32Array([0, 7, 0, 10, 7, 0, 10, 7, -4, 0, 7, -4]);
+    const prim = doc
+      .createPrimitive()
+      .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(positions).setBuffer(buffer))
+      .setIndices(
+        doc
+          .createAccessor()
+          .setType('SCALAR')
+          .setArray(new Uint16Array([0, 1, 2, 0, 2, 3]))
+          .setBuffer(buffer),
+      );
+    doc.createScene().addChild(doc.createNode().setMesh(doc.createMesh().addPrimitive(prim)));
+    await new NodeIO().write(join(d, 'roof.gltf'), doc);
+    writeFileSync(join(d, 'metadata.xml'), '<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>513000,2494000,20</SRSOrigin></ModelMetadata>');
+    expect(readFileSync(join(d, 'roof.gltf'), 'utf8')).toContain('"uri": "roof.bin"');
+    const p = (await loadModel(join(d, 'roof.gltf'))).parts[0].positions;
+    expect([0, 3, 6, 9].map((i) => p[i])).toEqual([513000, 513010, 513010, 513000]);
+    for (const i of [2, 5, 8, 11]) expect(p[i]).toBeCloseTo(27, 4);
+    rmSync(join(d, 'roof.bin'));
+    await expect(loadModel(join(d, 'roof.gltf'))).rejects.toThrow(
+      `${join(d, 'roof.gltf')}: its buffer roof.bin (${join(d, 'roof.bin')}) is missing`,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { parse } from '@loaders.gl/core';
 import { OBJLoader } from '@loaders.gl/obj';
 import { PLYLoader } from '@loaders.gl/ply';
@@ -45,7 +45,7 @@ export async function loadModel(path: string, crsOption?: string): Promise<Loade
   try {
     if (isGlb || ext === 'gltf' || ext === 'glb') {
       if (ext === 'glb' && !isGlb) throw new Error('not a GLB file (no glTF magic)');
-      const gltf = await parseGltf(bytes);
+      const gltf = await parseGltf(isGlb ? bytes : await withBuffersInlined(bytes, path));
       parts = await gltfMeshParts(gltf, warnings);
       for (const part of parts) transformPositions(part.positions, Y_UP_TO_Z_UP);
       const rtc = (gltf.extensions?.CESIUM_RTC as { center?: number[] } | undefined)?.center;
@@ -141,4 +141,28 @@ function warnLargeCoordinates(parts: MeshPart[], warnings: string[]): void {
       `vertices are absolute coordinates up to ${Math.round(max)} m, which 32-bit readers keep to ±${(ulp / 2).toFixed(2)} m only; export with a local origin (metadata.xml SRSOrigin) for full precision`,
     );
   }
+}
+
+/**
+ * A .gltf whose buffers are files beside it (`"uri": "scene.bin"`, as most exporters write them)
+ * with those files read in as data URIs: the parser is given bytes, not a folder to look in.
+ * A buffer file that is missing is named.
+ */
+async function withBuffersInlined(bytes: Uint8Array, path: string): Promise<Uint8Array> {
+  let json: { buffers?: { uri?: string }[] };
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes)) as typeof json;
+  } catch {
+    return bytes; // not JSON: the parser says what is wrong
+  }
+  const external = (json.buffers ?? []).filter((b) => b.uri !== undefined && !b.uri.startsWith('data:'));
+  if (external.length === 0) return bytes;
+  for (const b of external) {
+    const file = join(dirname(path), decodeURIComponent(b.uri!));
+    const data = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+      throw new SourceError(path, `its buffer ${b.uri} (${file}) ${e.code === 'ENOENT' ? 'is missing' : `cannot be read (${e.message})`}`);
+    });
+    b.uri = `data:application/octet-stream;base64,${data.toString('base64')}`;
+  }
+  return new TextEncoder().encode(JSON.stringify(json));
 }
