@@ -292,6 +292,14 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   };
 
   const [a, b] = [await openEpoch(before, 'before'), await openEpoch(after, 'after')];
+  for (const [e, input] of [
+    [a, before],
+    [b, after],
+  ] as const) {
+    if (e.files.length < input.files.length) warnings.push(`the ${e.label} epoch names a file more than once: each is read once`);
+  }
+  // What the readers noticed in a file (an undeclared nodata value, colours they cannot decode…).
+  for (const f of [...a.files, ...b.files]) for (const w of f.warnings) warnings.push(`${basename(f.file)}: ${w}`);
   planReprojection(a, b, options.reproject ?? false, warnings);
   const crs = checkCrs(a, b, warnings);
   for (const [e, input] of [a, b].map((e, i) => [e, [before, after][i]] as const)) {
@@ -826,7 +834,8 @@ async function openEpoch(input: EpochInput, fallback: string): Promise<OpenedEpo
   if (input.files.length === 0) throw new DetectionInputError(`the ${label} epoch has no files`);
   // Only the headers are needed here: each file is closed as soon as its facts are read.
   const files: EpochSourceInfo[] = [];
-  for (const path of input.files) {
+  // A file named twice (a list, a folder and one of its files…) is read once.
+  for (const path of [...new Map(input.files.map((f) => [resolve(f), f])).values()]) {
     // A model without a CRS of its own is placed in the one the user named (a point cloud keeps its own).
     const info = await describeSource(path, input.crs !== undefined ? { crs: `EPSG:${input.crs}` } : undefined);
     // A source that declares no CRS takes the one the user named for it.

@@ -35,7 +35,23 @@ function touches(zone: Zone, c: ZonedChange): boolean {
 
 const num = (v: unknown): number | null =>
   typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null;
-const date = (v: unknown): string | null => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
+/**
+ * A calendar date as yyyy-mm-dd, from the ways dates are written in permits and complaint
+ * records: 2024-06-30 (with or without a time), 2024/6/30, 2024.06.30, 20240630, 2024年6月30日.
+ * Null for anything else, or a day that does not exist (2024-13-45).
+ */
+export function calendarDate(v: unknown): string | null {
+  const text = typeof v === 'number' && Number.isInteger(v) ? String(v) : v;
+  if (typeof text !== 'string') return null;
+  const m = /^\s*(\d{4})(?:[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})日?|(\d{2})(\d{2}))(?:$|[T\s])/.exec(text);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2] ?? m[4]), Number(m[3] ?? m[5])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return null;
+  return day.toISOString().slice(0, 10);
+}
+
+const date = calendarDate;
 
 /**
  * Tags a change with the zones it falls in and judges it against permits, as of the later

@@ -109,7 +109,8 @@ export function queryChanges(db: Database, runId: number, q: ChangeQuery): Chang
     args.push(q.minVolume);
   }
   const sort = q.sort ?? 'code';
-  if (!(sort in ORDER)) throw new ProjectFileError('query', `unknown sort "${String(sort)}"; use one of ${Object.keys(ORDER).join(', ')}`);
+  if (!Object.hasOwn(ORDER, sort))
+    throw new ProjectFileError('query', `unknown sort "${String(sort)}"; use one of ${Object.keys(ORDER).join(', ')}`);
   const filter = where.join(' AND ');
   // The reviews table only joins in when a verdict is filtered on.
   const from = q.verdicts?.length ? 'changes ch LEFT JOIN reviews rv ON rv.change_id = ch.id' : 'changes ch';

@@ -45,7 +45,8 @@ const props = (c: ChangeRecord) => Object.fromEntries(FIELDS.map((f) => [f.name,
 
 function csvCell(v: string | number | null): string {
   if (v === null) return '';
-  const s = String(v);
+  // Text that Excel would take for a formula (a note "=HYPERLINK(…)") is kept as text.
+  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -247,6 +247,15 @@ export class LocalProject implements ProjectApi {
   }
 
   /** The run a call means when it names none: the newest. */
+  /** The run asked for (refused by name when the project has none of that id), or the newest. */
+  private runIdOf(runId: number | undefined): number {
+    if (runId === undefined) return this.latestRunId();
+    if (!Number.isInteger(runId) || !this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId)) {
+      throw new ProjectFileError(this.path, `no run ${runId} in this project`);
+    }
+    return runId;
+  }
+
   private latestRunId(): number {
     const r = this.db.prepare('SELECT MAX(id) AS id FROM runs').get() as { id: number | null };
     if (r.id === null) throw new ProjectFileError(this.path, 'the project has no detection runs yet; run detection first');
@@ -333,7 +342,7 @@ export class LocalProject implements ProjectApi {
   }
 
   async listChanges(query: ChangeQuery = {}): Promise<ChangePage> {
-    return queryChanges(this.db, query.runId ?? this.latestRunId(), query);
+    return queryChanges(this.db, this.runIdOf(query.runId), query);
   }
 
   async getChange(key: number): Promise<ChangeRecord> {
@@ -412,7 +421,7 @@ export class LocalProject implements ProjectApi {
   }
 
   async importLeads(file: string, actor?: string): Promise<{ imported: number }> {
-    return importLeads(this.db, file, actor ?? defaultActor());
+    return importLeads(this.db, file, actor ?? defaultActor(), this.crs?.epsg ?? null);
   }
 
   async listLeads(): Promise<LeadRecord[]> {
@@ -424,7 +433,10 @@ export class LocalProject implements ProjectApi {
   }
 
   async exportChanges(format: ExportFormat, outPath: string, query: ChangeQuery = {}): Promise<{ path: string; features: number }> {
-    const page = queryChanges(this.db, query.runId ?? this.latestRunId(), { ...query, limit: 100_000 });
+    if (resolve(outPath) === resolve(this.path)) {
+      throw new ProjectFileError(outPath, 'is the project file itself: export to another file (it would replace every verdict and case)');
+    }
+    const page = queryChanges(this.db, this.runIdOf(query.runId), { ...query, limit: 100_000 });
     return exportChanges(format, outPath, page.items, this.crs);
   }
 

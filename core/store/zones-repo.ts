@@ -7,7 +7,7 @@ import { asMultiPolygon, readCsvRecords, readVectorFile } from '../io/vector';
 import { SourceError } from '../io/types';
 import { answerLead } from '../review/leads';
 import { ZONE_KINDS, type ZoneKind } from '../review/types';
-import { zoneChange, type Zone } from '../review/zoning';
+import { calendarDate, zoneChange, type Zone } from '../review/zoning';
 import { audit } from './audit';
 import { unpackPatch } from './pack';
 
@@ -44,9 +44,23 @@ export function importZones(
           `its features are in longitude/latitude (EPSG:4326); reproject the layer to ${projectEpsg === null ? "the epochs' projected CRS" : `the project CRS (EPSG:${projectEpsg})`} first`,
         );
       }
+      if (layer.epsg === null && projectEpsg !== 4326)
+        refuseLonLat(
+          file,
+          layer.features.flatMap((f) => allPositions(f.geometry)),
+          projectEpsg,
+        );
       layer.features.forEach((f, i) => {
         const geometry = asMultiPolygon(f.geometry);
         if (!geometry) throw new SourceError(file, `feature ${i + 1} is not a polygon; zones are areas`);
+        if (o.kind === 'permit') {
+          for (const key of ['valid_from', 'valid_to']) {
+            const v = f.properties[key];
+            if (v !== undefined && v !== null && v !== '' && calendarDate(v) === null) {
+              throw new SourceError(file, `feature ${i + 1}: ${key} "${String(v)}" is not a date (write it as 2024-06-30)`);
+            }
+          }
+        }
         const field = o.nameField ?? NAME_FIELDS.find((k) => typeof f.properties[k] === 'string' || typeof f.properties[k] === 'number');
         const name = field !== undefined ? f.properties[field] : undefined;
         if (name === undefined || name === null || name === '') {
@@ -129,8 +143,14 @@ export function retagChanges(db: Database, runId?: number): void {
 }
 
 /** Imports complaint leads (投诉举报线索) from CSV (x, y, date, text) or GeoJSON/GeoPackage points, then answers them. */
-export function importLeads(db: Database, file: string, actor: string): { imported: number } {
+export function importLeads(db: Database, file: string, actor: string, projectEpsg: number | null = null): { imported: number } {
   const leads = readLeads(file);
+  if (projectEpsg !== 4326)
+    refuseLonLat(
+      file,
+      leads.map((l) => [l.x, l.y]),
+      projectEpsg,
+    );
   const now = new Date().toISOString();
   const insert = db.prepare('INSERT INTO leads (code, x, y, reported_on, text, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
@@ -150,13 +170,36 @@ interface LeadInput {
   text: string;
 }
 
+/**
+ * Refuses coordinates that all look like longitude/latitude when the project is projected: a
+ * GeoJSON without a crs member is WGS84 by its standard (RFC 7946), and read as metres it
+ * would match nothing, silently.
+ */
+function refuseLonLat(file: string, positions: number[][], projectEpsg: number | null): void {
+  if (positions.length === 0 || !positions.every(([x, y]) => Math.abs(x) <= 180 && Math.abs(y) <= 90)) return;
+  const to = projectEpsg === null ? "the epochs' projected CRS" : `EPSG:${projectEpsg}`;
+  throw new SourceError(
+    file,
+    `its coordinates look like longitude/latitude (WGS84), not ${to} metres; reproject it first (e.g. ogr2ogr -t_srs ${projectEpsg === null ? 'EPSG:xxxx' : `EPSG:${projectEpsg}`} out.geojson in.geojson)`,
+  );
+}
+
+function allPositions(g: { type: string; coordinates?: unknown }): number[][] {
+  const out: number[][] = [];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') out.push(c as number[]);
+    else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk(g.coordinates);
+  return out;
+}
+
 function readLeads(file: string): LeadInput[] {
   const ext = extname(file).toLowerCase();
   const pick = (o: Record<string, unknown>, keys: string[]) => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null && v !== '');
   const toLead = (p: Record<string, unknown>, x: number, y: number, where: string): LeadInput => {
     if (!Number.isFinite(x) || !Number.isFinite(y)) throw new SourceError(file, `${where}: the coordinates are not numbers`);
-    const d = pick(p, ['date', 'reported_on', '日期']);
-    const date = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}/.test(d) ? d.slice(0, 10) : null;
+    const date = calendarDate(pick(p, ['date', 'reported_on', '日期']));
     const code = pick(p, ['id', 'code', '编号']);
     return { code: code === undefined ? null : String(code), x, y, date, text: String(pick(p, ['text', 'description', '内容']) ?? '') };
   };
@@ -165,7 +208,11 @@ function readLeads(file: string): LeadInput[] {
     if (records.length > 0 && (!('x' in records[0]) || !('y' in records[0]))) {
       throw new SourceError(file, 'a leads CSV needs x and y columns in the project CRS (and optionally id, date, text)');
     }
-    return records.map((r, i) => toLead(r, Number(r.x), Number(r.y), `row ${i + 2}`));
+    return records.map((r, i) => {
+      // An empty cell is no coordinate (Number('') would make it 0).
+      const coordinate = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
+      return toLead(r, coordinate(r.x), coordinate(r.y), `row ${i + 2}`);
+    });
   }
   return readVectorFile(file).flatMap((layer) =>
     layer.features.map((f, i) => {

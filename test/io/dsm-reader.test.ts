@@ -122,6 +122,23 @@ describe('DSM GeoTIFF reader', () => {
     }
   });
 
+  it('reads an undeclared −9999 fill as no height, and says so (a height of −9999 made roofs 10 km high)', async () => {
+    const width = 300;
+    const height = 200;
+    const heights = testSurface(width, height);
+    const declared = join(dir, 'declared.tif');
+    const undeclared = join(dir, 'undeclared.tif');
+    await writeGeoTiffHeights(declared, { width, height, heights, originX: 513200, originY: 2494600, pixelSize: 0.25, epsg: 4547 });
+    execFileSync('gdal_translate', ['-q', '-a_nodata', 'none', declared, undeclared]);
+    expect(await describeGeoTiff(undeclared)).toMatchObject({ nodata: null });
+    const p = await readPoints(undeclared);
+    expect(p.count).toBe(width * height - 20 * 30);
+    expect(Math.min(...p.z.subarray(0, p.count))).toBeGreaterThan(0);
+    expect((await describeSource(undeclared)).warnings).toContain(
+      '600 pixels hold -9999, read as no height: the file declares no nodata value',
+    );
+  });
+
   it('reads GDAL-written Int16 (scale, offset), Float64, big-endian, PixelIsPoint and striped DSMs as GDAL does', async () => {
     const width = 300;
     const height = 200;

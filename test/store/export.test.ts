@@ -175,10 +175,64 @@ describe('exports', () => {
       points,
       JSON.stringify({
         type: 'FeatureCollection',
-        features: [{ type: 'Feature', properties: { name: 'x' }, geometry: { type: 'Point', coordinates: [1, 2] } }],
+        features: [{ type: 'Feature', properties: { name: 'x' }, geometry: { type: 'Point', coordinates: [513100, 2494100] } }],
       }),
     );
     await expect(p.importZones(points, { kind: 'protected' })).rejects.toThrow(/points.geojson: feature 1 is not a polygon/);
+    await p.close();
+  });
+
+  it('refuses what would silently match nothing or come out wrong: lon/lat layers and leads, bad permit dates, blank coordinates', async () => {
+    const { p } = await reviewedProject();
+    const write = (name: string, content: unknown) => {
+      const file = join(dir, name);
+      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+      return file;
+    };
+    const square = (x: number, y: number, d: number) => [
+      [
+        [x, y],
+        [x + d, y],
+        [x + d, y + d],
+        [x, y + d],
+        [x, y],
+      ],
+    ];
+    const layer = (properties: Record<string, unknown>, coordinates: number[][][]) => ({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates } }],
+    });
+    // A GeoJSON with no crs member is WGS84 (RFC 7946): read as metres it would tag nothing.
+    const lonLat = write('farm-wgs84.geojson', layer({ name: '耕地' }, square(114.1, 22.54, 0.01)));
+    await expect(p.importZones(lonLat, { kind: 'protected', category: 'farmland' })).rejects.toThrow(
+      /farm-wgs84.geojson: its coordinates look like longitude\/latitude \(WGS84\)/,
+    );
+    const leads = write('leads-wgs84.geojson', {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { id: 'M1' }, geometry: { type: 'Point', coordinates: [114.12, 22.55] } }],
+    });
+    await expect(p.importLeads(leads)).rejects.toThrow(/leads-wgs84.geojson: its coordinates look like longitude\/latitude/);
+    const blank = write('leads-blank.csv', 'id,x,y,date,text\nM2,,2494100,2024-07-12,举报\n');
+    await expect(p.importLeads(blank)).rejects.toThrow(/leads-blank.csv: row 2: the coordinates are not numbers/);
+    // A permit's expiry as Chinese offices write it counts; one that is no date is refused.
+    const permit = (valid_to: unknown) => layer({ name: '临建', valid_from: '2023-01-01', valid_to }, square(513000, 2494000, 2000));
+    await expect(p.importZones(write('permit-bad.geojson', permit('2024-13-45')), { kind: 'permit' })).rejects.toThrow(
+      'permit-bad.geojson: feature 1: valid_to "2024-13-45" is not a date (write it as 2024-06-30)',
+    );
+    expect((await p.importZones(write('permit-zh.geojson', permit('2024年6月30日')), { kind: 'permit' })).imported).toBe(1);
+    await p.close();
+  });
+
+  it('never exports over the project itself, names a run that does not exist, and keeps formulas out of the CSV', async () => {
+    const { p, items } = await reviewedProject();
+    await expect(p.exportChanges('csv', p.path)).rejects.toThrow(/is the project file itself/);
+    expect((await p.listChanges()).total).toBe(items.length);
+    await expect(p.listChanges({ runId: 99 })).rejects.toThrow(/no run 99 in this project/);
+    await expect(p.listChanges({ sort: 'constructor' as never })).rejects.toThrow(/unknown sort "constructor"/);
+    await p.setVerdict([items[1].key], 'confirmed', { note: '=HYPERLINK("http://x","点我")' });
+    const out = join(dir, 'formula.csv');
+    await p.exportChanges('csv', out);
+    expect(readFileSync(out, 'utf8')).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
     await p.close();
   });
 

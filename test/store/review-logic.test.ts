@@ -5,7 +5,7 @@ import { checkCase } from '../../core/review/case-check';
 import { ledgerZh } from '../../core/review/ledger-zh';
 import { answerLead } from '../../core/review/leads';
 import { matchStructure } from '../../core/review/match';
-import { zoneChange, type Zone } from '../../core/review/zoning';
+import { calendarDate, zoneChange, type Zone } from '../../core/review/zoning';
 import { syntheticChange } from '../../samples/synthetic-project';
 
 const square = (x: number, y: number, s: number): [number, number][][][] => [
@@ -174,6 +174,23 @@ describe('checking a case against a later epoch', () => {
       ),
     ).toMatchObject({ outcome: 'unverifiable', status: null });
     expect(checkCase(subject, [], null)).toMatchObject({ outcome: 'unverifiable' });
+  });
+});
+
+describe('reading a date as permits and complaint records write it', () => {
+  it('takes the usual forms, and nothing that is no day', () => {
+    for (const v of [
+      '2024-06-30',
+      '2024-06-30T00:00:00Z',
+      '2024/6/30',
+      '2024.06.30',
+      '20240630',
+      20240630,
+      '2024年6月30日',
+      '2024年06月30日',
+    ])
+      expect(calendarDate(v), String(v)).toBe('2024-06-30');
+    for (const v of ['2024-13-45', '2024-02-30', '30/06/2024', 'soon', '', null, 2024.5]) expect(calendarDate(v), String(v)).toBeNull();
   });
 });
 

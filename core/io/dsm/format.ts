@@ -53,6 +53,7 @@ export const DsmFormat: PointFormatDescriptor<DsmFileInfo> = {
     const { facts: f, heights } = await DsmFormat.readInfo(path);
     const warnings = [...f.warnings];
     if (heights.valid === 0) warnings.push('every pixel is nodata: the DSM holds no heights');
+    warnings.push(...(await loadRaster()).fillWarnings(heights));
     return {
       file: f.file,
       format: 'dsm',

@@ -3,7 +3,7 @@
  * bit depth, compression, overviews, nodata), placement (CRS, resolution, bounds), what VoxWatch
  * takes it for (a DSM, an orthophoto, another image), and for a DSM its heights.
  */
-import { describeGeoTiff, HeightRaster, summariseHeights, type GeoTiffFacts, type HeightSummary } from './raster';
+import { describeGeoTiff, fillWarnings, HeightRaster, summariseHeights, type GeoTiffFacts, type HeightSummary } from './raster';
 
 export interface GeoTiffInfo extends GeoTiffFacts {
   /** For a DSM: valid pixels and height range (one pass over its blocks). */
@@ -31,5 +31,5 @@ export async function inspectGeoTiff(path: string, signal?: AbortSignal): Promis
   } else {
     use = `none: ${facts.kindReason}, neither heights nor an RGB orthophoto`;
   }
-  return { ...facts, heights, use };
+  return { ...facts, heights, use, warnings: heights ? [...facts.warnings, ...fillWarnings(heights)] : facts.warnings };
 }

@@ -77,6 +77,13 @@ const PHOTOMETRIC: Record<number, string> = {
 /** Values this far from zero are fill values a writer forgot to declare (e.g. −3.4e38), never heights. */
 const UNDECLARED_FILL = 1e30;
 
+/**
+ * Fill values writers use without declaring them, never heights on Earth: read as no height when
+ * the file declares no nodata (a −9999 taken for a height made roofs 10 km high).
+ */
+const FILL_SENTINELS = new Set([-9999, -99999, -32767, -32768]);
+const NO_SENTINELS = new Set<number>();
+
 /** The facts of a GeoTIFF from its header (no pixel decoded). SourceError when it is not a readable TIFF. */
 export async function describeGeoTiff(file: string): Promise<GeoTiffFacts> {
   const opened = await openTiff(file);
@@ -232,6 +239,8 @@ export function notHeightsProblem(f: GeoTiffFacts): string {
  */
 export class HeightRaster {
   private decoder: Promise<BaseDecoder> | null = null;
+  /** Pixels read so far that held an undeclared fill value (FILL_SENTINELS), by value. */
+  readonly undeclaredFills = new Map<number, number>();
 
   private constructor(
     readonly facts: GeoTiffFacts,
@@ -296,8 +305,11 @@ export class HeightRaster {
     const data = raw.data as ArrayBuffer;
     const { nodata, scale, offset } = f;
     const noDataIsNumber = nodata !== null && !Number.isNaN(nodata);
+    const sentinels = nodata === null ? FILL_SENTINELS : NO_SENTINELS;
     const store = (o: number, v: number) => {
-      values[o] = !Number.isFinite(v) || (noDataIsNumber && v === nodata) || Math.abs(v) >= UNDECLARED_FILL ? NaN : v * scale + offset;
+      const fill = !Number.isFinite(v) || (noDataIsNumber && v === nodata) || Math.abs(v) >= UNDECLARED_FILL || sentinels.has(v);
+      values[o] = fill ? NaN : v * scale + offset;
+      if (fill && sentinels.has(v)) this.undeclaredFills.set(v, (this.undeclaredFills.get(v) ?? 0) + 1);
     };
     if (image.littleEndian && bytesPerPixel === image.getSampleByteSize(0)) {
       // One sample per pixel in the machine's byte order: read it as a typed array.
@@ -324,6 +336,8 @@ export interface HeightSummary {
   valid: number;
   minZ: number;
   maxZ: number;
+  /** Pixels holding a fill value the file does not declare (−9999…), read as no height, by value. */
+  undeclaredFills: [number, number][];
 }
 
 const summaries = new Map<string, HeightSummary>();
@@ -349,9 +363,16 @@ export async function summariseHeights(raster: HeightRaster, signal?: AbortSigna
       if (v > maxZ) maxZ = v;
     }
   }
-  const summary = { valid, minZ: valid ? minZ : 0, maxZ: valid ? maxZ : 0 };
+  const summary = { valid, minZ: valid ? minZ : 0, maxZ: valid ? maxZ : 0, undeclaredFills: [...raster.undeclaredFills] };
   summaries.set(key, summary);
   return summary;
+}
+
+/** What a summary's undeclared fill values say to the user, one line a value. */
+export function fillWarnings(h: HeightSummary): string[] {
+  return h.undeclaredFills.map(
+    ([value, pixels]) => `${pixels.toLocaleString('en-US')} pixels hold ${value}, read as no height: the file declares no nodata value`,
+  );
 }
 
 function abortError(): Error {
