@@ -117,7 +117,9 @@ describe('voxwatch detect', () => {
     expect(empty.code).toBe(1);
     expect(empty.stderr.trim()).toBe('voxwatch: the before epoch (no-points.las) holds no points');
     const out = mkdtempSync(join(tmpdir(), 'voxwatch-detect-'));
-    const same = await run('detect', autzen, autzen, '--out', out);
+    const same = await run('detect', autzen, `${autzen},${autzen}`, '--out', out);
+    expect(same.stdout).toContain('warning: the after epoch names a file more than once: each is read once');
+    expect(same.stdout).toMatch(/: 0 changes \(\d[\d,]* points/);
     expect(same.stdout).toContain(
       'warning: the before and after epochs are the same file(s) (autzen-bmx-2010.las): nothing can have changed',
     );
