@@ -14,6 +14,8 @@ import { unpackPatch } from './pack';
 const NAME_FIELDS = ['name', 'NAME', 'Name', '名称', 'mc', 'MC'];
 
 /** Imports the polygons of a GeoJSON or GeoPackage file as zones of one kind, then re-tags every change. */
+const ADMIN_CATEGORIES = ['sub_district', 'community'];
+
 export function importZones(
   db: Database,
   file: string,
@@ -71,6 +73,13 @@ export function importZones(
         }
         const category =
           o.category ?? (typeof f.properties.category === 'string' ? f.properties.category : o.kind === 'permit' ? 'permit' : o.kind);
+        // Administrative units matter only as the sub-district or community of each change.
+        if (o.kind === 'admin' && !ADMIN_CATEGORIES.includes(category)) {
+          throw new SourceError(
+            file,
+            `feature ${i + 1}: administrative zones are sub-districts (街道) or communities (社区): pass --category ${ADMIN_CATEGORIES.join(' or ')}, not "${category}"`,
+          );
+        }
         const b = bboxOf(geometry);
         insert.run(
           layerName,

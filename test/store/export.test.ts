@@ -220,6 +220,11 @@ describe('exports', () => {
       'permit-bad.geojson: feature 1: valid_to "2024-13-45" is not a date (write it as 2024-06-30)',
     );
     expect((await p.importZones(write('permit-zh.geojson', permit('2024年6月30日')), { kind: 'permit' })).imported).toBe(1);
+    // Administrative units without a category would never set a change's sub-district.
+    const streets = write('streets.geojson', layer({ name: '东门街道' }, square(513000, 2494000, 500)));
+    await expect(p.importZones(streets, { kind: 'admin' })).rejects.toThrow(
+      'streets.geojson: feature 1: administrative zones are sub-districts (街道) or communities (社区): pass --category sub_district or community, not "admin"',
+    );
     await p.close();
   });
 
