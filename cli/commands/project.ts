@@ -187,8 +187,19 @@ export function addProjectCommand(program: Command): Command {
       await withProject(file, async (p) => {
         const keys = await resolveChanges(p, refs, num('run', o.run));
         if (o.verdict) {
+          const cases = async () => new Map((await Promise.all(keys.map((k) => p.getChange(k)))).map((c) => [c.key, c.case]));
+          const before = await cases();
           const n = await p.setVerdict(keys, oneOf('verdict', o.verdict, VERDICTS), { note: o.note });
           print(`${n} change(s) marked ${o.verdict}`);
+          // Withdrawing a confirmation closes its case: say so, it is not otherwise visible here.
+          for (const [key, c] of await cases()) {
+            const was = before.get(key);
+            if (was && c?.status === 'closed' && was.status !== 'closed') {
+              print(
+                `  case ${c.id} closed (it was ${was.status}): its confirmation was withdrawn; confirming again takes it up where it was`,
+              );
+            }
+          }
         } else {
           for (const k of keys) await p.setNote(k, o.note!);
           print(`note set on ${keys.length} change(s)`);
