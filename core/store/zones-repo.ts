@@ -13,9 +13,9 @@ import { unpackPatch } from './pack';
 
 const NAME_FIELDS = ['name', 'NAME', 'Name', '名称', 'mc', 'MC'];
 
-/** Imports the polygons of a GeoJSON or GeoPackage file as zones of one kind, then re-tags every change. */
 const ADMIN_CATEGORIES = ['sub_district', 'community'];
 
+/** Imports the polygons of a GeoJSON or GeoPackage file as zones of one kind, then re-tags every change. */
 export function importZones(
   db: Database,
   file: string,
