@@ -246,7 +246,8 @@ export interface ProjectApi {
   updateCase(id: number, update: CaseUpdate, actor?: string): Promise<CaseRecord>;
   /** Applies a case's pending proposal (rectified / not rectified). */
   acceptProposal(id: number, actor?: string): Promise<CaseRecord>;
-  importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string }>;
+  /** A layer of the same name is replaced (`replaced`: how many zones it held). */
+  importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string; replaced: number }>;
   listZones(): Promise<ZoneRecord[]>;
   importLeads(file: string, actor?: string): Promise<{ imported: number }>;
   listLeads(): Promise<LeadRecord[]>;

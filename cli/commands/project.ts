@@ -279,7 +279,8 @@ export function addProjectCommand(program: Command): Command {
           category: o.category,
           nameField: o.nameField,
         });
-        print(`imported ${r.imported} zone(s) into layer ${r.layer}; changes re-tagged`);
+        const was = r.replaced ? ` (replacing the ${r.replaced} zone(s) it held)` : '';
+        print(`imported ${r.imported} zone(s) into layer ${r.layer}${was}; changes re-tagged`);
       });
     });
   zones

@@ -412,7 +412,11 @@ export class LocalProject implements ProjectApi {
     return this.db.transaction(() => acceptProposal(this.db, id, actor ?? defaultActor()))();
   }
 
-  async importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string }> {
+  async importZones(
+    file: string,
+    options: ZoneImportOptions,
+    actor?: string,
+  ): Promise<{ imported: number; layer: string; replaced: number }> {
     return importZones(this.db, file, options, this.crs?.epsg ?? null, actor ?? defaultActor());
   }
 

@@ -22,7 +22,7 @@ export function importZones(
   o: ZoneImportOptions,
   projectEpsg: number | null,
   actor: string,
-): { imported: number; layer: string } {
+): { imported: number; layer: string; replaced: number } {
   if (!ZONE_KINDS.includes(o.kind))
     throw new SourceError(file, `zone kind "${String(o.kind)}" is unknown; use one of ${ZONE_KINDS.join(', ')}`);
   const layers = readVectorFile(file);
@@ -32,7 +32,11 @@ export function importZones(
     'INSERT INTO zones (layer, kind, category, name, geometry, min_x, min_y, max_x, max_y, properties, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   let imported = 0;
+  let replaced = 0;
   db.transaction(() => {
+    // A layer imported again (corrected, or by mistake) replaces the one of that name: zones
+    // are not duplicated, and a wrong import is undone by importing the right file.
+    replaced = db.prepare('DELETE FROM zones WHERE layer = ?').run(layerName).changes;
     for (const layer of layers) {
       if (layer.epsg !== null && projectEpsg !== null && layer.epsg !== projectEpsg && layer.epsg !== 4326) {
         throw new SourceError(
@@ -100,7 +104,7 @@ export function importZones(
     retagChanges(db);
     audit(db, actor, 'zones_imported', layerName, { file, kind: o.kind, category: o.category, features: imported });
   })();
-  return { imported, layer: layerName };
+  return { imported, layer: layerName, replaced };
 }
 
 export function loadZones(db: Database): Zone[] {
@@ -160,9 +164,18 @@ export function importLeads(db: Database, file: string, actor: string, projectEp
       leads.map((l) => [l.x, l.y]),
       projectEpsg,
     );
+  const seen = new Set<string>();
+  for (const l of leads) {
+    if (l.code === null) continue;
+    if (seen.has(l.code)) throw new SourceError(file, `lead ${l.code} is listed twice`);
+    seen.add(l.code);
+  }
   const now = new Date().toISOString();
   const insert = db.prepare('INSERT INTO leads (code, x, y, reported_on, text, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
+    // A lead imported again (the same file, or a corrected one) replaces the one of its code.
+    const drop = db.prepare('DELETE FROM leads WHERE code = ?');
+    for (const code of seen) drop.run(code);
     const base = (db.prepare('SELECT COUNT(*) AS n FROM leads').get() as { n: number }).n;
     leads.forEach((l, i) => insert.run(l.code ?? `L${String(base + i + 1).padStart(3, '0')}`, l.x, l.y, l.date, l.text, file, now));
     answerLeads(db);

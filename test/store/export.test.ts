@@ -166,7 +166,10 @@ describe('exports', () => {
         ],
       },
     ]);
-    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({ imported: 1, layer: 'farmland' });
+    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({ imported: 1, layer: 'farmland', replaced: 0 });
+    // Imported again, the layer replaces itself: no change is tagged twice.
+    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({ imported: 1, layer: 'farmland', replaced: 1 });
+    expect((await p.listZones()).filter((z) => z.layer === 'farmland')).toHaveLength(1);
     const tagged = await p.listChanges({ zone: 'farmland' });
     expect(tagged.total).toBeGreaterThan(0);
     expect(tagged.items.every((c) => c.zones.some((z) => z.name === '永久基本农田 1'))).toBe(true);
@@ -212,6 +215,12 @@ describe('exports', () => {
       features: [{ type: 'Feature', properties: { id: 'M1' }, geometry: { type: 'Point', coordinates: [114.12, 22.55] } }],
     });
     await expect(p.importLeads(leads)).rejects.toThrow(/leads-wgs84.geojson: its coordinates look like longitude\/latitude/);
+    const twice = write('leads-twice.csv', 'id,x,y,date,text\nM3,513100,2494100,2024/7/12,举报\nM3,513200,2494200,2024-07-13,又一条\n');
+    await expect(p.importLeads(twice)).rejects.toThrow('leads-twice.csv: lead M3 is listed twice');
+    const once = write('leads-once.csv', 'id,x,y,date,text\nM4,513100,2494100,2024/7/12,举报\n');
+    await p.importLeads(once);
+    await p.importLeads(once);
+    expect((await p.listLeads()).filter((l) => l.code === 'M4')).toMatchObject([{ code: 'M4', reportedOn: '2024-07-12' }]);
     const blank = write('leads-blank.csv', 'id,x,y,date,text\nM2,,2494100,2024-07-12,举报\n');
     await expect(p.importLeads(blank)).rejects.toThrow(/leads-blank.csv: row 2: the coordinates are not numbers/);
     // A permit's expiry as Chinese offices write it counts; one that is no date is refused.
