@@ -23,4 +23,9 @@ export interface DetectOptions extends ClassifyOptions {
   reproject?: boolean;
 }
 
+/** Voxel sizes detection accepts, metres: finer is noise, coarser no longer resolves a building. */
+export const VOXEL_RANGE = { min: 0.05, max: 10 } as const;
+/** Tile sides detection accepts, cells. */
+export const TILE_CELLS_RANGE = { min: 16, max: 4096 } as const;
+
 export type DetectPhase = 'open' | 'read' | 'ground' | 'align' | 'diff' | 'objects';

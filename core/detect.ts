@@ -29,7 +29,7 @@ import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileInput, TileResult } from './tiles/tile-job';
 import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
 import { mergeUncertain } from './tiles/seams';
-import type { DetectOptions, DetectPhase } from './detect-options';
+import { TILE_CELLS_RANGE, VOXEL_RANGE, type DetectOptions, type DetectPhase } from './detect-options';
 
 export type { DetectOptions, DetectPhase } from './detect-options';
 export { RunFolderError } from './tiles/checkpoint';
@@ -805,9 +805,7 @@ function takeUncertain(r: TileResult): UncertainArea[] {
   return areas;
 }
 
-/** Voxel sizes detection accepts, metres: finer is noise, coarser no longer resolves a building. */
-const MIN_VOXEL = 0.05;
-const MAX_VOXEL = 10;
+const { min: MIN_VOXEL, max: MAX_VOXEL } = VOXEL_RANGE;
 
 function validateOptions(o: DetectOptions): void {
   const positive: (keyof DetectOptions)[] = ['voxel', 'minHeight', 'storeyHeight'];
@@ -818,8 +816,11 @@ function validateOptions(o: DetectOptions): void {
   if (o.voxel < MIN_VOXEL || o.voxel > MAX_VOXEL) {
     throw new DetectionInputError(`voxel size ${o.voxel} m is outside the sensible range ${MIN_VOXEL}–${MAX_VOXEL} m`);
   }
-  if (!(Number.isInteger(o.tileCells) && o.tileCells >= 16 && o.tileCells <= 4096)) {
-    throw new DetectionInputError(`option tileCells must be a whole number of cells from 16 to 4096 (got ${o.tileCells})`);
+  const tiles = TILE_CELLS_RANGE;
+  if (!(Number.isInteger(o.tileCells) && o.tileCells >= tiles.min && o.tileCells <= tiles.max)) {
+    throw new DetectionInputError(
+      `option tileCells must be a whole number of cells from ${tiles.min} to ${tiles.max} (got ${o.tileCells})`,
+    );
   }
   if (!(Number.isFinite(o.halo) && o.halo >= 0 && o.halo / o.voxel <= 1024)) {
     throw new DetectionInputError(`option halo must be from 0 to 1024 cells' worth of metres (got ${o.halo} m at ${o.voxel} m voxels)`);

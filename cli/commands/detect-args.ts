@@ -1,6 +1,7 @@
 // What `voxwatch detect` and `voxwatch project detect` take from their arguments: light (no
 // detection code), so that defining the commands costs nothing at start-up.
 import type { DetectOptions, DetectPhase } from '../../core/detect';
+import { TILE_CELLS_RANGE, VOXEL_RANGE } from '../../core/detect-options';
 import { crsFromEpsg, parseEpsg } from '../../core/geo/reproject';
 import { UsageError } from '../usage-error';
 
@@ -66,13 +67,13 @@ export function detectOptionsFrom(o: Omit<DetectCliOptions, 'out'>): Partial<Det
   const set = <K extends keyof DetectOptions>(k: K, v: DetectOptions[K] | undefined) => {
     if (v !== undefined) options[k] = v;
   };
-  set('voxel', ranged('voxel', o.voxel, 0.05, 10));
+  set('voxel', ranged('voxel', o.voxel, VOXEL_RANGE.min, VOXEL_RANGE.max));
   set('minArea', ranged('min-area', o.minArea, 0));
   set('minVolume', ranged('min-volume', o.minVolume, 0));
   set('minHeight', ranged('min-height', o.minHeight, 0, Infinity, true));
   set('storeyHeight', ranged('storey-height', o.storeyHeight, 0, Infinity, true));
   set('halo', ranged('halo', o.halo, 0));
-  set('tileCells', ranged('tile-cells', o.tileCells, 16, 4096));
+  set('tileCells', ranged('tile-cells', o.tileCells, TILE_CELLS_RANGE.min, TILE_CELLS_RANGE.max));
   if (o.align === false) options.align = false;
   if (o.reproject) options.reproject = true;
   return options;

@@ -80,8 +80,7 @@ export function checkCase(
     }
   }
   const standing = heightShares(subject, view, 'after');
-  const percent = (share: number) => Math.round(share * 100);
-  if (context.rectified) return checkRemoved(subject, standing, additions, percent);
+  if (context.rectified) return checkRemoved(subject, standing, additions);
   if (standing === null) return unverifiable();
   const top = standing.top.toFixed(1);
   // Built higher since (another storey, a shed on it), whether or not the run's changes say so:
@@ -122,12 +121,7 @@ const unverifiable = (): CaseFinding => ({
  * cleared lot is a change of its own, not the structure back), or, unseen, when the run added
  * half its volume over it; the additions over it are the evidence.
  */
-function checkRemoved(
-  subject: CaseSubject,
-  standing: ReturnType<typeof heightShares>,
-  additions: LaterChange[],
-  percent: (share: number) => number,
-): CaseFinding {
+function checkRemoved(subject: CaseSubject, standing: ReturnType<typeof heightShares>, additions: LaterChange[]): CaseFinding {
   const evidence = additions.map((c) => c.code);
   if (standing === null) {
     const added = additions.reduce((s, c) => s + c.volume_m3, 0);
@@ -155,6 +149,7 @@ function checkRemoved(
   };
 }
 
+const percent = (share: number) => Math.round(share * 100);
 const codesOf = (changes: LaterChange[]) => changes.map((c) => c.code).join(', ');
 const volumeOf = (changes: LaterChange[]) => changes.reduce((s, c) => s + c.volume_m3, 0).toFixed(0);
 

@@ -189,6 +189,16 @@ describe('3D Tiles epoch (Earth-centred, b3dm + glb, textured)', () => {
   });
 });
 
+/** A 10 m × 4 m roof 7 m up in glTF's Y-up frame (x east, y up, z south), its data in `buffer`. */
+function roofPrimitive(doc: Document, buffer: ReturnType<Document['createBuffer']>) {
+  const positions = new Float32Array([0, 7, 0, 10, 7, 0, 10, 7, -4, 0, 7, -4]);
+  const indices = new Uint16Array([0, 1, 2, 0, 2, 3]);
+  return doc
+    .createPrimitive()
+    .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(positions).setBuffer(buffer))
+    .setIndices(doc.createAccessor().setType('SCALAR').setArray(indices).setBuffer(buffer));
+}
+
 describe('PLY and standalone GLB', () => {
   it('reads a PLY with faces and vertex colours beside a .prj', async () => {
     const d = join(dir, 'ply');
@@ -227,20 +237,9 @@ describe('PLY and standalone GLB', () => {
     const d = join(dir, 'glb');
     mkdirSync(d);
     const doc = new Document();
-    const buffer = doc.createBuffer();
     // A 10 m × 4 m roof at 7 m in glTF's Y-up frame (x east, y up, z south), under a parent
     // node that turns it 90° about the up axis and a child that lifts it 3 m.
-    const positions = new Float32Array([0, 7, 0, 10, 7, 0, 10, 7, -4, 0, 7, -4]);
-    const prim = doc
-      .createPrimitive()
-      .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(positions).setBuffer(buffer))
-      .setIndices(
-        doc
-          .createAccessor()
-          .setType('SCALAR')
-          .setArray(new Uint16Array([0, 1, 2, 0, 2, 3]))
-          .setBuffer(buffer),
-      );
+    const prim = roofPrimitive(doc, doc.createBuffer());
     const child = doc.createNode().setMesh(doc.createMesh().addPrimitive(prim)).setTranslation([0, 3, 0]);
     const half = Math.SQRT1_2;
     doc.createScene().addChild(doc.createNode().setRotation([0, half, 0, half]).addChild(child));
@@ -266,18 +265,7 @@ describe('PLY and standalone GLB', () => {
     const d = join(dir, 'gltf-bin');
     mkdirSync(d);
     const doc = new Document();
-    const buffer = doc.createBuffer().setURI('roof.bin');
-    const positions = new Float32Array([0, 7, 0, 10, 7, 0, 10, 7, -4, 0, 7, -4]);
-    const prim = doc
-      .createPrimitive()
-      .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(positions).setBuffer(buffer))
-      .setIndices(
-        doc
-          .createAccessor()
-          .setType('SCALAR')
-          .setArray(new Uint16Array([0, 1, 2, 0, 2, 3]))
-          .setBuffer(buffer),
-      );
+    const prim = roofPrimitive(doc, doc.createBuffer().setURI('roof.bin'));
     doc.createScene().addChild(doc.createNode().setMesh(doc.createMesh().addPrimitive(prim)));
     await new NodeIO().write(join(d, 'roof.gltf'), doc);
     writeFileSync(join(d, 'metadata.xml'), '<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>513000,2494000,20</SRSOrigin></ModelMetadata>');

@@ -307,9 +307,10 @@ export class HeightRaster {
     const noDataIsNumber = nodata !== null && !Number.isNaN(nodata);
     const sentinels = nodata === null ? FILL_SENTINELS : NO_SENTINELS;
     const store = (o: number, v: number) => {
-      const fill = !Number.isFinite(v) || (noDataIsNumber && v === nodata) || Math.abs(v) >= UNDECLARED_FILL || sentinels.has(v);
+      const sentinel = sentinels.has(v);
+      if (sentinel) this.undeclaredFills.set(v, (this.undeclaredFills.get(v) ?? 0) + 1);
+      const fill = sentinel || !Number.isFinite(v) || (noDataIsNumber && v === nodata) || Math.abs(v) >= UNDECLARED_FILL;
       values[o] = fill ? NaN : v * scale + offset;
-      if (fill && sentinels.has(v)) this.undeclaredFills.set(v, (this.undeclaredFills.get(v) ?? 0) + 1);
     };
     if (image.littleEndian && bytesPerPixel === image.getSampleByteSize(0)) {
       // One sample per pixel in the machine's byte order: read it as a typed array.
