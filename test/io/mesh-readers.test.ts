@@ -106,6 +106,50 @@ describe('OBJ epoch (vertex colours, ContextCapture metadata.xml)', () => {
     expect(Buffer.from(again.x.buffer).equals(Buffer.from(points.x.buffer))).toBe(true);
   });
 
+  it('keeps the millimetres of an OBJ in full map coordinates (a quad, negative indices, v/vt/vn faces)', async () => {
+    const d = join(dir, 'obj-absolute');
+    mkdirSync(d);
+    // A 10 m × 8 m roof at a northing of 2.49e6 m: 32-bit vertices would be ±0.12 m off.
+    const [x0, y0, z] = [513412.347, 2494871.653, 31.417];
+    const roof = [
+      [x0, y0],
+      [x0 + 10, y0],
+      [x0 + 10, y0 + 8],
+      [x0, y0 + 8],
+    ];
+    const text = [
+      'mtllib roof.mtl',
+      ...roof.map(([x, y]) => `v ${x.toFixed(3)} ${y.toFixed(3)} ${z}`),
+      'vt 0 0',
+      'vn 0 0 1',
+      'usemtl roof',
+      'f 1/1/1 2/1/1 3/1/1 4/1/1',
+      // The same quad again, by indices counted back from the last vertex.
+      'f -4//1 -3//1 -2//1',
+    ].join('\r\n');
+    writeFileSync(join(d, 'roof.obj'), text);
+    const model = await loadModel(join(d, 'roof.obj'), 'EPSG:4547');
+    expect(model.triangles).toBe(3);
+    expect(model.warnings).toEqual(['OBJ textures are not read (only vertex colours): the sampled points have no colour']);
+    const p = model.parts[0].positions;
+    for (const [i, [x, y]] of roof.entries()) {
+      expect(Math.abs(p[3 * i] - x)).toBeLessThan(1e-6);
+      expect(Math.abs(p[3 * i + 1] - y)).toBeLessThan(1e-6);
+      expect(p[3 * i + 2]).toBe(z);
+    }
+    const points = await collect(join(d, 'roof.obj'), { crs: 'EPSG:4547' });
+    expect(Math.min(...points.y)).toBeGreaterThanOrEqual(y0 - 1e-6);
+    expect(Math.max(...points.x)).toBeLessThanOrEqual(x0 + 10 + 1e-6);
+  });
+
+  it('names the line of an OBJ face that points at no vertex', async () => {
+    const bad = join(dir, 'bad-face.obj');
+    writeFileSync(bad, 'v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 4\n');
+    await expect(loadModel(bad, 'EPSG:4547')).rejects.toThrow(
+      `${bad}: cannot read the model (line 4: face vertex "4" is not one of the 3 vertices read so far)`,
+    );
+  });
+
   it('refuses an OBJ with no faces, and one that names no CRS, by name and with the fix', async () => {
     const bare = join(dir, 'bare');
     mkdirSync(bare);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { parse } from '@loaders.gl/core';
-import { OBJLoader } from '@loaders.gl/obj';
 import { PLYLoader } from '@loaders.gl/ply';
 import { SourceError } from '../types';
 import { checkProjected, ecefToProjected, findGeoref, noCrsError, type Georef } from './georef';
+import { parseObj } from './obj';
 import { gltfMeshParts, parseGltf, transformPositions, Y_UP_TO_Z_UP } from './gltf';
 import { triangleCount, type MeshPart } from './types';
 
@@ -58,7 +58,7 @@ export async function loadModel(path: string, crsOption?: string): Promise<Loade
       parts = [meshFromLoader(await parse(arrayBufferOf(bytes), PLYLoader))];
       kind = 'PLY mesh';
     } else {
-      parts = [meshFromLoader(await parse(arrayBufferOf(bytes), OBJLoader))];
+      parts = [parseObj(bytes)];
       if (/^\s*mtllib\s/m.test(new TextDecoder().decode(bytes.subarray(0, 65536))) && !parts[0].colors) {
         warnings.push('OBJ textures are not read (only vertex colours): the sampled points have no colour');
       }
@@ -86,7 +86,8 @@ export async function loadModel(path: string, crsOption?: string): Promise<Loade
     for (const part of parts) project(part.positions);
   } else {
     const [ox, oy, oz] = georef.origin;
-    if (ext !== 'glb' && ext !== 'gltf') warnLargeCoordinates(parts, warnings);
+    // PLY's reader keeps 32-bit vertices (OBJ is read in double precision, glTF is 32-bit by its spec).
+    if (kind === 'PLY mesh') warnLargeCoordinates(parts, warnings);
     for (const part of parts) translate(part.positions, ox, oy, oz);
   }
   return { parts, georef, kind: `${kind} (${triangles.toLocaleString('en')} triangles)`, triangles, warnings };
@@ -102,7 +103,7 @@ interface LoaderMesh {
   mode?: number;
 }
 
-/** loaders.gl's OBJ/PLY mesh (Float32 positions, colours 0–1 or 0–255) as a MeshPart. */
+/** loaders.gl's PLY mesh (Float32 positions, colours 0–1 or 0–255) as a MeshPart. */
 function meshFromLoader(raw: unknown): MeshPart {
   const mesh = raw as LoaderMesh;
   const pos = mesh.attributes.POSITION?.value;
