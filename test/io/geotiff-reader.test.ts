@@ -68,6 +68,33 @@ describe('GeoTiffRaster', () => {
     }
   });
 
+  it('scales 16-bit orthophotos by the bits their values use: 12-bit data is not nearly black', async () => {
+    const { width, height, rgb } = testImage();
+    for (const [bits, factor] of [
+      [12, 16],
+      [16, 257],
+    ]) {
+      const path = join(dir, `ortho-${bits}.tif`);
+      await writeGeoTiffRgb(path, { width, height, rgb: Uint16Array.from(rgb, (v) => v * factor), ...ORIGIN, tileSize: 64 });
+      const r = await GeoTiffRaster.open(path);
+      try {
+        expect(r.info).toMatchObject({ bitsPerSample: 16, valueBits: bits });
+        const w = await r.readRgb({ minX: 513250, maxX: 513270, minY: 2494564, maxY: 2494580 }, { width: 100, height: 80 });
+        for (const [ox, oy] of [
+          [0, 0],
+          [99, 79],
+          [5, 0],
+        ]) {
+          const o = 3 * (oy * 100 + ox);
+          const at = 3 * ((100 + oy) * width + 250 + ox);
+          expect([...w.rgb.subarray(o, o + 3)], `${bits} bits, pixel ${ox},${oy}`).toEqual([...rgb.subarray(at, at + 3)]);
+        }
+      } finally {
+        await r.close();
+      }
+    }
+  });
+
   it('averages when shrinking: a 2:1 window of the checker keeps its squares', async () => {
     const r = await GeoTiffRaster.open(await writeTestImage('shrink.tif'));
     try {

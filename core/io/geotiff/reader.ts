@@ -23,6 +23,11 @@ export interface GeoRasterInfo {
   height: number;
   bands: number;
   bitsPerSample: number;
+  /**
+   * Bits the samples actually use: 16-bit orthophotos from 10-, 12- or 14-bit sensors leave the
+   * top bits empty, and their high byte alone would be nearly black (see valueBitsOf).
+   */
+  valueBits: number;
   /** Upper-left corner of the upper-left pixel, CRS units. */
   originX: number;
   originY: number;
@@ -72,7 +77,9 @@ export class GeoTiffRaster {
   static async open(file: string): Promise<GeoTiffRaster> {
     const { tiff, main, overviews } = await openTiffFile(file);
     try {
-      return new GeoTiffRaster(describe(file, main, overviews), tiff, [main, ...overviews]);
+      const info = describe(file, main, overviews);
+      if (info.bitsPerSample === 16) info.valueBits = await valueBitsOf(file, main, overviews.at(-1) ?? main);
+      return new GeoTiffRaster(info, tiff, [main, ...overviews]);
     } catch (e) {
       await tiff.close();
       throw e;
@@ -223,7 +230,7 @@ export class GeoTiffRaster {
       if (signal?.aborted) throw e;
       throw new SourceError(this.info.file, `tile ${tx},${ty} cannot be decoded (${(e as Error).message})`);
     }
-    const rgb = toRgb8(raw.data, image.getSamplesPerPixel(), this.info.bitsPerSample, image.getTileWidth() * image.getBlockHeight(ty));
+    const rgb = toRgb8(raw.data, image.getSamplesPerPixel(), this.info, image.getTileWidth() * image.getBlockHeight(ty));
     this.cache.set(key, rgb);
     this.cachedBytes += rgb.length;
     while (this.cachedBytes > TILE_CACHE_BYTES && this.cache.size > 1) {
@@ -278,6 +285,7 @@ function describe(file: string, image: GeoTIFFImage, overviews: GeoTIFFImage[]):
     height,
     bands: image.getSamplesPerPixel(),
     bitsPerSample: bits,
+    valueBits: bits,
     originX,
     originY,
     pixelWidth,
@@ -385,13 +393,17 @@ class ZlibDeflateDecoder extends BaseDecoder {
   }
 }
 
-/** A decoded chunky block as r, g, b bytes (grey repeated; 16-bit samples keep their high byte). */
-function toRgb8(data: ArrayBufferLike, spp: number, bits: number, pixels: number): Uint8Array {
+/**
+ * A decoded chunky block as r, g, b bytes (grey repeated; 16-bit samples scaled from the bits
+ * they use, brighter values saturating).
+ */
+function toRgb8(data: ArrayBufferLike, spp: number, info: Pick<GeoRasterInfo, 'bitsPerSample' | 'valueBits'>, pixels: number): Uint8Array {
   const out = new Uint8Array(pixels * 3);
-  if (bits === 16) {
+  if (info.bitsPerSample === 16) {
+    const shift = info.valueBits - 8;
     const v = new Uint16Array(data as ArrayBuffer, 0, Math.min(pixels * spp, Math.floor(data.byteLength / 2)));
     for (let p = 0; p < pixels && p * spp < v.length; p++) {
-      for (let c = 0; c < 3; c++) out[3 * p + c] = v[p * spp + (spp >= 3 ? c : 0)] >> 8;
+      for (let c = 0; c < 3; c++) out[3 * p + c] = Math.min(255, v[p * spp + (spp >= 3 ? c : 0)] >> shift);
     }
     return out;
   }
@@ -423,16 +435,67 @@ async function readViaGeotiff(
     width,
     height,
     interleave: true,
-    fillValue: info.bitsPerSample === 16 ? fill * 257 : fill,
+    fillValue: info.bitsPerSample === 16 ? fill << (info.valueBits - 8) : fill,
     resampleMethod: 'bilinear',
     signal,
   })) as ArrayLike<number>;
-  const shift = info.bitsPerSample === 16 ? 8 : 0;
+  const shift = info.bitsPerSample === 16 ? info.valueBits - 8 : 0;
   const rgb = new Uint8Array(width * height * 3);
   for (let p = 0; p < width * height; p++) {
-    for (let c = 0; c < 3; c++) rgb[3 * p + c] = data[p * samples.length + (samples.length === 3 ? c : 0)] >> shift;
+    for (let c = 0; c < 3; c++) rgb[3 * p + c] = Math.min(255, data[p * samples.length + (samples.length === 3 ? c : 0)] >> shift);
   }
   return rgb;
+}
+
+/** Tiles of the coarsest image looked at to find the bits a 16-bit orthophoto uses. */
+const VALUE_SAMPLE_TILES = 16;
+
+/**
+ * The bits a 16-bit image's values use (8–16): its MaxSampleValue when the writer set one below
+ * 65535, else the 99.9th percentile of the colour samples of a few tiles spread over its coarsest
+ * image (a rare saturated or nodata pixel does not decide it).
+ */
+async function valueBitsOf(file: string, main: GeoTIFFImage, coarsest: GeoTIFFImage): Promise<number> {
+  const bitsFor = (max: number) => Math.min(16, Math.max(8, Math.ceil(Math.log2(max + 1))));
+  const declared = (await main
+    .getFileDirectory()
+    .loadValue('MaxSampleValue')
+    .catch(() => undefined)) as number | number[] | undefined;
+  const max = Array.isArray(declared) || ArrayBuffer.isView(declared) ? Math.max(...(declared as number[])) : declared;
+  if (typeof max === 'number' && max > 0 && max < 65535) return bitsFor(max);
+  const across = Math.ceil(coarsest.getWidth() / coarsest.getTileWidth());
+  const tiles = across * Math.ceil(coarsest.getHeight() / coarsest.getTileHeight());
+  const histogram = new Uint32Array(65536);
+  const decoder = await makeDecoder(coarsest, file);
+  // A separate-plane image's tile holds its first band only.
+  const spp = coarsest.planarConfiguration === 1 ? coarsest.getSamplesPerPixel() : 1;
+  const channels = Math.min(3, spp);
+  let n = 0;
+  for (let i = 0; i < Math.min(tiles, VALUE_SAMPLE_TILES); i++) {
+    const t = Math.floor(((i + 0.5) * tiles) / Math.min(tiles, VALUE_SAMPLE_TILES));
+    let data: ArrayBufferLike;
+    try {
+      data = (await coarsest.getTileOrStrip(t % across, Math.floor(t / across), 0, decoder)).data;
+    } catch {
+      continue; // a damaged tile is reported when it is read for real
+    }
+    const v = new Uint16Array(data as ArrayBuffer, 0, Math.floor(data.byteLength / 2));
+    for (let k = 0; k + spp <= v.length; k += spp) {
+      for (let c = 0; c < channels; c++) {
+        // Zero is background or nodata in most orthophotos: it says nothing of the range.
+        if (v[k + c] === 0) continue;
+        histogram[v[k + c]]++;
+        n++;
+      }
+    }
+  }
+  if (n === 0) return 16;
+  let seen = 0;
+  for (let value = 0; value < 65536; value++) {
+    seen += histogram[value];
+    if (seen >= 0.999 * n) return bitsFor(value);
+  }
+  return 16;
 }
 
 function clampIndex(i: number, n: number): number {

@@ -1,5 +1,5 @@
 /**
- * A minimal GeoTIFF writer for north-up rasters in a projected CRS: 8-bit RGB images
+ * A minimal GeoTIFF writer for north-up rasters in a projected CRS: 8- or 16-bit RGB images
  * (orthophotos) and single-band Float32 heights (DSMs) with a nodata value. Classic
  * little-endian TIFF, 256 × 256 tiles, Deflate (compression 8) with the horizontal (RGB) or
  * floating-point (heights) predictor, and the three GeoTIFF tags that place the image (pixel
@@ -29,8 +29,8 @@ interface GeoPlacement {
 }
 
 export interface GeoTiffRgbOptions extends GeoPlacement {
-  /** Interleaved r, g, b bytes, rows from the top (north) down. */
-  rgb: Uint8Array;
+  /** Interleaved r, g, b samples, rows from the top (north) down: bytes, or 16-bit samples. */
+  rgb: Uint8Array | Uint16Array;
 }
 
 export interface GeoTiffHeightsOptions extends GeoPlacement {
@@ -63,12 +63,13 @@ export function encodeGeoTiffRgb(options: GeoTiffRgbOptions): Buffer {
   const tileSize = options.tileSize ?? 256;
   const predictor = options.predictor ?? true;
   if (!(width > 0 && height > 0) || rgb.length !== width * height * 3) {
-    throw new RangeError(`GeoTIFF: rgb holds ${rgb.length} bytes, expected ${width} × ${height} × 3`);
+    throw new RangeError(`GeoTIFF: rgb holds ${rgb.length} samples, expected ${width} × ${height} × 3`);
   }
   if (tileSize % 16 !== 0) throw new RangeError(`GeoTIFF: tile size ${tileSize} is not a multiple of 16`);
   const tiles = encodeTiles(options, tileSize, predictor);
+  const bits = rgb instanceof Uint16Array ? 16 : 8;
   return assemble(options, tileSize, tiles, [
-    { tag: 258, type: SHORT, values: [8, 8, 8] }, // BitsPerSample
+    { tag: 258, type: SHORT, values: [bits, bits, bits] }, // BitsPerSample
     { tag: 262, type: SHORT, values: [2] }, // PhotometricInterpretation: RGB
     { tag: 277, type: SHORT, values: [3] }, // SamplesPerPixel
     { tag: 317, type: SHORT, values: [predictor ? 2 : 1] }, // Predictor
@@ -213,14 +214,15 @@ function encodeFloatTiles(options: GeoTiffHeightsOptions, tileSize: number, pred
   return tiles;
 }
 
-/** Tiles in row-major order, padded with zeros at the right and bottom edges, deflated. */
+/** Tiles in row-major order, padded with zeros at the right and bottom edges, deflated (16-bit samples little-endian). */
 function encodeTiles(options: GeoTiffRgbOptions, tileSize: number, predictor: boolean): Buffer[] {
   const { width, height, rgb } = options;
   const across = Math.ceil(width / tileSize);
   const down = Math.ceil(height / tileSize);
-  const rowBytes = tileSize * 3;
+  const rowSamples = tileSize * 3;
   const tiles: Buffer[] = [];
-  const tile = Buffer.alloc(tileSize * rowBytes);
+  const tile = rgb instanceof Uint16Array ? new Uint16Array(tileSize * rowSamples) : new Uint8Array(tileSize * rowSamples);
+  const mask = rgb instanceof Uint16Array ? 0xffff : 0xff;
   for (let ty = 0; ty < down; ty++) {
     for (let tx = 0; tx < across; tx++) {
       tile.fill(0);
@@ -228,16 +230,16 @@ function encodeTiles(options: GeoTiffRgbOptions, tileSize: number, predictor: bo
       const columns = Math.min(tileSize, width - x0);
       for (let r = 0; r < tileSize && ty * tileSize + r < height; r++) {
         const from = ((ty * tileSize + r) * width + x0) * 3;
-        tile.set(rgb.subarray(from, from + columns * 3), r * rowBytes);
+        tile.set(rgb.subarray(from, from + columns * 3), r * rowSamples);
       }
       if (predictor) {
         // Each sample becomes its difference from the same sample of the pixel to its left.
         for (let r = 0; r < tileSize; r++) {
-          const start = r * rowBytes;
-          for (let k = start + rowBytes - 1; k >= start + 3; k--) tile[k] = (tile[k] - tile[k - 3]) & 0xff;
+          const start = r * rowSamples;
+          for (let k = start + rowSamples - 1; k >= start + 3; k--) tile[k] = (tile[k] - tile[k - 3]) & mask;
         }
       }
-      tiles.push(deflateSync(tile, { level: options.compressionLevel ?? 6 }));
+      tiles.push(deflateSync(new Uint8Array(tile.buffer), { level: options.compressionLevel ?? 6 }));
     }
   }
   return tiles;
