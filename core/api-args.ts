@@ -137,7 +137,7 @@ export const REMOTE_METHODS = {
     str,
   ),
   acceptProposal: spec(1, id, str),
-  importZones: spec(2, str, shape({ kind: oneOf(ZONE_KINDS), category: str, nameField: str, layer: str }, ['kind']), str),
+  importZones: spec(2, str, shape({ kind: oneOf(ZONE_KINDS), category: str, nameField: str, layer: str, table: str }, ['kind']), str),
   listZones: spec(0),
   importLeads: spec(1, str, str),
   listLeads: spec(0),

@@ -133,7 +133,19 @@ export interface ZoneImportOptions {
   category?: string;
   /** The property holding each feature's name (default: name, NAME, 名称). */
   nameField?: string;
+  /** The name the zones are kept under (default: the file's name, with the table's). */
   layer?: string;
+  /** The feature table of a GeoPackage holding several (each is a layer of its own kind). */
+  table?: string;
+}
+
+export interface ZoneImportResult {
+  imported: number;
+  layer: string;
+  /** Zones of an earlier import of the same layer, replaced. */
+  replaced: number;
+  /** Features the file holds without a geometry: not imported. */
+  withoutGeometry: number;
 }
 
 export interface ZoneRecord {
@@ -247,7 +259,7 @@ export interface ProjectApi {
   /** Applies a case's pending proposal (rectified / not rectified). */
   acceptProposal(id: number, actor?: string): Promise<CaseRecord>;
   /** A layer of the same name is replaced (`replaced`: how many zones it held). */
-  importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<{ imported: number; layer: string; replaced: number }>;
+  importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<ZoneImportResult>;
   listZones(): Promise<ZoneRecord[]>;
   importLeads(file: string, actor?: string): Promise<{ imported: number }>;
   listLeads(): Promise<LeadRecord[]>;

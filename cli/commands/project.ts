@@ -272,15 +272,18 @@ export function addProjectCommand(program: Command): Command {
     .requiredOption('--kind <kind>', ZONE_KINDS.join(', '))
     .option('--category <category>', 'e.g. farmland, ecological_control_line, water_protection, sub_district, community')
     .option('--name-field <field>', 'property holding each zone’s name')
-    .action(async (file: string, layer: string, o: { kind: string; category?: string; nameField?: string }) => {
+    .option('--table <table>', 'the feature table of a GeoPackage holding several')
+    .action(async (file: string, layer: string, o: { kind: string; category?: string; nameField?: string; table?: string }) => {
       await withProject(file, async (p) => {
         const r = await p.importZones(layer, {
           kind: oneOf<ZoneKind>('kind', o.kind, ZONE_KINDS),
           category: o.category,
           nameField: o.nameField,
+          table: o.table,
         });
         const was = r.replaced ? ` (replacing the ${r.replaced} zone(s) it held)` : '';
         print(`imported ${r.imported} zone(s) into layer ${r.layer}${was}; changes re-tagged`);
+        if (r.withoutGeometry) print(`warning: ${r.withoutGeometry} feature(s) of ${layer} have no geometry and were not imported`);
       });
     });
   zones

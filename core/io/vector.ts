@@ -16,6 +16,8 @@ export interface VectorLayer {
   /** EPSG code the file declares (GeoJSON `crs` member or the GeoPackage's srs), when any. */
   epsg: number | null;
   features: VectorFeature[];
+  /** Features with no geometry (null or empty): not kept, but counted so an import can say so. */
+  withoutGeometry: number;
 }
 
 function readText(path: string): string {
@@ -42,16 +44,20 @@ export function readVectorFile(path: string): VectorLayer[] {
   const crsName = doc.crs?.properties?.name ?? '';
   const m = /EPSG:+(\d+)/i.exec(crsName);
   const features: VectorFeature[] = [];
+  let withoutGeometry = 0;
   doc.features.forEach((f, i) => {
     const feature = f as { geometry?: Geometry | null; properties?: Record<string, unknown> | null };
     const g = feature.geometry;
-    if (!g) return;
+    if (!g) {
+      withoutGeometry++;
+      return;
+    }
     if (g.type !== 'Point' && g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
       throw new SourceError(path, `feature ${i + 1} is a ${String((g as { type?: string }).type)}; expected points or polygons`);
     }
     features.push({ geometry: g, properties: feature.properties ?? {} });
   });
-  return [{ name: doc.name ?? 'layer', epsg: m ? Number(m[1]) : null, features }];
+  return [{ name: doc.name ?? 'layer', epsg: m ? Number(m[1]) : null, features, withoutGeometry }];
 }
 
 /** Reads a CSV with a header row (UTF-8, with or without BOM) into records. */

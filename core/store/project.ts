@@ -22,6 +22,7 @@ import type {
   RunStats,
   ViewImage,
   ZoneImportOptions,
+  ZoneImportResult,
   ZoneRecord,
 } from '../api';
 import type { HeightPatch } from '../changes/patches';
@@ -412,11 +413,7 @@ export class LocalProject implements ProjectApi {
     return this.db.transaction(() => acceptProposal(this.db, id, actor ?? defaultActor()))();
   }
 
-  async importZones(
-    file: string,
-    options: ZoneImportOptions,
-    actor?: string,
-  ): Promise<{ imported: number; layer: string; replaced: number }> {
+  async importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<ZoneImportResult> {
     return importZones(this.db, file, options, this.crs?.epsg ?? null, actor ?? defaultActor());
   }
 

@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { basename, extname } from 'node:path';
-import type { LeadAnswer, LeadRecord, ZoneImportOptions, ZoneRecord } from '../api';
+import type { LeadAnswer, LeadRecord, ZoneImportOptions, ZoneImportResult, ZoneRecord } from '../api';
 import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
 import { bboxOf } from '../geo/polygons';
-import { asMultiPolygon, readCsvRecords, readVectorFile } from '../io/vector';
+import { asMultiPolygon, readCsvRecords, readVectorFile, type VectorLayer } from '../io/vector';
 import { SourceError } from '../io/types';
 import { answerLead } from '../review/leads';
 import { ZONE_KINDS, type ZoneKind } from '../review/types';
@@ -16,17 +16,12 @@ const NAME_FIELDS = ['name', 'NAME', 'Name', '名称', 'mc', 'MC'];
 const ADMIN_CATEGORIES = ['sub_district', 'community'];
 
 /** Imports the polygons of a GeoJSON or GeoPackage file as zones of one kind, then re-tags every change. */
-export function importZones(
-  db: Database,
-  file: string,
-  o: ZoneImportOptions,
-  projectEpsg: number | null,
-  actor: string,
-): { imported: number; layer: string; replaced: number } {
+export function importZones(db: Database, file: string, o: ZoneImportOptions, projectEpsg: number | null, actor: string): ZoneImportResult {
   if (!ZONE_KINDS.includes(o.kind))
     throw new SourceError(file, `zone kind "${String(o.kind)}" is unknown; use one of ${ZONE_KINDS.join(', ')}`);
-  const layers = readVectorFile(file);
-  const layerName = o.layer ?? basename(file, extname(file));
+  const layers = pickTable(file, readVectorFile(file), o.table);
+  const layerName = o.layer ?? basename(file, extname(file)) + (o.table ? `:${o.table}` : '');
+  const withoutGeometry = layers.reduce((n, l) => n + l.withoutGeometry, 0);
   const now = new Date().toISOString();
   const insert = db.prepare(
     'INSERT INTO zones (layer, kind, category, name, geometry, min_x, min_y, max_x, max_y, properties, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -59,6 +54,8 @@ export function importZones(
       layer.features.forEach((f, i) => {
         const geometry = asMultiPolygon(f.geometry);
         if (!geometry) throw new SourceError(file, `feature ${i + 1} is not a polygon; zones are areas`);
+        const flaw = ringFlaw(geometry);
+        if (flaw) throw new SourceError(file, `feature ${i + 1}: ${flaw}`);
         if (o.kind === 'permit') {
           for (const key of ['valid_from', 'valid_to']) {
             const v = f.properties[key];
@@ -102,9 +99,42 @@ export function importZones(
       });
     }
     retagChanges(db);
-    audit(db, actor, 'zones_imported', layerName, { file, kind: o.kind, category: o.category, features: imported });
+    audit(db, actor, 'zones_imported', layerName, { file, kind: o.kind, category: o.category, features: imported, withoutGeometry });
   })();
-  return { imported, layer: layerName, replaced };
+  return { imported, layer: layerName, replaced, withoutGeometry };
+}
+
+/**
+ * The layer to import: a GeoPackage's feature tables are often layers of different kinds
+ * (farmland beside the ecological control line), so one of several must be named.
+ */
+function pickTable(file: string, layers: VectorLayer[], table: string | undefined): VectorLayer[] {
+  const names = layers.map((l) => l.name).join(', ');
+  if (table !== undefined) {
+    const found = layers.filter((l) => l.name === table);
+    if (found.length === 0) throw new SourceError(file, `has no feature table "${table}" (it has: ${names || 'none'})`);
+    return found;
+  }
+  if (layers.length > 1) {
+    throw new SourceError(
+      file,
+      `holds ${layers.length} feature tables (${names}): import them one at a time with --table NAME, each with its --kind`,
+    );
+  }
+  return layers;
+}
+
+/** Why a polygon cannot be a zone (a ring too short to enclose an area, a coordinate that is no number), or null. */
+function ringFlaw(polygons: [number, number][][][]): string | null {
+  for (const polygon of polygons) {
+    if (polygon.length === 0) return 'a polygon without rings';
+    for (const ring of polygon) {
+      if (!ring.every((p) => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]))) return 'a coordinate is not a number';
+      const distinct = new Set(ring.map(([x, y]) => `${x},${y}`)).size;
+      if (distinct < 3) return `a ring of ${distinct} distinct point(s) encloses no area`;
+    }
+  }
+  return null;
 }
 
 export function loadZones(db: Database): Zone[] {
@@ -236,12 +266,15 @@ function readLeads(file: string): LeadInput[] {
       return toLead(r, coordinate(r.x), coordinate(r.y), `row ${i + 2}`);
     });
   }
-  return readVectorFile(file).flatMap((layer) =>
-    layer.features.map((f, i) => {
+  return readVectorFile(file).flatMap((layer) => {
+    // A lead is a place: one without it would be answered nowhere, silently.
+    if (layer.withoutGeometry > 0)
+      throw new SourceError(file, `${layer.withoutGeometry} feature(s) have no geometry; every lead needs its place`);
+    return layer.features.map((f, i) => {
       if (f.geometry.type !== 'Point') throw new SourceError(file, `feature ${i + 1} is not a point; leads are places`);
       return toLead(f.properties, f.geometry.coordinates[0], f.geometry.coordinates[1], `feature ${i + 1}`);
-    }),
-  );
+    });
+  });
 }
 
 /** Answers every lead from the newest run whose area holds it (newest by the later epoch's date). */

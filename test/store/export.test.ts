@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readGeoPackage, writeGeoPackage } from '../../core/io/gpkg/geopackage';
@@ -166,9 +167,19 @@ describe('exports', () => {
         ],
       },
     ]);
-    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({ imported: 1, layer: 'farmland', replaced: 0 });
+    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({
+      imported: 1,
+      layer: 'farmland',
+      replaced: 0,
+      withoutGeometry: 0,
+    });
     // Imported again, the layer replaces itself: no change is tagged twice.
-    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({ imported: 1, layer: 'farmland', replaced: 1 });
+    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland' })).toEqual({
+      imported: 1,
+      layer: 'farmland',
+      replaced: 1,
+      withoutGeometry: 0,
+    });
     expect((await p.listZones()).filter((z) => z.layer === 'farmland')).toHaveLength(1);
     const tagged = await p.listChanges({ zone: 'farmland' });
     expect(tagged.total).toBeGreaterThan(0);
@@ -182,6 +193,98 @@ describe('exports', () => {
       }),
     );
     await expect(p.importZones(points, { kind: 'protected' })).rejects.toThrow(/points.geojson: feature 1 is not a polygon/);
+    await p.close();
+  });
+
+  it('imports a GeoPackage of several tables one table at a time, by its EPSG code, and counts features without geometry', async () => {
+    const { p } = await reviewedProject();
+    const gpkg = join(dir, 'zones-multi.gpkg');
+    const table = (name: string, label: string) => ({
+      name,
+      epsg: 4547,
+      geometryType: 'POLYGON' as const,
+      fields: [{ name: 'name', type: 'TEXT' as const }],
+      features: [
+        {
+          geometry: {
+            type: 'Polygon' as const,
+            coordinates: [
+              [
+                [513000, 2494000],
+                [522000, 2494000],
+                [522000, 2503000],
+                [513000, 2494000],
+              ] as [number, number][],
+            ],
+          },
+          properties: { name: label },
+        },
+      ],
+    });
+    writeGeoPackage(gpkg, [table('farmland', '基本农田'), table('eco_line', '生态控制线')]);
+    // The spatial reference's own key need not be its EPSG code (GDAL numbers custom ones from 100000),
+    // and a row may hold no geometry at all.
+    const db = new Database(gpkg);
+    db.pragma('foreign_keys = OFF');
+    db.exec(`UPDATE gpkg_spatial_ref_sys SET srs_id = 100001 WHERE srs_id = 4547;
+      UPDATE gpkg_contents SET srs_id = 100001; UPDATE gpkg_geometry_columns SET srs_id = 100001;
+      INSERT INTO farmland (geom, name) VALUES (NULL, '无图形');`);
+    db.close();
+    await expect(p.importZones(gpkg, { kind: 'protected' })).rejects.toThrow(
+      'zones-multi.gpkg: holds 2 feature tables (farmland, eco_line): import them one at a time with --table NAME, each with its --kind',
+    );
+    await expect(p.importZones(gpkg, { kind: 'protected', table: 'roads' })).rejects.toThrow(
+      'zones-multi.gpkg: has no feature table "roads" (it has: farmland, eco_line)',
+    );
+    expect(await p.importZones(gpkg, { kind: 'protected', category: 'farmland', table: 'farmland' })).toEqual({
+      imported: 1,
+      layer: 'zones-multi:farmland',
+      replaced: 0,
+      withoutGeometry: 1,
+    });
+    await p.importZones(gpkg, { kind: 'protected', category: 'ecological_control_line', table: 'eco_line' });
+    const zones = (await p.listZones()).filter((z) => z.layer.startsWith('zones-multi:'));
+    expect(zones.map((z) => [z.layer, z.category, z.name])).toEqual([
+      ['zones-multi:farmland', 'farmland', '基本农田'],
+      ['zones-multi:eco_line', 'ecological_control_line', '生态控制线'],
+    ]);
+    // A ring that encloses nothing is refused, naming the feature.
+    const sliver = join(dir, 'sliver.geojson');
+    writeFileSync(
+      sliver,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4547' } },
+        features: [
+          {
+            type: 'Feature',
+            properties: { name: 'x' },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [513000, 2494000],
+                  [513100, 2494000],
+                  [513000, 2494000],
+                ],
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    await expect(p.importZones(sliver, { kind: 'protected' })).rejects.toThrow(
+      'sliver.geojson: feature 1: a ring of 2 distinct point(s) encloses no area',
+    );
+    // A lead with no place would be answered nowhere.
+    const nowhere = join(dir, 'leads-nowhere.geojson');
+    writeFileSync(
+      nowhere,
+      JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'N1' }, geometry: null }] }),
+    );
+    await expect(p.importLeads(nowhere)).rejects.toThrow(
+      'leads-nowhere.geojson: 1 feature(s) have no geometry; every lead needs its place',
+    );
     await p.close();
   });
 

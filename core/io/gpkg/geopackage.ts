@@ -80,10 +80,13 @@ export function writeGeoPackage(path: string, layers: GpkgLayer[]): void {
     srs.run('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system');
     srs.run('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
     srs.run('WGS 84 geodetic', 4326, 'EPSG', 4326, lookupEpsg(4326)?.wkt ?? 'undefined', 'longitude/latitude on WGS 84');
+    const written = new Set<number>();
     const write = db.transaction(() => {
       for (const layer of layers) {
         const srsId = layer.epsg ?? -1;
-        if (layer.epsg !== null && layer.epsg !== 4326) {
+        // Layers in the same CRS share its one row.
+        if (layer.epsg !== null && layer.epsg !== 4326 && !written.has(layer.epsg)) {
+          written.add(layer.epsg);
           const e = lookupEpsg(layer.epsg);
           srs.run(e?.name ?? `EPSG:${layer.epsg}`, layer.epsg, 'EPSG', layer.epsg, e?.wkt ?? 'undefined', null);
         }
@@ -141,6 +144,8 @@ export interface GpkgFeatureLayer {
   name: string;
   epsg: number | null;
   features: { geometry: Geometry; properties: Record<string, unknown> }[];
+  /** Rows whose geometry is null: not kept, counted. */
+  withoutGeometry: number;
 }
 
 /** Reads every feature layer of a GeoPackage (geometry decoded, attributes as stored). */
@@ -152,11 +157,14 @@ export function readGeoPackage(path: string): GpkgFeatureLayer[] {
     throw new SourceError(path, `cannot open it as a GeoPackage (${(e as Error).message})`);
   }
   try {
-    let layers: { table_name: string; column_name: string; srs_id: number }[];
+    let layers: { table_name: string; column_name: string; organization: string | null; code: number | null }[];
     try {
+      // The CRS is the srs's organisation code: srs_id is the file's own key, EPSG's code only by custom.
       layers = db
         .prepare(
-          "SELECT c.table_name, g.column_name, c.srs_id FROM gpkg_contents c JOIN gpkg_geometry_columns g USING (table_name) WHERE c.data_type = 'features'",
+          `SELECT c.table_name, g.column_name, s.organization, s.organization_coordsys_id AS code
+           FROM gpkg_contents c JOIN gpkg_geometry_columns g USING (table_name)
+           LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id WHERE c.data_type = 'features'`,
         )
         .all() as typeof layers;
     } catch {
@@ -164,9 +172,14 @@ export function readGeoPackage(path: string): GpkgFeatureLayer[] {
     }
     return layers.map((l) => {
       const rows = db.prepare(`SELECT * FROM ${quote(l.table_name)}`).all() as Record<string, unknown>[];
+      let withoutGeometry = 0;
       const features = rows.flatMap((row) => {
         const blob = row[l.column_name];
-        if (!(blob instanceof Uint8Array)) return [];
+        // Bit 4 of the header's flags marks an empty geometry.
+        if (!(blob instanceof Uint8Array) || (blob.length > 3 && blob[3] & 0b1_0000)) {
+          withoutGeometry++;
+          return [];
+        }
         const properties = { ...row };
         delete properties[l.column_name];
         try {
@@ -175,7 +188,8 @@ export function readGeoPackage(path: string): GpkgFeatureLayer[] {
           throw new SourceError(path, `layer ${l.table_name}, feature ${String(row.fid ?? '?')}: ${(e as Error).message}`);
         }
       });
-      return { name: l.table_name, epsg: l.srs_id > 0 ? l.srs_id : null, features };
+      const epsg = l.organization?.toUpperCase() === 'EPSG' && l.code !== null && l.code > 0 ? l.code : null;
+      return { name: l.table_name, epsg, features, withoutGeometry };
     });
   } finally {
     db.close();
