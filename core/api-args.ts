@@ -139,6 +139,7 @@ export const REMOTE_METHODS = {
   acceptProposal: spec(1, id, str),
   importZones: spec(2, str, shape({ kind: oneOf(ZONE_KINDS), category: str, nameField: str, layer: str, table: str }, ['kind']), str),
   listZones: spec(0),
+  removeZoneLayer: spec(1, str, str),
   importLeads: spec(1, str, str),
   listLeads: spec(0),
   stats: spec(0, id),

@@ -261,6 +261,8 @@ export interface ProjectApi {
   /** A layer of the same name is replaced (`replaced`: how many zones it held). */
   importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<ZoneImportResult>;
   listZones(): Promise<ZoneRecord[]>;
+  /** Deletes a zone layer (a wrong import) and re-tags every change; `removed`: how many zones it held. */
+  removeZoneLayer(layer: string, actor?: string): Promise<{ removed: number }>;
   importLeads(file: string, actor?: string): Promise<{ imported: number }>;
   listLeads(): Promise<LeadRecord[]>;
   stats(runId?: number): Promise<RunStats>;

@@ -291,8 +291,19 @@ export function addProjectCommand(program: Command): Command {
     .argument('<file>', 'project file')
     .action(async (file: string) => {
       await withProject(file, async (p) => {
-        for (const z of await p.listZones()) print(`  ${String(z.id).padEnd(4)} ${z.kind.padEnd(10)} ${z.category.padEnd(24)} ${z.name}`);
+        for (const z of await p.listZones())
+          print(`  ${String(z.id).padEnd(4)} ${z.layer.padEnd(20)} ${z.kind.padEnd(10)} ${z.category.padEnd(24)} ${z.name}`);
       });
+    });
+  zones
+    .command('remove')
+    .description('delete a zone layer imported by mistake (see zones list) and re-tag the changes')
+    .argument('<file>', 'project file')
+    .argument('<layer>', 'layer name')
+    .action(async (file: string, layer: string) => {
+      await withProject(file, async (p) =>
+        print(`removed layer ${layer} (${(await p.removeZoneLayer(layer)).removed} zone(s)); changes re-tagged`),
+      );
     });
 
   const leads = project.command('leads').description('complaint leads (投诉举报线索): import and see what each one found');

@@ -61,7 +61,7 @@ import { insertRun } from './runs-repo';
 import { buildReportInput } from './report-input';
 import { carryVerdicts, setNote, setVerdicts } from './reviews-repo';
 import { runStats } from './stats';
-import { answerLeads, importLeads, importZones, listLeads, listZones, retagChanges } from './zones-repo';
+import { answerLeads, importLeads, importZones, listLeads, listZones, removeZoneLayer, retagChanges } from './zones-repo';
 
 export interface ProjectMeta {
   name: string;
@@ -419,6 +419,15 @@ export class LocalProject implements ProjectApi {
 
   async listZones(): Promise<ZoneRecord[]> {
     return listZones(this.db);
+  }
+
+  async removeZoneLayer(layer: string, actor?: string): Promise<{ removed: number }> {
+    const r = removeZoneLayer(this.db, layer, actor ?? defaultActor());
+    if (r.removed === 0) {
+      const layers = [...new Set((await this.listZones()).map((z) => z.layer))];
+      throw new ProjectFileError(this.path, `no zone layer "${layer}" in this project (it has: ${layers.join(', ') || 'none'})`);
+    }
+    return r;
   }
 
   async importLeads(file: string, actor?: string): Promise<{ imported: number }> {

@@ -137,6 +137,18 @@ function ringFlaw(polygons: [number, number][][][]): string | null {
   return null;
 }
 
+/** Deletes a zone layer and re-tags every change; `removed` 0 when the project holds no such layer. */
+export function removeZoneLayer(db: Database, layer: string, actor: string): { removed: number } {
+  let removed = 0;
+  db.transaction(() => {
+    removed = db.prepare('DELETE FROM zones WHERE layer = ?').run(layer).changes;
+    if (removed === 0) return;
+    retagChanges(db);
+    audit(db, actor, 'zones_removed', layer, { zones: removed });
+  })();
+  return { removed };
+}
+
 export function loadZones(db: Database): Zone[] {
   const rows = db.prepare('SELECT kind, category, name, geometry, min_x, min_y, max_x, max_y, properties FROM zones').all() as {
     kind: ZoneKind;

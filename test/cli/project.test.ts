@@ -61,6 +61,46 @@ describe('voxwatch project', () => {
     expect((await run('project', 'export', file, '--out', out)).stdout.trim()).toBe(`wrote 30 change(s) to ${out}`);
   }, 180_000);
 
+  it('lists zones by layer and removes a layer imported by mistake, re-tagging the changes', async () => {
+    const file = join(dir, 'zones.voxwatch');
+    seedProject(file, 1, 10);
+    const layer = join(dir, '耕地.geojson');
+    const ring = [
+      [512000, 2493000],
+      [530000, 2493000],
+      [530000, 2510000],
+      [512000, 2493000],
+    ];
+    writeFileSync(
+      layer,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        crs: { type: 'name', properties: { name: 'EPSG:4547' } },
+        features: [
+          { type: 'Feature', properties: { name: '基本农田' }, geometry: { type: 'Polygon', coordinates: [ring] } },
+          { type: 'Feature', properties: { name: '空' }, geometry: null },
+        ],
+      }),
+    );
+    const imported = await run('project', 'zones', 'import', file, layer, '--kind', 'protected', '--category', 'farmland');
+    expect(imported.stdout.trim().split('\n')).toEqual([
+      'imported 1 zone(s) into layer 耕地; changes re-tagged',
+      `warning: 1 feature(s) of ${layer} have no geometry and were not imported`,
+    ]);
+    expect((await run('project', 'zones', 'list', file)).stdout).toMatch(/^\s+1\s+耕地\s+protected\s+farmland\s+基本农田$/m);
+    const tagged = async () =>
+      (JSON.parse((await run('project', 'changes', file, '--zone', 'farmland', '--json')).stdout) as { total: number }).total;
+    expect(await tagged()).toBeGreaterThan(0);
+    const unknown = await run('project', 'zones', 'remove', file, 'farmland');
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([
+      1,
+      `voxwatch: ${file}: no zone layer "farmland" in this project (it has: 耕地)`,
+    ]);
+    expect((await run('project', 'zones', 'remove', file, '耕地')).stdout.trim()).toBe('removed layer 耕地 (1 zone(s)); changes re-tagged');
+    expect(await tagged()).toBe(0);
+    expect((await run('project', 'zones', 'list', file)).stdout.trim()).toBe('');
+  }, 180_000);
+
   it('refuses a file that is not a project, naming it', async () => {
     const file = join(dir, 'notes.voxwatch');
     writeFileSync(file, 'hello');
