@@ -1,6 +1,6 @@
 import type { Grid } from '../diff/grid';
 import { median, quantile } from '../diff/raster';
-import type { EpochSurface } from '../diff/surfaces';
+import { roughnessAt, type EpochSurface } from '../diff/surfaces';
 import type { Candidate } from './segment';
 
 /** The numbers behind one candidate: size, heights, and the clues about what it is. */
@@ -102,7 +102,7 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   // Roughness is judged only where the whole 3×3 window lies inside the object: at its edges
   // the window straddles a wall and any object looks rough.
   const deep = interiorCells(interior, grid);
-  const rough = Float32Array.from(deep, (k) => higher.roughness[k]);
+  const rough = Float32Array.from(deep, (k) => roughnessAt(higher.top, grid.nx, grid.ny, k));
   let planar = 0;
   let roughKnown = 0;
   for (const v of rough) {

@@ -19,8 +19,6 @@ export interface EpochSurface {
   spread: Float32Array;
   /** Excess-green index (2g − r − b)/(r + g + b) of the cell's mean colour; NaN without colour. */
   greenness: Float32Array;
-  /** RMS residual of a plane through the 3×3 tops around the cell; NaN where not computable. */
-  roughness: Float32Array;
   /** Fraction of the cell's points the file classed as vegetation (NaN when classes untrusted). */
   vegetationShare: Float32Array;
   /** The orthophoto's excess green per cell, when the epoch has one (see changes/greenness.ts). */
@@ -31,9 +29,6 @@ export interface EpochSurface {
   typicalCount: number;
   minCount: number;
 }
-
-/** The per-cell rasters of an EpochSurface (what crosses between threads). */
-export const SURFACE_RASTERS = ['top', 'mean', 'low', 'observed', 'spread', 'greenness', 'roughness', 'vegetationShare'] as const;
 
 export interface SurfaceOptions {
   /** Whether to use the file's vegetation classes (decided per epoch by `classesPlausible`). */
@@ -110,8 +105,7 @@ export function buildSurface(s: ColumnStats, options: SurfaceOptions): EpochSurf
     }
   }
   fillSmallHoles(top, mean, observed, nx, ny);
-  const roughness = planeRoughness(top, nx, ny, s.max2);
-  return { top, mean, low, observed, spread, greenness, roughness, vegetationShare, typicalCount, minCount };
+  return { top, mean, low, observed, spread, greenness, vegetationShare, typicalCount, minCount };
 }
 
 /**
@@ -160,31 +154,28 @@ function fillSmallHoles(top: Float32Array, mean: Float32Array, observed: Uint8Ar
 }
 
 /**
- * RMS residual of the least-squares plane through the 3×3 tops around each cell (all nine
- * needed). Roofs and roads are near the noise level; tree crowns are far above it.
+ * RMS residual of the least-squares plane through the 3×3 tops around cell k (all nine needed,
+ * else NaN). Roofs and roads are near the noise level; tree crowns are far above it. Asked only
+ * for the cells of candidates, so it is not a raster of every cell.
  */
-function planeRoughness(top: Float32Array, nx: number, ny: number, out: Float32Array = new Float32Array(nx * ny)): Float32Array {
-  out.fill(NaN);
-  for (let y = 1; y < ny - 1; y++) {
-    for (let x = 1; x < nx - 1; x++) {
-      // The nine tops, row by row from dy = −1 (unrolled: this runs on every cell of every tile).
-      const k = y * nx + x;
-      const [s, c, n] = [k - nx, k, k + nx];
-      const v0 = top[s - 1], v1 = top[s], v2 = top[s + 1]; // prettier-ignore
-      const v3 = top[c - 1], v4 = top[c], v5 = top[c + 1]; // prettier-ignore
-      const v6 = top[n - 1], v7 = top[n], v8 = top[n + 1]; // prettier-ignore
-      const sum = v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7 + v8;
-      // NaN anywhere makes the sum NaN: all nine are needed.
-      if (Number.isNaN(sum)) continue;
-      // On the symmetric 3×3 stencil the plane's coefficients decouple: a = Σxz/6, b = Σyz/6.
-      const c0 = sum / 9;
-      const a = (-v0 + v2 - v3 + v5 - v6 + v8) / 6;
-      const b = (-v0 - v1 - v2 + v6 + v7 + v8) / 6;
-      const r0 = v0 - (c0 - a - b), r1 = v1 - (c0 - b), r2 = v2 - (c0 + a - b); // prettier-ignore
-      const r3 = v3 - (c0 - a), r4 = v4 - c0, r5 = v5 - (c0 + a); // prettier-ignore
-      const r6 = v6 - (c0 - a + b), r7 = v7 - (c0 + b), r8 = v8 - (c0 + a + b); // prettier-ignore
-      out[k] = Math.sqrt((r0 * r0 + r1 * r1 + r2 * r2 + r3 * r3 + r4 * r4 + r5 * r5 + r6 * r6 + r7 * r7 + r8 * r8) / 6);
-    }
-  }
-  return out;
+export function roughnessAt(top: Float32Array, nx: number, ny: number, k: number): number {
+  const x = k % nx;
+  const y = (k - x) / nx;
+  if (x < 1 || y < 1 || x >= nx - 1 || y >= ny - 1) return NaN;
+  // The nine tops, row by row from dy = −1.
+  const [s, c, n] = [k - nx, k, k + nx];
+  const v0 = top[s - 1], v1 = top[s], v2 = top[s + 1]; // prettier-ignore
+  const v3 = top[c - 1], v4 = top[c], v5 = top[c + 1]; // prettier-ignore
+  const v6 = top[n - 1], v7 = top[n], v8 = top[n + 1]; // prettier-ignore
+  const sum = v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7 + v8;
+  // NaN anywhere makes the sum NaN: all nine are needed.
+  if (Number.isNaN(sum)) return NaN;
+  // On the symmetric 3×3 stencil the plane's coefficients decouple: a = Σxz/6, b = Σyz/6.
+  const c0 = sum / 9;
+  const a = (-v0 + v2 - v3 + v5 - v6 + v8) / 6;
+  const b = (-v0 - v1 - v2 + v6 + v7 + v8) / 6;
+  const r0 = v0 - (c0 - a - b), r1 = v1 - (c0 - b), r2 = v2 - (c0 + a - b); // prettier-ignore
+  const r3 = v3 - (c0 - a), r4 = v4 - c0, r5 = v5 - (c0 + a); // prettier-ignore
+  const r6 = v6 - (c0 - a + b), r7 = v7 - (c0 + b), r8 = v8 - (c0 + a + b); // prettier-ignore
+  return Math.sqrt((r0 * r0 + r1 * r1 + r2 * r2 + r3 * r3 + r4 * r4 + r5 * r5 + r6 * r6 + r7 * r7 + r8 * r8) / 6);
 }
