@@ -1052,7 +1052,10 @@ function checkDensity(totals: ColumnStats['totals'], gridArea: number, e: Opened
     warnings.push(`the ${label} epoch has about ${round(density)} points/m², only ${round(perCell)} per ${voxel} m cell: ${advice}`);
   }
   if (totals.points > 0 && totals.outside > 0.5 * totals.points) {
-    warnings.push(`${Math.round((100 * totals.outside) / totals.points)} % of the ${label} epoch lies outside the area both epochs cover`);
+    const share = (100 * totals.outside) / totals.points;
+    // Never "100 %" while some of it is compared: that reads as no overlap at all.
+    const shown = share > 99 && totals.outside < totals.points ? 'more than 99' : String(Math.round(share));
+    warnings.push(`${shown} % of the ${label} epoch lies outside the area both epochs cover`);
   }
 }
 

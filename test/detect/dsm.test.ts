@@ -64,6 +64,19 @@ describe('a DSM epoch: nodata is unseen, not empty', () => {
     const unseen = r.uncertain.filter((u) => u.unseenIn === 'before');
     expect(unseen.some((u) => iou([ring(X0 + 6, Y0 + 32, X0 + 22, Y0 + 44)], u.footprint as never) > 0.7)).toBe(true);
     expect(r.epochs[0].files[0].kind).toBe('GeoTIFF DSM Float32, 240 × 240 px of 0.25 m');
+
+    // A 2 m DSM inside the 60 m one: nearly all of the large one lies outside, yet not all of it.
+    await writeGeoTiffHeights(join(dir, 'tiny.tif'), {
+      width: 8,
+      height: 8,
+      heights: new Float32Array(64).fill(20),
+      originX: X0 + 40,
+      originY: Y0 + 42,
+      pixelSize: px,
+      epsg: 4547,
+    });
+    const tiny = await detectChanges({ files: [join(dir, 'a.tif')] }, { files: [join(dir, 'tiny.tif')] }, {}, { workers: 1 });
+    expect(tiny.warnings).toContain('more than 99 % of the before epoch lies outside the area both epochs cover');
   });
 });
 
