@@ -6,7 +6,7 @@ import { connect, type ViewerApi } from './bridge';
 import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
-import { lang, setLang, t, type MessageKey } from './i18n';
+import { lang, setLang, t, tCase, type MessageKey } from './i18n';
 import { clearCrops, renderCrops } from './panels/crops';
 import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
@@ -36,6 +36,16 @@ interface State {
   mode: ViewMode;
   detecting: AbortController | null;
   tab: SideTab;
+  /** Notes typed and not yet saved, by change key: no re-render, run switch or failed save loses them. */
+  drafts: Map<number, string>;
+  /** Where the selection was in the shown list: a verdict that filters it out leaves J at the next one. */
+  lastIndex: number;
+  /** A verdict that would close a case, waiting for the same key or button again. */
+  pendingClose: { key: number; verdict: Verdict; until: number } | null;
+  /** The epochs the detection bar's selects show (kept across re-renders and failures). */
+  detectEpochs: [number, number] | null;
+  /** A run a detection made while the analyst was reviewing: offered, not opened over their work. */
+  offeredRun: number | null;
 }
 
 const params = new URLSearchParams(location.search);
@@ -77,7 +87,13 @@ function status(text: () => string, kind: 'info' | 'error' = 'info'): void {
 
 function fail(error: unknown): void {
   console.error(error);
-  status(() => `${t('error')}: ${(error as Error).message}`, 'error');
+  status(() => `${t('error')}: ${errorText(error)}`, 'error');
+}
+
+/** An error as the analyst should read it: the browser's own words for a lost connection are no help. */
+function errorText(error: unknown): string {
+  const e = error as Error;
+  return e instanceof TypeError && /fetch|network/i.test(e.message) ? t('serverUnreachable') : e.message;
 }
 
 // ── header ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -182,10 +198,14 @@ function renderPanels(): void {
       change,
       {
         verdict: (v) => void setVerdict(v),
-        note: (text) => void saveNote(text),
+        note: (text) => change && void saveNote(change.key, text),
+        draft: (text) => change && state.drafts.set(change.key, text),
         flyTo: () => change && flyToChange(change, false),
       },
-      { crops: change ? renderCrops(api, change.key, change.footprint) : undefined },
+      {
+        crops: change ? renderCrops(api, change.key, change.footprint) : undefined,
+        draft: change ? state.drafts.get(change.key) : undefined,
+      },
     ),
   );
 }
@@ -197,8 +217,9 @@ function ledgerContext(): LedgerContext {
     select: (key) => select(key, true),
     flyTo: (box) => viewer?.flyTo(box, projectBox().minZ, false),
     status: (message: string, kind?: 'info' | 'error') => status(() => message, kind),
-    onCaseChanged: (key) => {
-      if (state.changes.some((c) => c.key === key)) void refreshChange(key).catch(fail);
+    onCaseChanged: (caseId, changeKey) => {
+      // The case's own change, and the changes of this run that carry it (a later run's code for it).
+      for (const c of state.changes) if (c.key === changeKey || c.case?.id === caseId) void refreshChange(c.key).catch(fail);
     },
   };
 }
@@ -225,7 +246,10 @@ function renderAll(): void {
 }
 
 function select(key: number | null, fly: boolean): void {
+  flushDraft();
   state.selected = key;
+  const at = state.shown.findIndex((c) => c.key === key);
+  if (at >= 0) state.lastIndex = at;
   viewer?.select(key);
   clouds?.setChanges(state.changes, key);
   writeHash();
@@ -238,7 +262,16 @@ function step(by: 1 | -1): void {
   const list = state.shown;
   if (list.length === 0) return;
   const at = list.findIndex((c) => c.key === state.selected);
-  const next = at < 0 ? (by > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, at + by));
+  // A selection the filter has just hidden (F in an "unreviewed" queue) was at lastIndex: the
+  // change after it is now there.
+  const next =
+    at >= 0
+      ? Math.min(list.length - 1, Math.max(0, at + by))
+      : state.selected !== null
+        ? Math.min(list.length - 1, Math.max(0, by > 0 ? state.lastIndex : state.lastIndex - 1))
+        : by > 0
+          ? 0
+          : list.length - 1;
   select(list[next].key, true);
 }
 
@@ -251,26 +284,50 @@ async function refreshChange(key: number): Promise<void> {
 
 async function setVerdict(verdict: Verdict): Promise<void> {
   const key = state.selected;
-  if (key === null) return;
+  const change = state.changes.find((c) => c.key === key);
+  if (key === null || !change) return;
+  // Withdrawing a confirmation closes its case (台账): one stray key must not do that.
+  const closes = change.verdict === 'confirmed' && verdict !== 'confirmed' && change.case && change.case.status !== 'closed';
+  const p = state.pendingClose;
+  if (closes && !(p && p.key === key && p.verdict === verdict && p.until > Date.now())) {
+    state.pendingClose = { key, verdict, until: Date.now() + 8000 };
+    const c = change.case!;
+    status(() => `${t('caseWouldClose')} #${c.id} (${tCase(c.status)}): ${t('pressAgain')}`, 'error');
+    return;
+  }
+  state.pendingClose = null;
+  const id = change.id;
   try {
     await api.setVerdict([key], verdict);
     await refreshChange(key);
-    status(() => `${t('verdictSaved')}: ${state.changes.find((c) => c.key === key)?.id ?? key}`);
+    status(() => `${t('verdictSaved')}: ${id}`);
   } catch (e) {
     fail(e);
   }
 }
 
-async function saveNote(text: string): Promise<void> {
-  const key = state.selected;
-  if (key === null) return;
+async function saveNote(key: number, text: string): Promise<void> {
   try {
     await api.setNote(key, text);
-    await refreshChange(key);
+    if (state.drafts.get(key) === text) state.drafts.delete(key);
+    if (state.changes.some((c) => c.key === key)) await refreshChange(key);
     status(() => t('noteSaved'));
   } catch (e) {
-    fail(e);
+    console.error(e);
+    // The draft stays (in the field and in state.drafts) and is saved on the next Enter or blur.
+    state.drafts.set(key, text);
+    status(() => `${t('noteNotSaved')}: ${errorText(e)}`, 'error');
   }
+}
+
+/** Saves the selected change's typed note before the selection or the run changes under it. */
+function flushDraft(): void {
+  const key = state.selected;
+  const draft = key === null ? undefined : state.drafts.get(key);
+  const change = state.changes.find((c) => c.key === key);
+  if (key === null || draft === undefined) return;
+  if (change && draft === (change.note ?? '')) state.drafts.delete(key);
+  else void saveNote(key, draft);
 }
 
 function onKey(e: KeyboardEvent): void {
@@ -461,6 +518,8 @@ function exportReport(): void {
 // ── runs and detection ────────────────────────────────────────────────────────────────────────────────────
 
 async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
+  flushDraft();
+  state.offeredRun = null;
   clearCrops();
   state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
   state.changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
@@ -492,19 +551,45 @@ function renderDetection(): void {
   };
   const before = epochSelect('detect-before', epochs.length - 2);
   const after = epochSelect('detect-after', epochs.length - 1);
+  if (state.detectEpochs) [before.value, after.value] = state.detectEpochs.map(String);
   const running = state.detecting !== null;
+  const run = h(
+    'button',
+    { id: 'run-detection', onclick: () => void runDetection(Number(before.value), Number(after.value)) },
+    t('runDetection'),
+  );
+  const problem = h('span', { id: 'detect-problem', class: 'hint' });
+  // The same epoch twice is refused by the store; a later survey as "before" reads removals as additions.
+  const check = () => {
+    state.detectEpochs = [Number(before.value), Number(after.value)];
+    const [a, b] = [epochs.find((e) => e.id === Number(before.value)), epochs.find((e) => e.id === Number(after.value))];
+    const same = a?.id === b?.id;
+    const backwards = !same && !!a?.date && !!b?.date && a.date > b.date;
+    problem.textContent = same ? t('sameEpoch') : backwards ? t('laterFirst') : '';
+    run.disabled = running || same;
+  };
+  before.addEventListener('change', check);
+  after.addEventListener('change', check);
+  check();
+  const offered = state.offeredRun;
   $('detection').replaceChildren(
     h('span', { class: 'label' }, t('detection')),
     h('label', {}, t('before'), before),
     h('label', {}, t('after'), after),
-    h(
-      'button',
-      { id: 'run-detection', disabled: running, onclick: () => void runDetection(Number(before.value), Number(after.value)) },
-      t('runDetection'),
-    ),
+    run,
+    problem,
     h('progress', { id: 'detect-progress', max: 1, value: 0, hidden: !running }),
     h('span', { id: 'detect-phase' }),
     h('button', { id: 'cancel-detection', hidden: !running, onclick: () => state.detecting?.abort() }, t('cancel')),
+    ...(offered
+      ? [
+          h(
+            'button',
+            { id: 'open-new-run', class: 'primary', onclick: () => void openRun(offered).catch(fail) },
+            `${t('openNewRun')} ${offered}`,
+          ),
+        ]
+      : []),
   );
 }
 
@@ -533,7 +618,12 @@ async function runDetection(before: number, after: number): Promise<void> {
     );
     state.detecting = null;
     state.info = await api.info();
-    await openRun(run.id);
+    // An analyst in the middle of a review keeps their place: the new run is offered, not forced.
+    if (state.selected !== null || state.drafts.size > 0) {
+      state.offeredRun = run.id;
+      renderHeader();
+      renderDetection();
+    } else await openRun(run.id);
     status(() => `${t('detectionDone')} ${run.id} (${run.changeCount})`);
     $('detection').dataset.state = 'done';
   } catch (e) {
@@ -542,7 +632,7 @@ async function runDetection(before: number, after: number): Promise<void> {
     renderDetection();
     $('detection').dataset.state = cancelled ? 'cancelled' : 'failed';
     if (cancelled) status(() => t('cancelled'));
-    else status(() => `${t('detectionFailed')}: ${(e as Error).message}`, 'error');
+    else status(() => `${t('detectionFailed')}: ${errorText(e)}`, 'error');
   }
 }
 
@@ -577,8 +667,17 @@ async function start(): Promise<void> {
     mode: 'after',
     detecting: null,
     tab: 'changes',
+    drafts: new Map(),
+    lastIndex: 0,
+    pendingClose: null,
+    detectEpochs: null,
+    offeredRun: null,
   };
   document.addEventListener('keydown', onKey);
+  // A note typed and not saved (the server unreachable) is not left behind without a word.
+  window.addEventListener('beforeunload', (e) => {
+    if (state.drafts.size > 0) e.preventDefault();
+  });
   window.voxwatch?.onMenu?.(menuCommand);
   const hash = readHash();
   await openRun(hash.run, hash.change);

@@ -127,7 +127,10 @@ export function renderList(items: ChangeRecord[], selected: number | null, onSel
 
 export interface DetailHandlers {
   verdict(v: Verdict): void;
+  /** Save the note (Enter, or leaving the field). */
   note(text: string): void;
+  /** The note as typed so far, kept by the page so that no re-render loses it. */
+  draft(text: string): void;
   flyTo(): void;
 }
 
@@ -143,25 +146,28 @@ export const VERDICT_KEYS: Partial<Record<Verdict, string>> = {
 /** Parts of the detail panel built by their own modules (renderer/panels/). */
 export interface DetailParts {
   crops?: Node;
+  /** The note being typed, not yet saved (from an earlier rendering of this panel). */
+  draft?: string;
 }
 
 export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, parts: DetailParts = {}): HTMLElement {
   if (!c) return h('p', { class: 'hint' }, t('selectChange'));
   const row = (label: string, value: string | Node) => h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value));
-  const note = h('textarea', { rows: 3, placeholder: t('notePlaceholder'), 'aria-label': t('note'), value: c.note ?? '' });
-  let saved = c.note ?? '';
+  const note = h('textarea', { rows: 3, placeholder: t('notePlaceholder'), 'aria-label': t('note'), value: parts.draft ?? c.note ?? '' });
+  // Saved while it differs from what the store holds: a save that failed is tried again next time.
   const save = () => {
-    if (note.value === saved) return;
-    saved = note.value;
-    handlers.note(note.value);
+    if (note.value !== (c.note ?? '')) handlers.note(note.value);
   };
+  note.addEventListener('input', () => handlers.draft(note.value));
   note.addEventListener('blur', save);
   note.addEventListener('keydown', (e) => {
     e.stopPropagation(); // typing a note must not trigger the review shortcuts
+    // Enter that picks a candidate in a Chinese input method is not the end of the note.
+    if (e.isComposing || e.keyCode === 229) return;
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       save();
-    }
+    } else if (e.key === 'Escape') note.blur();
   });
   const zones = c.zones.filter((z) => z.kind !== 'admin').map((z) => z.name);
   return h(
@@ -175,6 +181,9 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
       h('button', { class: 'fly', onclick: () => handlers.flyTo() }, t('flyTo')),
     ),
     parts.crops ?? null,
+    // Why it was flagged comes first: on a laptop screen the figures below scroll under the verdicts.
+    h('h3', {}, t('evidence')),
+    h('ul', { class: 'reasons' }, ...c.evidence.reasons.map((r) => h('li', {}, lang() === 'zh-CN' ? reasonZh(r) : r))),
     h(
       'dl',
       {},
@@ -192,8 +201,6 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
       row(t('permit'), c.volume_m3 > 0 ? tPermit(c.permitStatus) : '—'),
       row(t('caseStatus'), caseText(c)),
     ),
-    h('h3', {}, t('evidence')),
-    h('ul', { class: 'reasons' }, ...c.evidence.reasons.map((r) => h('li', {}, lang() === 'zh-CN' ? reasonZh(r) : r))),
     // The verdict and the note stay at the foot of the panel while the figures above scroll: an
     // analyst judges flag after flag and should not have to scroll to each one's buttons.
     h(

@@ -18,8 +18,8 @@ export interface LedgerContext {
   select(key: number): void;
   flyTo(box: BoxXY): void;
   status(message: string, kind?: 'info' | 'error'): void;
-  /** After a case changed: the list and detail show case status too. */
-  onCaseChanged(changeKey: number): void;
+  /** After a case changed: the list and detail show case status too (its own change, and this run's changes carrying it). */
+  onCaseChanged(caseId: number, changeKey: number): void;
 }
 
 const STATUS_COLOURS: Record<CaseStatus, string> = {
@@ -33,8 +33,9 @@ const STATUS_COLOURS: Record<CaseStatus, string> = {
 
 let statusFilter: CaseStatus | '' = '';
 
-function goTo(ctx: LedgerContext, changeKey: number | null, x: number, y: number): void {
-  const change = ctx.changes.find((c) => c.key === changeKey);
+function goTo(ctx: LedgerContext, changeKey: number | null, x: number, y: number, caseId?: number): void {
+  // The run shown may hold the structure under a code of its own (a later run carrying the case).
+  const change = ctx.changes.find((c) => c.key === changeKey) ?? ctx.changes.find((c) => caseId !== undefined && c.case?.id === caseId);
   if (change) ctx.select(change.key);
   else ctx.flyTo(pointBox(x, y, 20));
 }
@@ -71,7 +72,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
     try {
       const c = await work();
       ctx.status(`${message}: #${c.id} ${c.code} → ${tCase(c.status)}`);
-      ctx.onCaseChanged(c.changeKey);
+      ctx.onCaseChanged(c.id, c.changeKey);
     } catch (e) {
       ctx.status(`${t('error')}: ${(e as Error).message}`, 'error');
     }
@@ -79,6 +80,8 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
   };
   const items = cases.map((c) => {
     const next = CASE_TRANSITIONS[c.status];
+    // This run's change carrying the case, when it is not the case's own change.
+    const here = ctx.changes.find((ch) => ch.key !== c.changeKey && ch.case?.id === c.id);
     const move = h(
       'select',
       {
@@ -129,13 +132,13 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
         'data-case': c.id,
         'data-status': c.status,
         'data-change-key': c.changeKey,
-        onclick: () => goTo(ctx, c.changeKey, c.centroid[0], c.centroid[1]),
+        onclick: () => goTo(ctx, c.changeKey, c.centroid[0], c.centroid[1], c.id),
       },
       h(
         'div',
         { class: 'case-head' },
         h('span', { class: 'swatch', style: `background:${TYPE_COLOURS[c.type]}` }),
-        h('span', { class: 'code' }, `#${c.id} ${c.code}`),
+        h('span', { class: 'code' }, `#${c.id} ${here ? here.id : c.code}`),
         h('span', { class: 'type' }, tType(c.type)),
         h('span', { class: 'case-status', style: `color:${STATUS_COLOURS[c.status]}` }, tCase(c.status)),
       ),
@@ -146,7 +149,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
           `${c.volume_m3 >= 0 ? '+' : '−'}${Math.abs(c.volume_m3).toFixed(0)} m³`,
           c.subDistrict,
           c.dueDate ? `${t('caseDue')} ${c.dueDate}` : null,
-          ctx.changes.some((ch) => ch.key === c.changeKey) ? null : `${t('inRun')} ${c.runId}`,
+          ctx.changes.some((ch) => ch.key === c.changeKey) ? null : `${t('inRun')} ${c.runId} ${c.code}`,
         ]
           .filter(Boolean)
           .join(' · '),

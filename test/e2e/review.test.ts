@@ -127,6 +127,37 @@ describe('the review UI in Chromium', () => {
     await expect.poll(() => stored((p) => p.getChange(key).then((c) => c.verdict))).toBe('confirmed');
   });
 
+  it('asks a second key before a verdict closes a case, and keeps the place in a filtered queue', async () => {
+    const verdictOf = (key: number) => stored((p) => p.getChange(key).then((c) => c.verdict));
+    // An added structure, confirmed: that opens its case in the ledger.
+    const added = (await stored((p) => p.listChanges())).items.find((c) => c.volume_m3 > 0 && c.verdict !== 'confirmed')!;
+    await page.click(`.change-list li[data-key="${added.key}"]`);
+    await page.keyboard.press('c');
+    await expect.poll(() => stored((p) => p.getChange(added.key).then((c) => c.case?.status))).toBe('open');
+    await page.waitForSelector(`.change-list li[data-key="${added.key}"][data-verdict="confirmed"]`);
+    // One stray F would withdraw the confirmation and close the case: it only warns.
+    await page.keyboard.press('f');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toMatch(/^This closes case #\d+ \(Open\): press the key or button again/);
+    expect(await verdictOf(added.key)).toBe('confirmed');
+    await page.keyboard.press('f');
+    await expect.poll(() => verdictOf(added.key)).toBe('false_positive');
+    await page.keyboard.press('c');
+    await expect.poll(() => verdictOf(added.key)).toBe('confirmed');
+
+    // In a queue of unreviewed changes, a verdict takes the change out; J goes on to the next one, not back to the top.
+    await page.selectOption('select[aria-label="All verdicts"]', 'unreviewed');
+    const queue = await page.locator('.change-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-key')));
+    expect(queue.length).toBeGreaterThanOrEqual(3);
+    await page.click(`.change-list li[data-key="${queue[1]}"]`);
+    await page.keyboard.press('s');
+    await page.waitForSelector(`.change-list li[data-key="${queue[1]}"]`, { state: 'detached' });
+    await page.keyboard.press('j');
+    expect(await selectedKey()).toBe(queue[2]);
+    await page.selectOption('select[aria-label="All verdicts"]', '');
+  });
+
   it('shows before, after and a swipe with the two epochs either side of a draggable divider', async () => {
     await page.waitForFunction(() => document.getElementById('view')!.dataset.detail !== undefined);
     // The octrees are built in the background on first view: once they arrive they replace the plain samples. Wait
@@ -206,9 +237,17 @@ describe('the review UI in Chromium', () => {
     await page.unroute('**/api/detect');
     expect(await stored(async (p) => (await p.info()).runs.length)).toBe(1);
 
+    // The same epoch twice is not offered as a run.
+    await page.selectOption('#detect-before', id('e3'));
+    expect(await page.locator('#run-detection').isDisabled()).toBe(true);
+    expect(await page.locator('#detect-problem').textContent()).not.toBe('');
     await page.selectOption('#detect-before', id('e2'));
     await page.selectOption('#detect-after', id('e3'));
+    expect(await page.locator('#run-detection').isDisabled()).toBe(false);
+    // The analyst reviews while it runs: a note typed and not yet saved must survive the run's end.
+    const reviewing = Number(await selectedKey());
     await page.click('#run-detection');
+    await page.fill('.detail textarea', '待现场核查 typed during the run');
     expect(await page.locator('#detect-progress').isVisible()).toBe(true);
     await page.waitForSelector('#detection[data-phase]');
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-5-detecting.png') });
@@ -218,7 +257,14 @@ describe('the review UI in Chromium', () => {
     expect(runs).toHaveLength(2);
     const run = runs[1];
     expect(run.before.label).toBe('e2');
-    expect(await page.inputValue('#run-select')).toBe(String(run.id));
+    // The new run is offered, not opened over the review: the selection and the typed note stay.
+    expect(await page.inputValue('#run-select')).toBe(String(runs[0].id));
+    expect(await selectedKey()).toBe(String(reviewing));
+    expect(await page.inputValue('.detail textarea')).toBe('待现场核查 typed during the run');
+    await page.click('#open-new-run');
+    await expect.poll(() => page.inputValue('#run-select')).toBe(String(run.id));
+    // Leaving the run saved the note.
+    await expect.poll(() => stored((p) => p.getChange(reviewing).then((c) => c.note))).toBe('待现场核查 typed during the run');
     expect(await page.locator('.change-list li').count()).toBe(run.changeCount);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-5-new-run.png') });
     expect(pageErrors).toEqual([]);
