@@ -26,9 +26,11 @@ const f1 = (v: number) => v.toFixed(1);
 const f2 = (v: number) => v.toFixed(2);
 
 /**
- * Votes for "this is vegetation": colour, roughness, missing roof planes, vertical scatter of
- * points, the file's own classes, and a crown-like (not box-like) profile. No single clue
- * decides, so a green steel roof (planar) or an uncoloured tree (rough, scattered) come out right.
+ * Votes for "this is vegetation": colour (against it too, when clearly not foliage-coloured),
+ * roughness, missing roof planes, vertical scatter of points, the file's own classes, and a
+ * crown-like (not box-like) profile. Only a top domed nearly everywhere decides alone; the other
+ * clues need company, so a green steel roof (planar) or an uncoloured tree (rough, scattered)
+ * come out right.
  */
 export function vegetationScore(m: Measurement): { score: number; clues: string[] } {
   let score = 0;
@@ -43,6 +45,10 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
   } else if (m.greenness > 0.05) {
     score += 1;
     clues.push(`greenish${where} (ExG ${f2(m.greenness)})`);
+  } else if (m.greenness < -0.15) {
+    // Red tiles, brick, rust: a colour foliage seldom has. Shape clues blur at coarse voxels.
+    score -= 1;
+    clues.push(`not vegetation-coloured${where} (ExG ${f2(m.greenness)})`);
   }
   if (m.roughness > 0.15) {
     score += 1;
@@ -75,6 +81,11 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
     score += 1.5;
     clues.push(`dome-shaped top (${Math.round(m.curvedShare * 100)} % curved both ways)`);
   }
+  if (m.domeCurvature < -0.3) {
+    // Too small for the share above: its whole top fitted bends down every way.
+    score += 1.5;
+    clues.push(`small dome-shaped top (bending ${f2(-m.domeCurvature)} m over three cells)`);
+  }
   if (m.fillRatio < 0.6) {
     score += 0.5;
     clues.push(`crown-like profile (fill ${f2(m.fillRatio)})`);
@@ -104,6 +115,14 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   if (m.coverage < o.minCoverage)
     return suppress('low_coverage', `only ${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`);
   if (veg.score >= VEGETATION_SCORE) return suppress('vegetation', veg.clues.join(', '));
+  // Points metres deep inside the footprint, with neither colour nor a top surface to judge
+  // (a small object) to say otherwise: a canopy the survey saw into, not a roof.
+  if (Number.isNaN(m.greenness) && Number.isNaN(m.planarShare) && m.spread > 1.0) {
+    return suppress(
+      'vegetation',
+      `points scattered ${f1(m.spread)} m deep, as through a canopy, with no colour or roof surface to say otherwise`,
+    );
+  }
   // Nothing to tell a building from a tree by: no colour, too small for its top to be judged,
   // and no points in depth (a DSM holds one height a pixel). Flagging it would be a guess: on
   // a colourless DSM of a park, 87 tree crowns of 14–77 m² came out as buildings at 1 m voxels.

@@ -43,6 +43,12 @@ export interface Measurement {
    * roofs are planes meeting at lines; NaN when the object is too small to tell.
    */
   curvedShare: number;
+  /**
+   * For an object too small for curvedShare: the larger curvature of the quadratic fitted to
+   * its whole top, as a second difference over three cells (well below −0.2: a small dome, a
+   * crown or a little hipped roof); NaN when curvedShare was measured or too few cells.
+   */
+  domeCurvature: number;
 }
 
 export interface MeasureContext {
@@ -117,6 +123,7 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
       0.95,
     );
   const areaM2 = cover * cellArea;
+  const curved = curvedShare(c.cells, higher.top, grid);
   return {
     sign: c.sign,
     cells: all,
@@ -139,11 +146,13 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     greennessFromOrtho: higher.greennessFromOrtho ? 2 * count(c.cells, higher.greennessFromOrtho) > c.cells.length : false,
     roughness: roughKnown >= 3 ? median(rough) : NaN,
     planarShare: roughKnown >= 3 ? planar / roughKnown : NaN,
-    spread: median(pick(higher.spread)),
+    // Inside the footprint: an edge cell holds a wall's points too, which scatter like a canopy's.
+    spread: median(Float32Array.from(interior.length >= 3 ? interior : c.cells, (k) => higher.spread[k])),
     vegetationClassShare: median(pick(higher.vegetationShare)),
     fillRatio: Math.abs(volume) / Math.max(1e-9, areaM2 * Math.abs(maxChange)),
     coreCells: interior.length,
-    curvedShare: curvedShare(c.cells, higher.mean, grid),
+    curvedShare: curved,
+    domeCurvature: Number.isNaN(curved) ? fittedCurvature(c.cells, higher.top, grid) : NaN,
   };
 }
 
@@ -157,26 +166,95 @@ function count(cells: Int32Array, mask: Uint8Array): number {
 const CURVATURE = 0.2;
 
 /**
- * Second differences of the mean surface over ±3 cells along x and y. A plane gives none; a
- * ridge or an eave curves in one direction only; a crown curves in both.
+ * Share of the top that is a dome, bending down every way over ±3 cells (1.5 m at 0.5 m): the
+ * quadratic fitted to the 3 × 3 lattice of heights three cells apart (Evans–Young) has both
+ * curvatures below −CURVATURE. Roofs are planes meeting along lines: a ridge or a hip, in any
+ * direction, bends one way only (one curvature near zero or of the other sign), where the old
+ * test along x and y alone took a ridge at 45° for a crown. Only interior cells are read: at an
+ * edge the mean surface falls to the ground, which makes any small box look dome-shaped.
  */
 function curvedShare(cells: Int32Array, surface: Float32Array, grid: Grid): number {
+  // Three cells apart; two for an object too small to hold enough such lattices (a small crown).
+  for (const d of [3, 2]) {
+    const share = curvedShareAt(cells, surface, grid, d);
+    if (!Number.isNaN(share)) return share;
+  }
+  return NaN;
+}
+
+function curvedShareAt(cells: Int32Array, surface: Float32Array, grid: Grid, d: number): number {
   const set = new Set<number>(cells);
-  const dx = 3;
-  const dy = 3 * grid.nx;
+  const row = d * grid.nx;
+  // The same curvature at every spacing: second differences grow with its square.
+  const limit = CURVATURE * (d / 3) ** 2;
   let tested = 0;
   let curved = 0;
+  const v = (q: number) => surface[q];
   for (const k of cells) {
     const x = k % grid.nx;
-    if (x < 3 || x >= grid.nx - 3) continue;
-    if (!set.has(k - dx) || !set.has(k + dx) || !set.has(k - dy) || !set.has(k + dy)) continue;
-    const cx = surface[k - dx] + surface[k + dx] - 2 * surface[k];
-    const cy = surface[k - dy] + surface[k + dy] - 2 * surface[k];
-    if (Number.isNaN(cx) || Number.isNaN(cy)) continue;
+    if (x < d || x >= grid.nx - d) continue;
+    const z1 = k + row - d, z2 = k + row, z3 = k + row + d; // prettier-ignore
+    const z4 = k - d, z6 = k + d; // prettier-ignore
+    const z7 = k - row - d, z8 = k - row, z9 = k - row + d; // prettier-ignore
+    if (![z1, z2, z3, z4, z6, z7, z8, z9].every((q) => set.has(q))) continue;
+    // Second differences averaged over the three rows (columns), and the cross term.
+    const fxx = (v(z1) + v(z3) + v(z4) + v(z6) + v(z7) + v(z9) - 2 * (v(z2) + v(k) + v(z8))) / 3;
+    const fyy = (v(z1) + v(z2) + v(z3) + v(z7) + v(z8) + v(z9) - 2 * (v(z4) + v(k) + v(z6))) / 3;
+    const fxy = (v(z3) - v(z1) - v(z9) + v(z7)) / 4;
+    if (Number.isNaN(fxx + fyy + fxy)) continue;
     tested++;
-    if (Math.min(Math.abs(cx), Math.abs(cy)) > CURVATURE) curved++;
+    // The larger of the two curvatures (eigenvalues): below −limit, both are.
+    if ((fxx + fyy) / 2 + Math.hypot((fxx - fyy) / 2, fxy) < -limit) curved++;
   }
   return tested >= 8 ? curved / tested : NaN;
+}
+
+/**
+ * The larger eigenvalue of the Hessian of z = a + bx + cy + dx² + exy + fy² fitted (least
+ * squares) to the cells' heights, times nine (a second difference over three cells).
+ */
+function fittedCurvature(cells: Int32Array, surface: Float32Array, grid: Grid): number {
+  // Coordinates about the first cell keep the normal equations well scaled at any grid size.
+  const x0 = cells[0] % grid.nx;
+  const y0 = (cells[0] - x0) / grid.nx;
+  const ata = new Float64Array(36);
+  const atb = new Float64Array(6);
+  const row = new Float64Array(6);
+  let n = 0;
+  for (const k of cells) {
+    const z = surface[k];
+    if (Number.isNaN(z)) continue;
+    const x = (k % grid.nx) - x0;
+    const y = (k - (k % grid.nx)) / grid.nx - y0;
+    row.set([1, x, y, x * x, x * y, y * y]);
+    for (let i = 0; i < 6; i++) {
+      atb[i] += row[i] * z;
+      for (let j = 0; j < 6; j++) ata[6 * i + j] += row[i] * row[j];
+    }
+    n++;
+  }
+  if (n < 12) return NaN;
+  const p = solve6(ata, atb);
+  if (!p) return NaN;
+  const [fxx, fxy, fyy] = [2 * p[3], p[4], 2 * p[5]];
+  return 9 * ((fxx + fyy) / 2 + Math.hypot((fxx - fyy) / 2, fxy));
+}
+
+/** Solves the 6 × 6 system by Gaussian elimination with partial pivoting; null when singular. */
+function solve6(a: Float64Array, b: Float64Array): number[] | null {
+  const m = Array.from({ length: 6 }, (_, i) => [...a.subarray(6 * i, 6 * i + 6), b[i]]);
+  for (let c = 0; c < 6; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < 6; r++) if (Math.abs(m[r][c]) > Math.abs(m[pivot][c])) pivot = r;
+    if (Math.abs(m[pivot][c]) < 1e-9) return null;
+    [m[c], m[pivot]] = [m[pivot], m[c]];
+    for (let r = 0; r < 6; r++) {
+      if (r === c) continue;
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k < 7; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  return m.map((r, i) => r[6] / r[i]);
 }
 
 /** Cells whose eight neighbours are all in the set: what survives a one-cell erosion. */
