@@ -948,6 +948,14 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
     const e = !a.crs ? a : b;
     warnings.push(`the ${e.label} epoch (${filesOf(e)}) declares no CRS; assuming it matches the other (name it with --crs EPSG:xxxx)`);
   }
+  // One factor converts both epochs' heights: epochs in different height units would differ by
+  // hundreds of metres everywhere, read as one huge change.
+  if (a.crs && b.crs && heightFactor(a.crs) !== heightFactor(b.crs)) {
+    const unitOf = (c: CrsInfo) => c.verticalUnit ?? 'metre';
+    throw new DetectionInputError(
+      `the epochs give heights in different units: before (${filesOf(a)}) in ${unitOf(a.crs)}, after (${filesOf(b)}) in ${unitOf(b.crs)}; convert one epoch's heights first (e.g. pdal translate with a filters.assign scaling Z)`,
+    );
+  }
   const crs = a.crs ?? b.crs;
   const unit = metresPerUnit(crs);
   if (crs && unit !== null && unit !== 1) {
@@ -1001,10 +1009,15 @@ async function checkSpace(dir: string, layout: TileLayout, points: number, alrea
 
 /** Heights in feet (a US vertical datum, say) are converted so every threshold stays in metres. */
 function heightUnitToMetres(crs: CrsInfo | undefined, warnings: string[]): number {
-  const unit = crs?.verticalUnit?.toLowerCase() ?? '';
-  const factor = unit.includes('us') && unit.includes('f') ? 1200 / 3937 : unit.includes('foot') || unit.includes('feet') ? 0.3048 : 1;
+  const factor = heightFactor(crs);
   if (factor !== 1) warnings.push(`heights are in ${crs!.verticalUnit}; converted to metres (heights and volumes are reported in metres)`);
   return factor;
+}
+
+/** Metres per height unit of a CRS (1 when it declares no vertical unit). */
+function heightFactor(crs: CrsInfo | undefined): number {
+  const unit = crs?.verticalUnit?.toLowerCase() ?? '';
+  return unit.includes('us') && unit.includes('f') ? 1200 / 3937 : unit.includes('foot') || unit.includes('feet') ? 0.3048 : 1;
 }
 
 const intersects = (a: Bounds3, b: Bounds3) => a.minX <= b.maxX && a.maxX >= b.minX && a.minY <= b.maxY && a.maxY >= b.minY;

@@ -3,9 +3,13 @@
  * LiDAR of a park, IGN LiDAR HD 2021/2022, Autzen BMX track 2010/2023 earthworks): whatever
  * the voxel size, no building change may be flagged. Also the run-level input checks.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectChanges, DetectionInputError } from '../../core/detect';
+import { LasFormat } from '../../core/io/las/reader';
+import { createLasWriter } from '../../core/io/las/writer';
 import { SHARED_DATA } from '../helpers/data';
 import { writeDistrict } from '../helpers/district';
 
@@ -83,6 +87,19 @@ describe('run-level checks', () => {
     await expect(run).rejects.toThrow(DetectionInputError);
     await expect(run).rejects.toThrow(
       /different coordinate systems: before \(ttp-2015\.las\) is EPSG:26917 .* after \(donor_test\.las\) is EPSG:2154/,
+    );
+  });
+
+  it('refuses epochs whose heights are in different units (feet against metres), naming both', async () => {
+    // Autzen 2023 as it is (NAVD88 heights in US survey feet), and a copy declaring only the
+    // metric horizontal CRS: read alike, the two would differ by hundreds of metres everywhere.
+    const feet = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2023.las');
+    const metres = join(mkdtempSync(join(tmpdir(), 'voxwatch-units-')), 'autzen-metric.las');
+    const w = createLasWriter(metres, { version: '1.4', epsg: 2991, scale: [0.01, 0.01, 0.01], offset: [635000, 850000, 0] });
+    for await (const c of LasFormat.parseInBatches(feet)) await w.write(c);
+    await w.close();
+    await expect(detectChanges({ files: [metres] }, { files: [feet] })).rejects.toThrow(
+      'the epochs give heights in different units: before (autzen-metric.las) in metre, after (autzen-bmx-2023.las) in US survey foot',
     );
   });
 
