@@ -471,17 +471,6 @@ async function firstPass(
   // vertical offset for every tile. The ground is worked out on a worker, which takes the
   // whole-area rasters with it; the alignment reads only the sampled cells.
   const c = sa.coarse;
-  const lows = (e: EpochCoarse) => ({ min1: e.min1, min2: e.min2, count8: e.count8 });
-  const ground = await pool.ground({
-    epochs: [lows(sa.coarse), lows(sb.coarse)],
-    cx: c.cx,
-    cy: c.cy,
-    cell: grid.cell,
-    factor: c.factor,
-    zBase,
-  });
-  hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
-  lap('ground');
   let alignment: Alignment | null = null;
   if (options.align) {
     alignment = estimateAlignment(sa.coarse.samples, sb.coarse.samples, c.step);
@@ -494,9 +483,27 @@ async function firstPass(
         `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
       );
     }
+    if (alignment && Math.abs(alignment.dz) > 0.5) {
+      warnings.push(
+        `the later epoch lay ${Math.abs(alignment.dz).toFixed(2)} m ${alignment.dz < 0 ? 'above' : 'below'} the earlier one on its stable surfaces: are their heights on different datums (ellipsoidal against orthometric)? The shift was removed`,
+      );
+    }
   }
+  // The ground is one for both epochs: the later one's lowest heights join it already shifted.
+  if (alignment?.dz) shiftLows(sb.coarse, alignment.dz);
   hooks.onProgress?.({ phase: 'align', done: 1, total: 1 });
   lap('align');
+  const lows = (e: EpochCoarse) => ({ min1: e.min1, min2: e.min2, count8: e.count8 });
+  const ground = await pool.ground({
+    epochs: [lows(sa.coarse), lows(sb.coarse)],
+    cx: c.cx,
+    cy: c.cy,
+    cell: grid.cell,
+    factor: c.factor,
+    zBase,
+  });
+  hooks.onProgress?.({ phase: 'ground', done: 1, total: 1 });
+  lap('ground');
   const plan: RunPlan = {
     options,
     crs: run.crs ?? null,
@@ -727,6 +734,14 @@ function ownsArea(tile: Tile, grid: Grid, footprint: PolygonCoords[]): boolean {
 
 /** Smallest stable area that makes the vertical alignment worth trusting, m². */
 const MIN_STABLE_AREA = 25;
+
+/** Adds the vertical alignment to an epoch's coarse lowest heights (empty cells stay empty). */
+function shiftLows(e: EpochCoarse, dz: number): void {
+  for (let i = 0; i < e.min1.length; i++) {
+    e.min1[i] += dz;
+    e.min2[i] += dz;
+  }
+}
 /** Longest side of the overview, cells. */
 const OVERVIEW_SIDE = 1024;
 

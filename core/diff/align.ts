@@ -11,8 +11,10 @@ export interface Alignment {
   residualAfter: { medianAbs: number; rms: number };
 }
 
-/** Differences above this are real change or occlusion, not misregistration. */
+/** Differences this far from the common offset are real change or occlusion, not misregistration. */
 const STABLE_BAND = 0.5;
+/** Width of the bins the common offset is sought in, metres. */
+const MODE_BIN = 0.1;
 /** Points a coarse cell needs in each epoch, and the largest vertical spread of a flat one. */
 const MIN_POINTS = 8;
 const FLAT_SPREAD = 0.1;
@@ -26,10 +28,12 @@ const FLAT_SPREAD = 0.1;
  * is modelled: one dz for every tile, whatever the tiling. Horizontal offsets up to a cell are
  * absorbed by the diff's one-cell tolerance: at 0.5 m columns a sub-cell shift cannot be
  * measured reliably, so none is claimed. `a` and `b` are the sums of the same sampled cells,
- * every `step`-th of the area.
+ * every `step`-th of the area. The stable cells are those near the most common difference, not
+ * near zero: epochs on different height datums (ellipsoidal against orthometric heights) differ
+ * by metres everywhere, and a band around zero found no stable surface at all.
  */
 export function estimateAlignment(a: SampledSums, b: SampledSums, step: number): Alignment {
-  const collected: number[] = [];
+  const flatDiffs: number[] = [];
   for (let k = 0; k < a.count.length; k++) {
     const na = a.count[k];
     const nb = b.count[k];
@@ -42,10 +46,10 @@ export function estimateAlignment(a: SampledSums, b: SampledSums, step: number):
     const vb = (b.sumSq[k] - nb * mb * mb) / (nb - 1);
     const flat = (FLAT_SPREAD * 1000) ** 2;
     if (!(va < flat && vb < flat)) continue;
-    const d = (mb - ma) / 1000;
-    if (Math.abs(d) < STABLE_BAND) collected.push(d);
+    flatDiffs.push((mb - ma) / 1000);
   }
-  const diffs = Float32Array.from(collected);
+  const centre = mostCommon(flatDiffs);
+  const diffs = Float32Array.from(flatDiffs.filter((d) => Math.abs(d - centre) < STABLE_BAND));
   const residuals = (dz: number) => {
     const out = new Float32Array(diffs.length);
     let n = 0;
@@ -77,7 +81,23 @@ export function estimateAlignment(a: SampledSums, b: SampledSums, step: number):
     return { medianAbs: round(quantile(abs, 0.5) || 0), rms: round(Math.sqrt(ss / Math.max(1, r.length))) };
   };
   const after = residuals(dz);
-  return { dz: round(dz), stableCells: after.length * step, residualBefore: stats(residuals(0)), residualAfter: stats(after) };
+  return { dz: round(dz), stableCells: after.length * step, residualBefore: stats(diffs), residualAfter: stats(after) };
+}
+
+/** The centre of the most populated MODE_BIN-wide bin (with its neighbours), metres; 0 for none. */
+function mostCommon(values: number[]): number {
+  const bins = new Map<number, number>();
+  for (const v of values) {
+    const k = Math.round(v / MODE_BIN);
+    bins.set(k, (bins.get(k) ?? 0) + 1);
+  }
+  let [best, bestCount] = [0, 0];
+  for (const k of bins.keys()) {
+    const n = (bins.get(k - 1) ?? 0) + (bins.get(k) ?? 0) + (bins.get(k + 1) ?? 0);
+    // Ties go to the bin nearest zero: misregistration is small more often than not.
+    if (n > bestCount || (n === bestCount && Math.abs(k) < Math.abs(best))) [best, bestCount] = [k, n];
+  }
+  return best * MODE_BIN;
 }
 
 /** Coarse sums of sampled cells (EpochCoarse.samples). */
