@@ -930,7 +930,7 @@ function filesOf(e: Pick<OpenedEpoch, 'files'>): string {
 
 /**
  * Warns of inputs that are probably a mistake: the same files as both epochs (nothing can
- * change), and a file of an epoch that lies wholly outside the other epoch (a tile of another
+ * change), a file in both, and a file of an epoch that lies wholly outside the other epoch (a tile of another
  * area, or a file at the wrong coordinates: it widens the epoch and adds nothing to compare).
  */
 function checkEpochFiles(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): void {
@@ -940,6 +940,16 @@ function checkEpochFiles(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): vo
       .sort()
       .join('\n');
   if (paths(a) === paths(b)) warnings.push(`the before and after epochs are the same file(s) (${filesOf(a)}): nothing can have changed`);
+  else {
+    // One file in both (a folder holding both surveys, say): its points hide every change under them.
+    const later = new Set(b.files.map((f) => resolve(f.file)));
+    const shared = a.files.filter((f) => later.has(resolve(f.file))).map((f) => f.file);
+    if (shared.length > 0) {
+      warnings.push(
+        `${shared.length === 1 ? `${shared[0]} is` : `${shared.length} files (${shared.slice(0, 2).join(', ')}…) are`} in both epochs: no change can be found where ${shared.length === 1 ? 'it covers' : 'they cover'}`,
+      );
+    }
+  }
   for (const [e, other] of [
     [a, b],
     [b, a],

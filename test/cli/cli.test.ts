@@ -105,7 +105,7 @@ describe('voxwatch detect', () => {
     }
   });
 
-  it('names the files in what it refuses or warns of: an empty epoch, the same files twice, a file far from the rest', async () => {
+  it('names the files in what it refuses or warns of: an empty epoch, the same files twice, a file in both, a file far from the rest', async () => {
     const autzen = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2010.las');
     const empty = await run(
       'detect',
@@ -123,6 +123,9 @@ describe('voxwatch detect', () => {
     expect(same.stdout).toContain(
       'warning: the before and after epochs are the same file(s) (autzen-bmx-2010.las): nothing can have changed',
     );
+    const autzen23 = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2023.las');
+    const mixed = await run('detect', `${autzen},${autzen23}`, autzen23, '--out', out, '--voxel', '3');
+    expect(mixed.stdout).toContain(`warning: ${autzen23} is in both epochs: no change can be found where it covers`);
     const ttp = (year: number) => join(SHARED_DATA, `toronto-ttp-2015-2023/ttp-${year}.las`);
     const stray = join(SHARED_DATA, 'las-conformance/pdal/las/gps-time-nan.las');
     const apart = await run('detect', `${ttp(2015)},${stray}`, ttp(2023), '--out', out, '--voxel', '5');
