@@ -316,9 +316,11 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   }
   checkEpochFiles(a, b, warnings);
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
-  const layout = makeTileLayout(grid, options.tileCells, haloCellsOf(options));
   const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));
-  checkMemory(layout, area, options.voxel, workers);
+  // The whole-area rasters first: a stray point 4,000 km away must not reach the layout's arrays.
+  checkMemory(grid, null, area, options, workers);
+  const layout = makeTileLayout(grid, options.tileCells, haloCellsOf(options));
+  checkMemory(grid, layout, area, options, workers);
   const folder = hooks.workDir
     ? await RunFolder.open(
         hooks.workDir,
@@ -1007,14 +1009,21 @@ const BYTES_PER_COARSE_CELL = 2 * 9 + 32;
  * Refuse up front a run that could not fit, with a voxel size that would, rather than failing
  * hours later or taking the machine down.
  */
-function checkMemory(layout: TileLayout, area: Bounds3, voxel: number, workers: number): void {
-  const { cx, cy } = coarseGeometry(layout.grid);
+function checkMemory(
+  grid: Grid,
+  layout: TileLayout | null,
+  area: Bounds3,
+  options: { voxel: number; tileCells: number },
+  workers: number,
+): void {
+  const { cx, cy } = coarseGeometry(grid);
   const coarseCells = cx * cy;
   const budget = Math.min(totalmem() * 0.6, 2 ** 31 * 4);
-  const needed = coarseCells * BYTES_PER_COARSE_CELL + workers * layout.maxWindowCells * WINDOW_BYTES_PER_CELL;
-  if (needed <= budget && layout.maxWindowCells < 2 ** 30) return;
+  const windows = layout ? workers * layout.maxWindowCells * WINDOW_BYTES_PER_CELL : 0;
+  const needed = coarseCells * BYTES_PER_COARSE_CELL + windows;
+  if (needed <= budget && (layout?.maxWindowCells ?? 0) < 2 ** 30 && grid.nx < 2 ** 30 && grid.ny < 2 ** 30) return;
   throw new DetectionInputError(
-    `the compared area (${fmtBounds(area)}, ${(((area.maxX - area.minX) * (area.maxY - area.minY)) / 1e6).toFixed(2)} km²) needs about ${(needed / 2 ** 30).toFixed(1)} GiB at ${voxel} m voxels with ${layout.tileCells}-cell tiles, more than this machine can give; use a larger voxel, smaller tiles, or split the area`,
+    `the compared area (${fmtBounds(area)}, ${(((area.maxX - area.minX) * (area.maxY - area.minY)) / 1e6).toFixed(2)} km²) needs about ${(needed / 2 ** 30).toFixed(1)} GiB at ${options.voxel} m voxels with ${options.tileCells}-cell tiles, more than this machine can give; use a larger voxel, smaller tiles, or split the area`,
   );
 }
 

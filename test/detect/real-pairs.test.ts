@@ -103,6 +103,13 @@ describe('run-level checks', () => {
     );
   });
 
+  it('refuses a file spread over thousands of kilometres with the memory it would need, not an internal error', async () => {
+    const f = join(SHARED_DATA, 'las-conformance/loadersgl/pdrf6-1.4.las');
+    const run = detectChanges({ files: [f] }, { files: [f] });
+    await expect(run).rejects.toThrow(DetectionInputError);
+    await expect(run).rejects.toThrow(/^the compared area \(x -2141972467\.0–2131726195\.0, .*\) needs about \d+\.\d GiB at 0\.5 m voxels/);
+  });
+
   it('refuses epochs that do not overlap, naming both extents', async () => {
     const here = await writeDistrict({ seed: 21, size: 80 });
     const there = await writeDistrict({ seed: 21, size: 80, origin: [514200, 2494300] });
