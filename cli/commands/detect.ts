@@ -11,6 +11,7 @@ import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
 import { detectOptionsFrom, epsgOption, PHASE_LABEL, type DetectCliOptions } from './detect-args';
+import { abortOnSignals } from '../interrupt';
 
 /** Creates the output folder, or says in one line why it cannot be used. */
 async function prepareOutputDir(dir: string): Promise<void> {
@@ -147,8 +148,7 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   if (!o.prepare && !o.out) throw new UsageError('--out DIR is required (the output folder)');
   if (o.fresh && !o.work) throw new UsageError('--fresh starts a --work folder afresh: give --work DIR too');
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stopListening = abortOnSignals(controller);
   // Check the output folder first: finding out after an hour of detection would be cruel.
   if (o.out) await checkOutputDir(o.out);
   const bar = progressBar('detect', '');
@@ -203,7 +203,7 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
     return 0;
   } finally {
     bar.stop();
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
 }
 

@@ -5,6 +5,7 @@ import type { OctreePhase } from '../../core/octree/convert';
 import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
+import { abortOnSignals } from '../interrupt';
 
 export interface OctreeCliOptions {
   epoch?: string[];
@@ -18,8 +19,7 @@ export async function octreeCommand(file: string, o: OctreeCliOptions): Promise<
   if (!existsSync(file)) throw new UsageError(`no project file ${file}`);
   const project = LocalProject.open(file, `VoxWatch ${VERSION}`);
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stopListening = abortOnSignals(controller);
   try {
     const info = await project.info();
     const wanted = o.epoch?.length ? o.epoch : info.epochs.map((e) => e.label);
@@ -48,7 +48,7 @@ export async function octreeCommand(file: string, o: OctreeCliOptions): Promise<
     }
     return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
     await project.close();
   }
 }

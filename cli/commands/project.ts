@@ -8,6 +8,7 @@ import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
 import { detectOptionsFrom, epsgOption, num, PHASE_LABEL, type DetectCliOptions } from './detect-args';
+import { abortOnSignals } from '../interrupt';
 
 const SOFTWARE = `VoxWatch ${VERSION}`;
 
@@ -121,8 +122,7 @@ export function addProjectCommand(program: Command): Command {
       await withProject(file, async (p) => {
         const bar = o.quiet ? null : progressBar(`${before} → ${after}`, '');
         const controller = new AbortController();
-        const onSigint = () => controller.abort();
-        process.once('SIGINT', onSigint);
+        const stopListening = abortOnSignals(controller);
         try {
           const run = await p.detect(before, after, detectOptionsFrom(o), {
             signal: controller.signal,
@@ -137,7 +137,7 @@ export function addProjectCommand(program: Command): Command {
             print(`  case ${c.id} (${c.code}, run ${c.runId}): ${c.proposal!.outcome.replace('_', ' ')}: ${c.proposal!.detail}`);
         } finally {
           bar?.stop();
-          process.off('SIGINT', onSigint);
+          stopListening();
         }
       });
     });

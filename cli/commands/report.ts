@@ -4,6 +4,7 @@ import { UsageError } from '../usage-error';
 import { parseFilter } from '../filter';
 import { progressBar } from '../progress';
 import { VERSION } from '../version';
+import { abortOnSignals } from '../interrupt';
 
 export interface ReportCliOptions {
   out: string;
@@ -22,8 +23,7 @@ export async function reportCommand(file: string, o: ReportCliOptions): Promise<
   const query = parseFilter(o.filter);
   const project = LocalProject.open(file, `VoxWatch ${VERSION}`);
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stopListening = abortOnSignals(controller);
   const bar = progressBar('report', '');
   try {
     const t0 = performance.now();
@@ -40,7 +40,7 @@ export async function reportCommand(file: string, o: ReportCliOptions): Promise<
     return 0;
   } finally {
     bar.stop();
-    process.off('SIGINT', onSigint);
+    stopListening();
     await project.close();
   }
 }

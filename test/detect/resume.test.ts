@@ -4,7 +4,7 @@
  * the result of an uninterrupted run, without redoing what was finished.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -66,10 +66,11 @@ function processesNaming(marker: string): number[] {
 }
 
 /** `voxwatch detect` in this very process id (node --import tsx, no launcher in between). */
-function detectProcess(args: string[]) {
+function detectProcess(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'cli/voxwatch.ts'), 'detect', ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -94,6 +95,29 @@ async function outputs(dir: string) {
 }
 
 describe('resumable detection', () => {
+  it('cleans up its temporary files when stopped with SIGTERM (as systemd or Kubernetes stop it), as with Ctrl-C', async () => {
+    const root = scratch('term');
+    const tmp = join(root, 'tmp');
+    mkdirSync(tmp);
+    const run = detectProcess(
+      [district.epoch(1), district.epoch(2), '--tile-cells', '16', '--halo', '16', '-q', '--out', join(root, 'out')],
+      {
+        ...process.env,
+        TMPDIR: tmp,
+      },
+    );
+    // Stopped once its tiles are under way: its spill and window folders exist by then.
+    const ours = () => readdirSync(tmp).filter((f) => f.startsWith('voxwatch-'));
+    while (ours().length === 0 && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGTERM');
+    const ended = await run.exited;
+    expect(ended.signal).toBeNull(); // it handled the signal and exited by itself
+    expect(ended.code).not.toBe(0);
+    expect(ended.stderr).toMatch(/cancelled/);
+    expect(ours()).toEqual([]);
+  }, 120_000);
+
   it('resumes a voxwatch detect process killed with SIGKILL among its tiles, to the same bytes as a fresh run', async () => {
     const root = scratch('kill');
     const work = join(root, 'work');
