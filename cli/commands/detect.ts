@@ -105,6 +105,13 @@ export async function writeDetectionOutputs(result: DetectionResult, dir: string
   return Object.keys(files).map((n) => join(dir, n));
 }
 
+/** " in the 5 % of the area both epochs saw", when they saw under half of it in common: "0 changes" is then no all-clear. */
+function seenShare(result: DetectionResult): string {
+  const c = result.coverage;
+  if (!c || c.seenByBoth_m2 >= 0.5 * c.compared_m2) return '';
+  return ` in the ${Math.round((100 * c.seenByBoth_m2) / Math.max(1, c.compared_m2))} % of the area both epochs saw`;
+}
+
 export function formatSummary(result: DetectionResult, title: string): string {
   const lines = [title];
   const totals = totalsByType(result);
@@ -195,7 +202,7 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
       process.stdout.write(
         formatSummary(
           result,
-          `${before} → ${after}: ${result.changes.length} changes (${pts.toLocaleString('en-US')} points in ${secs()} s)`,
+          `${before} → ${after}: ${result.changes.length} changes${seenShare(result)} (${pts.toLocaleString('en-US')} points in ${secs()} s)`,
         ) + '\n',
       );
       process.stdout.write(`  wrote ${written.join(', ')}\n`);

@@ -4,6 +4,7 @@ import { crsLabel } from './context';
 import { formatCount, formatDateTime, formatMetres } from './i18n';
 import { ACCENT, CONTENT_WIDTH, FONT, INK, keyValues, MUTED, PAGE } from './layout';
 import type { ReportEpoch } from './model';
+import { warningZh } from '../review/warnings-zh';
 
 const PARAMETER_UNITS: Record<string, string> = {
   voxel: 'm',
@@ -55,7 +56,7 @@ export function coverPage(ctx: RenderContext): void {
     [S.generatedAt, formatDateTime(input.generatedAt)],
     [S.author, input.project.author ?? S.unknown],
   ];
-  const warnings = [...r.warnings, ...ctx.warnings];
+  const warnings = [...r.warnings.map((w) => (input.lang === 'zh-CN' ? warningZh(w) : w)), ...ctx.warnings];
   if (warnings.length) rows.push([S.warnings, warnings.join('\n')]);
   keyValues(doc, PAGE.margin + 30, y, CONTENT_WIDTH - 60, 120, rows, 9.5);
 }

@@ -119,6 +119,8 @@ export interface ReportStrings extends Terms {
   lonLat: (lon: string, lat: string) => string;
   noWgs84: string;
   noChanges: string;
+  /** No changes, but the epochs saw little of the area in common: "none" means "none could be seen". */
+  noChangesUnseen: (percent: string) => string;
   zoneCategories: Record<string, string>;
   parameterNames: Record<string, string>;
 }
@@ -233,6 +235,7 @@ const zh: ReportStrings = {
   lonLat: (lon, lat) => `东经 ${lon}°，北纬 ${lat}°`,
   noWgs84: '（坐标系未知，无法换算经纬度）',
   noChanges: '本次检测（或筛选）没有图斑。',
+  noChangesUnseen: (p) => `本次检测没有图斑，但两期仅共同观测到比对范围的 ${p}%：其余范围无法比对，“没有图斑”不代表没有变化。`,
   ...TERMS['zh-CN'],
   zoneCategories: {
     farmland: '耕地',
@@ -367,6 +370,8 @@ const en: ReportStrings = {
   lonLat: (lon, lat) => `${lon}° E, ${lat}° N`,
   noWgs84: '(unknown coordinate system: no longitude/latitude)',
   noChanges: 'This run (or filter) has no changes.',
+  noChangesUnseen: (p) =>
+    `This run has no changes, but both epochs saw only ${p} % of the compared area: the rest could not be compared, so "no changes" does not mean nothing changed.`,
   ...TERMS['en'],
   zoneCategories: {
     farmland: 'Farmland',

@@ -28,7 +28,14 @@ export function summaryPages(ctx: RenderContext): void {
     );
   y = doc.y + 10;
   if (input.changes.length === 0) {
-    doc.font(FONT.regular).fontSize(10).fillColor(MUTED).text(S.noChanges, PAGE.margin, y, { width: CONTENT_WIDTH });
+    // A run that saw little in common says so: its "no changes" is not an all-clear.
+    const unseen = input.run.warnings.map((w) => /^both epochs saw only (\d+) % of the compared area/.exec(w)).find(Boolean);
+    const text = unseen && !input.filter ? S.noChangesUnseen(unseen[1]) : S.noChanges;
+    doc
+      .font(FONT.regular)
+      .fontSize(10)
+      .fillColor(unseen ? INK : MUTED)
+      .text(text, PAGE.margin, y, { width: CONTENT_WIDTH });
     return;
   }
 

@@ -213,6 +213,18 @@ describe('report of a generated district', () => {
     expect(renderPages(file).pngs).toBe(4);
   });
 
+  it('says, in Chinese, that a run with no changes compared little, and gives its warnings in Chinese', async () => {
+    const file = join(out, 'unseen.pdf');
+    const base = input('zh-CN', { only: [] });
+    const warning =
+      'both epochs saw only 4 % of the compared area at 0.5 m voxels: no change can be found in the rest (water returns nothing; sparse points need a larger voxel)';
+    await renderReport({ ...base, filter: null, run: { ...base.run, warnings: [warning] } }, file);
+    const text = flat(pdfText(file));
+    expect(text).toContain(flat(stringsFor('zh-CN').noChangesUnseen('4')));
+    expect(text).not.toContain('both epochs saw only');
+    expect(text).toContain('两期仅共同观测到比对范围的 4%');
+  });
+
   it('renders only the selected changes, in the order given', async () => {
     const ids = result.changes.map((c) => c.id);
     const pick = [ids[2], ids[0]];
