@@ -214,7 +214,7 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   const [x, y] = c.centroid;
   const projected = `x ${x.toFixed(2)}, y ${y.toFixed(2)}  ${crsLabel(ctx) ?? ''}`.trim();
   const ll = ctx.toWgs84?.(x, y);
-  const wgs = ll ? S.lonLat(ll[0].toFixed(6), ll[1].toFixed(6)) : S.noWgs84;
+  const wgs = ll ? S.lonLat(ll[0], ll[1]) : S.noWgs84;
   const rows: [string, string][] = [
     [S.verdict, verdict],
     [S.caseStatus, kase],

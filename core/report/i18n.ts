@@ -116,7 +116,8 @@ export interface ReportStrings extends Terms {
   centroid: string;
   projected: (crs: string) => string;
   wgs84: string;
-  lonLat: (lon: string, lat: string) => string;
+  /** Degrees, signed (west and south negative): each language names the hemisphere. */
+  lonLat: (lon: number, lat: number) => string;
   noWgs84: string;
   noChanges: string;
   /** No changes, but the epochs saw little of the area in common: "none" means "none could be seen". */
@@ -232,7 +233,8 @@ const zh: ReportStrings = {
   centroid: '中心点坐标',
   projected: (crs) => `${crs}`,
   wgs84: 'WGS 84 经纬度',
-  lonLat: (lon, lat) => `东经 ${lon}°，北纬 ${lat}°`,
+  lonLat: (lon, lat) =>
+    `${lon < 0 ? '西经' : '东经'} ${Math.abs(lon).toFixed(6)}°，${lat < 0 ? '南纬' : '北纬'} ${Math.abs(lat).toFixed(6)}°`,
   noWgs84: '（坐标系未知，无法换算经纬度）',
   noChanges: '本次检测（或筛选）没有图斑。',
   noChangesUnseen: (p) => `本次检测没有图斑，但两期仅共同观测到比对范围的 ${p}%：其余范围无法比对，“没有图斑”不代表没有变化。`,
@@ -367,7 +369,7 @@ const en: ReportStrings = {
   centroid: 'Centroid',
   projected: (crs) => `${crs}`,
   wgs84: 'WGS 84 longitude, latitude',
-  lonLat: (lon, lat) => `${lon}° E, ${lat}° N`,
+  lonLat: (lon, lat) => `${Math.abs(lon).toFixed(6)}° ${lon < 0 ? 'W' : 'E'}, ${Math.abs(lat).toFixed(6)}° ${lat < 0 ? 'S' : 'N'}`,
   noWgs84: '(unknown coordinate system: no longitude/latitude)',
   noChanges: 'This run (or filter) has no changes.',
   noChangesUnseen: (p) =>

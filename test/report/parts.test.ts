@@ -267,3 +267,11 @@ describe('rasters', () => {
     expect(at(6, 10)).toBeGreaterThan(at(13, 10));
   });
 });
+
+describe('longitude and latitude in the reports', () => {
+  it('names the hemispheres: west of Greenwich is west, not a negative east', () => {
+    expect(stringsFor('en').lonLat(-105.205109, 39.672)).toBe('105.205109° W, 39.672000° N');
+    expect(stringsFor('zh-CN').lonLat(-105.205109, 39.672)).toBe('西经 105.205109°，北纬 39.672000°');
+    expect(stringsFor('en').lonLat(114.1234, -22.5)).toBe('114.123400° E, 22.500000° S');
+  });
+});
