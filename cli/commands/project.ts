@@ -90,7 +90,7 @@ export function addProjectCommand(program: Command): Command {
     .argument('<file>', 'project file')
     .argument('<label>', 'epoch label, e.g. 2024-09')
     .argument('<sources...>', 'LAS/LAZ or DSM GeoTIFF files, or folders of them')
-    .option('--date <yyyy-mm-dd>', 'survey date (default: the files’ creation date)')
+    .option('--date <yyyy-mm-dd>', 'survey date (default: when the points were flown, from their GPS time; else the file’s creation date)')
     .option('--ortho <geotiff>', 'the epoch’s orthophoto')
     .option('--crs <epsg>', 'CRS of sources that declare none, e.g. EPSG:4547')
     .option('--reproject', 'accept an epoch in another CRS than the project’s: detection reprojects it')

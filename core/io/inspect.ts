@@ -138,13 +138,39 @@ export async function inspectPointFile(
 }
 
 /** Adjusted standard GPS time is GPS seconds − 1e9 since 1980-01-06 (leap seconds ignored). */
+const gpsDate = (t: number) => new Date(Date.UTC(1980, 0, 6) + (t + 1e9) * 1000).toISOString().slice(0, 10);
+
+/** GPS week seconds never exceed a week; adjusted standard time of any survey since 2011 does. */
+const WEEK_SECONDS = 604_800;
+
+/**
+ * The day a LAS/LAZ file's first points were flown, from their adjusted standard GPS time; null
+ * when the file records none, or only seconds of an unknown week. Reads the first chunk only: a
+ * header's creation date is when the file was written, often months after the flight.
+ */
+export async function acquisitionDate(path: string): Promise<string | null> {
+  const las = await LasFile.open(path);
+  try {
+    const standard = (las.info.header.globalEncoding & 1) === 1;
+    for await (const c of las.chunks({ fields: ['gpsTime'], batchSize: 4096 })) {
+      const times = c.gpsTime ? Array.from(c.gpsTime.subarray(0, c.count)).filter((t) => Number.isFinite(t) && t !== 0) : [];
+      if (times.length === 0) return null;
+      times.sort((x, y) => x - y);
+      const t = times[times.length >> 1];
+      return standard || t > WEEK_SECONDS ? gpsDate(t) : null;
+    }
+    return null;
+  } finally {
+    await las.close();
+  }
+}
+
 function gpsSpan(min: number, max: number, standard: boolean): PointFileFacts['gpsTime'] {
   if (!Number.isFinite(min) || (min === 0 && max === 0)) return null;
   const span: NonNullable<PointFileFacts['gpsTime']> = { min, max, standard };
   if (standard) {
-    const toDate = (t: number) => new Date(Date.UTC(1980, 0, 6) + (t + 1e9) * 1000).toISOString().slice(0, 10);
-    span.minDate = toDate(min);
-    span.maxDate = toDate(max);
+    span.minDate = gpsDate(min);
+    span.maxDate = gpsDate(max);
   }
   return span;
 }

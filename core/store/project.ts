@@ -31,6 +31,7 @@ import { detectChanges, type DetectOptions } from '../detect';
 import { checkOrthophoto } from '../changes/greenness';
 import { describeCrs } from '../geo/crs';
 import { crsFromEpsg } from '../geo/reproject';
+import { acquisitionDate } from '../io/inspect';
 import { describeSource } from '../io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import type { WorldBox } from '../io/geotiff/reader';
@@ -189,7 +190,9 @@ export class LocalProject implements ProjectApi {
       );
     }
     if (input.orthophoto) await checkOrthophoto(resolve(input.orthophoto), input.label, crs ?? undefined, bounds, []);
-    const date = input.date ?? infos[0].created ?? null;
+    // When it was flown (the points' GPS time), before when the file was written (its header).
+    const las = infos.find((i) => i.format === 'las');
+    const date = input.date ?? (las ? await acquisitionDate(las.file) : null) ?? infos[0].created ?? null;
     const actor = defaultActor();
     const id = this.db.transaction(() => {
       if (!projectCrs && crs)

@@ -61,6 +61,16 @@ describe('voxwatch project', () => {
     expect((await run('project', 'export', file, '--out', out)).stdout.trim()).toBe(`wrote 30 change(s) to ${out}`);
   }, 180_000);
 
+  it('dates an epoch by when it was flown (the points’ GPS time), not when its file was written', async () => {
+    const file = join(dir, 'ign.voxwatch');
+    await run('project', 'init', file, '--name', 'IGN');
+    // The 2021 survey's file was written in 2024 (its header), the 2022 one's in 2023.
+    const laz = join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz');
+    const las = join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/donor_test.las');
+    expect((await run('project', 'add-epoch', file, 'a', laz)).stdout.trim()).toBe('epoch a (2021-06-15): 1 file(s), 9,580 points');
+    expect((await run('project', 'add-epoch', file, 'b', las)).stdout.trim()).toBe('epoch b (2022-03-07): 1 file(s), 1,606 points');
+  }, 120_000);
+
   it('lists zones by layer and removes a layer imported by mistake, re-tagging the changes', async () => {
     const file = join(dir, 'zones.voxwatch');
     seedProject(file, 1, 10);
