@@ -7,7 +7,7 @@ import { checkOrthophoto } from './changes/greenness';
 import { describeCrs } from './geo/crs';
 import { crsFromEpsg, Reprojector } from './geo/reproject';
 import { bboxOf } from './geo/polygons';
-import { estimateAlignment, type Alignment } from './diff/align';
+import { estimateAlignment, MIN_POINTS, type Alignment } from './diff/align';
 import type { ColumnStats } from './diff/columns';
 import type { GroundModel } from './diff/ground';
 import { makeGrid, type Grid } from './diff/grid';
@@ -475,7 +475,13 @@ async function firstPass(
   const c = sa.coarse;
   let alignment: Alignment | null = null;
   if (options.align) {
-    alignment = estimateAlignment(sa.coarse.samples, sb.coarse.samples, c.step);
+    // A DSM has one height a pixel: a 2 m cell of 1 m pixels holds four, all of it measured.
+    const coarseSize = grid.cell * c.factor;
+    const minPoints = [run.a, run.b].map((e) => {
+      const pixel = gridSpacingOf(e);
+      return pixel ? Math.max(2, Math.min(MIN_POINTS, Math.floor(0.75 * (coarseSize / pixel) ** 2))) : MIN_POINTS;
+    }) as [number, number];
+    alignment = estimateAlignment(sa.coarse.samples, sb.coarse.samples, c.step, minPoints);
     if (alignment.stableCells * (grid.cell * c.factor) ** 2 < MIN_STABLE_AREA) {
       // A shift from a handful of cells is noise, and its "residual" after would look perfect.
       alignment = null;
@@ -485,7 +491,7 @@ async function firstPass(
         `the epochs still differ by ${alignment.residualAfter.medianAbs.toFixed(2)} m (median) on stable surfaces after alignment: check their registration`,
       );
     }
-    if (alignment && Math.abs(alignment.dz) > 0.5) {
+    if (alignment && Math.abs(alignment.dz) > 1) {
       warnings.push(
         `the later epoch lay ${Math.abs(alignment.dz).toFixed(2)} m ${alignment.dz < 0 ? 'above' : 'below'} the earlier one on its stable surfaces: are their heights on different datums (ellipsoidal against orthometric)? The shift was removed`,
       );

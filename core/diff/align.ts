@@ -15,8 +15,8 @@ export interface Alignment {
 const STABLE_BAND = 0.5;
 /** Width of the bins the common offset is sought in, metres. */
 const MODE_BIN = 0.1;
-/** Points a coarse cell needs in each epoch, and the largest vertical spread of a flat one. */
-const MIN_POINTS = 8;
+/** Points a coarse cell needs in each epoch (a point cloud's), and the largest vertical spread of a flat one. */
+export const MIN_POINTS = 8;
 const FLAT_SPREAD = 0.1;
 
 /**
@@ -32,12 +32,18 @@ const FLAT_SPREAD = 0.1;
  * near zero: epochs on different height datums (ellipsoidal against orthometric heights) differ
  * by metres everywhere, and a band around zero found no stable surface at all.
  */
-export function estimateAlignment(a: SampledSums, b: SampledSums, step: number): Alignment {
+export function estimateAlignment(
+  a: SampledSums,
+  b: SampledSums,
+  step: number,
+  /** Points a coarse cell needs in each epoch: fewer for a DSM, whose 1 m pixels put four in a 2 m cell. */
+  minPoints: [number, number] = [MIN_POINTS, MIN_POINTS],
+): Alignment {
   const flatDiffs: number[] = [];
   for (let k = 0; k < a.count.length; k++) {
     const na = a.count[k];
     const nb = b.count[k];
-    if (na < MIN_POINTS || nb < MIN_POINTS) continue;
+    if (na < minPoints[0] || nb < minPoints[1]) continue;
     // The sums are in millimetres.
     const ma = a.sum[k] / na;
     const mb = b.sum[k] / nb;
