@@ -14,6 +14,7 @@ import type { LedgerContext } from './panels/ledger';
 import { openReportDialog } from './panels/report-dialog';
 import { renderSidebar, type SideTab } from './panels/sidebar';
 import { applyFilter, DEFAULT_FILTER, renderDetail, renderFilters, renderList, type ListFilter } from './review';
+import { warningZh } from '../core/review/warnings-zh';
 import { Viewer, type ChangeShape, type PointColour, type ViewMode } from './viewer';
 
 const VERDICT_SHORTCUTS: Record<string, Verdict> = {
@@ -190,6 +191,7 @@ function renderPanels(): void {
     }),
   );
   $('list-title').textContent = `${t('changes')} · ${state.shown.length} / ${state.changes.length} ${t('shown')}`;
+  renderRunNotes();
   $('list').replaceChildren(renderList(state.shown, state.selected, (key) => select(key, true)));
   $('list').querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
   const change = state.changes.find((c) => c.key === state.selected) ?? null;
@@ -207,6 +209,21 @@ function renderPanels(): void {
         draft: change ? state.drafts.get(change.key) : undefined,
       },
     ),
+  );
+}
+
+/** What the run itself warned of (little seen in common, sparse points, an offset removed): a quiet list is no all-clear without it. */
+function renderRunNotes(): void {
+  const el = $('run-notes') as HTMLDetailsElement;
+  const run = state.run;
+  const notes = run ? run.warnings.map((w) => (lang() === 'zh-CN' ? warningZh(w) : w)) : [];
+  const al = run?.alignment;
+  el.hidden = !run;
+  if (!run) return;
+  const shift = al ? `${t('alignment')} ${al.dz >= 0 ? '+' : '−'}${Math.abs(al.dz).toFixed(2)} m` : t('noAlignment');
+  el.replaceChildren(
+    h('summary', { class: notes.length ? 'warn' : '' }, notes.length ? `⚠ ${notes.length} ${t('runWarnings')} · ${shift}` : shift),
+    h('ul', {}, ...notes.map((n) => h('li', {}, n))),
   );
 }
 

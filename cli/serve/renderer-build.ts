@@ -17,9 +17,13 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** The renderer's sources, and core beside it: the bundle holds the core modules it imports (translations, types). */
 export function rendererIsStale(rendererDir = RENDERER_DIR): boolean {
   const index = path.join(rendererDir, 'dist', 'index.html');
-  return !existsSync(index) || statSync(index).mtimeMs < newestSource(rendererDir);
+  if (!existsSync(index)) return true;
+  const core = path.join(rendererDir, '..', 'core');
+  const newest = Math.max(newestSource(rendererDir), existsSync(core) ? newestSource(core) : 0);
+  return statSync(index).mtimeMs < newest;
 }
 
 /** Builds renderer/dist if needed; returns whether it built. Vite is a dev dependency, imported only then. */

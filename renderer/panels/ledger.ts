@@ -78,8 +78,21 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
     }
     reload();
   };
+  const today = new Date().toISOString().slice(0, 10);
   const items = cases.map((c) => {
     const next = CASE_TRANSITIONS[c.status];
+    // Past its rectification date and not yet settled: what the bureau chases first.
+    const overdue = !!c.dueDate && c.dueDate < today && !['rectified', 'closed'].includes(c.status);
+    const due = h('input', {
+      type: 'date',
+      class: 'case-due',
+      value: c.dueDate ?? '',
+      title: t('setDue'),
+      'aria-label': t('setDue'),
+      disabled: c.status === 'closed',
+      onclick: (e: Event) => e.stopPropagation(),
+      onchange: () => void act(() => ctx.api.updateCase(c.id, { dueDate: due.value || null }), t('caseUpdated')),
+    });
     // This run's change carrying the case, when it is not the case's own change.
     const here = ctx.changes.find((ch) => ch.key !== c.changeKey && ch.case?.id === c.id);
     const move = h(
@@ -132,6 +145,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
         'data-case': c.id,
         'data-status': c.status,
         'data-change-key': c.changeKey,
+        'data-overdue': overdue ? 'true' : 'false',
         onclick: () => goTo(ctx, c.changeKey, c.centroid[0], c.centroid[1], c.id),
       },
       h(
@@ -148,14 +162,14 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
         [
           `${c.volume_m3 >= 0 ? '+' : '−'}${Math.abs(c.volume_m3).toFixed(0)} m³`,
           c.subDistrict,
-          c.dueDate ? `${t('caseDue')} ${c.dueDate}` : null,
+          c.dueDate ? `${t('caseDue')} ${c.dueDate}${overdue ? ` · ⚠ ${t('overdue')}` : ''}` : null,
           ctx.changes.some((ch) => ch.key === c.changeKey) ? null : `${t('inRun')} ${c.runId} ${c.code}`,
         ]
           .filter(Boolean)
           .join(' · '),
       ),
       proposal,
-      move,
+      h('div', { class: 'case-actions' }, move, due),
     );
   });
   return [

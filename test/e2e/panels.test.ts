@@ -263,6 +263,12 @@ describe('the case ledger (台账) and complaint leads (投诉举报线索) pane
     expect(after.status).toBe('rectification_due');
     expect(after.history.at(-1)).toMatchObject({ from: 'notified', to: 'rectification_due' });
 
+    // A rectification date set in the ledger is stored; one already past marks the case overdue.
+    await item(standing.id).locator('input.case-due').fill('2025-01-31');
+    await expect.poll(() => stored((p) => p.listCases().then((l) => l.find((c) => c.id === standing.id)!.dueDate))).toBe('2025-01-31');
+    await page.waitForSelector(`li.case[data-case="${standing.id}"][data-overdue="true"]`);
+    expect(await item(standing.id).locator('.case-meta').textContent()).toContain('已逾期');
+
     // Clicking a case selects its change (it is in the run shown) and the detail shows the case.
     await item(standing.id).locator('.case-head').click();
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(standing.changeKey));

@@ -84,6 +84,11 @@ describe('the review UI in Chromium', () => {
     expect(stats.colours).toBeGreaterThan(200); // coloured points, not a flat fill
     const count = await page.locator('.change-list li').count();
     expect(count).toBe(await stored(async (p) => (await p.listChanges()).total));
+    // The run's own account: its vertical alignment, and its warnings when it has any.
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const notes = await page.locator('#run-notes summary').textContent();
+    expect(notes).toMatch(run.alignment ? /vertical alignment [+−]\d+\.\d\d m/ : /no vertical alignment/);
+    if (run.warnings.length) expect(notes).toContain(`⚠ ${run.warnings.length} run warnings`);
     expect(await page.locator('.change-label').count()).toBe(count);
     expect(pageErrors).toEqual([]);
   });
