@@ -6,7 +6,8 @@ import { GeoTiffRaster, type WorldBox } from '../io/geotiff/reader';
 import { SourceError, type CrsInfo } from '../io/types';
 import { encodeJpeg } from './raster';
 
-export type Crop = { jpeg: Buffer } | { missing: 'none' | 'outside' | 'unreadable'; detail: string };
+/** A crop, with the share of it the orthophoto covers (the rest is filled), or why there is none. */
+export type Crop = { jpeg: Buffer; covered: number } | { missing: 'none' | 'outside' | 'unreadable'; detail: string };
 
 export class EpochOrthophoto {
   private constructor(
@@ -42,7 +43,7 @@ export class EpochOrthophoto {
     const side = Math.max(16, Math.min(pixels, native));
     try {
       const w = await this.raster.readRgb(box, { width: side, height: side, signal });
-      return { jpeg: await encodeJpeg(w, quality) };
+      return { jpeg: await encodeJpeg(w, quality), covered: w.covered };
     } catch (e) {
       if (signal?.aborted) throw e;
       if (e instanceof SourceError && /outside the image/.test(e.problem)) return { missing: 'outside', detail: e.message };

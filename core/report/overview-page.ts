@@ -28,14 +28,15 @@ export async function overviewPage(ctx: RenderContext): Promise<void> {
     box: { minX: cx - side / 2, maxX: cx + side / 2, minY: cy - side / 2, maxY: cy + side / 2 },
   };
 
-  // The later orthophoto, else the earlier one, else a hillshade of the later surface.
+  // The later orthophoto, else the earlier one, else a hillshade of the later surface. An
+  // orthophoto of only a corner of the area (or of somewhere else) would leave the map blank.
   let caption: string | null = null;
   for (const [epoch, ortho] of [
     [input.run.after, ctx.ortho.after],
     [input.run.before, ctx.ortho.before],
   ] as const) {
     const crop = await ortho.crop(panel.box, OVERVIEW_PIXELS, 68, ctx.signal);
-    if ('jpeg' in crop) {
+    if ('jpeg' in crop && crop.covered >= 0.5) {
       panelImage(doc, panel, crop.jpeg);
       caption = S.mapOnOrthophoto(epoch.label);
       break;

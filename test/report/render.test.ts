@@ -200,6 +200,9 @@ describe('report of a generated district', () => {
     expect(text).toContain(S.hillshadeNote(S.orthophotoUnreadable));
     // The cover says which file and why.
     expect(text).toContain(`${broken}: is not a readable TIFF file`);
+    // A corner is no map of the district: the overview falls back to the hillshade.
+    expect(text).toContain(S.mapOnHillshade('epoch-2'));
+    expect(text).not.toContain(S.mapOnOrthophoto('epoch-1'));
   });
 
   it('renders a report with no changes (an empty filter)', async () => {
