@@ -36,6 +36,7 @@ import { describeSource } from '../io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import type { WorldBox } from '../io/geotiff/reader';
 import { buildSummary } from '../output/summary';
+import { TERMS } from '../review/terms';
 import type { ReportInput, ReportLang } from '../report/model';
 import { renderReport } from '../report/render';
 import { checkCase, type CaseCheckContext } from '../review/case-check';
@@ -466,7 +467,7 @@ export class LocalProject implements ProjectApi {
       changes: page.items,
       lang: options.lang,
       author: options.author ?? info.author,
-      filtered: page.total !== run.changeCount ? describeQuery(options.query ?? {}) : null,
+      filtered: page.total !== run.changeCount ? describeQuery(options.query ?? {}, options.lang) : null,
     });
   }
 
@@ -509,12 +510,16 @@ function toEpoch(r: EpochRow): EpochRecord {
   };
 }
 
-function describeQuery(q: ChangeQuery): string {
+/** The report's filter line, in the report's language and the bureau's terms. */
+function describeQuery(q: ChangeQuery, lang: ReportLang): string {
+  const terms = TERMS[lang];
+  const zh = lang === 'zh-CN';
+  const [sep, list, colon] = zh ? ['；', '、', '：'] : ['; ', ', ', ': '];
   const parts: string[] = [];
-  if (q.types?.length) parts.push(`type: ${q.types.join(', ')}`);
-  if (q.verdicts?.length) parts.push(`verdict: ${q.verdicts.join(', ')}`);
-  if (q.zone) parts.push(`zone: ${q.zone}`);
-  if (q.subDistrict) parts.push(`sub-district: ${q.subDistrict}`);
-  if (q.minVolume !== undefined) parts.push(`|volume| ≥ ${q.minVolume} m³`);
-  return parts.join('; ');
+  if (q.types?.length) parts.push(`${zh ? '类型' : 'type'}${colon}${q.types.map((t) => terms.types[t]).join(list)}`);
+  if (q.verdicts?.length) parts.push(`${zh ? '审核结论' : 'verdict'}${colon}${q.verdicts.map((v) => terms.verdicts[v]).join(list)}`);
+  if (q.zone) parts.push(`${zh ? '区域' : 'zone'}${colon}${q.zone}`);
+  if (q.subDistrict) parts.push(`${zh ? '街道' : 'sub-district'}${colon}${q.subDistrict}`);
+  if (q.minVolume !== undefined) parts.push(`|${zh ? '体积' : 'volume'}| ≥ ${q.minVolume} m³`);
+  return parts.join(sep);
 }

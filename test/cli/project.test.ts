@@ -130,6 +130,10 @@ describe('voxwatch project', () => {
     expect(text).toContain('C002');
     expect(text).not.toMatch(/\bC003\b/);
     expect(text).toContain('误报：树冠');
+    expect(text).toContain('verdict: False positive');
+    // In Chinese, the filter line speaks the bureau's terms too.
+    expect((await run('report', file, '--lang', 'zh-CN', '--filter', 'verdict=false_positive', '--out', pdf)).code).toBe(0);
+    expect(execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })).toContain('审核结论：误报');
     const bad = await run('report', file, '--filter', 'colour=red', '--out', pdf);
     expect([bad.code, bad.stderr.trim()]).toEqual([
       2,
