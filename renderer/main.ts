@@ -63,18 +63,43 @@ let ground: OrthoGround | null = null;
 let clouds: EpochClouds | null = null;
 let loadedClouds = '';
 
-function readHash(): { run?: number; change?: number } {
+/** Where the analyst was: run, change, the list's filter and sort, the sidebar tab (a reload or a shared link returns there). */
+function readHash(): { run?: number; change?: number; filter: ListFilter; tab: SideTab } {
   const p = new URLSearchParams(location.hash.slice(1));
   const num = (k: string) => (p.has(k) ? Number(p.get(k)) : undefined);
-  return { run: num('run'), change: num('change') };
+  const str = <T extends string>(k: string, fallback: T) => (p.get(k) ?? fallback) as T;
+  return {
+    run: num('run'),
+    change: num('change'),
+    filter: {
+      type: str('type', DEFAULT_FILTER.type),
+      verdict: str('verdict', DEFAULT_FILTER.verdict),
+      zone: str('zone', DEFAULT_FILTER.zone),
+      minVolume: num('min') ?? DEFAULT_FILTER.minVolume,
+      sort: str('sort', DEFAULT_FILTER.sort),
+    },
+    tab: str<SideTab>('tab', 'changes'),
+  };
 }
 
 function writeHash(): void {
   const p = new URLSearchParams();
   if (state.run) p.set('run', String(state.run.id));
   if (state.selected !== null) p.set('change', String(state.selected));
-  history.replaceState(null, '', `${location.pathname}${location.search}#${p}`);
+  const f = state.filter;
+  if (f.type) p.set('type', f.type);
+  if (f.verdict) p.set('verdict', f.verdict);
+  if (f.zone) p.set('zone', f.zone);
+  if (f.minVolume) p.set('min', String(f.minVolume));
+  if (f.sort !== DEFAULT_FILTER.sort) p.set('sort', f.sort);
+  if (state.tab !== 'changes') p.set('tab', state.tab);
+  const hash = `#${p}`;
+  lastHash = hash;
+  history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
 }
+
+/** The hash this page last wrote: a different one is a link pasted into the address bar. */
+let lastHash = '';
 
 /** The status bar's message, made again in the new language when the language changes. */
 let statusMessage: { text: () => string; kind: 'info' | 'error' } | null = null;
@@ -187,6 +212,7 @@ function renderPanels(): void {
   $('filters').replaceChildren(
     renderFilters(state.changes, state.filter, (f) => {
       state.filter = f;
+      writeHash();
       renderPanels();
     }),
   );
@@ -246,6 +272,7 @@ function renderTabs(): void {
     state.tab,
     (tab) => {
       state.tab = tab;
+      writeHash();
       renderTabs();
     },
     ledgerContext,
@@ -697,7 +724,18 @@ async function start(): Promise<void> {
   });
   window.voxwatch?.onMenu?.(menuCommand);
   const hash = readHash();
+  state.filter = hash.filter;
+  state.tab = hash.tab;
   await openRun(hash.run, hash.change);
+  if (hash.run !== undefined && state.run?.id !== hash.run) status(() => `${t('noSuchRun')} ${hash.run}`, 'error');
+  // A link pasted into this tab's address bar goes where it says.
+  window.addEventListener('hashchange', () => {
+    if (location.hash === lastHash) return;
+    const next = readHash();
+    state.filter = next.filter;
+    state.tab = next.tab;
+    void openRun(next.run, next.change).catch(fail);
+  });
   document.body.dataset.ready = 'true';
   if (params.has('bench')) Object.assign(window, { voxwatchBench: { measureFrames: (n: number) => viewer?.measureFrames(n) ?? NaN } });
 }

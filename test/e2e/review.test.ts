@@ -160,6 +160,11 @@ describe('the review UI in Chromium', () => {
     await page.waitForSelector(`.change-list li[data-key="${queue[1]}"]`, { state: 'detached' });
     await page.keyboard.press('j');
     expect(await selectedKey()).toBe(queue[2]);
+    // The queue survives a reload: its filter lives in the URL with the selection.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.inputValue('select[aria-label="All verdicts"]')).toBe('unreviewed');
+    expect(await selectedKey()).toBe(queue[2]);
     await page.selectOption('select[aria-label="All verdicts"]', '');
   });
 
