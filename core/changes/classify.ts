@@ -1,4 +1,4 @@
-import type { Measurement, MeasureContext } from './measure';
+import { roughnessScale, type Measurement, type MeasureContext } from './measure';
 import type { ChangeType, ClassifyOptions, SuppressionReason } from './types';
 
 export type { ClassifyOptions } from './types';
@@ -28,11 +28,11 @@ const f2 = (v: number) => v.toFixed(2);
 /**
  * Votes for "this is vegetation": colour (against it too, when clearly not foliage-coloured),
  * roughness, missing roof planes, vertical scatter of points, the file's own classes, and a
- * crown-like (not box-like) profile. Only a top domed nearly everywhere decides alone; the other
- * clues need company, so a green steel roof (planar) or an uncoloured tree (rough, scattered)
- * come out right.
+ * crown-like (not box-like) profile. Only a top domed nearly everywhere decides alone (at
+ * coarse voxels, only if not planar); the other clues need company, so a green steel roof
+ * (planar) or an uncoloured tree (rough, scattered) come out right.
  */
-export function vegetationScore(m: Measurement): { score: number; clues: string[] } {
+export function vegetationScore(m: Measurement, cell = 0.5): { score: number; clues: string[] } {
   let score = 0;
   const clues: string[] = [];
   const where = m.greennessFromOrtho ? ' in the orthophoto' : '';
@@ -50,7 +50,7 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
     score -= 1;
     clues.push(`not vegetation-coloured${where} (ExG ${f2(m.greenness)})`);
   }
-  if (m.roughness > 0.15) {
+  if (m.roughness > 0.15 * roughnessScale(cell)) {
     score += 1;
     clues.push(`rough top (${f2(m.roughness)} m)`);
   }
@@ -75,7 +75,8 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
   }
   if (m.curvedShare > 0.6) {
     // Roofs are planes meeting along lines; a top curved both ways nearly everywhere is a crown.
-    score += 2.5;
+    // At coarse voxels a hipped roof's apex fills the lattice too: on a planar top it needs company.
+    score += cell > 0.5 && m.planarShare >= 0.5 ? 1.5 : 2.5;
     clues.push(`dome-shaped top, like a crown (${Math.round(m.curvedShare * 100)} % curved both ways)`);
   } else if (m.curvedShare > 0.4) {
     score += 1.5;
@@ -84,7 +85,7 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
   if (m.domeCurvature < -0.3) {
     // Too small for the share above: its whole top fitted bends down every way.
     score += 1.5;
-    clues.push(`small dome-shaped top (bending ${f2(-m.domeCurvature)} m over three cells)`);
+    clues.push(`small dome-shaped top (bending ${f2(-m.domeCurvature)} m over 1.5 m)`);
   }
   if (m.fillRatio < 0.6) {
     score += 0.5;
@@ -95,7 +96,7 @@ export function vegetationScore(m: Measurement): { score: number; clues: string[
 
 export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions): Verdict {
   const reasons: string[] = [];
-  const veg = vegetationScore(m);
+  const veg = vegetationScore(m, ctx.grid.cell);
   const verdict = (type: ChangeType): Verdict => ({
     type,
     storeys: storeys(m, o),
@@ -117,10 +118,10 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   if (veg.score >= VEGETATION_SCORE) return suppress('vegetation', veg.clues.join(', '));
   // Points metres deep inside the footprint, with neither colour nor a top surface to judge
   // (a small object) to say otherwise: a canopy the survey saw into, not a roof.
-  if (Number.isNaN(m.greenness) && Number.isNaN(m.planarShare) && m.spread > 1.0) {
+  if (Number.isNaN(m.greenness) && Number.isNaN(m.planarShare) && m.spreadInside > 1.0) {
     return suppress(
       'vegetation',
-      `points scattered ${f1(m.spread)} m deep, as through a canopy, with no colour or roof surface to say otherwise`,
+      `points scattered ${f1(m.spreadInside)} m deep, as through a canopy, with no colour or roof surface to say otherwise`,
     );
   }
   // Nothing to tell a building from a tree by: no colour, too small for its top to be judged,
@@ -221,7 +222,8 @@ function confidence(m: Measurement, vegScore: number, o: ClassifyOptions): numbe
   const size = Math.min(1, m.areaM2 / (3 * o.minArea)) * Math.min(1, Math.abs(m.volumeM3) / (3 * o.minVolume));
   const height = Math.min(1, Math.abs(m.meanChange) / (2 * o.minHeight));
   const shape = 0.6 + 0.4 * (Number.isNaN(m.planarShare) ? 0.5 : m.planarShare);
-  const veg = 1 - vegScore / 5;
+  // A colour that speaks against vegetation makes the score negative: no more sure than none.
+  const veg = 1 - Math.max(0, vegScore) / 5;
   const c = Math.pow(m.coverage, 0.7) * (0.5 + 0.5 * m.supportShare) * (0.6 + 0.4 * size) * (0.6 + 0.4 * height) * shape * veg;
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
 }

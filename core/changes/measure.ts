@@ -33,6 +33,8 @@ export interface Measurement {
   roughness: number;
   planarShare: number;
   spread: number;
+  /** The spread of interior cells alone; NaN when the object has fewer than three. */
+  spreadInside: number;
   vegetationClassShare: number;
   /** Volume over (area × max change): near 1 for a box, well below for a crown or a cone. */
   fillRatio: number;
@@ -45,7 +47,7 @@ export interface Measurement {
   curvedShare: number;
   /**
    * For an object too small for curvedShare: the larger curvature of the quadratic fitted to
-   * its whole top, as a second difference over three cells (well below −0.2: a small dome, a
+   * its whole top, as a second difference over LATTICE metres (well below −0.2: a small dome, a
    * crown or a little hipped roof); NaN when curvedShare was measured or too few cells.
    */
   domeCurvature: number;
@@ -63,6 +65,13 @@ export interface MeasureContext {
 }
 
 const PLANAR_ROUGHNESS = 0.12;
+
+/**
+ * How much rougher a roof plane reads at this cell size than at 0.5 m: the plane is fitted over
+ * 3 × 3 cells, and across a ridge its residual grows with the window (a 30° roof's ridge reads
+ * 0.17–0.2 m at 1 m cells).
+ */
+export const roughnessScale = (cell: number): number => Math.max(1, cell / 0.5);
 
 export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   const { grid, a, b, diff, ground } = ctx;
@@ -114,7 +123,7 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   for (const v of rough) {
     if (Number.isNaN(v)) continue;
     roughKnown++;
-    if (v < PLANAR_ROUGHNESS) planar++;
+    if (v < PLANAR_ROUGHNESS * roughnessScale(grid.cell)) planar++;
   }
   const maxChange =
     c.sign *
@@ -148,6 +157,7 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     planarShare: roughKnown >= 3 ? planar / roughKnown : NaN,
     // Inside the footprint: an edge cell holds a wall's points too, which scatter like a canopy's.
     spread: median(Float32Array.from(interior.length >= 3 ? interior : c.cells, (k) => higher.spread[k])),
+    spreadInside: interior.length >= 3 ? median(Float32Array.from(interior, (k) => higher.spread[k])) : NaN,
     vegetationClassShare: median(pick(higher.vegetationShare)),
     fillRatio: Math.abs(volume) / Math.max(1e-9, areaM2 * Math.abs(maxChange)),
     coreCells: interior.length,
@@ -162,21 +172,24 @@ function count(cells: Int32Array, mask: Uint8Array): number {
   return n;
 }
 
-/** Height change over three cells' distance that counts as curvature, metres. */
+/** Height change over LATTICE metres that counts as curvature, metres. */
 const CURVATURE = 0.2;
+/** Spacing of the lattice the curvature is read on, metres (three cells at 0.5 m). */
+const LATTICE = 1.5;
 
 /**
- * Share of the top that is a dome, bending down every way over ±3 cells (1.5 m at 0.5 m): the
- * quadratic fitted to the 3 × 3 lattice of heights three cells apart (Evans–Young) has both
- * curvatures below −CURVATURE. Roofs are planes meeting along lines: a ridge or a hip, in any
- * direction, bends one way only (one curvature near zero or of the other sign), where the old
- * test along x and y alone took a ridge at 45° for a crown. Only interior cells are read: at an
- * edge the mean surface falls to the ground, which makes any small box look dome-shaped.
+ * Share of the top that is a dome, bending down every way over ±LATTICE: the quadratic fitted
+ * to the 3 × 3 lattice of top heights that far apart (Evans–Young) has both curvatures below
+ * −CURVATURE. A ridge, in any direction, bends one way only (one curvature near zero), where
+ * the old test along x and y alone took a ridge at 45° for a crown; the top surface, not the
+ * mean, so a box's edge cells stand at its roof height. A hipped roof still reads as a dome
+ * near its apex: the classification weighs this clue less on a planar top.
  */
 function curvedShare(cells: Int32Array, surface: Float32Array, grid: Grid): number {
-  // Three cells apart; two for an object too small to hold enough such lattices (a small crown).
-  for (const d of [3, 2]) {
-    const share = curvedShareAt(cells, surface, grid, d);
+  const d = Math.max(1, Math.round(LATTICE / grid.cell));
+  // At fine voxels, a cell closer for an object too small to hold enough lattices (a small crown).
+  for (const spacing of d >= 3 ? [d, d - 1] : [d]) {
+    const share = curvedShareAt(cells, surface, grid, spacing);
     if (!Number.isNaN(share)) return share;
   }
   return NaN;
@@ -186,7 +199,7 @@ function curvedShareAt(cells: Int32Array, surface: Float32Array, grid: Grid, d: 
   const set = new Set<number>(cells);
   const row = d * grid.nx;
   // The same curvature at every spacing: second differences grow with its square.
-  const limit = CURVATURE * (d / 3) ** 2;
+  const limit = CURVATURE * ((d * grid.cell) / LATTICE) ** 2;
   let tested = 0;
   let curved = 0;
   const v = (q: number) => surface[q];
@@ -211,7 +224,7 @@ function curvedShareAt(cells: Int32Array, surface: Float32Array, grid: Grid, d: 
 
 /**
  * The larger eigenvalue of the Hessian of z = a + bx + cy + dx² + exy + fy² fitted (least
- * squares) to the cells' heights, times nine (a second difference over three cells).
+ * squares) to the cells' heights, as a second difference over LATTICE metres.
  */
 function fittedCurvature(cells: Int32Array, surface: Float32Array, grid: Grid): number {
   // Coordinates about the first cell keep the normal equations well scaled at any grid size.
@@ -237,7 +250,7 @@ function fittedCurvature(cells: Int32Array, surface: Float32Array, grid: Grid): 
   const p = solve6(ata, atb);
   if (!p) return NaN;
   const [fxx, fxy, fyy] = [2 * p[3], p[4], 2 * p[5]];
-  return 9 * ((fxx + fyy) / 2 + Math.hypot((fxx - fyy) / 2, fxy));
+  return (LATTICE / grid.cell) ** 2 * ((fxx + fyy) / 2 + Math.hypot((fxx - fyy) / 2, fxy));
 }
 
 /** Solves the 6 × 6 system by Gaussian elimination with partial pivoting; null when singular. */

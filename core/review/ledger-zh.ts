@@ -30,7 +30,7 @@ const SUPPRESSION_RULES: [RegExp, (m: string[]) => string][] = [
   [new RegExp(`^dome-shaped top, like a crown \\(${N} % curved both ways\\)$`), (m) => `顶面呈穹顶状，似树冠（${m[1]}% 双向弯曲）`],
   [new RegExp(`^dome-shaped top \\(${N} % curved both ways\\)$`), (m) => `顶面呈穹顶状（${m[1]}% 双向弯曲）`],
   [new RegExp(`^crown-like profile \\(fill ${N}\\)$`), (m) => `剖面似树冠（填充率 ${m[1]}）`],
-  [new RegExp(`^small dome-shaped top \\(bending ${N} m over three cells\\)$`), (m) => `小型穹顶状顶面（三个体素内弯曲 ${m[1]} m）`],
+  [new RegExp(`^small dome-shaped top \\(bending ${N} m over 1\\.5 m\\)$`), (m) => `小型穹顶状顶面（1.5 m 内弯曲 ${m[1]} m）`],
   [
     new RegExp(`^not vegetation-coloured( in the orthophoto)? \\(ExG ${N}\\)$`),
     (m) => `${m[1] ? '正射影像中' : ''}颜色不似植被（ExG ${m[2]}）`,

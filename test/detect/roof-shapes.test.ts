@@ -104,21 +104,23 @@ async function writeEpoch(path: string, shapes: Shape[], seed: number, shift: nu
   await w8.close();
 }
 
+/** The scene's epochs, written once: a flat block, then the same with the shed, two new houses and three new crowns. */
+async function scene() {
+  const dir = mkdtempSync(join(tmpdir(), 'voxwatch-roofs-'));
+  const block = building('flat', 22, 20, 24, 18, 0, 9);
+  const shed = building('flat', 24, 21, 3, 4, 40, 11.5);
+  const gable = building('gable', 60, 20, 14.3, 7.4, 46, 8, 3);
+  const pyramid = building('pyramid', 62, 50, 8.8, 8.8, 0, 6, 3);
+  const crowns = [crown(20, 50, 2.2, 5), crown(30, 52, 2.4, 5.5), crown(40, 48, 2.0, 4.5)];
+  await writeEpoch(join(dir, 'before.las'), [block], 1, 0);
+  const onRoof = { ...shed, height: (x: number, y: number) => Math.max(block.height(x, y), shed.height(x, y)) };
+  await writeEpoch(join(dir, 'after.las'), [block, onRoof, gable, pyramid, ...crowns], 2, 0.06);
+  return { dir, shed, gable, pyramid, crowns };
+}
+
 describe('roof shapes that are not crowns, and crowns that are', () => {
   it('finds a shed turned 40°, a gable house turned 46° and a pyramid roof; flags no small crown', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-roofs-'));
-    const block = building('flat', 22, 20, 24, 18, 0, 9);
-    const shed = building('flat', 24, 21, 3, 4, 40, 11.5);
-    const gable = building('gable', 60, 20, 14.3, 7.4, 46, 8, 3);
-    const pyramid = building('pyramid', 62, 50, 8.8, 8.8, 0, 6, 3);
-    const crowns = [crown(20, 50, 2.2, 5), crown(30, 52, 2.4, 5.5), crown(40, 48, 2.0, 4.5)];
-    await writeEpoch(join(dir, 'before.las'), [block], 1, 0);
-    await writeEpoch(
-      join(dir, 'after.las'),
-      [block, { ...shed, height: (x, y) => Math.max(block.height(x, y), shed.height(x, y)) }, gable, pyramid, ...crowns],
-      2,
-      0.06,
-    );
+    const { dir, shed, gable, pyramid, crowns } = await scene();
     const r = await detectChanges({ files: [join(dir, 'before.las')] }, { files: [join(dir, 'after.las')] });
     const report =
       r.changes.map((c) => `${c.id} ${c.type} ${c.area_m2} m² ${c.evidence.reasons.join('; ')}`).join('\n') +
@@ -130,5 +132,15 @@ describe('roof shapes that are not crowns, and crowns that are', () => {
     expect(found(pyramid.ring)?.type, report).toBe('new_building');
     for (const c of crowns) expect(found(c.ring), report).toBeUndefined();
     expect(r.changes, report).toHaveLength(3);
+  }, 120_000);
+
+  it('still finds the pitched roofs at 1 m voxels, where a ridge reads rougher and an apex fills the lattice', async () => {
+    const { dir, gable, pyramid, crowns } = await scene();
+    const r = await detectChanges({ files: [join(dir, 'before.las')] }, { files: [join(dir, 'after.las')] }, { voxel: 1 });
+    const report = r.suppressed.map((s) => `${s.reason} ${s.detail}`).join('\n');
+    const found = (ring: [number, number][]) => r.changes.find((c) => iou([ring], c.footprint as never) >= 0.25);
+    expect(found(gable.ring)?.type, report).toBe('new_building');
+    expect(found(pyramid.ring)?.type, report).toBe('new_building');
+    for (const c of crowns) expect(found(c.ring), report).toBeUndefined();
   }, 120_000);
 });

@@ -37,9 +37,9 @@ describe('ledgerZh', () => {
   it('translates the clues of small domes, non-foliage colour and colourless canopies', () => {
     expect(
       suppressionZh(
-        'greenish (ExG 0.06), small dome-shaped top (bending 0.78 m over three cells), not vegetation-coloured in the orthophoto (ExG -0.21)',
+        'greenish (ExG 0.06), small dome-shaped top (bending 0.78 m over 1.5 m), not vegetation-coloured in the orthophoto (ExG -0.21)',
       ),
-    ).toBe('略偏绿（ExG 0.06），小型穹顶状顶面（三个体素内弯曲 0.78 m），正射影像中颜色不似植被（ExG -0.21）');
+    ).toBe('略偏绿（ExG 0.06），小型穹顶状顶面（1.5 m 内弯曲 0.78 m），正射影像中颜色不似植被（ExG -0.21）');
     expect(suppressionZh('points scattered 1.4 m deep, as through a canopy, with no colour or roof surface to say otherwise')).toBe(
       '点云纵深分散 1.4 m，似透过树冠，且无颜色或屋面可作反证',
     );
