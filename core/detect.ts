@@ -300,6 +300,8 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
   }
   // What the readers noticed in a file (an undeclared nodata value, colours they cannot decode…).
   for (const f of [...a.files, ...b.files]) for (const w of f.warnings) warnings.push(`${basename(f.file)}: ${w}`);
+  // Before reprojection, which replaces an epoch's CRS but keeps its heights as they are.
+  checkHeightUnits(a, b);
   planReprojection(a, b, options.reproject ?? false, warnings);
   const crs = checkCrs(a, b, warnings);
   for (const [e, input] of [a, b].map((e, i) => [e, [before, after][i]] as const)) {
@@ -954,7 +956,7 @@ function checkEpochFiles(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): vo
     const shared = a.files.filter((f) => later.has(resolve(f.file))).map((f) => f.file);
     if (shared.length > 0) {
       warnings.push(
-        `${shared.length === 1 ? `${shared[0]} is` : `${shared.length} files (${shared.slice(0, 2).join(', ')}…) are`} in both epochs: no change can be found where ${shared.length === 1 ? 'it covers' : 'they cover'}`,
+        `${shared.length === 1 ? `${shared[0]} is` : `${shared.length} files (${shared.slice(0, 2).join(', ')}${shared.length > 2 ? '…' : ''}) are`} in both epochs: no change can be found where ${shared.length === 1 ? 'it covers' : 'they cover'}`,
       );
     }
   }
@@ -971,6 +973,21 @@ function checkEpochFiles(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): vo
   }
 }
 
+/**
+ * One factor converts both epochs' heights: epochs in different height units would differ by
+ * hundreds of metres everywhere, read as one huge change. An epoch's heights are in its vertical
+ * CRS's unit, or, when it declares none, its horizontal one's (metres for a metric grid).
+ */
+function checkHeightUnits(a: OpenedEpoch, b: OpenedEpoch): void {
+  if (!a.crs || !b.crs) return;
+  const factor = (c: CrsInfo) => (c.verticalUnit ? heightFactor(c) : (metresPerUnit(c) ?? 1));
+  if (Math.abs(factor(a.crs) - factor(b.crs)) < 1e-9) return;
+  const unitOf = (c: CrsInfo) => c.verticalUnit ?? c.unit ?? 'metre';
+  throw new DetectionInputError(
+    `the epochs give heights in different units: before (${filesOf(a)}) in ${unitOf(a.crs)}, after (${filesOf(b)}) in ${unitOf(b.crs)}; convert one epoch's heights first (e.g. pdal translate with a filters.assign scaling Z)`,
+  );
+}
+
 function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo | undefined {
   if (a.crs?.epsg !== undefined && b.crs?.epsg !== undefined && a.crs.epsg !== b.crs.epsg) {
     throw new DetectionInputError(
@@ -980,14 +997,6 @@ function checkCrs(a: OpenedEpoch, b: OpenedEpoch, warnings: string[]): CrsInfo |
   if (!a.crs || !b.crs) {
     const e = !a.crs ? a : b;
     warnings.push(`the ${e.label} epoch (${filesOf(e)}) declares no CRS; assuming it matches the other (name it with --crs EPSG:xxxx)`);
-  }
-  // One factor converts both epochs' heights: epochs in different height units would differ by
-  // hundreds of metres everywhere, read as one huge change.
-  if (a.crs && b.crs && heightFactor(a.crs) !== heightFactor(b.crs)) {
-    const unitOf = (c: CrsInfo) => c.verticalUnit ?? 'metre';
-    throw new DetectionInputError(
-      `the epochs give heights in different units: before (${filesOf(a)}) in ${unitOf(a.crs)}, after (${filesOf(b)}) in ${unitOf(b.crs)}; convert one epoch's heights first (e.g. pdal translate with a filters.assign scaling Z)`,
-    );
   }
   const crs = a.crs ?? b.crs;
   const unit = metresPerUnit(crs);

@@ -54,7 +54,11 @@ export function estimateAlignment(
     if (!(va < flat && vb < flat)) continue;
     flatDiffs.push((mb - ma) / 1000);
   }
-  const centre = mostCommon(flatDiffs);
+  // The most common difference, when it clearly outweighs the differences near zero (a datum
+  // apart); otherwise zero: new slab roofs or fill must not pass for the stable ground.
+  const near = (c: number) => flatDiffs.filter((d) => Math.abs(d - c) < STABLE_BAND).length;
+  const mode = mostCommon(flatDiffs);
+  const centre = Math.abs(mode) < STABLE_BAND || near(mode) >= Math.max(2 * near(0), 0.5 * flatDiffs.length) ? mode : 0;
   const diffs = Float32Array.from(flatDiffs.filter((d) => Math.abs(d - centre) < STABLE_BAND));
   const residuals = (dz: number) => {
     const out = new Float32Array(diffs.length);
