@@ -138,7 +138,10 @@ export async function inspectPointFile(
 }
 
 /** Adjusted standard GPS time is GPS seconds − 1e9 since 1980-01-06 (leap seconds ignored). */
-const gpsDate = (t: number) => new Date(Date.UTC(1980, 0, 6) + (t + 1e9) * 1000).toISOString().slice(0, 10);
+const gpsDate = (t: number) => {
+  const d = new Date(Date.UTC(1980, 0, 6) + (t + 1e9) * 1000);
+  return Number.isNaN(d.getTime()) ? '0000-00-00' : d.toISOString().slice(0, 10);
+};
 
 /** GPS week seconds never exceed a week; adjusted standard time of any survey since 2011 does. */
 const WEEK_SECONDS = 604_800;
@@ -149,19 +152,26 @@ const WEEK_SECONDS = 604_800;
  * header's creation date is when the file was written, often months after the flight.
  */
 export async function acquisitionDate(path: string): Promise<string | null> {
-  const las = await LasFile.open(path);
+  let las: LasFile | null = null;
   try {
+    las = await LasFile.open(path);
     const standard = (las.info.header.globalEncoding & 1) === 1;
     for await (const c of las.chunks({ fields: ['gpsTime'], batchSize: 4096 })) {
       const times = c.gpsTime ? Array.from(c.gpsTime.subarray(0, c.count)).filter((t) => Number.isFinite(t) && t !== 0) : [];
       if (times.length === 0) return null;
       times.sort((x, y) => x - y);
       const t = times[times.length >> 1];
-      return standard || t > WEEK_SECONDS ? gpsDate(t) : null;
+      if (!standard && t <= WEEK_SECONDS) return null;
+      // Unflagged times past 1e9 s are plain GPS seconds (not less 1e9): some writers store those.
+      const date = gpsDate(!standard && t >= 1e9 ? t - 1e9 : t);
+      const year = Number(date.slice(0, 4));
+      return year >= 1990 && year <= new Date().getUTCFullYear() + 1 ? date : null;
     }
     return null;
+  } catch {
+    return null; // a date is a convenience: the file's own problems are reported where it is read
   } finally {
-    await las.close();
+    await las?.close();
   }
 }
 

@@ -43,7 +43,11 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     /^the before and after epochs are the same file\(s\) \((.+)\): nothing can have changed$/,
     (m) => `前后两期为同一文件（${m[1]}）：不可能有变化`,
   ],
-  [/^(.+) (?:is|are) in both epochs: no change can be found where/, (m) => `${m[1]} 同时出现在两期中：其覆盖范围内无法发现变化`],
+  [
+    /^(\d+) files \((.+)\) are in both epochs: no change can be found where/,
+    (m) => `${m[1]} 个文件（${m[2]}）同时出现在两期中：其覆盖范围内无法发现变化`,
+  ],
+  [/^(.+) is in both epochs: no change can be found where/, (m) => `${m[1]} 同时出现在两期中：其覆盖范围内无法发现变化`],
   [
     /^(.+) \(in the (before|after) epoch\) lies wholly outside the (before|after) epoch/,
     (m) => `${m[1]}（${epoch(m[2])}）完全位于${epoch(m[3])}范围之外`,

@@ -19,8 +19,10 @@ const ADMIN_CATEGORIES = ['sub_district', 'community'];
 export function importZones(db: Database, file: string, o: ZoneImportOptions, projectEpsg: number | null, actor: string): ZoneImportResult {
   if (!ZONE_KINDS.includes(o.kind))
     throw new SourceError(file, `zone kind "${String(o.kind)}" is unknown; use one of ${ZONE_KINDS.join(', ')}`);
-  const layers = pickTable(file, readVectorFile(file), o.table);
-  const layerName = o.layer ?? basename(file, extname(file)) + (o.table ? `:${o.table}` : '');
+  const all = readVectorFile(file);
+  const layers = pickTable(file, all, o.table);
+  // A table named in a file of one table is still the file's layer: naming it or not imports the same zones.
+  const layerName = o.layer ?? basename(file, extname(file)) + (o.table && all.length > 1 ? `:${o.table}` : '');
   const withoutGeometry = layers.reduce((n, l) => n + l.withoutGeometry, 0);
   const now = new Date().toISOString();
   const insert = db.prepare(
@@ -124,6 +126,17 @@ function pickTable(file: string, layers: VectorLayer[], table: string | undefine
   return layers;
 }
 
+/** Twice the area a ring encloses (shoelace), unsigned. */
+function ringArea(ring: [number, number][]): number {
+  let s = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const [x0, y0] = ring[i];
+    const [x1, y1] = ring[(i + 1) % ring.length];
+    s += x0 * y1 - x1 * y0;
+  }
+  return Math.abs(s);
+}
+
 /** Why a polygon cannot be a zone (a ring too short to enclose an area, a coordinate that is no number), or null. */
 function ringFlaw(polygons: [number, number][][][]): string | null {
   for (const polygon of polygons) {
@@ -132,6 +145,7 @@ function ringFlaw(polygons: [number, number][][][]): string | null {
       if (!ring.every((p) => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]))) return 'a coordinate is not a number';
       const distinct = new Set(ring.map(([x, y]) => `${x},${y}`)).size;
       if (distinct < 3) return `a ring of ${distinct} distinct point(s) encloses no area`;
+      if (ringArea(ring) === 0) return 'a ring whose points lie on one line encloses no area';
     }
   }
   return null;

@@ -15,6 +15,7 @@ const WARNINGS = [
   '62 % of the after epoch lies outside the area both epochs cover',
   'the before and after epochs are the same file(s) (a.las): nothing can have changed',
   '/data/b.las is in both epochs: no change can be found where it covers',
+  '2 files (/data/b.las, /data/c.las) are in both epochs: no change can be found where they cover',
   '/data/c.las (in the before epoch) lies wholly outside the after epoch, at x 0.0–0.0, y 0.0–0.0',
   'the after epoch (d.las) declares no CRS; assuming it matches the other (name it with --crs EPSG:xxxx)',
   'heights are in US survey foot; converted to metres (heights and volumes are reported in metres)',

@@ -276,6 +276,14 @@ describe('exports', () => {
     await expect(p.importZones(sliver, { kind: 'protected' })).rejects.toThrow(
       'sliver.geojson: feature 1: a ring of 2 distinct point(s) encloses no area',
     );
+    // Three distinct points on one line enclose nothing either.
+    const line = sliver.replace('sliver', 'line');
+    const doc = JSON.parse(readFileSync(sliver, 'utf8')) as { features: { geometry: { coordinates: number[][][] } }[] };
+    doc.features[0].geometry.coordinates[0].splice(2, 0, [513200, 2494000]);
+    writeFileSync(line, JSON.stringify(doc));
+    await expect(p.importZones(line, { kind: 'protected' })).rejects.toThrow(
+      'line.geojson: feature 1: a ring whose points lie on one line encloses no area',
+    );
     // A lead with no place would be answered nowhere.
     const nowhere = join(dir, 'leads-nowhere.geojson');
     writeFileSync(

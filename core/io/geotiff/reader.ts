@@ -453,7 +453,7 @@ const VALUE_SAMPLE_TILES = 16;
 /**
  * The bits a 16-bit image's values use (8–16): its MaxSampleValue when the writer set one below
  * 65535, else the 99.9th percentile of the colour samples of a few tiles spread over its coarsest
- * image (a rare saturated or nodata pixel does not decide it).
+ * image, 0 and 65535 (nodata, margins) left out.
  */
 async function valueBitsOf(file: string, main: GeoTIFFImage, coarsest: GeoTIFFImage): Promise<number> {
   const bitsFor = (max: number) => Math.min(16, Math.max(8, Math.ceil(Math.log2(max + 1))));
@@ -482,8 +482,8 @@ async function valueBitsOf(file: string, main: GeoTIFFImage, coarsest: GeoTIFFIm
     const v = new Uint16Array(data as ArrayBuffer, 0, Math.floor(data.byteLength / 2));
     for (let k = 0; k + spp <= v.length; k += spp) {
       for (let c = 0; c < channels; c++) {
-        // Zero is background or nodata in most orthophotos: it says nothing of the range.
-        if (v[k + c] === 0) continue;
+        // Zero and 65535 are background or nodata in most orthophotos: they say nothing of the range.
+        if (v[k + c] === 0 || v[k + c] === 65535) continue;
         histogram[v[k + c]]++;
         n++;
       }
