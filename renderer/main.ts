@@ -1,7 +1,8 @@
 // The review UI: project header, change list, 3D view, detail panel, keyboard review and detection runs.
 // Everything comes through the bridge (ProjectApi); state that should survive a reload lives in the URL hash.
 import type { ChangeRecord, ProjectInfo, RunRecord } from '../core/api';
-import type { Verdict } from '../core/review/types';
+import { CHANGE_TYPES } from '../core/changes/types';
+import { VERDICTS, type Verdict } from '../core/review/types';
 import { connect, type ViewerApi } from './bridge';
 import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
@@ -12,8 +13,8 @@ import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
 import type { LedgerContext } from './panels/ledger';
 import { openReportDialog } from './panels/report-dialog';
-import { renderSidebar, type SideTab } from './panels/sidebar';
-import { applyFilter, DEFAULT_FILTER, renderDetail, renderFilters, renderList, type ListFilter } from './review';
+import { renderSidebar, SIDE_TABS, type SideTab } from './panels/sidebar';
+import { applyFilter, DEFAULT_FILTER, LIST_SORTS, renderDetail, renderFilters, renderList, type ListFilter } from './review';
 import { warningZh } from '../core/review/warnings-zh';
 import { Viewer, type ChangeShape, type PointColour, type ViewMode } from './viewer';
 
@@ -72,13 +73,13 @@ function readHash(): { run?: number; change?: number; filter: ListFilter; tab: S
     run: num('run'),
     change: num('change'),
     filter: {
-      type: str('type', DEFAULT_FILTER.type),
-      verdict: str('verdict', DEFAULT_FILTER.verdict),
+      type: oneOf(str('type', DEFAULT_FILTER.type), ['', ...CHANGE_TYPES], DEFAULT_FILTER.type),
+      verdict: oneOf(str('verdict', DEFAULT_FILTER.verdict), ['', ...VERDICTS], DEFAULT_FILTER.verdict),
       zone: str('zone', DEFAULT_FILTER.zone),
-      minVolume: num('min') ?? DEFAULT_FILTER.minVolume,
-      sort: str('sort', DEFAULT_FILTER.sort),
+      minVolume: Math.max(0, num('min') || 0),
+      sort: oneOf(str('sort', DEFAULT_FILTER.sort), LIST_SORTS, DEFAULT_FILTER.sort),
     },
-    tab: str<SideTab>('tab', 'changes'),
+    tab: oneOf(str<SideTab>('tab', 'changes'), SIDE_TABS, 'changes'),
   };
 }
 
@@ -96,6 +97,11 @@ function writeHash(): void {
   const hash = `#${p}`;
   lastHash = hash;
   history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+}
+
+/** A value from a link, if it is one of those the page knows (a hand-edited link may say anything). */
+function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T): T {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
 /** The hash this page last wrote: a different one is a link pasted into the address bar. */
@@ -209,6 +215,8 @@ const changeColour = (c: ChangeRecord) => (state.colourBy === 'type' ? TYPE_COLO
 
 function renderPanels(): void {
   state.shown = applyFilter(state.changes, state.filter);
+  const at = state.shown.findIndex((c) => c.key === state.selected);
+  if (at >= 0) state.lastIndex = at;
   $('filters').replaceChildren(
     renderFilters(state.changes, state.filter, (f) => {
       state.filter = f;
@@ -227,7 +235,11 @@ function renderPanels(): void {
       {
         verdict: (v) => void setVerdict(v),
         note: (text) => change && void saveNote(change.key, text),
-        draft: (text) => change && state.drafts.set(change.key, text),
+        draft: (text) => {
+          if (!change) return;
+          state.drafts.set(change.key, text);
+          keepDrafts();
+        },
         flyTo: () => change && flyToChange(change, false),
       },
       {
@@ -354,13 +366,37 @@ async function saveNote(key: number, text: string): Promise<void> {
   try {
     await api.setNote(key, text);
     if (state.drafts.get(key) === text) state.drafts.delete(key);
+    keepDrafts();
     if (state.changes.some((c) => c.key === key)) await refreshChange(key);
     status(() => t('noteSaved'));
   } catch (e) {
     console.error(e);
-    // The draft stays (in the field and in state.drafts) and is saved on the next Enter or blur.
-    state.drafts.set(key, text);
+    // The draft stays (in the field and in state.drafts) and is saved on the next Enter or blur;
+    // text typed while this request failed is newer and stays as it is.
+    if (!state.drafts.has(key)) state.drafts.set(key, text);
+    keepDrafts();
     status(() => `${t('noteNotSaved')}: ${errorText(e)}`, 'error');
+  }
+}
+
+/** Where unsaved notes wait in the browser (localStorage), per project file: never another project's. */
+const draftsKey = () => `voxwatch-drafts:${state.info.path}`;
+
+function keepDrafts(): void {
+  try {
+    if (state.drafts.size) localStorage.setItem(draftsKey(), JSON.stringify([...state.drafts]));
+    else localStorage.removeItem(draftsKey());
+  } catch {
+    // storage full or off: the drafts still live in the page
+  }
+}
+
+function restoredDrafts(): [number, string][] {
+  try {
+    const list = JSON.parse(localStorage.getItem(draftsKey()) ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((e): e is [number, string] => Number.isInteger(e?.[0]) && typeof e?.[1] === 'string') : [];
+  } catch {
+    return [];
   }
 }
 
@@ -464,8 +500,14 @@ async function loadDetail(c: ChangeRecord): Promise<void> {
   if (detailWanted !== wanted) return;
   const area = (box.maxX - box.minX) * (box.maxY - box.minY);
   v.setCloud('beforeDetail', before, Math.sqrt(area / Math.max(1, before.count)));
-  v.setCloud('afterDetail', after, Math.sqrt(area / Math.max(1, after.count)));
+  v.setCloud('afterDetail', aligned(after, run), Math.sqrt(area / Math.max(1, after.count)));
   $('view').dataset.detail = c.id;
+}
+
+/** The later epoch's points where the run compared them: lifted by its vertical alignment (metres, 30 for a datum apart). */
+function aligned<T extends { origin: [number, number, number] }>(points: T, run: RunRecord): T {
+  const dz = run.alignment?.dz ?? 0;
+  return dz ? { ...points, origin: [points.origin[0], points.origin[1], points.origin[2] + dz] } : points;
 }
 
 function changeShapes(): ChangeShape[] {
@@ -481,7 +523,7 @@ function changeShapes(): ChangeShape[] {
 
 async function loadClouds(run: RunRecord): Promise<void> {
   const v = ensureViewer();
-  const wanted = `${run.before.id}/${run.after.id}`;
+  const wanted = `${run.before.id}/${run.after.id}/${run.alignment?.dz ?? 0}`;
   if (!v || loadedClouds === wanted) return;
   loadedClouds = wanted;
   detailWanted = '';
@@ -508,7 +550,7 @@ async function loadClouds(run: RunRecord): Promise<void> {
   const b = projectBox();
   const area = (b.maxX - b.minX) * (b.maxY - b.minY);
   v.setCloud('before', before, Math.sqrt(area / Math.max(1, before.count)));
-  v.setCloud('after', after, Math.sqrt(area / Math.max(1, after.count)));
+  v.setCloud('after', aligned(after, run), Math.sqrt(area / Math.max(1, after.count)));
   view.dataset.points = String(before.count + after.count);
   status(
     () => `${run.before.label}: ${before.count.toLocaleString()} / ${run.after.label}: ${after.count.toLocaleString()} ${t('points')}`,
@@ -718,10 +760,12 @@ async function start(): Promise<void> {
     offeredRun: null,
   };
   document.addEventListener('keydown', onKey);
-  // A note typed and not saved (the server unreachable) is not left behind without a word.
-  window.addEventListener('beforeunload', (e) => {
-    if (state.drafts.size > 0) e.preventDefault();
-  });
+  // Notes typed and not saved (the server unreachable, the window closed) come back with the
+  // project, and are saved: kept in the browser's storage under this project's path only.
+  for (const [key, text] of restoredDrafts()) {
+    state.drafts.set(key, text);
+    void saveNote(key, text);
+  }
   window.voxwatch?.onMenu?.(menuCommand);
   const hash = readHash();
   state.filter = hash.filter;
@@ -734,7 +778,11 @@ async function start(): Promise<void> {
     const next = readHash();
     state.filter = next.filter;
     state.tab = next.tab;
-    void openRun(next.run, next.change).catch(fail);
+    void openRun(next.run, next.change)
+      .then(() => {
+        if (next.run !== undefined && state.run?.id !== next.run) status(() => `${t('noSuchRun')} ${next.run}`, 'error');
+      })
+      .catch(fail);
   });
   document.body.dataset.ready = 'true';
   if (params.has('bench')) Object.assign(window, { voxwatchBench: { measureFrames: (n: number) => viewer?.measureFrames(n) ?? NaN } });

@@ -7,7 +7,8 @@ import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { h } from './dom';
 import { lang, t, tCase, tPermit, tPriority, tProposal, tType, tVerdict, type MessageKey } from './i18n';
 
-export type ListSort = 'priority' | 'volume' | 'code' | 'area' | 'confidence';
+export const LIST_SORTS = ['priority', 'volume', 'code', 'area', 'confidence'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
 
 export interface ListFilter {
   type: ChangeType | '';

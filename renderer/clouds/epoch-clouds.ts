@@ -29,7 +29,7 @@ export class EpochClouds {
 
   /** Shows the run's epochs from their octrees as soon as each is ready; a later call supersedes an earlier one. */
   async showRun(run: RunRecord, epochs: EpochRecord[]): Promise<void> {
-    const wanted = `${run.before.id}/${run.after.id}`;
+    const wanted = `${run.before.id}/${run.after.id}/${run.alignment?.dz ?? 0}`;
     if (this.wanted === wanted) return;
     this.wanted = wanted;
     this.fitHeights(epochs.filter((e) => e.id === run.before.id || e.id === run.after.id));
@@ -50,7 +50,8 @@ export class EpochClouds {
           if (s.state === 'failed') return false;
           if (s.state === 'ready') {
             this.fitHeights(epochs.filter((e) => e.id === run.before.id || e.id === run.after.id));
-            await this.octrees.load(side, id);
+            // The later epoch drawn where the run compared it: lifted by the run's vertical alignment.
+            await this.octrees.load(side, id, side === 'after' ? (run.alignment?.dz ?? 0) : 0);
             if (this.wanted !== wanted) return false;
             this.viewer.requestRender();
             return true;

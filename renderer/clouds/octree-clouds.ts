@@ -50,6 +50,8 @@ const CHANGE_SELECTED = [255, 150, 40];
 
 interface LoadedCloud {
   epochId: number;
+  /** The vertical alignment it was lifted by. */
+  dz: number;
   pco: PointCloudOctree;
 }
 
@@ -77,14 +79,18 @@ export class OctreeClouds {
     this.potree.pointBudget = pointBudget;
   }
 
-  /** Loads an epoch's octree for one side (before/after); resolves once its metadata is read. */
-  async load(epoch: Epoch, epochId: number): Promise<void> {
-    if (this.clouds[epoch]?.epochId === epochId) return;
+  /**
+   * Loads an epoch's octree for one side (before/after); resolves once its metadata is read.
+   * `dz` lifts it as the run's vertical alignment lifted its heights.
+   */
+  async load(epoch: Epoch, epochId: number, dz = 0): Promise<void> {
+    if (this.clouds[epoch]?.epochId === epochId && this.clouds[epoch]?.dz === dz) return;
     const pco = await this.potree.loadPointCloud('metadata.json', this.source.requests(epochId));
     this.remove(epoch);
     pco.name = `octree-${epoch}-${epochId}`;
     // The octree sits at its cube's corner in world coordinates; the scene is shifted by the viewer's origin.
     pco.position.sub(new THREE.Vector3(...this.origin));
+    pco.position.z += dz;
     pco.updateMatrix();
     pco.frustumCulled = false;
     const m = pco.material;
@@ -95,7 +101,7 @@ export class OctreeClouds {
     m.minSize = 2;
     m.maxSize = 12;
     m.gradient = VIRIDIS;
-    this.clouds[epoch] = { epochId, pco };
+    this.clouds[epoch] = { epochId, dz, pco };
     this.object.add(pco);
     this.applyColour(pco);
   }

@@ -78,7 +78,9 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
     }
     reload();
   };
-  const today = new Date().toISOString().slice(0, 10);
+  // The analyst's own calendar day (Shenzhen is UTC+8: a UTC date is a day late before 8 am).
+  const now = new Date();
+  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
   const items = cases.map((c) => {
     const next = CASE_TRANSITIONS[c.status];
     // Past its rectification date and not yet settled: what the bureau chases first.

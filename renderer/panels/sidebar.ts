@@ -3,7 +3,8 @@ import { $, h } from '../dom';
 import { t, type MessageKey } from '../i18n';
 import { renderCases, renderLeads, type LedgerContext } from './ledger';
 
-export type SideTab = 'changes' | 'cases' | 'leads';
+export const SIDE_TABS = ['changes', 'cases', 'leads'] as const;
+export type SideTab = (typeof SIDE_TABS)[number];
 
 const TABS: [SideTab, MessageKey][] = [
   ['changes', 'tabChanges'],

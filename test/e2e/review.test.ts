@@ -130,6 +130,18 @@ describe('the review UI in Chromium', () => {
 
     await page.keyboard.press('c'); // C confirms: the verdict changes, not adds
     await expect.poll(() => stored((p) => p.getChange(key).then((c) => c.verdict))).toBe('confirmed');
+
+    // A note typed and never saved in the page (no Enter, the window reloaded) is not lost.
+    await page.evaluate(() => {
+      const note = (
+        globalThis as unknown as { document: { querySelector(s: string): { value: string; dispatchEvent(e: unknown): void } } }
+      ).document.querySelector('.detail textarea');
+      note.value = 'air-conditioner platform, 2 units';
+      note.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('input'));
+    });
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await expect.poll(() => stored((p) => p.getChange(key).then((c) => c.note))).toBe('air-conditioner platform, 2 units');
   });
 
   it('asks a second key before a verdict closes a case, and keeps the place in a filtered queue', async () => {
