@@ -135,7 +135,14 @@ function renderHeader(): void {
   const runSelect = h(
     'select',
     { id: 'run-select', 'aria-label': t('run'), onchange: () => void openRun(Number(runSelect.value)).catch(fail) },
-    ...runs.map((r) => h('option', { value: r.id }, `${t('run')} ${r.id}: ${r.before.label} → ${r.after.label} (${r.changeCount})`)),
+    // Dated: a comparison run again reads the same otherwise.
+    ...runs.map((r) =>
+      h(
+        'option',
+        { value: r.id },
+        `${t('run')} ${r.id}: ${r.before.label} → ${r.after.label} (${r.changeCount}) · ${localMinute(r.finishedAt)}`,
+      ),
+    ),
   );
   if (state.run) runSelect.value = String(state.run.id);
   const toggle = <T extends string>(name: string, current: T, options: [T, MessageKey][], onPick: (v: T) => void) =>
@@ -192,6 +199,26 @@ function renderHeader(): void {
     h('button', { class: 'overview', onclick: () => flyOverview(false) }, t('overview')),
     h('button', { id: 'export-report', disabled: !state.run, onclick: () => exportReport() }, t('exportReport')),
     h('button', { id: 'lang', onclick: () => switchLang() }, t('language')),
+  );
+}
+
+/** An ISO time as the analyst's clock reads it, to the minute. */
+function localMinute(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** Which epoch lies on which side of the swipe. */
+function renderSwipeLabels(): void {
+  const run = state.run;
+  $('swipe-divider').replaceChildren(
+    ...(run
+      ? [
+          h('span', { class: 'swipe-label before' }, `${t('viewBefore')} · ${run.before.label}`),
+          h('span', { class: 'swipe-label after' }, `${t('viewAfter')} · ${run.after.label}`),
+        ]
+      : []),
   );
 }
 
@@ -293,6 +320,7 @@ function renderTabs(): void {
 
 function renderAll(): void {
   renderHeader();
+  renderSwipeLabels();
   measure?.relabel();
   ground?.relabel();
   renderTabs();
@@ -566,7 +594,8 @@ function initSwipe(v: Viewer): void {
     divider.setPointerCapture(e.pointerId);
     const move = (m: PointerEvent) => {
       const rect = view.getBoundingClientRect();
-      v.setSwipe((m.clientX - rect.left) / rect.width);
+      // Kept on the screen: a divider dragged off it cannot be grabbed again.
+      v.setSwipe(Math.min(0.97, Math.max(0.03, (m.clientX - rect.left) / rect.width)));
       view.dataset.swipe = v.swipe.toFixed(3);
       place();
     };

@@ -98,6 +98,9 @@ export function renderFilters(all: ChangeRecord[], f: ListFilter, onChange: (f: 
   );
 }
 
+/** Brackets as each language writes them: full-width in Chinese. */
+const paren = (text: string) => (lang() === 'zh-CN' ? `（${text}）` : ` (${text})`);
+
 const signed = (v: number, digits = 0) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
 
 export function renderList(items: ChangeRecord[], selected: number | null, onSelect: (key: number) => void): HTMLElement {
@@ -213,7 +216,7 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
         t('verdict'),
         // "run 1 C002" from the store, in the UI's words for a run.
         c.verdictCarriedFrom
-          ? h('small', {}, ` (${t('carriedFrom')} ${c.verdictCarriedFrom.replace(/^run (\d+) /, `${t('run')} $1 `)})`)
+          ? h('small', {}, paren(`${t('carriedFrom')} ${c.verdictCarriedFrom.replace(/^run (\d+) /, `${t('run')} $1 `)}`))
           : null,
       ),
       h(

@@ -204,7 +204,11 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
     answer = h(
       'div',
       { class: 'lead-answer found' },
-      h('span', { class: 'hint' }, `${t('leadFound')} (${t('inRun')} ${a.runId}): `),
+      h(
+        'span',
+        { class: 'hint' },
+        lang() === 'zh-CN' ? `${t('leadFound')}（${t('inRun')} ${a.runId}）：` : `${t('leadFound')} (${t('inRun')} ${a.runId}): `,
+      ),
       ...a.found.map((f) =>
         h(
           'button',
@@ -224,7 +228,11 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
     answer = h(
       'div',
       { class: 'lead-answer nothing' },
-      h('strong', {}, `${t('leadNothing')} (${t('inRun')} ${a.runId})`),
+      h(
+        'strong',
+        {},
+        lang() === 'zh-CN' ? `${t('leadNothing')}（${t('inRun')} ${a.runId}）` : `${t('leadNothing')} (${t('inRun')} ${a.runId})`,
+      ),
       h('ul', { class: 'lead-evidence' }, ...a.evidence.map((e) => h('li', {}, tSentence(e)))),
     );
   }

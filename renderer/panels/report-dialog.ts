@@ -144,7 +144,12 @@ export function openReportDialog(ctx: ReportDialogContext): HTMLElement {
         { lang: langSelect.value as ReportLang, query, author: author.value.trim() || undefined, snapshots: views },
         {
           signal,
-          onProgress: (p) => progress(0.5 + (0.5 * p.done) / Math.max(1, p.total), `${t('reportWriting')} ${p.done} / ${p.total}`),
+          // After the last section the file itself is written: say so, not "5 / 5" for half a minute.
+          onProgress: (p) =>
+            progress(
+              0.5 + (0.5 * p.done) / Math.max(1, p.total),
+              p.done >= p.total ? t('reportSaving') : `${t('reportWriting')} ${p.done} / ${p.total}`,
+            ),
         },
       );
       if (!outcome) {
