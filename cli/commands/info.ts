@@ -55,7 +55,9 @@ export function formatFacts(f: PointFileFacts): string {
     row('bounds', 'none (no points)');
   }
   row('scale / offset', `${f.scale.join(', ')} / ${f.offset.join(', ')}`);
-  row('CRS', describeCrs(f.crs ?? undefined) + (f.crs?.unit ? ` [${f.crs.unit}]` : ''));
+  // The heights' unit too when it is not the grid's: Autzen's NAVD88 heights are in US survey feet on a metre grid.
+  const heights = f.crs?.verticalUnit && f.crs.verticalUnit !== f.crs.unit ? `, heights in ${f.crs.verticalUnit}` : '';
+  row('CRS', describeCrs(f.crs ?? undefined) + (f.crs?.unit ? ` [${f.crs.unit}${heights}]` : ''));
   row(
     'density',
     f.densityPerM2 === null

@@ -23,6 +23,11 @@ describe('voxwatch info', () => {
     expect(r.stdout).toMatch(/RGB\s+yes/);
   });
 
+  it('says when heights are in another unit than the grid (feet on a metre grid)', async () => {
+    const r = await run('info', join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2023.las'));
+    expect(r.stdout).toMatch(/CRS\s+EPSG:2991 NAD83 \/ Oregon LCC \(m\) \+ vertical EPSG:6360 \[metre, heights in US survey foot\]/);
+  });
+
   it('prints JSON with --json, with bounds from the points', async () => {
     const file = join(SHARED_DATA, 'autzen-bmx-2010-2023/autzen-bmx-2023.las');
     const r = await run('info', '--json', file);
