@@ -311,6 +311,12 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
     }
   }
   const area = overlap(a.bounds, b.bounds);
+  if (!area && intersects(a.bounds, b.bounds)) {
+    // Bounds that meet but enclose less than a metre each way: nothing to compare, whatever the overlap.
+    throw new DetectionInputError(
+      `the epochs' common area is less than a metre across: before (${filesOf(a)}) covers ${fmtBounds(a.bounds)}, after (${filesOf(b)}) covers ${fmtBounds(b.bounds)}`,
+    );
+  }
   if (!area) {
     throw new DetectionInputError(
       `the epochs do not overlap: before (${filesOf(a)}) covers ${fmtBounds(a.bounds)}, after (${filesOf(b)}) covers ${fmtBounds(b.bounds)}`,
@@ -1037,8 +1043,13 @@ function checkMemory(
   const windows = layout ? workers * layout.maxWindowCells * WINDOW_BYTES_PER_CELL : 0;
   const needed = coarseCells * BYTES_PER_COARSE_CELL + windows;
   if (needed <= budget && (layout?.maxWindowCells ?? 0) < 2 ** 30 && grid.nx < 2 ** 30 && grid.ny < 2 ** 30) return;
+  // Before the layout only the whole-area rasters count: tiles are no help, and an area this
+  // large is most often a stray point far from the rest.
+  const advice = layout
+    ? 'use a larger voxel, smaller tiles, or split the area'
+    : 'is there a stray point far from the rest? Otherwise use a larger voxel or split the area';
   throw new DetectionInputError(
-    `the compared area (${fmtBounds(area)}, ${(((area.maxX - area.minX) * (area.maxY - area.minY)) / 1e6).toFixed(2)} km²) needs about ${(needed / 2 ** 30).toFixed(1)} GiB at ${options.voxel} m voxels with ${options.tileCells}-cell tiles, more than this machine can give; use a larger voxel, smaller tiles, or split the area`,
+    `the compared area (${fmtBounds(area)}, ${(((area.maxX - area.minX) * (area.maxY - area.minY)) / 1e6).toFixed(2)} km²) needs about ${(needed / 2 ** 30).toFixed(1)} GiB at ${options.voxel} m voxels${layout ? ` with ${options.tileCells}-cell tiles` : ''}, more than this machine can give; ${advice}`,
   );
 }
 

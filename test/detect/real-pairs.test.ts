@@ -110,6 +110,13 @@ describe('run-level checks', () => {
     await expect(run).rejects.toThrow(/^the compared area \(x -2141972467\.0–2131726195\.0, .*\) needs about \d+\.\d GiB at 0\.5 m voxels/);
   });
 
+  it('says epochs a metre across hold no area to compare, not that they do not overlap', async () => {
+    const f = join(SHARED_DATA, 'las-conformance/laszip/5points_14.las');
+    await expect(detectChanges({ files: [f] }, { files: [f] })).rejects.toThrow(
+      /^the epochs' common area is less than a metre across: before \(5points_14\.las\) covers x 630498\.6/,
+    );
+  });
+
   it('refuses epochs that do not overlap, naming both extents', async () => {
     const here = await writeDistrict({ seed: 21, size: 80 });
     const there = await writeDistrict({ seed: 21, size: 80, origin: [514200, 2494300] });
