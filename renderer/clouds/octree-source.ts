@@ -1,6 +1,7 @@
 // Where an epoch's octree comes from: `voxwatch serve` (GET api/octree…, with the API token) or, in Electron, the
 // preload's octreeStatus and the voxwatch-octree: protocol. potree-core fetches through the RequestManager made here.
 import { TOKEN_KEY } from '../bridge';
+import { withBackoff } from './backoff';
 
 export interface OctreeStatus {
   epochId: number;
@@ -47,6 +48,10 @@ export function octreeSource(): OctreeSource {
     const token = sessionStorage.getItem(TOKEN_KEY);
     return token ? { 'X-VoxWatch-Token': token } : {};
   };
+  // Every epoch's node requests share one back-off: it is the one server that went away.
+  const nodeFetch = withBackoff((input: RequestInfo | URL, init?: RequestInit) =>
+    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers() } }),
+  );
   return {
     async status(epochId) {
       const response = await fetch(`api/octree?epoch=${epochId}`, { headers: headers() });
@@ -57,7 +62,7 @@ export function octreeSource(): OctreeSource {
     requests: (epochId) => ({
       // potree-core swaps "/metadata.json" for "/octree.bin" and "/hierarchy.bin" in this URL.
       getUrl: async (name) => new URL(`api/octree/${epochId}/${name}`, location.href).href,
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers() } }),
+      fetch: nodeFetch,
     }),
   };
 }
