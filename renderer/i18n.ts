@@ -319,3 +319,16 @@ export const tPriority = (v: Priority): string => TERMS[current].priorities[v];
 export const tProposal = (v: keyof typeof TERMS.en.proposals): string => TERMS[current].proposals[v];
 /** The core's English sentences (case proposals, lead answers) in the UI's language. */
 export const tSentence = (s: string): string => (current === 'zh-CN' ? ledgerZh(s) : s);
+
+/** Brackets as each language writes them: full-width in Chinese. */
+export const paren = (text: string): string => (current === 'zh-CN' ? `（${text}）` : ` (${text})`);
+
+/** The colon that ends a label: full-width in Chinese. */
+export const colon = (): string => (current === 'zh-CN' ? '：' : ': ');
+
+/** A time as the analyst's clock reads it: the day (yyyy-mm-dd), or to the minute. */
+export function localTime(date: Date, toMinute = false): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
+  return toMinute ? `${day} ${two(date.getHours())}:${two(date.getMinutes())}` : day;
+}

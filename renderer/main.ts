@@ -7,7 +7,7 @@ import { connect, type ViewerApi } from './bridge';
 import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
-import { lang, setLang, t, tCase, type MessageKey } from './i18n';
+import { lang, localTime, setLang, t, tCase, type MessageKey } from './i18n';
 import { clearCrops, renderCrops } from './panels/crops';
 import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
@@ -140,7 +140,7 @@ function renderHeader(): void {
       h(
         'option',
         { value: r.id },
-        `${t('run')} ${r.id}: ${r.before.label} → ${r.after.label} (${r.changeCount}) · ${localMinute(r.finishedAt)}`,
+        `${t('run')} ${r.id}: ${r.before.label} → ${r.after.label} (${r.changeCount}) · ${localTime(new Date(r.finishedAt), true)}`,
       ),
     ),
   );
@@ -200,13 +200,6 @@ function renderHeader(): void {
     h('button', { id: 'export-report', disabled: !state.run, onclick: () => exportReport() }, t('exportReport')),
     h('button', { id: 'lang', onclick: () => switchLang() }, t('language')),
   );
-}
-
-/** An ISO time as the analyst's clock reads it, to the minute. */
-function localMinute(iso: string): string {
-  const d = new Date(iso);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 /** Which epoch lies on which side of the swipe. */

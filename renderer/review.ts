@@ -5,7 +5,7 @@ import { reasonZh } from '../core/review/reasons-zh';
 import { VERDICTS, type Verdict } from '../core/review/types';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { h } from './dom';
-import { lang, t, tCase, tPermit, tPriority, tProposal, tType, tVerdict, type MessageKey } from './i18n';
+import { lang, paren, t, tCase, tPermit, tPriority, tProposal, tType, tVerdict, type MessageKey } from './i18n';
 
 export const LIST_SORTS = ['priority', 'volume', 'code', 'area', 'confidence'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -97,9 +97,6 @@ export function renderFilters(all: ChangeRecord[], f: ListFilter, onChange: (f: 
     ),
   );
 }
-
-/** Brackets as each language writes them: full-width in Chinese. */
-const paren = (text: string) => (lang() === 'zh-CN' ? `（${text}）` : ` (${text})`);
 
 const signed = (v: number, digits = 0) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
 

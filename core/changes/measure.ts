@@ -133,6 +133,7 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     );
   const areaM2 = cover * cellArea;
   const curved = curvedShare(c.cells, higher.top, grid);
+  const spreadInside = interior.length >= 3 ? median(Float32Array.from(interior, (k) => higher.spread[k])) : NaN;
   return {
     sign: c.sign,
     cells: all,
@@ -156,8 +157,8 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     roughness: roughKnown >= 3 ? median(rough) : NaN,
     planarShare: roughKnown >= 3 ? planar / roughKnown : NaN,
     // Inside the footprint: an edge cell holds a wall's points too, which scatter like a canopy's.
-    spread: median(Float32Array.from(interior.length >= 3 ? interior : c.cells, (k) => higher.spread[k])),
-    spreadInside: interior.length >= 3 ? median(Float32Array.from(interior, (k) => higher.spread[k])) : NaN,
+    spread: interior.length >= 3 ? spreadInside : median(pick(higher.spread)),
+    spreadInside,
     vegetationClassShare: median(pick(higher.vegetationShare)),
     fillRatio: Math.abs(volume) / Math.max(1e-9, areaM2 * Math.abs(maxChange)),
     coreCells: interior.length,

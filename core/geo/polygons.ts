@@ -26,7 +26,7 @@ export const bboxesOverlap = (a: BBox, b: BBox, margin = 0): boolean =>
   a.minX - margin <= b.maxX && b.minX - margin <= a.maxX && a.minY - margin <= b.maxY && b.minY - margin <= a.maxY;
 
 /** Shoelace area of one ring (absolute). */
-function ringArea(ring: [number, number][]): number {
+export function ringArea(ring: [number, number][]): number {
   let s = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) s += (ring[j][0] + ring[i][0]) * (ring[j][1] - ring[i][1]);
   return Math.abs(s) / 2;

@@ -3,7 +3,7 @@
  * are explained in English sentences; the zh-CN review UI shows them in Chinese. As in reasons-zh.ts, each known
  * sentence shape has a Chinese template and a sentence of an unknown shape is shown as written.
  */
-import { reasonZh } from './reasons-zh';
+import { applyRules, reasonZh } from './reasons-zh';
 
 const N = String.raw`(-?[\d.]+)`;
 
@@ -102,16 +102,8 @@ export function suppressionZh(detail: string): string {
 /** The longest run of clauses from the i-th that a suppression rule knows, in Chinese, and where it ends. */
 function longestKnown(parts: string[], i: number): { zh: string; end: number } | null {
   for (let end = parts.length; end > i; end--) {
-    const zh = apply(SUPPRESSION_RULES, parts.slice(i, end).join(', '));
+    const zh = applyRules(SUPPRESSION_RULES, parts.slice(i, end).join(', '));
     if (zh !== null) return { zh, end };
-  }
-  return null;
-}
-
-function apply(rules: [RegExp, (m: string[]) => string][], sentence: string): string | null {
-  for (const [re, zh] of rules) {
-    const m = re.exec(sentence);
-    if (m) return zh(m);
   }
   return null;
 }
@@ -149,5 +141,5 @@ const RULES: [RegExp, (m: string[]) => string][] = [
 ];
 
 export function ledgerZh(sentence: string): string {
-  return apply(RULES, sentence) ?? sentence;
+  return applyRules(RULES, sentence) ?? sentence;
 }

@@ -59,10 +59,15 @@ function growthZh(detail: string): string {
   return detail;
 }
 
-export function reasonZh(reason: string): string {
-  for (const [re, zh] of RULES) {
-    const m = re.exec(reason);
+/** A sentence through the first rule whose pattern it matches; null when none does. */
+export function applyRules(rules: [RegExp, (m: string[]) => string][], sentence: string): string | null {
+  for (const [re, zh] of rules) {
+    const m = re.exec(sentence);
     if (m) return zh(m);
   }
-  return reason;
+  return null;
+}
+
+export function reasonZh(reason: string): string {
+  return applyRules(RULES, reason) ?? reason;
 }

@@ -3,6 +3,8 @@
  * sentence shape maps to a template, as the flags' reasons do (reasons-zh.ts). A warning of an
  * unknown shape is kept as written rather than dropped.
  */
+import { applyRules } from './reasons-zh';
+
 const N = String.raw`(-?[\d.,]+)`;
 const EPOCH: Record<string, string> = { before: '前期', after: '后期' };
 const epoch = (label: string) => EPOCH[label] ?? label;
@@ -69,9 +71,5 @@ const RULES: [RegExp, (m: string[]) => string][] = [
 ];
 
 export function warningZh(warning: string): string {
-  for (const [re, zh] of RULES) {
-    const m = re.exec(warning);
-    if (m) return zh(m);
-  }
-  return warning;
+  return applyRules(RULES, warning) ?? warning;
 }

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { basename, extname } from 'node:path';
 import type { LeadAnswer, LeadRecord, ZoneImportOptions, ZoneImportResult, ZoneRecord } from '../api';
 import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
-import { bboxOf } from '../geo/polygons';
+import { bboxOf, ringArea } from '../geo/polygons';
 import { asMultiPolygon, readCsvRecords, readVectorFile, type VectorLayer } from '../io/vector';
 import { SourceError } from '../io/types';
 import { answerLead } from '../review/leads';
@@ -124,17 +124,6 @@ function pickTable(file: string, layers: VectorLayer[], table: string | undefine
     );
   }
   return layers;
-}
-
-/** Twice the area a ring encloses (shoelace), unsigned. */
-function ringArea(ring: [number, number][]): number {
-  let s = 0;
-  for (let i = 0; i < ring.length; i++) {
-    const [x0, y0] = ring[i];
-    const [x1, y1] = ring[(i + 1) % ring.length];
-    s += x0 * y1 - x1 * y0;
-  }
-  return Math.abs(s);
 }
 
 /** Why a polygon cannot be a zone (a ring too short to enclose an area, a coordinate that is no number), or null. */

@@ -8,7 +8,7 @@ import { pointBox } from '../boxes';
 import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
-import { lang, t, tCase, tProposal, tSentence, tType } from '../i18n';
+import { colon, localTime, paren, t, tCase, tProposal, tSentence, tType } from '../i18n';
 import type { BoxXY } from '../viewer';
 
 export interface LedgerContext {
@@ -79,8 +79,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
     reload();
   };
   // The analyst's own calendar day (Shenzhen is UTC+8: a UTC date is a day late before 8 am).
-  const now = new Date();
-  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  const today = localTime(new Date());
   const items = cases.map((c) => {
     const next = CASE_TRANSITIONS[c.status];
     // Past its rectification date and not yet settled: what the bureau chases first.
@@ -117,11 +116,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
       ? h(
           'div',
           { class: `proposal outcome-${p.outcome}`, 'data-outcome': p.outcome },
-          h(
-            'span',
-            { class: 'proposal-label' },
-            lang() === 'zh-CN' ? `${t('proposal')}（${t('inRun')} ${p.runId}）：` : `${t('proposal')} (${t('inRun')} ${p.runId}): `,
-          ),
+          h('span', { class: 'proposal-label' }, `${t('proposal')}${paren(`${t('inRun')} ${p.runId}`)}${colon()}`),
           h('strong', {}, tProposal(p.outcome)),
           p.status ? h('span', {}, moves ? ` → ${tCase(p.status)}` : ` · ${t('statusUnchanged')}`) : null,
           h('div', { class: 'proposal-detail' }, tSentence(p.detail)),
@@ -204,11 +199,7 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
     answer = h(
       'div',
       { class: 'lead-answer found' },
-      h(
-        'span',
-        { class: 'hint' },
-        lang() === 'zh-CN' ? `${t('leadFound')}（${t('inRun')} ${a.runId}）：` : `${t('leadFound')} (${t('inRun')} ${a.runId}): `,
-      ),
+      h('span', { class: 'hint' }, `${t('leadFound')}${paren(`${t('inRun')} ${a.runId}`)}${colon()}`),
       ...a.found.map((f) =>
         h(
           'button',
@@ -228,11 +219,7 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
     answer = h(
       'div',
       { class: 'lead-answer nothing' },
-      h(
-        'strong',
-        {},
-        lang() === 'zh-CN' ? `${t('leadNothing')}（${t('inRun')} ${a.runId}）` : `${t('leadNothing')} (${t('inRun')} ${a.runId})`,
-      ),
+      h('strong', {}, `${t('leadNothing')}${paren(`${t('inRun')} ${a.runId}`)}`),
       h('ul', { class: 'lead-evidence' }, ...a.evidence.map((e) => h('li', {}, tSentence(e)))),
     );
   }
