@@ -8,6 +8,7 @@ import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, localTime, setLang, t, tCase, type MessageKey } from './i18n';
+import { Legend, legendEntries } from './legend';
 import { clearCrops, renderCrops } from './panels/crops';
 import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
@@ -62,6 +63,7 @@ let viewer: Viewer | null = null;
 let measure: MeasureTool | null = null;
 let ground: OrthoGround | null = null;
 let clouds: EpochClouds | null = null;
+let legend: Legend | null = null;
 let loadedClouds = '';
 
 /** Where the analyst was: run, change, the list's filter and sort, the sidebar tab (a reload or a shared link returns there). */
@@ -194,6 +196,7 @@ function renderHeader(): void {
         state.colourBy = c;
         viewer?.recolour(new Map(state.changes.map((ch) => [ch.key, changeColour(ch)])));
         renderHeader();
+        renderLegend();
       },
     ),
     h('button', { class: 'overview', onclick: () => flyOverview(false) }, t('overview')),
@@ -246,6 +249,7 @@ function renderPanels(): void {
   );
   $('list-title').textContent = `${t('changes')} · ${state.shown.length} / ${state.changes.length} ${t('shown')}`;
   renderRunNotes();
+  renderLegend();
   $('list').replaceChildren(renderList(state.shown, state.selected, (key) => select(key, true)));
   $('list').querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
   const change = state.changes.find((c) => c.key === state.selected) ?? null;
@@ -268,6 +272,11 @@ function renderPanels(): void {
       },
     ),
   );
+}
+
+/** The legend of the colouring in use, counted over the run's changes (a verdict moves one from row to row). */
+function renderLegend(): void {
+  legend?.render(state.colourBy, legendEntries(state.colourBy, state.changes));
 }
 
 /** What the run itself warned of (little seen in common, sparse points, an offset removed): a quiet list is no all-clear without it. */
@@ -460,6 +469,15 @@ function ensureViewer(): Viewer | null {
   const b = projectBox();
   viewer = new Viewer($('view'), [Math.round((b.minX + b.maxX) / 2), Math.round((b.minY + b.maxY) / 2), Math.floor(b.minZ)]);
   viewer.onPick = (key) => select(key, false);
+  legend = new Legend($('view'));
+  const v = viewer;
+  v.hooks.afterRender.push(() => {
+    const box = v.screenBox(state.selected);
+    // The id label stands above the change's top: kept clear too.
+    legend?.avoid(box && { ...box, top: box.top - LABEL_HEIGHT });
+    if (box) $('view').dataset.selectedBox = [box.left, box.top - LABEL_HEIGHT, box.right, box.bottom].map(Math.round).join(',');
+    else delete $('view').dataset.selectedBox;
+  });
   measure = new MeasureTool(viewer, $('view'));
   measure.groundZ = b.minZ - viewer.origin[2];
   ground = new OrthoGround(viewer, api, $('view'));
@@ -478,6 +496,9 @@ function ensureViewer(): Viewer | null {
   initSwipe(viewer);
   return viewer;
 }
+
+/** Height of a change's id label over the view, CSS pixels (style.css .change-label). */
+const LABEL_HEIGHT = 24;
 
 function flyOverview(instant: boolean): void {
   const b = projectBox();

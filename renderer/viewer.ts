@@ -390,6 +390,29 @@ export class Viewer {
     }
   }
 
+  /** Where a change lies on the screen (CSS pixels from the view's top-left corner), or null when it is not in front of the camera. */
+  screenBox(key: number | null): { left: number; top: number; right: number; bottom: number } | null {
+    const c = this.changes.find((m) => m.shape.key === key);
+    const box = c?.mesh.geometry.boundingBox;
+    if (!c || !box) return null;
+    const { clientWidth: w, clientHeight: h } = this.container;
+    const out = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+    const v = new THREE.Vector3();
+    for (let i = 0; i < 8; i++) {
+      v.set(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z);
+      v.add(c.mesh.position).project(this.camera);
+      if (v.z > 1) return null; // behind the camera
+      const [x, y] = [((v.x + 1) / 2) * w, ((1 - v.y) / 2) * h];
+      [out.left, out.right, out.top, out.bottom] = [
+        Math.min(out.left, x),
+        Math.max(out.right, x),
+        Math.min(out.top, y),
+        Math.max(out.bottom, y),
+      ];
+    }
+    return out;
+  }
+
   private pick(event: MouseEvent): void {
     const rect = this.canvas.getBoundingClientRect();
     const pointer = new THREE.Vector2(

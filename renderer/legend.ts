@@ -1,0 +1,108 @@
+// The colour legend over the 3D view: what each change colour means under the current colouring (type or verdict),
+// with how many of the run's changes have it, and the uncertain areas' hatching while that layer is shown. It folds
+// to one line, and moves to another corner when the selected change lies under it.
+import type { ChangeRecord } from '../core/api';
+import { CHANGE_TYPES } from '../core/changes/types';
+import { VERDICTS } from '../core/review/types';
+import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
+import { h } from './dom';
+import { t, tType, tVerdict } from './i18n';
+
+export interface LegendEntry {
+  /** What the entry stands for (a type, a verdict, 'uncertain'): tests and styles find it by this. */
+  id: string;
+  label: string;
+  colour: string;
+  count: number;
+  /** Drawn as the uncertain areas are: grey hatching, not a filled colour. */
+  hatched?: boolean;
+}
+
+export type ColourBy = 'type' | 'verdict';
+
+/** The entries of one colouring, in the order the filters list them, with the run's count of each. */
+export function legendEntries(colourBy: ColourBy, changes: ChangeRecord[]): LegendEntry[] {
+  const count = (match: (c: ChangeRecord) => boolean) => changes.filter(match).length;
+  return colourBy === 'type'
+    ? CHANGE_TYPES.map((v) => ({ id: v, label: tType(v), colour: TYPE_COLOURS[v], count: count((c) => c.type === v) }))
+    : VERDICTS.map((v) => ({ id: v, label: tVerdict(v), colour: VERDICT_COLOURS[v], count: count((c) => c.verdict === v) }));
+}
+
+export interface ScreenBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const CORNERS = ['bottom-right', 'bottom-left', 'top-right'] as const;
+type Corner = (typeof CORNERS)[number];
+/** The gap between the legend and the view's edges (style.css places it so). */
+const MARGIN = 8;
+const OPEN_KEY = 'voxwatch.legend';
+
+const overlap = (a: ScreenBox, b: ScreenBox) =>
+  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+
+/**
+ * The corner of a `width` × `height` view where a `w` × `h` legend covers least of `avoid` (the first free one in
+ * CORNERS' order: bottom right, where nothing else sits, unless the selected change is there).
+ */
+export function legendCorner(view: { width: number; height: number }, legend: { w: number; h: number }, avoid: ScreenBox | null): Corner {
+  if (!avoid) return CORNERS[0];
+  const boxOf = (corner: Corner): ScreenBox => {
+    const left = corner.endsWith('right') ? view.width - MARGIN - legend.w : MARGIN;
+    const top = corner.startsWith('bottom') ? view.height - MARGIN - legend.h : MARGIN;
+    return { left, top, right: left + legend.w, bottom: top + legend.h };
+  };
+  let best: Corner = CORNERS[0];
+  let least = Infinity;
+  for (const corner of CORNERS) {
+    const covered = overlap(boxOf(corner), avoid);
+    if (covered === 0) return corner;
+    if (covered < least) [best, least] = [corner, covered];
+  }
+  return best;
+}
+
+export class Legend {
+  readonly el: HTMLDetailsElement;
+
+  constructor(private readonly container: HTMLElement) {
+    this.el = h('details', { id: 'legend', class: 'legend', 'data-corner': CORNERS[0] });
+    // Open unless the analyst folded it: remembered across sessions.
+    this.el.open = localStorage.getItem(OPEN_KEY) !== 'closed';
+    this.el.addEventListener('toggle', () => localStorage.setItem(OPEN_KEY, this.el.open ? 'open' : 'closed'));
+    container.append(this.el);
+  }
+
+  render(colourBy: ColourBy, entries: LegendEntry[]): void {
+    this.el.dataset.colourBy = colourBy;
+    this.el.replaceChildren(
+      h('summary', {}, `${t('legend')} · ${t(colourBy === 'type' ? 'legendByType' : 'legendByVerdict')}`),
+      h(
+        'ul',
+        {},
+        ...entries.map((e) =>
+          h(
+            'li',
+            { 'data-entry': e.id, class: e.count === 0 ? 'none' : '' },
+            h('span', { class: `swatch${e.hatched ? ' hatched' : ''}`, style: e.hatched ? '' : `background:${e.colour}` }),
+            h('span', { class: 'name' }, e.label),
+            h('span', { class: 'count' }, e.count),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Keeps the legend off the selected change (its box on the screen, from the view's top-left), after each frame. */
+  avoid(box: ScreenBox | null): void {
+    const corner = legendCorner(
+      { width: this.container.clientWidth, height: this.container.clientHeight },
+      { w: this.el.offsetWidth, h: this.el.offsetHeight },
+      box,
+    );
+    if (this.el.dataset.corner !== corner) this.el.dataset.corner = corner;
+  }
+}

@@ -1,0 +1,170 @@
+// What helps an analyst read the review UI, end to end in Chromium against `voxwatch serve` at a laptop's 1366 × 768:
+// the colour legend of the 3D view. The project has been through the review loop (test/helpers/ledger-project.ts),
+// so changes carry verdicts. Screenshots in English and Chinese go to test-results/.
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
+import { LocalProject } from '../../core/store/project';
+import { makeLedgerProject } from '../helpers/ledger-project';
+import { launch, SCREENSHOTS, serve, type Served } from './browser';
+
+// In page functions only (the test tsconfig has no DOM library).
+declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+
+vi.setConfig({ testTimeout: 120_000 });
+
+let projectPath: string;
+let served: Served;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
+  const p = LocalProject.open(projectPath, 'e2e');
+  try {
+    return await read(p);
+  } finally {
+    await p.close();
+  }
+}
+
+const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `e2e-aids-${name}.png`) });
+
+/** Waits until the view stops redrawing (camera flights and point loads done). */
+async function settled(): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const now = Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
+    if (now === last && now > 0) return;
+    last = now;
+    await page.waitForTimeout(400);
+  }
+}
+
+async function openUi(hash = ''): Promise<void> {
+  await page.goto('about:blank'); // a URL differing only in its hash would not reload the page
+  await page.goto(served.url + hash);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+}
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** The selected change's box on the screen, from the view's top-left (the page writes it after each frame). */
+async function selectedBox(): Promise<Box> {
+  const raw = await page.locator('#view').getAttribute('data-selected-box');
+  expect(raw).toMatch(/^-?\d+,-?\d+,-?\d+,-?\d+$/);
+  const [left, top, right, bottom] = raw!.split(',').map(Number);
+  return { left, top, right, bottom };
+}
+
+/** An element's box from the view's top-left. */
+async function boxInView(selector: string): Promise<Box> {
+  const [view, el] = await Promise.all([page.locator('#view').boundingBox(), page.locator(selector).boundingBox()]);
+  return { left: el!.x - view!.x, top: el!.y - view!.y, right: el!.x - view!.x + el!.width, bottom: el!.y - view!.y + el!.height };
+}
+
+beforeAll(async () => {
+  const [project] = await Promise.all([makeLedgerProject({ size: 120, seed: 2 }), ensureRendererBuilt()]);
+  projectPath = project.path;
+  served = await serve(projectPath);
+  context = await launch();
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.setViewportSize({ width: 1366, height: 768 });
+}, 150_000);
+
+afterAll(async () => {
+  await context?.close();
+  await served?.stop();
+});
+
+describe('the colour legend of the 3D view', () => {
+  it('says what each colour means, with the run’s counts, in the colouring in use', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const changes = await stored(async (p) => (await p.listChanges({ runId: run.id, limit: 100_000 })).items);
+    await openUi(`#run=${run.id}`);
+    const legend = page.locator('#legend');
+    await expect.poll(() => legend.isVisible()).toBe(true);
+    expect(await legend.getAttribute('open')).not.toBeNull();
+    expect(await legend.locator('summary').textContent()).toBe('Legend · verdict');
+    const verdicts = ['unreviewed', 'confirmed', 'false_positive', 'permitted', 'needs_site_visit'];
+    expect(await legend.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-entry')))).toEqual(verdicts);
+    expect(await legend.locator('li[data-entry="confirmed"] .name').textContent()).toBe('Confirmed');
+    for (const v of verdicts)
+      expect(Number(await legend.locator(`li[data-entry="${v}"] .count`).textContent()), v).toBe(
+        changes.filter((c) => c.verdict === v).length,
+      );
+    // The swatch is the colour the view draws that verdict in.
+    expect(
+      await legend
+        .locator('li[data-entry="confirmed"] .swatch')
+        .evaluate(
+          (el) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor,
+        ),
+    ).toBe('rgb(229, 72, 77)');
+
+    await page.click('.toggle[data-name="colour-by"] button[data-value="type"]');
+    await expect.poll(() => legend.getAttribute('data-colour-by')).toBe('type');
+    expect(await legend.locator('summary').textContent()).toBe('Legend · change type');
+    expect(await legend.locator('li').count()).toBe(7);
+    const added = changes.filter((c) => c.type === 'new_building').length;
+    expect(Number(await legend.locator('li[data-entry="new_building"] .count').textContent())).toBe(added);
+    await settled();
+    await shot('legend-en');
+
+    await page.click('#lang');
+    await expect.poll(() => legend.locator('summary').textContent()).toBe('图例 · 变化类型');
+    expect(await legend.locator('li[data-entry="new_building"] .name').textContent()).toBe('新增建筑');
+    await settled();
+    await shot('legend-zh');
+    await page.click('#lang');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('stays off the selected change: moves to another corner when the change is panned under it', async () => {
+    await page.keyboard.press('j');
+    await page.waitForSelector('.change-label.selected');
+    await settled();
+    const legendBox = await boxInView('#legend');
+    expect(intersects(legendBox, await selectedBox())).toBe(false);
+
+    // Drag the map so that the selected change ends in the view's bottom-right corner, where the legend sits.
+    const view = (await page.locator('#view').boundingBox())!;
+    const from = await selectedBox();
+    const [cx, cy] = [(from.left + from.right) / 2, (from.top + from.bottom) / 2];
+    const [tx, ty] = [view.width - 70, view.height - 50];
+    await page.mouse.move(view.x + cx, view.y + cy);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(view.x + cx + ((tx - cx) * i) / 10, view.y + cy + ((ty - cy) * i) / 10);
+    await page.mouse.up();
+    await settled();
+    const moved = await selectedBox();
+    // The premise: the change now lies where the legend stood.
+    expect(intersects(legendBox, moved)).toBe(true);
+    await expect.poll(() => page.locator('#legend').getAttribute('data-corner')).not.toBe('bottom-right');
+    expect(intersects(await boxInView('#legend'), moved)).toBe(false);
+    await shot('legend-moved');
+  });
+
+  it('folds to one line and stays folded after a reload', async () => {
+    await page.click('#legend summary');
+    await expect.poll(() => page.locator('#legend ul').isVisible()).toBe(false);
+    const folded = await page.locator('#legend').boundingBox();
+    expect(folded!.height).toBeLessThan(30);
+    await openUi();
+    expect(await page.locator('#legend').getAttribute('open')).toBeNull();
+    await page.click('#legend summary');
+    await expect.poll(() => page.locator('#legend ul').isVisible()).toBe(true);
+  });
+});
