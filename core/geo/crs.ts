@@ -3,6 +3,7 @@ import { findEpsgByName, lookupEpsg } from './epsg';
 
 const USER_DEFINED = 32767;
 const LINEAR_UNITS: Record<number, string> = { 9001: 'metre', 9002: 'foot', 9003: 'US survey foot' };
+const UNIT_FACTORS: Record<string, number> = { metre: 1, foot: 0.3048, 'US survey foot': 1200 / 3937, degree: Math.PI / 180 };
 
 /** The keys of a GeoTIFF GeoKeyDirectory (TIFF tag 34735 / LAS VLR 34735). */
 export interface GeoKeys {
@@ -173,9 +174,13 @@ function nodeName(node: WktNode): string | undefined {
   return typeof node.args[0] === 'string' ? node.args[0] : undefined;
 }
 
+/** A WKT unit under the names GeoTIFF keys give (Esri's "Foot_US" is the US survey foot), by its factor. */
 function unitOf(node: WktNode): string | undefined {
   const unit = children(node).find((c) => c.keyword === 'UNIT' || c.keyword === 'LENGTHUNIT' || c.keyword === 'ANGLEUNIT');
-  return unit ? nodeName(unit) : undefined;
+  if (!unit) return undefined;
+  const factor = Number(unit.args[1]);
+  const known = Object.entries(UNIT_FACTORS).find(([, f]) => Math.abs(factor / f - 1) < 1e-9);
+  return known ? known[0] : nodeName(unit);
 }
 
 /** Turns an OGC WKT text (LAS VLR 2112, or a GeoTIFF/.prj) into a CrsInfo. */

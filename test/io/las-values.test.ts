@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LazDecoderPool } from '../../core/io/laz/decoder-pool';
 import { LasFile } from '../../core/io/las/reader';
+import { wktMatchesEpsg } from '../../core/geo/wkt-match';
 import { CONFORMANCE, listPointFiles, readAll, SHARED_DATA } from '../helpers/data';
 
 async function loadersGl(path: string) {
@@ -147,7 +148,8 @@ describe('published values', () => {
     const expected: Record<string, number | undefined> = {
       'laspy/append-bug.laz': 2154,
       'laspy/autzen_geo_proj.las': 2994,
-      'laspy/file_with_both_wkt_and_geotiff_vlrs.las': 32104,
+      // Its WKT (authoritative for point format 6) carries no EPSG code; see 'CRS precedence' below.
+      'laspy/file_with_both_wkt_and_geotiff_vlrs.las': undefined,
       'laspy/simple1_4.las': 4326,
       'lasrs/32-1-472-150-76.laz': 25832,
       'lazperf/1815.laz': 6580,
@@ -176,6 +178,76 @@ describe('published values', () => {
     const feet = await LasFile.open(join(CONFORMANCE, 'liblas/certainty3d-color-utm-feet-navd88.las'));
     expect(feet.info.crs?.name).toBe('NAD83 / California zone 5 (ftUS)');
     await feet.close();
+  });
+});
+
+describe('CRS precedence (LAS 1.4 R15: WKT for point formats 6–10 and under the WKT bit, GeoTIFF keys otherwise)', () => {
+  const BOTH = join(CONFORMANCE, 'laspy/file_with_both_wkt_and_geotiff_vlrs.las');
+
+  it('a point format 6 file with both: the WKT (NAD83(2011) / Nebraska in US feet), not the keys (NAD83 / Nebraska, EPSG:32104)', async () => {
+    const f = await LasFile.open(BOTH);
+    expect(f.info.header.pointFormat).toBe(6);
+    expect(f.info.header.globalEncoding & 16).toBe(16);
+    expect(f.info.crs).toMatchObject({ source: 'wkt', name: 'NAD83_2011_Nebraska_ft', unit: 'US survey foot' });
+    expect(f.info.crs?.epsg).toBeUndefined();
+    // The keys' vertical unit is not the WKT's: the WKT declares no vertical CRS.
+    expect(f.info.crs?.verticalUnit).toBeUndefined();
+    expect(f.info.crs?.wkt).toMatch(/^PROJCS\["NAD83_2011_Nebraska_ft".*UNIT\["Foot_US",0\.30480060960121924\]\]$/);
+    expect(f.info.warnings.join('\n')).toMatch(
+      /GeoTIFF keys \(EPSG:32104 NAD83 \/ Nebraska\) and the WKT \(NAD83_2011_Nebraska_ft\) disagree; using the WKT/,
+    );
+    await f.close();
+  });
+
+  it('the same bytes as point format 1 without the WKT bit: the GeoTIFF keys rule; as format 6 without the bit, still the WKT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-crs-'));
+    const bytes = readFileSync(BOTH);
+    const variant = (name: string, pointFormat: number) => {
+      const b = Buffer.from(bytes);
+      b.writeUInt16LE(0, 6); // global encoding: WKT bit cleared
+      b[104] = pointFormat; // format 1 needs 28 of the 30 bytes per record: the rest are extra bytes
+      writeFileSync(join(dir, name), b);
+      return join(dir, name);
+    };
+    const pf1 = await LasFile.open(variant('pf1.las', 1));
+    expect(pf1.info.crs).toMatchObject({ source: 'geotiff-keys', epsg: 32104, name: 'NAD83 / Nebraska', unit: 'US survey foot' });
+    await pf1.close();
+    const pf6 = await LasFile.open(variant('pf6.las', 6));
+    expect(pf6.info.crs).toMatchObject({ source: 'wkt', name: 'NAD83_2011_Nebraska_ft' });
+    expect(pf6.info.crs?.epsg).toBeUndefined();
+    expect(pf6.info.warnings.join('\n')).toMatch(/using the WKT \(point format 6 requires it\)/);
+    await pf6.close();
+  });
+
+  it("a WKT without a code takes the keys' code only when it describes that CRS (simple1_4: a bare WGS 84 GEOGCS and key 4326)", async () => {
+    const f = await LasFile.open(join(CONFORMANCE, 'laspy/simple1_4.las'));
+    expect(f.info.crs).toMatchObject({ source: 'wkt', epsg: 4326, name: 'WGS 84', unit: 'degree' });
+    expect(f.info.warnings.filter((w) => /WKT/.test(w))).toEqual([]);
+    await f.close();
+  });
+
+  it('matches WKT to an EPSG code by unit and parameters: Nebraska in US feet is EPSG:6880, not 32104 (metres)', async () => {
+    const f = await LasFile.open(BOTH);
+    const wkt = f.info.crs!.wkt!;
+    await f.close();
+    expect(wktMatchesEpsg(wkt, 6880)).toBe(true); // NAD83(2011) / Nebraska (ftUS)
+    expect(wktMatchesEpsg(wkt, 6879)).toBe(false); // NAD83(2011) / Nebraska, metres
+    expect(wktMatchesEpsg(wkt, 32104)).toBe(false); // NAD83 / Nebraska, metres
+    expect(wktMatchesEpsg(wkt, 4326)).toBe(false);
+    // Real WKTs with their AUTHORITY taken out still match their own code and not a neighbour's.
+    for (const [name, own, other] of [
+      ['pdal/las/wontcompress3.las', 26919, 26918],
+      ['laspy/1_4_w_evlr.las', 2903, 2229],
+      ['pdal/copc_1.2-with-color.copc.laz', 2991, 2992],
+      ['laspy/append-bug.laz', 2154, 27572],
+    ] as const) {
+      const g = await LasFile.open(join(CONFORMANCE, name));
+      const bare = g.info.crs!.wkt!.replace(/,\s*(AUTHORITY|ID)\["EPSG",[^\]]*\]/g, '');
+      await g.close();
+      expect(bare, name).not.toMatch(/EPSG/);
+      expect(wktMatchesEpsg(bare, own), name).toBe(true);
+      expect(wktMatchesEpsg(bare, other), name).toBe(false);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-import { crsFromGeoKeys, crsFromWkt, parseGeoKeyDirectory } from '../../geo/crs';
+import { crsFromGeoKeys, crsFromWkt, describeCrs, parseGeoKeyDirectory } from '../../geo/crs';
+import { wktMatchesEpsg } from '../../geo/wkt-match';
 import { sharedLazPool, type DecodedPoints, type LazDecoderPool } from '../laz/decoder-pool';
 import { decodeChunkTable, parseLaszipVlr, type ChunkTable, type LaszipInfo } from '../laz/laszip';
 import { openFileSource, type ByteSource } from '../source';
@@ -347,18 +348,29 @@ function readCrs(vlrs: Vlr[], header: LasHeader, warnings: string[]): CrsInfo | 
   } else if (keysVlr) {
     warnings.push('GeoTIFF key VLR is empty; ignored');
   }
-  if (fromWkt?.epsg && fromKeys?.epsg && fromWkt.epsg !== fromKeys.epsg) {
-    warnings.push(
-      `WKT CRS (EPSG:${fromWkt.epsg}) and GeoTIFF keys (EPSG:${fromKeys.epsg}) disagree; using the ${header.globalEncoding & 16 ? 'WKT' : 'GeoTIFF keys'}`,
-    );
+  // LAS 1.4 R15 §2.4: point formats 6–10 must state their CRS as WKT, and the global-encoding WKT
+  // bit makes the WKT the CRS for any format; otherwise (formats 0–5) the GeoTIFF keys are.
+  const wktRules = (header.globalEncoding & 16) !== 0 || header.pointFormat >= 6;
+  if (!wktRules) {
+    if (fromWkt?.epsg && fromKeys?.epsg && fromWkt.epsg !== fromKeys.epsg) {
+      warnings.push(
+        `the WKT (EPSG:${fromWkt.epsg}) and the GeoTIFF keys (EPSG:${fromKeys.epsg}) disagree; using the GeoTIFF keys (point format ${header.pointFormat} without the WKT bit)`,
+      );
+    }
+    // Keys that name no code give way to a WKT that may.
+    if (fromKeys?.epsg === undefined && fromWkt) return fromWkt;
+    return fromKeys && fromWkt ? { ...fromKeys, wkt: fromWkt.wkt } : fromKeys;
   }
-  // LAS 1.4 sets global-encoding bit 4 when the WKT is authoritative.
-  const preferWkt = (header.globalEncoding & 16) !== 0 || !fromKeys?.epsg;
-  const chosen = preferWkt ? (fromWkt ?? fromKeys) : (fromKeys ?? fromWkt);
-  if (chosen && fromWkt && chosen !== fromWkt && !chosen.wkt) chosen.wkt = fromWkt.wkt;
-  // A WKT written without an AUTHORITY still gets the code the GeoTIFF keys state.
-  if (chosen && chosen.epsg === undefined && fromKeys?.epsg !== undefined) return { ...fromKeys, wkt: chosen.wkt };
-  return chosen;
+  if (!fromWkt) return fromKeys;
+  const wkt = fromWkt;
+  if (fromKeys?.epsg === undefined || fromKeys.epsg === wkt.epsg) return wkt;
+  // A WKT written without an AUTHORITY takes the keys' code only when it describes that very CRS.
+  if (wkt.epsg === undefined && wkt.wkt && wktMatchesEpsg(wkt.wkt, fromKeys.epsg)) {
+    return { ...wkt, epsg: fromKeys.epsg, name: fromKeys.name ?? wkt.name };
+  }
+  const why = (header.globalEncoding & 16) !== 0 ? 'the header marks the WKT as the CRS' : `point format ${header.pointFormat} requires it`;
+  warnings.push(`the GeoTIFF keys (${describeCrs(fromKeys)}) and the WKT (${describeCrs(wkt)}) disagree; using the WKT (${why})`);
+  return wkt;
 }
 
 async function readLazIndex(source: ByteSource, info: LasFileInfo): Promise<void> {
