@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
 import { detectChanges, detectShard, parseShard, prepareDetection, type DetectionResult, type DetectPhase } from '../../core/detect';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
-import { SourceError } from '../../core/io/types';
 import { buildSummary, totalsByType } from '../../core/output/summary';
+import { writeOutputSet } from '../../core/output/write-set';
 import { expandEpochArg } from '../epoch-args';
 import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
@@ -85,7 +85,10 @@ function outputDirError(dir: string, e: unknown): UsageError {
   return new UsageError(`--out ${dir}: cannot use it as the output folder (${why})`);
 }
 
-/** Writes changes.geojson, suppressed.geojson, uncertain.geojson and summary.json into `dir`. */
+/**
+ * Writes changes.geojson, suppressed.geojson, uncertain.geojson and summary.json into `dir`, all
+ * of them or none (a previous run's set stays whole when this one cannot be written).
+ */
 export async function writeDetectionOutputs(result: DetectionResult, dir: string): Promise<string[]> {
   await prepareOutputDir(dir);
   const files = {
@@ -94,15 +97,8 @@ export async function writeDetectionOutputs(result: DetectionResult, dir: string
     'uncertain.geojson': footprintsToGeoJson(result.uncertain, result.crs),
     'summary.json': buildSummary(result, { software: `VoxWatch ${VERSION}`, createdAt: new Date().toISOString() }),
   };
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(dir, name);
-    try {
-      await writeFile(path, JSON.stringify(content, null, 1) + '\n');
-    } catch (e) {
-      throw new SourceError(path, `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  }
-  return Object.keys(files).map((n) => join(dir, n));
+  const texts = Object.fromEntries(Object.entries(files).map(([name, content]) => [name, JSON.stringify(content, null, 1) + '\n']));
+  return writeOutputSet(dir, texts);
 }
 
 /** " in the 5 % of the area both epochs saw", when they saw under half of it in common: "0 changes" is then no all-clear. */
