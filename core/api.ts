@@ -200,6 +200,21 @@ export interface AuditEntry {
   detail: unknown;
 }
 
+/** One step in a change's review history (ProjectApi.changeHistory). */
+export interface ChangeEvent {
+  /** ISO time. */
+  at: string;
+  actor: string;
+  /** A verdict set, one carried from an earlier run, a note, an attachment, or an event of the change's case. */
+  kind: 'verdict' | 'carried' | 'note' | 'attachment' | 'case';
+  /** Verdicts (verdict) or case statuses (case) before and after; null where there is none. */
+  from: string | null;
+  to: string | null;
+  /** The note (verdict, note), the earlier change ('run 1 C002', carried), the file (attachment), the case event's detail. */
+  text: string | null;
+  caseId: number | null;
+}
+
 export type ExportFormat = 'gpkg' | 'geojson' | 'csv';
 
 /** An image for the review UI: a data: URL (JPEG) with the world box it shows, or why there is none. */
@@ -275,5 +290,7 @@ export interface ProjectApi {
     hooks?: { onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal },
   ): Promise<ReportResult>;
   auditLog(limit?: number): Promise<AuditEntry[]>;
+  /** A change's verdicts, notes, attachments and case events, oldest first (from the audit log and the case ledger). */
+  changeHistory(key: number): Promise<ChangeEvent[]>;
   close(): Promise<void>;
 }

@@ -150,6 +150,15 @@ const en = {
   measureHeight: 'Height difference',
   orthoGround: 'Orthophoto ground',
   orthoGroundNone: 'No orthophoto for this epoch',
+  history: 'History',
+  historyNone: 'Not reviewed yet: no verdict, note or case.',
+  historyNoteCleared: 'Note cleared',
+  historyAttachment: 'Attachment',
+  historyCase: 'Case',
+  historyConfirmedViolation: 'confirmed as a violation',
+  historyConfirmedAgain: 'confirmed again',
+  historyVerdictChanged: 'verdict changed to',
+  historyAccepted: 'later survey accepted',
 };
 
 export type MessageKey = keyof typeof en;
@@ -297,6 +306,15 @@ const zh: Record<MessageKey, string> = {
   measureHeight: '高差',
   orthoGround: '正射影像底图',
   orthoGroundNone: '该期无正射影像',
+  history: '审核记录',
+  historyNone: '尚未审核：无结论、备注或案件。',
+  historyNoteCleared: '备注已清除',
+  historyAttachment: '附件',
+  historyCase: '案件',
+  historyConfirmedViolation: '确认为违法建设',
+  historyConfirmedAgain: '再次确认',
+  historyVerdictChanged: '审核结论改为',
+  historyAccepted: '采纳后期核查结论',
 };
 
 const messages: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };

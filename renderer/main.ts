@@ -13,6 +13,7 @@ import { clearCrops, renderCrops } from './panels/crops';
 import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
 import type { LedgerContext } from './panels/ledger';
+import { renderHistory } from './panels/history';
 import { openReportDialog } from './panels/report-dialog';
 import { renderSidebar, SIDE_TABS, type SideTab } from './panels/sidebar';
 import { applyFilter, DEFAULT_FILTER, LIST_SORTS, renderDetail, renderFilters, renderList, type ListFilter } from './review';
@@ -258,7 +259,7 @@ function renderPanels(): void {
       change,
       {
         verdict: (v) => void setVerdict(v),
-        note: (text) => change && void saveNote(change.key, text),
+        note: (text) => (change ? saveNote(change.key, text) : Promise.resolve(false)),
         draft: (text) => {
           if (!change) return;
           state.drafts.set(change.key, text);
@@ -268,6 +269,7 @@ function renderPanels(): void {
       },
       {
         crops: change ? renderCrops(api, change.key, change.footprint) : undefined,
+        history: change ? renderHistory(api, change.key) : undefined,
         draft: change ? state.drafts.get(change.key) : undefined,
       },
     ),
@@ -392,13 +394,15 @@ async function setVerdict(verdict: Verdict): Promise<void> {
   }
 }
 
-async function saveNote(key: number, text: string): Promise<void> {
+/** Saves a note; false when it could not be saved (it stays a draft). */
+async function saveNote(key: number, text: string): Promise<boolean> {
   try {
     await api.setNote(key, text);
     if (state.drafts.get(key) === text) state.drafts.delete(key);
     keepDrafts();
     if (state.changes.some((c) => c.key === key)) await refreshChange(key);
     status(() => t('noteSaved'));
+    return true;
   } catch (e) {
     console.error(e);
     // The draft stays (in the field and in state.drafts) and is saved on the next Enter or blur;
@@ -406,6 +410,7 @@ async function saveNote(key: number, text: string): Promise<void> {
     if (!state.drafts.has(key)) state.drafts.set(key, text);
     keepDrafts();
     status(() => `${t('noteNotSaved')}: ${errorText(e)}`, 'error');
+    return false;
   }
 }
 

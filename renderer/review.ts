@@ -128,8 +128,8 @@ export function renderList(items: ChangeRecord[], selected: number | null, onSel
 
 export interface DetailHandlers {
   verdict(v: Verdict): void;
-  /** Save the note (Enter, or leaving the field). */
-  note(text: string): void;
+  /** Save the note (Enter, or leaving the field); resolves false when it could not be saved. */
+  note(text: string): Promise<boolean>;
   /** The note as typed so far, kept by the page so that no re-render loses it. */
   draft(text: string): void;
   flyTo(): void;
@@ -147,6 +147,8 @@ export const VERDICT_KEYS: Partial<Record<Verdict, string>> = {
 /** Parts of the detail panel built by their own modules (renderer/panels/). */
 export interface DetailParts {
   crops?: Node;
+  /** The change's verdict and case history (renderer/panels/history.ts). */
+  history?: Node;
   /** The note being typed, not yet saved (from an earlier rendering of this panel). */
   draft?: string;
 }
@@ -155,9 +157,15 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
   if (!c) return h('p', { class: 'hint' }, t('selectChange'));
   const row = (label: string, value: string | Node) => h('div', { class: 'row' }, h('dt', {}, label), h('dd', {}, value));
   const note = h('textarea', { rows: 3, placeholder: t('notePlaceholder'), 'aria-label': t('note'), value: parts.draft ?? c.note ?? '' });
-  // Saved while it differs from what the store holds: a save that failed is tried again next time.
+  // Saved while it differs from what was last sent: the field blurs as the panel is redrawn after an Enter, and
+  // that must not save the same note twice. A save that failed is tried again next time.
+  let sent = c.note ?? '';
   const save = () => {
-    if (note.value !== (c.note ?? '')) handlers.note(note.value);
+    if (note.value === sent) return;
+    const text = (sent = note.value);
+    void handlers.note(text).then((saved) => {
+      if (!saved && sent === text) sent = c.note ?? '';
+    });
   };
   note.addEventListener('input', () => handlers.draft(note.value));
   note.addEventListener('blur', save);
@@ -202,6 +210,7 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
       row(t('permit'), c.volume_m3 > 0 ? tPermit(c.permitStatus) : '—'),
       row(t('caseStatus'), caseText(c)),
     ),
+    parts.history ?? null,
     // The verdict and the note stay at the foot of the panel while the figures above scroll: an
     // analyst judges flag after flag and should not have to scroll to each one's buttons.
     h(

@@ -4,11 +4,12 @@ import type { AuditEntry } from '../api';
 /** Appends to the audit log (who, when, what); the schema forbids changing or deleting entries. */
 const inserts = new WeakMap<Database, Statement>();
 
-export function audit(db: Database, actor: string, action: string, target: string | null, detail?: unknown): void {
+/** `at` (ISO time, now by default): an entry written with the case events it caused carries their time. */
+export function audit(db: Database, actor: string, action: string, target: string | null, detail?: unknown, at?: string): void {
   // One prepared statement per connection: a bulk verdict audits thousands of changes.
   let insert = inserts.get(db);
   if (!insert) inserts.set(db, (insert = db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')));
-  insert.run(new Date().toISOString(), actor, action, target, detail === undefined ? null : JSON.stringify(detail));
+  insert.run(at ?? new Date().toISOString(), actor, action, target, detail === undefined ? null : JSON.stringify(detail));
 }
 
 export function readAudit(db: Database, limit: number): AuditEntry[] {

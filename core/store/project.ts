@@ -7,6 +7,7 @@ import type {
   CaseRecord,
   ChangeCrops,
   CaseUpdate,
+  ChangeEvent,
   ChangePage,
   ChangeQuery,
   ChangeRecord,
@@ -55,6 +56,7 @@ import {
   type SurveyRef,
 } from './cases-repo';
 import { getChangeRow, queryChanges, toRecord } from './changes-repo';
+import { changeHistory } from './history-repo';
 import { createProjectDb, openProjectDb, ProjectFileError, type OpenOptions } from './db';
 import { exportChanges } from './export';
 import { SCHEMA_VERSION } from './migrations';
@@ -488,6 +490,11 @@ export class LocalProject implements ProjectApi {
 
   async auditLog(limit = 100): Promise<AuditEntry[]> {
     return readAudit(this.db, limit);
+  }
+
+  async changeHistory(key: number): Promise<ChangeEvent[]> {
+    if (!getChangeRow(this.db, key)) throw new ProjectFileError(this.path, `no change with key ${key} in this project`);
+    return changeHistory(this.db, key);
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,7 @@ export function setVerdicts(db: Database, keys: number[], verdict: Verdict, acto
       upsert.run(key, verdict, note ?? null, now, actor);
       if (verdict === 'confirmed' && row.volume_m3 > 0) openCaseFor(db, key, row.sub_district, actor, now);
       if (before === 'confirmed' && verdict !== 'confirmed') closeCaseOf(db, key, actor, now, `${WITHDRAWN} ${verdict}`);
-      audit(db, actor, 'verdict', `change ${key}`, { from: before, to: verdict, note: note ?? undefined });
+      audit(db, actor, 'verdict', `change ${key}`, { from: before, to: verdict, note: note ?? undefined }, now);
       changed++;
     }
   })();

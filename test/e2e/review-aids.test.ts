@@ -168,3 +168,54 @@ describe('the colour legend of the 3D view', () => {
     await expect.poll(() => page.locator('#legend ul').isVisible()).toBe(true);
   });
 });
+
+describe('the history of the selected change', () => {
+  it('shows its verdicts and its case’s events, newest first, with time and actor, and a note as soon as it is saved', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const changes = await stored(async (p) => (await p.listChanges({ runId: run.id, limit: 100_000 })).items);
+    const judged = changes.find((c) => c.case && c.verdict === 'confirmed')!;
+    const events = await stored((p) => p.changeHistory(judged.key));
+    // The loop confirmed it, opened and notified its case, and the later run checked the case.
+    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['verdict', 'case']));
+    await openUi(`#run=${run.id}&change=${judged.key}`);
+    const history = page.locator('#change-history');
+    await page.waitForSelector(`#change-history[data-key="${judged.key}"][data-state="ready"]`);
+    expect(await history.locator('summary').textContent()).toBe(`History (${events.length})`);
+    const items = history.locator('li');
+    expect(await items.count()).toBe(events.length);
+    // Newest first: the top entry is the last event.
+    expect(await items.first().getAttribute('data-kind')).toBe(events.at(-1)!.kind);
+    const confirmation = items.filter({ hasText: 'Verdict: Unreviewed → Confirmed' });
+    expect(await confirmation.count()).toBe(1);
+    expect(await confirmation.locator('.actor').textContent()).toBe(events.find((e) => e.kind === 'verdict')!.actor);
+    expect(await confirmation.locator('time').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    const caseId = judged.case!.id;
+    expect(await items.filter({ hasText: `Case #${caseId}: Open → Notified` }).count()).toBe(1);
+    expect(
+      await items
+        .filter({ hasText: `Case #${caseId}: Open` })
+        .filter({ hasText: 'confirmed as a violation' })
+        .count(),
+    ).toBe(1);
+
+    await page.fill('.detail textarea', 'owner shown the notice');
+    await page.press('.detail textarea', 'Enter');
+    await expect.poll(() => items.first().getAttribute('data-kind')).toBe('note');
+    expect(await items.first().locator('.text').textContent()).toBe('owner shown the notice');
+    // One Enter is one note in the audit log (the field's blur as the panel is redrawn saved it a second time).
+    expect((await stored((p) => p.changeHistory(judged.key))).filter((e) => e.kind === 'note')).toHaveLength(1);
+    expect(await items.count()).toBe(events.length + 1);
+    await history.scrollIntoViewIfNeeded();
+    await shot('history-en');
+
+    await page.click('#lang');
+    await expect.poll(() => history.locator('summary').textContent()).toBe(`审核记录（${events.length + 1}）`);
+    await page.waitForSelector('#change-history[data-state="ready"]');
+    expect(await items.filter({ hasText: '审核结论：未审核 → 已确认' }).count()).toBe(1);
+    expect(await items.filter({ hasText: `案件 #${caseId}：已立案 → 已下发通知` }).count()).toBe(1);
+    await page.locator('#change-history').scrollIntoViewIfNeeded();
+    await shot('history-zh');
+    await page.click('#lang');
+    expect(pageErrors).toEqual([]);
+  });
+});

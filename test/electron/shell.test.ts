@@ -562,6 +562,7 @@ describe('ProjectApi over IPC', () => {
   function fakeProject() {
     const api = {
       getChange: vi.fn(async (key: number) => ({ key })),
+      changeHistory: vi.fn(async (key: number) => [{ kind: 'verdict', key }]),
       setVerdict: vi.fn(async (keys: number[]) => keys.length),
       detect: vi.fn(async (_a: unknown, _b: unknown, _o: unknown, hooks: ProgressHooks) => {
         hooks.onProgress?.({ phase: 'diff', done: 1, total: 1 });
@@ -582,6 +583,21 @@ describe('ProjectApi over IPC', () => {
     expect(api.getChange).toHaveBeenCalledOnce();
     expect(api.setVerdict).toHaveBeenCalledOnce();
     expect(handlers.close).toBeUndefined(); // a page cannot close the project
+  });
+
+  it('answers a change’s history through the preload’s own channel, its key checked', async () => {
+    const { api, open } = fakeProject();
+    const handlers = projectHandlers(() => open, vi.fn());
+    await expect(handlers.changeHistory(12)).resolves.toEqual([{ kind: 'verdict', key: 12 }]);
+    await expect(handlers.changeHistory('12')).rejects.toThrow(/integer id/);
+    await expect(handlers.changeHistory()).rejects.toThrow(/missing/);
+    expect(api.changeHistory).toHaveBeenCalledOnce();
+    vi.resetModules();
+    fake.contextBridge.exposeInMainWorld.mockClear();
+    await import('../../electron/preload');
+    const bridge = fake.contextBridge.exposeInMainWorld.mock.calls[0][1] as { changeHistory: (key: number) => Promise<unknown> };
+    await bridge.changeHistory(12);
+    expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith('voxwatch:changeHistory', 12);
   });
 
   it('sends detection progress to the window and answers epoch point samples', async () => {

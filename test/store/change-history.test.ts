@@ -1,0 +1,48 @@
+/** A change's review history (ProjectApi.changeHistory): its verdicts, notes and case events from the store, in order. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalProject } from '../../core/store/project';
+import { seedProject } from '../../samples/synthetic-project';
+
+describe('the history of one change', () => {
+  it('lists its verdicts, notes and its case’s events, oldest first, and nothing of other changes', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'voxwatch-history-')), 'history.voxwatch');
+    seedProject(file, 1, 8);
+    const p = LocalProject.open(file, 'test');
+    try {
+      const changes = (await p.listChanges()).items;
+      const [added, other] = changes.filter((c) => c.volume_m3 > 0);
+      const key = added.key;
+      expect(await p.changeHistory(key)).toEqual([]);
+
+      await p.setVerdict([key], 'false_positive', { actor: '李工' });
+      await p.setNote(key, '空调机位', '李工');
+      await p.setVerdict([other.key], 'permitted', { actor: '李工' });
+      await p.setVerdict([key], 'confirmed', { actor: '王工', note: '现场已核实' });
+      const caseId = (await p.getChange(key)).case!.id;
+      await p.updateCase(caseId, { status: 'notified' }, '王工');
+      await p.setVerdict([key], 'permitted', { actor: '王工' });
+
+      const history = await p.changeHistory(key);
+      expect(history.map((e) => [e.kind, e.actor, e.from, e.to])).toEqual([
+        ['verdict', '李工', 'unreviewed', 'false_positive'],
+        ['note', '李工', null, null],
+        ['verdict', '王工', 'false_positive', 'confirmed'],
+        ['case', '王工', null, 'open'],
+        ['case', '王工', 'open', 'notified'],
+        ['verdict', '王工', 'confirmed', 'permitted'],
+        ['case', '王工', 'notified', 'closed'],
+      ]);
+      expect(history[1].text).toBe('空调机位');
+      expect(history[2].text).toBe('现场已核实');
+      expect(history[6]).toMatchObject({ caseId, text: 'verdict changed to permitted' });
+      for (const e of history) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
+      expect(await p.changeHistory(other.key)).toMatchObject([{ kind: 'verdict', to: 'permitted' }]);
+      await expect(p.changeHistory(999_999)).rejects.toThrow(/no change with key 999999/);
+    } finally {
+      await p.close();
+    }
+  });
+});
