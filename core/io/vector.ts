@@ -3,12 +3,27 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { readGeoPackage } from './gpkg/geopackage';
 import type { Geometry } from './gpkg/wkb';
+import { ordinal } from './ordinal';
 import { SourceError } from './types';
 
 /** Vector features read from GeoJSON or a GeoPackage, for zones and complaint leads. */
 export interface VectorFeature {
   geometry: Geometry;
   properties: Record<string, unknown>;
+  /**
+   * The feature as the user's GIS shows it, for messages: "the feature with fid 17 in table
+   * farmland", "the feature with id \"P-7\" (the 3rd)", "the 3rd feature". Counted among all the
+   * file's features, those without geometry too (they are not kept, but they are in the file).
+   */
+  label: string;
+}
+
+/** A GeoJSON feature by its `id` when it has one (GDAL's fid for an integer), and by its place in the file. */
+function geoJsonLabel(id: unknown, position: number): string {
+  if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
+    return `the feature with id ${typeof id === 'string' ? JSON.stringify(id) : id} (the ${ordinal(position)})`;
+  }
+  return `the ${ordinal(position)} feature`;
 }
 
 export interface VectorLayer {
@@ -46,16 +61,17 @@ export function readVectorFile(path: string): VectorLayer[] {
   const features: VectorFeature[] = [];
   let withoutGeometry = 0;
   doc.features.forEach((f, i) => {
-    const feature = f as { geometry?: Geometry | null; properties?: Record<string, unknown> | null };
+    const feature = f as { id?: unknown; geometry?: Geometry | null; properties?: Record<string, unknown> | null };
     const g = feature.geometry;
     if (!g) {
       withoutGeometry++;
       return;
     }
+    const label = geoJsonLabel(feature.id, i + 1);
     if (g.type !== 'Point' && g.type !== 'Polygon' && g.type !== 'MultiPolygon') {
-      throw new SourceError(path, `feature ${i + 1} is a ${String((g as { type?: string }).type)}; expected points or polygons`);
+      throw new SourceError(path, `${label} is a ${String((g as { type?: string }).type)}; expected points or polygons`);
     }
-    features.push({ geometry: g, properties: feature.properties ?? {} });
+    features.push({ geometry: g, properties: feature.properties ?? {}, label });
   });
   return [{ name: doc.name ?? 'layer', epsg: m ? Number(m[1]) : null, features, withoutGeometry }];
 }

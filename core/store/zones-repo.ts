@@ -53,16 +53,16 @@ export function importZones(db: Database, file: string, o: ZoneImportOptions, pr
           layer.features.flatMap((f) => allPositions(f.geometry)),
           projectEpsg,
         );
-      layer.features.forEach((f, i) => {
+      layer.features.forEach((f) => {
         const geometry = asMultiPolygon(f.geometry);
-        if (!geometry) throw new SourceError(file, `feature ${i + 1} is not a polygon; zones are areas`);
+        if (!geometry) throw new SourceError(file, `${f.label} is not a polygon; zones are areas`);
         const flaw = ringFlaw(geometry);
-        if (flaw) throw new SourceError(file, `feature ${i + 1}: ${flaw}`);
+        if (flaw) throw new SourceError(file, `${f.label}: ${flaw}`);
         if (o.kind === 'permit') {
           for (const key of ['valid_from', 'valid_to']) {
             const v = f.properties[key];
             if (v !== undefined && v !== null && v !== '' && calendarDate(v) === null) {
-              throw new SourceError(file, `feature ${i + 1}: ${key} "${String(v)}" is not a date (write it as 2024-06-30)`);
+              throw new SourceError(file, `${f.label}: ${key} "${String(v)}" is not a date (write it as 2024-06-30)`);
             }
           }
         }
@@ -71,7 +71,7 @@ export function importZones(db: Database, file: string, o: ZoneImportOptions, pr
         if (name === undefined || name === null || name === '') {
           throw new SourceError(
             file,
-            `feature ${i + 1} has no name${o.nameField ? ` in field "${o.nameField}"` : ' (looked in name, NAME, 名称)'}; pass --name-field`,
+            `${f.label} has no name${o.nameField ? ` in field "${o.nameField}"` : ' (looked in name, NAME, 名称)'}; pass --name-field`,
           );
         }
         const category =
@@ -80,7 +80,7 @@ export function importZones(db: Database, file: string, o: ZoneImportOptions, pr
         if (o.kind === 'admin' && !ADMIN_CATEGORIES.includes(category)) {
           throw new SourceError(
             file,
-            `feature ${i + 1}: administrative zones are sub-districts (街道) or communities (社区): pass --category ${ADMIN_CATEGORIES.join(' or ')}, not "${category}"`,
+            `${f.label}: administrative zones are sub-districts (街道) or communities (社区): pass --category ${ADMIN_CATEGORIES.join(' or ')}, not "${category}"`,
           );
         }
         const b = bboxOf(geometry);
@@ -285,9 +285,9 @@ function readLeads(file: string): LeadInput[] {
     // A lead is a place: one without it would be answered nowhere, silently.
     if (layer.withoutGeometry > 0)
       throw new SourceError(file, `${layer.withoutGeometry} feature(s) have no geometry; every lead needs its place`);
-    return layer.features.map((f, i) => {
-      if (f.geometry.type !== 'Point') throw new SourceError(file, `feature ${i + 1} is not a point; leads are places`);
-      return toLead(f.properties, f.geometry.coordinates[0], f.geometry.coordinates[1], `feature ${i + 1}`);
+    return layer.features.map((f) => {
+      if (f.geometry.type !== 'Point') throw new SourceError(file, `${f.label} is not a point; leads are places`);
+      return toLead(f.properties, f.geometry.coordinates[0], f.geometry.coordinates[1], f.label);
     });
   });
 }

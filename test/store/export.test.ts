@@ -192,7 +192,7 @@ describe('exports', () => {
         features: [{ type: 'Feature', properties: { name: 'x' }, geometry: { type: 'Point', coordinates: [513100, 2494100] } }],
       }),
     );
-    await expect(p.importZones(points, { kind: 'protected' })).rejects.toThrow(/points.geojson: feature 1 is not a polygon/);
+    await expect(p.importZones(points, { kind: 'protected' })).rejects.toThrow(/points.geojson: the 1st feature is not a polygon/);
     await p.close();
   });
 
@@ -274,7 +274,7 @@ describe('exports', () => {
       }),
     );
     await expect(p.importZones(sliver, { kind: 'protected' })).rejects.toThrow(
-      'sliver.geojson: feature 1: a ring of 2 distinct point(s) encloses no area',
+      'sliver.geojson: the 1st feature: a ring of 2 distinct point(s) encloses no area',
     );
     // Three distinct points on one line enclose nothing either.
     const line = sliver.replace('sliver', 'line');
@@ -282,7 +282,7 @@ describe('exports', () => {
     doc.features[0].geometry.coordinates[0].splice(2, 0, [513200, 2494000]);
     writeFileSync(line, JSON.stringify(doc));
     await expect(p.importZones(line, { kind: 'protected' })).rejects.toThrow(
-      'line.geojson: feature 1: a ring whose points lie on one line encloses no area',
+      'line.geojson: the 1st feature: a ring whose points lie on one line encloses no area',
     );
     // A lead with no place would be answered nowhere.
     const nowhere = join(dir, 'leads-nowhere.geojson');
@@ -337,13 +337,13 @@ describe('exports', () => {
     // A permit's expiry as Chinese offices write it counts; one that is no date is refused.
     const permit = (valid_to: unknown) => layer({ name: '临建', valid_from: '2023-01-01', valid_to }, square(513000, 2494000, 2000));
     await expect(p.importZones(write('permit-bad.geojson', permit('2024-13-45')), { kind: 'permit' })).rejects.toThrow(
-      'permit-bad.geojson: feature 1: valid_to "2024-13-45" is not a date (write it as 2024-06-30)',
+      'permit-bad.geojson: the 1st feature: valid_to "2024-13-45" is not a date (write it as 2024-06-30)',
     );
     expect((await p.importZones(write('permit-zh.geojson', permit('2024年6月30日')), { kind: 'permit' })).imported).toBe(1);
     // Administrative units without a category would never set a change's sub-district.
     const streets = write('streets.geojson', layer({ name: '东门街道' }, square(513000, 2494000, 500)));
     await expect(p.importZones(streets, { kind: 'admin' })).rejects.toThrow(
-      'streets.geojson: feature 1: administrative zones are sub-districts (街道) or communities (社区): pass --category sub_district or community, not "admin"',
+      'streets.geojson: the 1st feature: administrative zones are sub-districts (街道) or communities (社区): pass --category sub_district or community, not "admin"',
     );
     await p.close();
   });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, unlinkSync } from 'node:fs';
 import { lookupEpsg } from '../../geo/epsg';
+import { ordinal } from '../ordinal';
 import { SourceError } from '../types';
 import { decodeWkb, encodeWkb, type Geometry } from './wkb';
 
@@ -143,7 +144,8 @@ function renameInto(from: string, to: string): void {
 export interface GpkgFeatureLayer {
   name: string;
   epsg: number | null;
-  features: { geometry: Geometry; properties: Record<string, unknown> }[];
+  /** `label`: the row as the user's GIS shows it ("the feature with fid 17 in table farmland"). */
+  features: { geometry: Geometry; properties: Record<string, unknown>; label: string }[];
   /** Rows whose geometry is null: not kept, counted. */
   withoutGeometry: number;
 }
@@ -172,8 +174,15 @@ export function readGeoPackage(path: string): GpkgFeatureLayer[] {
     }
     return layers.map((l) => {
       const rows = db.prepare(`SELECT * FROM ${quote(l.table_name)}`).all() as Record<string, unknown>[];
+      // The integer primary key is the fid QGIS and ogrinfo show (usually "fid", but the table says).
+      const columns = db.prepare(`PRAGMA table_info(${quote(l.table_name)})`).all() as { name: string; pk: number }[];
+      const pk = columns.find((c) => c.pk === 1)?.name;
       let withoutGeometry = 0;
-      const features = rows.flatMap((row) => {
+      const features = rows.flatMap((row, i) => {
+        const label =
+          pk !== undefined && row[pk] !== null && row[pk] !== undefined
+            ? `the feature with ${pk} ${String(row[pk])} in table ${l.table_name}`
+            : `the ${ordinal(i + 1)} row of table ${l.table_name}`;
         const blob = row[l.column_name];
         // Bit 4 of the header's flags marks an empty geometry.
         if (!(blob instanceof Uint8Array) || (blob.length > 3 && blob[3] & 0b1_0000)) {
@@ -183,9 +192,9 @@ export function readGeoPackage(path: string): GpkgFeatureLayer[] {
         const properties = { ...row };
         delete properties[l.column_name];
         try {
-          return [{ geometry: decodeGpkgGeometry(blob), properties }];
+          return [{ geometry: decodeGpkgGeometry(blob), properties, label }];
         } catch (e) {
-          throw new SourceError(path, `layer ${l.table_name}, feature ${String(row.fid ?? '?')}: ${(e as Error).message}`);
+          throw new SourceError(path, `${label}: ${(e as Error).message}`);
         }
       });
       const epsg = l.organization?.toUpperCase() === 'EPSG' && l.code !== null && l.code > 0 ? l.code : null;
