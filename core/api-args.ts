@@ -147,6 +147,7 @@ export const REMOTE_METHODS = {
   reportInput: spec(2, nullable(id), shape({ lang: oneOf(['zh-CN', 'en']), query: changeQuery, author: str }, ['lang'])),
   auditLog: spec(0, id),
   changeHistory: spec(1, id),
+  uncertainAreas: spec(0, id),
 } satisfies Partial<Record<keyof ProjectApi, MethodSpec>>;
 
 export type RemoteMethod = keyof typeof REMOTE_METHODS;

@@ -4,7 +4,7 @@
  * async and takes and returns plain, structured-cloneable data.
  */
 import type { HeightPatch } from './changes/patches';
-import type { ChangeObject, ChangeType, SuppressionReason } from './changes/types';
+import type { ChangeObject, ChangeType, SuppressionReason, UncertainArea } from './changes/types';
 import type { DetectOptions, DetectPhase } from './detect-options';
 import type { Bounds3, CrsInfo } from './io/types';
 import type { ReportInput, ReportLang } from './report/model';
@@ -292,5 +292,7 @@ export interface ProjectApi {
   auditLog(limit?: number): Promise<AuditEntry[]>;
   /** A change's verdicts, notes, attachments and case events, oldest first (from the audit log and the case ledger). */
   changeHistory(key: number): Promise<ChangeEvent[]>;
+  /** The patches of a run (default: the newest) that one epoch did not see: change there is neither claimed nor ruled out. */
+  uncertainAreas(runId?: number): Promise<UncertainArea[]>;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
 import { lang, localTime, setLang, t, tCase, type MessageKey } from './i18n';
 import { Legend, legendEntries } from './legend';
+import { UNCERTAIN_COLOUR, UncertainLayer } from './uncertain';
 import { clearCrops, renderCrops } from './panels/crops';
 import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
@@ -65,6 +66,7 @@ let measure: MeasureTool | null = null;
 let ground: OrthoGround | null = null;
 let clouds: EpochClouds | null = null;
 let legend: Legend | null = null;
+let uncertain: UncertainLayer | null = null;
 let loadedClouds = '';
 
 /** Where the analyst was: run, change, the list's filter and sort, the sidebar tab (a reload or a shared link returns there). */
@@ -278,7 +280,10 @@ function renderPanels(): void {
 
 /** The legend of the colouring in use, counted over the run's changes (a verdict moves one from row to row). */
 function renderLegend(): void {
-  legend?.render(state.colourBy, legendEntries(state.colourBy, state.changes));
+  const entries = legendEntries(state.colourBy, state.changes);
+  if (uncertain?.visible)
+    entries.push({ id: 'uncertain', label: t('uncertainAreas'), colour: UNCERTAIN_COLOUR, count: uncertain.count, hatched: true });
+  legend?.render(state.colourBy, entries);
 }
 
 /** What the run itself warned of (little seen in common, sparse points, an offset removed): a quiet list is no all-clear without it. */
@@ -327,6 +332,7 @@ function renderAll(): void {
   renderSwipeLabels();
   measure?.relabel();
   ground?.relabel();
+  uncertain?.relabel();
   renderTabs();
   renderPanels();
   renderDetection();
@@ -475,6 +481,8 @@ function ensureViewer(): Viewer | null {
   viewer = new Viewer($('view'), [Math.round((b.minX + b.maxX) / 2), Math.round((b.minY + b.maxY) / 2), Math.floor(b.minZ)]);
   viewer.onPick = (key) => select(key, false);
   legend = new Legend($('view'));
+  uncertain = new UncertainLayer(viewer, api, $('view'), b.minZ - viewer.origin[2]);
+  uncertain.onChange = renderLegend;
   const v = viewer;
   v.hooks.afterRender.push(() => {
     const box = v.screenBox(state.selected);
@@ -661,6 +669,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   ensureViewer();
   viewer?.setChanges(changeShapes());
   ground?.setRun(state.run);
+  void uncertain?.setRun(state.run).catch(fail);
   viewer?.select(state.selected);
   clouds?.setChanges(state.changes, state.selected);
   writeHash();
@@ -669,6 +678,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   if (selected) flyToChange(selected, true);
   else flyOverview(false); // a new run: show all of it, not the previous run's change
   if (state.run) await loadClouds(state.run);
+  uncertain?.redraw(); // on the ground of the points now drawn
 }
 
 function renderDetection(): void {

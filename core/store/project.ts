@@ -27,7 +27,7 @@ import type {
   ZoneRecord,
 } from '../api';
 import type { HeightPatch } from '../changes/patches';
-import type { ChangeObject } from '../changes/types';
+import type { ChangeObject, UncertainArea } from '../changes/types';
 import { detectChanges, type DetectOptions } from '../detect';
 import { checkOrthophoto } from '../changes/greenness';
 import { describeCrs } from '../geo/crs';
@@ -495,6 +495,11 @@ export class LocalProject implements ProjectApi {
   async changeHistory(key: number): Promise<ChangeEvent[]> {
     if (!getChangeRow(this.db, key)) throw new ProjectFileError(this.path, `no change with key ${key} in this project`);
     return changeHistory(this.db, key);
+  }
+
+  async uncertainAreas(runId?: number): Promise<UncertainArea[]> {
+    const r = this.db.prepare('SELECT uncertain FROM runs WHERE id = ?').get(this.runIdOf(runId)) as { uncertain: string };
+    return JSON.parse(r.uncertain) as UncertainArea[];
   }
 
   async close(): Promise<void> {

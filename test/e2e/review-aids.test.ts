@@ -8,6 +8,7 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
 import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { decodePng } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
@@ -216,6 +217,59 @@ describe('the history of the selected change', () => {
     await page.locator('#change-history').scrollIntoViewIfNeeded();
     await shot('history-zh');
     await page.click('#lang');
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the uncertain areas of the run', () => {
+  it('are counted in the toolbar and drawn on demand as grey hatching, listed in the legend, the choice remembered', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const areas = await stored((p) => p.uncertainAreas(run.id));
+    expect(areas.length).toBeGreaterThan(0); // the generated district has places one survey did not see
+    await openUi(`#run=${run.id}`);
+    const toggle = page.locator('#uncertain-toggle');
+    await expect.poll(() => toggle.textContent()).toBe(`Uncertain areas ${areas.length}`);
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(await page.locator('#legend li[data-entry="uncertain"]').count()).toBe(0);
+    await settled();
+    const canvas = page.locator('#view canvas');
+    const without = decodePng(await canvas.screenshot());
+
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.locator('#view').getAttribute('data-uncertain')).toBe(String(areas.length));
+    expect(Number(await page.locator('#legend li[data-entry="uncertain"] .count').textContent())).toBe(areas.length);
+    await settled();
+    const withAreas = decodePng(await canvas.screenshot({ path: join(SCREENSHOTS, 'e2e-aids-uncertain-view.png') }));
+    // The hatching is light grey over whatever lies there: pixels that turned grey, not just any change of colour.
+    let greyer = 0;
+    for (let i = 0; i < without.data.length; i += 4) {
+      const [r, g, b] = withAreas.data.subarray(i, i + 3);
+      const moved = Math.abs(r - without.data[i]) + Math.abs(g - without.data[i + 1]) + Math.abs(b - without.data[i + 2]);
+      if (moved > 40 && Math.max(r, g, b) - Math.min(r, g, b) < 40 && r > 120) greyer++;
+    }
+    expect(greyer).toBeGreaterThan(200);
+    await shot('uncertain-en');
+
+    await openUi(`#run=${run.id}`); // remembered
+    await expect.poll(() => page.locator('#view').getAttribute('data-uncertain')).toBe(String(areas.length));
+    await page.click('#lang');
+    await expect.poll(() => toggle.textContent()).toBe(`未观测区域 ${areas.length}`);
+    expect(await page.locator('#legend li[data-entry="uncertain"] .name').textContent()).toBe('未观测区域');
+    await settled();
+    await shot('uncertain-zh');
+    await page.click('#lang');
+    await toggle.click();
+    await expect.poll(() => page.locator('#view').getAttribute('data-uncertain')).toBe('hidden');
+    expect(await page.locator('#legend li[data-entry="uncertain"]').count()).toBe(0);
+
+    // Over HTTP, as any client sees them.
+    const viaApi = await fetch(`${served.url}api/uncertainAreas`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([run.id]),
+    });
+    expect(((await viaApi.json()) as unknown[]).length).toBe(areas.length);
     expect(pageErrors).toEqual([]);
   });
 });

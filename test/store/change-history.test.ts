@@ -46,3 +46,18 @@ describe('the history of one change', () => {
     }
   });
 });
+
+describe('the uncertain areas of a run', () => {
+  it('are the run’s stored patches, the newest run’s by default; an unknown run is refused by name', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'voxwatch-uncertain-')), 'uncertain.voxwatch');
+    seedProject(file, 2, 3);
+    const p = LocalProject.open(file, 'test');
+    try {
+      expect(await p.uncertainAreas(1)).toEqual([]); // the synthetic runs record none
+      expect(await p.uncertainAreas()).toEqual([]);
+      await expect(p.uncertainAreas(9)).rejects.toThrow(/no run 9/);
+    } finally {
+      await p.close();
+    }
+  });
+});
