@@ -29,6 +29,7 @@ import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileInput, TileResult } from './tiles/tile-job';
 import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
 import { mergeUncertain } from './tiles/seams';
+import { chooseVoxel, FINEST_AUTO_VOXEL, MIN_POINTS_PER_CELL, voxelForDensity } from './detect-voxel';
 import { TILE_CELLS_RANGE, VOXEL_RANGE, type DetectOptions, type DetectPhase } from './detect-options';
 
 export type { DetectOptions, DetectPhase } from './detect-options';
@@ -323,6 +324,7 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
     );
   }
   checkEpochFiles(a, b, warnings);
+  if (opts.voxel === undefined) chooseRunVoxel(a, b, options, warnings);
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
   const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));
   // The whole-area rasters first: a stray point 4,000 km away must not reach the layout's arrays.
@@ -1101,6 +1103,23 @@ function densityOf(t: ColumnStats['totals'], gridArea: number): number {
   return (t.points - t.outside - t.noise) / Math.max(1e-9, gridArea);
 }
 
+/**
+ * No voxel given: the finest the sparser epoch's points fill (from the files' headers, before
+ * any point is read, since the tiles are laid out in voxels), said when it is not the finest.
+ */
+function chooseRunVoxel(a: OpenedEpoch, b: OpenedEpoch, options: DetectOptions, warnings: string[]): void {
+  const choice = chooseVoxel(a.files, b.files);
+  options.voxel = choice.voxel;
+  if (choice.voxel === FINEST_AUTO_VOXEL) return;
+  const why =
+    choice.pointsPerM2 !== undefined && voxelForDensity(choice.pointsPerM2) >= choice.voxel
+      ? `for about ${choice.pointsPerM2 < 1 ? choice.pointsPerM2.toPrecision(1) : choice.pointsPerM2.toFixed(1)} points/m²`
+      : 'for the DSM pixels';
+  warnings.push(
+    `voxel ${choice.voxel} m chosen ${why} (no --voxel given; ${FINEST_AUTO_VOXEL} m needs ${MIN_POINTS_PER_CELL / FINEST_AUTO_VOXEL ** 2} points/m²)`,
+  );
+}
+
 /** A cell needs a handful of points to hold a surface; below that, say which voxel would work. */
 function checkDensity(totals: ColumnStats['totals'], gridArea: number, e: OpenedEpoch, voxel: number, warnings: string[]): void {
   const label = e.label;
@@ -1115,8 +1134,8 @@ function checkDensity(totals: ColumnStats['totals'], gridArea: number, e: Opened
   }
   const density = densityOf(totals, gridArea);
   const perCell = density * voxel * voxel;
-  if (pixel === undefined && perCell < 4) {
-    const better = Math.ceil(Math.sqrt(6 / Math.max(density, 1e-6)) * 4) / 4;
+  if (pixel === undefined && perCell < MIN_POINTS_PER_CELL) {
+    const better = voxelForDensity(density);
     const round = (v: number) => (v >= 0.1 ? v.toFixed(1) : v.toPrecision(1));
     const advice =
       better <= MAX_VOXEL

@@ -6,6 +6,12 @@ import { count, secs, timingLine } from '../format';
 import { runIsolated } from '../isolate';
 import type { DetectionRun } from '../types';
 
+/**
+ * The issue's floors are for 0.5 m voxels: given, not left to the density rule, which could pick
+ * a coarser (and faster) voxel for a pair near 16 points/m².
+ */
+export const BENCH_VOXEL = 0.5;
+
 /** Section c: detectChanges end to end on a tiled district pair, against the read-only floor. */
 export async function detectionSection(workDir: string, targetPoints: number, log: (line: string) => void): Promise<DetectionRun> {
   log(`Detection end to end (tiled district, ≥ ${count(targetPoints)} points per file)`);
@@ -23,7 +29,7 @@ export async function detectionSection(workDir: string, targetPoints: number, lo
   const threadPerFile = await runIsolated({ kind: 'read-floor', files: paths, threadPerFile: true }, log);
   log(timingLine('read-only floor, thread per file', threadPerFile));
   const readFloor = { oneThread, threadPerFile };
-  const d = await runIsolated({ kind: 'detect', before: paths[0], after: paths[1] }, log);
+  const d = await runIsolated({ kind: 'detect', before: paths[0], after: paths[1], voxel: BENCH_VOXEL }, log);
   log(timingLine('detectChanges end to end', d.timing));
   log(
     `  phases: ${Object.entries(d.timings)

@@ -6,6 +6,7 @@
  * resumed part is timed against the fresh run.
  */
 import { spawn } from 'node:child_process';
+import { BENCH_VOXEL } from './detection';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -60,7 +61,18 @@ export async function resumeSection(workDir: string, targetPoints: number, log: 
   const scratch = await mkdtemp(join(tmpdir(), 'voxwatch-bench-resume-'));
   try {
     const run = (name: string, work: boolean, killAfterMs?: number) =>
-      detect([before, after, '--out', join(scratch, name), ...(work ? ['--work', join(scratch, `work-${name}`)] : [])], killAfterMs);
+      detect(
+        [
+          before,
+          after,
+          '--voxel',
+          String(BENCH_VOXEL),
+          '--out',
+          join(scratch, name),
+          ...(work ? ['--work', join(scratch, `work-${name}`)] : []),
+        ],
+        killAfterMs,
+      );
     await waitForQuiet(60_000, log);
     const plain = await run('plain', false);
     log(`  fresh run, no run folder:      ${secs(plain.ms)} (CPU ${secs(plain.cpuMs)}), load ${plain.load.join(' ')}`);

@@ -111,7 +111,7 @@ export function addProjectCommand(program: Command): Command {
     .argument('<file>', 'project file')
     .argument('<before>', 'earlier epoch label')
     .argument('<after>', 'later epoch label')
-    .option('--voxel <m>', 'voxel column size in metres (default 0.5)')
+    .option('--voxel <m>', 'voxel column size in metres (default: 0.5, or coarser for points under 16/m²)')
     .option('--min-area <m2>', 'smallest change footprint reported (default 6 m²)')
     .option('--min-volume <m3>', 'smallest change volume reported (default 10 m³)')
     .option('--min-height <m>', 'smallest height change reported (default 1.2 m)')

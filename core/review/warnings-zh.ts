@@ -34,6 +34,11 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     (m) => `${epoch(m[1])}点密度约 ${m[2]} 点/m²，每 ${m[4]} m 体素仅 ${m[3]} 点：对该体素过稀，请用 --voxel ${m[5]} 或更大`,
   ],
   [
+    new RegExp(`^voxel ${N} m chosen for about ${N} points/m² \\(no --voxel given; ${N} m needs ${N} points/m²\\)$`),
+    (m) => `未指定 --voxel：按约 ${m[2]} 点/m² 的点密度选用 ${m[1]} m 体素（${m[3]} m 体素需 ${m[4]} 点/m²）`,
+  ],
+  [new RegExp(`^voxel ${N} m chosen for the DSM pixels \\(no --voxel given`), (m) => `未指定 --voxel：按 DSM 像元选用 ${m[1]} m 体素`],
+  [
     new RegExp(`^the (before|after) epoch is a DSM of ${N} m pixels, coarser than the ${N} m voxel`),
     (m) => `${epoch(m[1])} DSM 像元 ${m[2]} m，粗于 ${m[3]} m 体素：多数体素无像元`,
   ],

@@ -18,7 +18,7 @@ const pairs = [
     name: 'Toronto TTP 2015 → 2023',
     before: 'toronto-ttp-2015-2023/ttp-2015.las',
     after: 'toronto-ttp-2015-2023/ttp-2023.las',
-    voxels: [0.5, 1, 2, 3, 5],
+    voxels: ['auto', 0.5, 1, 2, 3, 5],
   },
   {
     // The same park as 1 m nDSM rasters, without colour: its tree crowns are too small at these
@@ -26,26 +26,30 @@ const pairs = [
     name: 'Toronto TTP 2015 → 2023 nDSM rasters',
     before: 'toronto-ttp-2015-2023/derived/ttp_ndsm_source.tif',
     after: 'toronto-ttp-2015-2023/derived/ttp_ndsm_target.tif',
-    voxels: [1, 2],
+    voxels: ['auto', 1, 2],
   },
   {
     name: 'IGN LiDAR HD 2021 → 2022',
     before: 'ign-lidarhd-2021-vs-2022-patch/donor_test.las',
     after: 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz',
-    voxels: [0.5, 1, 2, 3],
+    voxels: ['auto', 0.5, 1, 2, 3],
   },
   {
     name: 'Autzen BMX 2010 → 2023',
     before: 'autzen-bmx-2010-2023/autzen-bmx-2010.las',
     after: 'autzen-bmx-2010-2023/autzen-bmx-2023.las',
-    voxels: [0.5, 1, 2, 3, 4],
+    voxels: ['auto', 0.5, 1, 2, 3, 4],
   },
 ];
 
 describe.each(pairs)('$name: no building change', ({ before, after, voxels }) => {
   for (const voxel of voxels) {
-    it(`at ${voxel} m voxels`, async () => {
-      const r = await detectChanges({ files: [join(SHARED_DATA, before)] }, { files: [join(SHARED_DATA, after)] }, { voxel });
+    it(voxel === 'auto' ? 'at the voxel its density calls for (none given)' : `at ${voxel} m voxels`, async () => {
+      const r = await detectChanges(
+        { files: [join(SHARED_DATA, before)] },
+        { files: [join(SHARED_DATA, after)] },
+        voxel === 'auto' ? {} : { voxel },
+      );
       expect(r.changes.map((c) => `${c.type} ${c.area_m2} m² ${c.evidence.reasons[0]}`)).toEqual([]);
       expect(r.epochs[0].points + r.epochs[1].points).toBeGreaterThan(1000);
     });

@@ -21,6 +21,8 @@ const WARNINGS = [
   'heights are in US survey foot; converted to metres (heights and volumes are reported in metres)',
   "2 objects reach beyond a tile's 32 m halo and may be cut at a tile seam: rerun with a larger halo",
   'the before epoch names a file more than once: each is read once',
+  'voxel 1 m chosen for about 8.4 points/m² (no --voxel given; 0.5 m needs 16 points/m²)',
+  'voxel 0.75 m chosen for the DSM pixels (no --voxel given; 0.5 m needs 16 points/m²)',
 ];
 
 describe('warnings in Chinese', () => {
