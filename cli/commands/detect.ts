@@ -5,7 +5,7 @@ import { CHANGE_TYPES } from '../../core/changes/types';
 import { detectChanges, detectShard, parseShard, prepareDetection, type DetectionResult, type DetectPhase } from '../../core/detect';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
 import { buildSummary, totalsByType } from '../../core/output/summary';
-import { writeOutputSet } from '../../core/output/write-set';
+import { checkNothingInTheWay, writeOutputSet } from '../../core/output/write-set';
 import { expandEpochArg } from '../epoch-args';
 import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
@@ -28,7 +28,7 @@ async function prepareOutputDir(dir: string): Promise<void> {
  * refused run must not leave an empty folder. Tried for real (the missing folders made, a file
  * written, then all removed): permissions alone do not tell, root "may" write to /sys and cannot.
  */
-export async function checkOutputDir(dir: string): Promise<void> {
+export async function checkOutputDir(dir: string, outputs: readonly string[] = []): Promise<void> {
   let made: string[] = [];
   try {
     made = await makeFolders(dir);
@@ -40,7 +40,11 @@ export async function checkOutputDir(dir: string): Promise<void> {
   } finally {
     for (const folder of made.reverse()) await rmdir(folder).catch(() => undefined);
   }
+  await checkNothingInTheWay(dir, [...outputs]);
 }
+
+/** The files a run writes into --out. */
+export const DETECTION_OUTPUTS = ['changes.geojson', 'suppressed.geojson', 'uncertain.geojson', 'summary.json'] as const;
 
 /**
  * Makes `dir` and the parents it lacks one level at a time, and returns those it made,
@@ -153,7 +157,7 @@ export async function detectCommand(before: string, after: string, o: DetectCliO
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   // Check the output folder first: finding out after an hour of detection would be cruel.
-  if (o.out) await checkOutputDir(o.out);
+  if (o.out) await checkOutputDir(o.out, shard ? [] : DETECTION_OUTPUTS);
   const bar = progressBar('detect', '');
   const t0 = performance.now();
   const crs = o.crs === undefined ? undefined : epsgOption(o.crs);

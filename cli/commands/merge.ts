@@ -1,9 +1,9 @@
 import { mergeDetection } from '../../core/detect';
-import { checkOutputDir, formatSummary, writeDetectionOutputs } from './detect';
+import { checkOutputDir, DETECTION_OUTPUTS, formatSummary, writeDetectionOutputs } from './detect';
 
 /** `voxwatch merge PARTS… --out DIR`: the shards' partial results as one run's outputs. */
 export async function mergeCommand(parts: string[], o: { out: string; quiet?: boolean }): Promise<number> {
-  await checkOutputDir(o.out);
+  await checkOutputDir(o.out, DETECTION_OUTPUTS);
   const t0 = performance.now();
   const result = await mergeDetection(parts);
   const written = await writeDetectionOutputs(result, o.out);

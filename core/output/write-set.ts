@@ -15,15 +15,7 @@ const why = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).me
  */
 export async function writeOutputSet(dir: string, files: Record<string, string>): Promise<string[]> {
   const names = Object.keys(files).sort((a, b) => Number(a === SUMMARY) - Number(b === SUMMARY));
-  for (const name of names) {
-    const s = await lstat(join(dir, name)).catch(() => null);
-    if (s && !s.isFile() && !s.isSymbolicLink()) {
-      throw new SourceError(
-        join(dir, name),
-        `cannot write: a ${s.isDirectory() ? 'folder' : 'non-file'} is in the way (nothing was written)`,
-      );
-    }
-  }
+  await checkNothingInTheWay(dir, names);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temp = (name: string) => join(dir, `.${name}.voxwatch-${tag}.tmp`);
   const removeTemps = () => Promise.all(names.map((n) => rm(temp(n), { force: true }).catch(() => undefined)));
@@ -54,4 +46,17 @@ export async function writeOutputSet(dir: string, files: Record<string, string>)
     throw new SourceError(join(dir, failed!), `cannot replace it (${why(e)}); the folder now holds no complete run's outputs: run again`);
   }
   return names.map((n) => join(dir, n));
+}
+
+/** Refuses, naming it, a folder (or other non-file) standing where one of `names` is to be written. */
+export async function checkNothingInTheWay(dir: string, names: string[]): Promise<void> {
+  for (const name of names) {
+    const s = await lstat(join(dir, name)).catch(() => null);
+    if (s && !s.isFile() && !s.isSymbolicLink()) {
+      throw new SourceError(
+        join(dir, name),
+        `cannot write: a ${s.isDirectory() ? 'folder' : 'non-file'} is in the way (nothing was written)`,
+      );
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeDetectionOutputs } from '../../cli/commands/detect';
 import { detectChanges, type DetectionResult } from '../../core/detect';
+import { runCli } from '../helpers/cli';
 import { writeDistrict, type WrittenDistrict } from '../helpers/district';
 
 // Faults a disk or another program would cause, injected where the writer meets the file system.
@@ -98,5 +99,15 @@ describe("detect outputs are one run's set", () => {
       /uncertain\.geojson: cannot replace it \(EBUSY\); the folder now holds no complete run's outputs/,
     );
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('voxwatch detect finds a folder in the way before it reads a single epoch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-outset-'));
+    made.push(dir);
+    mkdirSync(join(dir, 'summary.json'));
+    // Epochs that do not exist: had detection started, their error would come first.
+    const r = await runCli('detect', join(dir, 'missing-before.las'), join(dir, 'missing-after.las'), '--out', dir, '-q');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`voxwatch: ${join(dir, 'summary.json')}: cannot write: a folder is in the way (nothing was written)`);
   });
 });
