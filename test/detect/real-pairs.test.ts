@@ -13,7 +13,7 @@ import { createLasWriter } from '../../core/io/las/writer';
 import { SHARED_DATA } from '../helpers/data';
 import { writeDistrict } from '../helpers/district';
 
-const pairs = [
+const pairs: { name: string; before: string; after: string; voxels: (number | 'auto')[] }[] = [
   {
     name: 'Toronto TTP 2015 → 2023',
     before: 'toronto-ttp-2015-2023/ttp-2015.las',
