@@ -15,6 +15,7 @@ import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
 import type { LedgerContext } from './panels/ledger';
 import { renderHistory } from './panels/history';
+import { renderProjectInfo } from './panels/project-info';
 import { openReportDialog } from './panels/report-dialog';
 import { renderSidebar, SIDE_TABS, type SideTab } from './panels/sidebar';
 import { applyFilter, DEFAULT_FILTER, LIST_SORTS, renderDetail, renderFilters, renderList, type ListFilter } from './review';
@@ -160,7 +161,7 @@ function renderHeader(): void {
     );
   $('header').replaceChildren(
     h('h1', {}, t('appTitle')),
-    h('span', { class: 'project', title: state.info.path }, state.info.name),
+    renderProjectInfo(state.info),
     runs.length ? runSelect : h('span', { class: 'hint' }, t('noRuns')),
     toggle(
       'mode',
@@ -243,13 +244,15 @@ function renderPanels(): void {
   state.shown = applyFilter(state.changes, state.filter);
   const at = state.shown.findIndex((c) => c.key === state.selected);
   if (at >= 0) state.lastIndex = at;
-  $('filters').replaceChildren(
-    renderFilters(state.changes, state.filter, (f) => {
-      state.filter = f;
-      writeHash();
-      renderPanels();
-    }),
-  );
+  // Not redrawn under the analyst typing a minimum volume: the field would lose the caret at each pause.
+  if (document.activeElement?.id !== 'min-volume')
+    $('filters').replaceChildren(
+      renderFilters(state.changes, state.filter, (patch) => {
+        state.filter = { ...state.filter, ...patch };
+        writeHash();
+        renderPanels();
+      }),
+    );
   $('list-title').textContent = `${t('changes')} · ${state.shown.length} / ${state.changes.length} ${t('shown')}`;
   renderRunNotes();
   renderLegend();
@@ -566,6 +569,9 @@ function aligned<T extends { origin: [number, number, number] }>(points: T, run:
 }
 
 function changeShapes(): ChangeShape[] {
+  // Labels give way in the list's default order: high priority first, then the larger volume.
+  const ranked = applyFilter(state.changes, DEFAULT_FILTER);
+  const rank = new Map(ranked.map((c, i) => [c.key, i]));
   return state.changes.map((c) => ({
     key: c.key,
     label: c.id,
@@ -573,6 +579,7 @@ function changeShapes(): ChangeShape[] {
     bottom: Math.min(c.before_top_z, c.after_top_z),
     top: Math.max(c.before_top_z, c.after_top_z),
     colour: changeColour(c),
+    rank: rank.get(c.key) ?? 0,
   }));
 }
 

@@ -53,9 +53,16 @@ function select<T extends string>(value: T, options: [T, string][], onChange: (v
   return el;
 }
 
-export function renderFilters(all: ChangeRecord[], f: ListFilter, onChange: (f: ListFilter) => void): HTMLElement {
+/** How long the minimum volume waits for the next keystroke before it filters the list. */
+export const MIN_VOLUME_DEBOUNCE_MS = 350;
+
+/**
+ * The list's filters. `onChange` gets only what changed: while the minimum volume is typed, the page keeps this
+ * panel (it does not redraw the field under the caret), so a later pick must not send back the rest of `f`.
+ */
+export function renderFilters(all: ChangeRecord[], f: ListFilter, onChange: (patch: Partial<ListFilter>) => void): HTMLElement {
   const zones = [...new Set(all.flatMap(zoneNames))].sort();
-  const set = (patch: Partial<ListFilter>) => onChange({ ...f, ...patch });
+  const set = onChange;
   const sorts: [ListSort, MessageKey][] = [
     ['priority', 'sortPriority'],
     ['volume', 'sortVolume'],
@@ -63,14 +70,30 @@ export function renderFilters(all: ChangeRecord[], f: ListFilter, onChange: (f: 
     ['confidence', 'sortConfidence'],
     ['code', 'sortCode'],
   ];
+  // Applied as it is typed (once the typing pauses), on Enter and on leaving the field; each value once.
+  let applied = f.minVolume;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const applyMinVolume = () => {
+    clearTimeout(timer);
+    const value = Math.max(0, Number(minVolume.value) || 0);
+    if (value !== applied) set({ minVolume: (applied = value) });
+  };
   const minVolume = h('input', {
+    id: 'min-volume',
     type: 'number',
     min: 0,
     step: 10,
     value: f.minVolume || '',
     placeholder: t('minVolume'),
     'aria-label': t('minVolume'),
-    onchange: () => set({ minVolume: Math.max(0, Number(minVolume.value) || 0) }),
+    oninput: () => {
+      clearTimeout(timer);
+      timer = setTimeout(applyMinVolume, MIN_VOLUME_DEBOUNCE_MS);
+    },
+    onblur: applyMinVolume,
+    onkeydown: (e: Event) => {
+      if ((e as KeyboardEvent).key === 'Enter') applyMinVolume();
+    },
   });
   return h(
     'div',

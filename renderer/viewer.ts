@@ -4,6 +4,7 @@
 import * as THREE from 'three';
 import { MapControls } from 'three/addons/controls/MapControls.js';
 import type { PolygonCoords } from '../core/changes/types';
+import { declutter } from './declutter';
 import type { PointCloudData } from './point-data';
 
 export type ViewMode = 'before' | 'after' | 'swipe';
@@ -21,6 +22,8 @@ export interface ChangeShape {
   bottom: number;
   top: number;
   colour: string;
+  /** Whose label gives way when labels overlap: the higher rank (0 first) stays; the selected change's always does. */
+  rank: number;
 }
 
 export interface BoxXY {
@@ -54,6 +57,8 @@ interface ChangeMesh {
   edges: THREE.LineSegments;
   label: HTMLElement;
   anchor: THREE.Vector3;
+  /** The label's size in CSS pixels, measured once while it is shown (its text never changes). */
+  labelSize: [number, number] | null;
 }
 
 /** A dark-blue → teal → yellow ramp (viridis-like): readable on a dark background. */
@@ -198,7 +203,8 @@ export class Viewer {
       c.label.remove();
     }
     this.changeGroup.clear();
-    this.changes = shapes.map((shape) => this.buildChange(shape));
+    // Kept in rank order: the labels are placed in it every frame.
+    this.changes = shapes.map((shape) => this.buildChange(shape)).sort((a, b) => a.shape.rank - b.shape.rank);
     this.highlight();
   }
 
@@ -239,7 +245,7 @@ export class Viewer {
     label.textContent = shape.label;
     label.addEventListener('click', () => this.onPick(shape.key));
     this.labelLayer.append(label);
-    return { shape, mesh, edges, label, anchor };
+    return { shape, mesh, edges, label, anchor, labelSize: null };
   }
 
   select(key: number | null): void {
@@ -376,18 +382,32 @@ export class Viewer {
     return (performance.now() - start) / frames;
   }
 
+  /**
+   * Puts each label over its change, the selected one first and the rest in rank order; a label that would overlap
+   * one already placed is hidden (close changes seen from afar would pile their ids into an unreadable heap).
+   */
   private placeLabels(size: THREE.Vector2): void {
     const v = new THREE.Vector3();
-    for (const c of this.changes) {
+    const selected = this.changes.find((c) => c.shape.key === this.selectedKey);
+    const order = selected ? [selected, ...this.changes.filter((c) => c !== selected)] : this.changes;
+    const at = order.map((c) => {
       v.copy(c.anchor).project(this.camera);
-      const visible = v.z < 1 && Math.abs(v.x) <= 1 && Math.abs(v.y) <= 1;
-      c.label.hidden = !visible;
-      if (visible) {
-        const x = ((v.x + 1) / 2) * size.x;
-        const y = ((1 - v.y) / 2) * size.y;
-        c.label.style.transform = `translate(${x}px, ${y}px) translate(-50%, -120%)`;
-      }
-    }
+      if (!(v.z < 1 && Math.abs(v.x) <= 1 && Math.abs(v.y) <= 1)) return null;
+      // Measured while every label is still shown (the first frame); a hidden label measures 0.
+      if (!c.labelSize && c.label.offsetWidth > 0) c.labelSize = [c.label.offsetWidth, c.label.offsetHeight];
+      const [w, h] = c.labelSize ?? [8 + 7 * c.shape.label.length, 17];
+      const [x, y] = [((v.x + 1) / 2) * size.x, ((1 - v.y) / 2) * size.y];
+      // Where translate(-50%, -120%) puts it.
+      return { x, y, box: { left: x - w / 2, top: y - 1.2 * h, right: x + w / 2, bottom: y - 0.2 * h } };
+    });
+    const shown = declutter(at.map((p) => p?.box ?? null));
+    order.forEach((c, i) => {
+      const p = at[i];
+      c.label.hidden = !shown[i];
+      // Hidden because another covers it, not because it is off the screen.
+      c.label.classList.toggle('cluttered', p !== null && !shown[i]);
+      if (p && shown[i]) c.label.style.transform = `translate(${p.x}px, ${p.y}px) translate(-50%, -120%)`;
+    });
   }
 
   /** Where a change lies on the screen (CSS pixels from the view's top-left corner), or null when it is not in front of the camera. */

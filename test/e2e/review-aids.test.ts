@@ -273,3 +273,92 @@ describe('the uncertain areas of the run', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('the list filter, the project name and the change labels', () => {
+  it('filters by minimum volume as it is typed, keeping the caret in the field, and on leaving it', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const changes = await stored(async (p) => (await p.listChanges({ runId: run.id, limit: 100_000 })).items);
+    const atLeast = (v: number) => changes.filter((c) => Math.abs(c.volume_m3) >= v).length;
+    const threshold = [...changes].map((c) => Math.abs(c.volume_m3)).sort((a, b) => a - b)[Math.floor(changes.length / 2)];
+    const typed = String(Math.floor(threshold));
+    expect(atLeast(Number(typed))).toBeLessThan(changes.length); // the premise: typing it filters some out
+    await openUi(`#run=${run.id}`);
+    const rows = page.locator('.change-list li');
+    expect(await rows.count()).toBe(changes.length);
+
+    await page.click('#min-volume');
+    await page.keyboard.type(typed, { delay: 60 }); // no Enter
+    await expect.poll(() => rows.count()).toBe(atLeast(Number(typed)));
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id),
+    ).toBe('min-volume');
+    expect(await page.inputValue('#min-volume')).toBe(typed);
+    expect(page.url()).toContain(`min=${typed}`);
+    // Typing on after the list has filtered goes on in the same field.
+    await page.keyboard.type('0', { delay: 60 });
+    await expect.poll(() => rows.count()).toBe(atLeast(Number(`${typed}0`)));
+    expect(await page.inputValue('#min-volume')).toBe(`${typed}0`);
+
+    // Cleared and left at once (Tab, before the pause that applies it): leaving applies it.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Tab');
+    expect(await rows.count()).toBe(changes.length);
+    await shot('min-volume');
+  });
+
+  it('names the project in the header, its file path one click away', async () => {
+    const info = await stored((p) => p.info());
+    await openUi();
+    const project = page.locator('#project-info');
+    expect(await project.locator('summary').getAttribute('title')).toBe(info.name);
+    expect(await project.locator('summary').textContent()).toBe(info.name);
+    expect(await project.locator('.path').isVisible()).toBe(false);
+    await project.locator('summary').click();
+    expect(await project.locator('.path').textContent()).toBe(info.path);
+    expect(await project.locator('dd').first().textContent()).toBe(info.name);
+    await shot('project-en');
+    await page.click('#lang');
+    await project.locator('summary').click();
+    expect(await project.locator('dt').last().textContent()).toBe('项目文件');
+    await shot('project-zh');
+    await page.click('#view canvas', { position: { x: 5, y: 300 } }); // a click elsewhere closes it
+    expect(await project.locator('.path').isVisible()).toBe(false);
+    await page.click('#lang');
+  });
+
+  it('hides the labels that would overlap seen from afar, never the selected change’s', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const changes = await stored(async (p) => (await p.listChanges({ runId: run.id, limit: 100_000 })).items);
+    const last = [...changes].sort((a, b) => Math.abs(a.volume_m3) - Math.abs(b.volume_m3))[0]; // the lowest rank
+    await openUi(`#run=${run.id}&change=${last.key}`);
+    await page.click('.overview');
+    await settled();
+    // Zoom far out: the district shrinks to a few pixels and its labels pile up.
+    const view = (await page.locator('#view').boundingBox())!;
+    await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 400);
+    await settled();
+    const boxes = await page.locator('.change-label:not([hidden])').evaluateAll((els) =>
+      els.map((el) => {
+        const r = (
+          el as unknown as { getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } }
+        ).getBoundingClientRect();
+        return {
+          left: r.left,
+          top: r.top,
+          right: r.right,
+          bottom: r.bottom,
+          selected: (el as unknown as { className: string }).className.includes('selected'),
+        };
+      }),
+    );
+    expect(await page.locator('.change-label.cluttered').count()).toBeGreaterThan(0);
+    expect(boxes.length).toBeGreaterThan(0);
+    expect(boxes.some((b) => b.selected)).toBe(true);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) expect(intersects(boxes[i], boxes[j]), `labels ${i} and ${j}`).toBe(false);
+    await shot('labels-far');
+    expect(pageErrors).toEqual([]);
+  });
+});
