@@ -206,6 +206,11 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
     reasons.push(`low for a building (${f1(highSide)} m): check on site`);
   }
   reasons.push(surface, colour, seen);
+  if (runsOnUnseen(m, o)) {
+    reasons.push(
+      `runs on into ${f1(m.unseenBeyondM2)} m² the ${m.sign > 0 ? 'before' : 'after'} epoch did not see: it may be larger than measured`,
+    );
+  }
   return verdict(type);
 }
 
@@ -224,8 +229,18 @@ function confidence(m: Measurement, vegScore: number, o: ClassifyOptions): numbe
   const shape = 0.6 + 0.4 * (Number.isNaN(m.planarShare) ? 0.5 : m.planarShare);
   // A colour that speaks against vegetation makes the score negative: no more sure than none.
   const veg = 1 - Math.max(0, vegScore) / 5;
-  const c = Math.pow(m.coverage, 0.7) * (0.5 + 0.5 * m.supportShare) * (0.6 + 0.4 * size) * (0.6 + 0.4 * height) * shape * veg;
+  // Part of it may lie in a data hole: as unsure as if that part were unseen inside it.
+  const beyond = runsOnUnseen(m, o) ? Math.pow(m.areaM2 / (m.areaM2 + m.unseenBeyondM2), 0.7) : 1;
+  const c = Math.pow(m.coverage, 0.7) * (0.5 + 0.5 * m.supportShare) * (0.6 + 0.4 * size) * (0.6 + 0.4 * height) * shape * veg * beyond;
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
+}
+
+/**
+ * The object goes on into a data hole of the epoch it is low in by more than a sliver: at least
+ * half the smallest reportable area and a tenth of its own.
+ */
+function runsOnUnseen(m: Measurement, o: ClassifyOptions): boolean {
+  return m.unseenBeyondM2 >= Math.max(o.minArea / 2, 0.1 * m.areaM2);
 }
 
 /** Share of the candidate's outline that touches a building standing, unchanged, in both epochs. */

@@ -1,6 +1,7 @@
 import type { Grid } from '../diff/grid';
 import { median, quantile } from '../diff/raster';
 import { roughnessAt, type EpochSurface } from '../diff/surfaces';
+import { unseenContinuation } from './continuation';
 import type { Candidate } from './segment';
 
 /** The numbers behind one candidate: size, heights, and the clues about what it is. */
@@ -51,6 +52,11 @@ export interface Measurement {
    * crown or a little hipped roof); NaN when curvedShare was measured or too few cells.
    */
   domeCurvature: number;
+  /**
+   * Area next to the object that the epoch it is low in did not see, where the other shows it
+   * going on (core/changes/continuation.ts): it may be that much larger than measured, m².
+   */
+  unseenBeyondM2: number;
 }
 
 export interface MeasureContext {
@@ -164,6 +170,13 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     coreCells: interior.length,
     curvedShare: curved,
     domeCurvature: Number.isNaN(curved) ? fittedCurvature(c.cells, higher.top, grid) : NaN,
+    unseenBeyondM2: unseenContinuation(
+      all,
+      c.sign,
+      Math.max(0, (c.sign > 0 ? beforeTop : afterTop) - groundZ) + 0.5 * Math.abs(typical),
+      grid,
+      ctx,
+    ),
   };
 }
 

@@ -32,6 +32,10 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   ],
   [new RegExp(`^low for a building \\(${N} m\\): check on site$`), (m) => `作为建筑偏低（${m[1]} m），建议现场核查`],
   [new RegExp(`^${N} % of the footprint seen in both epochs$`), (m) => `两期共同观测到图斑的 ${m[1]}%`],
+  [
+    new RegExp(`^runs on into ${N} m² the (before|after) epoch did not see: it may be larger than measured$`),
+    (m) => `延伸入${m[2] === 'before' ? '前期' : '后期'}未观测到的 ${m[1]} m² 范围：实际规模可能大于量测值`,
+  ],
   [/^too small to judge its top surface$/, () => '面积过小，无法判断顶面'],
   [
     new RegExp(`^(planar|uneven) top \\(${N} % planar cells, roughness ${N} m\\)$`),

@@ -81,4 +81,32 @@ describe('occlusion-aware diff', () => {
     expect(unseenAfter).toHaveLength(1);
     expect(unseenAfter[0].otherHeight_m).toBeLessThan(1);
   });
+
+  it('says when a change runs on into a hole of the epoch it is absent from, and is less sure of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-occlusion-'));
+    const whole: Box = { x0: 8, y0: 8, x1: 20, y1: 18, h: 9 };
+    // A new box whose west half lies in a hole of the earlier survey: only its east half can
+    // be compared, and the later survey shows its roof going on into the hole.
+    const cut: Box = { x0: 30, y0: 30, x1: 46, y1: 40, h: 9 };
+    const holeInA: Box = { x0: 27, y0: 27, x1: 38, y1: 43 };
+    await write(join(dir, 'a.las'), scene([], [holeInA], 20, 0, 3));
+    await write(join(dir, 'b.las'), scene([whole, cut], [], 20, 0.05, 4));
+    const r = await detectChanges({ files: [join(dir, 'a.las')] }, { files: [join(dir, 'b.las')] }, { voxel: 0.5 });
+
+    expect(r.changes).toHaveLength(2);
+    const [seen, clipped] = [...r.changes].sort((p, q) => p.centroid[0] - q.centroid[0]);
+    expect(seen.type).toBe('new_building');
+    expect(seen.evidence.reasons.some((x) => x.startsWith('runs on'))).toBe(false);
+    expect(clipped.type).toBe('new_building');
+    // Measured as the part east of the hole (x 38–46: 80 m²) …
+    expect(clipped.area_m2).toBeGreaterThan(80 * 0.85);
+    expect(clipped.area_m2).toBeLessThan(80 * 1.15);
+    // … and said to go on into the 8 × 10 m under the hole.
+    const said = clipped.evidence.reasons.find((x) => x.startsWith('runs on'));
+    expect(said).toMatch(/^runs on into [\d.]+ m² the before epoch did not see: it may be larger than measured$/);
+    const beyond = Number(/into ([\d.]+) m²/.exec(said!)![1]);
+    expect(beyond).toBeGreaterThan(80 * 0.8);
+    expect(beyond).toBeLessThan(80 * 1.2);
+    expect(clipped.confidence).toBeLessThan(seen.confidence - 0.2);
+  });
 });

@@ -25,5 +25,8 @@ describe('reasons in Chinese', () => {
     );
     expect(reasonZh('a sentence nobody taught it')).toBe('a sentence nobody taught it');
     expect(reasonZh('surface rose 6.0 m on average (up to 6.1 m) over 50.3 m²')).toBe('地表平均抬升 6.0 m（最大 6.1 m），面积 50.3 m²');
+    expect(reasonZh('runs on into 64.5 m² the before epoch did not see: it may be larger than measured')).toBe(
+      '延伸入前期未观测到的 64.5 m² 范围：实际规模可能大于量测值',
+    );
   });
 });

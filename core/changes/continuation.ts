@@ -1,0 +1,48 @@
+import type { Grid } from '../diff/grid';
+import type { EpochSurface } from '../diff/surfaces';
+
+/** Cells walked at most beyond an object (about 2,500 m² at 0.5 m): enough to say "much more". */
+const MAX_CELLS = 10_000;
+
+/**
+ * How far a change runs on, unmeasured, into cells the epoch it is low in did not see (a data
+ * hole): cells next to it, step by step, where that epoch has no surface and the other shows
+ * the change's high surface going on (above the ground by at least `minHeight`: the low side's
+ * height plus half the change).
+ * A new building cut in half by a hole in the earlier survey is measured as its seen half; this
+ * says how much of it may lie beyond. Occlusion shadows do not count: they are unseen in the
+ * epoch the structure stands in, beside it, not in the epoch it is absent from.
+ *
+ * Returns the area in m² (at most MAX_CELLS cells' worth).
+ */
+export function unseenContinuation(
+  cells: ArrayLike<number>,
+  sign: 1 | -1,
+  minHeight: number,
+  grid: Grid,
+  surfaces: { a: EpochSurface; b: EpochSurface; ground: Float32Array },
+): number {
+  const { a, b, ground } = surfaces;
+  const [low, high] = sign > 0 ? [a, b] : [b, a];
+  const { nx, ny } = grid;
+  const visited = new Set<number>();
+  for (let i = 0; i < cells.length; i++) visited.add(cells[i]);
+  const queue: number[] = [];
+  const consider = (k: number) => {
+    if (visited.has(k)) return;
+    visited.add(k);
+    if (!low.observed[k] && high.observed[k] && high.top[k] - ground[k] >= minHeight) queue.push(k);
+  };
+  const spread = (k: number) => {
+    const x = k % nx;
+    const y = (k - x) / nx;
+    if (x > 0) consider(k - 1);
+    if (x < nx - 1) consider(k + 1);
+    if (y > 0) consider(k - nx);
+    if (y < ny - 1) consider(k + nx);
+  };
+  for (let i = 0; i < cells.length; i++) spread(cells[i]);
+  let found = 0;
+  while (found < queue.length && found < MAX_CELLS) spread(queue[found++]);
+  return found * grid.cell * grid.cell;
+}
