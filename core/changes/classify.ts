@@ -210,6 +210,10 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
     reasons.push(
       `runs on into ${f1(m.unseenBeyondM2)} m² the ${m.sign > 0 ? 'before' : 'after'} epoch did not see: it may be larger than measured`,
     );
+  } else if (bordersGap(m, o)) {
+    reasons.push(
+      `borders ${f1(m.unseenBorder.areaM2)} m² the ${m.sign > 0 ? 'after' : 'before'} epoch did not see, more than its shadow: it may extend there`,
+    );
   }
   return verdict(type);
 }
@@ -230,7 +234,8 @@ function confidence(m: Measurement, vegScore: number, o: ClassifyOptions): numbe
   // A colour that speaks against vegetation makes the score negative: no more sure than none.
   const veg = 1 - Math.max(0, vegScore) / 5;
   // Part of it may lie in a data hole: as unsure as if that part were unseen inside it.
-  const beyond = runsOnUnseen(m, o) ? Math.pow(m.areaM2 / (m.areaM2 + m.unseenBeyondM2), 0.7) : 1;
+  const hidden = runsOnUnseen(m, o) ? m.unseenBeyondM2 : bordersGap(m, o) ? m.unseenBorder.areaM2 : 0;
+  const beyond = Math.pow(m.areaM2 / (m.areaM2 + hidden), 0.7);
   const c = Math.pow(m.coverage, 0.7) * (0.5 + 0.5 * m.supportShare) * (0.6 + 0.4 * size) * (0.6 + 0.4 * height) * shape * veg * beyond;
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
 }
@@ -241,6 +246,14 @@ function confidence(m: Measurement, vegScore: number, o: ClassifyOptions): numbe
  */
 function runsOnUnseen(m: Measurement, o: ClassifyOptions): boolean {
   return m.unseenBeyondM2 >= Math.max(o.minArea / 2, 0.1 * m.areaM2);
+}
+
+/**
+ * The epoch the object stands in left a gap beside it reaching beyond its own shadow by half
+ * the smallest reportable area or more: a data hole, which it may extend into.
+ */
+function bordersGap(m: Measurement, o: ClassifyOptions): boolean {
+  return m.unseenBorder.beyondShadowM2 >= o.minArea / 2 && m.unseenBorder.areaM2 >= 0.1 * m.areaM2;
 }
 
 /** Share of the candidate's outline that touches a building standing, unchanged, in both epochs. */

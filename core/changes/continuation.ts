@@ -46,3 +46,50 @@ export function unseenContinuation(
   while (found < queue.length && found < MAX_CELLS) spread(queue[found++]);
   return found * grid.cell * grid.cell;
 }
+
+/**
+ * The area next to a change that the epoch it stands in did not see while the other saw the
+ * ground (or whatever was there), when that gap reaches further from it than its own occlusion
+ * shadow could: a new building half in a data hole of the later survey. Its wall shadows reach
+ * about half its height from it (scan angles up to 25°), so only a gap running on beyond
+ * `shadowReach` metres counts, and then the whole gap is returned, m² (0: none such).
+ */
+export function unseenBorder(
+  cells: ArrayLike<number>,
+  sign: 1 | -1,
+  shadowReach: number,
+  grid: Grid,
+  surfaces: { a: EpochSurface; b: EpochSurface },
+): { areaM2: number; beyondShadowM2: number } {
+  const [low, high] = sign > 0 ? [surfaces.a, surfaces.b] : [surfaces.b, surfaces.a];
+  const { nx, ny } = grid;
+  const visited = new Set<number>();
+  for (let i = 0; i < cells.length; i++) visited.add(cells[i]);
+  let layer: number[] = [];
+  const consider = (k: number, into: number[]) => {
+    if (visited.has(k)) return;
+    visited.add(k);
+    if (!high.observed[k] && low.observed[k]) into.push(k);
+  };
+  const spread = (k: number, into: number[]) => {
+    const x = k % nx;
+    const y = (k - x) / nx;
+    if (x > 0) consider(k - 1, into);
+    if (x < nx - 1) consider(k + 1, into);
+    if (y > 0) consider(k - nx, into);
+    if (y < ny - 1) consider(k + nx, into);
+  };
+  for (let i = 0; i < cells.length; i++) spread(cells[i], layer);
+  const reachLayers = Math.ceil(shadowReach / grid.cell);
+  let found = 0;
+  let beyond = 0;
+  for (let depth = 1; layer.length > 0 && found < MAX_CELLS; depth++) {
+    found += layer.length;
+    if (depth > reachLayers) beyond += layer.length;
+    const next: number[] = [];
+    for (const k of layer) spread(k, next);
+    layer = next;
+  }
+  const cellArea = grid.cell * grid.cell;
+  return { areaM2: found * cellArea, beyondShadowM2: beyond * cellArea };
+}

@@ -1,7 +1,7 @@
 import type { Grid } from '../diff/grid';
 import { median, quantile } from '../diff/raster';
 import { roughnessAt, type EpochSurface } from '../diff/surfaces';
-import { unseenContinuation } from './continuation';
+import { unseenBorder, unseenContinuation } from './continuation';
 import type { Candidate } from './segment';
 
 /** The numbers behind one candidate: size, heights, and the clues about what it is. */
@@ -57,6 +57,12 @@ export interface Measurement {
    * going on (core/changes/continuation.ts): it may be that much larger than measured, m².
    */
   unseenBeyondM2: number;
+  /**
+   * The gap next to the object that the epoch it stands in did not see (the other saw there),
+   * m², and how much of it lies further from it than its own shadow could reach (half its
+   * height, at least 3 m; core/changes/continuation.ts): a data hole it may extend into.
+   */
+  unseenBorder: { areaM2: number; beyondShadowM2: number };
 }
 
 export interface MeasureContext {
@@ -170,6 +176,7 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     coreCells: interior.length,
     curvedShare: curved,
     domeCurvature: Number.isNaN(curved) ? fittedCurvature(c.cells, higher.top, grid) : NaN,
+    unseenBorder: unseenBorder(all, c.sign, Math.max(3, 0.5 * (Math.max(beforeTop, afterTop) - groundZ)), grid, ctx),
     unseenBeyondM2: unseenContinuation(
       all,
       c.sign,

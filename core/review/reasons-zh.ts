@@ -36,6 +36,10 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     new RegExp(`^runs on into ${N} m² the (before|after) epoch did not see: it may be larger than measured$`),
     (m) => `延伸入${m[2] === 'before' ? '前期' : '后期'}未观测到的 ${m[1]} m² 范围：实际规模可能大于量测值`,
   ],
+  [
+    new RegExp(`^borders ${N} m² the (before|after) epoch did not see, more than its shadow: it may extend there$`),
+    (m) => `紧邻${m[2] === 'before' ? '前期' : '后期'}未观测到的 ${m[1]} m² 范围（超出其自身遮挡阴影）：可能延伸至该处`,
+  ],
   [/^too small to judge its top surface$/, () => '面积过小，无法判断顶面'],
   [
     new RegExp(`^(planar|uneven) top \\(${N} % planar cells, roughness ${N} m\\)$`),

@@ -109,4 +109,28 @@ describe('occlusion-aware diff', () => {
     expect(beyond).toBeLessThan(80 * 1.2);
     expect(clipped.confidence).toBeLessThan(seen.confidence - 0.2);
   });
+
+  it('says when a change borders a hole of the epoch it stands in that reaches beyond its own shadow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-occlusion-'));
+    // A new 9 m box with the later survey's shadow beside it (3 m wide: within half its height)…
+    const shaded: Box = { x0: 8, y0: 8, x1: 20, y1: 18, h: 9 };
+    const shadow: Box = { x0: 20, y0: 8, x1: 23, y1: 18 };
+    // … and one whose west half lies in a hole of the later survey reaching 4 m beyond it.
+    const cut: Box = { x0: 30, y0: 30, x1: 46, y1: 40, h: 9 };
+    const holeInB: Box = { x0: 26, y0: 26, x1: 38, y1: 44 };
+    await write(join(dir, 'a.las'), scene([], [], 20, 0, 5));
+    await write(join(dir, 'b.las'), scene([shaded, cut], [shadow, holeInB], 20, 0.05, 6));
+    const r = await detectChanges({ files: [join(dir, 'a.las')] }, { files: [join(dir, 'b.las')] }, { voxel: 0.5 });
+
+    expect(r.changes).toHaveLength(2);
+    const [seen, clipped] = [...r.changes].sort((p, q) => p.centroid[0] - q.centroid[0]);
+    expect(seen.evidence.reasons.filter((x) => x.includes('did not see'))).toEqual([]);
+    const said = clipped.evidence.reasons.find((x) => x.startsWith('borders'));
+    expect(said).toMatch(/^borders [\d.]+ m² the after epoch did not see, more than its shadow: it may extend there$/);
+    // The hole beside it: 12 × 18 m less the box's part already measured (nothing: unseen).
+    const gap = Number(/borders ([\d.]+) m²/.exec(said!)![1]);
+    expect(gap).toBeGreaterThan(12 * 18 * 0.8);
+    expect(gap).toBeLessThan(12 * 18 * 1.2);
+    expect(clipped.confidence).toBeLessThan(seen.confidence - 0.2);
+  });
 });

@@ -28,5 +28,8 @@ describe('reasons in Chinese', () => {
     expect(reasonZh('runs on into 64.5 m² the before epoch did not see: it may be larger than measured')).toBe(
       '延伸入前期未观测到的 64.5 m² 范围：实际规模可能大于量测值',
     );
+    expect(reasonZh('borders 193.8 m² the after epoch did not see, more than its shadow: it may extend there')).toBe(
+      '紧邻后期未观测到的 193.8 m² 范围（超出其自身遮挡阴影）：可能延伸至该处',
+    );
   });
 });
