@@ -275,6 +275,8 @@ interface OpenRun {
   lap: (name: string) => void;
   /** Each epoch's orthophoto, when it has one (vegetation evidence, changes/greenness.ts). */
   orthophotos: [string | null, string | null];
+  /** The voxel was chosen from the files' headers (none given). */
+  voxelChosen: boolean;
 }
 
 const haloCellsOf = (o: DetectOptions) => Math.ceil(o.halo / o.voxel);
@@ -393,6 +395,7 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
     timings,
     lap,
     orthophotos,
+    voxelChosen: opts.voxel === undefined,
   };
 }
 
@@ -477,6 +480,7 @@ async function firstPass(
   const gridArea = grid.nx * grid.ny * grid.cell * grid.cell;
   checkDensity(sa.totals, gridArea, run.a, options.voxel, warnings);
   checkDensity(sb.totals, gridArea, run.b, options.voxel, warnings);
+  if (run.voxelChosen) checkChosenVoxel([sa, sb], grid, options.voxel, warnings);
   const models: [EpochModel, EpochModel] = [epochModel(sa, run.a), epochModel(sb, run.b)];
 
   // The models that need the whole area, from the coarse statistics: one ground and one
@@ -1117,6 +1121,26 @@ function chooseRunVoxel(a: OpenedEpoch, b: OpenedEpoch, options: DetectOptions, 
       : 'for the DSM pixels';
   warnings.push(
     `voxel ${choice.voxel} m chosen ${why} (no --voxel given; ${FINEST_AUTO_VOXEL} m needs ${MIN_POINTS_PER_CELL / FINEST_AUTO_VOXEL ** 2} points/m²)`,
+  );
+}
+
+/**
+ * A voxel chosen from the files' extents is too coarse when much of them holds no point (a lake,
+ * a tile half outside the district): where there are points they are denser than the headers
+ * said. Said, with the voxel their density calls for, rather than silently seeing less.
+ */
+function checkChosenVoxel(sums: FirstPassSums[], grid: Grid, voxel: number, warnings: string[]): void {
+  const densities = sums.map(({ totals, coarse }) => {
+    let occupied = 0;
+    for (const n of coarse.count8) if (n > 0) occupied++;
+    const cellArea = (grid.cell * coarse.factor) ** 2;
+    return (totals.points - totals.outside - totals.noise) / Math.max(cellArea, occupied * cellArea);
+  });
+  const where = Math.min(...densities);
+  const finer = voxelForDensity(where);
+  if (finer >= voxel) return;
+  warnings.push(
+    `where there are points they lie at about ${where.toFixed(1)} points/m²: the files' extents hold stretches without any; --voxel ${finer} would see finer detail`,
   );
 }
 

@@ -37,6 +37,12 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     new RegExp(`^voxel ${N} m chosen for about ${N} points/m² \\(no --voxel given; ${N} m needs ${N} points/m²\\)$`),
     (m) => `未指定 --voxel：按约 ${m[2]} 点/m² 的点密度选用 ${m[1]} m 体素（${m[3]} m 体素需 ${m[4]} 点/m²）`,
   ],
+  [
+    new RegExp(
+      `^where there are points they lie at about ${N} points/m²: the files' extents hold stretches without any; --voxel ${N} would see finer detail$`,
+    ),
+    (m) => `有点处点密度约 ${m[1]} 点/m²：文件范围内有大片无点区域；用 --voxel ${m[2]} 可看到更多细节`,
+  ],
   [new RegExp(`^voxel ${N} m chosen for the DSM pixels \\(no --voxel given`), (m) => `未指定 --voxel：按 DSM 像元选用 ${m[1]} m 体素`],
   [
     new RegExp(`^the (before|after) epoch is a DSM of ${N} m pixels, coarser than the ${N} m voxel`),

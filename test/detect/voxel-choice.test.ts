@@ -1,7 +1,11 @@
 /** The voxel a run uses when none is given: from the files' headers, the sparser epoch deciding. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detectChanges } from '../../core/detect';
 import { chooseVoxel, headerDensity, voxelForDensity } from '../../core/detect-voxel';
+import { createLasWriter } from '../../core/io/las/writer';
 import type { EpochSourceInfo } from '../../core/io/formats';
 import { LasFormat } from '../../core/io/las/reader';
 import { SHARED_DATA } from '../helpers/data';
@@ -69,5 +73,39 @@ describe('the voxel chosen when none is given', () => {
     expect(choice.pointsPerM2!).toBeLessThan(2);
     expect(choice.voxel).toBe(voxelForDensity(choice.pointsPerM2!));
     expect(choice.voxel).toBeGreaterThanOrEqual(2);
+  });
+
+  it('says when the points are denser than the extents said (a lake in the file): the finer voxel is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxwatch-voxel-'));
+    // 20 points/m² over 60 × 60 m of shore, and two points on the far side of a 90 m lake:
+    // the header's extent is 60 × 150 m, 8 points/m².
+    for (const [name, seed] of [
+      ['a.las', 1],
+      ['b.las', 2],
+    ] as const) {
+      let s = seed;
+      const rand = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+      const n = 60 * 60 * 20;
+      const [x, y, z] = [new Float64Array(n + 2), new Float64Array(n + 2), new Float64Array(n + 2)];
+      for (let i = 0; i < n; i++) [x[i], y[i], z[i]] = [500_000 + rand() * 60, 2_500_000 + rand() * 60, 20 + rand() * 0.05];
+      [x[n], y[n], z[n], x[n + 1], y[n + 1], z[n + 1]] = [500_001, 2_500_150, 20, 500_059, 2_500_150, 20];
+      const w = createLasWriter(join(dir, name), {
+        version: '1.2',
+        pointFormat: 3,
+        scale: [0.001, 0.001, 0.001],
+        offset: [500_000, 2_500_000, 0],
+        epsg: 4547,
+      });
+      await w.write({ count: n + 2, x, y, z });
+      await w.close();
+    }
+    const r = await detectChanges({ files: [join(dir, 'a.las')] }, { files: [join(dir, 'b.las')] });
+    expect(r.grid.cell).toBe(1);
+    expect(r.warnings).toContain('voxel 1 m chosen for about 8.0 points/m² (no --voxel given; 0.5 m needs 16 points/m²)');
+    const said = r.warnings.find((w) => w.startsWith('where there are points'));
+    expect(said).toMatch(/^where there are points they lie at about (19|20|21)\.\d points\/m².*--voxel 0\.5 would see finer detail$/);
+    // Given the voxel, nothing is chosen and nothing said.
+    const given = await detectChanges({ files: [join(dir, 'a.las')] }, { files: [join(dir, 'b.las')] }, { voxel: 1 });
+    expect(given.warnings.filter((w) => w.startsWith('voxel') || w.startsWith('where there are points'))).toEqual([]);
   });
 });
