@@ -83,9 +83,12 @@ export function vegetationScore(m: Measurement, cell = 0.5): { score: number; cl
     clues.push(`dome-shaped top (${Math.round(m.curvedShare * 100)} % curved both ways)`);
   }
   if (m.domeCurvature < -0.3) {
-    // Too small for the share above: its whole top fitted bends down every way.
-    score += 1.5;
-    clues.push(`small dome-shaped top (bending ${f2(-m.domeCurvature)} m over 1.5 m)`);
+    // Too small for the share above: its whole top fitted bends down every way. With its points
+    // scattered in depth too it is a crown: a small hipped or pyramid roof is clean planes
+    // (0.02–0.13 m of scatter on the probe's roofs; 0.3 m and more in photogrammetry crowns).
+    const scattered = m.spread > 0.25;
+    score += scattered ? 2 : 1.5;
+    clues.push(`small dome-shaped top (bending ${f2(-m.domeCurvature)} m over 1.5 m)${scattered ? ' of scattered points' : ''}`);
   }
   if (m.fillRatio < 0.6) {
     score += 0.5;
@@ -116,12 +119,16 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   if (m.coverage < o.minCoverage)
     return suppress('low_coverage', `only ${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`);
   if (veg.score >= VEGETATION_SCORE) return suppress('vegetation', veg.clues.join(', '));
-  // Points metres deep inside the footprint, with neither colour nor a top surface to judge
-  // (a small object) to say otherwise: a canopy the survey saw into, not a roof.
-  if (Number.isNaN(m.greenness) && Number.isNaN(m.planarShare) && m.spreadInside > 1.0) {
+  // Points metres deep inside the footprint, with neither colour nor a mostly planar top to say
+  // otherwise: a canopy the survey saw into, not a roof (a roof's interior scatters centimetres).
+  // An object with no interior is read whole at fine voxels; at coarse ones its edge cells hold
+  // its walls' points.
+  const deepSpread = !Number.isNaN(m.spreadInside) ? m.spreadInside : ctx.grid.cell <= 0.5 ? m.spread : NaN;
+  if (Number.isNaN(m.greenness) && !(m.planarShare >= 0.75) && deepSpread > 1.0) {
+    const top = Number.isNaN(m.planarShare) ? 'roof surface' : `roof surface (${Math.round(m.planarShare * 100)} % planar)`;
     return suppress(
       'vegetation',
-      `points scattered ${f1(m.spreadInside)} m deep, as through a canopy, with no colour or roof surface to say otherwise`,
+      `points scattered ${f1(deepSpread)} m deep, as through a canopy, with no colour or ${top} to say otherwise`,
     );
   }
   // Nothing to tell a building from a tree by: no colour, too small for its top to be judged,

@@ -30,14 +30,19 @@ const SUPPRESSION_RULES: [RegExp, (m: string[]) => string][] = [
   [new RegExp(`^dome-shaped top, like a crown \\(${N} % curved both ways\\)$`), (m) => `顶面呈穹顶状，似树冠（${m[1]}% 双向弯曲）`],
   [new RegExp(`^dome-shaped top \\(${N} % curved both ways\\)$`), (m) => `顶面呈穹顶状（${m[1]}% 双向弯曲）`],
   [new RegExp(`^crown-like profile \\(fill ${N}\\)$`), (m) => `剖面似树冠（填充率 ${m[1]}）`],
-  [new RegExp(`^small dome-shaped top \\(bending ${N} m over 1\\.5 m\\)$`), (m) => `小型穹顶状顶面（1.5 m 内弯曲 ${m[1]} m）`],
+  [
+    new RegExp(`^small dome-shaped top \\(bending ${N} m over 1\\.5 m\\)( of scattered points)?$`),
+    (m) => `${m[2] ? '点云分散的' : ''}小型穹顶状顶面（1.5 m 内弯曲 ${m[1]} m）`,
+  ],
   [
     new RegExp(`^not vegetation-coloured( in the orthophoto)? \\(ExG ${N}\\)$`),
     (m) => `${m[1] ? '正射影像中' : ''}颜色不似植被（ExG ${m[2]}）`,
   ],
   [
-    new RegExp(`^points scattered ${N} m deep, as through a canopy, with no colour or roof surface to say otherwise$`),
-    (m) => `点云纵深分散 ${m[1]} m，似透过树冠，且无颜色或屋面可作反证`,
+    new RegExp(
+      `^points scattered ${N} m deep, as through a canopy, with no colour or roof surface( \\(${N} % planar\\))? to say otherwise$`,
+    ),
+    (m) => `点云纵深分散 ${m[1]} m，似透过树冠，且无颜色或${m[3] ? `屋面（平面单元仅 ${m[3]}%）` : '屋面'}可作反证`,
   ],
   [
     new RegExp(`^thin strip ${N} m² with no interior: an edge seen slightly apart in the two epochs$`),

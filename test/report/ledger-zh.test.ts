@@ -43,6 +43,12 @@ describe('ledgerZh', () => {
     expect(suppressionZh('points scattered 1.4 m deep, as through a canopy, with no colour or roof surface to say otherwise')).toBe(
       '点云纵深分散 1.4 m，似透过树冠，且无颜色或屋面可作反证',
     );
+    expect(
+      suppressionZh('points scattered 1.2 m deep, as through a canopy, with no colour or roof surface (60 % planar) to say otherwise'),
+    ).toBe('点云纵深分散 1.2 m，似透过树冠，且无颜色或屋面（平面单元仅 60%）可作反证');
+    expect(
+      suppressionZh('small dome-shaped top (bending 0.94 m over 1.5 m) of scattered points, points somewhat scattered in depth (0.33 m)'),
+    ).toBe('点云分散的小型穹顶状顶面（1.5 m 内弯曲 0.94 m），点云略有纵深分散（0.33 m）');
   });
 
   it('keeps a sentence of an unknown shape as written', () => {
