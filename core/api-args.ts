@@ -148,6 +148,7 @@ export const REMOTE_METHODS = {
   auditLog: spec(0, id),
   changeHistory: spec(1, id),
   uncertainAreas: spec(0, id),
+  suppressedCandidates: spec(0, id),
 } satisfies Partial<Record<keyof ProjectApi, MethodSpec>>;
 
 export type RemoteMethod = keyof typeof REMOTE_METHODS;

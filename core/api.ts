@@ -4,7 +4,7 @@
  * async and takes and returns plain, structured-cloneable data.
  */
 import type { HeightPatch } from './changes/patches';
-import type { ChangeObject, ChangeType, SuppressionReason, UncertainArea } from './changes/types';
+import type { ChangeObject, ChangeType, SuppressedCandidate, SuppressionReason, UncertainArea } from './changes/types';
 import type { DetectOptions, DetectPhase } from './detect-options';
 import type { Bounds3, CrsInfo } from './io/types';
 import type { ReportInput, ReportLang } from './report/model';
@@ -294,5 +294,11 @@ export interface ProjectApi {
   changeHistory(key: number): Promise<ChangeEvent[]>;
   /** The patches of a run (default: the newest) that one epoch did not see: change there is neither claimed nor ruled out. */
   uncertainAreas(runId?: number): Promise<UncertainArea[]>;
+  /**
+   * The candidates of a run (default: the newest) that looked like change but were judged not to be a building change
+   * (vegetation, a vehicle, too small…), each with its reason and detail: what an analyst checks when something was
+   * not flagged.
+   */
+  suppressedCandidates(runId?: number): Promise<SuppressedCandidate[]>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * The bureau's vocabulary for the review's enumerations, in one place for every surface that
  * shows them (the PDF report, the review UI), so an analyst reads the same word everywhere.
  */
-import type { ChangeType } from '../changes/types';
+import type { ChangeType, SuppressionReason } from '../changes/types';
 import type { CaseOutcome, CaseStatus, PermitStatus, Priority, Verdict } from './types';
 
 export type TermLang = 'zh-CN' | 'en';
@@ -15,6 +15,8 @@ export interface Terms {
   priorities: Record<Priority, string>;
   /** What a later epoch found for an open case (CaseProposal.outcome). */
   proposals: Record<CaseOutcome, string>;
+  /** Why detection did not flag a candidate (SuppressedCandidate.reason); the lead answers use the same words. */
+  suppressions: Record<SuppressionReason, string>;
 }
 
 export const TERMS: Record<TermLang, Terms> = {
@@ -40,6 +42,14 @@ export const TERMS: Record<TermLang, Terms> = {
     permits: { none: '无许可', permitted: '在许可范围内', expired: '许可已过期', exceeded: '超出许可范围' },
     priorities: { high: '高', normal: '一般', low: '低' },
     proposals: { rectified: '已拆除（整改）', still_standing: '仍然存在', grew: '继续加建', rebuilt: '拆后复建', unverifiable: '无法核实' },
+    suppressions: {
+      vegetation: '植被',
+      vehicle: '车辆',
+      too_small: '过小',
+      not_building: '非建筑',
+      sliver: '细长碎片',
+      low_coverage: '观测覆盖不足',
+    },
   },
   en: {
     types: {
@@ -74,6 +84,14 @@ export const TERMS: Record<TermLang, Terms> = {
       grew: 'Grew further',
       rebuilt: 'Rebuilt after removal',
       unverifiable: 'Cannot be verified',
+    },
+    suppressions: {
+      vegetation: 'Vegetation',
+      vehicle: 'Vehicle',
+      too_small: 'Too small',
+      not_building: 'Not a building',
+      sliver: 'Sliver',
+      low_coverage: 'Low coverage',
     },
   },
 };

@@ -27,7 +27,7 @@ import type {
   ZoneRecord,
 } from '../api';
 import type { HeightPatch } from '../changes/patches';
-import type { ChangeObject, UncertainArea } from '../changes/types';
+import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
 import { detectChanges, type DetectOptions } from '../detect';
 import { checkOrthophoto } from '../changes/greenness';
 import { describeCrs } from '../geo/crs';
@@ -500,6 +500,11 @@ export class LocalProject implements ProjectApi {
   async uncertainAreas(runId?: number): Promise<UncertainArea[]> {
     const r = this.db.prepare('SELECT uncertain FROM runs WHERE id = ?').get(this.runIdOf(runId)) as { uncertain: string };
     return JSON.parse(r.uncertain) as UncertainArea[];
+  }
+
+  async suppressedCandidates(runId?: number): Promise<SuppressedCandidate[]> {
+    const r = this.db.prepare('SELECT suppressed FROM runs WHERE id = ?').get(this.runIdOf(runId)) as { suppressed: string };
+    return JSON.parse(r.suppressed) as SuppressedCandidate[];
   }
 
   async close(): Promise<void> {

@@ -563,6 +563,7 @@ describe('ProjectApi over IPC', () => {
     const api = {
       getChange: vi.fn(async (key: number) => ({ key })),
       changeHistory: vi.fn(async (key: number) => [{ kind: 'verdict', key }]),
+      suppressedCandidates: vi.fn(async (runId?: number) => [{ reason: 'vegetation', detail: `of run ${runId ?? 'newest'}` }]),
       setVerdict: vi.fn(async (keys: number[]) => keys.length),
       detect: vi.fn(async (_a: unknown, _b: unknown, _o: unknown, hooks: ProgressHooks) => {
         hooks.onProgress?.({ phase: 'diff', done: 1, total: 1 });
@@ -598,6 +599,22 @@ describe('ProjectApi over IPC', () => {
     const bridge = fake.contextBridge.exposeInMainWorld.mock.calls[0][1] as { changeHistory: (key: number) => Promise<unknown> };
     await bridge.changeHistory(12);
     expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith('voxwatch:changeHistory', 12);
+  });
+
+  it('answers a run’s suppressed candidates through the preload’s own channel, the run optional and checked', async () => {
+    const { api, open } = fakeProject();
+    const handlers = projectHandlers(() => open, vi.fn());
+    await expect(handlers.suppressedCandidates(3)).resolves.toEqual([{ reason: 'vegetation', detail: 'of run 3' }]);
+    await expect(handlers.suppressedCandidates()).resolves.toEqual([{ reason: 'vegetation', detail: 'of run newest' }]);
+    await expect(handlers.suppressedCandidates('3')).rejects.toThrow(/integer id/);
+    await expect(handlers.suppressedCandidates(3, 'more')).rejects.toThrow();
+    expect(api.suppressedCandidates).toHaveBeenCalledTimes(2);
+    vi.resetModules();
+    fake.contextBridge.exposeInMainWorld.mockClear();
+    await import('../../electron/preload');
+    const bridge = fake.contextBridge.exposeInMainWorld.mock.calls[0][1] as { suppressedCandidates: (runId?: number) => Promise<unknown> };
+    await bridge.suppressedCandidates(3);
+    expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith('voxwatch:suppressedCandidates', 3);
   });
 
   it('sends detection progress to the window and answers epoch point samples', async () => {
