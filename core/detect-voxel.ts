@@ -22,30 +22,68 @@ export function voxelForDensity(pointsPerM2: number): number {
 }
 
 /**
- * An epoch's density from its files' headers alone (before any point is read): the median,
- * weighted by points, of each point-cloud file's points over its extent, so one file of
- * mostly water does not speak for the rest. Undefined when no file is a point cloud with
- * believable bounds (DSMs and meshes are sampled to the voxel, whatever it is).
+ * An epoch's density from its files' headers alone (before any point is read). Two readings,
+ * the higher taken: the median, weighted by points, of each file's points over its extent, so
+ * one tile of mostly water does not speak for the district; and all points over the area the
+ * extents cover together, so flight strips (or ground and building files) overlapping each
+ * other are not each read as sparse. Undefined when no file is a point cloud with believable
+ * bounds (DSMs and meshes are sampled to the voxel, whatever it is).
  */
 export function headerDensity(files: readonly EpochSourceInfo[]): number | undefined {
-  const clouds = files
-    .filter((f) => f.format === 'las' && f.gridSpacing === undefined && f.boundsPlausible && f.pointCount > 0)
-    .map((f) => {
-      const extent = Math.max(1, (f.bounds.maxX - f.bounds.minX) * (f.bounds.maxY - f.bounds.minY));
-      return { density: f.pointCount / extent, points: f.pointCount };
-    })
-    .sort((p, q) => p.density - q.density);
+  const clouds = files.filter((f) => f.format === 'las' && f.gridSpacing === undefined && f.boundsPlausible && f.pointCount > 0);
   if (clouds.length === 0) return undefined;
-  const half = clouds.reduce((n, c) => n + c.points, 0) / 2;
+  const perFile = clouds
+    .map((f) => ({ density: f.pointCount / extentOf(f.bounds), points: f.pointCount }))
+    .sort((p, q) => p.density - q.density);
+  const half = perFile.reduce((n, c) => n + c.points, 0) / 2;
   let seen = 0;
-  for (const c of clouds) if ((seen += c.points) >= half) return c.density;
-  return clouds[clouds.length - 1].density;
+  let median = perFile[perFile.length - 1].density;
+  for (const c of perFile) {
+    if ((seen += c.points) >= half) {
+      median = c.density;
+      break;
+    }
+  }
+  const together = clouds.reduce((n, f) => n + f.pointCount, 0) / unionArea(clouds.map((f) => f.bounds));
+  return Math.max(median, together);
+}
+
+type Extent = EpochSourceInfo['bounds'];
+
+const extentOf = (b: Extent) => Math.max(1, (b.maxX - b.minX) * (b.maxY - b.minY));
+
+/** Cells a side of the raster the extents' union is measured on. */
+const UNION_RASTER = 512;
+
+/** The area several rectangles cover together, m², measured on a raster over them all. */
+function unionArea(extents: Extent[]): number {
+  if (extents.length === 1) return extentOf(extents[0]);
+  const minX = Math.min(...extents.map((b) => b.minX));
+  const minY = Math.min(...extents.map((b) => b.minY));
+  const cell = Math.max(
+    1e-3,
+    (Math.max(...extents.map((b) => b.maxX)) - minX) / UNION_RASTER,
+    (Math.max(...extents.map((b) => b.maxY)) - minY) / UNION_RASTER,
+  );
+  const covered = new Uint8Array(UNION_RASTER * UNION_RASTER);
+  for (const b of extents) {
+    // Cells whose centres the rectangle holds: tiles sharing an edge count each cell once.
+    const [x0, x1] = [Math.round((b.minX - minX) / cell), Math.round((b.maxX - minX) / cell)];
+    const [y0, y1] = [Math.round((b.minY - minY) / cell), Math.round((b.maxY - minY) / cell)];
+    for (let y = y0; y < Math.min(y1, UNION_RASTER); y++)
+      covered.fill(1, y * UNION_RASTER + x0, y * UNION_RASTER + Math.min(x1, UNION_RASTER));
+  }
+  let n = 0;
+  for (const c of covered) n += c;
+  return Math.max(1, n * cell * cell);
 }
 
 export interface VoxelChoice {
   voxel: number;
   /** The sparser epoch's density from the headers, points/m² (undefined: no point cloud to judge). */
   pointsPerM2: number | undefined;
+  /** What set a voxel coarser than the finest: the points' density or a DSM's pixels. */
+  by: 'points' | 'pixels' | null;
 }
 
 /**
@@ -62,5 +100,7 @@ export function chooseVoxel(before: readonly EpochSourceInfo[], after: readonly 
   // handful of points): the finest voxel, and the run's warnings say what is wrong.
   if (forPoints > VOXEL_RANGE.max) forPoints = FINEST_AUTO_VOXEL;
   const forPixels = Math.ceil(pixel * 4 - 1e-6) / 4;
-  return { voxel: Math.min(VOXEL_RANGE.max, Math.max(forPoints, forPixels)), pointsPerM2: sparser };
+  const voxel = Math.min(VOXEL_RANGE.max, Math.max(forPoints, forPixels));
+  const by = voxel <= FINEST_AUTO_VOXEL ? null : forPoints >= forPixels ? 'points' : 'pixels';
+  return { voxel, pointsPerM2: sparser, by };
 }

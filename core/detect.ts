@@ -1114,11 +1114,10 @@ function densityOf(t: ColumnStats['totals'], gridArea: number): number {
 function chooseRunVoxel(a: OpenedEpoch, b: OpenedEpoch, options: DetectOptions, warnings: string[]): void {
   const choice = chooseVoxel(a.files, b.files);
   options.voxel = choice.voxel;
-  if (choice.voxel === FINEST_AUTO_VOXEL) return;
+  if (choice.by === null) return;
+  const density = choice.pointsPerM2 ?? 0;
   const why =
-    choice.pointsPerM2 !== undefined && voxelForDensity(choice.pointsPerM2) >= choice.voxel
-      ? `for about ${choice.pointsPerM2 < 1 ? choice.pointsPerM2.toPrecision(1) : choice.pointsPerM2.toFixed(1)} points/m²`
-      : 'for the DSM pixels';
+    choice.by === 'points' ? `for about ${density < 1 ? density.toPrecision(1) : density.toFixed(1)} points/m²` : 'for the DSM pixels';
   warnings.push(
     `voxel ${choice.voxel} m chosen ${why} (no --voxel given; ${FINEST_AUTO_VOXEL} m needs ${MIN_POINTS_PER_CELL / FINEST_AUTO_VOXEL ** 2} points/m²)`,
   );
@@ -1140,7 +1139,7 @@ function checkChosenVoxel(sums: FirstPassSums[], grid: Grid, voxel: number, warn
   const finer = voxelForDensity(where);
   if (finer >= voxel) return;
   warnings.push(
-    `where there are points they lie at about ${where.toFixed(1)} points/m²: the files' extents hold stretches without any; --voxel ${finer} would see finer detail`,
+    `where there are points they lie at about ${where.toFixed(1)} points/m²: the files' extents hold stretches without any (water, or a stray point widening them); --voxel ${finer} would see finer detail`,
   );
 }
 

@@ -39,9 +39,9 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   ],
   [
     new RegExp(
-      `^where there are points they lie at about ${N} points/m²: the files' extents hold stretches without any; --voxel ${N} would see finer detail$`,
+      `^where there are points they lie at about ${N} points/m²: the files' extents hold stretches without any \\(water, or a stray point widening them\\); --voxel ${N} would see finer detail$`,
     ),
-    (m) => `有点处点密度约 ${m[1]} 点/m²：文件范围内有大片无点区域；用 --voxel ${m[2]} 可看到更多细节`,
+    (m) => `有点处点密度约 ${m[1]} 点/m²：文件范围内有大片无点区域（水面，或远处离群点撑大了范围）；用 --voxel ${m[2]} 可看到更多细节`,
   ],
   [new RegExp(`^voxel ${N} m chosen for the DSM pixels \\(no --voxel given`), (m) => `未指定 --voxel：按 DSM 像元选用 ${m[1]} m 体素`],
   [

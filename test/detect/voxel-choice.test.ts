@@ -10,14 +10,14 @@ import type { EpochSourceInfo } from '../../core/io/formats';
 import { LasFormat } from '../../core/io/las/reader';
 import { SHARED_DATA } from '../helpers/data';
 
-/** A point-cloud file's header facts: `side` metres square holding `points`. */
-function cloud(points: number, side: number, extra: Partial<EpochSourceInfo> = {}): EpochSourceInfo {
+/** A point-cloud file's header facts: `side` metres square holding `points`, its west edge at `x0`. */
+function cloud(points: number, side: number, extra: Partial<EpochSourceInfo> = {}, x0 = 0): EpochSourceInfo {
   return {
     file: 'x.las',
     format: 'las',
     kind: 'LAS 1.4 format 6',
     pointCount: points,
-    bounds: { minX: 0, minY: 0, minZ: 0, maxX: side, maxY: side, maxZ: 10 },
+    bounds: { minX: x0, minY: 0, minZ: 0, maxX: x0 + side, maxY: side, maxZ: 10 },
     splittable: true,
     boundsPlausible: true,
     warnings: [],
@@ -37,22 +37,36 @@ describe('the voxel chosen when none is given', () => {
   it('lets the sparser epoch decide', () => {
     const dense = [cloud(20 * 100 * 100, 100)];
     const sparse = [cloud(8 * 100 * 100, 100)];
-    expect(chooseVoxel(dense, sparse)).toEqual({ voxel: 1, pointsPerM2: 8 });
+    expect(chooseVoxel(dense, sparse)).toEqual({ voxel: 1, pointsPerM2: 8, by: 'points' });
     expect(chooseVoxel(sparse, dense).voxel).toBe(1);
     expect(chooseVoxel(dense, dense).voxel).toBe(0.5);
   });
 
   it('is not swayed by a tile that is mostly water: the density is the median over points', () => {
-    const land = Array.from({ length: 8 }, () => cloud(20 * 500 * 500, 500));
-    const lake = cloud(2 * 500 * 500, 500);
+    const land = Array.from({ length: 8 }, (_, i) => cloud(20 * 500 * 500, 500, {}, 500 * i));
+    const lake = cloud(2 * 500 * 500, 500, {}, 4000);
     expect(headerDensity([...land, lake])).toBe(20);
     expect(chooseVoxel([...land, lake], land).voxel).toBe(0.5);
+  });
+
+  it('reads flight strips overlapping each other together, not each as a sparse survey', () => {
+    // Four 100 m strips 25 m apart, each 6 points/m² over its own extent: 24 where all overlap.
+    const strips = [0, 25, 50, 75].map((x0) => cloud(6 * 100 * 100, 100, {}, x0));
+    const d = headerDensity(strips)!;
+    expect(d).toBeGreaterThan((4 * 6 * 100 * 100) / (175 * 100) - 0.5);
+    expect(d).toBeLessThan((4 * 6 * 100 * 100) / (175 * 100) + 0.5);
+    expect(chooseVoxel(strips, strips).voxel).toBe(0.75);
+    // Tiles side by side: the same as each alone.
+    const tiles = [0, 100, 200].map((x0) => cloud(20 * 100 * 100, 100, {}, x0));
+    expect(headerDensity(tiles)).toBeCloseTo(20, 1);
   });
 
   it('fills a DSM pixel, and ignores DSMs and meshes when judging point density', () => {
     const dsm = [cloud(1000 * 1000, 1000, { format: 'dsm', gridSpacing: 1 })];
     expect(headerDensity(dsm)).toBeUndefined();
-    expect(chooseVoxel(dsm, dsm)).toEqual({ voxel: 1, pointsPerM2: undefined });
+    expect(chooseVoxel(dsm, dsm)).toEqual({ voxel: 1, pointsPerM2: undefined, by: 'pixels' });
+    // A point cloud too sparse to fit beside a 2 m DSM: the pixels set the voxel, and say so.
+    expect(chooseVoxel([cloud(100, 1e5)], [cloud(4e6, 1000, { format: 'dsm', gridSpacing: 2 })])).toMatchObject({ voxel: 2, by: 'pixels' });
     const mesh = [cloud(100, 1000, { format: 'obj' })];
     expect(chooseVoxel(mesh, mesh).voxel).toBe(0.5);
   });

@@ -23,7 +23,7 @@ const WARNINGS = [
   'the before epoch names a file more than once: each is read once',
   'voxel 1 m chosen for about 8.4 points/m² (no --voxel given; 0.5 m needs 16 points/m²)',
   'voxel 0.75 m chosen for the DSM pixels (no --voxel given; 0.5 m needs 16 points/m²)',
-  "where there are points they lie at about 20.1 points/m²: the files' extents hold stretches without any; --voxel 0.5 would see finer detail",
+  "where there are points they lie at about 20.1 points/m²: the files' extents hold stretches without any (water, or a stray point widening them); --voxel 0.5 would see finer detail",
 ];
 
 describe('warnings in Chinese', () => {
