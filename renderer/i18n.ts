@@ -1,6 +1,6 @@
 // Every string the UI shows, in one dictionary per language. zh-CN uses the bureau's own terms (误报, 图斑, 台账…).
-import type { ChangeType } from '../core/changes/types';
-import { ledgerZh } from '../core/review/ledger-zh';
+import type { ChangeType, SuppressionReason } from '../core/changes/types';
+import { ledgerZh, suppressionZh } from '../core/review/ledger-zh';
 import { TERMS } from '../core/review/terms';
 import type { CaseStatus, PermitStatus, Priority, Verdict } from '../core/review/types';
 
@@ -152,6 +152,13 @@ const en = {
   orthoGroundNone: 'No orthophoto for this epoch',
   uncertainAreas: 'Uncertain areas',
   uncertainHint: 'Parts one survey did not see: change there is neither claimed nor ruled out',
+  notFlagged: 'Not flagged',
+  notFlaggedHint:
+    'What looked like change but was judged not a building change (vegetation, vehicle, too small…): check why it was not flagged',
+  notFlaggedNone: 'Nothing in this run was judged not a building change.',
+  notFlaggedPick: 'Click an outline or a row to see why it was not flagged.',
+  notFlaggedWhy: 'Reason',
+  meanHeightChange: 'Mean height change',
   projectName: 'Project',
   projectDistrict: 'District',
   projectCrs: 'Coordinate system',
@@ -315,6 +322,12 @@ const zh: Record<MessageKey, string> = {
   orthoGroundNone: '该期无正射影像',
   uncertainAreas: '未观测区域',
   uncertainHint: '某一期未观测到的区域：此处是否变化既不能认定也不能排除',
+  notFlagged: '已排除的疑似变化',
+  notFlaggedHint: '看似有变化、但判定为非建筑变化而未列为图斑的候选（植被、车辆、过小等）：可核查为何未被标出',
+  notFlaggedNone: '本批次没有判定为非建筑变化的候选。',
+  notFlaggedPick: '点击轮廓或列表中的一行，查看其未列为图斑的原因。',
+  notFlaggedWhy: '排除原因',
+  meanHeightChange: '平均高度变化',
   projectName: '项目',
   projectDistrict: '辖区',
   projectCrs: '坐标系',
@@ -354,6 +367,9 @@ export const tType = (v: ChangeType): string => TERMS[current].types[v];
 export const tCase = (v: CaseStatus): string => TERMS[current].caseStatuses[v];
 export const tPermit = (v: PermitStatus): string => TERMS[current].permits[v];
 export const tPriority = (v: Priority): string => TERMS[current].priorities[v];
+export const tSuppression = (v: SuppressionReason): string => TERMS[current].suppressions[v];
+/** Why a candidate was not flagged (SuppressedCandidate.detail) in the UI's language. */
+export const tSuppressionDetail = (detail: string): string => (current === 'zh-CN' ? suppressionZh(detail) : detail);
 export const tProposal = (v: keyof typeof TERMS.en.proposals): string => TERMS[current].proposals[v];
 /** The core's English sentences (case proposals, lead answers) in the UI's language. */
 export const tSentence = (s: string): string => (current === 'zh-CN' ? ledgerZh(s) : s);

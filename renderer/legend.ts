@@ -1,6 +1,7 @@
 // The colour legend over the 3D view: what each change colour means under the current colouring (type or verdict),
-// with how many of the run's changes have it, and the uncertain areas' hatching while that layer is shown. It folds
-// to one line, and moves to another corner when the selected change lies under it.
+// with how many of the run's changes have it, and the uncertain areas' hatching and the suppressed candidates' reasons
+// while those layers are shown. It folds to one line, and moves to another corner when the selected change lies under
+// it.
 import type { ChangeRecord } from '../core/api';
 import { CHANGE_TYPES } from '../core/changes/types';
 import { VERDICTS } from '../core/review/types';
@@ -16,6 +17,10 @@ export interface LegendEntry {
   count: number;
   /** Drawn as the uncertain areas are: grey hatching, not a filled colour. */
   hatched?: boolean;
+  /** Drawn as the suppressed candidates are: a dotted outline of the colour. */
+  dotted?: boolean;
+  /** A heading the entry is listed under (the first entry of a new group brings it). */
+  group?: string;
 }
 
 export type ColourBy = 'type' | 'verdict';
@@ -65,6 +70,11 @@ export function legendCorner(view: { width: number; height: number }, legend: { 
   return best;
 }
 
+function swatchStyle(e: LegendEntry): string {
+  if (e.hatched) return '';
+  return e.dotted ? `border-color:${e.colour}` : `background:${e.colour}`;
+}
+
 export class Legend {
   readonly el: HTMLDetailsElement;
 
@@ -83,15 +93,16 @@ export class Legend {
       h(
         'ul',
         {},
-        ...entries.map((e) =>
+        ...entries.flatMap((e, i) => [
+          e.group && e.group !== entries[i - 1]?.group ? h('li', { class: 'group' }, e.group) : null,
           h(
             'li',
             { 'data-entry': e.id, class: e.count === 0 ? 'none' : '' },
-            h('span', { class: `swatch${e.hatched ? ' hatched' : ''}`, style: e.hatched ? '' : `background:${e.colour}` }),
+            h('span', { class: `swatch${e.hatched ? ' hatched' : ''}${e.dotted ? ' dotted' : ''}`, style: swatchStyle(e) }),
             h('span', { class: 'name' }, e.label),
             h('span', { class: 'count' }, e.count),
           ),
-        ),
+        ]),
       ),
     );
   }

@@ -7,9 +7,10 @@ import { connect, type ViewerApi } from './bridge';
 import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { $, h } from './dom';
-import { lang, localTime, setLang, t, tCase, type MessageKey } from './i18n';
+import { lang, localTime, setLang, t, tCase, tSuppression, type MessageKey } from './i18n';
 import { Legend, legendEntries } from './legend';
 import { UNCERTAIN_COLOUR, UncertainLayer } from './uncertain';
+import { SUPPRESSION_COLOURS, SUPPRESSION_REASONS, SuppressedLayer } from './suppressed';
 import { clearCrops, renderCrops } from './panels/crops';
 import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
@@ -68,6 +69,7 @@ let ground: OrthoGround | null = null;
 let clouds: EpochClouds | null = null;
 let legend: Legend | null = null;
 let uncertain: UncertainLayer | null = null;
+let suppressed: SuppressedLayer | null = null;
 let loadedClouds = '';
 
 /** Where the analyst was: run, change, the list's filter and sort, the sidebar tab (a reload or a shared link returns there). */
@@ -286,6 +288,21 @@ function renderLegend(): void {
   const entries = legendEntries(state.colourBy, state.changes);
   if (uncertain?.visible)
     entries.push({ id: 'uncertain', label: t('uncertainAreas'), colour: UNCERTAIN_COLOUR, count: uncertain.count, hatched: true });
+  if (suppressed?.visible) {
+    // The reasons this run has (all six would crowd a laptop's view), or the layer's name alone when it has none.
+    const counts = suppressed.counts();
+    const present = SUPPRESSION_REASONS.filter((r) => counts[r] > 0);
+    for (const r of present)
+      entries.push({
+        id: `suppressed-${r}`,
+        label: tSuppression(r),
+        colour: SUPPRESSION_COLOURS[r],
+        count: counts[r],
+        dotted: true,
+        group: t('notFlagged'),
+      });
+    if (present.length === 0) entries.push({ id: 'suppressed', label: t('notFlagged'), colour: '#9399a3', count: 0, dotted: true });
+  }
   legend?.render(state.colourBy, entries);
 }
 
@@ -336,6 +353,7 @@ function renderAll(): void {
   measure?.relabel();
   ground?.relabel();
   uncertain?.relabel();
+  suppressed?.relabel();
   renderTabs();
   renderPanels();
   renderDetection();
@@ -486,6 +504,8 @@ function ensureViewer(): Viewer | null {
   legend = new Legend($('view'));
   uncertain = new UncertainLayer(viewer, api, $('view'), b.minZ - viewer.origin[2]);
   uncertain.onChange = renderLegend;
+  suppressed = new SuppressedLayer(viewer, api, $('view'), b.minZ - viewer.origin[2]);
+  suppressed.onChange = renderLegend;
   const v = viewer;
   v.hooks.afterRender.push(() => {
     const box = v.screenBox(state.selected);
@@ -677,6 +697,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   viewer?.setChanges(changeShapes());
   ground?.setRun(state.run);
   void uncertain?.setRun(state.run).catch(fail);
+  void suppressed?.setRun(state.run).catch(fail);
   viewer?.select(state.selected);
   clouds?.setChanges(state.changes, state.selected);
   writeHash();
@@ -686,6 +707,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   else flyOverview(false); // a new run: show all of it, not the previous run's change
   if (state.run) await loadClouds(state.run);
   uncertain?.redraw(); // on the ground of the points now drawn
+  suppressed?.redraw();
 }
 
 function renderDetection(): void {

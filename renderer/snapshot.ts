@@ -16,6 +16,9 @@ export interface SnapshotOptions {
   epoch?: Epoch;
 }
 
+/** Names of the scene groups drawn only for the analyst (renderer/uncertain.ts, renderer/suppressed.ts). */
+const OVERLAYS_LEFT_OUT = ['uncertain', 'suppressed'];
+
 /** A camera looking down at `box` (about 55°) from the south-south-west, at the middle of heights `z`. */
 export function obliqueCamera(viewer: Viewer, box: BoxXY, z: number, aspect: number): THREE.PerspectiveCamera {
   const [ox, oy, oz] = viewer.origin;
@@ -52,11 +55,12 @@ export function snapshot(viewer: Viewer, box: BoxXY, options: SnapshotOptions): 
     if (o instanceof THREE.Points && o.material instanceof THREE.PointsMaterial) points.push(o.material);
   });
   const pixels = new Uint8Array(width * height * 4);
-  // The uncertain areas' hatching (renderer/uncertain.ts) has no legend in the report: left out of its figures.
-  const uncertain = scene.getObjectByName('uncertain');
-  const uncertainShown = uncertain?.visible ?? false;
+  // The review aids drawn over the view (the uncertain areas' hatching, renderer/uncertain.ts; the suppressed
+  // candidates' outlines, renderer/suppressed.ts) have no legend in the report: left out of its figures.
+  const overlays = OVERLAYS_LEFT_OUT.flatMap((name) => scene.getObjectByName(name) ?? []);
+  const overlaysShown = overlays.map((o) => o.visible);
   try {
-    if (uncertain) uncertain.visible = false;
+    for (const o of overlays) o.visible = false;
     for (const m of points) m.size *= factor;
     renderer.clippingPlanes = clip;
     viewer.showEpoch(options.epoch ?? 'after', true); // the dense sample around the change, not the octree's nodes
@@ -66,7 +70,7 @@ export function snapshot(viewer: Viewer, box: BoxXY, options: SnapshotOptions): 
     renderer.render(scene, camera);
     renderer.readRenderTargetPixels(target, 0, 0, width, height, pixels);
   } finally {
-    if (uncertain) uncertain.visible = uncertainShown;
+    overlays.forEach((o, i) => (o.visible = overlaysShown[i]));
     for (const m of points) m.size /= factor;
     renderer.clippingPlanes = [];
     renderer.setRenderTarget(null);

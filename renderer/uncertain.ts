@@ -7,16 +7,14 @@ import type { RunRecord } from '../core/api';
 import type { UncertainArea } from '../core/changes/types';
 import type { ViewerApi } from './bridge';
 import { h } from './dom';
+import { groundUnder } from './ground-at';
 import { t } from './i18n';
-import { terrainHeights } from './terrain';
 import type { Viewer } from './viewer';
 import { viewToolbar } from './view-tools';
 
 const SHOWN_KEY = 'voxwatch.uncertain';
 /** Metres between two hatching lines on the ground. */
 const HATCH_PERIOD_M = 3;
-/** Cells of the ground grid the areas are set on (each on the ground under its centre). */
-const GROUND_CELLS = 32;
 export const UNCERTAIN_COLOUR = '#c9ced6';
 
 /** One diagonal line in a square that repeats: hatching when tiled. */
@@ -113,7 +111,12 @@ export class UncertainLayer {
     if (!this.shown || this.areas.length === 0) return;
     this.texture ??= hatchTexture();
     const [ox, oy] = this.viewer.origin;
-    const groundAt = this.groundOf(this.areas);
+    const groundAt = groundUnder(
+      this.viewer.three.scene,
+      this.viewer.origin,
+      this.areas.map((a) => a.footprint),
+      this.floorZ,
+    );
     const fill = new THREE.MeshBasicMaterial({
       color: UNCERTAIN_COLOUR,
       map: this.texture,
@@ -154,23 +157,5 @@ export class UncertainLayer {
         }
       }
     }
-  }
-
-  /** The ground's height under a point (scene coordinates), from the drawn points; the project's floor without them. */
-  private groundOf(areas: UncertainArea[]): (x: number, y: number) => number {
-    const [ox, oy] = this.viewer.origin;
-    const xs = areas.flatMap((a) => a.footprint.flatMap((p) => p[0].map(([x]) => x - ox)));
-    const ys = areas.flatMap((a) => a.footprint.flatMap((p) => p[0].map(([, y]) => y - oy)));
-    const box = { minX: Math.min(...xs) - 1, minY: Math.min(...ys) - 1, maxX: Math.max(...xs) + 1, maxY: Math.max(...ys) + 1 };
-    const n = GROUND_CELLS;
-    // terrainHeights takes world coordinates and an origin: with a zero origin, the scene's own.
-    const heights = terrainHeights(this.viewer.three.scene, [0, 0, 0], box, n);
-    if (!heights) return () => this.floorZ;
-    return (x, y) => {
-      const i = Math.round(((x - box.minX) / (box.maxX - box.minX)) * n);
-      const j = Math.round(((y - box.minY) / (box.maxY - box.minY)) * n);
-      const z = heights[Math.min(n, Math.max(0, j)) * (n + 1) + Math.min(n, Math.max(0, i))];
-      return Number.isFinite(z) ? z : this.floorZ;
-    };
   }
 }

@@ -1,10 +1,12 @@
 // What helps an analyst read the review UI, end to end in Chromium against `voxwatch serve` at a laptop's 1366 × 768:
-// the colour legend of the 3D view. The project has been through the review loop (test/helpers/ledger-project.ts),
-// so changes carry verdicts. Screenshots in English and Chinese go to test-results/.
+// the colour legend of the 3D view, the change history, the uncertain areas and the candidates detection did not flag.
+// The project has been through the review loop (test/helpers/ledger-project.ts), so changes carry verdicts.
+// Screenshots in English and Chinese go to test-results/.
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
+import { suppressionZh } from '../../core/review/ledger-zh';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
 import { launch, SCREENSHOTS, serve, type Served } from './browser';
@@ -270,6 +272,101 @@ describe('the uncertain areas of the run', () => {
       body: JSON.stringify([run.id]),
     });
     expect(((await viaApi.json()) as unknown[]).length).toBe(areas.length);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the candidates detection did not flag', () => {
+  it('are counted in the toolbar, drawn on demand as dotted outlines by reason, and tell why each was not flagged, in both languages', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    const candidates = await stored((p) => p.suppressedCandidates(run.id));
+    // The premise: the generated district has trees and cars that looked like change.
+    const trees = candidates.filter((c) => c.reason === 'vegetation');
+    expect(trees.length).toBeGreaterThan(0);
+    expect(candidates.some((c) => c.reason === 'vehicle')).toBe(true);
+    await openUi(`#run=${run.id}`);
+    const toggle = page.locator('#suppressed-toggle');
+    const panel = page.locator('#suppressed-panel');
+    await expect.poll(() => toggle.textContent()).toBe(`Not flagged ${candidates.length}`);
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false'); // off by default
+    expect(await panel.isVisible()).toBe(false);
+    expect(await page.locator('#legend li[data-entry^="suppressed"]').count()).toBe(0);
+    await settled();
+    const canvas = page.locator('#view canvas');
+    const without = decodePng(await canvas.screenshot());
+
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.locator('#view').getAttribute('data-suppressed')).toBe(String(candidates.length));
+    expect(await panel.isVisible()).toBe(true);
+    expect(await panel.locator('li').count()).toBe(candidates.length);
+    // The legend lists the run's reasons under the layer's name, with the count of each.
+    expect(await page.locator('#legend li.group').textContent()).toBe('Not flagged');
+    expect(await page.locator('#legend li[data-entry="suppressed-vegetation"] .name').textContent()).toBe('Vegetation');
+    expect(Number(await page.locator('#legend li[data-entry="suppressed-vegetation"] .count').textContent())).toBe(trees.length);
+    await settled();
+    const withOutlines = decodePng(await canvas.screenshot({ path: join(SCREENSHOTS, 'e2e-aids-suppressed-view.png') }));
+    // The outlines are the reasons' light green and light blue (renderer/suppressed.ts), over whatever lies there.
+    const near = (i: number, [r, g, b]: number[]) =>
+      Math.abs(withOutlines.data[i] - r) + Math.abs(withOutlines.data[i + 1] - g) + Math.abs(withOutlines.data[i + 2] - b) < 60;
+    let outlined = 0;
+    for (let i = 0; i < without.data.length; i += 4) {
+      const moved =
+        Math.abs(withOutlines.data[i] - without.data[i]) +
+        Math.abs(withOutlines.data[i + 1] - without.data[i + 1]) +
+        Math.abs(withOutlines.data[i + 2] - without.data[i + 2]);
+      if (moved > 40 && (near(i, [0x8e, 0xe0, 0x7a]) || near(i, [0x7c, 0xc8, 0xff]))) outlined++;
+    }
+    expect(outlined).toBeGreaterThan(100);
+
+    // The tallest tree from the list: its card says why, in the detector's words, and the camera goes there.
+    const tallest = trees.reduce((a, b) => (Math.abs(b.volume_m3) > Math.abs(a.volume_m3) ? b : a));
+    const index = candidates.indexOf(tallest);
+    await panel.locator(`li[data-index="${index}"]`).click();
+    const card = panel.locator('.suppressed-card');
+    expect(await card.locator('.reason').textContent()).toBe('Reason: Vegetation');
+    expect(await card.locator('.suppressed-detail').textContent()).toBe(tallest.detail);
+    expect(await card.locator('dd').allTextContents()).toEqual([
+      `${tallest.area_m2.toFixed(1)} m²`,
+      `${tallest.height_change_mean_m >= 0 ? '+' : '−'}${Math.abs(tallest.height_change_mean_m).toFixed(1)} m`,
+      `${tallest.volume_m3 >= 0 ? '+' : '−'}${Math.abs(tallest.volume_m3).toFixed(0)} m³`,
+    ]);
+    await settled();
+    await shot('suppressed-en');
+
+    // Closed, then chosen again by a click on its patch, which the flight left in the middle of the view.
+    await card.locator('.close').click();
+    expect(await card.count()).toBe(0);
+    const view = (await page.locator('#view').boundingBox())!;
+    await page.mouse.click(view.x + view.width / 2, view.y + view.height / 2);
+    await expect.poll(() => page.locator('#view').getAttribute('data-suppressed-selected')).toBe(String(index));
+    expect(await card.locator('.reason').textContent()).toBe('Reason: Vegetation');
+
+    await page.click('#lang');
+    await expect.poll(() => toggle.textContent()).toBe(`已排除的疑似变化 ${candidates.length}`);
+    expect(await card.locator('.reason').textContent()).toBe('排除原因：植被');
+    expect(await card.locator('.suppressed-detail').textContent()).toBe(suppressionZh(tallest.detail));
+    expect(await card.locator('.suppressed-detail').textContent()).not.toMatch(/[a-z]{3}/); // no English clue left as it was
+    expect(await page.locator('#legend li.group').textContent()).toBe('已排除的疑似变化');
+    expect(await page.locator('#legend li[data-entry="suppressed-vehicle"] .name').textContent()).toBe('车辆');
+    await settled();
+    await shot('suppressed-zh');
+    await page.click('#lang');
+
+    await openUi(`#run=${run.id}`); // remembered
+    await expect.poll(() => page.locator('#view').getAttribute('data-suppressed')).toBe(String(candidates.length));
+    await toggle.click();
+    await expect.poll(() => page.locator('#view').getAttribute('data-suppressed')).toBe('hidden');
+    expect(await panel.isVisible()).toBe(false);
+    expect(await page.locator('#legend li[data-entry^="suppressed"]').count()).toBe(0);
+
+    // Over HTTP, as any client sees them.
+    const viaApi = await fetch(`${served.url}api/suppressedCandidates`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([run.id]),
+    });
+    expect(await viaApi.json()).toEqual(candidates);
     expect(pageErrors).toEqual([]);
   });
 });
