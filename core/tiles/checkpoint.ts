@@ -15,6 +15,7 @@
  * gives the same bytes as an uninterrupted one.
  */
 import { VERSION } from '../version';
+import { workerCodeFingerprint } from '../workers/spawn';
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
@@ -26,7 +27,9 @@ import type { EpochSourceInfo } from '../io/formats';
 const FOLDER_FORMAT = 2;
 const MAGIC = 0x4b435856; // "VXCK"
 const HEADER_BYTES = 4 + 4 + 8 + 32;
-const SOFTWARE = VERSION;
+/** The tiles' worker, whose code judges what a folder keeps: other code (other rules) is another run. */
+const TILE_WORKER = new URL('./worker.ts', import.meta.url);
+const software = () => `${VERSION}+${workerCodeFingerprint(TILE_WORKER)}`;
 
 /** A run folder that cannot be used for this run: its message says why and what to do. */
 export class RunFolderError extends Error {
@@ -154,7 +157,7 @@ async function fileFacts(sources: EpochSourceInfo[]): Promise<FileFacts[]> {
 /** What the run is: the inputs (paths, sizes, modification times, header facts) and the options. */
 async function identify(id: RunIdentity): Promise<Omit<Manifest, 'created'>> {
   const epochs = [await fileFacts(id.epochs[0]), await fileFacts(id.epochs[1])] as [FileFacts[], FileFacts[]];
-  const body = { format: FOLDER_FORMAT, software: SOFTWARE, v8: process.versions.v8, epochs, options: id.options, extra: id.extra ?? null };
+  const body = { format: FOLDER_FORMAT, software: software(), v8: process.versions.v8, epochs, options: id.options, extra: id.extra ?? null };
   const key = sha256(JSON.stringify(canonical(body))).toString('hex');
   return { ...body, key };
 }
