@@ -146,5 +146,8 @@ const RULES: [RegExp, (m: string[]) => string][] = [
 ];
 
 export function ledgerZh(sentence: string): string {
+  // What an older survey than the case's latest found is kept as evidence only (cases-repo.ts).
+  const evidence = /^(.*) \(evidence only: (.+) was surveyed before (.+), which the case rests on\)$/s.exec(sentence);
+  if (evidence) return `${ledgerZh(evidence[1])}（仅作佐证：${evidence[2]} 的测量早于案件所依据的 ${evidence[3]}）`;
   return applyRules(RULES, sentence) ?? sentence;
 }

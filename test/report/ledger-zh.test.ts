@@ -7,6 +7,12 @@ describe('ledgerZh', () => {
     expect(ledgerZh('294 m³ removed (C001, C003), of the 300 m³ violation')).toBe('已拆除 294 m³（C001, C003），原违建 300 m³');
     expect(ledgerZh('grew further by 42 m³ (C007)')).toBe('继续加建 42 m³（C007）');
     expect(ledgerZh('96 % of the footprint keeps its height (top 55.1 m)')).toBe('图斑 96% 范围高度未变（顶高 55.1 m）');
+    // A finding kept as evidence only (a survey older than the one the case rests on).
+    expect(
+      ledgerZh(
+        '80 % of the footprint keeps its height (top 12.3 m) (evidence only: 2024-03 was surveyed before 2024-09, which the case rests on)',
+      ),
+    ).toBe('图斑 80% 范围高度未变（顶高 12.3 m）（仅作佐证：2024-03 的测量早于案件所依据的 2024-09）');
     expect(ledgerZh('the later epoch did not see this footprint well enough to tell')).toBe('后期测量对该图斑观测不足，无法判断');
   });
 
