@@ -4,17 +4,12 @@
  * sentence shape has a Chinese template and a sentence of an unknown shape is shown as written.
  */
 import { applyRules, reasonZh } from './reasons-zh';
+import { TERMS } from './terms';
 
 const N = String.raw`(-?[\d.]+)`;
 
-const SUPPRESSION_ZH: Record<string, string> = {
-  vegetation: '植被',
-  vehicle: '车辆',
-  too_small: '过小',
-  not_building: '非建筑',
-  sliver: '细长碎片',
-  low_coverage: '观测覆盖不足',
-};
+/** The suppression reasons as the bureau says them (the UI's words, core/review/terms.ts). */
+const SUPPRESSION_ZH: Record<string, string> = TERMS['zh-CN'].suppressions;
 
 /** The detector's reasons for suppressing a candidate (core/changes/classify.ts), clue by clue. */
 const SUPPRESSION_RULES: [RegExp, (m: string[]) => string][] = [
