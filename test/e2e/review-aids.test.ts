@@ -353,6 +353,18 @@ describe('the candidates detection did not flag', () => {
     await shot('suppressed-zh');
     await page.click('#lang');
 
+    // On a short window the list scrolls, and only the list: a row low in it keeps the card above it in sight.
+    await page.setViewportSize({ width: 1366, height: 460 });
+    const last = panel.locator('li').last();
+    await last.click();
+    const lastIndex = Number(await last.getAttribute('data-index'));
+    await expect.poll(() => page.locator('#view').getAttribute('data-suppressed-selected')).toBe(String(lastIndex));
+    const [panelBox, cardBox] = [await panel.boundingBox(), await card.boundingBox()];
+    expect(cardBox!.y).toBeGreaterThanOrEqual(panelBox!.y);
+    expect(await panel.locator('.suppressed-list').evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop)).toBeGreaterThan(0);
+    expect(await card.getAttribute('data-index')).toBe(String(lastIndex));
+    await page.setViewportSize({ width: 1366, height: 768 });
+
     await openUi(`#run=${run.id}`); // remembered
     await expect.poll(() => page.locator('#view').getAttribute('data-suppressed')).toBe(String(candidates.length));
     await toggle.click();
