@@ -5,6 +5,7 @@
 // view's toolbar counts them, drawn or not (remembered); while shown, a panel lists them and a click on an outline or a
 // row tells why it was not flagged.
 import * as THREE from 'three';
+import { mergeGeometries } from 'three/addons/utils/BufferGeometryUtils.js';
 import type { RunRecord } from '../core/api';
 import type { SuppressedCandidate, SuppressionReason } from '../core/changes/types';
 import type { ViewerApi } from './bridge';
@@ -41,7 +42,7 @@ function ringSegments(ring: [number, number][], origin: readonly number[], z: nu
   for (let i = 0; i + 1 < ring.length; i++) out.push(ring[i][0] - ox, ring[i][1] - oy, z, ring[i + 1][0] - ox, ring[i + 1][1] - oy, z);
 }
 
-/** Frees an object's GPU buffers (a material shared by a reason's patches may be freed more than once: harmless). */
+/** Frees an object's GPU buffers. */
 function disposeOf(o: THREE.Mesh | THREE.LineSegments): void {
   o.geometry.dispose();
   (o.material as THREE.Material).dispose();
@@ -166,7 +167,7 @@ export class SuppressedLayer {
     });
   }
 
-  /** Drawn when shown; set on the ground the drawn points show now. One outline geometry per reason: a district has thousands. */
+  /** Drawn when shown; set on the ground the drawn points show now. One geometry per reason: a district has thousands. */
   private build(): void {
     for (const child of [...this.group.children]) {
       if (child === this.highlight) continue;
@@ -196,21 +197,33 @@ export class SuppressedLayer {
         side: THREE.DoubleSide,
       });
       const segments: number[] = [];
+      // The patches on the ground, one geometry per reason; a click finds the candidate by the triangle it hit.
+      const patches: THREE.BufferGeometry[] = [];
+      const owners: number[] = [];
+      const firstTriangle: number[] = [];
+      let triangles = 0;
       this.candidates.forEach((c, i) => {
         if (c.reason !== reason) return;
         const z = this.groundZ[i];
-        // The patch on the ground is also what a click finds (userData.index).
-        const patch = new THREE.Mesh(new THREE.ShapeGeometry(this.shapes(c)), fill);
-        patch.position.z = z + 0.12;
-        patch.renderOrder = 5;
-        patch.userData.index = i;
-        this.group.add(patch);
+        const patch = new THREE.ShapeGeometry(this.shapes(c)).translate(0, 0, z + 0.12);
+        patches.push(patch);
+        owners.push(i);
+        firstTriangle.push(triangles);
+        triangles += patch.index!.count / 3;
         const rise = Math.abs(c.height_change_mean_m);
         for (const polygon of c.footprint) {
           ringSegments(polygon[0], origin, z + 0.15, segments);
           if (rise >= MIN_RAISED_M) ringSegments(polygon[0], origin, z + rise, segments);
         }
       });
+      if (patches.length > 0) {
+        const merged = mergeGeometries(patches);
+        for (const patch of patches) patch.dispose();
+        const mesh = new THREE.Mesh(merged, fill);
+        mesh.renderOrder = 5;
+        mesh.userData = { owners, firstTriangle };
+        this.group.add(mesh);
+      }
       if (segments.length === 0) continue;
       const geometry = new THREE.BufferGeometry();
       geometry.setAttribute('position', new THREE.Float32BufferAttribute(segments, 3));
@@ -288,6 +301,15 @@ export class SuppressedLayer {
     raycaster.setFromCamera(pointer, this.viewer.three.camera);
     const patches = this.group.children.filter((o): o is THREE.Mesh => o instanceof THREE.Mesh);
     const hit = raycaster.intersectObjects(patches, false)[0];
-    if (hit) this.select(hit.object.userData.index as number);
+    if (hit?.faceIndex == null) return;
+    const { owners, firstTriangle } = hit.object.userData as { owners: number[]; firstTriangle: number[] };
+    // The last candidate whose triangles start at or before the one hit.
+    let [lo, hi] = [0, firstTriangle.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (firstTriangle[mid] <= hit.faceIndex) lo = mid;
+      else hi = mid - 1;
+    }
+    this.select(owners[lo]);
   }
 }

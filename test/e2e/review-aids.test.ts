@@ -341,6 +341,16 @@ describe('the candidates detection did not flag', () => {
     await page.mouse.click(view.x + view.width / 2, view.y + view.height / 2);
     await expect.poll(() => page.locator('#view').getAttribute('data-suppressed-selected')).toBe(String(index));
     expect(await card.locator('.reason').textContent()).toBe('Reason: Vegetation');
+    // A reason's patches are one geometry: the click finds the candidate by its triangles, the last car's too.
+    const lastCar = candidates.findLastIndex((c) => c.reason === 'vehicle');
+    expect(candidates.filter((c) => c.reason === 'vehicle').length).toBeGreaterThan(1); // not the geometry's first
+    await panel.locator(`li[data-index="${lastCar}"]`).click();
+    await settled();
+    await card.locator('.close').click();
+    await page.mouse.click(view.x + view.width / 2, view.y + view.height / 2);
+    await expect.poll(() => page.locator('#view').getAttribute('data-suppressed-selected')).toBe(String(lastCar));
+    expect(await card.locator('.reason').textContent()).toBe('Reason: Vehicle');
+    await panel.locator(`li[data-index="${index}"]`).click(); // the tree again, for the Chinese card
 
     await page.click('#lang');
     await expect.poll(() => toggle.textContent()).toBe(`已排除的疑似变化 ${candidates.length}`);
