@@ -1,5 +1,6 @@
 import { lookupEpsg } from './epsg';
 import { parseWkt, type WktNode } from './crs';
+import { methodKey, proj4Facts, type Proj4Facts } from './proj4-facts';
 
 // WKT 1 (OGC and Esri spellings) and WKT 2 parameter names, as the proj4 parameter they set.
 const PARAMS: Record<string, string> = {
@@ -23,32 +24,54 @@ const PARAMS: Record<string, string> = {
   scalefactor: 'k',
   scalefactoratnaturalorigin: 'k',
 };
-const DEFAULTS: Record<string, number> = { x_0: 0, y_0: 0, lon_0: 0, lat_0: 0, k: 1 };
+const DEFAULTS: Record<string, number> = { x_0: 0, y_0: 0, lon_0: 0, lat_0: 0, k: 1, lat_ts: 0 };
 const PROJ_UNITS: Record<string, number> = { m: 1, 'us-ft': 1200 / 3937, ft: 0.3048 };
-const ELLIPSOID_A: Record<string, number> = { WGS84: 6378137, GRS80: 6378137, NAD83: 6378137, NAD27: 6378206.4, clrk66: 6378206.4 };
-const GEOGRAPHIC = new Set(['GEOGCS', 'GEOGCRS', 'GEOGRAPHICCRS', 'GEODCRS']);
+// proj4 parameters this module compares or that change nothing it must check; any other (an
+// azimuth, a south-pointing axis…) is one it cannot compare, so the WKT is not taken for the code.
+const UNDERSTOOD = new Set([
+  ...['proj', 'zone', 'south', 'ellps', 'datum', 'a', 'b', 'rf', 'towgs84', 'nadgrids', 'pm', 'units', 'to_meter'],
+  ...['no_defs', 'type', 'wktext', 'x_0', 'y_0', 'lon_0', 'lat_0', 'lat_1', 'lat_2', 'lat_ts', 'k', 'k_0'],
+]);
+const GEOGRAPHIC = new Set(['GEOGCS', 'GEOGCRS', 'GEOGRAPHICCRS', 'GEODCRS', 'BASEGEOGCRS', 'BASEGEODCRS']);
 const PROJECTED = new Set(['PROJCS', 'PROJCRS', 'PROJECTEDCRS']);
+// Datums that share an ellipsoid (to the millimetre) yet sit metres to a hundred metres apart: when
+// both names are known, they must be the same datum. Esri prefixes its datum names with D_.
+const DATUM_FAMILIES: [string, RegExp][] = [
+  ['CGCS2000', /^d?(china2000|cgcs2000|chinageodeticcoordinatesystem2000)$/],
+  ['New Beijing', /^d?newbeijing$/],
+  ['Beijing 1954', /^d?beijing1954$/],
+  ['Xian 1980', /^d?xian1980$/],
+  ['WGS 84', /^d?(wgs84|wgs1984|worldgeodeticsystem1984)$/],
+];
 
 const kids = (n: WktNode) => n.args.filter((a): a is WktNode => typeof a === 'object');
 const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+const find = (n: WktNode, keywords: string[]): WktNode | undefined =>
+  keywords.includes(n.keyword)
+    ? n
+    : kids(n)
+        .map((c) => find(c, keywords))
+        .find(Boolean);
 
 /**
  * Whether a WKT that carries no EPSG code of its own describes the CRS `code` names: same kind,
- * same unit, same ellipsoid size and projection parameters. A LAS file's GeoTIFF keys may lend
- * their code to a WKT that agrees with them, never to one that does not: laspy's
+ * ellipsoid, datum shift, prime meridian, projection method, unit and parameters, all read
+ * against proj4's own definition of the code. Anything that cannot be compared is a mismatch: a
+ * wrongly borrowed code is a silent datum shift under --reproject (CGCS2000 and Beijing 1954
+ * share Shenzhen's Gauss-Kruger zone and stand over 100 m apart). laspy's
  * file_with_both_wkt_and_geotiff_vlrs.las keys name NAD83 / Nebraska in metres while its WKT is
  * NAD83(2011) / Nebraska in US survey feet.
  */
 export function wktMatchesEpsg(wkt: string, code: number): boolean {
   const entry = lookupEpsg(code);
-  if (!entry?.proj4) return false;
+  const proj = entry?.proj4 ? proj4Facts(entry.proj4) : undefined;
+  if (!entry || !proj) return false;
   let root: WktNode;
   try {
     root = parseWkt(wkt.replace(/\0+$/, '').trim());
   } catch {
     return false;
   }
-  const proj = parseProj4(entry.proj4);
   // A compound WKT is matched by its horizontal part.
   if (root.keyword === 'COMPD_CS' || root.keyword === 'COMPOUNDCRS') {
     const horizontal = kids(root).find((c) => GEOGRAPHIC.has(c.keyword) || PROJECTED.has(c.keyword));
@@ -57,15 +80,17 @@ export function wktMatchesEpsg(wkt: string, code: number): boolean {
   }
   const geographic = GEOGRAPHIC.has(root.keyword);
   if (!geographic && !PROJECTED.has(root.keyword)) return false;
-  if (geographic !== (proj.proj === 'longlat')) return false;
-  if (!sameEllipsoid(root, proj)) return false;
+  if (geographic !== (proj.projName === 'longlat')) return false;
+  if (Object.keys(proj.params).some((p) => !UNDERSTOOD.has(p))) return false;
+  if (!sameDatum(root, proj, entry.wkt)) return false;
   if (geographic) return true;
+  if (!sameMethod(root, proj)) return false;
   const unit = unitFactor(root);
-  const projUnit = proj.to_meter !== undefined ? Number(proj.to_meter) : PROJ_UNITS[proj.units ?? 'm'];
+  const projUnit = proj.params.to_meter !== undefined ? Number(proj.params.to_meter) : PROJ_UNITS[proj.params.units ?? 'm'];
   if (unit === undefined || projUnit === undefined || Math.abs(unit / projUnit - 1) > 1e-9) return false;
-  const fromWkt = wktParams(root, unit);
+  const fromWkt = wktParams(root, unit, proj.projName);
   if (fromWkt === undefined) return false;
-  const fromProj = projParams(proj);
+  const fromProj = projParams(proj.params);
   // A cone's two standard parallels may come in either order (Esri writes Nebraska's as 40, 43; EPSG as 43, 40).
   for (const p of [fromWkt, fromProj]) {
     if (p.lat_1 !== undefined && p.lat_2 !== undefined && p.lat_1 > p.lat_2) [p.lat_1, p.lat_2] = [p.lat_2, p.lat_1];
@@ -80,10 +105,50 @@ export function wktMatchesEpsg(wkt: string, code: number): boolean {
   return true;
 }
 
-function parseProj4(text: string): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const m of text.matchAll(/\+([a-z_0-9]+)(?:=(\S+))?/g)) out[m[1]] = m[2];
-  return out;
+/**
+ * Same ellipsoid (both axes to 5 cm: Krassowsky, IAU 1976 and GRS 1980 differ by metres), same
+ * prime meridian, the same shift to WGS 84 when both state one, and no two known different datums.
+ */
+function sameDatum(root: WktNode, proj: Proj4Facts, registryWkt: string | undefined): boolean {
+  const spheroid = find(root, ['SPHEROID', 'ELLIPSOID']);
+  const a = Number(spheroid?.args[1]);
+  const rf = Number(spheroid?.args[2]);
+  if (!spheroid || !(a > 0) || !Number.isFinite(rf) || rf < 0) return false;
+  const b = rf === 0 ? a : a * (1 - 1 / rf);
+  if (Math.abs(a - proj.a) > 0.05 || Math.abs(b - proj.b) > 0.05) return false;
+  const pm = find(root, ['PRIMEM']);
+  const meridian = pm ? Number(pm.args[1]) * angleUnit(pm) : 0;
+  if (!Number.isFinite(meridian) || Math.abs(meridian - proj.primeMeridian) > 1e-6) return false;
+  const shift = find(root, ['TOWGS84'])?.args.map(Number);
+  if (shift && proj.towgs84) {
+    const pad = (s: number[]) => [...s, 0, 0, 0, 0, 0, 0, 0].slice(0, 7);
+    const [x, y] = [pad(shift), pad(proj.towgs84)];
+    if (x.some((v, i) => !(Math.abs(v - y[i]) <= 1e-3))) return false;
+  }
+  const family = (w: WktNode | undefined) => {
+    const name = w ? key(String(find(w, ['DATUM', 'GEODETICDATUM', 'TRF'])?.args[0] ?? '')) : '';
+    return DATUM_FAMILIES.find(([, re]) => re.test(name))?.[0];
+  };
+  let registry: WktNode | undefined;
+  try {
+    registry = registryWkt ? parseWkt(registryWkt) : undefined;
+  } catch {
+    registry = undefined;
+  }
+  const [mine, theirs] = [family(root), family(registry)];
+  return mine === undefined || theirs === undefined || mine === theirs;
+}
+
+/** A PRIMEM's unit in degrees: WKT 1 states it in degrees, WKT 2 may give its own ANGLEUNIT. */
+function angleUnit(pm: WktNode): number {
+  const unit = kids(pm).find((c) => c.keyword === 'ANGLEUNIT' || c.keyword === 'UNIT');
+  return unit ? (Number(unit.args[1]) * 180) / Math.PI : 1;
+}
+
+/** The WKT's projection method (WKT 1 PROJECTION, WKT 2 METHOD) is one proj4 reads as the code's projection. */
+function sameMethod(root: WktNode, proj: Proj4Facts): boolean {
+  const method = find(root, ['PROJECTION', 'METHOD']);
+  return method !== undefined && proj.methods.has(methodKey(String(method.args[0])));
 }
 
 /** A parameter, with proj's own defaults (a one-parallel cone's lat_1 is its lat_0). */
@@ -95,14 +160,16 @@ function paramOf(p: Record<string, number>, name: string): number | undefined {
 }
 
 /** The WKT's projection parameters in proj4's terms (false origin in metres); undefined when one is unknown. */
-function wktParams(root: WktNode, unit: number): Record<string, number> | undefined {
+function wktParams(root: WktNode, unit: number, projName: string): Record<string, number> | undefined {
   const conversion = kids(root).find((c) => c.keyword === 'CONVERSION');
   const nodes = [...kids(root), ...(conversion ? kids(conversion) : [])].filter((c) => c.keyword === 'PARAMETER');
   const out: Record<string, number> = {};
   for (const p of nodes) {
-    const name = PARAMS[key(String(p.args[0]))];
+    let name = PARAMS[key(String(p.args[0]))];
     const value = Number(p.args[1]);
     if (!name || !Number.isFinite(value)) return undefined;
+    // Mercator (2SP)'s standard parallel is proj4's latitude of true scale.
+    if (projName === 'merc' && name === 'lat_1') name = 'lat_ts';
     out[name] = name === 'x_0' || name === 'y_0' ? value * unit : value;
   }
   return out;
@@ -113,7 +180,7 @@ function projParams(proj: Record<string, string | undefined>): Record<string, nu
   if (proj.proj === 'utm') {
     Object.assign(out, { lon_0: Number(proj.zone) * 6 - 183, k: 0.9996, x_0: 500000, y_0: 'south' in proj ? 10000000 : 0 });
   }
-  for (const name of ['x_0', 'y_0', 'lon_0', 'lat_0', 'lat_1', 'lat_2', 'k', 'k_0']) {
+  for (const name of ['x_0', 'y_0', 'lon_0', 'lat_0', 'lat_1', 'lat_2', 'lat_ts', 'k', 'k_0']) {
     if (proj[name] !== undefined) out[name === 'k_0' ? 'k' : name] = Number(proj[name]);
   }
   return out;
@@ -126,14 +193,4 @@ function unitFactor(root: WktNode): number | undefined {
   const unit = kids(root).find(isUnit) ?? (axis ? kids(axis).find(isUnit) : undefined);
   const factor = unit ? Number(unit.args[1]) : NaN;
   return Number.isFinite(factor) && factor > 0 ? factor : undefined;
-}
-
-/** Semi-major axes agree (to a metre) when both sides state one. */
-function sameEllipsoid(root: WktNode, proj: Record<string, string | undefined>): boolean {
-  const find = (n: WktNode): WktNode | undefined =>
-    n.keyword === 'SPHEROID' || n.keyword === 'ELLIPSOID' ? n : kids(n).map(find).find(Boolean);
-  const spheroid = find(root);
-  const a = spheroid ? Number(spheroid.args[1]) : NaN;
-  const b = proj.a !== undefined ? Number(proj.a) : ELLIPSOID_A[proj.ellps ?? proj.datum ?? ''];
-  return !Number.isFinite(a) || b === undefined || Math.abs(a - b) < 1;
 }
