@@ -16,8 +16,10 @@ export interface SnapshotOptions {
   epoch?: Epoch;
 }
 
-/** Names of the scene groups drawn only for the analyst (renderer/uncertain.ts, renderer/suppressed.ts). */
-const OVERLAYS_LEFT_OUT = ['uncertain', 'suppressed'];
+/** Marks a scene object drawn only for the analyst (a review aid with no legend in the report): snapshots leave it out. */
+export function leaveOutOfReports(o: THREE.Object3D): void {
+  o.userData.leftOutOfReports = true;
+}
 
 /** A camera looking down at `box` (about 55°) from the south-south-west, at the middle of heights `z`. */
 export function obliqueCamera(viewer: Viewer, box: BoxXY, z: number, aspect: number): THREE.PerspectiveCamera {
@@ -55,9 +57,9 @@ export function snapshot(viewer: Viewer, box: BoxXY, options: SnapshotOptions): 
     if (o instanceof THREE.Points && o.material instanceof THREE.PointsMaterial) points.push(o.material);
   });
   const pixels = new Uint8Array(width * height * 4);
-  // The review aids drawn over the view (the uncertain areas' hatching, renderer/uncertain.ts; the suppressed
-  // candidates' outlines, renderer/suppressed.ts) have no legend in the report: left out of its figures.
-  const overlays = OVERLAYS_LEFT_OUT.flatMap((name) => scene.getObjectByName(name) ?? []);
+  // The review aids drawn over the view (the uncertain areas' hatching, the suppressed candidates' outlines) have no
+  // legend in the report: they marked themselves to be left out of its figures.
+  const overlays = scene.children.filter((o) => o.userData.leftOutOfReports === true);
   const overlaysShown = overlays.map((o) => o.visible);
   try {
     for (const o of overlays) o.visible = false;

@@ -13,6 +13,7 @@ import { h } from './dom';
 import { groundUnder } from './ground-at';
 import { t } from './i18n';
 import { renderSuppressedPanel } from './panels/suppressed-panel';
+import { leaveOutOfReports } from './snapshot';
 import type { Viewer } from './viewer';
 import { viewToolbar } from './view-tools';
 
@@ -71,6 +72,7 @@ export class SuppressedLayer {
     private readonly floorZ: number,
   ) {
     this.group.name = 'suppressed';
+    leaveOutOfReports(this.group);
     this.group.renderOrder = 5;
     this.highlight.name = 'suppressed-selected';
     this.group.add(this.highlight);

@@ -9,6 +9,7 @@ import type { ViewerApi } from './bridge';
 import { h } from './dom';
 import { groundUnder } from './ground-at';
 import { t } from './i18n';
+import { leaveOutOfReports } from './snapshot';
 import type { Viewer } from './viewer';
 import { viewToolbar } from './view-tools';
 
@@ -55,6 +56,7 @@ export class UncertainLayer {
     private readonly floorZ: number,
   ) {
     this.group.name = 'uncertain';
+    leaveOutOfReports(this.group);
     this.group.renderOrder = 5;
     viewer.three.scene.add(this.group);
     this.button = h('button', { id: 'uncertain-toggle', 'aria-pressed': String(this.shown), onclick: () => this.toggle() });

@@ -197,6 +197,38 @@ describe('exporting the PDF report from the app', () => {
         .toString(),
     ).toBe('%PDF-');
   }, 120_000);
+
+  it('leaves the review aids drawn over the view (uncertain areas, not-flagged outlines) out of its 3D snapshots', async () => {
+    const run = await stored(async (p) => (await p.info()).runs[0]);
+    await openUi(`#run=${run.id}&verdict=confirmed`);
+    const exportPdf = async (): Promise<Pixels[]> => {
+      await page.click('#export-report');
+      await page.selectOption('#report-scope', 'filtered');
+      const download = page.waitForEvent('download', { timeout: 120_000 });
+      await page.click('#report-start');
+      const dir = mkdtempSync(join(tmpdir(), 'voxwatch-e2e-aids-'));
+      await (await download).saveAs(join(dir, 'report.pdf'));
+      await page.waitForSelector('#report-dialog', { state: 'detached' });
+      execFileSync('pdfimages', ['-png', join(dir, 'report.pdf'), join(dir, 'img')]);
+      return readdirSync(dir)
+        .filter((f) => f.endsWith('.png'))
+        .sort()
+        .map((f) => decodePng(readFileSync(join(dir, f))))
+        .filter((p) => p.width === 640 && p.height === 480);
+    };
+    const layers = ['#uncertain-toggle', '#suppressed-toggle'];
+    for (const toggle of layers) expect(await page.locator(toggle).getAttribute('aria-pressed')).toBe('false');
+    const plain = await exportPdf();
+    for (const toggle of layers) await page.click(toggle);
+    await expect.poll(() => page.locator('#view').getAttribute('data-suppressed')).toMatch(/^[1-9]\d*$/);
+    await expect.poll(() => page.locator('#view').getAttribute('data-uncertain')).toMatch(/^[1-9]\d*$/);
+    const withAids = await exportPdf();
+    for (const toggle of layers) await page.click(toggle);
+    expect(withAids.length).toBeGreaterThan(1);
+    expect(withAids.length).toBe(plain.length);
+    // The same figures, pixel for pixel: nothing of the aids in them.
+    withAids.forEach((snap, i) => expect(Buffer.compare(Buffer.from(snap.data), Buffer.from(plain[i].data)), `snapshot ${i}`).toBe(0));
+  }, 180_000);
 });
 
 describe('orthophoto crops in the detail panel', () => {
