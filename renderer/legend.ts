@@ -50,11 +50,11 @@ const overlap = (a: ScreenBox, b: ScreenBox) =>
   Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 
 /**
- * The corner of a `width` × `height` view where a `w` × `h` legend covers least of `avoid` (the first free one in
- * CORNERS' order: bottom right, where nothing else sits, unless the selected change is there).
+ * The corner of a `width` × `height` view where a `w` × `h` legend covers least of the `avoid` boxes (the first free
+ * one in CORNERS' order: bottom right, where nothing else sits, unless the selected change or a panel is there).
  */
-export function legendCorner(view: { width: number; height: number }, legend: { w: number; h: number }, avoid: ScreenBox | null): Corner {
-  if (!avoid) return CORNERS[0];
+export function legendCorner(view: { width: number; height: number }, legend: { w: number; h: number }, avoid: ScreenBox[]): Corner {
+  if (avoid.length === 0) return CORNERS[0];
   const boxOf = (corner: Corner): ScreenBox => {
     const left = corner.endsWith('right') ? view.width - MARGIN - legend.w : MARGIN;
     const top = corner.startsWith('bottom') ? view.height - MARGIN - legend.h : MARGIN;
@@ -63,7 +63,7 @@ export function legendCorner(view: { width: number; height: number }, legend: { 
   let best: Corner = CORNERS[0];
   let least = Infinity;
   for (const corner of CORNERS) {
-    const covered = overlap(boxOf(corner), avoid);
+    const covered = avoid.reduce((sum, box) => sum + overlap(boxOf(corner), box), 0);
     if (covered === 0) return corner;
     if (covered < least) [best, least] = [corner, covered];
   }
@@ -107,12 +107,12 @@ export class Legend {
     );
   }
 
-  /** Keeps the legend off the selected change (its box on the screen, from the view's top-left), after each frame. */
-  avoid(box: ScreenBox | null): void {
+  /** Keeps the legend off the selected change and the panels over the view (boxes from the view's top-left), after each frame. */
+  avoid(boxes: (ScreenBox | null)[]): void {
     const corner = legendCorner(
       { width: this.container.clientWidth, height: this.container.clientHeight },
       { w: this.el.offsetWidth, h: this.el.offsetHeight },
-      box,
+      boxes.filter((b): b is ScreenBox => b !== null),
     );
     if (this.el.dataset.corner !== corner) this.el.dataset.corner = corner;
   }

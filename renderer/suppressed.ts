@@ -93,6 +93,13 @@ export class SuppressedLayer {
     return this.shown;
   }
 
+  /** Where the panel stands over the view (from its top-left), or null when it is hidden: the legend keeps off it. */
+  panelBox(): { left: number; top: number; right: number; bottom: number } | null {
+    if (this.panel.hidden) return null;
+    const { offsetLeft: left, offsetTop: top, offsetWidth: w, offsetHeight: h } = this.panel;
+    return { left, top, right: left + w, bottom: top + h };
+  }
+
   /** How many of the run's candidates were suppressed for each reason. */
   counts(): Record<SuppressionReason, number> {
     const counts = Object.fromEntries(SUPPRESSION_REASONS.map((r) => [r, 0])) as Record<SuppressionReason, number>;
