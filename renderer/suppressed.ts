@@ -120,6 +120,7 @@ export class SuppressedLayer {
     if (this.runId !== (run?.id ?? null)) return; // another run was opened meanwhile
     this.candidates = candidates;
     this.selected = null;
+    this.viewer.canvas.parentElement!.dataset.suppressedSelected = '';
     this.button.dataset.count = String(candidates.length);
     this.relabel();
     this.build();
