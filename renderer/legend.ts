@@ -1,13 +1,14 @@
 // The colour legend over the 3D view: what each change colour means under the current colouring (type or verdict),
 // with how many of the run's changes have it, and the uncertain areas' hatching and the suppressed candidates' reasons
-// while those layers are shown. It folds to one line, and moves to another corner when the selected change lies under
-// it.
+// while those layers are shown. It folds to one line, and moves to another corner when the selected change or a panel
+// lies under it (legend-corner.ts).
 import type { ChangeRecord } from '../core/api';
 import { CHANGE_TYPES } from '../core/changes/types';
 import { VERDICTS } from '../core/review/types';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { h } from './dom';
 import { t, tType, tVerdict } from './i18n';
+import { CORNERS, legendCorner, type ScreenBox } from './legend-corner';
 
 export interface LegendEntry {
   /** What the entry stands for (a type, a verdict, 'uncertain'): tests and styles find it by this. */
@@ -33,47 +34,12 @@ export function legendEntries(colourBy: ColourBy, changes: ChangeRecord[]): Lege
     : VERDICTS.map((v) => ({ id: v, label: tVerdict(v), colour: VERDICT_COLOURS[v], count: count((c) => c.verdict === v) }));
 }
 
-export interface ScreenBox {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-const CORNERS = ['bottom-right', 'bottom-left', 'top-right'] as const;
-type Corner = (typeof CORNERS)[number];
-/** The gap between the legend and the view's edges (style.css places it so). */
-const MARGIN = 8;
-const OPEN_KEY = 'voxwatch.legend';
-
-const overlap = (a: ScreenBox, b: ScreenBox) =>
-  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
-
-/**
- * The corner of a `width` × `height` view where a `w` × `h` legend covers least of the `avoid` boxes (the first free
- * one in CORNERS' order: bottom right, where nothing else sits, unless the selected change or a panel is there).
- */
-export function legendCorner(view: { width: number; height: number }, legend: { w: number; h: number }, avoid: ScreenBox[]): Corner {
-  if (avoid.length === 0) return CORNERS[0];
-  const boxOf = (corner: Corner): ScreenBox => {
-    const left = corner.endsWith('right') ? view.width - MARGIN - legend.w : MARGIN;
-    const top = corner.startsWith('bottom') ? view.height - MARGIN - legend.h : MARGIN;
-    return { left, top, right: left + legend.w, bottom: top + legend.h };
-  };
-  let best: Corner = CORNERS[0];
-  let least = Infinity;
-  for (const corner of CORNERS) {
-    const covered = avoid.reduce((sum, box) => sum + overlap(boxOf(corner), box), 0);
-    if (covered === 0) return corner;
-    if (covered < least) [best, least] = [corner, covered];
-  }
-  return best;
-}
-
 function swatchStyle(e: LegendEntry): string {
   if (e.hatched) return '';
   return e.dotted ? `border-color:${e.colour}` : `background:${e.colour}`;
 }
+
+const OPEN_KEY = 'voxwatch.legend';
 
 export class Legend {
   readonly el: HTMLDetailsElement;

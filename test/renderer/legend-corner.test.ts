@@ -1,7 +1,7 @@
-// Where the legend goes (renderer/legend.ts legendCorner): the first corner that covers none of what the analyst is
+// Where the legend goes (renderer/legend-corner.ts): the first corner that covers none of what the analyst is
 // looking at — the selected change and the panels over the view.
 import { describe, expect, it } from 'vitest';
-import { legendCorner } from '../../renderer/legend';
+import { legendCorner } from '../../renderer/legend-corner';
 
 const view = { width: 656, height: 690 };
 const legend = { w: 160, h: 220 };
