@@ -106,7 +106,9 @@ export class UncertainLayer {
   private build(): void {
     for (const child of [...this.group.children]) {
       this.group.remove(child);
+      // Each build makes its own materials: dispose of them with the geometry (the hatching texture is kept).
       (child as THREE.Mesh | THREE.Line).geometry.dispose();
+      ((child as THREE.Mesh | THREE.Line).material as THREE.Material).dispose();
     }
     this.viewer.canvas.parentElement!.dataset.uncertain = this.shown ? String(this.areas.length) : 'hidden';
     this.viewer.requestRender();

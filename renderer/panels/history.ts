@@ -47,40 +47,33 @@ function describe(e: ChangeEvent): { what: string; text: string | null } {
   }
 }
 
+/**
+ * The events last shown per change: a redraw of the panel (every filter keystroke, every verdict)
+ * shows them at once while it asks again, instead of "Loading…" and a jump in the panel's height.
+ */
+const lastShown = new Map<number, ChangeEvent[]>();
+
 export function renderHistory(api: ViewerApi, key: number): HTMLElement {
   const summary = h('summary', {}, t('history'));
   const root = h('details', { id: 'change-history', class: 'history', 'data-key': key, 'data-state': 'loading' }, summary);
   root.open = localStorage.getItem(OPEN_KEY) !== 'closed';
   root.addEventListener('toggle', () => localStorage.setItem(OPEN_KEY, root.open ? 'open' : 'closed'));
-  const body = h('p', { class: 'hint' }, t('loading'));
+  let body: HTMLElement = h('p', { class: 'hint' }, t('loading'));
+  const show = (events: ChangeEvent[]) => {
+    summary.textContent = `${t('history')}${paren(String(events.length))}`;
+    const next = eventList(events);
+    body.replaceWith(next);
+    body = next;
+  };
   root.append(body);
+  const known = lastShown.get(key);
+  if (known) show(known);
   api
     .changeHistory(key)
     .then((events) => {
-      summary.textContent = `${t('history')}${paren(String(events.length))}`;
-      body.replaceWith(
-        events.length === 0
-          ? h('p', { class: 'hint' }, t('historyNone'))
-          : h(
-              'ol',
-              {},
-              ...[...events].reverse().map((e) => {
-                const { what, text } = describe(e);
-                return h(
-                  'li',
-                  { 'data-kind': e.kind },
-                  h(
-                    'div',
-                    { class: 'when' },
-                    h('time', { 'data-at': e.at, title: e.at }, localTime(new Date(e.at), true)),
-                    h('span', { class: 'actor' }, e.actor),
-                  ),
-                  h('div', { class: 'what' }, what),
-                  text ? h('div', { class: 'text' }, text) : null,
-                );
-              }),
-            ),
-      );
+      // Only what changed is drawn again: the same events leave the panel as it stands.
+      if (!known || JSON.stringify(known) !== JSON.stringify(events)) show(events);
+      lastShown.set(key, events);
       root.dataset.state = 'ready';
     })
     .catch((e: unknown) => {
@@ -88,4 +81,27 @@ export function renderHistory(api: ViewerApi, key: number): HTMLElement {
       root.dataset.state = 'failed';
     });
   return root;
+}
+
+function eventList(events: ChangeEvent[]): HTMLElement {
+  if (events.length === 0) return h('p', { class: 'hint' }, t('historyNone'));
+  return h(
+    'ol',
+    {},
+    ...[...events].reverse().map((e) => {
+      const { what, text } = describe(e);
+      return h(
+        'li',
+        { 'data-kind': e.kind },
+        h(
+          'div',
+          { class: 'when' },
+          h('time', { 'data-at': e.at, title: e.at }, localTime(new Date(e.at), true)),
+          h('span', { class: 'actor' }, e.actor),
+        ),
+        h('div', { class: 'what' }, what),
+        text ? h('div', { class: 'text' }, text) : null,
+      );
+    }),
+  );
 }
