@@ -157,7 +157,14 @@ async function fileFacts(sources: EpochSourceInfo[]): Promise<FileFacts[]> {
 /** What the run is: the inputs (paths, sizes, modification times, header facts) and the options. */
 async function identify(id: RunIdentity): Promise<Omit<Manifest, 'created'>> {
   const epochs = [await fileFacts(id.epochs[0]), await fileFacts(id.epochs[1])] as [FileFacts[], FileFacts[]];
-  const body = { format: FOLDER_FORMAT, software: software(), v8: process.versions.v8, epochs, options: id.options, extra: id.extra ?? null };
+  const body = {
+    format: FOLDER_FORMAT,
+    software: software(),
+    v8: process.versions.v8,
+    epochs,
+    options: id.options,
+    extra: id.extra ?? null,
+  };
   const key = sha256(JSON.stringify(canonical(body))).toString('hex');
   return { ...body, key };
 }
