@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { CaseProposal, CaseRecord, CaseUpdate } from '../api';
 import type { ChangeObject } from '../changes/types';
 import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../review/types';
-import { audit } from './audit';
+import { audit, stamp } from './audit';
 import { ProjectFileError } from './db';
 
 /** Which status may follow which (the 台账 lifecycle); `closed` ends a case. */
@@ -153,7 +153,7 @@ export function updateCase(
   runId: number | null = null,
   detail: string | null = null,
 ): CaseRecord {
-  const now = new Date().toISOString();
+  const now = stamp(db);
   db.transaction(() => {
     const c = getCase(db, id);
     if (u.status !== undefined && u.status !== c.status) {
@@ -182,7 +182,7 @@ export function updateCase(
 
 /** Records what a later run found for a case; the analyst accepts it or not. */
 export function proposeForCase(db: Database, id: number, proposal: CaseProposal, actor: string): void {
-  const now = new Date().toISOString();
+  const now = stamp(db);
   const c = getCase(db, id);
   db.prepare('UPDATE cases SET proposal = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(proposal), now, id);
   linkEvidence(db, id, proposal);
@@ -207,7 +207,7 @@ export function noteEvidenceForCase(db: Database, id: number, finding: CasePropo
   const c = getCase(db, id);
   linkEvidence(db, id, finding);
   const detail = `run ${finding.runId}: ${finding.outcome.replace('_', ' ')}, ${finding.detail} (evidence only: ${why})`;
-  event(db, id, actor, new Date().toISOString(), c.status, c.status, finding.runId, detail);
+  event(db, id, actor, stamp(db), c.status, c.status, finding.runId, detail);
   audit(db, actor, 'case_checked', `case ${id}`, { ...finding, evidenceOnly: why });
 }
 

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { ChangeObject } from '../changes/types';
 import { matchStructure } from '../review/match';
 import { VERDICTS, type Verdict } from '../review/types';
-import { audit } from './audit';
+import { audit, stamp } from './audit';
 import { ProjectFileError } from './db';
 import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo';
 
@@ -13,7 +13,7 @@ import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo'
 export function setVerdicts(db: Database, keys: number[], verdict: Verdict, actor: string, note?: string): number {
   if (!VERDICTS.includes(verdict))
     throw new ProjectFileError('verdict', `"${String(verdict)}" is not a verdict; use one of ${VERDICTS.join(', ')}`);
-  const now = new Date().toISOString();
+  const now = stamp(db);
   const exists = db.prepare('SELECT id, volume_m3, sub_district FROM changes WHERE id = ?');
   const previous = db.prepare('SELECT verdict FROM reviews WHERE change_id = ?');
   const upsert = db.prepare(`
@@ -37,7 +37,7 @@ export function setVerdicts(db: Database, keys: number[], verdict: Verdict, acto
 }
 
 export function setNote(db: Database, key: number, note: string, actor: string): void {
-  const now = new Date().toISOString();
+  const now = stamp(db);
   db.transaction(() => {
     if (!db.prepare('SELECT 1 FROM changes WHERE id = ?').get(key))
       throw new ProjectFileError('note', `no change with key ${key} in this project`);
@@ -58,7 +58,7 @@ const CARRIED: Verdict[] = ['false_positive', 'permitted', 'confirmed'];
  * that grew since is left unreviewed, and its evidence says why.
  */
 export function carryVerdicts(db: Database, runId: number, actor: string): { carried: number; grown: number } {
-  const now = new Date().toISOString();
+  const now = stamp(db);
   const fresh = db.prepare('SELECT id, object, min_x, min_y, max_x, max_y FROM changes WHERE run_id = ?').all(runId) as {
     id: number;
     object: string;

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LocalProject } from '../../core/store/project';
 import { seedProject } from '../../samples/synthetic-project';
 
@@ -42,6 +42,35 @@ describe('the history of one change', () => {
       expect(await p.changeHistory(other.key)).toMatchObject([{ kind: 'verdict', to: 'permitted' }]);
       await expect(p.changeHistory(999_999)).rejects.toThrow(/no change with key 999999/);
     } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('the order of actions within one millisecond', () => {
+  it('keeps a case moved on before a verdict changed in that order, with the clock standing still', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'voxwatch-history-')), 'history.voxwatch');
+    seedProject(file, 1, 8);
+    const p = LocalProject.open(file, 'test');
+    // A fast machine does both within one millisecond: stand the clock still to make it so.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-27T10:00:00.000Z') });
+    try {
+      const key = (await p.listChanges()).items.find((c) => c.volume_m3 > 0)!.key;
+      await p.setVerdict([key], 'confirmed', { actor: '王工' });
+      await p.updateCase((await p.getChange(key)).case!.id, { status: 'notified' }, '王工');
+      await p.setVerdict([key], 'permitted', { actor: '王工' });
+      const history = await p.changeHistory(key);
+      expect(history.map((e) => [e.kind, e.from, e.to])).toEqual([
+        ['verdict', 'unreviewed', 'confirmed'],
+        ['case', null, 'open'],
+        ['case', 'open', 'notified'],
+        ['verdict', 'confirmed', 'permitted'],
+        ['case', 'notified', 'closed'],
+      ]);
+      // Each action has its own time, later than the one before (a verdict and the case event it caused share one).
+      expect(new Set(history.map((e) => e.at)).size).toBe(3);
+    } finally {
+      vi.useRealTimers();
       await p.close();
     }
   });
