@@ -155,6 +155,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, change_code, case_id)
   );
   `,
+  // 4: a change's history reads the audit entries of that change: without an index every panel
+  // redraw scanned the whole log, which grows with every verdict of every run.
+  `
+  CREATE INDEX audit_target ON audit (target, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
 /** A change's review history (ProjectApi.changeHistory): its verdicts, notes and case events from the store, in order. */
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,13 @@ describe('the history of one change', () => {
       for (const e of history) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
       expect(await p.changeHistory(other.key)).toMatchObject([{ kind: 'verdict', to: 'permitted' }]);
       await expect(p.changeHistory(999_999)).rejects.toThrow(/no change with key 999999/);
+      // Read through the index on the audit's target, not by scanning the whole log.
+      const db = new Database(file, { readonly: true });
+      const plan = db
+        .prepare('EXPLAIN QUERY PLAN SELECT at, actor, action, detail FROM audit WHERE target = ? ORDER BY id')
+        .all('change 1');
+      db.close();
+      expect(JSON.stringify(plan)).toMatch(/USING (COVERING )?INDEX audit_target/);
     } finally {
       await p.close();
     }

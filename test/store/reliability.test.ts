@@ -113,7 +113,7 @@ describe('project reliability', () => {
     const p = LocalProject.open(path, 'test', { onMigrated: (from, to, backup) => (migrated = [from, to, backup]) });
     expect(migrated).not.toBeNull();
     const [from, to, backup] = migrated!;
-    expect([from, to]).toEqual([1, 3]);
+    expect([from, to]).toEqual([1, 4]);
     expect(createHash('sha1').update(readFileSync(backup)).digest('hex')).not.toBe(''); // a real copy exists
     expect(new Database(backup, { readonly: true }).pragma('user_version', { simple: true })).toBe(1);
     const [change] = (await p.listChanges()).items;
@@ -125,7 +125,7 @@ describe('project reliability', () => {
       permitStatus: 'none',
       priority: 'normal',
     });
-    expect((await p.info()).schemaVersion).toBe(3);
+    expect((await p.info()).schemaVersion).toBe(4);
     await p.listCases(); // the new tables exist
     await p.close();
     expect(before.length).toBeGreaterThan(0);
