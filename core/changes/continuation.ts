@@ -4,6 +4,16 @@ import type { EpochSurface } from '../diff/surfaces';
 /** Cells walked at most beyond an object (about 2,500 m² at 0.5 m): enough to say "much more". */
 const MAX_CELLS = 10_000;
 
+/** Calls `visit` with each of cell k's four neighbours inside the grid. */
+function eachNeighbour(k: number, nx: number, ny: number, visit: (n: number) => void): void {
+  const x = k % nx;
+  const y = (k - x) / nx;
+  if (x > 0) visit(k - 1);
+  if (x < nx - 1) visit(k + 1);
+  if (y > 0) visit(k - nx);
+  if (y < ny - 1) visit(k + nx);
+}
+
 /**
  * How far a change runs on, unmeasured, into cells the epoch it is low in did not see (a data
  * hole): cells next to it, step by step, where that epoch has no surface and the other shows
@@ -33,14 +43,7 @@ export function unseenContinuation(
     visited.add(k);
     if (!low.observed[k] && high.observed[k] && high.top[k] - ground[k] >= minHeight) queue.push(k);
   };
-  const spread = (k: number) => {
-    const x = k % nx;
-    const y = (k - x) / nx;
-    if (x > 0) consider(k - 1);
-    if (x < nx - 1) consider(k + 1);
-    if (y > 0) consider(k - nx);
-    if (y < ny - 1) consider(k + nx);
-  };
+  const spread = (k: number) => eachNeighbour(k, nx, ny, consider);
   for (let i = 0; i < cells.length; i++) spread(cells[i]);
   let found = 0;
   while (found < queue.length && found < MAX_CELLS) spread(queue[found++]);
@@ -71,14 +74,7 @@ export function unseenBorder(
     visited.add(k);
     if (!high.observed[k] && low.observed[k]) into.push(k);
   };
-  const spread = (k: number, into: number[]) => {
-    const x = k % nx;
-    const y = (k - x) / nx;
-    if (x > 0) consider(k - 1, into);
-    if (x < nx - 1) consider(k + 1, into);
-    if (y > 0) consider(k - nx, into);
-    if (y < ny - 1) consider(k + nx, into);
-  };
+  const spread = (k: number, into: number[]) => eachNeighbour(k, nx, ny, (n) => consider(n, into));
   for (let i = 0; i < cells.length; i++) spread(cells[i], layer);
   const reachLayers = Math.ceil(shadowReach / grid.cell);
   let found = 0;
