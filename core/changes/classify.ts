@@ -1,4 +1,5 @@
-import { roughnessScale, type Measurement, type MeasureContext } from './measure';
+import { standingHost } from './host';
+import { roughnessScale, type Measurement, type MeasureContext, type SurfaceClues } from './measure';
 import type { ChangeType, ClassifyOptions, SuppressionReason } from './types';
 
 export type { ClassifyOptions } from './types';
@@ -32,7 +33,7 @@ const f2 = (v: number) => v.toFixed(2);
  * coarse voxels, only if not planar); the other clues need company, so a green steel roof
  * (planar) or an uncoloured tree (rough, scattered) come out right.
  */
-export function vegetationScore(m: Measurement, cell = 0.5): { score: number; clues: string[] } {
+export function vegetationScore(m: SurfaceClues & Pick<Measurement, 'fillRatio'>, cell = 0.5): { score: number; clues: string[] } {
   let score = 0;
   const clues: string[] = [];
   const where = m.greennessFromOrtho ? ' in the orthophoto' : '';
@@ -157,6 +158,9 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
     return suppress('not_building', `${f1(highSide)} m above the ground: too low for a building (heap, wall, hedge or terrain)`);
   }
 
+  const grown = growthOfVegetation(m, ctx);
+  if (grown) return suppress('vegetation', grown);
+
   const seen = `${Math.round(m.coverage * 100)} % of the footprint seen in both epochs`;
   const surface = Number.isNaN(m.planarShare)
     ? 'too small to judge its top surface'
@@ -223,6 +227,28 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
     );
   }
   return verdict(type);
+}
+
+/**
+ * A change on top of something that stood in both epochs is judged by that object too: a tree
+ * that grew adds a ring and a crest to its old crown, a thin patch too small to judge alone,
+ * which reads as a storey on a 10 m "roof". When the object it rises from (or, for a fall, the
+ * one left standing) reads as vegetation, and its own top is no roof, it is the tree growing or
+ * cut back. Returns why, or null.
+ */
+function growthOfVegetation(m: Measurement, ctx: MeasureContext): string | null {
+  const lowSide = m.sign > 0 ? m.beforeHeight : m.afterHeight;
+  // Its own top a roof (planar), or coloured unlike foliage: building work whatever it stands on.
+  if (lowSide < BARE || m.planarShare >= 0.5 || m.greenness < -0.15) return null;
+  const host = standingHost(m, ctx, BUILT);
+  if (!host) return null;
+  const h = host.clues;
+  const veg = vegetationScore({ ...h, fillRatio: NaN }, ctx.grid.cell);
+  const canopy = Number.isNaN(h.greenness) && !(h.planarShare >= 0.75) && h.spreadInside > 1.0;
+  if (veg.score < VEGETATION_SCORE && !canopy) return null;
+  const clues = veg.score >= VEGETATION_SCORE ? veg.clues.join(', ') : `points scattered ${f1(h.spreadInside)} m deep, as through a canopy`;
+  const what = m.sign > 0 ? 'rises from' : 'leaves standing';
+  return `${what} a ${f1(host.height)} m high object of ${f1(host.areaM2)} m² that reads as vegetation (${clues}): a tree ${m.sign > 0 ? 'growing' : 'cut back'}`;
 }
 
 function storeys(m: Measurement, o: ClassifyOptions): number {

@@ -126,17 +126,6 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   const groundZ = median(pick(ground));
   const beforeTop = median(pick(a.top));
   const afterTop = median(pick(b.top));
-  // Roughness is judged only where the whole 3×3 window lies inside the object: at its edges
-  // the window straddles a wall and any object looks rough.
-  const deep = interiorCells(interior, grid);
-  const rough = Float32Array.from(deep, (k) => roughnessAt(higher.top, grid.nx, grid.ny, k));
-  let planar = 0;
-  let roughKnown = 0;
-  for (const v of rough) {
-    if (Number.isNaN(v)) continue;
-    roughKnown++;
-    if (v < PLANAR_ROUGHNESS * roughnessScale(grid.cell)) planar++;
-  }
   const maxChange =
     c.sign *
     quantile(
@@ -144,8 +133,6 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
       0.95,
     );
   const areaM2 = cover * cellArea;
-  const curved = curvedShare(c.cells, higher.top, grid);
-  const spreadInside = interior.length >= 3 ? median(Float32Array.from(interior, (k) => higher.spread[k])) : NaN;
   return {
     sign: c.sign,
     cells: all,
@@ -163,19 +150,8 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
     supportShare: support / Math.max(1, c.cells.length),
     pointsBefore,
     pointsAfter,
-    greenness: median(pick(higher.greenness)),
-    orthoGreenness: higher.orthoGreenness ? median(pick(higher.orthoGreenness)) : NaN,
-    greennessFromOrtho: higher.greennessFromOrtho ? 2 * count(c.cells, higher.greennessFromOrtho) > c.cells.length : false,
-    roughness: roughKnown >= 3 ? median(rough) : NaN,
-    planarShare: roughKnown >= 3 ? planar / roughKnown : NaN,
-    // Inside the footprint: an edge cell holds a wall's points too, which scatter like a canopy's.
-    spread: interior.length >= 3 ? spreadInside : median(pick(higher.spread)),
-    spreadInside,
-    vegetationClassShare: median(pick(higher.vegetationShare)),
+    ...surfaceClues(c.cells, higher, grid, interior),
     fillRatio: Math.abs(volume) / Math.max(1e-9, areaM2 * Math.abs(maxChange)),
-    coreCells: interior.length,
-    curvedShare: curved,
-    domeCurvature: Number.isNaN(curved) ? fittedCurvature(c.cells, higher.top, grid) : NaN,
     unseenBorder: unseenBorder(all, c.sign, Math.max(3, 0.5 * (Math.max(beforeTop, afterTop) - groundZ)), grid, ctx),
     unseenBeyondM2: unseenContinuation(
       all,
@@ -184,6 +160,57 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
       grid,
       ctx,
     ),
+  };
+}
+
+/** The clues one surface gives about what stands on `cells`: colour, shape and depth of points. */
+export type SurfaceClues = Pick<
+  Measurement,
+  | 'greenness'
+  | 'orthoGreenness'
+  | 'greennessFromOrtho'
+  | 'roughness'
+  | 'planarShare'
+  | 'spread'
+  | 'spreadInside'
+  | 'vegetationClassShare'
+  | 'coreCells'
+  | 'curvedShare'
+  | 'domeCurvature'
+>;
+
+/**
+ * Reads the clues of `surface` over `cells` (`interior`: those whose eight neighbours are in
+ * too, when already known): the change's own top, or the object it stands on.
+ */
+export function surfaceClues(cells: Int32Array, surface: EpochSurface, grid: Grid, interior = interiorCells(cells, grid)): SurfaceClues {
+  const pick = (r: Float32Array) => Float32Array.from(cells, (k) => r[k]);
+  // Roughness is judged only where the whole 3×3 window lies inside the object: at its edges
+  // the window straddles a wall and any object looks rough.
+  const deep = interiorCells(interior, grid);
+  const rough = Float32Array.from(deep, (k) => roughnessAt(surface.top, grid.nx, grid.ny, k));
+  let planar = 0;
+  let roughKnown = 0;
+  for (const v of rough) {
+    if (Number.isNaN(v)) continue;
+    roughKnown++;
+    if (v < PLANAR_ROUGHNESS * roughnessScale(grid.cell)) planar++;
+  }
+  const curved = curvedShare(cells, surface.top, grid);
+  const spreadInside = interior.length >= 3 ? median(Float32Array.from(interior, (k) => surface.spread[k])) : NaN;
+  return {
+    greenness: median(pick(surface.greenness)),
+    orthoGreenness: surface.orthoGreenness ? median(pick(surface.orthoGreenness)) : NaN,
+    greennessFromOrtho: surface.greennessFromOrtho ? 2 * count(cells, surface.greennessFromOrtho) > cells.length : false,
+    roughness: roughKnown >= 3 ? median(rough) : NaN,
+    planarShare: roughKnown >= 3 ? planar / roughKnown : NaN,
+    // Inside the footprint: an edge cell holds a wall's points too, which scatter like a canopy's.
+    spread: interior.length >= 3 ? spreadInside : median(pick(surface.spread)),
+    spreadInside,
+    vegetationClassShare: median(pick(surface.vegetationShare)),
+    coreCells: interior.length,
+    curvedShare: curved,
+    domeCurvature: Number.isNaN(curved) ? fittedCurvature(cells, surface.top, grid) : NaN,
   };
 }
 
@@ -292,7 +319,7 @@ function solve6(a: Float64Array, b: Float64Array): number[] | null {
 }
 
 /** Cells whose eight neighbours are all in the set: what survives a one-cell erosion. */
-function interiorCells(cells: Int32Array, grid: Grid): Int32Array {
+export function interiorCells(cells: Int32Array, grid: Grid): Int32Array {
   const set = new Set<number>(cells);
   const out: number[] = [];
   for (const k of cells) {

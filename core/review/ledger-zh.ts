@@ -40,6 +40,15 @@ const SUPPRESSION_RULES: [RegExp, (m: string[]) => string][] = [
     (m) => `点云纵深分散 ${m[1]} m，似透过树冠，且无颜色或${m[3] ? `屋面（平面单元仅 ${m[3]}%）` : '屋面'}可作反证`,
   ],
   [
+    new RegExp(
+      `^(rises from|leaves standing) a ${N} m high object of ${N} m² that reads as vegetation \\((.*)\\): a tree (growing|cut back)$`,
+    ),
+    (m) =>
+      m[1] === 'rises from'
+        ? `从一处高 ${m[2]} m、${m[3]} m² 且判读为植被的物体上长出（${suppressionZh(m[4])}）：树木生长`
+        : `其下留存一处高 ${m[2]} m、${m[3]} m² 且判读为植被的物体（${suppressionZh(m[4])}）：树木修剪`,
+  ],
+  [
     new RegExp(`^thin strip ${N} m² with no interior: an edge seen slightly apart in the two epochs$`),
     (m) => `${m[1]} m² 的细长条带，无内部：两期边缘略有错位`,
   ],

@@ -57,6 +57,21 @@ describe('ledgerZh', () => {
     ).toBe('点云分散的小型穹顶状顶面（1.5 m 内弯曲 0.94 m），点云略有纵深分散（0.33 m）');
   });
 
+  it("translates a change judged by the crown it rises from, with that crown's clues", () => {
+    expect(
+      suppressionZh(
+        'rises from a 11.6 m high object of 84.5 m² that reads as vegetation (rough top (1.10 m), few planar cells (0 %), points scattered 4.1 m deep, as through a canopy): a tree growing',
+      ),
+    ).toBe(
+      '从一处高 11.6 m、84.5 m² 且判读为植被的物体上长出（顶面粗糙（1.10 m），平面单元少（0%），点云纵深分散 4.1 m，似透过树冠）：树木生长',
+    );
+    expect(
+      suppressionZh(
+        'leaves standing a 6.0 m high object of 40.0 m² that reads as vegetation (green (ExG 0.20), rough top (0.30 m)): a tree cut back',
+      ),
+    ).toBe('其下留存一处高 6.0 m、40.0 m² 且判读为植被的物体（偏绿（ExG 0.20），顶面粗糙（0.30 m））：树木修剪');
+  });
+
   it('keeps a sentence of an unknown shape as written', () => {
     expect(ledgerZh('something new the detector says')).toBe('something new the detector says');
     expect(suppressionZh('strongly green (ExG 0.3), a new clue')).toBe('明显偏绿（ExG 0.3），a new clue');
