@@ -84,7 +84,11 @@ export class SuppressedLayer {
     this.panel.open = localStorage.getItem(PANEL_KEY) !== 'closed';
     this.panel.addEventListener('toggle', () => localStorage.setItem(PANEL_KEY, this.panel.open ? 'open' : 'closed'));
     container.append(this.panel);
-    viewer.canvas.addEventListener('click', (e) => this.pick(e));
+    // Picked through the viewer, not a click listener of its own: a change over a patch must not be chosen with it.
+    viewer.addPickable(
+      () => (this.shown ? this.group.children.filter((o): o is THREE.Mesh => o instanceof THREE.Mesh) : []),
+      (hit) => this.pick(hit),
+    );
     viewer.hooks.afterRender.push(() => this.fitDots());
     this.relabel();
   }
@@ -299,19 +303,12 @@ export class SuppressedLayer {
     });
   }
 
-  /** A click on a candidate's patch chooses it (the layer shown); a click elsewhere leaves the choice as it is. */
-  private pick(event: MouseEvent): void {
-    if (!this.shown || this.candidates.length === 0) return;
-    const rect = this.viewer.canvas.getBoundingClientRect();
-    const pointer = new THREE.Vector2(
-      ((event.clientX - rect.left) / rect.width) * 2 - 1,
-      -((event.clientY - rect.top) / rect.height) * 2 + 1,
-    );
-    const raycaster = new THREE.Raycaster();
-    raycaster.setFromCamera(pointer, this.viewer.three.camera);
-    const patches = this.group.children.filter((o): o is THREE.Mesh => o instanceof THREE.Mesh);
-    const hit = raycaster.intersectObjects(patches, false)[0];
-    if (hit?.faceIndex == null) return;
+  /**
+   * A click whose nearest hit is a candidate's patch chooses it (the viewer casts the ray, the layer shown); a click
+   * elsewhere leaves the choice as it is.
+   */
+  private pick(hit: THREE.Intersection): void {
+    if (hit.faceIndex == null) return;
     const { owners, firstTriangle } = hit.object.userData as { owners: number[]; firstTriangle: number[] };
     // The last candidate whose triangles start at or before the one hit.
     let [lo, hi] = [0, firstTriangle.length - 1];

@@ -45,6 +45,15 @@ export interface EpochLayer {
   update(camera: THREE.Camera, renderer: THREE.WebGLRenderer, shown: Epoch[]): boolean;
 }
 
+/**
+ * What a click in the view can choose (the change boxes, a layer's patches): the objects to hit, asked at each click
+ * (a layer rebuilds them, or has none while hidden), and what a hit on the nearest of them does.
+ */
+interface Pickable {
+  objects: () => THREE.Object3D[];
+  onHit: (hit: THREE.Intersection) => void;
+}
+
 interface Cloud {
   points: THREE.Points;
   rgb: THREE.BufferAttribute | null;
@@ -93,6 +102,7 @@ export class Viewer {
   private flight: number | null = null;
   private epochLayer: EpochLayer | null = null;
   private more: ReturnType<typeof setTimeout> | undefined;
+  private readonly pickables: Pickable[] = [];
   mode: ViewMode = 'after';
   /** Divider position as a share of the width from the left (swipe mode). */
   swipe = 0.5;
@@ -127,6 +137,12 @@ export class Viewer {
     this.controls.addEventListener('change', () => this.requestRender());
     this.scene.add(this.changeGroup);
     new ResizeObserver(() => this.resize()).observe(container);
+    // The changes first: on a tie along the ray, the change wins (pick keeps the first of equally near hits).
+    this.addPickable(
+      () => this.changes.map((c) => c.mesh),
+      (hit) => this.onPick(hit.object.userData.key as number),
+    );
+    // The only click listener on the canvas: one click chooses one thing (see pick).
     this.canvas.addEventListener('click', (e) => this.pick(e));
     this.resize();
   }
@@ -433,6 +449,18 @@ export class Viewer {
     return out;
   }
 
+  /**
+   * Lets a layer's objects be chosen by a click. The layer must not listen to the canvas itself: where its objects
+   * and a change lie under the same pixel, one click would choose both.
+   */
+  addPickable(objects: () => THREE.Object3D[], onHit: (hit: THREE.Intersection) => void): void {
+    this.pickables.push({ objects, onHit });
+  }
+
+  /**
+   * One ray through the clicked pixel, over the change boxes and every layer's objects: only the nearest hit gets
+   * the click. A click on nothing changes nothing.
+   */
   private pick(event: MouseEvent): void {
     const rect = this.canvas.getBoundingClientRect();
     const pointer = new THREE.Vector2(
@@ -441,8 +469,12 @@ export class Viewer {
     );
     const raycaster = new THREE.Raycaster();
     raycaster.setFromCamera(pointer, this.camera);
-    const hit = raycaster.intersectObjects(this.changes.map((c) => c.mesh))[0];
-    if (hit) this.onPick(hit.object.userData.key as number);
+    let nearest: { hit: THREE.Intersection; onHit: Pickable['onHit'] } | null = null;
+    for (const { objects, onHit } of this.pickables) {
+      const hit = raycaster.intersectObjects(objects(), false)[0]; // sorted nearest first
+      if (hit && (!nearest || hit.distance < nearest.hit.distance)) nearest = { hit, onHit };
+    }
+    nearest?.onHit(nearest.hit);
   }
 }
 
