@@ -1,18 +1,8 @@
-import type { Grid } from '../diff/grid';
+import { eachNeighbour, type Grid } from '../diff/grid';
 import type { EpochSurface } from '../diff/surfaces';
 
 /** Cells walked at most beyond an object (about 2,500 m² at 0.5 m): enough to say "much more". */
 const MAX_CELLS = 10_000;
-
-/** Calls `visit` with each of cell k's four neighbours inside the grid. */
-function eachNeighbour(k: number, nx: number, ny: number, visit: (n: number) => void): void {
-  const x = k % nx;
-  const y = (k - x) / nx;
-  if (x > 0) visit(k - 1);
-  if (x < nx - 1) visit(k + 1);
-  if (y > 0) visit(k - nx);
-  if (y < ny - 1) visit(k + nx);
-}
 
 /**
  * How far a change runs on, unmeasured, into cells the epoch it is low in did not see (a data

@@ -1,4 +1,4 @@
-import type { Grid } from '../diff/grid';
+import { eachNeighbour, type Grid } from '../diff/grid';
 import { median, quantile } from '../diff/raster';
 import { roughnessAt, type EpochSurface } from '../diff/surfaces';
 import { unseenBorder, unseenContinuation } from './continuation';
@@ -113,6 +113,9 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
   // Unseen cells inside the object take its typical change, so a data hole does not eat volume.
   volume += c.enclosedUnseen.length * typical * cellArea;
   cover += c.enclosedUnseen.length;
+  const hidden = hiddenByWall(c, ctx, typical);
+  volume += hidden.volume;
+  cover += hidden.cover;
   const meanChange = volume / Math.max(1e-9, cover * cellArea);
   const all = new Int32Array(c.cells.length + c.enclosedUnseen.length);
   all.set(c.cells);
@@ -161,6 +164,41 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
       ctx,
     ),
   };
+}
+
+/**
+ * The part of the object in cells along the wall of a taller building it was built against (an
+ * extension, a courtyard infill): there the building's roof stays the cell's top in both epochs,
+ * so the top did not move and the cell is no candidate, but its mean moved by the share of the
+ * cell the object covers. Counted in area and volume by that share, not in the footprint (its
+ * top is the other building's). Without it extensions came out 8–10 % small on an independent
+ * generator's 78 of them (half a cell along every wall they share).
+ */
+function hiddenByWall(c: Candidate, ctx: MeasureContext, typical: number): { volume: number; cover: number } {
+  const { grid, a, b, diff } = ctx;
+  const inside = new Set<number>(c.cells);
+  for (const k of c.enclosedUnseen) inside.add(k);
+  // The object's own top: a cell whose top stands as high in both epochs is another building's
+  // (an extension may reach its host's eaves).
+  const own = median(Float32Array.from(c.cells, (k) => (c.sign > 0 ? b.top[k] : a.top[k])));
+  const cellArea = grid.cell * grid.cell;
+  const seen = new Set<number>();
+  let volume = 0;
+  let cover = 0;
+  const consider = (q: number) => {
+    if (inside.has(q) || seen.has(q)) return;
+    seen.add(q);
+    if (a.observed[q] !== 1 || b.observed[q] !== 1 || Math.abs(diff[q]) >= ctx.threshold) return;
+    if (Math.min(a.top[q], b.top[q]) < own - ctx.threshold / 2) return;
+    const share = (b.mean[q] - a.mean[q]) / typical;
+    // Below a sixth of the change: the wall's own points shifting with misregistration, or noise.
+    if (!(share >= 1 / 6)) return;
+    const w = Math.min(1, share);
+    volume += w * typical * cellArea;
+    cover += w;
+  };
+  for (const k of c.cells) eachNeighbour(k, grid.nx, grid.ny, consider);
+  return { volume, cover };
 }
 
 /** The clues one surface gives about what stands on `cells`: colour, shape and depth of points. */

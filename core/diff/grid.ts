@@ -26,3 +26,13 @@ export function cellCentre(g: Grid, index: number): [number, number] {
   const j = (index - i) / g.nx;
   return [g.x0 + (i + 0.5) * g.cell, g.y0 + (j + 0.5) * g.cell];
 }
+
+/** Calls `visit` with each of cell k's four neighbours inside a grid of nx × ny cells. */
+export function eachNeighbour(k: number, nx: number, ny: number, visit: (n: number) => void): void {
+  const x = k % nx;
+  const y = (k - x) / nx;
+  if (x > 0) visit(k - 1);
+  if (x < nx - 1) visit(k + 1);
+  if (y > 0) visit(k - nx);
+  if (y < ny - 1) visit(k + nx);
+}

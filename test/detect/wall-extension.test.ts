@@ -1,0 +1,103 @@
+/**
+ * An extension built against a taller building: along their shared wall the cells hold both,
+ * the building's roof stays their top, and only their mean heights show the extension. An
+ * independent generator's 78 extensions came out 8–10 % small in area and volume (half a cell
+ * along every shared wall) until those cells counted by the share of them the extension covers.
+ */
+import { describe, expect, it } from 'vitest';
+import { measure, type MeasureContext } from '../../core/changes/measure';
+import type { Candidate } from '../../core/changes/segment';
+import { makeGrid } from '../../core/diff/grid';
+import type { EpochSurface } from '../../core/diff/surfaces';
+
+const GROUND = 20;
+const grid = makeGrid(0, 0, 40, 40, 0.5);
+const n = grid.nx * grid.ny;
+
+type Box = { x0: number; y0: number; x1: number; y1: number; h: number };
+const heightAt = (boxes: Box[], x: number, y: number) =>
+  Math.max(0, ...boxes.filter((b) => x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1).map((b) => b.h));
+
+/** Each cell's top (highest) and mean height from 10 × 10 samples, as a dense survey of roofs would give them. */
+function epoch(boxes: Box[]): EpochSurface {
+  const top = new Float32Array(n);
+  const mean = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const [cx, cy] = [(k % grid.nx) * grid.cell, Math.floor(k / grid.nx) * grid.cell];
+    let [high, sum] = [0, 0];
+    for (let i = 0; i < 10; i++)
+      for (let j = 0; j < 10; j++) {
+        const h = heightAt(boxes, cx + ((i + 0.5) * grid.cell) / 10, cy + ((j + 0.5) * grid.cell) / 10);
+        high = Math.max(high, h);
+        sum += h;
+      }
+    top[k] = GROUND + high;
+    mean[k] = GROUND + sum / 100;
+  }
+  return {
+    top,
+    mean,
+    low: new Float32Array(n).fill(GROUND),
+    observed: new Uint8Array(n).fill(1),
+    spread: new Float32Array(n).fill(0.03),
+    greenness: new Float32Array(n).fill(NaN),
+    vegetationShare: new Float32Array(n).fill(NaN),
+    typicalCount: 12,
+    minCount: 3,
+  };
+}
+
+function measured(before: Box[], after: Box[]) {
+  const [a, b] = [epoch(before), epoch(after)];
+  const diff = Float32Array.from(b.top, (z, k) => z - a.top[k]);
+  const ctx: MeasureContext = {
+    grid,
+    a,
+    b,
+    countsA: new Uint32Array(n).fill(12),
+    countsB: new Uint32Array(n).fill(12),
+    diff,
+    ground: new Float32Array(n).fill(GROUND),
+    threshold: 1.2,
+  };
+  const cells = Int32Array.from({ length: n }, (_, k) => k).filter((k) => Math.abs(diff[k]) > 1.2);
+  const sign = diff[cells[0]] > 0 ? 1 : -1;
+  const candidate: Candidate = { sign, cells, enclosedUnseen: new Int32Array(0) };
+  return measure(candidate, ctx);
+}
+
+describe('an object against the wall of another building', () => {
+  // Walls a quarter of a cell into their cells, so every shared one straddles a row of cells.
+  const house: Box = { x0: 10.25, y0: 10.25, x1: 22.25, y1: 26.25, h: 12 };
+
+  it('an extension against a taller wall is measured whole: 6 × 7 m, 6 m high', () => {
+    const extension: Box = { x0: 22.25, y0: 14.25, x1: 28.25, y1: 21.25, h: 6 };
+    const m = measured([house], [house, extension]);
+    expect(Math.abs(m.areaM2 - 42)).toBeLessThan(1);
+    expect(m.volumeM3 / 252).toBeGreaterThan(0.97);
+    expect(m.volumeM3 / 252).toBeLessThan(1.03);
+  });
+
+  it('a courtyard filled to the eaves of the building round it is measured whole: 5 × 6 m, 12 m high', () => {
+    // A U open to the north, its 5 m × 6 m courtyard closed in the after epoch at the same height.
+    const u: Box[] = [
+      { x0: 10.25, y0: 10.25, x1: 25.25, y1: 14.25, h: 12 },
+      { x0: 10.25, y0: 14.25, x1: 15.25, y1: 20.25, h: 12 },
+      { x0: 20.25, y0: 14.25, x1: 25.25, y1: 20.25, h: 12 },
+    ];
+    const infill: Box = { x0: 15.25, y0: 14.25, x1: 20.25, y1: 20.25, h: 12 };
+    const m = measured(u, [...u, infill]);
+    expect(Math.abs(m.areaM2 - 30)).toBeLessThan(1);
+    expect(m.volumeM3 / 360).toBeGreaterThan(0.97);
+    expect(m.volumeM3 / 360).toBeLessThan(1.03);
+  });
+
+  it('a free-standing shed beside a building takes nothing from the building: 4 × 5 m, 3 m high', () => {
+    // A metre from the wall: the cells between stay ground in both epochs.
+    const shed: Box = { x0: 23.25, y0: 14.25, x1: 27.25, y1: 19.25, h: 3 };
+    const m = measured([house], [house, shed]);
+    expect(Math.abs(m.areaM2 - 20)).toBeLessThan(1);
+    expect(m.volumeM3 / 60).toBeGreaterThan(0.97);
+    expect(m.volumeM3 / 60).toBeLessThan(1.03);
+  });
+});
