@@ -53,6 +53,7 @@ export interface ChangeObject {
   area_m2: number;
   /** Signed solid volume: + added, − removed (m³). */
   volume_m3: number;
+  /** The top's change at its 95th percentile (never below the mean), m. */
   height_change_max_m: number;
   height_change_mean_m: number;
   /** Signed storeys estimate (height change / storey height, rounded). */
