@@ -16,7 +16,7 @@ const OWN_NAME = /^\.[^/\\]+\.voxwatch-(\d+)-[0-9a-f]{8}\.(tmp|bak)$/;
  * (summary.json first), the new one renamed in (summary.json last), the folder flushed, and only
  * then are the backups deleted. When a rename fails (a file held open in QGIS on Windows) the
  * previous set is put back and the new set, finished and possibly hours in the making, is kept
- * under its temporary names, which the error gives.
+ * beside it as `changes.kept-<time>.geojson` and so on, which the error gives.
  */
 export async function writeOutputSet(dir: string, files: Record<string, string>): Promise<string[]> {
   const names = Object.keys(files).sort((a, b) => Number(a === SUMMARY) - Number(b === SUMMARY));
@@ -77,15 +77,40 @@ async function rollBack(dir: string, failed: string, cause: string, s: Swap): Pr
     if (stuck.includes(name)) unrestored.push(name);
     else await rename(s.backup(name), join(dir, name)).catch(() => unrestored.push(name));
   }
+  // What is kept goes under visible names no later run clears (hidden ones were deleted as a dead
+  // run's leftovers by the next run in the folder, before the analyst had read the error).
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  const kept: string[] = [];
+  for (const name of s.names) {
+    kept.push(stuck.includes(name) ? join(dir, name) : await renameOrStay(s.temp(name), join(dir, visible(name, `kept-${stamp}`))));
+  }
+  const previousAt: string[] = [];
+  for (const name of unrestored) {
+    previousAt.push(`${name} is at ${await renameOrStay(s.backup(name), join(dir, visible(name, `previous-${stamp}`)))}`);
+  }
   await syncFolder(dir).catch(() => undefined);
-  const kept = s.names.map((n) => (stuck.includes(n) ? join(dir, n) : s.temp(n)));
   const previous =
     unrestored.length === 0
       ? 'the folder keeps the outputs it had'
-      : `the previous outputs could not all be put back: ${unrestored.map((n) => `${n} is at ${s.backup(n)}`).join(', ')}`;
+      : `the previous outputs could not all be put back: ${previousAt.join(', ')}`;
   return new SourceError(
     join(dir, failed),
     `cannot replace it (${cause}); ${previous}; this run's complete outputs are kept as ${kept.join(', ')} (close the program holding the file and rename them, or run again)`,
+  );
+}
+
+/** `changes.geojson` as `changes.<label>.geojson`: beside its set, and opened by the same programs. */
+function visible(name: string, label: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)}.${label}${name.slice(dot)}` : `${name}.${label}`;
+}
+
+/** Renames `from` to `to` unless `to` exists or the rename fails; returns where the file is. */
+async function renameOrStay(from: string, to: string): Promise<string> {
+  if (await lstat(to).catch(() => null)) return from;
+  return rename(from, to).then(
+    () => to,
+    () => from,
   );
 }
 

@@ -4,7 +4,7 @@
  * beside another run's summary.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -91,12 +91,18 @@ async function runBAlone(): Promise<Record<string, string>> {
 const undated = (files: Record<string, string>) =>
   Object.fromEntries(Object.entries(files).map(([n, t]) => [n, t.replace(/"created_at": "[^"]*"/, '"created_at": ""')]));
 
+/** `changes.geojson` as the writer's visible name for a kept copy: `changes.<label>-<yyyymmdd>-<hhmmss>.geojson`. */
+const labelled = (name: string, label: string) => {
+  const dot = name.lastIndexOf('.');
+  return `${name.slice(0, dot)}\\.${label}-\\d{8}-\\d{6}\\${name.slice(dot)}`;
+};
+
 /** Where the error says this run's `name` was kept. */
 const keptPath = (error: string, name: string) =>
   error
     .match(new RegExp(`kept as (.*) \\(close`))?.[1]
     .split(', ')
-    .find((p) => p.includes(`.${name}.voxwatch-`) || p.endsWith(`/${name}`));
+    .find((p) => new RegExp(`/${labelled(name, 'kept')}$`).test(p) || p.endsWith(`/${name}`));
 
 /** Run A whole under its own names, and run B whole at the temporary names the error gives. */
 function expectKept(dir: string, a: Record<string, string>, b: Record<string, string>, error: string) {
@@ -104,9 +110,7 @@ function expectKept(dir: string, a: Record<string, string>, b: Record<string, st
   for (const name of OUTPUTS) expect(after[name], name).toBe(a[name]);
   for (const name of OUTPUTS) {
     const kept = keptPath(error, name);
-    expect(kept, name).toMatch(
-      new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.${name.replace('.', '\\.')}\\.voxwatch-\\d+-[0-9a-f]{8}\\.tmp$`),
-    );
+    expect(kept, name).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/${labelled(name, 'kept')}$`));
     expect(undated({ [name]: readFileSync(kept!, 'utf8') }), name).toEqual({ [name]: b[name] });
   }
   // Only the four outputs and the four kept files: no backup left behind.
@@ -172,7 +176,9 @@ describe("detect outputs are one run's set", () => {
     faults.rename = (from, to) =>
       (to === join(dir, 'uncertain.geojson') && from.endsWith('.tmp')) || (to === join(dir, 'changes.geojson') && from.endsWith('.bak'));
     const error = String(await writeDetectionOutputs(runB, dir).catch((e: Error) => e));
-    expect(error).toMatch(/the previous outputs could not all be put back: changes\.geojson is at \S+\.bak/);
+    expect(error).toMatch(
+      /the previous outputs could not all be put back: changes\.geojson is at \S+\/changes\.previous-\d{8}-\d{6}\.geojson/,
+    );
     const after = contents(dir);
     // No mixed set under the real names: summary.json is back, changes.geojson is not.
     expect(
@@ -180,12 +186,31 @@ describe("detect outputs are one run's set", () => {
         .filter((n) => OUTPUTS.includes(n))
         .sort(),
     ).toEqual(['summary.json', 'suppressed.geojson', 'uncertain.geojson']);
-    const backup = error.match(/changes\.geojson is at (\S+\.bak)/)![1];
+    const backup = error.match(/changes\.geojson is at (\S+\.geojson)/)![1];
     expect(readFileSync(backup, 'utf8')).toBe(a['changes.geojson']);
     for (const name of ['summary.json', 'suppressed.geojson', 'uncertain.geojson']) expect(after[name], name).toBe(a[name]);
     for (const name of OUTPUTS) expect(keptPath(error, name), name).toBeDefined();
     for (const name of OUTPUTS)
       expect(undated({ [name]: readFileSync(keptPath(error, name)!, 'utf8') }), name).toEqual({ [name]: b[name] });
+  });
+
+  it('a set kept by a failed run is still there after a later run in the same folder has cleared up', async () => {
+    const { dir } = await folderWithRunA();
+    const b = await runBAlone();
+    faults.rename = (from) => from === join(dir, 'uncertain.geojson');
+    const error = String(await writeDetectionOutputs(runB, dir).catch((e: Error) => e));
+    faults.rename = undefined;
+    // The failed run has since ended: had it kept its set under names carrying its process id,
+    // they would now carry a dead one.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const kept = OUTPUTS.map((name) => {
+      const path = keptPath(error, name)!;
+      const ended = path.replace(/voxwatch-\d+-/, `voxwatch-${dead}-`);
+      if (ended !== path) renameSync(path, ended);
+      return [name, ended] as const;
+    });
+    await writeDetectionOutputs(runA, dir);
+    for (const [name, path] of kept) expect(undated({ [name]: readFileSync(path, 'utf8') }), name).toEqual({ [name]: b[name] });
   });
 
   it('a run writes its set whole and then clears the temporary and backup files dead runs left, nothing else', async () => {
