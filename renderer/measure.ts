@@ -3,6 +3,7 @@
 import * as THREE from 'three';
 import { h } from './dom';
 import { t } from './i18n';
+import { PressTravel } from './press';
 import type { Viewer } from './viewer';
 import { viewToolbar } from './view-tools';
 
@@ -27,8 +28,8 @@ const fmt = (v: number) => `${v.toFixed(2)} m`;
 export class MeasureTool {
   private active = false;
   private picked: THREE.Vector3[] = [];
-  /** Where the last press began: a drag (panning the view) ends in a click that must not pick a point. */
-  private down: [number, number] = [0, 0];
+  /** How far the last press went: a drag (panning the view) ends in a click that must not pick a point. */
+  private readonly press = new PressTravel();
   private readonly group = new THREE.Group();
   private readonly button: HTMLButtonElement;
   private readonly readout: HTMLElement;
@@ -49,7 +50,7 @@ export class MeasureTool {
     container.append(this.readout, this.label);
     // Capture phase on the container: a measuring click must not also select a change under it.
     container.addEventListener('click', (e) => this.onClick(e), true);
-    container.addEventListener('pointerdown', (e) => (this.down = [e.clientX, e.clientY]), true);
+    this.press.listen(container);
     document.addEventListener('keydown', (e) => this.onKey(e));
     viewer.hooks.afterRender.push(() => this.placeLabel());
     this.relabel();
@@ -105,7 +106,7 @@ export class MeasureTool {
   private onClick(e: MouseEvent): void {
     if (!this.active || e.target !== this.viewer.canvas) return;
     e.stopPropagation();
-    if (Math.hypot(e.clientX - this.down[0], e.clientY - this.down[1]) > 4) return;
+    if (this.press.dragged(e.clientX, e.clientY)) return;
     if (this.picked.length === 2) this.clear(); // a third click starts a new measurement
     const point = this.pick(e);
     if (!point) return;

@@ -6,6 +6,7 @@ import { MapControls } from 'three/addons/controls/MapControls.js';
 import type { PolygonCoords } from '../core/changes/types';
 import { declutter } from './declutter';
 import type { PointCloudData } from './point-data';
+import { PressTravel } from './press';
 
 export type ViewMode = 'before' | 'after' | 'swipe';
 /** 'class' and 'change' need the octrees (renderer/clouds); the plain samples show height for them. */
@@ -103,6 +104,8 @@ export class Viewer {
   private epochLayer: EpochLayer | null = null;
   private more: ReturnType<typeof setTimeout> | undefined;
   private readonly pickables: Pickable[] = [];
+  /** How far the pointer went during the last press: an orbit or a pan ends in a click that must not pick. */
+  private readonly press = new PressTravel();
   mode: ViewMode = 'after';
   /** Divider position as a share of the width from the left (swipe mode). */
   swipe = 0.5;
@@ -142,8 +145,11 @@ export class Viewer {
       () => this.changes.map((c) => c.mesh),
       (hit) => this.onPick(hit.object.userData.key as number),
     );
-    // The only click listener on the canvas: one click chooses one thing (see pick).
-    this.canvas.addEventListener('click', (e) => this.pick(e));
+    // The only click listener on the canvas: one click chooses one thing (see pick), and a drag chooses nothing.
+    this.press.listen(this.canvas);
+    this.canvas.addEventListener('click', (e) => {
+      if (!this.press.dragged(e.clientX, e.clientY)) this.pick(e);
+    });
     this.resize();
   }
 
