@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeRecord, RunRecord } from '../../core/api';
 import { renderReport } from '../../core/report/render';
+import { ofRun } from '../../core/review/run-ref';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES } from '../../samples/generator/index';
 import { formatScore, scoreChanges } from '../../samples/evaluate';
@@ -105,7 +106,7 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
     print(`  case ledger after epoch 3 (${checked.length} cases checked):`);
     for (const c of checked)
       print(
-        `    case ${String(c.id).padEnd(3)} ${c.code} ${c.type.padEnd(18)} → ${c.proposal!.outcome.replace('_', ' ')}: ${c.proposal!.detail}`,
+        `    case ${String(c.id).padEnd(3)} ${ofRun(c.runId, c.code)} ${c.type.padEnd(18)} → ${c.proposal!.outcome.replace('_', ' ')}: ${c.proposal!.detail}`,
       );
     for (const c of checked) if (c.proposal?.status) await p.acceptProposal(c.id, 'demo');
     const ledger = await p.listCases();
@@ -126,7 +127,7 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
       const a = l.answer!;
       print(`    ${l.code} ${l.text}`);
       print(
-        `        ${a.found.length ? a.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away (run ${a.runId})`).join('; ') : `nothing found (run ${a.runId}): ${a.evidence.join('; ')}`}`,
+        `        ${a.found.length ? `found in run ${a.runId}: ${a.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away`).join('; ')}` : `nothing found in run ${a.runId}: ${a.evidence.join('; ')}`}`,
       );
     }
 

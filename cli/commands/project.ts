@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CaseRecord, ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../../core/changes/types';
+import { ofRun } from '../../core/review/run-ref';
 import { CASE_STATUSES, VERDICTS, ZONE_KINDS, type CaseStatus, type Verdict, type ZoneKind } from '../../core/review/types';
 import type { LocalProject } from '../../core/store/project';
 import { expandEpochArg } from '../epoch-args';
@@ -134,7 +135,7 @@ export function addProjectCommand(program: Command): Command {
           for (const c of (await p.listChanges({ runId: run.id })).items) print(formatChange(c));
           const checked = (await p.listCases()).filter((c) => c.proposal?.runId === run.id);
           for (const c of checked)
-            print(`  case ${c.id} (${c.code}, run ${c.runId}): ${c.proposal!.outcome.replace('_', ' ')}: ${c.proposal!.detail}`);
+            print(`  case ${c.id} (${ofRun(c.runId, c.code)}): ${c.proposal!.outcome.replace('_', ' ')}: ${c.proposal!.detail}`);
         } finally {
           bar?.stop();
           stopListening();
@@ -258,7 +259,7 @@ export function addProjectCommand(program: Command): Command {
           const verdict = found ? (found.status && found.status !== c.status ? `proposes ${found.status}` : 'status unchanged') : '';
           const pending = found ? `  → run ${found.runId}: ${found.outcome.replace('_', ' ')}, ${verdict} (${found.detail})` : '';
           print(
-            `  case ${String(c.id).padEnd(4)} ${c.code} run ${c.runId}  ${c.type.padEnd(18)} ${c.status.padEnd(18)} due ${c.dueDate ?? '—'}  ${c.subDistrict ?? ''}${pending}`,
+            `  case ${String(c.id).padEnd(4)} ${ofRun(c.runId, c.code)}  ${c.type.padEnd(18)} ${c.status.padEnd(18)} due ${c.dueDate ?? '—'}  ${c.subDistrict ?? ''}${pending}`,
           );
         }
       });

@@ -1,6 +1,7 @@
 import type { HeightPatch } from '../changes/patches';
 import type { ChangeType } from '../changes/types';
 import { containsPoint, intersectionArea, areaOf, type MultiPolygonCoords } from '../geo/polygons';
+import { ofRun } from './run-ref';
 import type { CaseOutcome, CaseStatus } from './types';
 
 export interface CaseSubject {
@@ -39,6 +40,11 @@ export interface CaseCheckContext {
    * standing again (拆后复建); a rerun of the comparison that showed the removal links it again.
    */
   rectified?: boolean;
+  /**
+   * The later run's number. The changes a finding names are that run's and the case is another
+   * run's, so they are named with it ("run 2 C003"): every run numbers its changes from C001.
+   */
+  run?: number;
 }
 
 /**
@@ -66,7 +72,7 @@ export function checkCase(
       return {
         outcome: 'rectified',
         status: 'rectified',
-        detail: `${removed.toFixed(0)} m³ removed (${codesOf(removals)}), of the ${Math.abs(subject.volume_m3).toFixed(0)} m³ violation`,
+        detail: `${removed.toFixed(0)} m³ removed (${codesOf(removals, context)}), of the ${Math.abs(subject.volume_m3).toFixed(0)} m³ violation`,
         changes: removals.map((c) => c.code),
       };
     }
@@ -74,13 +80,13 @@ export function checkCase(
       return {
         outcome: 'grew',
         status: 'not_rectified',
-        detail: `grew further by ${volumeOf(additions)} m³ (${codesOf(additions)})`,
+        detail: `grew further by ${volumeOf(additions)} m³ (${codesOf(additions, context)})`,
         changes: additions.map((c) => c.code),
       };
     }
   }
   const standing = heightShares(subject, view, 'after');
-  if (context.rectified) return checkRemoved(subject, standing, additions);
+  if (context.rectified) return checkRemoved(subject, standing, additions, context);
   if (standing === null) return unverifiable();
   const top = standing.top.toFixed(1);
   // Built higher since (another storey, a shed on it), whether or not the run's changes say so:
@@ -121,7 +127,12 @@ const unverifiable = (): CaseFinding => ({
  * cleared lot is a change of its own, not the structure back), or, unseen, when the run added
  * half its volume over it; the additions over it are the evidence.
  */
-function checkRemoved(subject: CaseSubject, standing: ReturnType<typeof heightShares>, additions: LaterChange[]): CaseFinding {
+function checkRemoved(
+  subject: CaseSubject,
+  standing: ReturnType<typeof heightShares>,
+  additions: LaterChange[],
+  context: CaseCheckContext,
+): CaseFinding {
   const evidence = additions.map((c) => c.code);
   if (standing === null) {
     const added = additions.reduce((s, c) => s + c.volume_m3, 0);
@@ -129,7 +140,7 @@ function checkRemoved(subject: CaseSubject, standing: ReturnType<typeof heightSh
     return {
       outcome: 'rebuilt',
       status: 'not_rectified',
-      detail: `${volumeOf(additions)} m³ built over its footprint again (${codesOf(additions)})`,
+      detail: `${volumeOf(additions)} m³ built over its footprint again (${codesOf(additions, context)})`,
       changes: evidence,
     };
   }
@@ -150,7 +161,11 @@ function checkRemoved(subject: CaseSubject, standing: ReturnType<typeof heightSh
 }
 
 const percent = (share: number) => Math.round(share * 100);
-const codesOf = (changes: LaterChange[]) => changes.map((c) => c.code).join(', ');
+/** The later run's changes, with that run when it is known: "run 2 C001, C003". */
+const codesOf = (changes: LaterChange[], context: CaseCheckContext) => {
+  const codes = changes.map((c) => c.code);
+  return context.run === undefined ? codes.join(', ') : ofRun(context.run, codes);
+};
 const volumeOf = (changes: LaterChange[]) => changes.reduce((s, c) => s + c.volume_m3, 0).toFixed(0);
 
 /** Height above the violation's top that counts as built higher since: most of a storey. */

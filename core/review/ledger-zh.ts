@@ -4,6 +4,7 @@
  * sentence shape has a Chinese template and a sentence of an unknown shape is shown as written.
  */
 import { applyRules, reasonZh } from './reasons-zh';
+import { ofRunZh } from './run-ref';
 import { TERMS } from './terms';
 
 const N = String.raw`(-?[\d.]+)`;
@@ -118,9 +119,9 @@ function longestKnown(parts: string[], i: number): { zh: string; end: number } |
 }
 
 const RULES: [RegExp, (m: string[]) => string][] = [
-  // case proposals
-  [new RegExp(`^${N} m³ removed \\((.*)\\), of the ${N} m³ violation$`), (m) => `已拆除 ${m[1]} m³（${m[2]}），原违建 ${m[3]} m³`],
-  [new RegExp(`^grew further by ${N} m³ \\((.*)\\)$`), (m) => `继续加建 ${m[1]} m³（${m[2]}）`],
+  // case proposals: the later run's changes they rest on are named with their run (run-ref.ts)
+  [new RegExp(`^${N} m³ removed \\((.*)\\), of the ${N} m³ violation$`), (m) => `已拆除 ${m[1]} m³（${ofRunZh(m[2])}），原违建 ${m[3]} m³`],
+  [new RegExp(`^grew further by ${N} m³ \\((.*)\\)$`), (m) => `继续加建 ${m[1]} m³（${ofRunZh(m[2])}）`],
   [/^the later epoch did not see this footprint well enough to tell$/, () => '后期测量对该图斑观测不足，无法判断'],
   [new RegExp(`^${N} % of the footprint keeps its height \\(top ${N} m\\)$`), (m) => `图斑 ${m[1]}% 范围高度未变（顶高 ${m[2]} m）`],
   [
@@ -131,7 +132,7 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     new RegExp(`^only ${N} % of the footprint keeps its height: removed below the detection threshold$`),
     (m) => `仅 ${m[1]}% 范围高度未变：已拆除至检测阈值以下`,
   ],
-  [new RegExp(`^${N} m³ built over its footprint again \\((.*)\\)$`), (m) => `原址重新建起 ${m[1]} m³（${m[2]}）`],
+  [new RegExp(`^${N} m³ built over its footprint again \\((.*)\\)$`), (m) => `原址重新建起 ${m[1]} m³（${ofRunZh(m[2])}）`],
   [new RegExp(`^${N} % of the footprint back at its height \\(top ${N} m\\)$`), (m) => `图斑 ${m[1]}% 范围恢复原高度（顶高 ${m[2]} m）`],
   [new RegExp(`^still removed: ${N} % of the footprint at its former height$`), (m) => `仍处于拆除状态（原高度范围占图斑 ${m[1]}%）`],
   // lead answers

@@ -3,6 +3,8 @@
  * report shows them in Chinese. Each known sentence shape maps to a Chinese template; a sentence
  * of an unknown shape is kept as written rather than dropped, so no explanation is ever lost.
  */
+import { ofRunZh } from './run-ref';
+
 const N = String.raw`(-?[\d.]+)`;
 
 const RULES: [RegExp, (m: string[]) => string][] = [
@@ -52,8 +54,13 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   ],
   [new RegExp(`^not vegetation-green \\(ExG ${N}\\)$`), (m) => `非植被绿色（ExG ${m[1]}）`],
   [
+    /^judged (.+) as (run \d+ C\d+), but (.+): review again$/,
+    (m) => `${ofRunZh(m[2])} 曾判为“${VERDICT_ZH[m[1]] ?? m[1]}”，但${growthZh(m[3])}，需重新核查`,
+  ],
+  // As projects carried before the run was named with the change.
+  [
     /^judged (.+) in run (\d+) \((C\d+)\), but (.+): review again$/,
-    (m) => `曾在第 ${m[2]} 次检测（${m[3]}）判为“${VERDICT_ZH[m[1]] ?? m[1]}”，但${growthZh(m[4])}，需重新核查`,
+    (m) => `第 ${m[2]} 次检测 ${m[3]} 曾判为“${VERDICT_ZH[m[1]] ?? m[1]}”，但${growthZh(m[4])}，需重新核查`,
   ],
 ];
 

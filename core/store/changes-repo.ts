@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ChangePage, ChangeQuery, ChangeRecord, ChangeSort } from '../api';
 import type { ChangeObject } from '../changes/types';
+import { ofRun } from '../review/run-ref';
 import type { CaseStatus, PermitStatus, Priority, Verdict, ZoneTag } from '../review/types';
 import { ProjectFileError } from './db';
 
@@ -49,7 +50,7 @@ export function toRecord(r: ChangeRow): ChangeRecord {
     runId: r.run_id,
     verdict,
     note: r.note,
-    verdictCarriedFrom: r.cf_run !== null && verdict !== 'unreviewed' ? `run ${r.cf_run} ${r.cf_code}` : null,
+    verdictCarriedFrom: r.cf_run !== null && verdict !== 'unreviewed' ? ofRun(r.cf_run, r.cf_code!) : null,
     zones: JSON.parse(r.zones) as ZoneTag[],
     subDistrict: r.sub_district,
     community: r.community,

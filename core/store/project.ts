@@ -301,7 +301,8 @@ export class LocalProject implements ProjectApi {
       });
       const laterChanges = result.changes.map((c) => ({ code: c.id, type: c.type, footprint: c.footprint, volume_m3: c.volume_m3 }));
       for (const w of watched) {
-        const finding = { runId: id, ...checkCase(w.object, laterChanges, result.views.watched[String(w.id)] ?? null, w.context) };
+        const view = result.views.watched[String(w.id)] ?? null;
+        const finding = { runId: id, ...checkCase(w.object, laterChanges, view, { ...w.context, run: id }) };
         if (w.olderThan) {
           const why = `${after.label} was surveyed before ${w.olderThan.label}, which the case rests on`;
           noteEvidenceForCase(this.db, w.id, finding, why, actor);

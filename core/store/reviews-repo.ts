@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ChangeObject } from '../changes/types';
 import { matchStructure } from '../review/match';
+import { ofRun } from '../review/run-ref';
 import { VERDICTS, type Verdict } from '../review/types';
 import { audit, stamp } from './audit';
 import { ProjectFileError } from './db';
@@ -93,10 +94,10 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
       if (m.kind === 'same') {
         // The structure keeps its case: a later run's change is not a new violation.
         insert.run(c.id, e.verdict, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
-        audit(db, actor, 'verdict_carried', `change ${c.id}`, { verdict: e.verdict, from: `run ${e.run_id} ${e.code}` });
+        audit(db, actor, 'verdict_carried', `change ${c.id}`, { verdict: e.verdict, from: ofRun(e.run_id, e.code) });
         carried++;
       } else {
-        later.evidence.reasons.push(`judged ${e.verdict.replace('_', ' ')} in run ${e.run_id} (${e.code}), but ${m.detail}: review again`);
+        later.evidence.reasons.push(`judged ${e.verdict.replace('_', ' ')} as ${ofRun(e.run_id, e.code)}, but ${m.detail}: review again`);
         updateObject.run(JSON.stringify(later), c.id);
         grown++;
       }

@@ -15,6 +15,10 @@ it('runs the review loop on a generated district and writes the reports', async 
   expect(stdout).toMatch(/against the generator's truth: F1 1\.000/);
   expect(stdout).toMatch(/case ledger after epoch 3 \(\d+ cases checked\)/);
   expect(stdout).toMatch(/kept the verdict given in run 1/);
+  // A case is run 1's change, the removal that rectified it run 2's, and both runs number theirs from C001: each is
+  // named with its run.
+  expect(stdout).toMatch(/^ {4}case \d+ +run 1 C\d+ +\w+ +→ rectified: [\d,]+ m³ removed \(run 2 C\d+(, C\d+)*\), of the /m);
+  expect(stdout).not.toMatch(/case \d+ +C\d+|removed \(C\d+/);
   const results = join(dir, 'results');
   for (const f of [
     'demo.voxwatch',

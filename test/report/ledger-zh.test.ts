@@ -16,6 +16,16 @@ describe('ledgerZh', () => {
     expect(ledgerZh('the later epoch did not see this footprint well enough to tell')).toBe('后期测量对该图斑观测不足，无法判断');
   });
 
+  it('names the later run’s changes with their run, as the report names a run', () => {
+    // Every run numbers its changes from C001: run 2's C003 is not the case's own run's C003.
+    expect(ledgerZh('30 m³ removed (run 2 C003), of the 30 m³ violation')).toBe('已拆除 30 m³（第 2 次检测 C003），原违建 30 m³');
+    expect(ledgerZh('294 m³ removed (run 2 C001, C003), of the 300 m³ violation')).toBe(
+      '已拆除 294 m³（第 2 次检测 C001、C003），原违建 300 m³',
+    );
+    expect(ledgerZh('grew further by 42 m³ (run 3 C007)')).toBe('继续加建 42 m³（第 3 次检测 C007）');
+    expect(ledgerZh('290 m³ built over its footprint again (run 4 C006)')).toBe('原址重新建起 290 m³（第 4 次检测 C006）');
+  });
+
   it('translates the lead answers, a suppressed candidate’s clues one by one', () => {
     expect(ledgerZh('seen by both epochs: surface 23.4 m before, 23.4 m after')).toBe('两期均有观测：地表高程前期 23.4 m，后期 23.4 m');
     expect(ledgerZh('no building change within 30 m')).toBe('30 米范围内无建筑变化');

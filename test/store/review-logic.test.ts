@@ -165,6 +165,41 @@ describe('checking a case against a later epoch', () => {
     );
     expect(rerun).toMatchObject({ outcome: 'rectified', status: 'rectified', changes: ['C004'] });
   });
+  it('names the later run’s changes with their run, every finding translated whole into Chinese', () => {
+    // Every run numbers its changes from C001: the later run's C004 is not the case's own run's C004.
+    const removal = [{ code: 'C004', type: 'demolished' as const, footprint: square(0, 0, 10), volume_m3: -290 }];
+    const removed = checkCase(subject, removal, null, { run: 2 });
+    expect(removed).toMatchObject({ outcome: 'rectified', changes: ['C004'] });
+    expect(removed.detail).toBe('290 m³ removed (run 2 C004), of the 300 m³ violation');
+    const sheds = [
+      { code: 'C002', type: 'rooftop_structure' as const, footprint: square(1, 1, 8), volume_m3: 120 },
+      { code: 'C009', type: 'rooftop_structure' as const, footprint: square(0, 0, 9), volume_m3: 80 },
+    ];
+    const grew = checkCase(subject, sheds, null, { run: 3 });
+    expect(grew).toMatchObject({ outcome: 'grew', changes: ['C002', 'C009'] });
+    expect(grew.detail).toBe('grew further by 200 m³ (run 3 C002, C009)');
+    const unseen = view(() => NaN);
+    const rebuilt = checkCase(subject, [{ ...sheds[0], volume_m3: 290 }], unseen, { run: 4, rectified: true });
+    expect(rebuilt.detail).toBe('290 m³ built over its footprint again (run 4 C002)');
+    const standing = view((x, y) => (inside(x, y) ? 33 : 30));
+    const higher = view((x, y) => (inside(x, y) ? 36.2 : 30));
+    const cleared = view(() => 30);
+    const back = view(
+      (x, y) => (inside(x, y) ? 33 : 30),
+      () => 30,
+    );
+    const findings = [
+      removed,
+      grew,
+      rebuilt,
+      ...[standing, higher, cleared, unseen].map((v) => checkCase(subject, [], v, { run: 2 })),
+      ...[back, cleared].map((v) => checkCase(subject, [], v, { run: 2, rectified: true })),
+    ];
+    expect(new Set(findings.map((f) => f.outcome))).toEqual(new Set(['rectified', 'grew', 'rebuilt', 'still_standing', 'unverifiable']));
+    for (const f of findings) expect(ledgerZh(f.detail), f.detail).not.toMatch(/[a-z]{2,}/i);
+    expect(ledgerZh(removed.detail)).toBe('已拆除 290 m³（第 2 次检测 C004），原违建 300 m³');
+    expect(ledgerZh(grew.detail)).toBe('继续加建 200 m³（第 3 次检测 C002、C009）');
+  });
   it('cannot tell when the later epoch did not see the footprint', () => {
     expect(
       checkCase(

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRecord, RunRecord } from '../../core/api';
 import { areaOf, intersectionArea } from '../../core/geo/polygons';
 import { CASE_AWAITING, summarise } from '../../core/report/summary';
+import { ledgerZh } from '../../core/review/ledger-zh';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES, writeSampleDistrict } from '../../samples/generator/index';
 import type { TransitionTruth } from '../../samples/generator/truth';
@@ -134,7 +135,7 @@ describe('a project on a generated district', () => {
 
   it('checks every open case against the next epoch: demolished ones proposed as rectified, the rest raised again', async () => {
     const p = LocalProject.open(path, 'test');
-    await p.detect('e2', 'e3');
+    const run23 = await p.detect('e2', 'e3');
     const cases = await p.listCases();
     const rectifiedTruth = new Set(t23.changes.map((c) => c.rectifies).filter(Boolean));
     let rectifiedSeen = 0;
@@ -150,6 +151,9 @@ describe('a project on a generated district', () => {
     expect(rectifiedSeen).toBeGreaterThanOrEqual(1);
     const rectified = cases.find((c) => c.proposal!.outcome === 'rectified' && c.proposal!.changes?.length)!;
     const removals = rectified.proposal!.changes!;
+    // The removals are run 2's, whose ids run 1's changes (the case's own among them) also have: named with their run.
+    expect(rectified.proposal!.detail).toMatch(new RegExp(`^[\\d,]+ m³ removed \\(run ${run23.id} ${removals.join(', ')}\\), of the`));
+    expect(ledgerZh(rectified.proposal!.detail)).toContain(`（第 ${run23.id} 次检测 ${removals.join('、')}）`);
     expect((await p.acceptProposal(rectified.id)).status).toBe('rectified');
     // Accepted, the proposal is gone; the report of the run that showed the demolition still
     // names the case on the removal's page.
