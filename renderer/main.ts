@@ -37,6 +37,11 @@ interface State {
   changes: ChangeRecord[];
   shown: ChangeRecord[];
   selected: number | null;
+  /**
+   * The selected change when it is not of the run shown (a case's change found by an earlier run, a lead's from
+   * another): shown in the detail panel with its run named, and outlined in the view where it stood.
+   */
+  elsewhere: ChangeRecord | null;
   filter: ListFilter;
   colourBy: 'type' | 'verdict';
   pointColour: PointColour;
@@ -234,6 +239,7 @@ function setMode(mode: ViewMode): void {
 
 function switchLang(): void {
   setLang(lang() === 'en' ? 'zh-CN' : 'en');
+  if (state.elsewhere) viewer?.setChanges(changeShapes()); // its label names its run
   renderAll();
   if (statusMessage) status(statusMessage.text, statusMessage.kind);
 }
@@ -260,7 +266,9 @@ function renderPanels(): void {
   renderLegend();
   $('list').replaceChildren(renderList(state.shown, state.selected, (key) => select(key, true)));
   $('list').querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
-  const change = state.changes.find((c) => c.key === state.selected) ?? null;
+  const change = selectedChange();
+  const elsewhere = change && change.runId !== state.run?.id ? change : null;
+  const itsRun = elsewhere && state.info.runs.find((r) => r.id === elsewhere.runId);
   $('detail').replaceChildren(
     renderDetail(
       change,
@@ -278,6 +286,15 @@ function renderPanels(): void {
         crops: change ? renderCrops(api, change.key, change.footprint) : undefined,
         history: change ? renderHistory(api, change.key) : undefined,
         draft: change ? state.drafts.get(change.key) : undefined,
+        elsewhere:
+          elsewhere && state.run
+            ? {
+                runId: elsewhere.runId,
+                epochs: itsRun ? `${itsRun.before.label} → ${itsRun.after.label}` : '',
+                shownRunId: state.run.id,
+                open: () => void openRun(elsewhere.runId, elsewhere.key).catch(fail),
+              }
+            : undefined,
       },
     ),
   );
@@ -326,6 +343,7 @@ function ledgerContext(): LedgerContext {
     api,
     changes: state.changes,
     select: (key) => select(key, true),
+    show: (key) => void showChange(key).catch(fail),
     flyTo: (box) => viewer?.flyTo(box, projectBox().minZ, false),
     status: (message: string, kind?: 'info' | 'error') => status(() => message, kind),
     onCaseChanged: (caseId, changeKey) => {
@@ -360,8 +378,23 @@ function renderAll(): void {
   document.title = `${state.info.name} — VoxWatch`;
 }
 
+/** The selected change: of the run shown, or the one of another run shown beside it (state.elsewhere). */
+function selectedChange(): ChangeRecord | null {
+  const key = state.selected;
+  return state.changes.find((c) => c.key === key) ?? (state.elsewhere?.key === key ? state.elsewhere : null);
+}
+
+/** Counts the selections made: a change of another run still being fetched must not replace a later choice. */
+let selections = 0;
+
 function select(key: number | null, fly: boolean): void {
   flushDraft();
+  selections++;
+  if (state.elsewhere && state.elsewhere.key !== key) {
+    // Its outline goes with it.
+    state.elsewhere = null;
+    viewer?.setChanges(changeShapes());
+  }
   state.selected = key;
   const at = state.shown.findIndex((c) => c.key === key);
   if (at >= 0) state.lastIndex = at;
@@ -369,8 +402,23 @@ function select(key: number | null, fly: boolean): void {
   clouds?.setChanges(state.changes, key);
   writeHash();
   renderPanels();
-  const change = state.changes.find((c) => c.key === key);
+  const change = selectedChange();
   if (change && fly) flyToChange(change, false);
+}
+
+/**
+ * Selects a change of any run. One of another run than the one shown (a case's own change, found by an earlier run)
+ * is fetched and shown in the detail panel with its run named and a button to open that run, and outlined in the view
+ * where it stood: the run shown may hold nothing there any more (a structure removed since).
+ */
+async function showChange(key: number): Promise<void> {
+  if (state.changes.some((c) => c.key === key) || state.elsewhere?.key === key) return select(key, true);
+  const ticket = ++selections;
+  const change = await api.getChange(key);
+  if (ticket !== selections) return; // another choice came meanwhile
+  state.elsewhere = change;
+  viewer?.setChanges(changeShapes());
+  select(key, true);
 }
 
 function step(by: 1 | -1): void {
@@ -400,6 +448,10 @@ async function refreshChange(key: number): Promise<void> {
 async function setVerdict(verdict: Verdict): Promise<void> {
   const key = state.selected;
   const change = state.changes.find((c) => c.key === key);
+  if (key !== null && state.elsewhere?.key === key) {
+    const runId = state.elsewhere.runId;
+    return status(() => `${t('reviewInItsRun')} ${runId}`, 'error');
+  }
   if (key === null || !change) return;
   // Withdrawing a confirmation closes its case (台账): one stray key must not do that.
   const closes = change.verdict === 'confirmed' && verdict !== 'confirmed' && change.case && change.case.status !== 'closed';
@@ -592,7 +644,7 @@ function changeShapes(): ChangeShape[] {
   // Labels give way in the list's default order: high priority first, then the larger volume.
   const ranked = applyFilter(state.changes, DEFAULT_FILTER);
   const rank = new Map(ranked.map((c, i) => [c.key, i]));
-  return state.changes.map((c) => ({
+  const shape = (c: ChangeRecord): ChangeShape => ({
     key: c.key,
     label: c.id,
     footprint: c.footprint,
@@ -600,7 +652,12 @@ function changeShapes(): ChangeShape[] {
     top: Math.max(c.before_top_z, c.after_top_z),
     colour: changeColour(c),
     rank: rank.get(c.key) ?? 0,
-  }));
+  });
+  const shapes = state.changes.map(shape);
+  // A change of another run, where it stood in that run's survey: named by its run, dashed.
+  const e = state.elsewhere;
+  if (e) shapes.push({ ...shape(e), label: `${t('run')} ${e.runId} · ${e.id}`, rank: -1, elsewhere: true });
+  return shapes;
 }
 
 async function loadClouds(run: RunRecord): Promise<void> {
@@ -678,7 +735,7 @@ function exportReport(): void {
       // The snapshots replaced the detail sample around the selection: load it again.
       detailWanted = '';
       viewer?.removeCloud('afterDetail');
-      const selected = state.changes.find((c) => c.key === state.selected);
+      const selected = selectedChange();
       if (selected) scheduleDetail(selected);
     },
   });
@@ -692,7 +749,12 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   clearCrops();
   state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
   state.changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
-  state.selected = state.changes.some((c) => c.key === keepSelection) ? keepSelection! : null;
+  // A link may name a change of another run (a case's, opened from the ledger): shown beside this run's.
+  state.elsewhere =
+    keepSelection !== undefined && state.run && !state.changes.some((c) => c.key === keepSelection)
+      ? await api.getChange(keepSelection).catch(() => null)
+      : null;
+  state.selected = state.changes.some((c) => c.key === keepSelection) || state.elsewhere ? keepSelection! : null;
   ensureViewer();
   viewer?.setChanges(changeShapes());
   ground?.setRun(state.run);
@@ -702,7 +764,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   clouds?.setChanges(state.changes, state.selected);
   writeHash();
   renderAll();
-  const selected = state.changes.find((c) => c.key === state.selected);
+  const selected = selectedChange();
   if (selected) flyToChange(selected, true);
   else flyOverview(false); // a new run: show all of it, not the previous run's change
   if (state.run) await loadClouds(state.run);
@@ -834,6 +896,7 @@ async function start(): Promise<void> {
     changes: [],
     shown: [],
     selected: null,
+    elsewhere: null,
     filter: { ...DEFAULT_FILTER },
     colourBy: 'verdict',
     pointColour: 'rgb',

@@ -174,6 +174,8 @@ export interface DetailParts {
   history?: Node;
   /** The note being typed, not yet saved (from an earlier rendering of this panel). */
   draft?: string;
+  /** The change is of another run than the one shown: which, and how to open it (it is reviewed there). */
+  elsewhere?: { runId: number; epochs: string; shownRunId: number; open: () => void };
 }
 
 export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, parts: DetailParts = {}): HTMLElement {
@@ -212,6 +214,7 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
       `${c.id} · ${tType(c.type)}`,
       h('button', { class: 'fly', onclick: () => handlers.flyTo() }, t('flyTo')),
     ),
+    parts.elsewhere ? elsewhereNote(c, parts.elsewhere) : null,
     parts.crops ?? null,
     // Why it was flagged comes first: on a laptop screen the figures below scroll under the verdicts.
     h('h3', {}, t('evidence')),
@@ -235,41 +238,61 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
     ),
     parts.history ?? null,
     // The verdict and the note stay at the foot of the panel while the figures above scroll: an
-    // analyst judges flag after flag and should not have to scroll to each one's buttons.
-    h(
-      'div',
-      { class: 'review-actions' },
-      h(
-        'h3',
-        {},
-        t('verdict'),
-        // "run 1 C002" from the store, in the UI's words for a run.
-        c.verdictCarriedFrom
-          ? h('small', {}, paren(`${t('carriedFrom')} ${c.verdictCarriedFrom.replace(/^run (\d+) /, `${t('run')} $1 `)}`))
-          : null,
-      ),
-      h(
-        'div',
-        { class: 'verdicts', role: 'group', 'aria-label': t('verdict') },
-        ...VERDICTS.map((v) =>
+    // analyst judges flag after flag and should not have to scroll to each one's buttons. A change of another run is
+    // reviewed in its run (its verdict carries to the later ones).
+    parts.elsewhere
+      ? null
+      : h(
+          'div',
+          { class: 'review-actions' },
           h(
-            'button',
-            {
-              class: `verdict-button${c.verdict === v ? ' active' : ''}`,
-              'data-verdict': v,
-              'aria-pressed': c.verdict === v ? 'true' : 'false',
-              style: `--accent:${VERDICT_COLOURS[v]}`,
-              onclick: () => handlers.verdict(v),
-            },
-            tVerdict(v),
-            VERDICT_KEYS[v] ? h('kbd', {}, VERDICT_KEYS[v]) : null,
+            'h3',
+            {},
+            t('verdict'),
+            // "run 1 C002" from the store, in the UI's words for a run.
+            c.verdictCarriedFrom
+              ? h('small', {}, paren(`${t('carriedFrom')} ${c.verdictCarriedFrom.replace(/^run (\d+) /, `${t('run')} $1 `)}`))
+              : null,
           ),
+          h(
+            'div',
+            { class: 'verdicts', role: 'group', 'aria-label': t('verdict') },
+            ...VERDICTS.map((v) =>
+              h(
+                'button',
+                {
+                  class: `verdict-button${c.verdict === v ? ' active' : ''}`,
+                  'data-verdict': v,
+                  'aria-pressed': c.verdict === v ? 'true' : 'false',
+                  style: `--accent:${VERDICT_COLOURS[v]}`,
+                  onclick: () => handlers.verdict(v),
+                },
+                tVerdict(v),
+                VERDICT_KEYS[v] ? h('kbd', {}, VERDICT_KEYS[v]) : null,
+              ),
+            ),
+          ),
+          h('h3', {}, t('note')),
+          note,
         ),
-      ),
-      h('h3', {}, t('note')),
-      note,
+    parts.elsewhere ? null : h('p', { class: 'hint' }, t('shortcuts')),
+  );
+}
+
+/** Which run the change is of, when it is not the one shown, and a button to open that run. */
+function elsewhereNote(c: ChangeRecord, e: NonNullable<DetailParts['elsewhere']>): HTMLElement {
+  const its = `${t('run')} ${e.runId}${e.epochs ? paren(e.epochs) : ''}`;
+  return h(
+    'div',
+    { class: 'elsewhere', role: 'note', 'data-run': e.runId },
+    h(
+      'p',
+      {},
+      lang() === 'zh-CN'
+        ? `${c.id} 属于${its}，不在当前显示的批次 ${e.shownRunId} 中；三维视图中的虚线框为其在该批次中的位置。`
+        : `${c.id} is a change of ${its}, not of run ${e.shownRunId} shown; the dashed box in the view is where it stood then.`,
     ),
-    h('p', { class: 'hint' }, t('shortcuts')),
+    h('button', { class: 'open-run primary', onclick: () => e.open() }, `${t('openRun')} ${e.runId}`),
   );
 }
 

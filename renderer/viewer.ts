@@ -25,6 +25,8 @@ export interface ChangeShape {
   colour: string;
   /** Whose label gives way when labels overlap: the higher rank (0 first) stays; the selected change's always does. */
   rank: number;
+  /** A change of another run than the one shown, where it stood then: dashed edges, a fainter body. */
+  elsewhere?: boolean;
 }
 
 export interface BoxXY {
@@ -222,6 +224,8 @@ export class Viewer {
     for (const c of this.changes) {
       c.mesh.geometry.dispose();
       c.edges.geometry.dispose();
+      (c.mesh.material as THREE.Material).dispose();
+      (c.edges.material as THREE.Material).dispose();
       c.label.remove();
     }
     this.changeGroup.clear();
@@ -253,7 +257,11 @@ export class Viewer {
       geometry,
       new THREE.MeshBasicMaterial({ transparent: true, opacity: 0.35, depthWrite: false, side: THREE.DoubleSide }),
     );
-    const edges = new THREE.LineSegments(new THREE.EdgesGeometry(geometry, 20), new THREE.LineBasicMaterial());
+    const edges = new THREE.LineSegments(
+      new THREE.EdgesGeometry(geometry, 20),
+      shape.elsewhere ? new THREE.LineDashedMaterial({ dashSize: 1, gapSize: 0.6 }) : new THREE.LineBasicMaterial(),
+    );
+    if (shape.elsewhere) edges.computeLineDistances();
     for (const object of [mesh, edges]) {
       object.position.z = shape.bottom - oz;
       object.userData.key = shape.key;
@@ -263,7 +271,7 @@ export class Viewer {
     const box = geometry.boundingBox!;
     const anchor = new THREE.Vector3((box.min.x + box.max.x) / 2, (box.min.y + box.max.y) / 2, shape.bottom - oz + depth);
     const label = document.createElement('button');
-    label.className = 'change-label';
+    label.className = shape.elsewhere ? 'change-label elsewhere' : 'change-label';
     label.textContent = shape.label;
     label.addEventListener('click', () => this.onPick(shape.key));
     this.labelLayer.append(label);
@@ -280,7 +288,7 @@ export class Viewer {
       const selected = c.shape.key === this.selectedKey;
       const material = c.mesh.material as THREE.MeshBasicMaterial;
       material.color.set(c.shape.colour);
-      material.opacity = selected ? 0.4 : 0.28;
+      material.opacity = (selected ? 0.4 : 0.28) * (c.shape.elsewhere ? 0.5 : 1);
       (c.edges.material as THREE.LineBasicMaterial).color.set(selected ? '#ffffff' : c.shape.colour);
       c.label.style.borderColor = c.shape.colour;
       c.label.classList.toggle('selected', selected);

@@ -16,6 +16,8 @@ export interface LedgerContext {
   /** The changes of the run shown: a case or lead on one of them selects it. */
   changes: ChangeRecord[];
   select(key: number): void;
+  /** Selects a change of any run: one of another run is shown with its run named, and outlined where it stood. */
+  show(key: number): void;
   flyTo(box: BoxXY): void;
   status(message: string, kind?: 'info' | 'error'): void;
   /** After a case changed: the list and detail show case status too (its own change, and this run's changes carrying it). */
@@ -33,11 +35,12 @@ const STATUS_COLOURS: Record<CaseStatus, string> = {
 
 let statusFilter: CaseStatus | '' = '';
 
-function goTo(ctx: LedgerContext, changeKey: number | null, x: number, y: number, caseId?: number): void {
-  // The run shown may hold the structure under a code of its own (a later run carrying the case).
+function goTo(ctx: LedgerContext, changeKey: number, caseId?: number): void {
+  // The run shown may hold the structure under a code of its own (a later run carrying the case); else the change
+  // itself, of the run that found it (a structure removed since, or still standing, is no change of a later run).
   const change = ctx.changes.find((c) => c.key === changeKey) ?? ctx.changes.find((c) => caseId !== undefined && c.case?.id === caseId);
   if (change) ctx.select(change.key);
-  else ctx.flyTo(pointBox(x, y, 20));
+  else ctx.show(changeKey);
 }
 
 /** The case ledger panel; loads the cases itself and re-renders in place after each action. */
@@ -143,7 +146,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
         'data-status': c.status,
         'data-change-key': c.changeKey,
         'data-overdue': overdue ? 'true' : 'false',
-        onclick: () => goTo(ctx, c.changeKey, c.centroid[0], c.centroid[1], c.id),
+        onclick: () => goTo(ctx, c.changeKey, c.id),
       },
       h(
         'div',
@@ -208,7 +211,7 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
             'data-key': f.key,
             onclick: (e: Event) => {
               e.stopPropagation();
-              goTo(ctx, f.key, l.x, l.y);
+              goTo(ctx, f.key);
             },
           },
           `${f.code} ${tType(f.type)} · ${f.distance_m.toFixed(0)} ${t('metresAway')}`,

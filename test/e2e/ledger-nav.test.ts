@@ -1,0 +1,147 @@
+// Going from the case ledger (台账) and the complaint leads (投诉举报线索) to the 3D view, end to end in Chromium against
+// `voxwatch serve`. A case's change often belongs to an earlier run than the one shown (a structure removed since, or
+// one still standing, is no change of the later comparison): clicking the case shows that change, says which run it
+// is in with a button to open it, and draws its outline where it stood. The project has been through the review loop
+// (test/helpers/ledger-project.ts): run 1 e1 → e2 confirmed and notified, run 2 e2 → e3 proposes outcomes.
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
+import type { CaseRecord, ChangeRecord, RunRecord } from '../../core/api';
+import { LocalProject } from '../../core/store/project';
+import { makeLedgerProject } from '../helpers/ledger-project';
+import { launch, SCREENSHOTS, serve, type Served } from './browser';
+
+// In page functions only (the test tsconfig has no DOM library).
+declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+declare const localStorage: { setItem(key: string, value: string): void };
+declare const location: { protocol: string; hash: string };
+
+vi.setConfig({ testTimeout: 120_000 });
+
+let projectPath: string;
+let served: Served;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+let runs: RunRecord[];
+let cases: CaseRecord[];
+
+async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
+  const p = LocalProject.open(projectPath, 'e2e');
+  try {
+    return await read(p);
+  } finally {
+    await p.close();
+  }
+}
+
+async function openUi(hash = ''): Promise<void> {
+  await page.goto('about:blank'); // a URL differing only in its hash would not reload the page
+  await page.goto(served.url + hash);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+}
+
+/** Waits until the view stops redrawing (camera flights and point loads done). */
+async function settled(): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const now = Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
+    if (now === last && now > 0) return;
+    last = now;
+    await page.waitForTimeout(400);
+  }
+}
+
+const hashParams = async () => new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+
+/** Whether the selected change's box lies on the view, around its middle (flown to and drawn). */
+async function outlineInView(): Promise<boolean> {
+  const raw = await page.locator('#view').getAttribute('data-selected-box');
+  if (!raw) return false;
+  const [left, top, right, bottom] = raw.split(',').map(Number);
+  const view = (await page.locator('#view').boundingBox())!;
+  const [x, y] = [(left + right) / 2, (top + bottom) / 2];
+  return x > view.width * 0.25 && x < view.width * 0.75 && y > view.height * 0.2 && y < view.height * 0.8;
+}
+
+beforeAll(async () => {
+  const [project] = await Promise.all([makeLedgerProject({ size: 120, seed: 2 }), ensureRendererBuilt()]);
+  projectPath = project.path;
+  runs = await stored(async (p) => (await p.info()).runs);
+  cases = await stored((p) => p.listCases());
+  served = await serve(projectPath);
+  context = await launch();
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.addInitScript(() => {
+    if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', 'zh-CN'); // not on about:blank
+  });
+}, 150_000);
+
+afterAll(async () => {
+  await context?.close();
+  await served?.stop();
+});
+
+describe('a case clicked in the ledger', () => {
+  it('shows its own change when that is in an earlier run: named, with a button to open it, outlined where it stood', async () => {
+    const [run1, run2] = runs;
+    const later = await stored(async (p) => (await p.listChanges({ runId: run2.id })).items);
+    // Cases whose structure is no change of run 2 and that no change of run 2 carries.
+    const elsewhere = cases.filter((c) => !later.some((ch) => ch.key === c.changeKey || ch.case?.id === c.id));
+    expect(elsewhere.length).toBeGreaterThan(1);
+    const [a, b] = [elsewhere.find((c) => c.proposal?.outcome === 'rectified') ?? elsewhere[0], elsewhere.at(-1)!];
+    expect(a.id).not.toBe(b.id);
+    const own = await stored((p) => p.getChange(a.changeKey));
+    expect(own.runId).toBe(run1.id);
+
+    // The analyst is on a change of run 2.
+    const current: ChangeRecord = later[0];
+    await openUi(`#run=${run2.id}&change=${current.key}&tab=cases`);
+    await page.waitForSelector('#cases-panel[data-state="ready"]');
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(current.key));
+    const item = (id: number) => page.locator(`li.case[data-case="${id}"]`);
+
+    await item(a.id).locator('.case-head').click();
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(a.changeKey));
+    const detail = page.locator('.detail');
+    expect(await detail.locator('h2').textContent()).toContain(own.id);
+    const banner = detail.locator('.elsewhere');
+    expect(await banner.getAttribute('data-run')).toBe(String(run1.id));
+    expect(await banner.textContent()).toContain(`批次 ${run1.id}`);
+    expect(await banner.textContent()).toContain(`${run1.before.label} → ${run1.after.label}`);
+    expect(await banner.locator('button.open-run').textContent()).toBe(`打开批次 ${run1.id}`);
+    // No verdict from here: it is reviewed in its own run.
+    expect(await detail.locator('.verdict-button').count()).toBe(0);
+    // The URL says where the analyst is: this run, that change.
+    const hash = await hashParams();
+    expect([hash.get('run'), hash.get('change')]).toEqual([String(run2.id), String(a.changeKey)]);
+    // Its outline is drawn, in the middle of the view it flew to.
+    await settled();
+    await expect.poll(outlineInView).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-ledger-nav-1-case-elsewhere.png') });
+
+    // Another case of an earlier run replaces it (the panel kept the first one).
+    await item(b.id).locator('.case-head').click();
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(b.changeKey));
+    expect((await hashParams()).get('change')).toBe(String(b.changeKey));
+
+    // A reload, or the link shared, opens the same place.
+    await openUi(`#run=${run2.id}&change=${b.changeKey}&tab=cases`);
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(b.changeKey));
+    expect(await page.locator('.detail .elsewhere').getAttribute('data-run')).toBe(String(run1.id));
+
+    // Opening its run selects it there, to be reviewed.
+    await page.locator('.detail .elsewhere button.open-run').click();
+    await expect.poll(async () => (await hashParams()).get('run')).toBe(String(run1.id));
+    expect((await hashParams()).get('change')).toBe(String(b.changeKey));
+    await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(b.changeKey));
+    expect(await page.locator('.detail .elsewhere').count()).toBe(0);
+    expect(await page.locator('.detail .verdict-button').count()).toBeGreaterThan(0);
+    expect(await page.locator('#run-select').inputValue()).toBe(String(run1.id));
+    expect(pageErrors).toEqual([]);
+  });
+});
