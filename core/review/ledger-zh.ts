@@ -5,7 +5,7 @@
  */
 import { applyRules, reasonZh } from './reasons-zh';
 import { ofRunZh } from './run-ref';
-import { TERMS } from './terms';
+import { SYSTEM_ACTOR, TERMS } from './terms';
 
 const N = String.raw`(-?[\d.]+)`;
 
@@ -119,6 +119,8 @@ function longestKnown(parts: string[], i: number): { zh: string; end: number } |
 }
 
 const RULES: [RegExp, (m: string[]) => string][] = [
+  // the actor of what the software recorded itself in a change's or a case's history (a carried verdict, a case check)
+  [new RegExp(`^${SYSTEM_ACTOR}$`), () => '系统'],
   // case proposals: the later run's changes they rest on are named with their run (run-ref.ts)
   [new RegExp(`^${N} m³ removed \\((.*)\\), of the ${N} m³ violation$`), (m) => `已拆除 ${m[1]} m³（${ofRunZh(m[2])}），原违建 ${m[3]} m³`],
   [new RegExp(`^grew further by ${N} m³ \\((.*)\\)$`), (m) => `继续加建 ${m[1]} m³（${ofRunZh(m[2])}）`],

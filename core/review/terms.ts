@@ -7,6 +7,12 @@ import type { CaseOutcome, CaseStatus, PermitStatus, Priority, Verdict } from '.
 
 export type TermLang = 'zh-CN' | 'en';
 
+/**
+ * Who a history names for what the software recorded itself, not an analyst: a verdict carried to a later run's
+ * change, a later run's check of a case. The zh-CN UI shows it as 系统 (ledger-zh.ts).
+ */
+export const SYSTEM_ACTOR = 'VoxWatch';
+
 export interface Terms {
   types: Record<ChangeType, string>;
   verdicts: Record<Verdict, string>;

@@ -37,7 +37,7 @@ import { describeSource } from '../io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import type { WorldBox } from '../io/geotiff/reader';
 import { buildSummary } from '../output/summary';
-import { TERMS } from '../review/terms';
+import { SYSTEM_ACTOR, TERMS } from '../review/terms';
 import type { ReportInput, ReportLang } from '../report/model';
 import { renderReport } from '../report/render';
 import { checkCase, type CaseCheckContext } from '../review/case-check';
@@ -287,13 +287,13 @@ export class LocalProject implements ProjectApi {
       ...hooks,
       watch: watched.map((c) => ({ id: String(c.id), footprint: c.object.footprint })),
     });
-    const actor = defaultActor();
     const summary = buildSummary(result, { software: this.software, createdAt: startedAt });
     const runId = this.db.transaction(() => {
       const id = insertRun(this.db, { beforeEpoch: before.id, afterEpoch: after.id, software: this.software, startedAt, summary, result });
       retagChanges(this.db, id);
-      const carried = carryVerdicts(this.db, id, actor);
-      audit(this.db, actor, 'detect', `run ${id}`, {
+      // Carried verdicts and case checks are the software's doing, not the analyst's who ran detection.
+      const carried = carryVerdicts(this.db, id, SYSTEM_ACTOR);
+      audit(this.db, defaultActor(), 'detect', `run ${id}`, {
         before: before.label,
         after: after.label,
         changes: result.changes.length,
@@ -305,8 +305,8 @@ export class LocalProject implements ProjectApi {
         const finding = { runId: id, ...checkCase(w.object, laterChanges, view, { ...w.context, run: id }) };
         if (w.olderThan) {
           const why = `${after.label} was surveyed before ${w.olderThan.label}, which the case rests on`;
-          noteEvidenceForCase(this.db, w.id, finding, why, actor);
-        } else proposeForCase(this.db, w.id, finding, actor);
+          noteEvidenceForCase(this.db, w.id, finding, why, SYSTEM_ACTOR);
+        } else proposeForCase(this.db, w.id, finding, SYSTEM_ACTOR);
       }
       answerLeads(this.db);
       return id;

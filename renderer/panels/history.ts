@@ -97,7 +97,7 @@ function eventList(events: ChangeEvent[]): HTMLElement {
           'div',
           { class: 'when' },
           h('time', { 'data-at': e.at, title: e.at }, localTime(new Date(e.at), true)),
-          h('span', { class: 'actor' }, e.actor),
+          h('span', { class: 'actor' }, tSentence(e.actor)), // VoxWatch, what the software recorded itself: 系统 in zh-CN
         ),
         h('div', { class: 'what' }, what),
         text ? h('div', { class: 'text' }, text) : null,

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../core/review/terms';
+import { LocalProject } from '../../core/store/project';
 
 const BIN = resolve(import.meta.dirname, '../../bin/voxwatch.mjs');
 
@@ -29,6 +31,17 @@ it('runs the review loop on a generated district and writes the reports', async 
     'report-2-3.zh-CN.pdf',
   ]) {
     expect(existsSync(join(results, f)), f).toBe(true);
+  }
+  // What the analyst did is theirs ('demo'); carried verdicts and case checks are the software's, not the OS user's.
+  const p = LocalProject.open(join(results, 'demo.voxwatch'), 'test');
+  try {
+    const runs = (await p.info()).runs;
+    const actors = new Set<string>();
+    for (const c of (await p.listChanges({ runId: runs.at(-1)!.id })).items)
+      for (const e of await p.changeHistory(c.key)) actors.add(`${e.kind} ${e.actor}`);
+    expect([...actors].sort()).toEqual([`carried ${SYSTEM_ACTOR}`, `case ${SYSTEM_ACTOR}`, 'case demo']);
+  } finally {
+    await p.close();
   }
   const zh = execFileSync('pdftotext', [join(results, 'report-1-2.zh-CN.pdf'), '-'], { encoding: 'utf8' });
   expect(zh).toContain('卫片执法');

@@ -1,6 +1,7 @@
 // The case proposals' and lead answers' English sentences in Chinese (core/review/ledger-zh.ts).
 import { describe, expect, it } from 'vitest';
 import { ledgerZh, suppressionZh } from '../../core/review/ledger-zh';
+import { SYSTEM_ACTOR } from '../../core/review/terms';
 
 describe('ledgerZh', () => {
   it('translates the case proposals', () => {
@@ -80,6 +81,11 @@ describe('ledgerZh', () => {
         'leaves standing a 6.0 m high object of 40.0 m² that reads as vegetation (green (ExG 0.20), rough top (0.30 m)): a tree cut back',
       ),
     ).toBe('其下留存一处高 6.0 m、40.0 m² 且判读为植被的物体（偏绿（ExG 0.20），顶面粗糙（0.30 m））：树木修剪');
+  });
+
+  it('names the software, the actor of what it recorded itself, 系统', () => {
+    expect(ledgerZh(SYSTEM_ACTOR)).toBe('系统');
+    expect(ledgerZh('王工')).toBe('王工');
   });
 
   it('keeps a sentence of an unknown shape as written', () => {

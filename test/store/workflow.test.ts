@@ -13,6 +13,7 @@ import type { ChangeRecord, RunRecord } from '../../core/api';
 import { areaOf, intersectionArea } from '../../core/geo/polygons';
 import { CASE_AWAITING, summarise } from '../../core/report/summary';
 import { ledgerZh } from '../../core/review/ledger-zh';
+import { SYSTEM_ACTOR } from '../../core/review/terms';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES, writeSampleDistrict } from '../../samples/generator/index';
 import type { TransitionTruth } from '../../samples/generator/truth';
@@ -154,6 +155,10 @@ describe('a project on a generated district', () => {
     // The removals are run 2's, whose ids run 1's changes (the case's own among them) also have: named with their run.
     expect(rectified.proposal!.detail).toMatch(new RegExp(`^[\\d,]+ m³ removed \\(run ${run23.id} ${removals.join(', ')}\\), of the`));
     expect(ledgerZh(rectified.proposal!.detail)).toContain(`（第 ${run23.id} 次检测 ${removals.join('、')}）`);
+    // The analyst confirmed it; the later run's check is the software's doing, and says so.
+    expect(rectified.history[0]).toMatchObject({ to: 'open', runId: null, actor: 'wang' });
+    expect(rectified.history.at(-1)).toMatchObject({ runId: run23.id, actor: SYSTEM_ACTOR });
+    for (const c of cases) expect(c.history.filter((h) => h.runId === run23.id).map((h) => h.actor)).toEqual([SYSTEM_ACTOR]);
     expect((await p.acceptProposal(rectified.id)).status).toBe('rectified');
     // Accepted, the proposal is gone; the report of the run that showed the demolition still
     // names the case on the removal's page.
@@ -176,6 +181,13 @@ describe('a project on a generated district', () => {
     const dismissed = changes12.find((c) => c.type === 'rooftop_structure' && c.permitStatus === 'none')!;
     const same = later.find((c) => intersectionArea(c.footprint, dismissed.footprint) > 0.5 * dismissed.area_m2)!;
     expect(same).toMatchObject({ verdict: 'false_positive', verdictCarriedFrom: `run ${run12.id} ${dismissed.id}` });
+    // Carried by the software, not by whoever ran detection.
+    expect((await p.changeHistory(same.key)).map((e) => [e.kind, e.actor, e.text])).toEqual([
+      ['carried', SYSTEM_ACTOR, `run ${run12.id} ${dismissed.id}`],
+    ]);
+    const automatic = (await p.auditLog(10_000)).filter((a) => a.action === 'verdict_carried' || a.action === 'case_checked');
+    expect(automatic.length).toBeGreaterThan(0);
+    expect(new Set(automatic.map((a) => a.actor))).toEqual(new Set([SYSTEM_ACTOR]));
     for (const c of later.filter((c) => c.verdict !== 'unreviewed')) expect(c.verdictCarriedFrom).not.toBeNull();
     // The cases were found on epoch 2: this run from epoch 1 holds each violation as added
     // volume, which is the violation itself, not growth. It proposes what 2 → 3 did.
