@@ -14,6 +14,9 @@ import { SUPPRESSION_COLOURS, SUPPRESSION_REASONS, SuppressedLayer } from './sup
 import { clearCrops, renderCrops } from './panels/crops';
 import { OrthoGround } from './ground';
 import { MeasureTool } from './measure';
+import { LeadMarker, type LeadSpot } from './lead-marker';
+import { pointBox } from './boxes';
+import { LEAD_RADIUS_M } from '../core/review/leads';
 import type { LedgerContext } from './panels/ledger';
 import { renderHistory } from './panels/history';
 import { renderProjectInfo } from './panels/project-info';
@@ -75,6 +78,7 @@ let clouds: EpochClouds | null = null;
 let legend: Legend | null = null;
 let uncertain: UncertainLayer | null = null;
 let suppressed: SuppressedLayer | null = null;
+let leadMarker: LeadMarker | null = null;
 let loadedClouds = '';
 
 /** Where the analyst was: run, change, the list's filter and sort, the sidebar tab (a reload or a shared link returns there). */
@@ -344,7 +348,8 @@ function ledgerContext(): LedgerContext {
     changes: state.changes,
     select: (key) => select(key, true),
     show: (key) => void showChange(key).catch(fail),
-    flyTo: (box) => viewer?.flyTo(box, projectBox().minZ, false),
+    markLead: (lead, fly = true) => markLead(lead, fly),
+    markedLead,
     status: (message: string, kind?: 'info' | 'error') => status(() => message, kind),
     onCaseChanged: (caseId, changeKey) => {
       // The case's own change, and the changes of this run that carry it (a later run's code for it).
@@ -354,6 +359,8 @@ function ledgerContext(): LedgerContext {
 }
 
 function renderTabs(): void {
+  // The lead's mark belongs to the leads panel.
+  if (state.tab !== 'leads') markLead(null, false);
   renderSidebar(
     state.tab,
     (tab) => {
@@ -363,6 +370,16 @@ function renderTabs(): void {
     },
     ledgerContext,
   );
+}
+
+/** The code of the complaint lead marked in the view. */
+let markedLead: string | null = null;
+
+/** Marks a complaint lead's spot in the view, whatever its answer, and flies there (or clears the mark). */
+function markLead(lead: LeadSpot | null, fly: boolean): void {
+  markedLead = lead?.code ?? null;
+  const z = leadMarker?.show(lead) ?? null;
+  if (lead && fly) viewer?.flyTo(pointBox(lead.x, lead.y, LEAD_RADIUS_M + 5), z ?? projectBox().minZ, false);
 }
 
 function renderAll(): void {
@@ -567,6 +584,7 @@ function ensureViewer(): Viewer | null {
     else delete $('view').dataset.selectedBox;
   });
   measure = new MeasureTool(viewer, $('view'));
+  leadMarker = new LeadMarker(viewer, $('view'), b.minZ - viewer.origin[2]);
   measure.groundZ = b.minZ - viewer.origin[2];
   ground = new OrthoGround(viewer, api, $('view'));
   // Whether the status bar shows the octree build's progress, to be replaced once it is done.

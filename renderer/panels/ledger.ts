@@ -4,12 +4,10 @@
 // what the run knows of the spot). Clicking a case or a lead flies the view to it.
 import type { CaseRecord, ChangeRecord, LeadRecord } from '../../core/api';
 import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../../core/review/types';
-import { pointBox } from '../boxes';
 import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
 import { colon, localTime, paren, t, tCase, tProposal, tSentence, tType } from '../i18n';
-import type { BoxXY } from '../viewer';
 
 export interface LedgerContext {
   api: ViewerApi;
@@ -18,7 +16,10 @@ export interface LedgerContext {
   select(key: number): void;
   /** Selects a change of any run: one of another run is shown with its run named, and outlined where it stood. */
   show(key: number): void;
-  flyTo(box: BoxXY): void;
+  /** Marks a lead's spot in the view (null: no mark), flying there unless `fly` is false. */
+  markLead(lead: LeadRecord | null, fly?: boolean): void;
+  /** The code of the lead marked in the view. */
+  markedLead: string | null;
   status(message: string, kind?: 'info' | 'error'): void;
   /** After a case changed: the list and detail show case status too (its own change, and this run's changes carrying it). */
   onCaseChanged(caseId: number, changeKey: number): void;
@@ -194,6 +195,13 @@ export function renderLeads(ctx: LedgerContext): HTMLElement {
   return root;
 }
 
+/** Marks the lead in the view and its row in the list. */
+function markLead(ctx: LedgerContext, l: LeadRecord, fly: boolean): void {
+  for (const li of document.querySelectorAll('#leads-panel li.lead[aria-current]')) li.removeAttribute('aria-current');
+  document.querySelector(`#leads-panel li.lead[data-lead="${CSS.escape(l.code)}"]`)?.setAttribute('aria-current', 'true');
+  ctx.markLead(l, fly);
+}
+
 function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
   const a = l.answer;
   let answer: HTMLElement;
@@ -211,6 +219,7 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
             'data-key': f.key,
             onclick: (e: Event) => {
               e.stopPropagation();
+              markLead(ctx, l, false);
               goTo(ctx, f.key);
             },
           },
@@ -232,7 +241,9 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
       class: 'lead',
       'data-lead': l.code,
       'data-found': a ? String(a.found.length) : 'unanswered',
-      onclick: () => ctx.flyTo(pointBox(l.x, l.y, 25)),
+      'aria-current': ctx.markedLead === l.code ? 'true' : undefined,
+      // Whatever its answer: the spot is where to look, nothing found there included.
+      onclick: () => markLead(ctx, l, true),
     },
     h('div', { class: 'case-head' }, h('span', { class: 'code' }, l.code), h('span', { class: 'hint' }, l.reportedOn ?? '')),
     h('div', { class: 'lead-text' }, l.text),

@@ -2,7 +2,8 @@
 // `voxwatch serve`. A case's change often belongs to an earlier run than the one shown (a structure removed since, or
 // one still standing, is no change of the later comparison): clicking the case shows that change, says which run it
 // is in with a button to open it, and draws its outline where it stood. The project has been through the review loop
-// (test/helpers/ledger-project.ts): run 1 e1 → e2 confirmed and notified, run 2 e2 → e3 proposes outcomes.
+// (test/helpers/ledger-project.ts): run 1 e1 → e2 confirmed and notified, run 2 e2 → e3 proposes outcomes. A lead
+// clicked flies to where it was reported and marks the spot, whatever its answer ("nothing found" too).
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,6 +12,7 @@ import type { CaseRecord, ChangeRecord, RunRecord } from '../../core/api';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
 import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { decodePng } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
@@ -142,6 +144,48 @@ describe('a case clicked in the ledger', () => {
     expect(await page.locator('.detail .elsewhere').count()).toBe(0);
     expect(await page.locator('.detail .verdict-button').count()).toBeGreaterThan(0);
     expect(await page.locator('#run-select').inputValue()).toBe(String(run1.id));
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** The lead marker's colour (renderer/lead-marker.ts). */
+const MARKER: [number, number, number] = [0x00, 0xe5, 0xff];
+
+describe('a complaint lead clicked in the leads panel', () => {
+  it('flies to where it was reported and marks the spot, also when nothing was found there', async () => {
+    const leads = await stored((p) => p.listLeads());
+    const nothing = leads.filter((l) => l.answer && l.answer.found.length === 0);
+    const found = leads.find((l) => l.answer?.found.length);
+    expect(nothing.length).toBeGreaterThan(0);
+    expect(found).toBeTruthy();
+    await openUi(`#run=${nothing[0].answer!.runId}&tab=leads`);
+    await page.waitForSelector('#leads-panel[data-state="ready"]');
+    const view = page.locator('#view');
+    expect(await view.getAttribute('data-lead')).toBeNull();
+
+    for (const lead of [...nothing, found!]) {
+      await page.locator(`li.lead[data-lead="${lead.code}"] .lead-text`).click(); // not on a linked change's button
+      await expect.poll(() => view.getAttribute('data-lead')).toBe(lead.code);
+      expect(await page.locator(`li.lead[data-lead="${lead.code}"]`).getAttribute('aria-current')).toBe('true');
+      await settled();
+      // Flown to: the marked spot is in the middle of the view.
+      const [x, y] = (await view.getAttribute('data-lead-at'))!.split(',').map(Number);
+      const box = (await view.boundingBox())!;
+      expect(Math.abs(x - box.width / 2)).toBeLessThan(box.width * 0.15);
+      expect(Math.abs(y - box.height / 2)).toBeLessThan(box.height * 0.2);
+      // And marked there, over whatever stands in front of it.
+      const shot = decodePng(await view.screenshot({ path: join(SCREENSHOTS, `e2e-ledger-nav-2-lead-${lead.code}.png`) }));
+      let marker = 0;
+      for (let i = 0; i < shot.data.length; i += 4) if (MARKER.every((c, k) => Math.abs(shot.data[i + k] - c) < 30)) marker++;
+      expect(marker, lead.code).toBeGreaterThan(100);
+      expect(await view.locator('.lead-label').textContent()).toBe(lead.code);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-ledger-nav-2-leads.png') });
+
+    // The mark belongs to the leads panel: gone with it.
+    await page.click('#sidebar-tabs [data-tab="changes"]');
+    await expect.poll(() => view.getAttribute('data-lead')).toBeNull();
+    expect(await view.locator('.lead-label').isHidden()).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });
