@@ -48,6 +48,9 @@ export async function prepareChangeImages(ctx: RenderContext, change: ReportChan
     return ortho.crop(box, CROP_PIXELS, CROP_QUALITY, ctx.signal);
   };
   const range = heightChangeRange(patch);
+  // Cells count as changed past the run's own threshold (as detection counted them).
+  const minHeight = ctx.input.run.parameters.minHeight;
+  const threshold = typeof minHeight === 'number' && minHeight > 0 ? minHeight : undefined;
   // Whole pixels per cell (crisp squares), about 300 across: 130 dpi, and the cells are 0.5 m.
   const heightMap = encodePng(heightChangeImage(patch, range, Math.max(1, Math.round(300 / Math.max(patch.width, patch.height)))));
   const view = change.snapshot
@@ -56,7 +59,12 @@ export async function prepareChangeImages(ctx: RenderContext, change: ReportChan
         .renderJpeg(
           patch,
           change.footprint,
-          { width: Math.round(VIEW_WIDTH * 1.5), height: Math.round(VIEW_HEIGHT * 1.5) },
+          {
+            width: Math.round(VIEW_WIDTH * 1.5),
+            height: Math.round(VIEW_HEIGHT * 1.5),
+            threshold,
+            heightChange: change.height_change_max_m,
+          },
           { width: VIEW_WIDTH, height: VIEW_HEIGHT, quality: 78 },
         )
         .then((jpeg) => ({ jpeg, width: VIEW_WIDTH, height: VIEW_HEIGHT, snapshot: false }));

@@ -1,8 +1,12 @@
 /**
  * An oblique 2.5D view of a height patch, drawn by a small software rasteriser: each cell is a
  * column (its top and the walls facing the camera), painted back to front, lit by a Lambert term
- * from the surface normal. Cells of the change's footprint are coloured by the sign of the change;
- * where volume was removed, the earlier volume is drawn as a translucent ghost.
+ * from the surface normal. Only what changed is coloured: in a cell of the footprint that rose,
+ * the part of its column between the earlier surface and the later one (a storey added to a 15 m
+ * house is red from 15 m up, not from the ground); where volume was removed, the earlier volume
+ * above the later surface is drawn as a translucent ghost over a blue floor. Neither reaches above
+ * the change's own top nor below its bottom, so a taller neighbour's wall caught in an edge cell
+ * stays grey, and so does the wall below a raised roof's edge.
  */
 import type { HeightPatch } from '../changes/patches';
 import type { PolygonCoords } from '../changes/types';
@@ -21,6 +25,13 @@ export interface ObliqueOptions {
   /** Height change below this (metres) is drawn as unchanged; default 0.8. */
   threshold?: number;
   /**
+   * The change's own height change, signed (metres; its 95th-percentile top change): only cells
+   * that moved its way are coloured, and only within the heights it spans (changeExtent). Without
+   * it, every footprint cell that rose or fell by more than the threshold is coloured, from one
+   * epoch's surface to the other's.
+   */
+  heightChange?: number;
+  /**
    * Draw into buffers kept between calls (fresh memory is slow to fault in: megabytes per view):
    * the image returned is then valid only until the next call with `reuse`.
    */
@@ -37,27 +48,90 @@ const GHOST_ALPHA = 0.33;
 const AUTO_AZIMUTHS = [30, 120, 210, 300];
 
 export function obliqueView(patch: HeightPatch, footprint: PolygonCoords[], options: ObliqueOptions): RgbImage {
+  return obliqueRender(patch, footprint, options, false).image;
+}
+
+/**
+ * The view and, per pixel, what it shows: its colour class (0 background, 1 ground, 2 built,
+ * 3 added, 4 removed, 5 the removed volume's ghost) and, when `withHeights`, the world height of
+ * the surface drawn there (NaN on the background): what a test needs to judge a view.
+ */
+export function obliqueRender(
+  patch: HeightPatch,
+  footprint: PolygonCoords[],
+  options: ObliqueOptions,
+  withHeights: boolean,
+): { image: RgbImage; classes: Uint8Array; heights: Float32Array | null } {
   const inside = footprintMask(patch, footprint);
+  const threshold = options.threshold ?? 0.8;
+  const extent = changeExtent(patch, inside, threshold, options.heightChange);
   let azimuth = options.azimuth ?? 'auto';
   if (azimuth === 'auto') {
     // Probes on a patch of half the resolution: a quarter of the cells, the same occlusions.
     const [coarse, coarseInside] = halve(patch, inside);
     let best = -1;
     for (const a of AUTO_AZIMUTHS) {
-      const probe = render(coarse, coarseInside, { ...options, width: 120, height: 90, azimuth: a, reuse: false });
+      const probe = render(coarse, coarseInside, extent, { ...options, width: 120, height: 90, azimuth: a, reuse: false }, false);
       let seen = 0;
       for (const k of probe.classes) if (k >= 3) seen++;
       if (seen > best) [best, azimuth] = [seen, a];
     }
   }
-  return render(patch, inside, { ...options, azimuth: azimuth as number }).image;
+  return render(patch, inside, extent, { ...options, azimuth: azimuth as number }, withHeights);
+}
+
+/** Which way the change went (0: either, cell by cell), by how much, and the heights it spans. */
+interface ChangeExtent {
+  sign: -1 | 0 | 1;
+  /** Its height change, unsigned (Infinity: unknown). */
+  size: number;
+  /** Where it starts: the earlier surface it rose from (the later one, for a removal). */
+  bottom: number;
+  /** Its highest later surface (earlier, for a removal). */
+  top: number;
+}
+
+/**
+ * The heights the change spans, read from the footprint cells that moved its way by up to its
+ * height change and a margin: from their low surface (its 5th percentile) to their high one (its
+ * 95th percentile, and the threshold above it, so a ridge is not cut). An edge cell can move
+ * that much by chance (the wall seen up to one height before, to another after): percentiles,
+ * not extremes, so that one odd cell does not set the span. An edge cell that moved far more
+ * holds something else besides: a taller neighbour's roof seen after and the ground beside it
+ * before, or a wall seen after where the raised roof's edge fell in the next cell (a few
+ * centimetres of misregistration at a cell boundary). Any cell is coloured only within this
+ * span and within the change's height of its own surface.
+ */
+function changeExtent(patch: HeightPatch, inside: Uint8Array, threshold: number, heightChange: number | undefined): ChangeExtent {
+  const any: ChangeExtent = { sign: 0, size: Infinity, bottom: -Infinity, top: Infinity };
+  if (heightChange === undefined || !Number.isFinite(heightChange) || heightChange === 0) return any;
+  const sign = heightChange > 0 ? 1 : -1;
+  const size = Math.abs(heightChange);
+  const limit = size + Math.max(threshold, 0.25 * size);
+  const lows: number[] = [];
+  const highs: number[] = [];
+  for (let i = 0; i < inside.length; i++) {
+    if (!inside[i]) continue;
+    const [low, high] = sign > 0 ? [patch.before[i], patch.after[i]] : [patch.after[i], patch.before[i]];
+    const moved = high - low;
+    if (!(moved > threshold && moved <= limit)) continue;
+    lows.push(low);
+    highs.push(high);
+  }
+  if (!lows.length) return { ...any, sign, size };
+  lows.sort((p, q) => p - q);
+  highs.sort((p, q) => p - q);
+  const n = lows.length;
+  return { sign, size, bottom: lows[Math.floor(0.05 * n)], top: highs[Math.min(n - 1, Math.floor(0.95 * n))] + threshold };
 }
 
 function render(
   patch: HeightPatch,
   inside: Uint8Array,
+  extent: ChangeExtent,
   options: ObliqueOptions & { azimuth: number },
-): { image: RgbImage; classes: Uint8Array } {
+  withHeights: boolean,
+): { image: RgbImage; classes: Uint8Array; heights: Float32Array | null } {
   const { width: W, height: H } = options;
   const threshold = options.threshold ?? 0.8;
   const phi = (options.azimuth * Math.PI) / 180;
@@ -68,8 +142,18 @@ function render(
 
   // The surface drawn: the later epoch, its holes filled by the earlier one, then the ground.
   const top = new Float32Array(n);
+  // The removed volume drawn above a cell, from ghostFrom up to ghostTop (NaN: none).
+  const ghostFrom = new Float32Array(n).fill(NaN);
   const ghostTop = new Float32Array(n).fill(NaN);
-  const colour = new Uint8Array(n); // 0 none, 1 ground, 2 built, 3 added, 4 removed
+  // Each column's colour (1 ground, 2 built) and, in a cell that rose, the height band of it
+  // that is new, from addedFrom up to addedTo (NaN: none).
+  const colour = new Uint8Array(n);
+  const addedFrom = new Float32Array(n).fill(NaN);
+  const addedTo = new Float32Array(n).fill(NaN);
+  // The top of the column is the changed surface itself: 3 added, 4 removed (0: its column colour).
+  const topClass = new Uint8Array(n);
+  const rises = extent.sign >= 0;
+  const falls = extent.sign <= 0;
   let base = Infinity;
   for (let i = 0; i < n; i++) {
     const a = patch.after[i];
@@ -79,17 +163,35 @@ function render(
     top[i] = h;
     if (!Number.isFinite(h)) continue;
     base = Math.min(base, Number.isFinite(g) ? Math.min(g, h) : h);
+    colour[i] = Number.isFinite(g) && h - g < 1 ? 1 : 2;
+    if (!inside[i]) continue;
     const d = a - b;
-    if (inside[i] && d > threshold) colour[i] = 3;
-    else if (inside[i] && d < -threshold) {
-      colour[i] = 4;
-      ghostTop[i] = b;
-    } else colour[i] = Number.isFinite(g) && h - g < 1 ? 1 : 2;
+    if (rises && d > threshold) {
+      // From the earlier surface (no lower than the change's bottom, nor than its height below
+      // the later surface) up to the later surface (no higher than the change's top).
+      const from = Math.max(b, a - extent.size, extent.bottom);
+      const to = Math.min(a, extent.top);
+      if (to > from) {
+        addedFrom[i] = from;
+        addedTo[i] = to;
+        if (a <= extent.top) topClass[i] = 3;
+      }
+    } else if (falls && d < -threshold) {
+      // The same, the epochs the other way round: what stood above the later surface.
+      const from = Math.max(a, b - extent.size, extent.bottom);
+      const to = Math.min(b, extent.top);
+      if (to > from) {
+        ghostFrom[i] = from;
+        ghostTop[i] = to;
+        if (from === a) topClass[i] = 4;
+      }
+    }
   }
   const rgb = canvas(options.reuse ? 'rgb' : null, W * H * 3).fill(255);
   // What each pixel shows last (the colour classes above, 5 = ghost): to judge a view.
   const classes = canvas(options.reuse ? 'classes' : null, W * H).fill(0);
-  if (!Number.isFinite(base)) return { image: { width: W, height: H, rgb }, classes };
+  const heights = withHeights ? new Float32Array(W * H).fill(NaN) : null;
+  if (!Number.isFinite(base)) return { image: { width: W, height: H, rgb }, classes, heights };
 
   // World → view: u to the right, v up the screen, depth away from the camera.
   const cx = patch.x0 + (nx * cell) / 2;
@@ -149,11 +251,15 @@ function render(
   const px = new Float64Array(4);
   const py = new Float64Array(4);
   const fill: Rgb = [0, 0, 0];
-  const paint = (c: Rgb, shade: number, opacity: number, cls: number) => {
+  // The height drawn at a pixel: a top is level at `z`; a wall falls from `z` along its top edge.
+  const plane = { z: 0, wall: false, lift: 0 };
+  const paint = (c: Rgb, shade: number, opacity: number, cls: number, z: number, wall: boolean) => {
     fill[0] = c[0] * shade;
     fill[1] = c[1] * shade;
     fill[2] = c[2] * shade;
-    fillQuad(rgb, classes, W, H, px, py, fill, opacity, cls);
+    plane.z = z;
+    plane.wall = wall;
+    fillQuad(rgb, classes, heights, plane, W, H, px, py, fill, opacity, cls);
   };
   // Walls seen from the camera: those whose outward normal points back towards it; each with
   // its two top corners as offsets (in cells) from the cell's south-west corner.
@@ -172,23 +278,54 @@ function render(
       b: w.by * stride + w.bx,
     }));
 
-  const column = (i: number, zLow: (c: number, r: number) => number, zHigh: number, c: Rgb, opacity: number, lit: number, cls: number) => {
+  plane.lift = zLift;
+  // One wall of the cell whose south-west corner is `k`, from height `low` up to `high`.
+  const wall = (k: number, w: (typeof walls)[number], low: number, high: number, c: Rgb, opacity: number, cls: number) => {
+    const liftHigh = (high - base) * zLift;
+    const liftLow = (low - base) * zLift;
+    px[0] = px[3] = cornerX[k + w.a];
+    px[1] = px[2] = cornerX[k + w.b];
+    py[0] = cornerY[k + w.a] - liftHigh;
+    py[1] = cornerY[k + w.b] - liftHigh;
+    py[2] = cornerY[k + w.b] - liftLow;
+    py[3] = cornerY[k + w.a] - liftLow;
+    paint(c, w.shade, opacity, cls, high, true);
+  };
+  /**
+   * A column: its walls from where the neighbour's surface (`zLow`) ends up to `zHigh`, the band
+   * `from`…`to` of them (when not NaN) in `bandColour`, and its top in `topColour`.
+   */
+  const column = (
+    i: number,
+    zLow: (c: number, r: number) => number,
+    zHigh: number,
+    c: Rgb,
+    opacity: number,
+    lit: number,
+    cls: number,
+    from = NaN,
+    to = NaN,
+    bandColour: Rgb = c,
+    bandCls = cls,
+    topColour: Rgb = c,
+    topCls = cls,
+  ) => {
     const col = i % nx;
     const row = (i - col) / nx;
     const k = row * stride + col; // the cell's south-west corner
-    const liftHigh = (zHigh - base) * zLift;
     for (const w of walls) {
       const low = zLow(col + w.dc, row + w.dr);
       if (!(low < zHigh)) continue;
-      const liftLow = (low - base) * zLift;
-      px[0] = px[3] = cornerX[k + w.a];
-      px[1] = px[2] = cornerX[k + w.b];
-      py[0] = cornerY[k + w.a] - liftHigh;
-      py[1] = cornerY[k + w.b] - liftHigh;
-      py[2] = cornerY[k + w.b] - liftLow;
-      py[3] = cornerY[k + w.a] - liftLow;
-      paint(c, w.shade, opacity, cls);
+      if (!(to > from)) {
+        wall(k, w, low, zHigh, c, opacity, cls);
+        continue;
+      }
+      // Below the band, the band, above it: each where the wall reaches.
+      if (low < from) wall(k, w, low, Math.min(from, zHigh), c, opacity, cls);
+      if (Math.max(low, from) < Math.min(to, zHigh)) wall(k, w, Math.max(low, from), Math.min(to, zHigh), bandColour, opacity, bandCls);
+      if (Math.max(low, to) < zHigh) wall(k, w, Math.max(low, to), zHigh, c, opacity, cls);
     }
+    const liftHigh = (zHigh - base) * zLift;
     px[0] = cornerX[k];
     px[1] = cornerX[k + 1];
     px[2] = cornerX[k + stride + 1];
@@ -197,7 +334,7 @@ function render(
     py[1] = cornerY[k + 1] - liftHigh;
     py[2] = cornerY[k + stride + 1] - liftHigh;
     py[3] = cornerY[k + stride] - liftHigh;
-    paint(c, lit, opacity, cls);
+    paint(topColour, lit, opacity, topCls, zHigh, false);
   };
 
   // Where walls end below a cell's side (made once: tsx wraps every closure created in a loop).
@@ -223,17 +360,32 @@ function render(
     const gy = Math.max(-1.5, Math.min(1.5, dzdy));
     const norm = Math.hypot(gx, gy, 1);
     const lit = 0.5 + 0.5 * Math.max(0, (-gx * light[0] - gy * light[1] + light[2]) / norm);
-    const c = colour[i] === 3 ? ADDED : colour[i] === 4 ? REMOVED : colour[i] === 1 ? GROUND : BUILT;
-    column(i, surfaceLow, h, c, 1, lit, colour[i]);
+    const c = colour[i] === 1 ? GROUND : BUILT;
+    const tc = topClass[i];
+    column(
+      i,
+      surfaceLow,
+      h,
+      c,
+      1,
+      lit,
+      colour[i],
+      addedFrom[i],
+      addedTo[i],
+      ADDED,
+      3,
+      tc === 3 ? ADDED : tc === 4 ? REMOVED : c,
+      tc || colour[i],
+    );
     const g = ghostTop[i];
-    if (Number.isFinite(g) && g > h) {
+    if (Number.isFinite(g) && g > ghostFrom[i]) {
       // The removed volume: from the later surface up to the earlier top, walls only where the
       // neighbour's ghost is lower, so the ghost reads as one translucent block.
-      ghostFloor = h;
+      ghostFloor = ghostFrom[i];
       column(i, ghostLow, g, GHOST, GHOST_ALPHA, 0.95, 5);
     }
   }
-  return { image: { width: W, height: H, rgb }, classes };
+  return { image: { width: W, height: H, rgb }, classes, heights };
 }
 
 const canvases = new Map<string, Uint8Array>();
@@ -313,10 +465,16 @@ function normalise(v: [number, number, number]): [number, number, number] {
   return [v[0] / l, v[1] / l, v[2] / l];
 }
 
-/** Fills a convex quad (pixel centres inside it) with a colour blended at `opacity`. */
+/**
+ * Fills a convex quad (pixel centres inside it) with a colour blended at `opacity`; with
+ * `heights`, records the world height each pixel shows (`plane`: a level top at z, or a wall whose
+ * top edge, from corner 0 to corner 1, is at z and which falls `lift` pixels per metre).
+ */
 function fillQuad(
   rgb: Uint8Array,
   classes: Uint8Array,
+  heights: Float32Array | null,
+  plane: { z: number; wall: boolean; lift: number },
   W: number,
   H: number,
   xs: Float64Array,
@@ -348,6 +506,13 @@ function fillQuad(
     // Half a pixel of overlap on each side: neighbouring quads close without cracks.
     const c0 = Math.max(0, Math.floor(left));
     const c1 = Math.min(W - 1, Math.ceil(right) - 1);
+    if (heights) {
+      const dx = xs[1] - xs[0];
+      for (let c = c0; c <= c1; c++) {
+        const edge = plane.wall && dx !== 0 ? ys[0] + ((c + 0.5 - xs[0]) / dx) * (ys[1] - ys[0]) : Math.min(ys[0], ys[1]);
+        heights[row * W + c] = plane.wall ? plane.z - Math.max(0, yc - edge) / plane.lift : plane.z;
+      }
+    }
     if (opacity >= 1) {
       for (let c = c0; c <= c1; c++) {
         const o = 3 * (row * W + c);

@@ -10,7 +10,7 @@ import { hillshade } from '../../core/report/hillshade';
 import { DEFAULT_OPTIONS } from '../../core/detect';
 import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/report/i18n';
 import type { ReportChange } from '../../core/report/model';
-import { footprintMask, obliqueView } from '../../core/report/oblique';
+import { footprintMask, obliqueRender, obliqueView } from '../../core/report/oblique';
 import { encodePng } from '../../core/report/raster';
 import { CASE_EVIDENCE, NO_GROUP, summarise } from '../../core/report/summary';
 import { CASE_STATUSES, VERDICTS } from '../../core/review/types';
@@ -192,6 +192,90 @@ function blockPatch(): HeightPatch {
   return { x0: 1000, y0: 2000, cell: 0.5, width: n, height: n, before, after, ground: new Float32Array(n * n).fill(10) };
 }
 
+/** A pixel of these views spans about 0.2 m of a wall: the band's edges may land a pixel off. */
+const PIXEL_M = 0.3;
+
+/** What a rendered view shows red (class 3, and its pixels' colour), against heights `roof`…`top`. */
+function tally(view: ReturnType<typeof obliqueRender>, roof: number, top: number) {
+  const { rgb } = view.image;
+  let [red, redBelowRoof, builtBelowRoof, redAbove, misclassed] = [0, 0, 0, 0, 0];
+  for (let p = 0; p < view.classes.length; p++) {
+    const z = view.heights![p];
+    const looksRed = rgb[3 * p] > 1.6 * rgb[3 * p + 1] && rgb[3 * p] > 1.6 * rgb[3 * p + 2];
+    if (looksRed !== (view.classes[p] === 3)) misclassed++;
+    if (view.classes[p] === 3) {
+      red++;
+      if (z < roof - PIXEL_M) redBelowRoof++;
+      if (z > top + PIXEL_M) redAbove++;
+    } else if (view.classes[p] === 2 && z < roof - 0.5) builtBelowRoof++;
+  }
+  // A pixel looks red exactly when it is classed added.
+  expect(misclassed).toBe(0);
+  return { red, redBelowRoof, builtBelowRoof, redAbove };
+}
+
+type Ring = [number, number][];
+
+/** A 40 × 40 patch at 0.5 m, ground at 10 m in both epochs. */
+function scenePatch(): HeightPatch {
+  const n = 40;
+  return {
+    x0: 1000,
+    y0: 2000,
+    cell: 0.5,
+    width: n,
+    height: n,
+    before: new Float32Array(n * n).fill(10),
+    after: new Float32Array(n * n).fill(10),
+    ground: new Float32Array(n * n).fill(10),
+  };
+}
+
+/** Sets the cells of rows r0…r1 × columns c0…c1 to `z`. */
+function raise(r: Float32Array, [r0, r1, c0, c1]: number[], z: number): void {
+  for (let row = r0; row <= r1; row++) for (let c = c0; c <= c1; c++) r[row * 40 + c] = z;
+}
+
+/** The ring of the cells r0…r1 × c0…c1. */
+function cellsRing([r0, r1, c0, c1]: number[]): Ring {
+  const [x0, y0, x1, y1] = [1000 + c0 * 0.5, 2000 + r0 * 0.5, 1000 + (c1 + 1) * 0.5, 2000 + (r1 + 1) * 0.5];
+  return [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+    [x0, y0],
+  ];
+}
+
+function storeyScene(): { patch: HeightPatch; footprint: Ring[] } {
+  const patch = scenePatch();
+  const house = [14, 25, 14, 25];
+  for (const r of [patch.before, patch.after]) {
+    raise(r, [2, 9, 4, 35], 22); // unchanged neighbours, south and north
+    raise(r, [30, 37, 4, 35], 19);
+    raise(r, house, 25);
+  }
+  raise(patch.after, house, 28);
+  // Along part of its west edge the earlier survey caught the wall, not the roof (its roof edge
+  // a few centimetres inside the next cell): those cells rose 10 m, the house did not.
+  raise(patch.before, [16, 21, 14, 14], 18);
+  return { patch, footprint: [cellsRing(house)] };
+}
+
+function extensionScene(): { patch: HeightPatch; footprint: Ring[] } {
+  const patch = scenePatch();
+  for (const r of [patch.before, patch.after]) raise(r, [10, 29, 22, 33], 30);
+  raise(patch.after, [14, 25, 14, 21], 13);
+  // The footprint reaches one column into the building, two cells of which the earlier survey
+  // saw as ground (a few centimetres of misregistration at its edge).
+  raise(patch.before, [18, 19, 22, 22], 10);
+  // And one where the earlier survey caught that wall up to 27 m only: it rose by the
+  // extension's height by chance, 17 m above the extension.
+  raise(patch.before, [22, 22, 22, 22], 27);
+  return { patch, footprint: [cellsRing([14, 25, 14, 22])] };
+}
+
 describe('rasters', () => {
   const patch = blockPatch();
   const square: [number, number][][] = [
@@ -250,6 +334,58 @@ describe('rasters', () => {
     let blue = 0;
     for (let i = 0; i < 240 * 180; i++) if (img.rgb[3 * i + 2] > img.rgb[3 * i] + 40) blue++;
     expect(blue).toBeGreaterThan(1000);
+  });
+
+  it('the oblique view of storeys added paints only the new storey red, not the house below it', () => {
+    // A 15 m house (ground 10 m, roof 25 m) raised by a storey to 28 m, among unchanged neighbours.
+    const scene = storeyScene();
+    for (const azimuth of [30, 120, 210, 300, 'auto'] as const) {
+      const view = obliqueRender(scene.patch, [scene.footprint], { width: 320, height: 240, azimuth, heightChange: 3 }, true);
+      const { red, redBelowRoof, builtBelowRoof, redAbove } = tally(view, 25, 28);
+      expect(red, `${azimuth}: red pixels`).toBeGreaterThan(500);
+      // The walls of the old house show (grey), and none of them is red.
+      expect(builtBelowRoof, `${azimuth}: old walls drawn`).toBeGreaterThan(500);
+      expect(redBelowRoof, `${azimuth}: red below the old roof`).toBe(0);
+      expect(redAbove, `${azimuth}: red above the new roof`).toBe(0);
+    }
+  });
+
+  it('the oblique view of an extension leaves the taller neighbour it leans on grey above the extension', () => {
+    // A 3 m extension on the ground against a 20 m building, whose footprint takes in a column
+    // of that building's edge, where the two surveys disagree in three cells (extensionScene).
+    const scene = extensionScene();
+    // (From azimuth 300 the building hides the extension.)
+    for (const azimuth of [30, 120, 210, 'auto'] as const) {
+      const view = obliqueRender(scene.patch, [scene.footprint], { width: 320, height: 240, azimuth, heightChange: 3 }, true);
+      const { red, redBelowRoof, redAbove } = tally(view, 10, 13);
+      expect(red, `${azimuth}: red pixels`).toBeGreaterThan(300);
+      expect(redBelowRoof).toBe(0);
+      expect(redAbove, `${azimuth}: red up the neighbour's wall`).toBe(0);
+    }
+    // Without the change's height, those cells are red up to the neighbour's roof: what the option is for.
+    const loose = obliqueRender(scene.patch, [scene.footprint], { width: 320, height: 240, azimuth: 30 }, true);
+    expect(tally(loose, 10, 13).redAbove).toBeGreaterThan(0);
+  });
+
+  it('the oblique view of a lowered building ghosts only the removed storey, over grey walls', () => {
+    // The storey scene the other way round: 28 m → 25 m.
+    const scene = storeyScene();
+    const lowered = { ...scene.patch, before: scene.patch.after, after: scene.patch.before };
+    const view = obliqueRender(lowered, [scene.footprint], { width: 320, height: 240, azimuth: 210, heightChange: -3 }, true);
+    let [ghost, wrongGhost, builtBelowRoof, coloured] = [0, 0, 0, 0];
+    for (let p = 0; p < view.classes.length; p++) {
+      const [k, z] = [view.classes[p], view.heights![p]];
+      if (k === 5) {
+        ghost++;
+        if (z < 25 - PIXEL_M || z > 28 + PIXEL_M) wrongGhost++;
+      } else if (k === 2 && z < 25 - 0.5) builtBelowRoof++;
+      else if (k === 3 || k === 4) coloured++;
+    }
+    expect(ghost).toBeGreaterThan(500);
+    expect(wrongGhost).toBe(0);
+    expect(builtBelowRoof).toBeGreaterThan(500);
+    // The lowered roof is blue under the ghost; no wall of the building is.
+    expect(coloured).toBe(0);
   });
 
   it('our PNG encoder writes what a PNG decoder reads back, pixel for pixel', async () => {
