@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeRecord, RunRecord } from '../../core/api';
 import { renderReport } from '../../core/report/render';
+import { grouped } from '../../core/review/format';
 import { ofRun } from '../../core/review/run-ref';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES } from '../../samples/generator/index';
@@ -14,11 +15,36 @@ import { DEFAULT_SAMPLE_DIR } from '../defaults';
 import { sampleDistrictReady, samplesCommand } from './samples';
 
 const print = (s = '') => process.stdout.write(s + '\n');
-const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(0)}`;
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${grouped(v)}`;
 
-function line(c: ChangeRecord): string {
+/** One change of a run: id, type, volume, area, verdict, its case if it has one, priority, where it is, and `tail`. */
+function line(c: ChangeRecord, tail = c.verdictCarriedFrom ? `[verdict carried from ${c.verdictCarriedFrom}]` : ''): string {
   const where = [c.subDistrict, ...c.zones.filter((z) => z.kind !== 'admin').map((z) => z.name)].filter(Boolean).join(' · ');
-  return `    ${c.id}  ${c.type.padEnd(18)}${(signed(c.volume_m3) + ' m³').padStart(11)}${(c.area_m2.toFixed(0) + ' m²').padStart(8)}  ${c.verdict.padEnd(15)} ${c.priority.padEnd(6)} ${where}${c.verdictCarriedFrom ? `  [verdict carried from ${c.verdictCarriedFrom}]` : ''}`;
+  const volume = `${signed(c.volume_m3)} m³`.padStart(11);
+  const area = `${grouped(c.area_m2)} m²`.padStart(8);
+  const kase = (c.case ? `case ${c.case.id}` : '').padEnd(8);
+  return `    ${c.id}  ${c.type.padEnd(18)}${volume}${area}  ${c.verdict.padEnd(15)} ${kase} ${c.priority.padEnd(6)} ${where}${tail ? `  ${tail}` : ''}`;
+}
+
+/** "3 demolished, 2 height decrease": how many of each kind. */
+function tally<T>(items: T[], key: (item: T) => string): string {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${n} ${k.replace('_', ' ')}`).join(', ');
+}
+
+/** A long answer in lines of at most `width` characters, the first indented by `indent`, the rest by two more. */
+function wrap(text: string, indent: number, width = 100): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const pad = lines.length === 0 ? indent : indent + 2;
+    if (current && pad + current.length + 1 + word.length > width) {
+      lines.push(' '.repeat(pad) + current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  return [...lines, ' '.repeat(lines.length === 0 ? indent : indent + 2) + current];
 }
 
 /**
@@ -92,11 +118,14 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
       'confirmed',
       { actor: 'demo', note: '拆除 / demolition' },
     );
-    for (const c of await p.listCases())
-      await p.updateCase(c.id, { status: 'notified', dueDate: '2025-01-31', subDistrict: c.subDistrict }, 'demo');
-    print(
-      `  review: ${violations.length} confirmed as violations (cases opened, sub-districts notified), ${permitted.length} permitted, ${dismissed ? 1 : 0} false positive`,
-    );
+    const opened = await p.listCases();
+    for (const c of opened) await p.updateCase(c.id, { status: 'notified', dueDate: '2025-01-31', subDistrict: c.subDistrict }, 'demo');
+    // Removals are confirmed too (the change is real), but a removal is no violation: no case.
+    const removals = changes12.filter((c) => c.volume_m3 < 0);
+    print(`  review of the ${changes12.length} changes:`);
+    print(`    ${violations.length} added structures confirmed as violations: ${opened.length} cases opened, sub-districts notified`);
+    print(`    ${removals.length} removals confirmed (${tally(removals, (c) => c.type)}): a removal is no violation, so no case`);
+    print(`    ${permitted.length} permitted (within a permit), ${dismissed ? 1 : 0} false positive`);
     for (const c of (await p.listChanges({ runId: run12.id, sort: 'priority' })).items) print(line(c));
 
     // 2 → 3: the later epoch checks every open case.
@@ -115,20 +144,31 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
 
     // 1 → 3: a cumulative comparison remembers every verdict given on 1 → 2.
     const run13 = await detect(p, 'epoch-1', 'epoch-3');
-    const changes13 = (await p.listChanges({ runId: run13.id })).items;
+    const changes13 = (await p.listChanges({ runId: run13.id, sort: 'priority' })).items;
     const carried = changes13.filter((c) => c.verdictCarriedFrom);
+    const unconfirmed = carried.filter((c) => c.verdict !== 'confirmed');
     print(
-      `  ${carried.length} of ${changes13.length} changes kept the verdict given in run ${run12.id}; ${changes13.length - carried.length} left to review`,
+      `  ${carried.length} of its ${changes13.length} changes kept the verdict given in run ${run12.id} (${tally(carried, (c) => c.verdict)})${unconfirmed.length ? `; the ${unconfirmed.length} not confirmed:` : ''}`,
     );
-    for (const c of changes13.filter((c) => c.verdict === 'false_positive' || c.verdict === 'permitted')) print(line(c));
+    for (const c of unconfirmed) print(line(c));
+    const left = changes13.filter((c) => !c.verdictCarriedFrom);
+    print(`  ${left.length} left to review:`);
+    for (const c of left) {
+      // A structure judged before that grew since says so in its evidence; the others are new to every review.
+      const grew = c.evidence.reasons.find((r) => /^judged .*: review again$/.test(r));
+      print(line(c, `[${grew ?? 'no verdict in an earlier run to carry'}]`));
+    }
 
     print('  complaint leads (投诉举报线索):');
     for (const l of await p.listLeads()) {
       const a = l.answer!;
       print(`    ${l.code} ${l.text}`);
-      print(
-        `        ${a.found.length ? `found in run ${a.runId}: ${a.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away`).join('; ')}` : `nothing found in run ${a.runId}: ${a.evidence.join('; ')}`}`,
-      );
+      // One line per piece of evidence, wrapped: a nearby candidate's clues alone run to hundreds of characters.
+      const found = a.found.map((f) => `${f.code} ${f.type} ${grouped(f.distance_m, 1)} m away`).join('; ');
+      const lines = a.found.length
+        ? wrap(`found in run ${a.runId}: ${found}`, 8)
+        : [`        nothing found in run ${a.runId}:`, ...a.evidence.flatMap((e) => wrap(e, 10))];
+      for (const w of lines) print(w);
     }
 
     const files: string[] = [];

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { CHANGE_TYPES } from '../../core/changes/types';
 import { detectChanges, detectShard, parseShard, prepareDetection, type DetectionResult, type DetectPhase } from '../../core/detect';
 import { changesToGeoJson, footprintsToGeoJson } from '../../core/output/geojson';
+import { grouped } from '../../core/review/format';
 import { buildSummary, totalsByType } from '../../core/output/summary';
 import { checkNothingInTheWay, writeOutputSet } from '../../core/output/write-set';
 import { expandEpochArg } from '../epoch-args';
@@ -120,11 +121,11 @@ export function formatSummary(result: DetectionResult, title: string): string {
   for (const t of CHANGE_TYPES) {
     const v = totals[t];
     if (v.count === 0) continue;
-    lines.push(`  ${pad(t, 20)}${String(v.count).padStart(6)}${v.volume_m3.toFixed(1).padStart(12)}${v.area_m2.toFixed(1).padStart(10)}`);
+    lines.push(`  ${pad(t, 20)}${String(v.count).padStart(6)}${grouped(v.volume_m3, 1).padStart(12)}${grouped(v.area_m2, 1).padStart(10)}`);
   }
   const added = result.changes.filter((c) => c.volume_m3 > 0).reduce((s, c) => s + c.volume_m3, 0);
   const removed = result.changes.filter((c) => c.volume_m3 < 0).reduce((s, c) => s + c.volume_m3, 0);
-  lines.push(`  ${pad('total', 20)}${String(result.changes.length).padStart(6)}   +${added.toFixed(0)} / ${removed.toFixed(0)} m³`);
+  lines.push(`  ${pad('total', 20)}${String(result.changes.length).padStart(6)}   +${grouped(added)} / ${grouped(removed)} m³`);
   const sup: Record<string, number> = {};
   for (const s of result.suppressed) sup[s.reason] = (sup[s.reason] ?? 0) + 1;
   const supText = Object.entries(sup)

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CaseRecord, ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../../core/changes/types';
+import { grouped } from '../../core/review/format';
 import { ofRun } from '../../core/review/run-ref';
 import { CASE_STATUSES, VERDICTS, ZONE_KINDS, type CaseStatus, type Verdict, type ZoneKind } from '../../core/review/types';
 import type { LocalProject } from '../../core/store/project';
@@ -51,7 +52,7 @@ async function resolveChanges(p: LocalProject, refs: string[], runId?: number): 
 }
 
 function formatChange(c: ChangeRecord): string {
-  const volume = `${c.volume_m3 >= 0 ? '+' : ''}${c.volume_m3.toFixed(0)} m³`;
+  const volume = `${c.volume_m3 >= 0 ? '+' : ''}${grouped(c.volume_m3)} m³`;
   const zones = c.zones.filter((z) => z.kind !== 'admin').map((z) => z.name);
   const tail = [
     c.subDistrict,
@@ -61,7 +62,7 @@ function formatChange(c: ChangeRecord): string {
   ]
     .filter(Boolean)
     .join(' · ');
-  return `  #${String(c.key).padEnd(5)} ${c.id}  ${c.type.padEnd(18)}${volume.padStart(10)}${(c.area_m2.toFixed(0) + ' m²').padStart(8)}  ${c.verdict.padEnd(16)} ${c.priority.padEnd(6)} ${tail}${c.verdictCarriedFrom ? ` (verdict from ${c.verdictCarriedFrom})` : ''}`;
+  return `  #${String(c.key).padEnd(5)} ${c.id}  ${c.type.padEnd(18)}${volume.padStart(10)}${(grouped(c.area_m2) + ' m²').padStart(8)}  ${c.verdict.padEnd(16)} ${c.priority.padEnd(6)} ${tail}${c.verdictCarriedFrom ? ` (verdict from ${c.verdictCarriedFrom})` : ''}`;
 }
 
 /** `voxwatch project …`: the project store from the command line (ProjectApi, wired). */

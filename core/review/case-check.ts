@@ -1,6 +1,7 @@
 import type { HeightPatch } from '../changes/patches';
 import type { ChangeType } from '../changes/types';
 import { containsPoint, intersectionArea, areaOf, type MultiPolygonCoords } from '../geo/polygons';
+import { grouped } from './format';
 import { ofRun } from './run-ref';
 import type { CaseOutcome, CaseStatus } from './types';
 
@@ -72,7 +73,7 @@ export function checkCase(
       return {
         outcome: 'rectified',
         status: 'rectified',
-        detail: `${removed.toFixed(0)} m³ removed (${codesOf(removals, context)}), of the ${Math.abs(subject.volume_m3).toFixed(0)} m³ violation`,
+        detail: `${grouped(removed)} m³ removed (${codesOf(removals, context)}), of the ${grouped(Math.abs(subject.volume_m3))} m³ violation`,
         changes: removals.map((c) => c.code),
       };
     }
@@ -88,14 +89,14 @@ export function checkCase(
   const standing = heightShares(subject, view, 'after');
   if (context.rectified) return checkRemoved(subject, standing, additions, context);
   if (standing === null) return unverifiable();
-  const top = standing.top.toFixed(1);
+  const top = topOf(standing);
   // Built higher since (another storey, a shed on it), whether or not the run's changes say so:
   // a run from before the violation cannot tell growth from the violation itself.
   if (standing.higherShare >= 0.3) {
     return {
       outcome: 'grew',
       status: 'not_rectified',
-      detail: `${percent(standing.higherShare)} % of the footprint stands ${GREW_BY_M} m or more above its top when confirmed (top ${top} m)`,
+      detail: `${percent(standing.higherShare)} % of the footprint stands ${GREW_BY_M} m or more above its top when confirmed (${top})`,
       changes: [],
     };
   }
@@ -103,7 +104,7 @@ export function checkCase(
     return {
       outcome: 'still_standing',
       status: 'not_rectified',
-      detail: `${percent(standing.share)} % of the footprint keeps its height (top ${top} m)`,
+      detail: `${percent(standing.share)} % of the footprint keeps its height (${top})`,
       changes: [],
     };
   }
@@ -148,7 +149,7 @@ function checkRemoved(
     return {
       outcome: 'rebuilt',
       status: 'not_rectified',
-      detail: `${percent(standing.share)} % of the footprint back at its height (top ${standing.top.toFixed(1)} m)`,
+      detail: `${percent(standing.share)} % of the footprint back at its height (${topOf(standing)})`,
       changes: evidence,
     };
   }
@@ -166,7 +167,9 @@ const codesOf = (changes: LaterChange[], context: CaseCheckContext) => {
   const codes = changes.map((c) => c.code);
   return context.run === undefined ? codes.join(', ') : ofRun(context.run, codes);
 };
-const volumeOf = (changes: LaterChange[]) => changes.reduce((s, c) => s + c.volume_m3, 0).toFixed(0);
+const volumeOf = (changes: LaterChange[]) => grouped(changes.reduce((s, c) => s + c.volume_m3, 0));
+/** The highest surface over the footprint, an elevation (the survey's heights), not a height above the ground. */
+const topOf = (standing: { top: number }) => `top at ${grouped(standing.top, 1)} m elevation`;
 
 /** Height above the violation's top that counts as built higher since: most of a storey. */
 const GREW_BY_M = 2.5;

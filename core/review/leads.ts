@@ -1,6 +1,7 @@
 import type { HeightPatch } from '../changes/patches';
 import type { ChangeType, SuppressedCandidate, UncertainArea } from '../changes/types';
 import { containsPoint, distanceToPoint, type MultiPolygonCoords } from '../geo/polygons';
+import { grouped } from './format';
 
 export interface LeadCandidate {
   key: number;
@@ -45,7 +46,7 @@ export function answerLead(
       evidence.push(
         Number.isNaN(b) || Number.isNaN(a)
           ? 'the spot itself was not seen by both epochs'
-          : `seen by both epochs: surface ${b.toFixed(1)} m before, ${a.toFixed(1)} m after`,
+          : `seen by both epochs: surface at ${grouped(b, 1)} m elevation before, ${grouped(a, 1)} m after`,
       );
     }
   }
@@ -57,7 +58,7 @@ export function answerLead(
     .sort((p, q) => p.d - q.d);
   for (const { s, d } of near) evidence.push(`a change ${d.toFixed(0)} m away was judged not a building: ${s.reason} (${s.detail})`);
   for (const u of uncertain) {
-    if (containsPoint(u.footprint, x, y)) evidence.push(`inside a ${u.area_m2.toFixed(0)} m² patch the ${u.unseenIn} epoch could not see`);
+    if (containsPoint(u.footprint, x, y)) evidence.push(`inside a ${grouped(u.area_m2)} m² patch the ${u.unseenIn} epoch could not see`);
   }
   return { found, evidence };
 }

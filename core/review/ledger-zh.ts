@@ -7,7 +7,10 @@ import { applyRules, reasonZh } from './reasons-zh';
 import { ofRunZh } from './run-ref';
 import { SYSTEM_ACTOR, TERMS } from './terms';
 
-const N = String.raw`(-?[\d.]+)`;
+/** A number as the sentences write it, grouped in thousands or not (format.ts). */
+const N = String.raw`(-?[\d,.]+)`;
+/** The top over a case's footprint, an elevation: "top at 43.3 m elevation" ("top 43.3 m" in projects checked before). */
+const TOP = String.raw`top (?:at )?${N} m(?: elevation)?`;
 
 /** The suppression reasons as the bureau says them (the UI's words, core/review/terms.ts). */
 const SUPPRESSION_ZH: Record<string, string> = TERMS['zh-CN'].suppressions;
@@ -125,22 +128,25 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   [new RegExp(`^${N} m³ removed \\((.*)\\), of the ${N} m³ violation$`), (m) => `已拆除 ${m[1]} m³（${ofRunZh(m[2])}），原违建 ${m[3]} m³`],
   [new RegExp(`^grew further by ${N} m³ \\((.*)\\)$`), (m) => `继续加建 ${m[1]} m³（${ofRunZh(m[2])}）`],
   [/^the later epoch did not see this footprint well enough to tell$/, () => '后期测量对该图斑观测不足，无法判断'],
-  [new RegExp(`^${N} % of the footprint keeps its height \\(top ${N} m\\)$`), (m) => `图斑 ${m[1]}% 范围高度未变（顶高 ${m[2]} m）`],
+  [new RegExp(`^${N} % of the footprint keeps its height \\(${TOP}\\)$`), (m) => `图斑 ${m[1]}% 范围高度未变（顶面高程 ${m[2]} m）`],
   [
-    new RegExp(`^${N} % of the footprint stands ${N} m or more above its top when confirmed \\(top ${N} m\\)$`),
-    (m) => `图斑 ${m[1]}% 范围比立案时顶面高出 ${m[2]} m 以上（顶高 ${m[3]} m）`,
+    new RegExp(`^${N} % of the footprint stands ${N} m or more above its top when confirmed \\(${TOP}\\)$`),
+    (m) => `图斑 ${m[1]}% 范围比立案时顶面高出 ${m[2]} m 以上（顶面高程 ${m[3]} m）`,
   ],
   [
     new RegExp(`^only ${N} % of the footprint keeps its height: removed below the detection threshold$`),
     (m) => `仅 ${m[1]}% 范围高度未变：已拆除至检测阈值以下`,
   ],
   [new RegExp(`^${N} m³ built over its footprint again \\((.*)\\)$`), (m) => `原址重新建起 ${m[1]} m³（${ofRunZh(m[2])}）`],
-  [new RegExp(`^${N} % of the footprint back at its height \\(top ${N} m\\)$`), (m) => `图斑 ${m[1]}% 范围恢复原高度（顶高 ${m[2]} m）`],
+  [new RegExp(`^${N} % of the footprint back at its height \\(${TOP}\\)$`), (m) => `图斑 ${m[1]}% 范围恢复原高度（顶面高程 ${m[2]} m）`],
   [new RegExp(`^still removed: ${N} % of the footprint at its former height$`), (m) => `仍处于拆除状态（原高度范围占图斑 ${m[1]}%）`],
   // lead answers
   [/^outside the area both epochs cover$/, () => '位于两期共同覆盖范围之外'],
   [/^the spot itself was not seen by both epochs$/, () => '该位置未被两期同时观测到'],
-  [new RegExp(`^seen by both epochs: surface ${N} m before, ${N} m after$`), (m) => `两期均有观测：地表高程前期 ${m[1]} m，后期 ${m[2]} m`],
+  [
+    new RegExp(`^seen by both epochs: surface (?:at )?${N} m(?: elevation)? before, ${N} m after$`),
+    (m) => `两期均有观测：地表高程前期 ${m[1]} m，后期 ${m[2]} m`,
+  ],
   [new RegExp(`^no building change within ${N} m$`), (m) => `${m[1]} 米范围内无建筑变化`],
   [
     new RegExp(`^a change ${N} m away was judged not a building: (\\w+) \\((.*)\\)$`),

@@ -1,4 +1,5 @@
 import { areaOf, intersectionArea, type MultiPolygonCoords } from '../geo/polygons';
+import { grouped } from './format';
 
 /** What the matcher needs of a change, from any run. */
 export interface MatchableChange {
@@ -33,7 +34,7 @@ export function matchStructure(earlier: MatchableChange, later: MatchableChange)
     return { kind: 'grew', overlap, detail: `${taller.toFixed(1)} m taller than when it was judged` };
   }
   if (later.volume_m3 > 0 && later.area_m2 > earlier.area_m2 * AREA_GROWTH + 5) {
-    return { kind: 'grew', overlap, detail: `${(later.area_m2 - earlier.area_m2).toFixed(0)} m² larger than when it was judged` };
+    return { kind: 'grew', overlap, detail: `${grouped(later.area_m2 - earlier.area_m2)} m² larger than when it was judged` };
   }
   return { kind: 'same', overlap };
 }

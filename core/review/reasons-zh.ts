@@ -5,7 +5,8 @@
  */
 import { ofRunZh } from './run-ref';
 
-const N = String.raw`(-?[\d.]+)`;
+/** A number, grouped in thousands or not (format.ts). */
+const N = String.raw`(-?[\d,.]+)`;
 
 const RULES: [RegExp, (m: string[]) => string][] = [
   [

@@ -21,6 +21,31 @@ it('runs the review loop on a generated district and writes the reports', async 
   // named with its run.
   expect(stdout).toMatch(/^ {4}case \d+ +run 1 C\d+ +\w+ +→ rectified: [\d,]+ m³ removed \(run 2 C\d+(, C\d+)*\), of the /m);
   expect(stdout).not.toMatch(/case \d+ +C\d+|removed \(C\d+/);
+  // Each count says what it counts, and the rows under it add up to it.
+  const section = (from: RegExp, to: RegExp) => stdout.slice(stdout.search(from), stdout.search(to)).split('\n');
+  const run1 = section(/^run 1,/m, /^run 2,/m);
+  const rows1 = run1.filter((l) => /^ {4}C\d+ /.test(l));
+  const [violations, cases] = /^ {4}(\d+) added structures confirmed as violations: (\d+) cases opened/m.exec(stdout)!.slice(1).map(Number);
+  const removals = Number(/^ {4}(\d+) removals confirmed \(.*\): a removal is no violation, so no case$/m.exec(stdout)![1]);
+  expect(cases).toBe(violations);
+  expect(rows1.filter((l) => / confirmed +case \d+ /.test(l))).toHaveLength(violations);
+  expect(rows1.filter((l) => / (demolished|height_decrease) .* confirmed {10}/.test(l))).toHaveLength(removals);
+  expect(rows1.filter((l) => / confirmed /.test(l))).toHaveLength(violations + removals);
+  const run3 = section(/^run 3,/m, /^ {2}complaint leads/m);
+  const [kept, total] = /^ {2}(\d+) of its (\d+) changes kept the verdict given in run 1 /m.exec(stdout)!.slice(1).map(Number);
+  const left = Number(/^ {2}(\d+) left to review:$/m.exec(stdout)![1]);
+  expect(kept + left).toBe(total);
+  const toReview = run3.slice(run3.findIndex((l) => /left to review:$/.test(l)) + 1).filter((l) => /^ {4}C\d+ /.test(l));
+  expect(toReview).toHaveLength(left);
+  for (const l of toReview) expect(l).toMatch(/ unreviewed .*\[(no verdict in an earlier run to carry|judged .*: review again)\]$/);
+  // A lead's answer is wrapped, not one line of a thousand characters.
+  for (const l of section(/^ {2}complaint leads/m, /^wrote /m)) expect(l.length, l).toBeLessThanOrEqual(100);
+  expect(stdout).toMatch(/^ {10}seen by both epochs: surface at [\d,.]+ m elevation before, [\d,.]+ m after$/m);
+  // A case's top is an elevation, and says so.
+  expect(stdout).toMatch(/keeps its height \(top at [\d,.]+ m elevation\)$/m);
+  // Volumes are grouped in thousands, like the point counts.
+  expect(stdout).toMatch(/[-+]\d{1,3}(,\d{3})+ m³/);
+  expect(stdout).not.toMatch(/\d{4} m³/);
   const results = join(dir, 'results');
   for (const f of [
     'demo.voxwatch',

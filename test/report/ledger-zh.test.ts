@@ -7,13 +7,18 @@ describe('ledgerZh', () => {
   it('translates the case proposals', () => {
     expect(ledgerZh('294 m³ removed (C001, C003), of the 300 m³ violation')).toBe('已拆除 294 m³（C001, C003），原违建 300 m³');
     expect(ledgerZh('grew further by 42 m³ (C007)')).toBe('继续加建 42 m³（C007）');
-    expect(ledgerZh('96 % of the footprint keeps its height (top 55.1 m)')).toBe('图斑 96% 范围高度未变（顶高 55.1 m）');
+    // The top is an elevation, and says so; projects checked before wrote "top 55.1 m" for the same.
+    expect(ledgerZh('96 % of the footprint keeps its height (top at 55.1 m elevation)')).toBe('图斑 96% 范围高度未变（顶面高程 55.1 m）');
+    expect(ledgerZh('96 % of the footprint keeps its height (top 55.1 m)')).toBe('图斑 96% 范围高度未变（顶面高程 55.1 m）');
+    expect(ledgerZh('1,647 m³ removed (run 2 C007), of the 1,647 m³ violation')).toBe(
+      '已拆除 1,647 m³（第 2 次检测 C007），原违建 1,647 m³',
+    );
     // A finding kept as evidence only (a survey older than the one the case rests on).
     expect(
       ledgerZh(
-        '80 % of the footprint keeps its height (top 12.3 m) (evidence only: 2024-03 was surveyed before 2024-09, which the case rests on)',
+        '80 % of the footprint keeps its height (top at 1,212.3 m elevation) (evidence only: 2024-03 was surveyed before 2024-09, which the case rests on)',
       ),
-    ).toBe('图斑 80% 范围高度未变（顶高 12.3 m）（仅作佐证：2024-03 的测量早于案件所依据的 2024-09）');
+    ).toBe('图斑 80% 范围高度未变（顶面高程 1,212.3 m）（仅作佐证：2024-03 的测量早于案件所依据的 2024-09）');
     expect(ledgerZh('the later epoch did not see this footprint well enough to tell')).toBe('后期测量对该图斑观测不足，无法判断');
   });
 
@@ -28,7 +33,11 @@ describe('ledgerZh', () => {
   });
 
   it('translates the lead answers, a suppressed candidate’s clues one by one', () => {
+    expect(ledgerZh('seen by both epochs: surface at 23.4 m elevation before, 23.4 m after')).toBe(
+      '两期均有观测：地表高程前期 23.4 m，后期 23.4 m',
+    );
     expect(ledgerZh('seen by both epochs: surface 23.4 m before, 23.4 m after')).toBe('两期均有观测：地表高程前期 23.4 m，后期 23.4 m');
+    expect(ledgerZh('inside a 1,035 m² patch the both epoch could not see')).toBe('位于两期均未观测到的 1,035 m² 区域内');
     expect(ledgerZh('no building change within 30 m')).toBe('30 米范围内无建筑变化');
     expect(
       ledgerZh('a change 12 m away was judged not a building: vegetation (strongly green (ExG 0.44), points scattered in depth (0.51 m))'),

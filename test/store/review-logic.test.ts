@@ -102,7 +102,9 @@ describe('checking a case against a later epoch', () => {
     for (const since of [true, false]) {
       const f = checkCase(subject, [], storeyOnTop, { changesSinceCase: since });
       expect(f).toMatchObject({ outcome: 'grew', status: 'not_rectified' });
-      expect(ledgerZh(f.detail)).toMatch(/^图斑 \d+% 范围比立案时顶面高出 2.5 m 以上（顶高 36.2 m）$/);
+      // The top is an elevation (the survey's heights), and says so.
+      expect(f.detail).toMatch(/^\d+ % of the footprint stands 2.5 m or more above its top when confirmed \(top at 36.2 m elevation\)$/);
+      expect(ledgerZh(f.detail)).toMatch(/^图斑 \d+% 范围比立案时顶面高出 2.5 m 以上（顶面高程 36.2 m）$/);
     }
     // A metre of parapet or noise is not growth.
     expect(
@@ -140,7 +142,7 @@ describe('checking a case against a later epoch', () => {
       rectified,
     );
     expect(back).toMatchObject({ outcome: 'rebuilt', status: 'not_rectified', changes: ['C003'] });
-    expect(ledgerZh(back.detail)).toMatch(/^图斑 \d+% 范围恢复原高度（顶高 33.0 m）$/);
+    expect(ledgerZh(back.detail)).toMatch(/^图斑 \d+% 范围恢复原高度（顶面高程 33.0 m）$/);
     // A shed over 40 % of the lot: a change of its own, the structure is still gone.
     const shed = checkCase(
       subject,
@@ -199,6 +201,10 @@ describe('checking a case against a later epoch', () => {
     for (const f of findings) expect(ledgerZh(f.detail), f.detail).not.toMatch(/[a-z]{2,}/i);
     expect(ledgerZh(removed.detail)).toBe('已拆除 290 m³（第 2 次检测 C004），原违建 300 m³');
     expect(ledgerZh(grew.detail)).toBe('继续加建 200 m³（第 3 次检测 C002、C009）');
+    // Volumes are grouped in thousands, as point counts and the report's volumes are.
+    const big = checkCase({ ...subject, volume_m3: 1647 }, [{ ...removal[0], volume_m3: -1650.4 }], null, { run: 2 });
+    expect(big.detail).toBe('1,650 m³ removed (run 2 C004), of the 1,647 m³ violation');
+    expect(ledgerZh(big.detail)).toBe('已拆除 1,650 m³（第 2 次检测 C004），原违建 1,647 m³');
   });
   it('cannot tell when the later epoch did not see the footprint', () => {
     expect(
@@ -300,5 +306,7 @@ describe('answering a complaint lead', () => {
     );
     expect(a.found).toEqual([]);
     expect(a.evidence.join(' | ')).toMatch(/seen by both epochs.*\| no building change within 30 m \| .*vegetation \(strongly green\)/);
+    // Surface heights are elevations, and say so.
+    expect(a.evidence[0]).toBe('seen by both epochs: surface at 0.0 m elevation before, 31.0 m after');
   });
 });
