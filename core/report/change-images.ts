@@ -1,7 +1,7 @@
 /** The rasters of one change section, prepared ahead of drawing (sharp encodes off the main thread). */
 import type { WorldBox } from '../io/geotiff/reader';
 import type { RenderContext } from './context';
-import { heightChangeImage, heightChangeRange } from './heightmap';
+import { clampedEnds, heightChangeImage, heightChangeRange } from './heightmap';
 import { hillshade } from './hillshade';
 import type { ReportChange } from './model';
 import type { Crop } from './orthophotos';
@@ -25,7 +25,9 @@ export interface ChangeImages {
   before: EpochImage;
   after: EpochImage;
   heightMap: Buffer;
+  /** The ramp runs −range … +range metres; cells beyond an end are drawn at it. */
   range: number;
+  clamped: { below: boolean; above: boolean };
   view: { jpeg: Buffer; width: number; height: number; snapshot: boolean };
 }
 
@@ -47,7 +49,7 @@ export async function prepareChangeImages(ctx: RenderContext, change: ReportChan
     if (!ortho.available) return { hillshade: await encodeJpeg(hillshade(patch, which), 82), why: ortho.problem!.kind };
     return ortho.crop(box, CROP_PIXELS, CROP_QUALITY, ctx.signal);
   };
-  const range = heightChangeRange(patch);
+  const range = heightChangeRange(change.height_change_max_m);
   // Cells count as changed past the run's own threshold (as detection counted them).
   const minHeight = ctx.input.run.parameters.minHeight;
   const threshold = typeof minHeight === 'number' && minHeight > 0 ? minHeight : undefined;
@@ -69,5 +71,5 @@ export async function prepareChangeImages(ctx: RenderContext, change: ReportChan
         )
         .then((jpeg) => ({ jpeg, width: VIEW_WIDTH, height: VIEW_HEIGHT, snapshot: false }));
   const [before, after, map, v] = await Promise.all([crop('before'), crop('after'), heightMap, view]);
-  return { box, patchBox, before, after, heightMap: map, range, view: v };
+  return { box, patchBox, before, after, heightMap: map, range, clamped: clampedEnds(patch, range), view: v };
 }

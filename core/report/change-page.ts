@@ -77,7 +77,7 @@ export function changePage(ctx: RenderContext, change: ReportChange, index: numb
   footprintOutline(doc, panels[0], change.footprint, colour);
   footprintOutline(doc, panels[1], change.footprint, colour);
   footprintOutline(doc, panels[2], change.footprint, '#1f2328', 0.9);
-  heightLegend(ctx, panels[2].x, panels[2].y + PANEL + 5, PANEL, images.range);
+  heightLegend(ctx, panels[2].x, panels[2].y + PANEL + 5, PANEL, images.range, images.clamped);
   y = panels[0].y + PANEL + 30;
 
   // 3D view on the left, measurements on the right.
@@ -142,8 +142,18 @@ function drawEpochImage(ctx: RenderContext, p: Panel, image: EpochImage, images:
   }
 }
 
-/** The ramp as a gradient bar, −range … +range metres, and a swatch for unseen cells. */
-function heightLegend(ctx: RenderContext, x: number, y: number, width: number, range: number): void {
+/**
+ * The ramp as a gradient bar, −range … +range metres (≤ / ≥ at an end that holds cells beyond it),
+ * and a swatch for unseen cells.
+ */
+function heightLegend(
+  ctx: RenderContext,
+  x: number,
+  y: number,
+  width: number,
+  range: number,
+  clamped: { below: boolean; above: boolean },
+): void {
   const { doc, S } = ctx;
   const swatch = 34;
   const barWidth = width - swatch - 6;
@@ -153,9 +163,9 @@ function heightLegend(ctx: RenderContext, x: number, y: number, width: number, r
   doc.rect(x, y, barWidth, 7).lineWidth(0.4).strokeColor('#9aa1ab').stroke();
   doc.font(FONT.regular).fontSize(6.8).fillColor(INK);
   const labels: [string, number][] = [
-    [`−${range}`, 0],
+    [`${clamped.below ? '≤' : ''}−${range}`, 0],
     ['0', 0.5],
-    [`+${range} m`, 1],
+    [`${clamped.above ? '≥' : ''}+${range} m`, 1],
   ];
   for (const [t, f] of labels) {
     const w = doc.widthOfString(t);

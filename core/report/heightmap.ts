@@ -7,17 +7,26 @@ export const HEIGHT_RAMP_HEX = ['#2166ac', '#67a9cf', '#d1e5f0', '#f7f7f7', '#fd
 const STOPS = HEIGHT_RAMP_HEX.map(hexToRgb);
 const NICE = [2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100];
 
-/** A symmetric range (metres) for the ramp: the 98th percentile of |after − before|, rounded up to a round number. */
-export function heightChangeRange(patch: HeightPatch): number {
-  const d: number[] = [];
+/**
+ * A symmetric range (metres) for the ramp of a change's map: its own height change (the 95th
+ * percentile of its top's change) rounded up to a round number. The map is about that change: a
+ * taller neighbour in view must not wash it out, and is drawn at the ramp's end (clampedEnds).
+ */
+export function heightChangeRange(heightChange: number): number {
+  const p = Math.abs(heightChange);
+  if (!Number.isFinite(p)) return NICE[0];
+  return NICE.find((n) => n >= p) ?? Math.ceil(p / 50) * 50;
+}
+
+/** Whether some seen cell of the map lies beyond the ramp's low and high ends (the legend then says ≤ and ≥). */
+export function clampedEnds(patch: HeightPatch, range: number): { below: boolean; above: boolean } {
+  let [below, above] = [false, false];
   for (let i = 0; i < patch.before.length; i++) {
     const v = patch.after[i] - patch.before[i];
-    if (Number.isFinite(v)) d.push(Math.abs(v));
+    if (v < -range) below = true;
+    else if (v > range) above = true;
   }
-  if (!d.length) return NICE[0];
-  d.sort((a, b) => a - b);
-  const p = d[Math.min(d.length - 1, Math.floor(d.length * 0.98))];
-  return NICE.find((n) => n >= p) ?? Math.ceil(p / 50) * 50;
+  return { below, above };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { HeightPatch } from '../../core/changes/patches';
 import type { ChangeObject } from '../../core/changes/types';
 import { toWgs84 } from '../../core/geo/wgs84';
 import { DEFAULT_REVIEW } from '../../core/report/from-detection';
-import { heightChangeImage, heightChangeRange } from '../../core/report/heightmap';
+import { clampedEnds, heightChangeImage, HEIGHT_RAMP_HEX, heightChangeRange } from '../../core/report/heightmap';
 import { hillshade } from '../../core/report/hillshade';
 import { DEFAULT_OPTIONS } from '../../core/detect';
 import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/report/i18n';
@@ -296,8 +296,8 @@ describe('rasters', () => {
   });
 
   it('the height-change map is red where the block rose, neutral elsewhere, hatched where unseen, north up', () => {
-    const range = heightChangeRange(patch);
-    expect(range).toBeGreaterThanOrEqual(6);
+    const range = heightChangeRange(6);
+    expect(range).toBe(6);
     const img = heightChangeImage(patch, range, 2);
     expect([img.width, img.height]).toEqual([40, 40]);
     const px = (x: number, y: number) => Array.from(img.rgb.subarray(3 * (y * 40 + x), 3 * (y * 40 + x) + 3));
@@ -310,6 +310,31 @@ describe('rasters', () => {
     const bottom = new Set([px(16, 39), px(17, 39), px(18, 39), px(19, 39), px(20, 38), px(21, 38)].map((p) => p.join()));
     expect([...bottom].every((p) => p === '228,228,228' || p === '160,160,160')).toBe(true);
     expect(px(16, 0)).toEqual([247, 247, 247]);
+  });
+
+  it("the height-change map's ramp is scaled to the change, a stronger neighbour drawn at its end", () => {
+    // A roof shed of +3 m (C017 on the demo) with a building raised 9 m in view (C018).
+    const scene = scenePatch();
+    raise(scene.after, [4, 11, 4, 11], 13);
+    raise(scene.after, [24, 35, 20, 35], 19);
+    const range = heightChangeRange(3.04);
+    expect(range).toBe(4);
+    expect(clampedEnds(scene, range)).toEqual({ below: false, above: true });
+    expect(clampedEnds(scene, heightChangeRange(9.06))).toEqual({ below: false, above: false });
+    const img = heightChangeImage(scene, range, 1);
+    // Image rows run north to south: patch row r is image row 39 − r.
+    const at = (c: number, r: number) => Array.from(img.rgb.subarray(3 * ((39 - r) * 40 + c), 3 * ((39 - r) * 40 + c) + 3));
+    const end = HEIGHT_RAMP_HEX[HEIGHT_RAMP_HEX.length - 1];
+    const endRgb = [1, 3, 5].map((k) => parseInt(end.slice(k, k + 2), 16));
+    expect(at(30, 30)).toEqual(endRgb);
+    // The shed is +3 of ±4: three quarters of the way up the ramp, well into its reds.
+    const [r, g, b] = at(8, 8);
+    expect(r).toBeGreaterThan(200);
+    expect(g).toBeLessThan(120);
+    expect(b).toBeLessThan(100);
+    // Scaled to the neighbour's ±10 m, as before, it was the pale pink the review found.
+    const [, paleG] = Array.from(heightChangeImage(scene, 10, 1).rgb.subarray(3 * (31 * 40 + 8), 3 * (31 * 40 + 8) + 3));
+    expect(paleG).toBeGreaterThan(180);
   });
 
   it('the oblique view shows the added block in red, fitted within the frame', () => {
