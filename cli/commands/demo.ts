@@ -5,6 +5,7 @@ import type { ChangeRecord, RunRecord } from '../../core/api';
 import { renderReport } from '../../core/report/render';
 import { grouped } from '../../core/review/format';
 import { ofRun } from '../../core/review/run-ref';
+import { TERMS } from '../../core/review/terms';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES } from '../../samples/generator/index';
 import { formatScore, scoreChanges } from '../../samples/evaluate';
@@ -101,23 +102,23 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
     await p.setVerdict(
       permitted.map((c) => c.key),
       'permitted',
-      { actor: 'demo', note: '在许可范围内 / within its permit' },
+      { actor: 'demo', note: '在许可范围内' },
     );
     if (dismissed)
       await p.setVerdict([dismissed.key], 'false_positive', {
         actor: 'demo',
-        note: '空调外机平台，非建筑 / air-conditioner platform, not a structure',
+        note: '空调外机平台，非建筑',
       });
     await p.setVerdict(
       violations.map((c) => c.key),
       'confirmed',
       { actor: 'demo' },
     );
-    await p.setVerdict(
-      changes12.filter((c) => c.volume_m3 < 0).map((c) => c.key),
-      'confirmed',
-      { actor: 'demo', note: '拆除 / demolition' },
-    );
+    // A removal confirmed is noted as what it is (拆除属实, 高度降低属实), in the bureau's language like every note.
+    for (const type of new Set(changes12.filter((c) => c.volume_m3 < 0).map((c) => c.type))) {
+      const keys = changes12.filter((c) => c.volume_m3 < 0 && c.type === type).map((c) => c.key);
+      await p.setVerdict(keys, 'confirmed', { actor: 'demo', note: `${TERMS['zh-CN'].types[type]}属实` });
+    }
     const opened = await p.listCases();
     for (const c of opened) await p.updateCase(c.id, { status: 'notified', dueDate: '2025-01-31', subDistrict: c.subDistrict }, 'demo');
     // Removals are confirmed too (the change is real), but a removal is no violation: no case.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../core/review/terms';
+import { SYSTEM_ACTOR, TERMS } from '../../core/review/terms';
 import { LocalProject } from '../../core/store/project';
 
 const BIN = resolve(import.meta.dirname, '../../bin/voxwatch.mjs');
@@ -65,11 +65,19 @@ it('runs the review loop on a generated district and writes the reports', async 
     for (const c of (await p.listChanges({ runId: runs.at(-1)!.id })).items)
       for (const e of await p.changeHistory(c.key)) actors.add(`${e.kind} ${e.actor}`);
     expect([...actors].sort()).toEqual([`carried ${SYSTEM_ACTOR}`, `case ${SYSTEM_ACTOR}`, 'case demo']);
+    // The demo's notes are in one language, and a removal's says what kind it is (a height decrease is no 拆除).
+    const reviewed = (await p.listChanges({ runId: runs[0].id })).items;
+    const removals = reviewed.filter((c) => c.volume_m3 < 0);
+    expect(new Set(removals.map((c) => c.type))).toEqual(new Set(['demolished', 'height_decrease']));
+    for (const c of removals) expect(c.note, c.id).toBe(`${TERMS['zh-CN'].types[c.type]}属实`);
+    for (const c of reviewed) if (c.note) expect(c.note, c.id).not.toMatch(/[a-z]/i);
   } finally {
     await p.close();
   }
   const zh = execFileSync('pdftotext', [join(results, 'report-1-2.zh-CN.pdf'), '-'], { encoding: 'utf8' });
   expect(zh).toContain('卫片执法');
   expect(zh).toContain('C001');
+  expect(zh).toContain('高度降低属实');
+  expect(zh).not.toMatch(/demolition|拆除 \//);
   expect(execFileSync('pdftotext', [join(results, 'report-1-2.en.pdf'), '-'], { encoding: 'utf8' })).toContain('Confirmed');
 }, 300_000);
