@@ -58,7 +58,10 @@ export function answerLead(
     .sort((p, q) => p.d - q.d);
   for (const { s, d } of near) evidence.push(`a change ${d.toFixed(0)} m away was judged not a building: ${s.reason} (${s.detail})`);
   for (const u of uncertain) {
-    if (containsPoint(u.footprint, x, y)) evidence.push(`inside a ${grouped(u.area_m2)} m² patch the ${u.unseenIn} epoch could not see`);
+    if (containsPoint(u.footprint, x, y))
+      evidence.push(
+        `inside a ${grouped(u.area_m2)} m² patch ${u.unseenIn === 'both' ? 'neither epoch could see' : `the ${u.unseenIn} epoch could not see`}`,
+      );
   }
   return { found, evidence };
 }

@@ -156,6 +156,7 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     new RegExp(`^inside a ${N} m² patch the (before|after|both) epoch could not see$`),
     (m) => `位于${{ before: '前期', after: '后期', both: '两期均' }[m[2]]}未观测到的 ${m[1]} m² 区域内`,
   ],
+  [new RegExp(`^inside a ${N} m² patch neither epoch could see$`), (m) => `位于两期均未观测到的 ${m[1]} m² 区域内`],
 ];
 
 export function ledgerZh(sentence: string): string {

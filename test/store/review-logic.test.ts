@@ -309,4 +309,18 @@ describe('answering a complaint lead', () => {
     // Surface heights are elevations, and say so.
     expect(a.evidence[0]).toBe('seen by both epochs: surface at 0.0 m elevation before, 31.0 m after');
   });
+  it('says which epoch could not see the spot, and when neither could', () => {
+    const patch = (unseenIn: 'before' | 'both') => ({
+      footprint: square(0, 0, 10),
+      centroid: [5, 5] as [number, number],
+      area_m2: 100,
+      unseenIn,
+      otherHeight_m: 0,
+    });
+    const inside = (unseenIn: 'before' | 'both') =>
+      answerLead(2, 2, [], [], [patch(unseenIn)], null).evidence.find((e) => e.startsWith('inside'));
+    expect(inside('before')).toBe('inside a 100 m² patch the before epoch could not see');
+    expect(inside('both')).toBe('inside a 100 m² patch neither epoch could see');
+    expect(ledgerZh(inside('both')!)).toBe('位于两期均未观测到的 100 m² 区域内');
+  });
 });
