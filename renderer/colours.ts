@@ -12,6 +12,16 @@ export const TYPE_COLOURS: Record<ChangeType, string> = {
   other: '#8e8c99',
 };
 
+/**
+ * The report's colours of added and removed volume (core/report/oblique.ts, ADDED and REMOVED; its legends say red =
+ * added, blue = removed): a 3D snapshot for a report paints each change by its sign in them, whatever the UI colours by.
+ */
+export const REPORT_SIGN_COLOURS = { added: '#de4b2d', removed: '#3a76ce' } as const;
+
+/** A change's colour in a report's figures: by its sign, whatever its type or verdict. */
+export const reportColour = (c: { volume_m3: number }): string =>
+  c.volume_m3 < 0 ? REPORT_SIGN_COLOURS.removed : REPORT_SIGN_COLOURS.added;
+
 export const VERDICT_COLOURS: Record<Verdict, string> = {
   unreviewed: '#ffc53d',
   confirmed: '#e5484d',

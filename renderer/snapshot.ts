@@ -14,6 +14,15 @@ export interface SnapshotOptions {
   top: number;
   /** Which epoch's layers are drawn (the later one by default: what stands now, with the change's volume). */
   epoch?: Epoch;
+  /** The changes' colours in this snapshot, by key (those left out are not drawn); the view's own when absent. */
+  changeColours?: ReadonlyMap<number, string>;
+  /** What the colours mean, drawn in the snapshot's lower left corner. */
+  legend?: SnapshotLegendEntry[];
+}
+
+export interface SnapshotLegendEntry {
+  colour: string;
+  label: string;
 }
 
 /** Marks a scene object drawn only for the analyst (a review aid with no legend in the report): snapshots leave it out. */
@@ -63,6 +72,7 @@ export function snapshot(viewer: Viewer, box: BoxXY, options: SnapshotOptions): 
   const overlaysShown = overlays.map((o) => o.visible);
   try {
     for (const o of overlays) o.visible = false;
+    if (options.changeColours) viewer.paintChanges(options.changeColours);
     for (const m of points) m.size *= factor;
     renderer.clippingPlanes = clip;
     viewer.showEpoch(options.epoch ?? 'after', true); // the dense sample around the change, not the octree's nodes
@@ -73,6 +83,7 @@ export function snapshot(viewer: Viewer, box: BoxXY, options: SnapshotOptions): 
     renderer.readRenderTargetPixels(target, 0, 0, width, height, pixels);
   } finally {
     overlays.forEach((o, i) => (o.visible = overlaysShown[i]));
+    if (options.changeColours) viewer.paintChanges(null);
     for (const m of points) m.size /= factor;
     renderer.clippingPlanes = [];
     renderer.setRenderTarget(null);
@@ -87,5 +98,31 @@ export function snapshot(viewer: Viewer, box: BoxXY, options: SnapshotOptions): 
   const stride = width * 4;
   for (let y = 0; y < height; y++) image.data.set(pixels.subarray((height - 1 - y) * stride, (height - y) * stride), y * stride);
   ctx.putImageData(image, 0, 0);
+  if (options.legend?.length) drawLegend(ctx, options.legend, height);
   return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+}
+
+/** The colours' meaning in the lower left corner: a swatch like a change's box (translucent, edged) and its label. */
+function drawLegend(ctx: CanvasRenderingContext2D, entries: SnapshotLegendEntry[], height: number): void {
+  const font = 18;
+  const [pad, swatch, gap, row] = [8, 15, 6, 24];
+  ctx.font = `${font}px "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif`;
+  const width = pad * 2 + swatch + gap + Math.max(...entries.map((e) => ctx.measureText(e.label).width));
+  const boxHeight = pad * 2 + row * entries.length - (row - swatch);
+  const [x, y] = [8, height - 8 - boxHeight];
+  ctx.fillStyle = 'rgba(21, 23, 26, 0.82)';
+  ctx.fillRect(x, y, width, boxHeight);
+  ctx.textBaseline = 'middle';
+  entries.forEach((e, i) => {
+    const top = y + pad + i * row;
+    ctx.globalAlpha = 0.55;
+    ctx.fillStyle = e.colour;
+    ctx.fillRect(x + pad, top, swatch, swatch);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = e.colour;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x + pad + 1, top + 1, swatch - 2, swatch - 2);
+    ctx.fillStyle = '#e4e6ea';
+    ctx.fillText(e.label, x + pad + swatch + gap, top + swatch / 2 + 1);
+  });
 }

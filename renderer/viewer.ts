@@ -99,6 +99,8 @@ export class Viewer {
   private readonly clouds: Partial<Record<CloudLayer, Cloud>> = {};
   private changes: ChangeMesh[] = [];
   private selectedKey: number | null = null;
+  /** Colours that replace the changes' own while a report's snapshot is drawn (paintChanges). */
+  private paint: ReadonlyMap<number, string> | null = null;
   private pointColour: PointColour = 'rgb';
   private heightRange: [number, number] | null = null;
   private pending = false;
@@ -283,13 +285,25 @@ export class Viewer {
     this.highlight();
   }
 
+  /**
+   * Draws the changes in `colours` (by key) instead of their own, without the selection's emphasis, and leaves out
+   * those it does not name, until called with null: a report's snapshot paints them as the report does.
+   */
+  paintChanges(colours: ReadonlyMap<number, string> | null): void {
+    this.paint = colours;
+    this.highlight();
+  }
+
   private highlight(): void {
     for (const c of this.changes) {
-      const selected = c.shape.key === this.selectedKey;
+      const paint = this.paint;
+      const selected = !paint && c.shape.key === this.selectedKey;
+      const colour = paint?.get(c.shape.key) ?? c.shape.colour;
+      c.mesh.visible = c.edges.visible = !paint || paint.has(c.shape.key);
       const material = c.mesh.material as THREE.MeshBasicMaterial;
-      material.color.set(c.shape.colour);
+      material.color.set(colour);
       material.opacity = (selected ? 0.4 : 0.28) * (c.shape.elsewhere ? 0.5 : 1);
-      (c.edges.material as THREE.LineBasicMaterial).color.set(selected ? '#ffffff' : c.shape.colour);
+      (c.edges.material as THREE.LineBasicMaterial).color.set(selected ? '#ffffff' : colour);
       c.label.style.borderColor = c.shape.colour;
       c.label.classList.toggle('selected', selected);
     }

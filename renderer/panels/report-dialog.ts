@@ -5,10 +5,11 @@ import type { ChangeQuery, ChangeRecord, ChangeSort, RunRecord } from '../../cor
 import type { ReportLang } from '../../core/report/model';
 import { footprintBox } from '../boxes';
 import type { ViewerApi } from '../bridge';
+import { REPORT_SIGN_COLOURS, reportColour } from '../colours';
 import { h } from '../dom';
 import { lang, t } from '../i18n';
 import type { ListFilter, ListSort } from '../review';
-import { snapshot } from '../snapshot';
+import { snapshot, type SnapshotLegendEntry } from '../snapshot';
 import type { Viewer } from '../viewer';
 
 export interface ReportDialogContext {
@@ -30,6 +31,17 @@ const SNAPSHOT = { width: 640, height: 480 };
 /** Points of the later epoch loaded around each change for its snapshot. */
 const SNAPSHOT_POINTS = 150_000;
 const AUTHOR_KEY = 'voxwatch.reportAuthor';
+/** The snapshot's legend in the report's language, in the words of the report's own 3D view legend. */
+const SNAPSHOT_LEGEND: Record<ReportLang, SnapshotLegendEntry[]> = {
+  'zh-CN': [
+    { colour: REPORT_SIGN_COLOURS.added, label: '新增' },
+    { colour: REPORT_SIGN_COLOURS.removed, label: '减少' },
+  ],
+  en: [
+    { colour: REPORT_SIGN_COLOURS.added, label: 'added' },
+    { colour: REPORT_SIGN_COLOURS.removed, label: 'removed' },
+  ],
+};
 
 const SORTS: Record<ListSort, ChangeSort> = {
   priority: 'priority',
@@ -131,10 +143,14 @@ export function openReportDialog(ctx: ReportDialogContext): HTMLElement {
     try {
       const views: Record<string, string> = {};
       if (snapshots.checked && ctx.viewer) {
+        // The run's changes by their sign, as the report's other figures (a confirmed removal is blue there, not the UI's
+        // red of "confirmed"), with a legend saying so.
+        const colours = new Map(ctx.changes.map((c) => [c.key, reportColour(c)]));
+        const look = { colours, legend: SNAPSHOT_LEGEND[langSelect.value as ReportLang] };
         for (const [i, c] of included.entries()) {
           if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
           progress(i / included.length / 2, `${t('reportSnapshotting')} ${i + 1} / ${included.length}`);
-          views[c.id] = await changeSnapshot(ctx, c);
+          views[c.id] = await changeSnapshot(ctx, c, look);
         }
         dialog.dataset.snapshots = String(Object.keys(views).length);
       }
@@ -178,8 +194,12 @@ export function openReportDialog(ctx: ReportDialogContext): HTMLElement {
   return dialog;
 }
 
-/** The later epoch around the change, loaded densely, seen obliquely with the change's volume drawn. */
-async function changeSnapshot(ctx: ReportDialogContext, c: ChangeRecord): Promise<string> {
+/** The later epoch around the change, loaded densely, seen obliquely with the change's volume drawn in the report's colours. */
+async function changeSnapshot(
+  ctx: ReportDialogContext,
+  c: ChangeRecord,
+  look: { colours: Map<number, string>; legend: SnapshotLegendEntry[] },
+): Promise<string> {
   const viewer = ctx.viewer!;
   const box = footprintBox(c.footprint, 25);
   const points = await ctx.api.epochPoints(ctx.run.after.id, { box, maxPoints: SNAPSHOT_POINTS, origin: viewer.origin });
@@ -190,5 +210,7 @@ async function changeSnapshot(ctx: ReportDialogContext, c: ChangeRecord): Promis
     margin: 8,
     bottom: Math.min(c.before_top_z, c.after_top_z),
     top: Math.max(c.before_top_z, c.after_top_z),
+    changeColours: look.colours,
+    legend: look.legend,
   });
 }
