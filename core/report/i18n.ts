@@ -100,8 +100,10 @@ export interface ReportStrings extends Terms {
   caseId: (id: number) => string;
   /** A change of this run that a case check rested on, and what it found. */
   caseEvidence: (id: number, outcome: string) => string;
-  /** The case-status group of changes that are evidence for a case, not a case of their own. */
-  caseEvidenceGroup: string;
+  /** The case-status group of changes that are evidence for a case, not a case of their own, by what its check found. */
+  caseEvidenceGroup: (outcome: string) => string;
+  /** Under the table by case status, when it has such groups. */
+  caseEvidenceNote: string;
   /** After a case's status: what this run proposes, not yet decided. */
   awaitingDecision: (status: string) => string;
   awaitingGroup: string;
@@ -219,7 +221,8 @@ const zh: ReportStrings = {
   caseStatus: '台账状态',
   caseId: (id) => `案件 ${id}`,
   caseEvidence: (id, outcome) => `案件 ${id} 的核查依据：${outcome}`,
-  caseEvidenceGroup: '案件核查依据',
+  caseEvidenceGroup: (outcome) => `已立案违建${outcome}`,
+  caseEvidenceNote: '“已立案违建……”各行：本期图斑是已立案违建的核查依据（如违建已拆除，即为整改依据），本身不另立案，按核查结果单列。',
   awaitingDecision: (status) => `（本期核查结论待采纳：${status}）`,
   awaitingGroup: '核查结论待采纳',
   dueDate: '整改期限',
@@ -355,7 +358,9 @@ const en: ReportStrings = {
   caseStatus: 'Case status',
   caseId: (id) => `Case ${id}`,
   caseEvidence: (id, outcome) => `evidence for case ${id}: ${outcome.toLowerCase()}`,
-  caseEvidenceGroup: 'Evidence for a case',
+  caseEvidenceGroup: (outcome) => `Violation on the ledger: ${outcome.toLowerCase()}`,
+  caseEvidenceNote:
+    'Rows “Violation on the ledger: …”: changes of this run that are evidence for a case already on the ledger (a removal is its rectification); they open no case of their own and are listed by what the check found.',
   awaitingDecision: (status) => ` (this run proposes ${status.toLowerCase()}, not yet decided)`,
   awaitingGroup: 'Awaiting a decision',
   dueDate: 'deadline',

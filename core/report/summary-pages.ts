@@ -5,7 +5,7 @@ import { volumeByTypeChart } from './charts';
 import { newPage, startSection, type RenderContext } from './context';
 import { formatCount, formatDecimal, formatVolumeAbs } from './i18n';
 import { CONTENT_BOTTOM, CONTENT_WIDTH, FONT, heading, INK, MUTED, PAGE, table, type Column } from './layout';
-import { CASE_AWAITING, CASE_EVIDENCE, NO_GROUP, summarise, type Tally, type TallyRow } from './summary';
+import { CASE_AWAITING, caseEvidenceOutcome, NO_GROUP, summarise, type Tally, type TallyRow } from './summary';
 
 export function summaryPages(ctx: RenderContext): void {
   const { doc, S, input } = ctx;
@@ -72,19 +72,20 @@ export function summaryPages(ctx: RenderContext): void {
   });
   y += 12;
   section(S.byVerdict, S.verdict, sum.byVerdict, (k) => S.verdicts[k as Verdict] ?? k, sum.all);
+  // A change that is evidence for a case (a removal that rectified it) has no case status of its
+  // own: its row names what the check found, and a note says why it is listed apart.
+  const evidence = sum.byCaseStatus.some((r) => caseEvidenceOutcome(r.key) !== null);
   section(
     S.byCaseStatus,
     S.caseStatus,
     sum.byCaseStatus,
-    (k) =>
-      k === NO_GROUP
-        ? S.noCase
-        : k === CASE_EVIDENCE
-          ? S.caseEvidenceGroup
-          : k === CASE_AWAITING
-            ? S.awaitingGroup
-            : (S.caseStatuses[k as CaseStatus] ?? k),
+    (k) => {
+      const outcome = caseEvidenceOutcome(k);
+      if (outcome) return S.caseEvidenceGroup(S.proposals[outcome]);
+      return k === NO_GROUP ? S.noCase : k === CASE_AWAITING ? S.awaitingGroup : (S.caseStatuses[k as CaseStatus] ?? k);
+    },
     sum.total,
+    evidence ? S.caseEvidenceNote : undefined,
   );
   section(S.bySubDistrict, S.subDistrict, sum.bySubDistrict, (k) => (k === NO_GROUP ? S.unassigned : k), sum.total);
   section(S.byZone, S.zones, sum.byZone, (k) => zoneName(ctx, k), null, S.zoneNote);

@@ -1,6 +1,6 @@
 /** The summary's tallies: counts, added and removed volumes and areas, grouped several ways. */
 import { CHANGE_TYPES } from '../changes/types';
-import { CASE_STATUSES, VERDICTS } from '../review/types';
+import { CASE_STATUSES, VERDICTS, type CaseOutcome } from '../review/types';
 import type { ReportChange } from './model';
 
 export interface Tally {
@@ -26,7 +26,10 @@ export interface ReportSummary {
   all: Tally;
   byType: TallyRow[];
   byVerdict: TallyRow[];
-  /** Case statuses, then CASE_AWAITING, CASE_EVIDENCE, then 'none' for changes without a case. */
+  /**
+   * Case statuses, then CASE_AWAITING, then the changes that are evidence for a case by what its
+   * check found (caseEvidenceKey), then 'none' for changes without a case.
+   */
   byCaseStatus: TallyRow[];
   /** "category\tname" keys, then 'none' for changes in no zone. */
   byZone: TallyRow[];
@@ -35,8 +38,19 @@ export interface ReportSummary {
 }
 
 export const NO_GROUP = 'none';
-/** The case-status group of changes with no case of their own that a case check rested on. */
+/**
+ * The case-status groups of changes with no case of their own that a case check rested on (a
+ * removal that rectified a case): one per outcome of the check, `case_evidence:rectified`.
+ */
 export const CASE_EVIDENCE = 'case_evidence';
+const OUTCOMES: readonly CaseOutcome[] = ['rectified', 'grew', 'rebuilt', 'still_standing', 'unverifiable'];
+export const caseEvidenceKey = (outcome: CaseOutcome): string => `${CASE_EVIDENCE}:${outcome}`;
+
+/** The outcome a case-status key of evidence stands for, or null for any other key. */
+export function caseEvidenceOutcome(key: string): CaseOutcome | null {
+  const outcome = key.startsWith(`${CASE_EVIDENCE}:`) ? key.slice(CASE_EVIDENCE.length + 1) : null;
+  return OUTCOMES.find((o) => o === outcome) ?? null;
+}
 /** The group of changes whose case this run proposes to move, not yet decided: neither status describes them. */
 export const CASE_AWAITING = 'case_awaiting';
 
@@ -88,8 +102,12 @@ export function summarise(all: ReportChange[]): ReportSummary {
     // A removal that rectified a case has none of its own: it counts as that case's evidence.
     byCaseStatus: group(
       changes,
-      (c) => [c.case?.proposed ? CASE_AWAITING : (c.case?.status ?? (c.caseChecks.length > 0 ? CASE_EVIDENCE : NO_GROUP))],
-      [...CASE_STATUSES, CASE_AWAITING, CASE_EVIDENCE, NO_GROUP],
+      (c) => [
+        c.case?.proposed
+          ? CASE_AWAITING
+          : (c.case?.status ?? (c.caseChecks.length > 0 ? caseEvidenceKey(c.caseChecks[0].outcome) : NO_GROUP)),
+      ],
+      [...CASE_STATUSES, CASE_AWAITING, ...OUTCOMES.map(caseEvidenceKey), NO_GROUP],
       false,
     ),
     byZone: group(

@@ -12,7 +12,7 @@ import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/r
 import type { ReportChange } from '../../core/report/model';
 import { footprintMask, obliqueRender, obliqueView } from '../../core/report/oblique';
 import { encodePng } from '../../core/report/raster';
-import { CASE_EVIDENCE, NO_GROUP, summarise } from '../../core/report/summary';
+import { caseEvidenceKey, NO_GROUP, summarise } from '../../core/report/summary';
 import { CASE_STATUSES, VERDICTS } from '../../core/review/types';
 import { CHANGE_TYPES } from '../../core/changes/types';
 
@@ -79,7 +79,7 @@ describe('summary tallies', () => {
     const removal = change('C5', { type: 'demolished', volume_m3: -30, area_m2: 12, caseChecks: [{ caseId: 6, outcome: 'rectified' }] });
     expect(summarise([...changes, removal]).byCaseStatus.map((r) => [r.key, r.count])).toEqual([
       ['notified', 1],
-      [CASE_EVIDENCE, 1],
+      [caseEvidenceKey('rectified'), 1],
       [NO_GROUP, 2],
     ]);
   });

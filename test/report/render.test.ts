@@ -43,6 +43,8 @@ beforeAll(async () => {
     ],
     [ids[1], { verdict: 'false_positive', note: 'Scaffolding, gone on site' }],
     [ids[2], { verdict: 'permitted', permitStatus: 'permitted' }],
+    // A removal that rectified a case of an earlier run: evidence for that case, none of its own.
+    [ids[3], { caseChecks: [{ caseId: 6, outcome: 'rectified' }] }],
   ]);
 });
 
@@ -159,6 +161,14 @@ describe('report of a generated district', () => {
       const n = result.changes.length;
       expect(progress.map((p) => p.done)).toEqual(Array.from({ length: n + 1 }, (_, i) => i));
       expect(progress.every((p) => p.total === n)).toBe(true);
+    });
+
+    it('lists a removal that rectified a case by what it is, not as a case status', () => {
+      const text = flat(pdfText(file));
+      expect(text).toContain(S.caseEvidenceGroup(S.proposals.rectified));
+      expect(text).toContain(flat(S.caseEvidenceNote));
+      expect(text).toContain(lang === 'zh-CN' ? '已立案违建已拆除（整改）' : 'Violation on the ledger: removed (rectified)');
+      expect(text).not.toContain(lang === 'zh-CN' ? '案件核查依据' : 'Evidence for a case');
     });
 
     it('tells on the overview map that the background is an orthophoto', () => {
