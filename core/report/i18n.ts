@@ -178,7 +178,9 @@ const zh: ReportStrings = {
   chartTitle: '各变化类型体积',
   chartAxis: '体积 (m³)，减少为负',
   headline: (n, added, removed, fp) =>
-    `本报告共 ${n} 个图斑，新增体积 ${added}，减少体积 ${removed}${fp ? `（另有误报 ${fp} 个，仅计入按核查结论统计）` : ''}。`,
+    fp
+      ? `本报告共列出 ${n + fp} 个图斑，其中 ${fp} 个核查为误报。${n ? `其余 ${n} 个图斑新增体积 ${added}，减少体积 ${removed}；` : ''}除“按核查结论”统计外，各项数字均不计误报。`
+      : `本报告共 ${n} 个图斑，新增体积 ${added}，减少体积 ${removed}。`,
   mapOnOrthophoto: (label) => `底图：${label} 正射影像`,
   mapOnHillshade: (label) => `底图：${label} 地表晕渲（无正射影像）`,
   mapMarkerNote: '编号与图斑详情章节序号一致；轮廓颜色表示变化类型。',
@@ -315,8 +317,15 @@ const en: ReportStrings = {
   zoneNote: 'A change may lie in several zones, so the rows can add up to more than the total.',
   chartTitle: 'Volume by change type',
   chartAxis: 'Volume (m³), removed negative',
-  headline: (n, added, removed, fp) =>
-    `${n} changes in this report: ${added} of building volume added, ${removed} removed${fp ? ` (and ${fp} false positive${fp > 1 ? 's' : ''}, counted in no figure but the table by verdict)` : ''}.`,
+  headline: (n, added, removed, fp) => {
+    const changes = (k: number) => `${k} change${k === 1 ? '' : 's'}`;
+    if (!fp) return `${changes(n)} in this report: ${added} of building volume added, ${removed} removed.`;
+    const rest =
+      n === 0
+        ? ''
+        : `${n === 1 ? 'The other one adds' : `The other ${n} add`} ${added} of building volume and remove${n === 1 ? 's' : ''} ${removed}. `;
+    return `This report lists ${changes(n + fp)}, ${fp === 1 ? 'one' : fp} of them marked false positive. ${rest}False positives are counted in the table by verdict only, in no other figure.`;
+  },
   mapOnOrthophoto: (label) => `Background: orthophoto of ${label}`,
   mapOnHillshade: (label) => `Background: hillshade of the ${label} surface (no orthophoto)`,
   mapMarkerNote: 'Numbers are the change sections of this report; outline colours give the change type.',

@@ -163,6 +163,19 @@ describe('report of a generated district', () => {
       expect(progress.every((p) => p.total === n)).toBe(true);
     });
 
+    it('says plainly that the false positive is left out of the figures', () => {
+      const text = flat(pdfText(file));
+      const n = result.changes.length;
+      if (lang === 'zh-CN') {
+        expect(text).toContain(`本报告共列出 ${n} 个图斑，其中 1 个核查为误报。其余 ${n - 1} 个图斑新增体积`);
+        expect(text).toContain('除“按核查结论”统计外，各项数字均不计误报。');
+      } else {
+        expect(text).toContain(`This report lists ${n} changes, one of them marked false positive. The other ${n - 1} add`);
+        expect(text).toContain('False positives are counted in the table by verdict only, in no other figure.');
+        expect(text).not.toContain('counted in no figure but');
+      }
+    });
+
     it('lists a removal that rectified a case by what it is, not as a case status', () => {
       const text = flat(pdfText(file));
       expect(text).toContain(S.caseEvidenceGroup(S.proposals.rectified));
