@@ -2,7 +2,7 @@
 import type { RenderContext } from './context';
 import { crsLabel } from './context';
 import { formatCount, formatDateTime, formatMetres } from './i18n';
-import { ACCENT, CONTENT_WIDTH, FONT, INK, keyValues, MUTED, PAGE } from './layout';
+import { ACCENT, CONTENT_WIDTH, FONT, INK, keyValues, keyValueWidth, MUTED, packItems, PAGE } from './layout';
 import type { ReportEpoch } from './model';
 import { warningZh } from '../review/warnings-zh';
 
@@ -41,14 +41,21 @@ export function coverPage(ctx: RenderContext): void {
   y = doc.y + 40;
 
   const r = input.run;
+  // Values listing several items wrap between items, never inside one (a value and its unit).
+  const [tableWidth, labelWidth, size] = [CONTENT_WIDTH - 60, 120, 9.5];
+  doc.font(FONT.regular).fontSize(size);
+  const pack = (items: string[], sep: string) => packItems(doc, items, sep, keyValueWidth(tableWidth, labelWidth));
   const rows: [string, string][] = [
     [S.project, input.project.name],
     [S.district, input.project.district ?? S.unknown],
-    [S.epochBefore, epochDetail(ctx, r.before)],
-    [S.epochAfter, epochDetail(ctx, r.after)],
+    [S.epochBefore, epochDetail(ctx, r.before, pack)],
+    [S.epochAfter, epochDetail(ctx, r.after, pack)],
     [S.run, `#${r.id} · ${S.runCreated} ${formatDateTime(r.createdAt)}`],
-    [S.parameters, parametersText(ctx)],
-    [S.alignment, r.alignment ? S.alignmentValue(signedMetres(r.alignment.dz), r.alignment.residualMedianAbs.toFixed(3)) : S.none],
+    [S.parameters, pack(parameterItems(ctx), ' · ')],
+    [
+      S.alignment,
+      r.alignment ? pack(S.alignmentValue(signedMetres(r.alignment.dz), r.alignment.residualMedianAbs.toFixed(3)), S.clauseSep) : S.none,
+    ],
     [S.crs, crsLabel(ctx) ?? S.unknown],
     [S.filter, input.filter ?? S.allChanges],
     [S.changesInReport, formatCount(input.changes.length)],
@@ -58,31 +65,30 @@ export function coverPage(ctx: RenderContext): void {
   ];
   const warnings = [...r.warnings.map((w) => (input.lang === 'zh-CN' ? warningZh(w) : w)), ...ctx.warnings];
   if (warnings.length) rows.push([S.warnings, warnings.join('\n')]);
-  keyValues(doc, PAGE.margin + 30, y, CONTENT_WIDTH - 60, 120, rows, 9.5);
+  keyValues(doc, PAGE.margin + 30, y, tableWidth, labelWidth, rows, size);
 }
 
 function epochText(ctx: RenderContext, e: ReportEpoch): string {
   return e.date ? `${e.label} (${e.date})` : e.label;
 }
 
-function epochDetail(ctx: RenderContext, e: ReportEpoch): string {
+function epochDetail(ctx: RenderContext, e: ReportEpoch, pack: (items: string[], sep: string) => string): string {
   const S = ctx.S;
   const parts = [`${e.label}`, `${S.surveyDate} ${e.date ?? S.unknown}`, `${S.points} ${formatCount(e.points)}`];
   const files = e.files.map((f) => f.split(/[\\/]/).pop()).join(', ');
-  return `${parts.join(' · ')}\n${files}${e.orthophoto ? `\n${e.orthophoto.split(/[\\/]/).pop()}` : ''}`;
+  return `${pack(parts, ' · ')}\n${files}${e.orthophoto ? `\n${e.orthophoto.split(/[\\/]/).pop()}` : ''}`;
 }
 
-function parametersText(ctx: RenderContext): string {
+/** "体素边长 0.5 m", "最低观测比例 50 %", …: each parameter with its value and unit. */
+function parameterItems(ctx: RenderContext): string[] {
   const { S, input } = ctx;
-  return Object.entries(input.run.parameters)
-    .map(([k, v]) => {
-      const name = S.parameterNames[k] ?? k;
-      if (typeof v === 'boolean') return `${name} ${v ? S.yes : S.no}`;
-      if (k === 'minCoverage' && typeof v === 'number') return `${name} ${Math.round(v * 100)} %`;
-      const unit = PARAMETER_UNITS[k];
-      return `${name} ${String(v)}${unit ? ` ${unit}` : ''}`;
-    })
-    .join(' · ');
+  return Object.entries(input.run.parameters).map(([k, v]) => {
+    const name = S.parameterNames[k] ?? k;
+    if (typeof v === 'boolean') return `${name} ${v ? S.yes : S.no}`;
+    if (k === 'minCoverage' && typeof v === 'number') return `${name} ${Math.round(v * 100)} %`;
+    const unit = PARAMETER_UNITS[k];
+    return `${name} ${String(v)}${unit ? ` ${unit}` : ''}`;
+  });
 }
 
 function signedMetres(m: number): string {

@@ -26,7 +26,10 @@ export interface ReportStrings extends Terms {
   allChanges: string;
   changesInReport: string;
   alignment: string;
-  alignmentValue: (dz: string, residual: string) => string;
+  /** The alignment's two clauses, laid out so that neither is split across lines. */
+  alignmentValue: (dz: string, residual: string) => [string, string];
+  /** Between clauses of one value (the alignment's). */
+  clauseSep: string;
   warnings: string;
   none: string;
   unknown: string;
@@ -149,7 +152,8 @@ const zh: ReportStrings = {
   allChanges: '全部图斑',
   changesInReport: '本报告图斑数',
   alignment: '高程配准',
-  alignmentValue: (dz, r) => `后期高程改正 ${dz} m，稳定面残差中位数 ${r} m`,
+  alignmentValue: (dz, r) => [`后期高程改正 ${dz} m`, `稳定面残差中位数 ${r} m`],
+  clauseSep: '，',
   warnings: '提示',
   none: '无',
   unknown: '未知',
@@ -289,7 +293,8 @@ const en: ReportStrings = {
   allChanges: 'all changes',
   changesInReport: 'Changes in this report',
   alignment: 'Vertical alignment',
-  alignmentValue: (dz, r) => `later epoch shifted by ${dz} m; median residual on stable surfaces ${r} m`,
+  alignmentValue: (dz, r) => [`later epoch shifted by ${dz} m`, `median residual on stable surfaces ${r} m`],
+  clauseSep: '; ',
   warnings: 'Warnings',
   none: 'none',
   unknown: 'unknown',

@@ -133,6 +133,34 @@ export function textHeight(doc: Doc, text: string, width: number, lineGap = 0): 
   return doc.heightOfString(text, { width, lineGap });
 }
 
+/** The width a keyValues value wraps at. */
+export function keyValueWidth(width: number, labelWidth: number): number {
+  return width - labelWidth - 2 * KV_PAD;
+}
+
+/**
+ * `items` joined by `sep`, with a line break in place of a separator's space wherever the next
+ * item would not fit in `width` (in the current font): an item ("层高 3 m", "0.004 m") is never
+ * split across lines, where wrapping the joined text broke between a value and its unit, or
+ * inside a Chinese word.
+ */
+export function packItems(doc: Doc, items: string[], sep: string, width: number): string {
+  const lines: string[] = [];
+  const end = sep.trimEnd();
+  let line = '';
+  items.forEach((item, k) => {
+    const joined = line ? `${line}${sep}${item}` : item;
+    // Measured as pdfkit will: with the separator that ends it unless it is the last item, and
+    // the line break after it (pdfkit counts the break's glyph, an em wide, in the line).
+    if (line && doc.widthOfString(`${joined}${k < items.length - 1 ? end : ''}\n`) > width) {
+      lines.push(line + end);
+      line = item;
+    } else line = joined;
+  });
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
 /** Label–value rows (label column shaded); values wrap; returns the y below. */
 export function keyValues(doc: Doc, x: number, y: number, width: number, labelWidth: number, rows: [string, string][], size = 8.4): number {
   let cy = y;

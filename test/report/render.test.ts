@@ -163,6 +163,25 @@ describe('report of a generated district', () => {
       expect(progress.every((p) => p.total === n)).toBe(true);
     });
 
+    it('keeps every value on the cover with its unit, on one line', () => {
+      // pdftotext gives each laid-out line as a line: a wrapped value ends up on two.
+      const lines = pdfText(file).split('\n');
+      const items =
+        lang === 'zh-CN'
+          ? ['体素边长 0.5 m', '最小面积 6 m²', '最小高差 1.2 m', '层高 3 m', '最低观测比例 50 %', '分块缓冲 64 m']
+          : ['voxel 0.5 m', 'min. area 6 m²', 'min. height change 1.2 m', 'storey height 3 m', 'min. coverage 50 %', 'tile halo 64 m'];
+      const a = input(lang).run.alignment;
+      expect(a).not.toBeNull();
+      items.push(S.alignmentValue('', a!.residualMedianAbs.toFixed(3))[1]);
+      for (const item of items)
+        expect(
+          lines.some((l) => l.includes(item)),
+          item,
+        ).toBe(true);
+      // Nor is a separator left alone on a line of its own.
+      expect(lines.filter((l) => /^[ ·,，;]+$/.test(l))).toEqual([]);
+    });
+
     it('says plainly that the false positive is left out of the figures', () => {
       const text = flat(pdfText(file));
       const n = result.changes.length;
