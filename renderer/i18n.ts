@@ -127,6 +127,7 @@ const en = {
   caseDue: 'due',
   overdue: 'overdue',
   setDue: 'Rectification due date',
+  badDay: 'Not a day: write it YYYY-MM-DD',
   caseMoveTo: 'Move to…',
   proposal: 'Later survey',
   statusUnchanged: 'status unchanged',
@@ -299,6 +300,7 @@ const zh: Record<MessageKey, string> = {
   caseDue: '整改期限',
   overdue: '已逾期',
   setDue: '整改期限',
+  badDay: '日期无效，请按 YYYY-MM-DD 填写',
   caseMoveTo: '变更状态…',
   proposal: '后期核查',
   statusUnchanged: '状态不变',
@@ -384,9 +386,5 @@ export const paren = (text: string): string => (current === 'zh-CN' ? `（${text
 /** The colon that ends a label: full-width in Chinese. */
 export const colon = (): string => (current === 'zh-CN' ? '：' : ': ');
 
-/** A time as the analyst's clock reads it: the day (yyyy-mm-dd), or to the minute. */
-export function localTime(date: Date, toMinute = false): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  const day = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
-  return toMinute ? `${day} ${two(date.getHours())}:${two(date.getMinutes())}` : day;
-}
+/** A time as the analyst's clock reads it: the day (YYYY-MM-DD), or to the minute with its UTC offset. */
+export { localTime } from './time';

@@ -152,16 +152,18 @@ function renderHeader(): void {
   const runSelect = h(
     'select',
     { id: 'run-select', 'aria-label': t('run'), onchange: () => void openRun(Number(runSelect.value)).catch(fail) },
-    // Dated: a comparison run again reads the same otherwise.
+    // Dated, with the time's offset as the report gives it: a comparison run again reads the same otherwise. The date
+    // comes first, so that it stays in sight when the header cuts the label short (long epoch labels); all of it on hover.
     ...runs.map((r) =>
       h(
         'option',
         { value: r.id },
-        `${t('run')} ${r.id}: ${r.before.label} → ${r.after.label} (${r.changeCount}) · ${localTime(new Date(r.finishedAt), true)}`,
+        `${t('run')} ${r.id} · ${localTime(new Date(r.finishedAt), true)} · ${r.before.label} → ${r.after.label} (${r.changeCount})`,
       ),
     ),
   );
   if (state.run) runSelect.value = String(state.run.id);
+  runSelect.title = runSelect.selectedOptions[0]?.textContent ?? '';
   const toggle = <T extends string>(name: string, current: T, options: [T, MessageKey][], onPick: (v: T) => void) =>
     h(
       'div',

@@ -8,6 +8,7 @@ import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
 import { colon, localTime, paren, t, tCase, tProposal, tSentence, tType } from '../i18n';
+import { parseDay } from '../time';
 
 export interface LedgerContext {
   api: ViewerApi;
@@ -88,15 +89,48 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
     const next = CASE_TRANSITIONS[c.status];
     // Past its rectification date and not yet settled: what the bureau chases first.
     const overdue = !!c.dueDate && c.dueDate < today && !['rectified', 'closed'].includes(c.status);
+    // A text field, not a date input: that shows the browser's locale (01/31/2025 in an en-US browser, in the zh UI);
+    // the bureau writes days YYYY-MM-DD. A day typed in full is saved as it is typed (as a picker's choice was); any
+    // other form the analyst uses (2025/1/31, 2025年1月31日) on Enter or on leaving the field, and a no-day refused.
+    let saved = c.dueDate;
+    let typing: ReturnType<typeof setTimeout> | undefined;
+    const saveDue = (fromTyping: boolean) => {
+      clearTimeout(typing);
+      const text = due.value.trim();
+      const day = text ? parseDay(text) : null;
+      if (text && !day) {
+        if (fromTyping) return; // not finished yet
+        due.setAttribute('aria-invalid', 'true');
+        due.title = t('badDay');
+        return ctx.status(`${t('badDay')}: ${text}`, 'error');
+      }
+      due.removeAttribute('aria-invalid');
+      due.title = t('setDue');
+      if (day === saved) return;
+      saved = day;
+      void act(() => ctx.api.updateCase(c.id, { dueDate: day }), t('caseUpdated'));
+    };
     const due = h('input', {
-      type: 'date',
+      type: 'text',
       class: 'case-due',
       value: c.dueDate ?? '',
+      placeholder: 'YYYY-MM-DD',
+      inputMode: 'numeric',
+      autocomplete: 'off',
+      spellcheck: false,
+      maxLength: 12,
       title: t('setDue'),
       'aria-label': t('setDue'),
       disabled: c.status === 'closed',
       onclick: (e: Event) => e.stopPropagation(),
-      onchange: () => void act(() => ctx.api.updateCase(c.id, { dueDate: due.value || null }), t('caseUpdated')),
+      oninput: () => {
+        clearTimeout(typing);
+        if (/^\d{4}-\d{2}-\d{2}$/.test(due.value.trim())) typing = setTimeout(() => saveDue(true), 400);
+      },
+      onkeydown: (e: Event) => {
+        if ((e as KeyboardEvent).key === 'Enter') saveDue(false);
+      },
+      onblur: () => saveDue(false),
     });
     // This run's change carrying the case, when it is not the case's own change.
     const here = ctx.changes.find((ch) => ch.key !== c.changeKey && ch.case?.id === c.id);

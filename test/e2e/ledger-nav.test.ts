@@ -18,6 +18,7 @@ import { decodePng } from './png';
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare const location: { protocol: string; hash: string };
+declare const navigator: { language: string };
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -186,6 +187,46 @@ describe('a complaint lead clicked in the leads panel', () => {
     await page.click('#sidebar-tabs [data-tab="changes"]');
     await expect.poll(() => view.getAttribute('data-lead')).toBeNull();
     expect(await view.locator('.lead-label').isHidden()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('a case’s rectification due date', () => {
+  it('reads YYYY-MM-DD whatever the browser’s locale, and takes a day typed in the usual forms, refusing no-days', async () => {
+    const [run1] = runs;
+    await openUi(`#run=${run1.id}&tab=cases`);
+    await page.waitForSelector('#cases-panel[data-state="ready"]');
+    const c = (await stored((p) => p.listCases())).find((x) => x.status !== 'closed')!;
+    const due = page.locator(`li.case[data-case="${c.id}"] input.case-due`);
+    // This browser's locale is en-US: a date input would show 01/31/2025.
+    expect(await page.evaluate(() => navigator.language)).toBe('en-US');
+    expect(await due.getAttribute('type')).toBe('text');
+    expect(await due.inputValue()).toBe(c.dueDate);
+    const storedDue = () => stored((p) => p.listCases().then((l) => l.find((x) => x.id === c.id)!.dueDate));
+
+    // Typed as a Chinese analyst may: saved as YYYY-MM-DD, and shown so.
+    await due.fill('2025年3月5日');
+    await due.press('Enter');
+    await expect.poll(storedDue).toBe('2025-03-05');
+    await expect.poll(() => page.locator(`li.case[data-case="${c.id}"] input.case-due`).inputValue()).toBe('2025-03-05');
+
+    // No day: refused in the field, not saved.
+    await page.locator(`li.case[data-case="${c.id}"] input.case-due`).fill('2025-02-30');
+    await page.locator(`li.case[data-case="${c.id}"] input.case-due`).press('Enter');
+    await expect.poll(() => page.locator(`li.case[data-case="${c.id}"] input.case-due`).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#status').textContent()).toContain('YYYY-MM-DD');
+    expect(await storedDue()).toBe('2025-03-05');
+
+    // Typed in full, it is saved without leaving the field (as a date picker's choice was).
+    await page.locator(`li.case[data-case="${c.id}"] input.case-due`).fill('2025-04-30');
+    await expect.poll(storedDue).toBe('2025-04-30');
+    await expect.poll(() => page.locator(`li.case[data-case="${c.id}"] input.case-due`).inputValue()).toBe('2025-04-30');
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-ledger-nav-3-due.png') });
+
+    // Emptied: no due date.
+    await page.locator(`li.case[data-case="${c.id}"] input.case-due`).fill('');
+    await page.locator(`li.case[data-case="${c.id}"] input.case-due`).press('Enter');
+    await expect.poll(storedDue).toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });

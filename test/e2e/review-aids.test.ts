@@ -191,7 +191,7 @@ describe('the history of the selected change', () => {
     const confirmation = items.filter({ hasText: 'Verdict: Unreviewed → Confirmed' });
     expect(await confirmation.count()).toBe(1);
     expect(await confirmation.locator('.actor').textContent()).toBe(events.find((e) => e.kind === 'verdict')!.actor);
-    expect(await confirmation.locator('time').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(await confirmation.locator('time').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC[+−]\d{1,2}(:\d{2})?\)$/);
     const caseId = judged.case!.id;
     expect(await items.filter({ hasText: `Case #${caseId}: Open → Notified` }).count()).toBe(1);
     expect(
