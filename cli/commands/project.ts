@@ -325,7 +325,9 @@ export function addProjectCommand(program: Command): Command {
           print(`  ${l.code} (${l.reportedOn ?? 'no date'}) ${l.text}`);
           if (!l.answer) print('      not answered yet: run detection');
           else if (l.answer.found.length)
-            print(`      run ${l.answer.runId}: ${l.answer.found.map((f) => `${f.code} ${f.type} ${f.distance_m} m away`).join('; ')}`);
+            print(
+              `      run ${l.answer.runId}: ${l.answer.found.map((f) => `${f.code} ${f.type} ${f.distance_m === 0 ? 'at the spot' : `${f.distance_m} m away`}`).join('; ')}`,
+            );
           else print(`      run ${l.answer.runId}: nothing found: ${l.answer.evidence.join('; ')}`);
         }
       });

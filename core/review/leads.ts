@@ -56,7 +56,10 @@ export function answerLead(
     .map((s) => ({ s, d: distanceToPoint(s.footprint, x, y) }))
     .filter(({ d }) => d <= LEAD_RADIUS_M)
     .sort((p, q) => p.d - q.d);
-  for (const { s, d } of near) evidence.push(`a change ${d.toFixed(0)} m away was judged not a building: ${s.reason} (${s.detail})`);
+  for (const { s, d } of near) {
+    const where = d < 0.5 ? 'at the spot' : `${d.toFixed(0)} m away`;
+    evidence.push(`a change ${where} was judged not a building: ${s.reason} (${s.detail})`);
+  }
   for (const u of uncertain) {
     if (containsPoint(u.footprint, x, y))
       evidence.push(

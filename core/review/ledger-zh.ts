@@ -149,6 +149,10 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   ],
   [new RegExp(`^no building change within ${N} m$`), (m) => `${m[1]} 米范围内无建筑变化`],
   [
+    new RegExp(`^a change at the spot was judged not a building: (\\w+) \\((.*)\\)$`),
+    (m) => `该位置的变化判定为非建筑：${SUPPRESSION_ZH[m[1]] ?? m[1]}（${suppressionZh(m[2])}）`,
+  ],
+  [
     new RegExp(`^a change ${N} m away was judged not a building: (\\w+) \\((.*)\\)$`),
     (m) => `${m[1] === '0' ? '该位置' : `${m[1]} 米外`}的变化判定为非建筑：${SUPPRESSION_ZH[m[2]] ?? m[2]}（${suppressionZh(m[3])}）`,
   ],

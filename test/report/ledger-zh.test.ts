@@ -47,6 +47,9 @@ describe('ledgerZh', () => {
       '该位置的变化判定为非建筑：植被（明显偏绿（ExG 0.53））',
     );
     expect(ledgerZh('inside a 35 m² patch the after epoch could not see')).toBe('位于后期未观测到的 35 m² 区域内');
+    expect(ledgerZh('a change at the spot was judged not a building: vegetation (strongly green (ExG 0.44))')).toBe(
+      '该位置的变化判定为非建筑：植被（明显偏绿（ExG 0.44））',
+    );
     expect(suppressionZh('vehicle-sized object (9.5 m², 1.6 m high) on the ground')).toBe('地面上车辆大小的物体（9.5 m²，高 1.6 m）');
     expect(
       suppressionZh(

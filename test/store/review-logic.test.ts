@@ -306,6 +306,8 @@ describe('answering a complaint lead', () => {
     );
     expect(a.found).toEqual([]);
     expect(a.evidence.join(' | ')).toMatch(/seen by both epochs.*\| no building change within 30 m \| .*vegetation \(strongly green\)/);
+    // The candidate under the lead is at the spot, not "0 m away".
+    expect(a.evidence).toContain('a change at the spot was judged not a building: vegetation (strongly green)');
     // Surface heights are elevations, and say so.
     expect(a.evidence[0]).toBe('seen by both epochs: surface at 0.0 m elevation before, 31.0 m after');
   });

@@ -242,7 +242,10 @@ describe('a project on a generated district', () => {
       expect(tree.answer!.found.filter((f) => f.distance_m < 3)).toEqual([]);
       expect(tree.answer!.evidence.join(' ')).toMatch(/vegetation/);
       // Nearest first: what stands at the spot leads.
-      const distances = tree.answer!.evidence.flatMap((e) => /^a change (\d+) m away/.exec(e)?.[1] ?? []).map(Number);
+      const distances = tree.answer!.evidence.flatMap((e) => {
+        const m = /^a change (?:(\d+) m away|at the spot)/.exec(e);
+        return m ? [Number(m[1] ?? 0)] : [];
+      });
       expect(distances.length).toBeGreaterThan(1);
       expect(distances).toEqual([...distances].sort((a, b) => a - b));
     }
