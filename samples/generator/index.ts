@@ -17,6 +17,7 @@ import { renderOrthophoto, type Orthophoto } from './orthophoto';
 import { rngFor } from './rng';
 import { buildScenario, type DataHole } from './scenario';
 import { groundZ, type Scene } from './scene';
+import { SceneIndex } from './surface';
 import { surveyEpoch } from './survey';
 import type { EpochSurveyInfo, TransitionTruth } from './truth';
 import { reviewLayers } from './zones';
@@ -270,7 +271,14 @@ export async function writeSampleDistrict(
   if (o.withMesh) await writeMeshEpoch(dir, district, finished);
 
   const truthFiles = ['truth-1-2.json', 'truth-2-3.json'];
-  const layers = reviewLayers(district.extent, CRS.epsg, district.truths[0], district.truths[1]);
+  const layers = reviewLayers(
+    district.extent,
+    CRS.epsg,
+    district.truths[0],
+    district.truths[1],
+    district.plan.streets,
+    bareInEvery(district),
+  );
   await writeFile(join(dir, REVIEW_FILES.subDistricts), `${JSON.stringify(layers.subDistricts, null, 1)}\n`);
   await writeFile(join(dir, REVIEW_FILES.protectedZones), `${JSON.stringify(layers.protectedZones, null, 1)}\n`);
   await writeFile(join(dir, REVIEW_FILES.permits), `${JSON.stringify(layers.permits, null, 1)}\n`);
@@ -334,4 +342,14 @@ function adjustedGpsTime(date: string): number {
   const gpsEpoch = Date.parse('1980-01-06T00:00:00Z') / 1000;
   const leapSeconds = 18; // GPS − UTC since 2017
   return unix - gpsEpoch + leapSeconds - 1e9;
+}
+
+/** Whether a point is bare ground (no building, tree or car) in every epoch of the district. */
+export function bareInEvery(district: GeneratedDistrict): (x: number, y: number) => boolean {
+  const scenes = district.epochs.map((e) => new SceneIndex(e.scene));
+  return (x, y) =>
+    scenes.every((s) => {
+      s.topAt(x, y);
+      return s.hit === -1;
+    });
 }

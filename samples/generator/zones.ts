@@ -42,18 +42,56 @@ const centre = (ring: Ring): [number, number] => {
 };
 
 /** The point of a 10 m lattice inside the extent farthest from every given place. */
-function quietestSpot(extent: BBox, places: [number, number][]): [number, number] {
-  let best: [number, number] = [extent.minX + 10, extent.minY + 10];
-  let bestD = -1;
-  for (let x = extent.minX + 10; x <= extent.maxX - 10; x += 10)
-    for (let y = extent.minY + 10; y <= extent.maxY - 10; y += 10) {
-      const d = Math.min(...places.map(([px, py]) => Math.hypot(px - x, py - y)));
-      if (d > bestD) [best, bestD] = [[x, y], d];
+/** Points on bare ground (`bare`) in `boxes`, `step` apart, at least 15 m inside the district. */
+function bareSpots(extent: BBox, boxes: BBox[], step: number, bare: (x: number, y: number) => boolean): [number, number][] {
+  const out: [number, number][] = [];
+  for (const b of boxes) {
+    const [x0, x1] = [Math.max(b.minX, extent.minX + 15), Math.min(b.maxX, extent.maxX - 15)];
+    const [y0, y1] = [Math.max(b.minY, extent.minY + 15), Math.min(b.maxY, extent.maxY - 15)];
+    for (let x = x0 + step / 2; x < x1; x += step) for (let y = y0 + step / 2; y < y1; y += step) if (bare(x, y)) out.push([x, y]);
+  }
+  return out;
+}
+
+/** Where two streets cross. */
+function crossings(streets: BBox[]): BBox[] {
+  const out: BBox[] = [];
+  for (let i = 0; i < streets.length; i++)
+    for (let j = i + 1; j < streets.length; j++) {
+      const [a, b] = [streets[i], streets[j]];
+      const box = {
+        minX: Math.max(a.minX, b.minX),
+        maxX: Math.min(a.maxX, b.maxX),
+        minY: Math.max(a.minY, b.minY),
+        maxY: Math.min(a.maxY, b.maxY),
+      };
+      if (box.minX < box.maxX && box.minY < box.maxY) out.push(box);
     }
+  return out;
+}
+
+const distanceTo = (places: [number, number][], x: number, y: number) => Math.min(...places.map(([px, py]) => Math.hypot(px - x, py - y)));
+
+/** Of `spots`, the one farthest from every place in `places` (NaN, NaN when there is no spot). */
+function quietestSpot(spots: [number, number][], places: [number, number][]): [number, number] {
+  let best: [number, number] = [NaN, NaN];
+  let bestD = -1;
+  for (const [x, y] of spots) {
+    const d = distanceTo(places, x, y);
+    if (d > bestD) [best, bestD] = [[x, y], d];
+  }
   return best;
 }
 
-export function reviewLayers(extent: BBox, epsg: number, truth: TransitionTruth, next: TransitionTruth): ReviewLayers {
+export function reviewLayers(
+  extent: BBox,
+  epsg: number,
+  truth: TransitionTruth,
+  next: TransitionTruth,
+  streets: BBox[],
+  /** Whether (x, y) is bare ground in every epoch. */
+  bare: (x: number, y: number) => boolean,
+): ReviewLayers {
   const midX = Math.round((extent.minX + extent.maxX) / 2);
   const box = (x0: number, x1: number): [number, number][] => [
     [x0, extent.minY],
@@ -122,10 +160,12 @@ export function reviewLayers(extent: BBox, epsg: number, truth: TransitionTruth,
   const tree = truth.distractors.find((d) => d.kind === 'tree_grown' || d.kind === 'tree_planted');
   if (tree?.center)
     leads.push(`L002,${tree.center[0].toFixed(1)},${tree.center[1].toFixed(1)},2024-08-03,"举报：院内疑似新搭建棚架, 有绿色遮挡"`);
-  const [qx, qy] = quietestSpot(extent, [
-    ...truth.changes.map((c) => centre(c.footprint)),
-    ...truth.distractors.map((d) => centre(d.footprint)),
-  ]);
+  // "路口空地": bare ground in every epoch, far enough from every change of both transitions that
+  // each run answers "nothing found" (30 m from a footprint: 45 from its centre): a street crossing when one is, else
+  // the quietest bare spot (on a roof it would be another lead).
+  const places = [truth, next].flatMap((t) => [...t.changes, ...t.distractors].map((c) => centre(c.footprint)));
+  let [qx, qy] = quietestSpot(bareSpots(extent, crossings(streets), 1, bare), places);
+  if (!(distanceTo(places, qx, qy) >= 45)) [qx, qy] = quietestSpot(bareSpots(extent, [extent], 2, bare), places);
   leads.push(`L003,${qx.toFixed(1)},${qy.toFixed(1)},2024-08-20,市民来电：路口空地疑似有违建`);
   return { subDistricts, protectedZones, permits, leadsCsv: leads.join('\n') + '\n' };
 }

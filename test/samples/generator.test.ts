@@ -15,7 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGeoTiffRgb } from '../../core/io/geotiff/writer';
 import { createLasWriter } from '../../core/io/las/writer';
 import type { PointChunk } from '../../core/io/types';
+import { SceneIndex } from '../../samples/generator/surface';
+import { reviewLayers } from '../../samples/generator/zones';
 import {
+  bareInEvery,
+  CRS,
   generateDistrict,
   writeSampleDistrict,
   type DistrictManifest,
@@ -155,6 +159,21 @@ describe('generateDistrict (in memory)', () => {
           });
           for (const d of distractors) expect(boxGap(a, d)).toBeGreaterThanOrEqual(3);
         });
+      }
+    });
+
+    it('places the lead about an empty lot at a crossing (L003) on bare ground in every epoch', () => {
+      const csv = reviewLayers(district.extent, CRS.epsg, t12, t23, district.plan.streets, bareInEvery(district)).leadsCsv;
+      const [x, y] = csv
+        .split('\n')
+        .find((l) => l.startsWith('L003,'))!
+        .split(',')
+        .slice(1, 3)
+        .map(Number);
+      for (const epoch of district.epochs) {
+        const scene = new SceneIndex(epoch.scene);
+        scene.topAt(x, y);
+        expect(scene.hit, `${epoch.date} at ${x}, ${y}`).toBe(-1);
       }
     });
 
