@@ -7,7 +7,8 @@ import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../../core/rev
 import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
-import { colon, localTime, paren, t, tCase, tProposal, tSentence, tType } from '../i18n';
+import { awayText } from '../distance';
+import { colon, lang, localTime, paren, t, tCase, tProposal, tSentence, tType } from '../i18n';
 import { parseDay } from '../time';
 
 export interface LedgerContext {
@@ -257,7 +258,7 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
               goTo(ctx, f.key);
             },
           },
-          `${f.code} ${tType(f.type)} · ${f.distance_m.toFixed(0)} ${t('metresAway')}`,
+          `${f.code} ${tType(f.type)} · ${awayText(f.distance_m, lang())}`,
         ),
       ),
     );

@@ -4,7 +4,8 @@
 // is in with a button to open it, and draws its outline where it stood. The project has been through the review loop
 // (test/helpers/ledger-project.ts): run 1 e1 → e2 confirmed and notified, run 2 e2 → e3 proposes outcomes. A lead
 // clicked flies to where it was reported and marks the spot, whatever its answer ("nothing found" too).
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
@@ -187,6 +188,29 @@ describe('a complaint lead clicked in the leads panel', () => {
     await page.click('#sidebar-tabs [data-tab="changes"]');
     await expect.poll(() => view.getAttribute('data-lead')).toBeNull();
     expect(await view.locator('.lead-label').isHidden()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('a lead’s linked changes', () => {
+  it('say how far each lies from the spot, and “该位置” (at the spot) for one under half a metre, not “0 米”', async () => {
+    // A complaint reported on the edge of one of the last run's changes: 0 m from it.
+    const last = runs.at(-1)!;
+    const change = (await stored((p) => p.listChanges({ runId: last.id }))).items[0];
+    const [x, y] = change.footprint[0][0][0];
+    const csv = join(dirname(projectPath), 'lead-at-spot.csv');
+    writeFileSync(csv, `id,x,y,date,text\nL900,${x},${y},2024-09-01,举报：该处楼顶加建\n`);
+    await stored((p) => p.importLeads(csv));
+    const leads = (await stored((p) => p.listLeads())).filter((l) => l.answer?.found.length);
+    const found = leads.flatMap((l) => l.answer!.found.map((f) => ({ lead: l.code, ...f })));
+    expect(found.find((f) => f.lead === 'L900' && f.key === change.key)?.distance_m).toBe(0);
+    await openUi(`#run=${leads[0].answer!.runId}&tab=leads`);
+    await page.waitForSelector('#leads-panel[data-state="ready"]');
+    for (const f of found) {
+      const text = await page.locator(`li.lead[data-lead="${f.lead}"] button.lead-change[data-key="${f.key}"]`).textContent();
+      expect(text).toMatch(f.distance_m < 0.5 ? /^C\d+ \S+ · 该位置$/ : new RegExp(`^C\\d+ \\S+ · ${f.distance_m.toFixed(0)} 米$`));
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-ledger-nav-4-lead-at-spot.png') });
     expect(pageErrors).toEqual([]);
   });
 });
