@@ -17,7 +17,7 @@ import { MeasureTool } from './measure';
 import { LeadMarker, type LeadSpot } from './lead-marker';
 import { pointBox } from './boxes';
 import { LEAD_RADIUS_M } from '../core/review/leads';
-import type { LedgerContext } from './panels/ledger';
+import { markShownCase, type LedgerContext } from './panels/ledger';
 import { renderHistory } from './panels/history';
 import { renderProjectInfo } from './panels/project-info';
 import { openReportDialog } from './panels/report-dialog';
@@ -272,6 +272,7 @@ function renderPanels(): void {
   renderLegend();
   $('list').replaceChildren(renderList(state.shown, state.selected, (key) => select(key, true)));
   $('list').querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
+  markShownCase(state.selected);
   const change = selectedChange();
   const elsewhere = change && change.runId !== state.run?.id ? change : null;
   const itsRun = elsewhere && state.info.runs.find((r) => r.id === elsewhere.runId);
@@ -348,6 +349,10 @@ function ledgerContext(): LedgerContext {
   return {
     api,
     changes: state.changes,
+    runId: state.run?.id ?? null,
+    get selected() {
+      return state.selected; // read when the cases have loaded, not when the panel was drawn
+    },
     select: (key) => select(key, true),
     show: (key) => void showChange(key).catch(fail),
     markLead: (lead, fly = true) => markLead(lead, fly),

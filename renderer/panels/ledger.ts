@@ -15,6 +15,10 @@ export interface LedgerContext {
   api: ViewerApi;
   /** The changes of the run shown: a case or lead on one of them selects it. */
   changes: ChangeRecord[];
+  /** The run shown: a case whose change is of another run is headed with that run. */
+  runId: number | null;
+  /** The change shown in the detail panel (of this run or another): its case is marked in the list. */
+  selected: number | null;
   select(key: number): void;
   /** Selects a change of any run: one of another run is shown with its run named, and outlined where it stood. */
   show(key: number): void;
@@ -46,12 +50,25 @@ function goTo(ctx: LedgerContext, changeKey: number, caseId?: number): void {
   else ctx.show(changeKey);
 }
 
+/**
+ * Marks in the case list the case of the change the detail panel shows (its own change, or this run's change carrying
+ * it), and no other.
+ */
+export function markShownCase(selected: number | null): void {
+  for (const li of document.querySelectorAll<HTMLElement>('#cases-panel li.case')) {
+    const shown = selected !== null && [li.dataset.changeKey, li.dataset.hereKey].includes(String(selected));
+    if (shown) li.setAttribute('aria-current', 'true');
+    else li.removeAttribute('aria-current');
+  }
+}
+
 /** The case ledger panel; loads the cases itself and re-renders in place after each action. */
 export function renderCases(ctx: LedgerContext): HTMLElement {
   const root = h('div', { class: 'ledger', id: 'cases-panel', 'data-state': 'loading' }, h('p', { class: 'hint' }, t('loading')));
   const load = async () => {
     const cases = await ctx.api.listCases(statusFilter ? { status: [statusFilter] } : undefined);
     root.replaceChildren(...casesView(ctx, cases, () => void load().catch(fail)));
+    markShownCase(ctx.selected);
     root.dataset.state = 'ready';
   };
   const fail = (e: unknown) => ctx.status(`${t('error')}: ${(e as Error).message}`, 'error');
@@ -135,6 +152,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
     });
     // This run's change carrying the case, when it is not the case's own change.
     const here = ctx.changes.find((ch) => ch.key !== c.changeKey && ch.case?.id === c.id);
+    const elsewhere = !here && c.runId !== ctx.runId;
     const move = h(
       'select',
       {
@@ -181,6 +199,8 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
         'data-case': c.id,
         'data-status': c.status,
         'data-change-key': c.changeKey,
+        'data-here-key': here?.key,
+        'data-run': c.runId,
         'data-overdue': overdue ? 'true' : 'false',
         onclick: () => goTo(ctx, c.changeKey, c.id),
       },
@@ -188,7 +208,10 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
         'div',
         { class: 'case-head' },
         h('span', { class: 'swatch', style: `background:${TYPE_COLOURS[c.type]}` }),
-        h('span', { class: 'code' }, `#${c.id} ${here ? here.id : c.code}`),
+        // Each run numbers its changes from C001: a change of another run than the one shown is named with its run.
+        elsewhere
+          ? h('span', { class: 'code' }, `#${c.id} `, h('span', { class: 'case-run' }, `${t('inRun')} ${c.runId}`), ` ${c.code}`)
+          : h('span', { class: 'code' }, `#${c.id} ${here ? here.id : c.code}`),
         h('span', { class: 'type' }, tType(c.type)),
         h('span', { class: 'case-status', style: `color:${STATUS_COLOURS[c.status]}` }, tCase(c.status)),
       ),
@@ -199,7 +222,8 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
           `${c.volume_m3 >= 0 ? '+' : '−'}${Math.abs(c.volume_m3).toFixed(0)} m³`,
           c.subDistrict,
           c.dueDate ? `${t('caseDue')} ${c.dueDate}${overdue ? ` · ⚠ ${t('overdue')}` : ''}` : null,
-          ctx.changes.some((ch) => ch.key === c.changeKey) ? null : `${t('inRun')} ${c.runId} ${c.code}`,
+          // This run's code for it heads the case: the code its own run gave it follows.
+          here ? `${t('inRun')} ${c.runId} ${c.code}` : null,
         ]
           .filter(Boolean)
           .join(' · '),

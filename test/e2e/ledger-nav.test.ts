@@ -109,8 +109,15 @@ describe('a case clicked in the ledger', () => {
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(current.key));
     const item = (id: number) => page.locator(`li.case[data-case="${id}"]`);
 
+    // Each run numbers its changes from C001: a case whose change is of another run is headed with its run.
+    expect(await item(a.id).locator('.case-head .code').textContent()).toBe(`#${a.id} 批次 ${run1.id} ${a.code}`);
+    expect(await item(b.id).locator('.case-head .code').textContent()).toBe(`#${b.id} 批次 ${run1.id} ${b.code}`);
+    const markedCases = () =>
+      page.locator('li.case[aria-current="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-case')));
     await item(a.id).locator('.case-head').click();
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(a.changeKey));
+    // The case shown in the detail panel is marked in the list, and only it.
+    await expect.poll(markedCases).toEqual([String(a.id)]);
     const detail = page.locator('.detail');
     expect(await detail.locator('h2').textContent()).toContain(own.id);
     const banner = detail.locator('.elsewhere');
@@ -132,11 +139,13 @@ describe('a case clicked in the ledger', () => {
     await item(b.id).locator('.case-head').click();
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(b.changeKey));
     expect((await hashParams()).get('change')).toBe(String(b.changeKey));
+    await expect.poll(markedCases).toEqual([String(b.id)]);
 
     // A reload, or the link shared, opens the same place.
     await openUi(`#run=${run2.id}&change=${b.changeKey}&tab=cases`);
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(b.changeKey));
     expect(await page.locator('.detail .elsewhere').getAttribute('data-run')).toBe(String(run1.id));
+    await expect.poll(markedCases).toEqual([String(b.id)]); // marked once the list has loaded, after the selection
 
     // Opening its run selects it there, to be reviewed.
     await page.locator('.detail .elsewhere button.open-run').click();
@@ -146,6 +155,11 @@ describe('a case clicked in the ledger', () => {
     expect(await page.locator('.detail .elsewhere').count()).toBe(0);
     expect(await page.locator('.detail .verdict-button').count()).toBeGreaterThan(0);
     expect(await page.locator('#run-select').inputValue()).toBe(String(run1.id));
+    // In its own run, the case is headed with its bare code, and still marked.
+    await page.waitForSelector('#cases-panel[data-state="ready"]');
+    await expect.poll(() => item(b.id).locator('.case-head .code').textContent()).toBe(`#${b.id} ${b.code}`);
+    await expect.poll(markedCases).toEqual([String(b.id)]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'e2e-ledger-nav-1-case-own-run.png') });
     expect(pageErrors).toEqual([]);
   });
 });
