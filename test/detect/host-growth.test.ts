@@ -33,7 +33,7 @@ function epoch(height: Field, spread: Field): EpochSurface {
   }
   return {
     top,
-    mean: Float32Array.from(top, (z) => (z + GROUND) / 2),
+    mean: top.slice(),
     low: new Float32Array(n).fill(GROUND),
     observed: new Uint8Array(n).fill(1),
     spread: spreadOf,
@@ -45,7 +45,7 @@ function epoch(height: Field, spread: Field): EpochSurface {
 }
 
 /** The candidate: cells that rose by more than the threshold, as the segmentation would give them. */
-function judge(a: EpochSurface, b: EpochSurface) {
+function judge(a: EpochSurface, b: EpochSurface, sign: 1 | -1 = 1) {
   const diff = Float32Array.from(b.top, (z, k) => z - a.top[k]);
   const ctx: MeasureContext = {
     grid,
@@ -57,8 +57,8 @@ function judge(a: EpochSurface, b: EpochSurface) {
     ground: new Float32Array(n).fill(GROUND),
     threshold: 1.2,
   };
-  const cells = Int32Array.from({ length: n }, (_, k) => k).filter((k) => diff[k] > 1.2);
-  const candidate: Candidate = { sign: 1, cells, enclosedUnseen: new Int32Array(0) };
+  const cells = Int32Array.from({ length: n }, (_, k) => k).filter((k) => diff[k] * sign > 1.2);
+  const candidate: Candidate = { sign, cells, enclosedUnseen: new Int32Array(0) };
   const m = measure(candidate, ctx);
   return { m, v: classify(m, ctx, DEFAULT_OPTIONS) };
 }
@@ -95,6 +95,22 @@ describe('a change is judged by the object it stands on', () => {
     expect(v.suppressed?.detail).toMatch(
       /^rises from a \d\.\d m high object of \d+\.\d m² that reads as vegetation \(.*points scattered 4\.0 m deep, as through a canopy.*\): a tree growing$/,
     );
+  });
+
+  it('a shed on a roof between two trees stays a change, built or removed: the trees beyond the roof do not speak for it', () => {
+    // A 10 × 8 m roof 6 m up; 7.5 m crowns (points 4 m deep) either side, their rims over its edges; a 2.5 × 3 m shed.
+    const crowns: Field = (x, y) => Math.max(crown(5, 7.5)(x - 8.5, y), crown(5, 7.5)(x + 8.5, y));
+    const roof: Field = (x, y) => (Math.abs(x) < 5 && Math.abs(y) < 4 ? 6 : 0);
+    const shed: Field = (x, y) => (Math.abs(x + 2) < 1.25 && Math.abs(y) < 1.5 ? 8.8 : 0);
+    const without: Field = (x, y) => Math.max(roof(x, y), crowns(x, y));
+    const withShed: Field = (x, y) => Math.max(without(x, y), shed(x, y));
+    const points: Field = (x, y) => (crowns(x, y) > Math.max(roof(x, y), shed(x, y)) && Math.abs(x) > 3.5 ? 4 : 0.03);
+    const built = judge(epoch(without, points), epoch(withShed, points));
+    expect(built.v.suppressed?.detail).toBeUndefined();
+    expect(built.v.type).toBe('rooftop_structure');
+    const removed = judge(epoch(withShed, points), epoch(without, points), -1);
+    expect(removed.v.suppressed?.detail).toBeUndefined();
+    expect(removed.v.type).toBe('demolished');
   });
 
   it('a ring built round the edge of a flat roof stays a change: the roof it stands on reads as a roof', () => {
