@@ -43,10 +43,24 @@ const ASPRS_COLOURS = (() => {
 /** Visibility updates per frame while loaded nodes wait to be drawn (see update). */
 const MAX_UPDATE_TURNS = 16;
 
-/** "change" colouring: grey, and red inside the changed volumes (brighter for the selected one). */
-const CHANGE_BASE = [108, 112, 120];
+/**
+ * "change" colouring: red inside the changed volumes (orange for the selected one), and everything else in greys that
+ * keep the district readable: lighter with height over the height ramp's span (2nd–98th percentile) and with the
+ * point's own brightness, so buildings stand out from the streets around them (one flat grey made a silhouette).
+ */
 const CHANGE_HIT = [235, 64, 52];
 const CHANGE_SELECTED = [255, 150, 40];
+/** The unchanged points' greys, darkest to lightest: under the changes' reds in brightness, never the background. */
+const GREY_LOW = 62;
+const GREY_HIGH = 200;
+
+/** An unchanged point's grey: its height's place on the ramp (0–1) and its own brightness (0–1, null without colours). */
+export function unchangedGrey(height: number, brightness: number | null): [number, number, number] {
+  const h = Math.min(1, Math.max(0, height));
+  const mix = brightness === null ? h : 0.6 * h + 0.4 * brightness;
+  const g = Math.round(GREY_LOW + (GREY_HIGH - GREY_LOW) * mix);
+  return [g, g, Math.min(255, g + 6)]; // a touch of blue, as the view's other greys
+}
 
 interface LoadedCloud {
   epochId: number;
@@ -160,6 +174,7 @@ export class OctreeClouds {
   /** Heights the height ramp spans, in scene coordinates (world minus origin), as the plain samples use. */
   setHeightRange(lo: number, hi: number): void {
     this.heightRange = [lo, hi];
+    if (this.colour === 'change') this.colourVersion++; // the unchanged greys follow the ramp
     for (const cloud of Object.values(this.clouds)) this.applyColour(cloud.pco);
   }
 
@@ -219,18 +234,26 @@ export class OctreeClouds {
       const v = new THREE.Vector3();
       const boxes = this.boxes.map((b) => ({ ...b, selected: b.key === this.selectedKey }));
       const [ox, oy, oz] = this.origin;
+      const [lo, hi] = this.heightRange;
+      const span = Math.max(1e-6, hi - lo);
+      // A node read without colours holds zeros: its greys come from height alone.
+      const coloured = file.some((c, k) => k % 4 !== 3 && c !== 0);
       for (let i = 0; i < n; i++) {
         v.fromBufferAttribute(pos, i).applyMatrix4(toScene);
         const x = v.x + ox;
         const y = v.y + oy;
         const z = v.z + oz;
-        let colour = CHANGE_BASE;
+        let colour: readonly number[] | null = null;
         for (const b of boxes) {
           if (x >= b.minX - 0.3 && x <= b.maxX + 0.3 && y >= b.minY - 0.3 && y <= b.maxY + 0.3 && z >= b.bottom - 0.6 && z <= b.top + 0.6) {
             colour = b.selected ? CHANGE_SELECTED : CHANGE_HIT;
             if (b.selected) break;
           }
         }
+        colour ??= unchangedGrey(
+          (v.z - lo) / span,
+          coloured ? (0.299 * file[i * 4] + 0.587 * file[i * 4 + 1] + 0.114 * file[i * 4 + 2]) / 255 : null,
+        );
         out[i * 4] = colour[0];
         out[i * 4 + 1] = colour[1];
         out[i * 4 + 2] = colour[2];

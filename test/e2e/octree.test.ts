@@ -41,17 +41,31 @@ const shot = async (name: string): Promise<Pixels> => {
   return decodePng(await page.locator('#view canvas').screenshot({ path: join(SCREENSHOTS, `e2e-octree-${name}.png`) }));
 };
 
-/** Share of pixels that are clearly red (the changed volumes in "change" colouring), and of mid greys. */
-function tones(img: Pixels): { red: number; grey: number } {
+/**
+ * Share of pixels that are clearly red (the changed volumes in "change" colouring), and of mid greys (the unchanged
+ * points), with the share of those greys within ±3 of the commonest brightness (1: one flat grey).
+ */
+function tones(img: Pixels): { red: number; grey: number; flatGrey: number } {
   let red = 0;
-  let grey = 0;
+  const levels = new Array<number>(256).fill(0);
+  let greys = 0;
   for (let i = 0; i < img.width * img.height; i++) {
     const [r, g, b] = [img.data[i * 4], img.data[i * 4 + 1], img.data[i * 4 + 2]];
     if (r > 180 && g < 120 && b < 110) red++;
-    if (Math.abs(r - 108) < 12 && Math.abs(g - 112) < 12 && Math.abs(b - 120) < 12) grey++;
+    const level = Math.round((r + g + b) / 3);
+    if (Math.abs(r - g) < 10 && b - g >= -4 && b - g < 14 && level >= 55 && level <= 215) {
+      levels[level]++;
+      greys++;
+    }
   }
+  let flat = 0;
+  for (let v = 0; v < 256; v++)
+    flat = Math.max(
+      flat,
+      levels.slice(Math.max(0, v - 3), v + 4).reduce((a, c) => a + c, 0),
+    );
   const n = img.width * img.height;
-  return { red: red / n, grey: grey / n };
+  return { red: red / n, grey: greys / n, flatGrey: flat / Math.max(1, greys) };
 }
 
 beforeAll(async () => {
@@ -119,6 +133,8 @@ describe('level of detail in Chromium', () => {
     await page.click('[data-name="points"] [data-value="change"]');
     const change = tones(await shot('4-change'));
     expect(change.grey).toBeGreaterThan(0.05); // the unchanged city in grey
+    // Shaded by height and their own brightness: buildings stand out from the streets, not one flat grey (a silhouette).
+    expect(change.flatGrey).toBeLessThan(0.5);
     expect(change.red).toBeGreaterThan(0.0005); // the changed volumes in red
     await page.click('[data-name="points"] [data-value="class"]');
     expect(imageStats(await shot('5-class'), CLEAR_COLOUR).drawn).toBeGreaterThan(0.15);
