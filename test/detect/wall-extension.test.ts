@@ -47,8 +47,8 @@ function epoch(boxes: Box[]): EpochSurface {
   };
 }
 
-function measured(before: Box[], after: Box[]) {
-  const [a, b] = [epoch(before), epoch(after)];
+function measured(before: Box[], after: Box[], edit = (a: EpochSurface, b: EpochSurface) => [a, b]) {
+  const [a, b] = edit(epoch(before), epoch(after));
   const diff = Float32Array.from(b.top, (z, k) => z - a.top[k]);
   const ctx: MeasureContext = {
     grid,
@@ -90,6 +90,31 @@ describe('an object against the wall of another building', () => {
     expect(Math.abs(m.areaM2 - 30)).toBeLessThan(1);
     expect(m.volumeM3 / 360).toBeGreaterThan(0.97);
     expect(m.volumeM3 / 360).toBeLessThan(1.03);
+  });
+
+  it('an extension beside a tree takes nothing from the tree: its mean moves with its leaves, its top does not', () => {
+    const extension: Box = { x0: 22.25, y0: 14.25, x1: 28.25, y1: 21.25, h: 6 };
+    // A crown south of the extension, its rim in the next row of cells: top 8 m in both
+    // epochs, points 4 m deep, its mean 4 m higher in the later survey (leaf-on).
+    const crown = (s: EpochSurface, mean: number) => {
+      for (let k = 0; k < n; k++) {
+        const [x, y] = [((k % grid.nx) + 0.5) * grid.cell, (Math.floor(k / grid.nx) + 0.5) * grid.cell];
+        if (Math.hypot(x - 25.25, y - 9.5) > 4.3) continue;
+        [s.top[k], s.mean[k], s.spread[k]] = [GROUND + 8, GROUND + mean, 4];
+      }
+      return s;
+    };
+    const m = measured([house], [house, extension], (a, b) => [crown(a, 3), crown(b, 7)]);
+    expect(Math.abs(m.areaM2 - 42)).toBeLessThan(0.5);
+    expect(m.volumeM3 / 252).toBeLessThan(1.03);
+  });
+
+  it('an extension against a wall the later survey shifted 10 cm towards it is not counted twice', () => {
+    const shifted = (b: Box): Box => ({ ...b, x0: b.x0 + 0.1, x1: b.x1 + 0.1 });
+    const extension: Box = { x0: 22.25, y0: 14.25, x1: 28.25, y1: 21.25, h: 6 };
+    const m = measured([house], [shifted(house), shifted(extension)]);
+    expect(Math.abs(m.areaM2 - 42)).toBeLessThan(1);
+    expect(m.volumeM3 / 252).toBeLessThan(1.03);
   });
 
   it('a free-standing shed beside a building takes nothing from the building: 4 × 5 m, 3 m high', () => {
