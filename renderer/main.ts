@@ -585,8 +585,8 @@ function ensureViewer(): Viewer | null {
   const v = viewer;
   v.hooks.afterRender.push(() => {
     const box = v.screenBox(state.selected);
-    // The id label stands above the change's top: kept clear too; and the not-flagged panel on the left.
-    legend?.avoid([box && { ...box, top: box.top - LABEL_HEIGHT }, suppressed?.panelBox() ?? null]);
+    // The id label stands above the change's top: kept clear too.
+    legend?.avoid([box && { ...box, top: box.top - LABEL_HEIGHT }]);
     if (box) $('view').dataset.selectedBox = [box.left, box.top - LABEL_HEIGHT, box.right, box.bottom].map(Math.round).join(',');
     else delete $('view').dataset.selectedBox;
   });

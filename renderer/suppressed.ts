@@ -83,7 +83,8 @@ export class SuppressedLayer {
     this.panel = h('details', { id: 'suppressed-panel', class: 'suppressed-panel', hidden: !this.shown });
     this.panel.open = localStorage.getItem(PANEL_KEY) !== 'closed';
     this.panel.addEventListener('toggle', () => localStorage.setItem(PANEL_KEY, this.panel.open ? 'open' : 'closed'));
-    container.append(this.panel);
+    // Beside the view, in a column of the page's grid (style.css), not over it: it would hide the changes' labels.
+    document.body.append(this.panel);
     // Picked through the viewer, not a click listener of its own: a change over a patch must not be chosen with it.
     viewer.addPickable(
       () => (this.shown ? this.group.children.filter((o): o is THREE.Mesh => o instanceof THREE.Mesh) : []),
@@ -95,13 +96,6 @@ export class SuppressedLayer {
 
   get visible(): boolean {
     return this.shown;
-  }
-
-  /** Where the panel stands over the view (from its top-left), or null when it is hidden: the legend keeps off it. */
-  panelBox(): { left: number; top: number; right: number; bottom: number } | null {
-    if (this.panel.hidden) return null;
-    const { offsetLeft: left, offsetTop: top, offsetWidth: w, offsetHeight: h } = this.panel;
-    return { left, top, right: left + w, bottom: top + h };
   }
 
   /** How many of the run's candidates were suppressed for each reason. */

@@ -25,6 +25,7 @@ function card(c: SuppressedCandidate, index: number, view: SuppressedPanelView):
       'div',
       { class: 'suppressed-card-head' },
       h('span', { class: 'swatch', style: `border-color:${view.colours[c.reason]}` }),
+      h('strong', { class: 'id' }, candidateId(index, view.candidates.length)),
       h('strong', { class: 'reason' }, `${t('notFlaggedWhy')}${colon()}${tSuppression(c.reason)}`),
       h('button', { class: 'close', title: t('close'), 'aria-label': t('close'), onclick: () => view.onClose() }, '×'),
     ),
@@ -38,6 +39,11 @@ function card(c: SuppressedCandidate, index: number, view: SuppressedPanelView):
     ),
     h('button', { class: 'fly', onclick: () => view.onFlyTo(index) }, t('flyTo')),
   );
+}
+
+/** A candidate's short id, stable for the run: N01, N02… in the order the server lists them (N001… past 99). */
+export function candidateId(index: number, count: number): string {
+  return `N${String(index + 1).padStart(Math.max(2, String(count).length), '0')}`;
 }
 
 /** Indices of the candidates, the largest volume (either sign) first: what most resembles a missed building leads. */
@@ -58,7 +64,14 @@ export function renderSuppressedPanel(el: HTMLDetailsElement, view: SuppressedPa
         const c = candidates[i];
         return h(
           'li',
-          { 'data-index': i, 'data-reason': c.reason, class: i === selected ? 'selected' : '', onclick: () => view.onSelect(i) },
+          {
+            'data-index': i,
+            'data-id': candidateId(i, candidates.length),
+            'data-reason': c.reason,
+            class: i === selected ? 'selected' : '',
+            onclick: () => view.onSelect(i),
+          },
+          h('span', { class: 'id' }, candidateId(i, candidates.length)),
           h('span', { class: 'swatch', style: `border-color:${view.colours[c.reason]}` }),
           h('span', { class: 'name' }, tSuppression(c.reason)),
           h('span', { class: 'num' }, `${c.area_m2.toFixed(0)} m²`),

@@ -361,6 +361,35 @@ describe('the candidates detection did not flag', () => {
     expect(await page.locator('#legend li[data-entry="suppressed-vehicle"] .name').textContent()).toBe('车辆');
     await settled();
     await shot('suppressed-zh');
+    // Each row has a short id, N01… in the order the server lists the candidates; the chosen one's card names it.
+    const pad = Math.max(2, String(candidates.length).length);
+    const rows = await panel
+      .locator('.suppressed-list li')
+      .evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-index'), li.querySelector('.id')?.textContent ?? null]));
+    expect(rows).toHaveLength(candidates.length);
+    for (const [index, id] of rows) expect(id).toBe(`N${String(Number(index) + 1).padStart(pad, '0')}`);
+    expect(await card.locator('.id').textContent()).toBe(
+      `N${String(Number(await card.getAttribute('data-index')) + 1).padStart(pad, '0')}`,
+    );
+    // Beside the 3D view, not over it: no change's label lies under it (at 1400 × 900, as the bureau's screens).
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await settled();
+    const [panelAt, viewAt] = [(await panel.boundingBox())!, (await page.locator('#view').boundingBox())!];
+    expect(panelAt.x + panelAt.width).toBeLessThanOrEqual(viewAt.x + 0.5);
+    for (const label of await page.locator('.change-label:visible').all()) {
+      const b = (await label.boundingBox())!;
+      if (b.x + b.width / 2 < viewAt.x || b.x + b.width / 2 > viewAt.x + viewAt.width) continue; // clipped off the view
+      const under =
+        b.x < panelAt.x + panelAt.width && b.x + b.width > panelAt.x && b.y < panelAt.y + panelAt.height && b.y + b.height > panelAt.y;
+      expect(under, (await label.textContent()) ?? '').toBe(false);
+    }
+    await shot('suppressed-zh-1400');
+    // Folded, it is a narrow strip of its title.
+    await panel.locator('summary').click();
+    await expect.poll(async () => (await panel.boundingBox())!.width).toBeLessThan(40);
+    await shot('suppressed-zh-folded');
+    await panel.locator('summary').click();
+    await page.setViewportSize({ width: 1366, height: 768 });
     await page.click('#lang');
 
     // On a short window the list scrolls, and only the list: a row low in it keeps the card above it in sight.
