@@ -21,7 +21,8 @@ const OWN_NAME = /^\.[^/\\]+\.voxwatch-(\d+)-[0-9a-f]{8}\.(tmp|bak)$/;
 export async function writeOutputSet(dir: string, files: Record<string, string>): Promise<string[]> {
   const names = Object.keys(files).sort((a, b) => Number(a === SUMMARY) - Number(b === SUMMARY));
   await checkNothingInTheWay(dir, names);
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const random = randomBytes(4).toString('hex');
+  const tag = `${process.pid}-${random}`;
   const temp = (name: string) => join(dir, `.${name}.voxwatch-${tag}.tmp`);
   const backup = (name: string) => join(dir, `.${name}.voxwatch-${tag}.bak`);
   for (const name of names) {
@@ -49,7 +50,7 @@ export async function writeOutputSet(dir: string, files: Record<string, string>)
       moved.push(name);
     }
   } catch (e) {
-    throw await rollBack(dir, failed, why(e), { names, aside, moved, temp, backup });
+    throw await rollBack(dir, failed, why(e), { tag: random, names, aside, moved, temp, backup });
   }
   await syncFolder(dir);
   await Promise.all(aside.map((n) => rm(backup(n), { force: true }).catch(() => undefined)));
@@ -58,6 +59,8 @@ export async function writeOutputSet(dir: string, files: Record<string, string>)
 }
 
 interface Swap {
+  /** This write's random part, for the names of what it keeps. */
+  tag: string;
   names: string[];
   aside: string[];
   moved: string[];
@@ -79,7 +82,9 @@ async function rollBack(dir: string, failed: string, cause: string, s: Swap): Pr
   }
   // What is kept goes under visible names no later run clears (hidden ones were deleted as a dead
   // run's leftovers by the next run in the folder, before the analyst had read the error).
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  // UTC, said so (Z), and this write's own random part: two failures in one second, or two
+  // processes failing together, never share a name (a rename would silently replace the other).
+  const stamp = `${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}Z-${s.tag}`;
   const kept: string[] = [];
   for (const name of s.names) {
     kept.push(stuck.includes(name) ? join(dir, name) : await renameOrStay(s.temp(name), join(dir, visible(name, `kept-${stamp}`))));

@@ -91,10 +91,10 @@ async function runBAlone(): Promise<Record<string, string>> {
 const undated = (files: Record<string, string>) =>
   Object.fromEntries(Object.entries(files).map(([n, t]) => [n, t.replace(/"created_at": "[^"]*"/, '"created_at": ""')]));
 
-/** `changes.geojson` as the writer's visible name for a kept copy: `changes.<label>-<yyyymmdd>-<hhmmss>.geojson`. */
+/** `changes.geojson` as the writer's visible name for a kept copy: `changes.<label>-<yyyymmdd>-<hhmmss>Z-<8 hex>.geojson`. */
 const labelled = (name: string, label: string) => {
   const dot = name.lastIndexOf('.');
-  return `${name.slice(0, dot)}\\.${label}-\\d{8}-\\d{6}\\${name.slice(dot)}`;
+  return `${name.slice(0, dot)}\\.${label}-\\d{8}-\\d{6}Z-[0-9a-f]{8}\\${name.slice(dot)}`;
 };
 
 /** Where the error says this run's `name` was kept. */
@@ -177,7 +177,7 @@ describe("detect outputs are one run's set", () => {
       (to === join(dir, 'uncertain.geojson') && from.endsWith('.tmp')) || (to === join(dir, 'changes.geojson') && from.endsWith('.bak'));
     const error = String(await writeDetectionOutputs(runB, dir).catch((e: Error) => e));
     expect(error).toMatch(
-      /the previous outputs could not all be put back: changes\.geojson is at \S+\/changes\.previous-\d{8}-\d{6}\.geojson/,
+      /the previous outputs could not all be put back: changes\.geojson is at \S+\/changes\.previous-\d{8}-\d{6}Z-[0-9a-f]{8}\.geojson/,
     );
     const after = contents(dir);
     // No mixed set under the real names: summary.json is back, changes.geojson is not.
@@ -192,6 +192,21 @@ describe("detect outputs are one run's set", () => {
     for (const name of OUTPUTS) expect(keptPath(error, name), name).toBeDefined();
     for (const name of OUTPUTS)
       expect(undated({ [name]: readFileSync(keptPath(error, name)!, 'utf8') }), name).toEqual({ [name]: b[name] });
+  });
+
+  it('two failed writes in the same second keep both sets, each under its own visible names', async () => {
+    const { dir } = await folderWithRunA();
+    const b = await runBAlone();
+    faults.rename = (from) => from === join(dir, 'uncertain.geojson');
+    const first = String(await writeDetectionOutputs(runB, dir).catch((e: Error) => e));
+    const second = String(await writeDetectionOutputs(runB, dir).catch((e: Error) => e));
+    for (const name of OUTPUTS) {
+      const [one, two] = [keptPath(first, name), keptPath(second, name)];
+      expect(one, name).toBeDefined();
+      expect(two, name).toBeDefined();
+      expect(two).not.toBe(one);
+      for (const path of [one!, two!]) expect(undated({ [name]: readFileSync(path, 'utf8') }), name).toEqual({ [name]: b[name] });
+    }
   });
 
   it('a set kept by a failed run is still there after a later run in the same folder has cleared up', async () => {
