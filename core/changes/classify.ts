@@ -1,3 +1,4 @@
+import { eachNeighbour } from '../diff/grid';
 import { standingHost } from './host';
 import { roughnessScale, type Measurement, type MeasureContext, type SurfaceClues } from './measure';
 import type { ChangeType, ClassifyOptions, SuppressionReason } from './types';
@@ -297,15 +298,13 @@ function contactWithStandingBuilding(m: Measurement, ctx: MeasureContext): numbe
   let touching = 0;
   const visited = new Set<number>();
   for (const k of m.cells) {
-    const x = k % grid.nx;
-    for (const q of [k - 1, k + 1, k - grid.nx, k + grid.nx]) {
-      if (q < 0 || q >= grid.nx * grid.ny || inside.has(q) || visited.has(q)) continue;
-      if ((q === k - 1 && x === 0) || (q === k + 1 && x === grid.nx - 1)) continue;
+    eachNeighbour(k, grid.nx, grid.ny, (q) => {
+      if (inside.has(q) || visited.has(q)) return;
       visited.add(q);
       ring++;
       const standing = a.top[q] - ground[q] > BUILT && b.top[q] - ground[q] > BUILT && Math.abs(b.top[q] - a.top[q]) < 1.0;
       if (standing) touching++;
-    }
+    });
   }
   return ring > 0 ? touching / ring : 0;
 }
@@ -329,16 +328,12 @@ function shareOfRoof(m: Measurement, ctx: MeasureContext, epoch: 'before' | 'aft
   }
   const limit = 400_000;
   while (stack.length > 0 && roof.size < limit) {
-    const k = stack.pop()!;
-    const x = k % grid.nx;
-    for (const q of [k - 1, k + 1, k - grid.nx, k + grid.nx]) {
-      if (q < 0 || q >= grid.nx * grid.ny || roof.has(q)) continue;
-      if ((q === k - 1 && x === 0) || (q === k + 1 && x === grid.nx - 1)) continue;
-      if (inRoof(q)) {
+    eachNeighbour(stack.pop()!, grid.nx, grid.ny, (q) => {
+      if (!roof.has(q) && inRoof(q)) {
         roof.add(q);
         stack.push(q);
       }
-    }
+    });
   }
   // The candidate's own cells count as roof too (its base may sit slightly off the roof level).
   let union = roof.size;
