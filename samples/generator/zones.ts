@@ -53,6 +53,14 @@ function bareSpots(extent: BBox, boxes: BBox[], step: number, bare: (x: number, 
   return out;
 }
 
+/** A 10 m lattice over the district, 10 m inside its edges. */
+function everyTenMetres(extent: BBox): [number, number][] {
+  const out: [number, number][] = [];
+  for (let x = extent.minX + 10; x <= extent.maxX - 10; x += 10)
+    for (let y = extent.minY + 10; y <= extent.maxY - 10; y += 10) out.push([x, y]);
+  return out;
+}
+
 /** Where two streets cross. */
 function crossings(streets: BBox[]): BBox[] {
   const out: BBox[] = [];
@@ -164,8 +172,13 @@ export function reviewLayers(
   // each run answers "nothing found" (30 m from a footprint: 45 from its centre): a street crossing when one is, else
   // the quietest bare spot (on a roof it would be another lead).
   const places = [truth, next].flatMap((t) => [...t.changes, ...t.distractors].map((c) => centre(c.footprint)));
-  let [qx, qy] = quietestSpot(bareSpots(extent, crossings(streets), 1, bare), places);
-  if (!(distanceTo(places, qx, qy) >= 45)) [qx, qy] = quietestSpot(bareSpots(extent, [extent], 2, bare), places);
+  // A small district may have no such bare spot: then the spot farthest from the first transition's
+  // changes, bare or not (a roof, perhaps), so that a lead still finds nothing there.
+  const far = ([x, y]: [number, number]) => distanceTo(places, x, y) >= 45;
+  let spot = quietestSpot(bareSpots(extent, crossings(streets), 1, bare), places);
+  if (!far(spot)) spot = quietestSpot(bareSpots(extent, [extent], 2, bare), places);
+  if (!far(spot)) spot = quietestSpot(everyTenMetres(extent), places.slice(0, truth.changes.length + truth.distractors.length));
+  const [qx, qy] = spot;
   leads.push(`L003,${qx.toFixed(1)},${qy.toFixed(1)},2024-08-20,市民来电：路口空地疑似有违建`);
   return { subDistricts, protectedZones, permits, leadsCsv: leads.join('\n') + '\n' };
 }
