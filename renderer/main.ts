@@ -439,7 +439,9 @@ async function showChange(key: number): Promise<void> {
   if (state.changes.some((c) => c.key === key) || state.elsewhere?.key === key) return select(key, true);
   const ticket = ++selections;
   const change = await api.getChange(key);
-  if (ticket !== selections) return; // another choice came meanwhile
+  if (ticket !== selections) return; // another choice, or another run opened, came meanwhile
+  // The run shown may have become the change's own while it was fetched.
+  if (change.runId === state.run?.id) return select(key, true);
   state.elsewhere = change;
   viewer?.setChanges(changeShapes());
   select(key, true);
@@ -769,6 +771,8 @@ function exportReport(): void {
 // ── runs and detection ────────────────────────────────────────────────────────────────────────────────────
 
 async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
+  // A change of another run still being fetched for the run shown until now must not land on this one.
+  selections++;
   flushDraft();
   state.offeredRun = null;
   clearCrops();

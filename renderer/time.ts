@@ -14,6 +14,8 @@ export function utcOffset(minutesEast: number): string {
  * is the browser's at that date (summer time included) unless given.
  */
 export function localTime(date: Date, toMinute = false, minutesEast = -date.getTimezoneOffset()): string {
+  // A stored time that is no time (a hand-edited project) shows as a dash, not as an error that stops the page.
+  if (Number.isNaN(date.getTime())) return '—';
   const iso = new Date(date.getTime() + minutesEast * 60_000).toISOString();
   return toMinute ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} (${utcOffset(minutesEast)})` : iso.slice(0, 10);
 }

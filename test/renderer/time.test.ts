@@ -15,6 +15,11 @@ describe('times in the UI', () => {
     expect(localTime(new Date('2025-01-31T17:30:00Z'), true, -210)).toBe('2025-01-31 14:00 (UTC−3:30)');
   });
 
+  it('show a stored time that is no time as a dash, without throwing', () => {
+    expect(localTime(new Date('not a time'), true)).toBe('—');
+    expect(localTime(new Date(Number.NaN))).toBe('—');
+  });
+
   it('take the browser’s own offset by default', () => {
     const d = new Date('2025-06-15T12:00:00Z');
     expect(localTime(d, true)).toBe(localTime(d, true, -d.getTimezoneOffset()));
