@@ -31,6 +31,8 @@ export interface ObliqueOptions {
    * epoch's surface to the other's.
    */
   heightChange?: number;
+  /** Draw the removed volume's ghost (default true); without it, what is left shows: for a test. */
+  ghost?: boolean;
   /**
    * Draw into buffers kept between calls (fresh memory is slow to fault in: megabytes per view):
    * the image returned is then valid only until the next call with `reuse`.
@@ -87,8 +89,12 @@ interface ChangeExtent {
   size: number;
   /** Where it starts: the earlier surface it rose from (the later one, for a removal). */
   bottom: number;
-  /** Its highest later surface (earlier, for a removal). */
+  /** Its highest later surface (earlier, for a removal), and a margin (the threshold) above it. */
   top: number;
+  /** The top without the margin: its later surfaces' 95th percentile. */
+  peak: number;
+  /** The most a cell moves to count as the change: its height change and a margin (Infinity: unknown). */
+  limit: number;
 }
 
 /**
@@ -100,10 +106,11 @@ interface ChangeExtent {
  * holds something else besides: a taller neighbour's roof seen after and the ground beside it
  * before, or a wall seen after where the raised roof's edge fell in the next cell (a few
  * centimetres of misregistration at a cell boundary). Any cell is coloured only within this
- * span and within the change's height of its own surface.
+ * span and within the change's height of its own surface, and one that moved that far only where
+ * its high surface is no higher than the change's (render).
  */
 function changeExtent(patch: HeightPatch, inside: Uint8Array, threshold: number, heightChange: number | undefined): ChangeExtent {
-  const any: ChangeExtent = { sign: 0, size: Infinity, bottom: -Infinity, top: Infinity };
+  const any: ChangeExtent = { sign: 0, size: Infinity, bottom: -Infinity, top: Infinity, peak: Infinity, limit: Infinity };
   if (heightChange === undefined || !Number.isFinite(heightChange) || heightChange === 0) return any;
   const sign = heightChange > 0 ? 1 : -1;
   const size = Math.abs(heightChange);
@@ -118,11 +125,12 @@ function changeExtent(patch: HeightPatch, inside: Uint8Array, threshold: number,
     lows.push(low);
     highs.push(high);
   }
-  if (!lows.length) return { ...any, sign, size };
+  if (!lows.length) return { ...any, sign, size, limit };
   lows.sort((p, q) => p - q);
   highs.sort((p, q) => p - q);
   const n = lows.length;
-  return { sign, size, bottom: lows[Math.floor(0.05 * n)], top: highs[Math.min(n - 1, Math.floor(0.95 * n))] + threshold };
+  const peak = highs[Math.min(n - 1, Math.floor(0.95 * n))];
+  return { sign, size, limit, bottom: lows[Math.floor(0.05 * n)], top: peak + threshold, peak };
 }
 
 function render(
@@ -154,6 +162,13 @@ function render(
   const topClass = new Uint8Array(n);
   const rises = extent.sign >= 0;
   const falls = extent.sign <= 0;
+  // A cell that moved by more than the change can (changeExtent's limit) holds something else
+  // besides. Where its high surface is the change's own top (a wall seen before, where the raised
+  // roof's edge fell in the next cell) it is coloured like the rest; where its high surface stands
+  // above that top (a neighbour's roof seen after, the ground beside it before), it is not: within
+  // the span it would paint that neighbour's wall up to the span's margin above the change.
+  const slack = 0.25 * threshold;
+  const beyond = (moved: number, high: number) => moved > extent.limit && high > extent.peak + slack;
   let base = Infinity;
   for (let i = 0; i < n; i++) {
     const a = patch.after[i];
@@ -166,7 +181,7 @@ function render(
     colour[i] = Number.isFinite(g) && h - g < 1 ? 1 : 2;
     if (!inside[i]) continue;
     const d = a - b;
-    if (rises && d > threshold) {
+    if (rises && d > threshold && !beyond(d, a)) {
       // From the earlier surface (no lower than the change's bottom, nor than its height below
       // the later surface) up to the later surface (no higher than the change's top).
       const from = Math.max(b, a - extent.size, extent.bottom);
@@ -176,7 +191,7 @@ function render(
         addedTo[i] = to;
         if (a <= extent.top) topClass[i] = 3;
       }
-    } else if (falls && d < -threshold) {
+    } else if (falls && d < -threshold && !beyond(-d, b)) {
       // The same, the epochs the other way round: what stood above the later surface.
       const from = Math.max(a, b - extent.size, extent.bottom);
       const to = Math.min(b, extent.top);
@@ -378,7 +393,7 @@ function render(
       tc || colour[i],
     );
     const g = ghostTop[i];
-    if (Number.isFinite(g) && g > ghostFrom[i]) {
+    if (options.ghost !== false && Number.isFinite(g) && g > ghostFrom[i]) {
       // The removed volume: from the later surface up to the earlier top, walls only where the
       // neighbour's ghost is lower, so the ghost reads as one translucent block.
       ghostFloor = ghostFrom[i];

@@ -248,7 +248,7 @@ function cellsRing([r0, r1, c0, c1]: number[]): Ring {
   ];
 }
 
-function storeyScene(): { patch: HeightPatch; footprint: Ring[] } {
+function storeyScene(misregistered = true): { patch: HeightPatch; footprint: Ring[] } {
   const patch = scenePatch();
   const house = [14, 25, 14, 25];
   for (const r of [patch.before, patch.after]) {
@@ -259,20 +259,21 @@ function storeyScene(): { patch: HeightPatch; footprint: Ring[] } {
   raise(patch.after, house, 28);
   // Along part of its west edge the earlier survey caught the wall, not the roof (its roof edge
   // a few centimetres inside the next cell): those cells rose 10 m, the house did not.
-  raise(patch.before, [16, 21, 14, 14], 18);
+  if (misregistered) raise(patch.before, [16, 21, 14, 14], 18);
   return { patch, footprint: [cellsRing(house)] };
 }
 
-function extensionScene(): { patch: HeightPatch; footprint: Ring[] } {
+/** A 3 m extension (ground 10 m, roof 13 m) against a building `neighbour` metres high. */
+function extensionScene(neighbour = 20): { patch: HeightPatch; footprint: Ring[] } {
   const patch = scenePatch();
-  for (const r of [patch.before, patch.after]) raise(r, [10, 29, 22, 33], 30);
+  for (const r of [patch.before, patch.after]) raise(r, [10, 29, 22, 33], 10 + neighbour);
   raise(patch.after, [14, 25, 14, 21], 13);
   // The footprint reaches one column into the building, two cells of which the earlier survey
   // saw as ground (a few centimetres of misregistration at its edge).
   raise(patch.before, [18, 19, 22, 22], 10);
-  // And one where the earlier survey caught that wall up to 27 m only: it rose by the
-  // extension's height by chance, 17 m above the extension.
-  raise(patch.before, [22, 22, 22, 22], 27);
+  // And, on the tall building, one where the earlier survey caught that wall up to 27 m only:
+  // it rose by the extension's height by chance, 17 m above the extension.
+  if (neighbour === 20) raise(patch.before, [22, 22, 22, 22], 27);
   return { patch, footprint: [cellsRing([14, 25, 14, 22])] };
 }
 
@@ -364,10 +365,17 @@ describe('rasters', () => {
   it('the oblique view of storeys added paints only the new storey red, not the house below it', () => {
     // A 15 m house (ground 10 m, roof 25 m) raised by a storey to 28 m, among unchanged neighbours.
     const scene = storeyScene();
+    const clean = storeyScene(false);
     for (const azimuth of [30, 120, 210, 300, 'auto'] as const) {
       const view = obliqueRender(scene.patch, [scene.footprint], { width: 320, height: 240, azimuth, heightChange: 3 }, true);
       const { red, redBelowRoof, builtBelowRoof, redAbove } = tally(view, 25, 28);
       expect(red, `${azimuth}: red pixels`).toBeGreaterThan(500);
+      // The west edge cells, which rose 10 m (a wall seen before, the new roof after), are as red
+      // as the rest of the storey: about as much red as with no misregistration.
+      const cleanView = obliqueRender(clean.patch, [clean.footprint], { width: 320, height: 240, azimuth, heightChange: 3 }, true);
+      expect(red, `${azimuth}: red pixels against the scene without misregistration`).toBeGreaterThanOrEqual(
+        0.99 * tally(cleanView, 25, 28).red,
+      );
       // The walls of the old house show (grey), and none of them is red.
       expect(builtBelowRoof, `${azimuth}: old walls drawn`).toBeGreaterThan(500);
       expect(redBelowRoof, `${azimuth}: red below the old roof`).toBe(0);
@@ -392,6 +400,22 @@ describe('rasters', () => {
     expect(tally(loose, 10, 13).redAbove).toBeGreaterThan(0);
   });
 
+  it('the oblique view of an extension leaves a neighbour only a little taller grey above the extension', () => {
+    // The same extension against a building 4 m or 5 m high: its two edge cells seen as ground
+    // before rose 4 or 5 m, past the extension's 3 m and its margin, to a roof low enough that the
+    // span coloured (up to the extension's top and the threshold above it) reached that wall.
+    for (const neighbour of [4, 5]) {
+      const scene = extensionScene(neighbour);
+      for (const azimuth of [30, 120, 210, 300, 'auto'] as const) {
+        const view = obliqueRender(scene.patch, [scene.footprint], { width: 320, height: 240, azimuth, heightChange: 3 }, true);
+        const { red, redBelowRoof, redAbove } = tally(view, 10, 13);
+        expect(red, `${neighbour} m, ${azimuth}: red pixels`).toBeGreaterThan(300);
+        expect(redBelowRoof, `${neighbour} m, ${azimuth}: red below the ground`).toBe(0);
+        expect(redAbove, `${neighbour} m, ${azimuth}: red up the neighbour's wall`).toBe(0);
+      }
+    }
+  });
+
   it('the oblique view of a lowered building ghosts only the removed storey, over grey walls', () => {
     // The storey scene the other way round: 28 m → 25 m.
     const scene = storeyScene();
@@ -409,8 +433,26 @@ describe('rasters', () => {
     expect(ghost).toBeGreaterThan(500);
     expect(wrongGhost).toBe(0);
     expect(builtBelowRoof).toBeGreaterThan(500);
-    // The lowered roof is blue under the ghost; no wall of the building is.
+    // Nothing outside the ghost is blue (nor red): no wall of the building.
     expect(coloured).toBe(0);
+    // The lowered roof is blue under the ghost: drawn without it (the same framing), the roof at
+    // 25 m is blue, every blue pixel is that roof, and the ghost covers each of them.
+    const bare = obliqueRender(lowered, [scene.footprint], { width: 320, height: 240, azimuth: 210, heightChange: -3, ghost: false }, true);
+    let [blue, blueOffRoof, blueUncovered, bareGhost] = [0, 0, 0, 0];
+    for (let p = 0; p < bare.classes.length; p++) {
+      const [k, z] = [bare.classes[p], bare.heights![p]];
+      if (k === 5) bareGhost++;
+      if (k !== 4) continue;
+      blue++;
+      if (Math.abs(z - 25) > 0.01) blueOffRoof++;
+      if (view.classes[p] !== 5) blueUncovered++;
+      const [r, g, b] = bare.image.rgb.subarray(3 * p, 3 * p + 3);
+      expect(b > 2 * r && b > 1.4 * g, `pixel ${p} looks blue: ${[r, g, b].join()}`).toBe(true);
+    }
+    expect(bareGhost).toBe(0);
+    expect(blue).toBeGreaterThan(500);
+    expect(blueOffRoof).toBe(0);
+    expect(blueUncovered).toBe(0);
   });
 
   it('our PNG encoder writes what a PNG decoder reads back, pixel for pixel', async () => {
