@@ -1,6 +1,7 @@
 // Colours of change types and verdicts: the same in the list, the detail panel and the 3D view.
 import type { ChangeType } from '../core/changes/types';
 import type { Verdict } from '../core/review/types';
+import { cssColour, SIGN_COLOURS } from '../core/report/sign-colours';
 
 export const TYPE_COLOURS: Record<ChangeType, string> = {
   new_building: '#e5484d',
@@ -16,7 +17,7 @@ export const TYPE_COLOURS: Record<ChangeType, string> = {
  * The report's colours of added and removed volume (core/report/oblique.ts, ADDED and REMOVED; its legends say red =
  * added, blue = removed): a 3D snapshot for a report paints each change by its sign in them, whatever the UI colours by.
  */
-export const REPORT_SIGN_COLOURS = { added: '#de4b2d', removed: '#3a76ce' } as const;
+export const REPORT_SIGN_COLOURS = { added: cssColour(SIGN_COLOURS.added), removed: cssColour(SIGN_COLOURS.removed) } as const;
 
 /** A change's colour in a report's figures: by its sign, whatever its type or verdict. */
 export const reportColour = (c: { volume_m3: number }): string =>

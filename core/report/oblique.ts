@@ -11,6 +11,7 @@
 import type { HeightPatch } from '../changes/patches';
 import type { PolygonCoords } from '../changes/types';
 import type { Rgb, RgbImage } from './raster';
+import { SIGN_COLOURS } from './sign-colours';
 
 export interface ObliqueOptions {
   width: number;
@@ -40,8 +41,8 @@ export interface ObliqueOptions {
   reuse?: boolean;
 }
 
-const ADDED: Rgb = [222, 75, 45];
-const REMOVED: Rgb = [58, 118, 206];
+const ADDED: Rgb = [...SIGN_COLOURS.added];
+const REMOVED: Rgb = [...SIGN_COLOURS.removed];
 const BUILT: Rgb = [196, 196, 200];
 const GROUND: Rgb = [214, 208, 190];
 const GHOST: Rgb = [70, 130, 225];
