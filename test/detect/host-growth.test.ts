@@ -8,11 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../core/changes/classify';
-import { measure, type MeasureContext } from '../../core/changes/measure';
-import type { Candidate } from '../../core/changes/segment';
 import { DEFAULT_OPTIONS } from '../../core/detect';
 import { makeGrid } from '../../core/diff/grid';
 import type { EpochSurface } from '../../core/diff/surfaces';
+import { measureCandidate } from '../helpers/measure-candidate';
 
 const GROUND = 20;
 const grid = makeGrid(0, 0, 30, 30, 0.5);
@@ -46,20 +45,7 @@ function epoch(height: Field, spread: Field): EpochSurface {
 
 /** The candidate: cells that rose by more than the threshold, as the segmentation would give them. */
 function judge(a: EpochSurface, b: EpochSurface, sign: 1 | -1 = 1) {
-  const diff = Float32Array.from(b.top, (z, k) => z - a.top[k]);
-  const ctx: MeasureContext = {
-    grid,
-    a,
-    b,
-    countsA: new Uint32Array(n).fill(12),
-    countsB: new Uint32Array(n).fill(12),
-    diff,
-    ground: new Float32Array(n).fill(GROUND),
-    threshold: 1.2,
-  };
-  const cells = Int32Array.from({ length: n }, (_, k) => k).filter((k) => diff[k] * sign > 1.2);
-  const candidate: Candidate = { sign, cells, enclosedUnseen: new Int32Array(0) };
-  const m = measure(candidate, ctx);
+  const { m, ctx } = measureCandidate(grid, a, b, GROUND, sign);
   return { m, v: classify(m, ctx, DEFAULT_OPTIONS) };
 }
 

@@ -5,10 +5,9 @@
  * the mean.
  */
 import { describe, expect, it } from 'vitest';
-import { measure, type MeasureContext } from '../../core/changes/measure';
-import type { Candidate } from '../../core/changes/segment';
 import { makeGrid } from '../../core/diff/grid';
 import type { EpochSurface } from '../../core/diff/surfaces';
+import { measureCandidate } from '../helpers/measure-candidate';
 
 const grid = makeGrid(0, 0, 20, 20, 0.5);
 const n = grid.nx * grid.ny;
@@ -41,20 +40,7 @@ describe('the height change of a new flat-roofed block', () => {
         (k) => (box(k) ? 23.09 : 20),
       );
       const [a, b] = sign > 0 ? [ground, block] : [block, ground];
-      const diff = Float32Array.from(b.top, (z, k) => z - a.top[k]);
-      const ctx: MeasureContext = {
-        grid,
-        a,
-        b,
-        countsA: new Uint32Array(n).fill(12),
-        countsB: new Uint32Array(n).fill(12),
-        diff,
-        ground: new Float32Array(n).fill(20),
-        threshold: 1.2,
-      };
-      const cells = Int32Array.from({ length: n }, (_, k) => k).filter(box);
-      const candidate: Candidate = { sign, cells, enclosedUnseen: new Int32Array(0) };
-      const m = measure(candidate, ctx);
+      const { m } = measureCandidate(grid, a, b, 20, sign);
       expect(m.meanChange * sign).toBeCloseTo(3.09, 2);
       expect(m.maxChange * sign).toBeGreaterThanOrEqual(m.meanChange * sign);
     });

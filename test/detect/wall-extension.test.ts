@@ -5,10 +5,9 @@
  * along every shared wall) until those cells counted by the share of them the extension covers.
  */
 import { describe, expect, it } from 'vitest';
-import { measure, type MeasureContext } from '../../core/changes/measure';
-import type { Candidate } from '../../core/changes/segment';
 import { makeGrid } from '../../core/diff/grid';
 import type { EpochSurface } from '../../core/diff/surfaces';
+import { measureCandidate } from '../helpers/measure-candidate';
 
 const GROUND = 20;
 const grid = makeGrid(0, 0, 40, 40, 0.5);
@@ -49,21 +48,10 @@ function epoch(boxes: Box[]): EpochSurface {
 
 function measured(before: Box[], after: Box[], edit = (a: EpochSurface, b: EpochSurface) => [a, b]) {
   const [a, b] = edit(epoch(before), epoch(after));
+  // Built or removed: the sign of the largest move.
   const diff = Float32Array.from(b.top, (z, k) => z - a.top[k]);
-  const ctx: MeasureContext = {
-    grid,
-    a,
-    b,
-    countsA: new Uint32Array(n).fill(12),
-    countsB: new Uint32Array(n).fill(12),
-    diff,
-    ground: new Float32Array(n).fill(GROUND),
-    threshold: 1.2,
-  };
-  const cells = Int32Array.from({ length: n }, (_, k) => k).filter((k) => Math.abs(diff[k]) > 1.2);
-  const sign = diff[cells[0]] > 0 ? 1 : -1;
-  const candidate: Candidate = { sign, cells, enclosedUnseen: new Int32Array(0) };
-  return measure(candidate, ctx);
+  const largest = diff.reduce((m, d) => (Math.abs(d) > Math.abs(m) ? d : m), 0);
+  return measureCandidate(grid, a, b, GROUND, largest > 0 ? 1 : -1).m;
 }
 
 describe('an object against the wall of another building', () => {
