@@ -223,7 +223,7 @@ const zh: ReportStrings = {
   pointsBeforeAfter: '点数 前期 / 后期',
   verdict: '核查结论',
   // The store names the source as "run 2 C004".
-  verdictCarried: (from) => `沿用自${from.replace(/^run (\d+) /, '第 $1 次检测 ')}`,
+  verdictCarried: (from) => `沿用自${from.replace(/^run (\d+) /, '批次 $1 ')}`,
   caseStatus: '台账状态',
   caseId: (id) => `案件 ${id}`,
   caseEvidence: (id, outcome) => `案件 ${id} 的核查依据：${outcome}`,

@@ -61,7 +61,7 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   // As projects carried before the run was named with the change.
   [
     /^judged (.+) in run (\d+) \((C\d+)\), but (.+): review again$/,
-    (m) => `第 ${m[2]} 次检测 ${m[3]} 曾判为“${VERDICT_ZH[m[1]] ?? m[1]}”，但${growthZh(m[4])}，需重新核查`,
+    (m) => `批次 ${m[2]} ${m[3]} 曾判为“${VERDICT_ZH[m[1]] ?? m[1]}”，但${growthZh(m[4])}，需重新核查`,
   ],
 ];
 

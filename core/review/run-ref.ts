@@ -9,10 +9,10 @@ export function ofRun(runId: number, codes: string | readonly string[]): string 
 }
 
 /**
- * The same in Chinese, as the report and the reasons name a run: 第 2 次检测 C003, several 第 2 次检测 C001、C003.
+ * The same in Chinese, as the report and the reasons name a run: 批次 2 C003, several 批次 2 C001、C003.
  * Anything else (the bare ids a project checked before kept) is given back as written.
  */
 export function ofRunZh(text: string): string {
   const m = /^run (\d+) (C\d+(?:, C\d+)*)$/.exec(text);
-  return m ? `第 ${m[1]} 次检测 ${m[2].split(', ').join('、')}` : text;
+  return m ? `批次 ${m[1]} ${m[2].split(', ').join('、')}` : text;
 }

@@ -10,9 +10,7 @@ describe('ledgerZh', () => {
     // The top is an elevation, and says so; projects checked before wrote "top 55.1 m" for the same.
     expect(ledgerZh('96 % of the footprint keeps its height (top at 55.1 m elevation)')).toBe('图斑 96% 范围高度未变（顶面高程 55.1 m）');
     expect(ledgerZh('96 % of the footprint keeps its height (top 55.1 m)')).toBe('图斑 96% 范围高度未变（顶面高程 55.1 m）');
-    expect(ledgerZh('1,647 m³ removed (run 2 C007), of the 1,647 m³ violation')).toBe(
-      '已拆除 1,647 m³（第 2 次检测 C007），原违建 1,647 m³',
-    );
+    expect(ledgerZh('1,647 m³ removed (run 2 C007), of the 1,647 m³ violation')).toBe('已拆除 1,647 m³（批次 2 C007），原违建 1,647 m³');
     // A finding kept as evidence only (a survey older than the one the case rests on).
     expect(
       ledgerZh(
@@ -24,12 +22,12 @@ describe('ledgerZh', () => {
 
   it('names the later run’s changes with their run, as the report names a run', () => {
     // Every run numbers its changes from C001: run 2's C003 is not the case's own run's C003.
-    expect(ledgerZh('30 m³ removed (run 2 C003), of the 30 m³ violation')).toBe('已拆除 30 m³（第 2 次检测 C003），原违建 30 m³');
+    expect(ledgerZh('30 m³ removed (run 2 C003), of the 30 m³ violation')).toBe('已拆除 30 m³（批次 2 C003），原违建 30 m³');
     expect(ledgerZh('294 m³ removed (run 2 C001, C003), of the 300 m³ violation')).toBe(
-      '已拆除 294 m³（第 2 次检测 C001、C003），原违建 300 m³',
+      '已拆除 294 m³（批次 2 C001、C003），原违建 300 m³',
     );
-    expect(ledgerZh('grew further by 42 m³ (run 3 C007)')).toBe('继续加建 42 m³（第 3 次检测 C007）');
-    expect(ledgerZh('290 m³ built over its footprint again (run 4 C006)')).toBe('原址重新建起 290 m³（第 4 次检测 C006）');
+    expect(ledgerZh('grew further by 42 m³ (run 3 C007)')).toBe('继续加建 42 m³（批次 3 C007）');
+    expect(ledgerZh('290 m³ built over its footprint again (run 4 C006)')).toBe('原址重新建起 290 m³（批次 4 C006）');
   });
 
   it('translates the lead answers, a suppressed candidate’s clues one by one', () => {

@@ -21,11 +21,11 @@ describe('reasons in Chinese', () => {
 
   it('translates the store’s note on a structure that grew, and keeps unknown sentences as written', () => {
     expect(reasonZh('judged false positive as run 1 C005, but 2.3 m taller than when it was judged: review again')).toBe(
-      '第 1 次检测 C005 曾判为“误报”，但比当时高出 2.3 m，需重新核查',
+      '批次 1 C005 曾判为“误报”，但比当时高出 2.3 m，需重新核查',
     );
     // As projects carried before the run was named with the change: the same Chinese.
     expect(reasonZh('judged false positive in run 1 (C005), but 2.3 m taller than when it was judged: review again')).toBe(
-      '第 1 次检测 C005 曾判为“误报”，但比当时高出 2.3 m，需重新核查',
+      '批次 1 C005 曾判为“误报”，但比当时高出 2.3 m，需重新核查',
     );
     expect(reasonZh('a sentence nobody taught it')).toBe('a sentence nobody taught it');
     expect(reasonZh('surface rose 6.0 m on average (up to 6.1 m) over 50.3 m²')).toBe('地表平均抬升 6.0 m（最大 6.1 m），面积 50.3 m²');

@@ -77,7 +77,7 @@ it('names the earlier run with the change a verdict came from, and with a grown 
     expect(grown).toMatchObject({ id: 'C002', verdict: 'unreviewed', verdictCarriedFrom: null });
     const reason = `judged false positive as run ${run1} C001, but 3.0 m taller than when it was judged: review again`;
     expect(grown.evidence.reasons).toContain(reason);
-    expect(reasonZh(reason)).toBe(`第 ${run1} 次检测 C001 曾判为“误报”，但比当时高出 3.0 m，需重新核查`);
+    expect(reasonZh(reason)).toBe(`批次 ${run1} C001 曾判为“误报”，但比当时高出 3.0 m，需重新核查`);
   } finally {
     await p.close();
   }

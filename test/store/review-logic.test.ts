@@ -199,12 +199,12 @@ describe('checking a case against a later epoch', () => {
     ];
     expect(new Set(findings.map((f) => f.outcome))).toEqual(new Set(['rectified', 'grew', 'rebuilt', 'still_standing', 'unverifiable']));
     for (const f of findings) expect(ledgerZh(f.detail), f.detail).not.toMatch(/[a-z]{2,}/i);
-    expect(ledgerZh(removed.detail)).toBe('已拆除 290 m³（第 2 次检测 C004），原违建 300 m³');
-    expect(ledgerZh(grew.detail)).toBe('继续加建 200 m³（第 3 次检测 C002、C009）');
+    expect(ledgerZh(removed.detail)).toBe('已拆除 290 m³（批次 2 C004），原违建 300 m³');
+    expect(ledgerZh(grew.detail)).toBe('继续加建 200 m³（批次 3 C002、C009）');
     // Volumes are grouped in thousands, as point counts and the report's volumes are.
     const big = checkCase({ ...subject, volume_m3: 1647 }, [{ ...removal[0], volume_m3: -1650.4 }], null, { run: 2 });
     expect(big.detail).toBe('1,650 m³ removed (run 2 C004), of the 1,647 m³ violation');
-    expect(ledgerZh(big.detail)).toBe('已拆除 1,650 m³（第 2 次检测 C004），原违建 1,647 m³');
+    expect(ledgerZh(big.detail)).toBe('已拆除 1,650 m³（批次 2 C004），原违建 1,647 m³');
   });
   it('cannot tell when the later epoch did not see the footprint', () => {
     expect(

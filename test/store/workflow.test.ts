@@ -154,7 +154,7 @@ describe('a project on a generated district', () => {
     const removals = rectified.proposal!.changes!;
     // The removals are run 2's, whose ids run 1's changes (the case's own among them) also have: named with their run.
     expect(rectified.proposal!.detail).toMatch(new RegExp(`^[\\d,]+ m³ removed \\(run ${run23.id} ${removals.join(', ')}\\), of the`));
-    expect(ledgerZh(rectified.proposal!.detail)).toContain(`（第 ${run23.id} 次检测 ${removals.join('、')}）`);
+    expect(ledgerZh(rectified.proposal!.detail)).toContain(`（批次 ${run23.id} ${removals.join('、')}）`);
     // The analyst confirmed it; the later run's check is the software's doing, and says so.
     expect(rectified.history[0]).toMatchObject({ to: 'open', runId: null, actor: 'wang' });
     expect(rectified.history.at(-1)).toMatchObject({ runId: run23.id, actor: SYSTEM_ACTOR });
