@@ -23,9 +23,8 @@ export interface Host {
  * What a change rises from (the before epoch's object under a rise) or leaves standing (the
  * after epoch's under a fall): the connected top of the lower surface, seen, at least `standing`
  * metres above the ground, grown from the change's footprint across steps of under STEP, up to
- * REACH from it. A
- * storey stands on a roof, a grown tree's new ring on its old crown: the clues of that object
- * say which. Null when the change stands on nothing that high.
+ * REACH from it. A storey stands on a roof, a grown tree's new ring on its old crown: the clues
+ * of that object say which. Null when the change stands on nothing that high.
  */
 export function standingHost(m: Measurement, ctx: MeasureContext, standing: number): Host | null {
   const { grid, ground } = ctx;
