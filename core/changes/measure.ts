@@ -174,6 +174,13 @@ export function measure(c: Candidate, ctx: MeasureContext): Measurement {
 
 /** Points a roof's interior scatters at most, metres: a tree's crown or a wall's cell scatters more. */
 const ROOF_SPREAD = 0.3;
+/** The four directions from a cell, as (dx, dy). */
+const FOUR_WAYS: readonly (readonly [number, number])[] = [
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+];
 
 /**
  * The part of the object in cells along the wall of a building as tall, built against it (an
@@ -187,6 +194,7 @@ const ROOF_SPREAD = 0.3;
  * the building leaves of the cell, so a wall shifted by misregistration adds nothing.
  */
 function hiddenByWall(c: Candidate, ctx: MeasureContext, typical: number): { volume: number; cover: number } {
+  if (!(Math.abs(typical) > 0)) return { volume: 0, cover: 0 };
   const { grid, a, b, diff, ground } = ctx;
   const { nx, ny } = grid;
   const inside = new Set<number>(c.cells);
@@ -210,12 +218,7 @@ function hiddenByWall(c: Candidate, ctx: MeasureContext, typical: number): { vol
   for (const k of c.cells) {
     const x = k % nx;
     const y = (k - x) / nx;
-    for (const [dx, dy] of [
-      [1, 0],
-      [-1, 0],
-      [0, 1],
-      [0, -1],
-    ]) {
+    for (const [dx, dy] of FOUR_WAYS) {
       const [bx, by] = [x + 2 * dx, y + 2 * dy];
       if (bx < 0 || by < 0 || bx >= nx || by >= ny) continue;
       const q = k + dy * nx + dx;
