@@ -4,7 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+// In page functions only (the test tsconfig has no DOM library).
+declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
 
 export const SCREENSHOTS = resolve('test-results');
 
@@ -58,4 +61,21 @@ export async function launch(): Promise<BrowserContext> {
       '--enable-unsafe-swiftshader',
     ],
   });
+}
+
+/** Chromium and its first page, with the page's uncaught errors pushed into `errors`. */
+export async function openBrowser(errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await launch();
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page };
+}
+
+/** Loads the UI at `url` afresh (a URL differing only in its hash would not reload) and waits for its points. */
+export async function loadUi(page: Page, url: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
 }

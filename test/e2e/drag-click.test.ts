@@ -7,10 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
-
-// In page functions only (the test tsconfig has no DOM library).
-declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 
 let served: Served;
 let context: BrowserContext;
@@ -41,13 +38,8 @@ beforeAll(async () => {
   const run = (await p.info()).runs[0].id;
   await p.close();
   served = await serve(project.path);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${served.url}#run=${run}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+  ({ context, page } = await openBrowser(pageErrors));
+  await loadUi(page, `${served.url}#run=${run}`);
 }, 150_000);
 
 afterAll(async () => {

@@ -12,11 +12,10 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import type { CaseRecord, ChangeRecord, RunRecord } from '../../core/api';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 import { decodePng } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
-declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare const location: { protocol: string; hash: string };
 declare const navigator: { language: string };
@@ -41,10 +40,7 @@ async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
 }
 
 async function openUi(hash = ''): Promise<void> {
-  await page.goto('about:blank'); // a URL differing only in its hash would not reload the page
-  await page.goto(served.url + hash);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+  await loadUi(page, served.url + hash);
 }
 
 /** Waits until the view stops redrawing (camera flights and point loads done). */
@@ -76,10 +72,7 @@ beforeAll(async () => {
   runs = await stored(async (p) => (await p.info()).runs);
   cases = await stored((p) => p.listCases());
   served = await serve(projectPath);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ context, page } = await openBrowser(pageErrors));
   await page.addInitScript(() => {
     if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', 'zh-CN'); // not on about:blank
   });

@@ -11,10 +11,7 @@ import type { ChangeRecord } from '../../core/api';
 import type { PolygonCoords, SuppressedCandidate } from '../../core/changes/types';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
-
-// In page functions only (the test tsconfig has no DOM library).
-declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 
 /** Metres the laid candidate reaches beyond its change's box on every side. */
 const MARGIN_M = 5;
@@ -104,13 +101,8 @@ beforeAll(async () => {
   db.close();
 
   served = await serve(project.path);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${served.url}#run=${run}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+  ({ context, page } = await openBrowser(pageErrors));
+  await loadUi(page, `${served.url}#run=${run}`);
 }, 150_000);
 
 afterAll(async () => {

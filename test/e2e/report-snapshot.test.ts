@@ -11,11 +11,10 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import type { ChangeRecord, RunRecord } from '../../core/api';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 import { decodePng, type Pixels } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
-declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
 declare const localStorage: { setItem(key: string, value: string): void };
 declare const location: { protocol: string };
 
@@ -49,10 +48,7 @@ function count(img: Pixels, colour: [number, number, number], tolerance = 22): n
 
 /** Exports the report of the list as filtered by `hash` and returns its 640 × 480 snapshots, in page order. */
 async function exportSnapshots(hash: string, name: string, colourBy: 'verdict' | 'type' = 'verdict'): Promise<Pixels[]> {
-  await page.goto('about:blank');
-  await page.goto(`${served.url}${hash}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+  await loadUi(page, `${served.url}${hash}`);
   await page.click(`[data-name="colour-by"] [data-value="${colourBy}"]`);
   await page.click('#export-report');
   await page.waitForSelector('#report-dialog');
@@ -110,10 +106,7 @@ beforeAll(async () => {
     await p.close();
   }
   served = await serve(project.path);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ context, page } = await openBrowser(pageErrors));
   await page.addInitScript(() => {
     if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', 'zh-CN'); // not on about:blank
   });
