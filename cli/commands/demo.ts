@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangeRecord, RunRecord } from '../../core/api';
 import { renderReport } from '../../core/report/render';
+import { awayText } from '../../core/review/away';
 import { grouped } from '../../core/review/format';
 import { ofRun } from '../../core/review/run-ref';
 import { TERMS } from '../../core/review/terms';
@@ -165,9 +166,7 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
       const a = l.answer!;
       print(`    ${l.code} ${l.text}`);
       // One line per piece of evidence, wrapped: a nearby candidate's clues alone run to hundreds of characters.
-      const found = a.found
-        .map((f) => `${f.code} ${f.type} ${f.distance_m === 0 ? 'at the spot' : `${grouped(f.distance_m, 1)} m away`}`)
-        .join('; ');
+      const found = a.found.map((f) => `${f.code} ${f.type} ${awayText(f.distance_m, 'en', 1)}`).join('; ');
       const lines = a.found.length
         ? wrap(`found in run ${a.runId}: ${found}`, 8)
         : [`        nothing found in run ${a.runId}:`, ...a.evidence.flatMap((e) => wrap(e, 10))];

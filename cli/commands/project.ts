@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CaseRecord, ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../../core/changes/types';
+import { awayText } from '../../core/review/away';
 import { grouped } from '../../core/review/format';
 import { ofRun } from '../../core/review/run-ref';
 import { CASE_STATUSES, VERDICTS, ZONE_KINDS, type CaseStatus, type Verdict, type ZoneKind } from '../../core/review/types';
@@ -326,7 +327,7 @@ export function addProjectCommand(program: Command): Command {
           if (!l.answer) print('      not answered yet: run detection');
           else if (l.answer.found.length)
             print(
-              `      run ${l.answer.runId}: ${l.answer.found.map((f) => `${f.code} ${f.type} ${f.distance_m === 0 ? 'at the spot' : `${f.distance_m} m away`}`).join('; ')}`,
+              `      run ${l.answer.runId}: ${l.answer.found.map((f) => `${f.code} ${f.type} ${awayText(f.distance_m, 'en', 1)}`).join('; ')}`,
             );
           else print(`      run ${l.answer.runId}: nothing found: ${l.answer.evidence.join('; ')}`);
         }

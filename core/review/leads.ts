@@ -1,6 +1,7 @@
 import type { HeightPatch } from '../changes/patches';
 import type { ChangeType, SuppressedCandidate, UncertainArea } from '../changes/types';
 import { containsPoint, distanceToPoint, type MultiPolygonCoords } from '../geo/polygons';
+import { awayText } from './away';
 import { grouped } from './format';
 
 export interface LeadCandidate {
@@ -57,8 +58,7 @@ export function answerLead(
     .filter(({ d }) => d <= LEAD_RADIUS_M)
     .sort((p, q) => p.d - q.d);
   for (const { s, d } of near) {
-    const where = d < 0.5 ? 'at the spot' : `${d.toFixed(0)} m away`;
-    evidence.push(`a change ${where} was judged not a building: ${s.reason} (${s.detail})`);
+    evidence.push(`a change ${awayText(d, 'en')} was judged not a building: ${s.reason} (${s.detail})`);
   }
   for (const u of uncertain) {
     if (containsPoint(u.footprint, x, y))

@@ -7,7 +7,7 @@ import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../../core/rev
 import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
-import { awayText } from '../distance';
+import { awayText } from '../../core/review/away';
 import { colon, lang, localTime, paren, t, tCase, tProposal, tSentence, tType } from '../i18n';
 import { parseDay } from '../time';
 

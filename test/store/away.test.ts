@@ -1,7 +1,7 @@
-// A lead's linked change at the lead's own spot reads 'at the spot' (该位置), as the CLI and the report say it, not
-// '0 m away' (renderer/distance.ts, used by the leads panel).
+// A lead's linked change at the lead's own spot reads 'at the spot' (该位置), not '0 m away', wherever it is said
+// (core/review/away.ts: the lead's evidence, the CLI and the leads panel).
 import { describe, expect, it } from 'vitest';
-import { awayText } from '../../renderer/distance';
+import { awayText } from '../../core/review/away';
 
 describe('a linked change’s distance from the lead', () => {
   it('is “at the spot” under half a metre (0 m once rounded), metres away beyond', () => {
