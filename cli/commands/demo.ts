@@ -14,7 +14,7 @@ import { progressBar } from '../progress';
 import { VERSION } from '../version';
 import { PHASE_LABEL } from './detect-args';
 import { DEFAULT_SAMPLE_DIR } from '../defaults';
-import { sampleDistrictReady, samplesCommand } from './samples';
+import { sampleDistrictProblem, samplesCommand } from './samples';
 
 const print = (s = '') => process.stdout.write(s + '\n');
 const signed = (v: number) => `${v >= 0 ? '+' : ''}${grouped(v)}`;
@@ -57,8 +57,9 @@ function wrap(text: string, indent: number, width = 100): string[] {
  */
 export async function demoCommand(o: { dir?: string }): Promise<number> {
   const dir = o.dir ?? DEFAULT_SAMPLE_DIR;
-  if (!(await sampleDistrictReady(dir))) {
-    print(`no sample district in ${dir} yet: generating it (about 10 s)`);
+  const problem = await sampleDistrictProblem(dir);
+  if (problem) {
+    print(`${problem}: generating it (about 10 s)`);
     await samplesCommand({ out: dir });
   }
   const manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSampleDistrict, type DistrictOptions } from '../../samples/generator/index';
+import { SAMPLE_GENERATOR, writeSampleDistrict, type DistrictOptions } from '../../samples/generator/index';
 import { UsageError } from '../usage-error';
 import { progressBar } from '../progress';
 
@@ -44,18 +44,24 @@ export async function samplesCommand(o: SamplesCliOptions): Promise<number> {
   return 0;
 }
 
-/** True when `dir` holds a complete district written by the current generator. */
-export async function sampleDistrictReady(dir: string): Promise<boolean> {
+/**
+ * Why `dir` cannot serve as the sample district as it is, or null when it can: a complete
+ * district written by this generator. A folder from another generator revision is stale (its
+ * truth, leads and zones may no longer match what the code makes), so the demo rewrites it.
+ */
+export async function sampleDistrictProblem(dir: string): Promise<string | null> {
+  let manifest: { generator?: unknown; epochs?: unknown[]; review_layers?: unknown };
   try {
-    const manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as { epochs?: unknown[]; review_layers?: unknown };
-    // A district from before the review layers or the DSMs existed is regenerated.
-    return (
-      Array.isArray(manifest.epochs) &&
-      manifest.epochs.length === 3 &&
-      manifest.review_layers !== undefined &&
-      (manifest.epochs as { dsm?: unknown }[]).every((e) => e.dsm !== undefined)
-    );
+    manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as typeof manifest;
   } catch {
-    return false;
+    return `no sample district in ${dir} yet`;
   }
+  if (manifest.generator !== SAMPLE_GENERATOR)
+    return `the sample district in ${dir} was written by ${String(manifest.generator ?? 'an unnamed generator')}, not ${SAMPLE_GENERATOR}`;
+  const complete =
+    Array.isArray(manifest.epochs) &&
+    manifest.epochs.length === 3 &&
+    manifest.review_layers !== undefined &&
+    (manifest.epochs as { dsm?: unknown }[]).every((e) => e.dsm !== undefined);
+  return complete ? null : `the sample district in ${dir} was written without its DSMs or review layers`;
 }

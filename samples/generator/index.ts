@@ -78,6 +78,13 @@ export interface GeneratedDistrict {
   truths: [TransitionTruth, TransitionTruth];
 }
 
+/**
+ * Names what this generator writes. Raise the number whenever its output changes (a test pins the
+ * bytes it writes to this name): `voxwatch demo` regenerates a sample folder written under
+ * another name instead of running on a district whose truth no longer matches the code.
+ */
+export const SAMPLE_GENERATOR = 'VoxWatch sample generator 2';
+
 export interface DistrictManifest {
   name: string;
   generator: string;
@@ -289,7 +296,7 @@ export async function writeSampleDistrict(
   }
   const manifest: DistrictManifest = {
     name: 'VoxWatch synthetic district',
-    generator: 'VoxWatch sample generator 1',
+    generator: SAMPLE_GENERATOR,
     seed: o.seed,
     size_m: o.size,
     crs: { ...CRS, urn: `urn:ogc:def:crs:EPSG::${CRS.epsg}` },

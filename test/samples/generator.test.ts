@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import proj4 from 'proj4';
@@ -15,12 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGeoTiffRgb } from '../../core/io/geotiff/writer';
 import { createLasWriter } from '../../core/io/las/writer';
 import type { PointChunk } from '../../core/io/types';
+import { sampleDistrictProblem } from '../../cli/commands/samples';
 import { SceneIndex } from '../../samples/generator/surface';
 import { reviewLayers } from '../../samples/generator/zones';
 import {
   bareInEvery,
   CRS,
   generateDistrict,
+  SAMPLE_GENERATOR,
   writeSampleDistrict,
   type DistrictManifest,
   type GeneratedDistrict,
@@ -363,6 +365,39 @@ describe('writeSampleDistrict', () => {
       const a = await readFile(join(dir, file));
       const b = await readFile(join(again, file));
       expect(createHash('sha256').update(a).digest('hex'), file).toBe(createHash('sha256').update(b).digest('hex'));
+    }
+  });
+
+  it('writes what its name pins: a change to its output must raise SAMPLE_GENERATOR', async () => {
+    // Old sample folders are regenerated only when the name differs (sampleDistrictProblem), so a
+    // change to the bytes under the same name would leave the demo on a stale district. When this
+    // fails because the generator was changed on purpose, raise the number in SAMPLE_GENERATOR and
+    // put the new digest here.
+    const hash = createHash('sha256');
+    for (const file of (await readdir(dir, { recursive: true })).sort()) {
+      const path = join(dir, file);
+      if ((await stat(path)).isFile()) hash.update(file.split(sep).join('/')).update(await readFile(path));
+    }
+    expect({ generator: SAMPLE_GENERATOR, digest: hash.digest('hex').slice(0, 16) }).toEqual({
+      generator: 'VoxWatch sample generator 2',
+      digest: 'f22b3ee4cc9c0c07',
+    });
+  });
+
+  it('is ready for the demo under its own name, and stale under another', async () => {
+    expect(await sampleDistrictProblem(dir)).toBeNull();
+    const manifest = JSON.parse(await readFile(join(dir, 'district.json'), 'utf8')) as DistrictManifest;
+    const other = await mkdtemp(join(tmpdir(), 'voxwatch-district-'));
+    try {
+      expect(await sampleDistrictProblem(other)).toBe(`no sample district in ${other} yet`);
+      await writeFile(join(other, 'district.json'), JSON.stringify({ ...manifest, generator: 'VoxWatch sample generator 1' }));
+      expect(await sampleDistrictProblem(other)).toBe(
+        `the sample district in ${other} was written by VoxWatch sample generator 1, not ${SAMPLE_GENERATOR}`,
+      );
+      await writeFile(join(other, 'district.json'), JSON.stringify({ ...manifest, review_layers: undefined }));
+      expect(await sampleDistrictProblem(other)).toMatch(/without its DSMs or review layers$/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
     }
   });
 
