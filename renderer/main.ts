@@ -770,19 +770,27 @@ function exportReport(): void {
 
 // ── runs and detection ────────────────────────────────────────────────────────────────────────────────────
 
+/** Counts the runs opened: the changes of a run still being fetched must not land on a run opened since. */
+let openings = 0;
+
 async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
   // A change of another run still being fetched for the run shown until now must not land on this one.
   selections++;
+  const opening = ++openings;
   flushDraft();
   state.offeredRun = null;
   clearCrops();
   state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
-  state.changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
+  const changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
+  if (opening !== openings) return; // another run was opened meanwhile
+  state.changes = changes;
   // A link may name a change of another run (a case's, opened from the ledger): shown beside this run's.
-  state.elsewhere =
+  const elsewhere =
     keepSelection !== undefined && state.run && !state.changes.some((c) => c.key === keepSelection)
       ? await api.getChange(keepSelection).catch(() => null)
       : null;
+  if (opening !== openings) return;
+  state.elsewhere = elsewhere;
   state.selected = state.changes.some((c) => c.key === keepSelection) || state.elsewhere ? keepSelection! : null;
   ensureViewer();
   viewer?.setChanges(changeShapes());
