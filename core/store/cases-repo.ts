@@ -3,7 +3,7 @@ import type { CaseProposal, CaseRecord, CaseUpdate } from '../api';
 import type { ChangeObject } from '../changes/types';
 import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../review/types';
 import { audit, stamp } from './audit';
-import { ProjectFileError } from './db';
+import { ProjectFileError, writeTransaction } from './db';
 
 /** Which status may follow which (the 台账 lifecycle); `closed` ends a case. */
 const NEXT = CASE_TRANSITIONS;
@@ -154,7 +154,7 @@ export function updateCase(
   detail: string | null = null,
 ): CaseRecord {
   const now = stamp(db);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const c = getCase(db, id);
     if (u.status !== undefined && u.status !== c.status) {
       if (!CASE_STATUSES.includes(u.status))
@@ -176,7 +176,7 @@ export function updateCase(
       db.prepare('UPDATE cases SET sub_district = ?, updated_at = ? WHERE id = ?').run(u.subDistrict, now, id);
     if (u.note !== undefined) db.prepare('UPDATE cases SET note = ?, updated_at = ? WHERE id = ?').run(u.note, now, id);
     audit(db, actor, 'case_update', `case ${id}`, u);
-  })();
+  });
   return getCase(db, id);
 }
 

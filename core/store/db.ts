@@ -26,6 +26,16 @@ function configure(db: Db, readonly: boolean): void {
   db.pragma('cache_size = -65536');
 }
 
+/**
+ * Runs `fn` as one write transaction that takes the write lock first (BEGIN IMMEDIATE). Another process may be
+ * writing the same project (\`voxwatch serve\` and the CLI, two servers): a deferred transaction that had read
+ * before it wrote would fail at once with "database is locked" (its snapshot is stale), where this one waits
+ * (busy_timeout) and then writes on what the other committed.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
 /** Creates a new project file; refuses to touch a file that already exists. */
 export function createProjectDb(path: string, meta: Record<string, string>): Db {
   if (existsSync(path))
@@ -40,9 +50,9 @@ export function createProjectDb(path: string, meta: Record<string, string>): Db 
   db.pragma(`application_id = ${APPLICATION_ID}`);
   migrate(db);
   const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const [k, v] of Object.entries(meta)) put.run(k, v);
-  })();
+  });
   return db;
 }
 

@@ -57,7 +57,7 @@ import {
 } from './cases-repo';
 import { getChangeRow, queryChanges, toRecord } from './changes-repo';
 import { changeHistory } from './history-repo';
-import { createProjectDb, openProjectDb, ProjectFileError, type OpenOptions } from './db';
+import { createProjectDb, openProjectDb, ProjectFileError, writeTransaction, type OpenOptions } from './db';
 import { exportChanges } from './export';
 import { SCHEMA_VERSION } from './migrations';
 import { unpackPatch } from './pack';
@@ -197,7 +197,7 @@ export class LocalProject implements ProjectApi {
     const las = infos.find((i) => i.format === 'las');
     const date = input.date ?? (las ? await acquisitionDate(las.file) : null) ?? infos[0].created ?? null;
     const actor = defaultActor();
-    const id = this.db.transaction(() => {
+    const id = writeTransaction(this.db, () => {
       if (!projectCrs && crs)
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('crs', ?)").run(JSON.stringify({ ...crs, wkt: undefined }));
       const r = this.db
@@ -213,7 +213,7 @@ export class LocalProject implements ProjectApi {
         );
       audit(this.db, actor, 'epoch_added', input.label, { files: input.files, date });
       return Number(r.lastInsertRowid);
-    })();
+    });
     return this.epoch(id);
   }
 
@@ -288,7 +288,7 @@ export class LocalProject implements ProjectApi {
       watch: watched.map((c) => ({ id: String(c.id), footprint: c.object.footprint })),
     });
     const summary = buildSummary(result, { software: this.software, createdAt: startedAt });
-    const runId = this.db.transaction(() => {
+    const runId = writeTransaction(this.db, () => {
       const id = insertRun(this.db, { beforeEpoch: before.id, afterEpoch: after.id, software: this.software, startedAt, summary, result });
       retagChanges(this.db, id);
       // Carried verdicts and case checks are the software's doing, not the analyst's who ran detection.
@@ -310,7 +310,7 @@ export class LocalProject implements ProjectApi {
       }
       answerLeads(this.db);
       return id;
-    })();
+    });
     return this.run(runId);
   }
 
@@ -396,14 +396,14 @@ export class LocalProject implements ProjectApi {
   }
 
   async addAttachment(key: number, path: string, actor?: string): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       if (!this.db.prepare('SELECT 1 FROM changes WHERE id = ?').get(key))
         throw new ProjectFileError(this.path, `no change with key ${key} in this project`);
       this.db
         .prepare('INSERT INTO attachments (change_id, path, added_at) VALUES (?, ?, ?)')
         .run(key, resolve(path), new Date().toISOString());
       audit(this.db, actor ?? defaultActor(), 'attachment', `change ${key}`, { path: resolve(path) });
-    })();
+    });
     return;
   }
 
@@ -417,7 +417,7 @@ export class LocalProject implements ProjectApi {
 
   async acceptProposal(id: number, actor?: string): Promise<CaseRecord> {
     getCase(this.db, id);
-    return this.db.transaction(() => acceptProposal(this.db, id, actor ?? defaultActor()))();
+    return writeTransaction(this.db, () => acceptProposal(this.db, id, actor ?? defaultActor()));
   }
 
   async importZones(file: string, options: ZoneImportOptions, actor?: string): Promise<ZoneImportResult> {

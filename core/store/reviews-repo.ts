@@ -4,7 +4,7 @@ import { matchStructure } from '../review/match';
 import { ofRun } from '../review/run-ref';
 import { VERDICTS, type Verdict } from '../review/types';
 import { audit, stamp } from './audit';
-import { ProjectFileError } from './db';
+import { ProjectFileError, writeTransaction } from './db';
 import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo';
 
 /**
@@ -22,7 +22,7 @@ export function setVerdicts(db: Database, keys: number[], verdict: Verdict, acto
     ON CONFLICT(change_id) DO UPDATE SET verdict = excluded.verdict, note = COALESCE(excluded.note, reviews.note),
       carried_from = NULL, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
   let changed = 0;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const key of keys) {
       const row = exists.get(key) as { id: number; volume_m3: number; sub_district: string | null } | undefined;
       if (!row) throw new ProjectFileError('verdict', `no change with key ${key} in this project`);
@@ -33,13 +33,13 @@ export function setVerdicts(db: Database, keys: number[], verdict: Verdict, acto
       audit(db, actor, 'verdict', `change ${key}`, { from: before, to: verdict, note: note ?? undefined }, now);
       changed++;
     }
-  })();
+  });
   return changed;
 }
 
 export function setNote(db: Database, key: number, note: string, actor: string): void {
   const now = stamp(db);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     if (!db.prepare('SELECT 1 FROM changes WHERE id = ?').get(key))
       throw new ProjectFileError('note', `no change with key ${key} in this project`);
     db.prepare(
@@ -47,7 +47,7 @@ export function setNote(db: Database, key: number, note: string, actor: string):
        ON CONFLICT(change_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     ).run(key, note, now, actor);
     audit(db, actor, 'note', `change ${key}`, { note });
-  })();
+  });
 }
 
 /** Verdicts worth carrying: the analyst's settled judgements of a structure. */

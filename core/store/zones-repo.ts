@@ -9,6 +9,7 @@ import { answerLead } from '../review/leads';
 import { ZONE_KINDS, type ZoneKind } from '../review/types';
 import { calendarDate, zoneChange, type Zone } from '../review/zoning';
 import { audit } from './audit';
+import { writeTransaction } from './db';
 import { unpackPatch } from './pack';
 
 const NAME_FIELDS = ['name', 'NAME', 'Name', '名称', 'mc', 'MC'];
@@ -30,7 +31,7 @@ export function importZones(db: Database, file: string, o: ZoneImportOptions, pr
   );
   let imported = 0;
   let replaced = 0;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     // A layer imported again (corrected, or by mistake) replaces the one of that name: zones
     // are not duplicated, and a wrong import is undone by importing the right file.
     replaced = db.prepare('DELETE FROM zones WHERE layer = ?').run(layerName).changes;
@@ -102,7 +103,7 @@ export function importZones(db: Database, file: string, o: ZoneImportOptions, pr
     }
     retagChanges(db);
     audit(db, actor, 'zones_imported', layerName, { file, kind: o.kind, category: o.category, features: imported, withoutGeometry });
-  })();
+  });
   return { imported, layer: layerName, replaced, withoutGeometry };
 }
 
@@ -143,12 +144,12 @@ function ringFlaw(polygons: [number, number][][][]): string | null {
 /** Deletes a zone layer and re-tags every change; `removed` 0 when the project holds no such layer. */
 export function removeZoneLayer(db: Database, layer: string, actor: string): { removed: number } {
   let removed = 0;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     removed = db.prepare('DELETE FROM zones WHERE layer = ?').run(layer).changes;
     if (removed === 0) return;
     retagChanges(db);
     audit(db, actor, 'zones_removed', layer, { zones: removed });
-  })();
+  });
   return { removed };
 }
 
@@ -217,7 +218,7 @@ export function importLeads(db: Database, file: string, actor: string, projectEp
   }
   const now = new Date().toISOString();
   const insert = db.prepare('INSERT INTO leads (code, x, y, reported_on, text, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  db.transaction(() => {
+  writeTransaction(db, () => {
     // A lead imported again (the same file, or a corrected one) replaces the one of its code.
     const drop = db.prepare('DELETE FROM leads WHERE code = ?');
     for (const code of seen) drop.run(code);
@@ -225,7 +226,7 @@ export function importLeads(db: Database, file: string, actor: string, projectEp
     leads.forEach((l, i) => insert.run(l.code ?? `L${String(base + i + 1).padStart(3, '0')}`, l.x, l.y, l.date, l.text, file, now));
     answerLeads(db);
     audit(db, actor, 'leads_imported', file, { leads: leads.length });
-  })();
+  });
   return { imported: leads.length };
 }
 
