@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ChangeObject } from '../changes/types';
-import { matchStructure } from '../review/match';
+import { matchStructure, type Match } from '../review/match';
 import { ofRun } from '../review/run-ref';
 import { VERDICTS, type Verdict } from '../review/types';
 import { audit, stamp } from './audit';
@@ -53,12 +53,17 @@ export function setNote(db: Database, key: number, note: string, actor: string):
 /** Verdicts worth carrying: the analyst's settled judgements of a structure. */
 const CARRIED: Verdict[] = ['false_positive', 'permitted', 'confirmed'];
 
+const spoken = (v: Verdict) => v.replace('_', ' ');
+
 /**
  * Carries settled verdicts from earlier runs to the same structures in run `runId` (matched by
- * footprint overlap and height), so a false positive marked once stays dismissed. A structure
- * that grew since is left unreviewed, and its evidence says why.
+ * footprint overlap and height), so a false positive marked once stays dismissed. The latest run
+ * whose reviewed changes match a structure speaks for it: a verdict the analyst revised there (to
+ * needs a site visit, or back to unreviewed) stops an older one coming back. A structure that grew
+ * since, or that was judged two ways (two judged structures now seen as one), is left unreviewed,
+ * and its evidence says why.
  */
-export function carryVerdicts(db: Database, runId: number, actor: string): { carried: number; grown: number } {
+export function carryVerdicts(db: Database, runId: number, actor: string): { carried: number; grown: number; conflicting: number } {
   const now = stamp(db);
   const fresh = db.prepare('SELECT id, object, min_x, min_y, max_x, max_y FROM changes WHERE run_id = ?').all(runId) as {
     id: number;
@@ -68,41 +73,56 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
     max_x: number;
     max_y: number;
   }[];
-  const judged = db.prepare(`
+  const reviewed = db.prepare(`
     SELECT ch.id, ch.run_id, ch.code, ch.object, rv.verdict FROM changes ch JOIN reviews rv ON rv.change_id = ch.id
-    WHERE ch.run_id <> ? AND rv.verdict IN (${CARRIED.map(() => '?').join(',')})
-      AND ch.min_x <= ? AND ch.max_x >= ? AND ch.min_y <= ? AND ch.max_y >= ?
-    ORDER BY ch.run_id DESC`);
+    WHERE ch.run_id <> ? AND ch.min_x <= ? AND ch.max_x >= ? AND ch.min_y <= ? AND ch.max_y >= ?
+    ORDER BY ch.run_id DESC, ch.id`);
   const insert = db.prepare(
     'INSERT INTO reviews (change_id, verdict, note, carried_from, case_id, updated_at, updated_by) VALUES (?, ?, NULL, ?, ?, ?, ?)',
   );
   const updateObject = db.prepare('UPDATE changes SET object = ? WHERE id = ?');
   let carried = 0;
   let grown = 0;
+  let conflicting = 0;
   for (const c of fresh) {
     const later = JSON.parse(c.object) as ChangeObject;
-    const earlier = judged.all(runId, ...CARRIED, c.max_x, c.min_x, c.max_y, c.min_y) as {
+    const earlier = reviewed.all(runId, c.max_x, c.min_x, c.max_y, c.min_y) as {
       id: number;
       run_id: number;
       code: string;
       object: string;
       verdict: Verdict;
     }[];
+    // The matching reviewed changes of the latest run that has any.
+    const matches: { e: (typeof earlier)[number]; m: NonNullable<Match> }[] = [];
     for (const e of earlier) {
+      if (matches.length > 0 && e.run_id !== matches[0].e.run_id) break;
       const m = matchStructure(JSON.parse(e.object) as ChangeObject, later);
-      if (!m) continue;
-      if (m.kind === 'same') {
-        // The structure keeps its case: a later run's change is not a new violation.
-        insert.run(c.id, e.verdict, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
-        audit(db, actor, 'verdict_carried', `change ${c.id}`, { verdict: e.verdict, from: ofRun(e.run_id, e.code) });
-        carried++;
-      } else {
-        later.evidence.reasons.push(`judged ${e.verdict.replace('_', ' ')} as ${ofRun(e.run_id, e.code)}, but ${m.detail}: review again`);
-        updateObject.run(JSON.stringify(later), c.id);
-        grown++;
-      }
-      break;
+      if (m) matches.push({ e, m });
     }
+    if (matches.length === 0 || matches.some(({ e }) => !CARRIED.includes(e.verdict))) continue;
+    const grew = matches.find(({ m }) => m.kind === 'grew');
+    const other = matches.find(({ e }) => e.verdict !== matches[0].e.verdict);
+    if (grew?.m.kind === 'grew') {
+      later.evidence.reasons.push(
+        `judged ${spoken(grew.e.verdict)} as ${ofRun(grew.e.run_id, grew.e.code)}, but ${grew.m.detail}: review again`,
+      );
+      grown++;
+    } else if (other) {
+      const first = matches[0].e;
+      later.evidence.reasons.push(
+        `judged ${spoken(first.verdict)} as ${ofRun(first.run_id, first.code)}, but ${spoken(other.e.verdict)} as ${ofRun(other.e.run_id, other.e.code)}: review again`,
+      );
+      conflicting++;
+    } else {
+      const e = matches[0].e;
+      // The structure keeps its case: a later run's change is not a new violation.
+      insert.run(c.id, e.verdict, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
+      audit(db, actor, 'verdict_carried', `change ${c.id}`, { verdict: e.verdict, from: ofRun(e.run_id, e.code) });
+      carried++;
+      continue;
+    }
+    updateObject.run(JSON.stringify(later), c.id);
   }
-  return { carried, grown };
+  return { carried, grown, conflicting };
 }

@@ -1,0 +1,129 @@
+/**
+ * Carrying verdicts to a later run (reviews-repo.ts carryVerdicts) never brings back a judgement the analyst has
+ * revised since, and never picks one of two that disagree.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { HeightPatch } from '../../core/changes/patches';
+import type { ChangeObject } from '../../core/changes/types';
+import { DEFAULT_OPTIONS } from '../../core/detect';
+import { createProjectDb } from '../../core/store/db';
+import { LocalProject } from '../../core/store/project';
+import { carryVerdicts, setVerdicts } from '../../core/store/reviews-repo';
+import { insertRun } from '../../core/store/runs-repo';
+import { syntheticChange } from '../../samples/synthetic-project';
+
+const X0 = 513_000;
+const Y0 = 2_494_000;
+const overview: HeightPatch = {
+  x0: X0,
+  y0: Y0,
+  cell: 2,
+  width: 4,
+  height: 4,
+  before: new Float32Array(16).fill(30),
+  after: new Float32Array(16).fill(30),
+  ground: new Float32Array(16).fill(30),
+};
+
+/** A project with four epochs and a function that stores a run from the first to `after` (no detection). */
+function project() {
+  const file = join(mkdtempSync(join(tmpdir(), 'voxwatch-carry-revised-')), 'p.voxwatch');
+  const db = createProjectDb(file, { name: 'carry', created_at: new Date().toISOString() });
+  const stats = JSON.stringify({ points: 0, bounds: { minX: X0, minY: Y0, minZ: 0, maxX: X0 + 200, maxY: Y0 + 200, maxZ: 100 } });
+  const epoch = db.prepare(
+    'INSERT INTO epochs (label, survey_date, sources, orthophoto, crs, stats, added_at) VALUES (?, ?, ?, NULL, NULL, ?, ?)',
+  );
+  for (const [label, date] of [
+    ['a', '2024-01-01'],
+    ['b', '2024-06-01'],
+    ['c', '2025-01-01'],
+    ['d', '2025-06-01'],
+  ])
+    epoch.run(label, date, '[]', stats, new Date().toISOString());
+  const run = (after: number, changes: ChangeObject[]) => {
+    const id = db.transaction(() =>
+      insertRun(db, {
+        beforeEpoch: 1,
+        afterEpoch: after,
+        software: 'test',
+        startedAt: new Date().toISOString(),
+        summary: { warnings: [], alignment: null },
+        result: {
+          parameters: DEFAULT_OPTIONS,
+          timings: {},
+          suppressed: [],
+          uncertain: [],
+          changes,
+          views: { overview, changes: {}, watched: {} },
+        },
+      }),
+    )();
+    carryVerdicts(db, id, 'VoxWatch');
+    return id;
+  };
+  return { file, db, run };
+}
+
+it('does not bring back an older verdict the analyst revised in a later run', async () => {
+  const { file, db, run } = project();
+  const shed = () => [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')];
+  run(2, shed());
+  setVerdicts(db, [1], 'false_positive', '李工');
+  run(3, shed()); // change 2: the false positive carried
+  // On a closer look at the second run the analyst is no longer sure: a site visit is needed.
+  setVerdicts(db, [2], 'needs_site_visit', '李工', '看起来像新加建，需现场核查');
+  const run3 = run(4, shed());
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const [c] = (await p.listChanges({ runId: run3 })).items;
+    // Unreviewed, not dismissed again as the first run's false positive.
+    expect(c).toMatchObject({ verdict: 'unreviewed', verdictCarriedFrom: null });
+    expect(await p.getChange(2)).toMatchObject({ verdict: 'needs_site_visit', note: '看起来像新加建，需现场核查' });
+  } finally {
+    await p.close();
+  }
+});
+
+it('carries neither of two verdicts that disagree on what is now one structure, and says why', async () => {
+  const { file, db, run } = project();
+  const run1 = run(2, [
+    syntheticChange('C001', X0 + 10, Y0 + 10, 10, -300, 'demolished'),
+    syntheticChange('C002', X0 + 20, Y0 + 10, 10, -300, 'demolished'),
+  ]);
+  setVerdicts(db, [1], 'confirmed', '李工');
+  setVerdicts(db, [2], 'false_positive', '李工');
+  // The later run sees the two removals as one.
+  const run2 = run(3, [syntheticChange('C001', X0 + 12, Y0 + 10, 16, -500, 'demolished')]);
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const [c] = (await p.listChanges({ runId: run2 })).items;
+    expect(c).toMatchObject({ verdict: 'unreviewed', verdictCarriedFrom: null });
+    expect(c.evidence.reasons).toContain(`judged confirmed as run ${run1} C001, but false positive as run ${run1} C002: review again`);
+  } finally {
+    await p.close();
+  }
+});
+
+it('still carries a verdict when the later run splits the structure in two', async () => {
+  const { file, db, run } = project();
+  run(2, [syntheticChange('C001', X0 + 10, Y0 + 10, 20, 1200, 'new_building')]);
+  setVerdicts(db, [1], 'permitted', '李工');
+  const halves = [
+    syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building'),
+    syntheticChange('C002', X0 + 20, Y0 + 20, 10, 300, 'new_building'),
+  ];
+  const run2 = run(3, halves);
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const items = (await p.listChanges({ runId: run2 })).items;
+    expect(items.map((c) => c.verdict)).toEqual(['permitted', 'permitted']);
+  } finally {
+    await p.close();
+  }
+});
