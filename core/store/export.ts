@@ -1,8 +1,54 @@
-import { writeFileSync } from 'node:fs';
+import { realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ChangeRecord, ExportFormat } from '../api';
 import { writeGeoPackage, type FieldType } from '../io/gpkg/geopackage';
 import { SourceError, type CrsInfo } from '../io/types';
 import { geometryOf } from '../output/geojson';
+import { ProjectFileError } from './db';
+
+/** A path with its links resolved: the file's when it exists, else its folder's joined with its name. */
+function canonical(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    try {
+      return join(realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses to write an export or a report over the project: the file itself, its side files (the -wal holds the
+ * latest verdicts until SQLite copies them into the file; overwriting it damages the project) or its safety copies,
+ * named so, through a symbolic link, or as a hard link.
+ */
+export function refuseProjectFiles(projectPath: string, outPath: string): void {
+  const own = canonical(projectPath);
+  const out = canonical(outPath);
+  if (out === own || sameFile(outPath, own)) {
+    throw new ProjectFileError(outPath, 'is the project file itself: export to another file (it would replace every verdict and case)');
+  }
+  const sides = ['-wal', '-shm', '-journal'].map((s) => own + s);
+  const backup = out.startsWith(`${own}.schema`) && out.endsWith('.bak');
+  if (sides.includes(out) || sides.some((s) => sameFile(outPath, s)) || backup) {
+    throw new ProjectFileError(
+      outPath,
+      `is one of the project's own files (${basename(out)}): export to another file (writing it would damage the project or its safety copy)`,
+    );
+  }
+}
 
 /** The flat attributes every export carries: the measures, the verdict and the case. */
 const FIELDS: { name: string; type: FieldType; value: (c: ChangeRecord) => string | number | null }[] = [

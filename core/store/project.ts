@@ -58,7 +58,7 @@ import {
 import { getChangeRow, queryChanges, toRecord } from './changes-repo';
 import { changeHistory } from './history-repo';
 import { createProjectDb, openProjectDb, ProjectFileError, writeTransaction, type OpenOptions } from './db';
-import { exportChanges } from './export';
+import { exportChanges, refuseProjectFiles } from './export';
 import { SCHEMA_VERSION } from './migrations';
 import { unpackPatch } from './pack';
 import { insertRun } from './runs-repo';
@@ -450,9 +450,7 @@ export class LocalProject implements ProjectApi {
   }
 
   async exportChanges(format: ExportFormat, outPath: string, query: ChangeQuery = {}): Promise<{ path: string; features: number }> {
-    if (resolve(outPath) === resolve(this.path)) {
-      throw new ProjectFileError(outPath, 'is the project file itself: export to another file (it would replace every verdict and case)');
-    }
+    refuseProjectFiles(this.path, outPath);
     const page = queryChanges(this.db, this.runIdOf(query.runId), { ...query, limit: 100_000 });
     return exportChanges(format, outPath, page.items, this.crs);
   }
@@ -479,6 +477,7 @@ export class LocalProject implements ProjectApi {
     options: ReportRequest & { outPath: string },
     hooks: { onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal } = {},
   ): Promise<ReportResult> {
+    refuseProjectFiles(this.path, options.outPath);
     const input = await this.reportInput(runId, options);
     for (const c of input.changes) {
       const png = options.snapshots?.[c.id];
