@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SourceError } from '../io/types';
 import { migrate, SCHEMA_VERSION } from './migrations';
 
@@ -28,7 +29,7 @@ function configure(db: Db, readonly: boolean): void {
 
 /**
  * Runs `fn` as one write transaction that takes the write lock first (BEGIN IMMEDIATE). Another process may be
- * writing the same project (\`voxwatch serve\` and the CLI, two servers): a deferred transaction that had read
+ * writing the same project (`voxwatch serve` and the CLI, two servers): a deferred transaction that had read
  * before it wrote would fail at once with "database is locked" (its snapshot is stale), where this one waits
  * (busy_timeout) and then writes on what the other committed.
  */
@@ -106,11 +107,59 @@ export function openProjectDb(path: string, options: OpenOptions = {}): Db {
   if (version < SCHEMA_VERSION) {
     // A safety copy first: the analyst's verdicts must survive even a migration that goes wrong.
     const backup = `${path}.schema${version}.bak`;
-    if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
+    if (!isCopyOf(backup, version)) safetyCopy(db, backup);
     migrate(db);
     options.onMigrated?.(version, SCHEMA_VERSION, backup);
   }
   return db;
+}
+
+/**
+ * Is `backup` a whole safety copy of a project at schema `version`? One cut short (the process killed while it was
+ * written, the disk full) is not, and must not stand in for one.
+ */
+function isCopyOf(backup: string, version: number): boolean {
+  if (!existsSync(backup)) return false;
+  let copy: Db | null = null;
+  try {
+    copy = new Database(backup, { readonly: true, fileMustExist: true });
+    return (
+      copy.pragma('application_id', { simple: true }) === APPLICATION_ID &&
+      copy.pragma('user_version', { simple: true }) === version &&
+      copy.pragma('quick_check', { simple: true }) === 'ok'
+    );
+  } catch {
+    return false;
+  } finally {
+    copy?.close();
+  }
+}
+
+/**
+ * Writes the safety copy beside its final name, flushes it to disk and only then gives it that name: a copy under the
+ * final name is always whole (another process may be making one at the same time: each writes its own).
+ */
+function safetyCopy(db: Db, backup: string): void {
+  const part = `${backup}.${process.pid}.part`;
+  rmSync(part, { force: true });
+  try {
+    db.prepare('VACUUM INTO ?').run(part);
+    const fd = openSync(part, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(part, backup);
+  } finally {
+    rmSync(part, { force: true });
+  }
+  const dir = openSync(dirname(backup), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';

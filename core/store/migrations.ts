@@ -164,13 +164,18 @@ export const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings a project up to `target` (the newest by default), one transaction per step. */
+/**
+ * Brings a project up to `target` (the newest by default), one transaction per step. Each step holds the write lock
+ * and reads the version under it: another process opening the same project at the same time may have taken it a
+ * step further meanwhile (its step is not run twice).
+ */
 export function migrate(db: Database, target = SCHEMA_VERSION): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < target; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  const step = db.transaction(() => {
+    const v = db.pragma('user_version', { simple: true }) as number;
+    if (v >= target) return false;
+    db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate());
 }

@@ -1,0 +1,102 @@
+/**
+ * Opening a project made by an older VoxWatch: the safety copy taken before migrating is whole, and two processes
+ * opening it at the same time both end up with it migrated once.
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { APPLICATION_ID } from '../../core/store/db';
+import { migrate, SCHEMA_VERSION } from '../../core/store/migrations';
+import { LocalProject } from '../../core/store/project';
+import { syntheticChange } from '../../samples/synthetic-project';
+
+/** A project as VoxWatch with schema 1 wrote it: one change, marked a false positive with a note. */
+function schema1Project(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'voxwatch-migrate-')), 'old.voxwatch');
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  migrate(db, 1);
+  db.prepare("INSERT INTO meta VALUES ('name', 'old')").run();
+  const stats = JSON.stringify({ points: 1, bounds: {} });
+  db.prepare("INSERT INTO epochs (label, survey_date, sources, stats, added_at) VALUES ('a', '2023-01-01', '[]', ?, 'x')").run(stats);
+  db.prepare("INSERT INTO epochs (label, survey_date, sources, stats, added_at) VALUES ('b', '2023-06-01', '[]', ?, 'x')").run(stats);
+  db.prepare(
+    "INSERT INTO runs (before_epoch, after_epoch, parameters, software, started_at, finished_at, timings, summary, suppressed, uncertain) VALUES (1, 2, '{}', 'v0', 'x', 'x', '{}', '{}', '[]', '[]')",
+  ).run();
+  const c = syntheticChange('C001', 100, 100, 10, 300, 'new_building');
+  db.prepare(
+    'INSERT INTO changes (run_id, code, type, volume_m3, area_m2, height_change_max_m, height_change_mean_m, storeys, confidence, cx, cy, min_x, min_y, max_x, max_y, object) VALUES (1, ?, ?, ?, ?, 3, 3, 1, 0.9, 105, 105, 100, 100, 110, 110, ?)',
+  ).run(c.id, c.type, c.volume_m3, c.area_m2, JSON.stringify(c));
+  db.prepare("INSERT INTO reviews VALUES (1, 'false_positive', '彩钢棚已拆除', NULL, 'x', 'someone')").run();
+  db.close();
+  return path;
+}
+
+it('makes a whole safety copy even when a copy cut short is left from an earlier attempt', async () => {
+  const path = schema1Project();
+  const backup = `${path}.schema1.bak`;
+  // The process that was copying was killed: half a copy is left under the final name.
+  copyFileSync(path, backup);
+  writeFileSync(backup, readFileSync(backup).subarray(0, 4096 + 100));
+
+  let made: string | null = null;
+  const p = LocalProject.open(path, 'test', { onMigrated: (_from, _to, b) => (made = b) });
+  await p.close();
+  expect(made).toBe(backup);
+  const copy = new Database(backup, { readonly: true });
+  try {
+    expect(copy.pragma('quick_check', { simple: true })).toBe('ok');
+    expect(copy.pragma('user_version', { simple: true })).toBe(1);
+    expect(copy.prepare('SELECT verdict, note FROM reviews').get()).toEqual({ verdict: 'false_positive', note: '彩钢棚已拆除' });
+  } finally {
+    copy.close();
+  }
+});
+
+it('opens a project another process is migrating at the same moment, migrated once, with its verdicts', async () => {
+  const path = schema1Project();
+  // The other process takes the write lock, migrates to the newest schema inside it a second later, and commits.
+  const migrations = pathToFileURL(resolve(import.meta.dirname, '../../core/store/migrations.ts')).href;
+  const script = `
+    import Database from 'better-sqlite3';
+    import { MIGRATIONS } from '${migrations}';
+    const db = new Database(process.argv[1]);
+    db.pragma('busy_timeout = 5000');
+    db.exec('BEGIN IMMEDIATE');
+    process.stdout.write('locked\\n', () => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      for (const m of MIGRATIONS.slice(1)) db.exec(m);
+      db.pragma('user_version = ${SCHEMA_VERSION}');
+      db.exec('COMMIT');
+      db.close();
+    });
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, path], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', done));
+  await new Promise<void>((locked, fail) => {
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && locked());
+    void exited.then(() => fail(new Error(`the other process ended first: ${stderr}`)));
+  });
+
+  // This process saw schema 1 and starts migrating while the other holds the lock.
+  const p = LocalProject.open(path, 'test');
+  try {
+    expect(await exited).toBe(0);
+    expect((await p.info()).schemaVersion).toBe(SCHEMA_VERSION);
+    const [change] = (await p.listChanges()).items;
+    expect(change).toMatchObject({ verdict: 'false_positive', note: '彩钢棚已拆除' });
+    await p.setVerdict([change.key], 'confirmed');
+    expect((await p.listCases()).length).toBe(1);
+  } finally {
+    await p.close();
+  }
+}, 60_000);
