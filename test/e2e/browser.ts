@@ -8,6 +8,11 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
+declare const localStorage: { setItem(key: string, value: string): void };
+declare const location: { protocol: string };
+
+/** The UI's languages, as the page stores the analyst's choice (localStorage 'voxwatch.lang'). */
+export type UiLang = 'zh-CN' | 'en';
 
 export const SCREENSHOTS = resolve('test-results');
 
@@ -44,12 +49,12 @@ export function serve(project: string, extra: string[] = []): Promise<Served> {
   });
 }
 
-export async function launch(): Promise<BrowserContext> {
+export async function launch(viewport = { width: 1400, height: 850 }): Promise<BrowserContext> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'voxwatch-chromium-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1400, height: 850 },
+    viewport,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -63,19 +68,39 @@ export async function launch(): Promise<BrowserContext> {
   });
 }
 
+export interface BrowserOptions {
+  /** The page's size in CSS pixels; 1400 × 850 unless given. */
+  viewport?: { width: number; height: number };
+  /** The page's default time limit for its waits and actions, ms; 60 s unless given. */
+  timeout?: number;
+  /** The UI opens in this language at every load of the page (stored before its scripts run), whatever was chosen. */
+  lang?: UiLang;
+}
+
 /** Chromium and its first page, with the page's uncaught errors pushed into `errors`. */
-export async function openBrowser(errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await launch();
+export async function openBrowser(errors: string[], options: BrowserOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await launch(options.viewport);
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
+  page.setDefaultTimeout(options.timeout ?? 60_000);
   page.on('pageerror', (e) => errors.push(e.message));
+  if (options.lang)
+    await page.addInitScript((lang) => {
+      if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', lang); // not on about:blank
+    }, options.lang);
   return { context, page };
 }
 
-/** Loads the UI at `url` afresh (a URL differing only in its hash would not reload) and waits for its points. */
-export async function loadUi(page: Page, url: string): Promise<void> {
+/**
+ * Loads the UI at `url` afresh (a URL differing only in its hash would not reload) and waits for its points. With
+ * `lang`, the UI is loaded once, the language stored as the analyst's choice, and loaded again in it.
+ */
+export async function loadUi(page: Page, url: string, options: { lang?: UiLang } = {}): Promise<void> {
   await page.goto('about:blank');
   await page.goto(url);
+  if (options.lang) {
+    await page.evaluate((lang) => localStorage.setItem('voxwatch.lang', lang), options.lang);
+    await page.reload();
+  }
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
 }

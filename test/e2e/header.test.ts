@@ -10,14 +10,12 @@ import type { RunRecord } from '../../core/api';
 import { formatDateTime } from '../../core/report/i18n';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: {
-  getElementById(id: string): { dataset: Record<string, string | undefined> } | null;
   createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
 };
-declare const localStorage: { setItem(key: string, value: string): void };
 declare function getComputedStyle(el: unknown): { font: string; paddingLeft: string; paddingRight: string };
 
 /** The demo's name: long, as bureaus name their projects. */
@@ -41,10 +39,7 @@ beforeAll(async () => {
   expect((await p.info()).name).toBe(NAME);
   await p.close();
   served = await serve(project.path);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ context, page } = await openBrowser(pageErrors));
   // The analyst's machine in Shenzhen (this one's clock may be UTC).
   await (await context.newCDPSession(page)).send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Shanghai' });
 }, 150_000);
@@ -54,21 +49,11 @@ afterAll(async () => {
   await served?.stop();
 });
 
-async function openUi(lang: 'zh-CN' | 'en'): Promise<void> {
-  await page.goto('about:blank');
-  await page.evaluate(() => undefined);
-  await page.goto(`${served.url}#run=${run.id}`);
-  await page.evaluate((l) => localStorage.setItem('voxwatch.lang', l), lang);
-  await page.reload();
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
-}
-
 describe('the header at 1400 px', () => {
   for (const lang of ['zh-CN', 'en'] as const)
     it(`keeps the run’s date and time in sight, with their offset, and the full texts on hover (${lang})`, async () => {
       await page.setViewportSize({ width: 1400, height: 850 });
-      await openUi(lang);
+      await loadUi(page, `${served.url}#run=${run.id}`, { lang });
       const when = formatDateTime(run.finishedAt); // the report's words for the time: "2026-11-27 21:20 (UTC+8)"
       const select = page.locator('#run-select');
       const text = (await select.locator('option:checked').textContent())!;

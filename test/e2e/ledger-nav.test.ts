@@ -16,8 +16,7 @@ import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser'
 import { decodePng } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
-declare const localStorage: { setItem(key: string, value: string): void };
-declare const location: { protocol: string; hash: string };
+declare const location: { hash: string };
 declare const navigator: { language: string };
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -72,10 +71,7 @@ beforeAll(async () => {
   runs = await stored(async (p) => (await p.info()).runs);
   cases = await stored((p) => p.listCases());
   served = await serve(projectPath);
-  ({ context, page } = await openBrowser(pageErrors));
-  await page.addInitScript(() => {
-    if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', 'zh-CN'); // not on about:blank
-  });
+  ({ context, page } = await openBrowser(pageErrors, { lang: 'zh-CN' }));
 }, 150_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { readOctree } from '../../core/octree/reader';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 import { decodePng, imageStats, type Pixels } from './png';
 
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined>; textContent: string | null } | null };
@@ -72,10 +72,7 @@ beforeAll(async () => {
   const [project] = await Promise.all([makeReviewProject({ size: 120, seed: 5 }), ensureRendererBuilt()]);
   projectPath = project.path;
   served = await serve(projectPath);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ context, page } = await openBrowser(pageErrors, { timeout: 30_000 }));
 }, 150_000);
 
 afterAll(async () => {
@@ -85,8 +82,7 @@ afterAll(async () => {
 
 describe('level of detail in Chromium', () => {
   it('builds the octrees on first view, then draws the epochs from their nodes in RGB', async () => {
-    await page.goto(served.url);
-    await page.waitForSelector('body[data-ready="true"]');
+    await loadUi(page, served.url);
     await page.waitForSelector('#view[data-octree="ready"]', { timeout: 120_000 });
     // The build's progress in the status bar gives way once it is done (it stayed at "… 75 %").
     await page.waitForFunction(() =>

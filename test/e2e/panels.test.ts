@@ -14,13 +14,11 @@ import { EpochPointSampler } from '../../core/view/point-sample';
 import { decodePointSample } from '../../renderer/point-data';
 import { makeLedgerProject } from '../helpers/ledger-project';
 import { pdfText } from '../report/pdf-tools';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 import { decodePng, difference, type Pixels } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
-declare const localStorage: { setItem(key: string, value: string): void };
-declare const location: { protocol: string };
 
 // A shared two-core machine can be slow to render on SwiftShader: generous limits, never timing assertions.
 vi.setConfig({ testTimeout: 120_000 });
@@ -57,10 +55,7 @@ async function viewShot(name: string): Promise<Pixels> {
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `e2e-panels-${name}.png`) });
 
 async function openUi(hash = ''): Promise<void> {
-  await page.goto('about:blank'); // a URL differing only in its hash would not reload the page
-  await page.goto(served.url + hash);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+  await loadUi(page, served.url + hash);
 }
 
 /** The images `pdfimages -list` reports: page, width, height, encoding. */
@@ -76,13 +71,7 @@ beforeAll(async () => {
   const [project] = await Promise.all([makeLedgerProject({ size: 120, seed: 2 }), ensureRendererBuilt()]);
   projectPath = project.path;
   served = await serve(projectPath);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.addInitScript(() => {
-    if (location.protocol === 'http:') localStorage.setItem('voxwatch.lang', 'zh-CN'); // not on about:blank
-  });
+  ({ context, page } = await openBrowser(pageErrors, { lang: 'zh-CN' }));
 }, 150_000);
 
 afterAll(async () => {

@@ -9,11 +9,8 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { suppressionZh } from '../../core/review/ledger-zh';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 import { decodePng } from './png';
-
-// In page functions only (the test tsconfig has no DOM library).
-declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -46,10 +43,7 @@ async function settled(): Promise<void> {
 }
 
 async function openUi(hash = ''): Promise<void> {
-  await page.goto('about:blank'); // a URL differing only in its hash would not reload the page
-  await page.goto(served.url + hash);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
+  await loadUi(page, served.url + hash);
 }
 
 interface Box {
@@ -79,11 +73,7 @@ beforeAll(async () => {
   const [project] = await Promise.all([makeLedgerProject({ size: 120, seed: 2 }), ensureRendererBuilt()]);
   projectPath = project.path;
   served = await serve(projectPath);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.setViewportSize({ width: 1366, height: 768 });
+  ({ context, page } = await openBrowser(pageErrors, { viewport: { width: 1366, height: 768 } }));
 }, 150_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { launch, SCREENSHOTS, serve, type Served } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
 import { decodePng, difference, imageStats, type Pixels } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
@@ -53,20 +53,11 @@ const canvasShot = async (name: string): Promise<Pixels> => {
 
 const selectedKey = () => page.locator('.change-list li[aria-selected="true"]').getAttribute('data-key');
 
-async function openUi(): Promise<void> {
-  await page.goto(served.url);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
-}
-
 beforeAll(async () => {
   const [project] = await Promise.all([makeReviewProject({ size: 120, seed: 2 }), ensureRendererBuilt()]);
   projectPath = project.path;
   served = await serve(projectPath);
-  context = await launch();
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ context, page } = await openBrowser(pageErrors, { timeout: 30_000 }));
 }, 150_000);
 
 afterAll(async () => {
@@ -76,7 +67,7 @@ afterAll(async () => {
 
 describe('the review UI in Chromium', () => {
   it('draws both epochs and the changes in WebGL', async () => {
-    await openUi();
+    await loadUi(page, served.url);
     const shot = await canvasShot('1-overview');
     const stats = imageStats(shot, CLEAR_COLOUR);
     expect(stats.width).toBeGreaterThan(400);
@@ -238,7 +229,7 @@ describe('the review UI in Chromium', () => {
   });
 
   it('runs a detection from the UI with progress, and cancels one', async () => {
-    if (!page.url().startsWith(served.url)) await openUi(); // when run alone
+    if (!page.url().startsWith(served.url)) await loadUi(page, served.url); // when run alone
     const epochs = await stored(async (p) => (await p.info()).epochs);
     const id = (label: string) => String(epochs.find((e) => e.label === label)!.id);
 
