@@ -773,7 +773,8 @@ function exportReport(): void {
 /** Counts the runs opened: the changes of a run still being fetched must not land on a run opened since. */
 let openings = 0;
 
-async function openRun(runId: number | undefined, keepSelection?: number): Promise<void> {
+/** Opens a run (the latest when `runId` names none); false when another run was opened before it was shown. */
+async function openRun(runId: number | undefined, keepSelection?: number): Promise<boolean> {
   // A change of another run still being fetched for the run shown until now must not land on this one.
   selections++;
   const opening = ++openings;
@@ -782,14 +783,14 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   clearCrops();
   state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
   const changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
-  if (opening !== openings) return; // another run was opened meanwhile
+  if (opening !== openings) return false; // another run was opened meanwhile
   state.changes = changes;
   // A link may name a change of another run (a case's, opened from the ledger): shown beside this run's.
   const elsewhere =
     keepSelection !== undefined && state.run && !state.changes.some((c) => c.key === keepSelection)
       ? await api.getChange(keepSelection).catch(() => null)
       : null;
-  if (opening !== openings) return;
+  if (opening !== openings) return false;
   state.elsewhere = elsewhere;
   state.selected = state.changes.some((c) => c.key === keepSelection) || state.elsewhere ? keepSelection! : null;
   ensureViewer();
@@ -807,6 +808,7 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   if (state.run) await loadClouds(state.run);
   uncertain?.redraw(); // on the ground of the points now drawn
   suppressed?.redraw();
+  return opening === openings;
 }
 
 function renderDetection(): void {
@@ -957,8 +959,8 @@ async function start(): Promise<void> {
   const hash = readHash();
   state.filter = hash.filter;
   state.tab = hash.tab;
-  await openRun(hash.run, hash.change);
-  if (hash.run !== undefined && state.run?.id !== hash.run) status(() => `${t('noSuchRun')} ${hash.run}`, 'error');
+  const shown = await openRun(hash.run, hash.change);
+  if (shown && hash.run !== undefined && state.run?.id !== hash.run) status(() => `${t('noSuchRun')} ${hash.run}`, 'error');
   // A link pasted into this tab's address bar goes where it says.
   window.addEventListener('hashchange', () => {
     if (location.hash === lastHash) return;
@@ -966,8 +968,9 @@ async function start(): Promise<void> {
     state.filter = next.filter;
     state.tab = next.tab;
     void openRun(next.run, next.change)
-      .then(() => {
-        if (next.run !== undefined && state.run?.id !== next.run) status(() => `${t('noSuchRun')} ${next.run}`, 'error');
+      .then((shown) => {
+        // Another link followed meanwhile speaks for itself: this one's run is not missing.
+        if (shown && next.run !== undefined && state.run?.id !== next.run) status(() => `${t('noSuchRun')} ${next.run}`, 'error');
       })
       .catch(fail);
   });

@@ -13,6 +13,10 @@ import { serve, type Served, openBrowser, loadUi } from './browser';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const location: { hash: string };
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: Record<string, boolean>): void;
+}
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -130,6 +134,42 @@ describe('another run opened while the run shown until then is still loading', (
     await late.release();
     await expectRunShown(run2.id);
     expect(await pointsDrawn()).toMatch(/^\d+$/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('follows the later of two links pasted in quick succession, without calling the earlier one’s run missing', async () => {
+    const [run1, run2, run3] = runs;
+    await loadUi(page, `${served.url}#run=${run3.id}`);
+    await expectRunShown(run3.id);
+
+    const late = await holdBack('listChanges', (args) => (args[0] as { runId?: number } | undefined)?.runId === run1.id);
+    await page.evaluate((id) => (location.hash = `run=${id}`), run1.id);
+    await late.reached;
+    await page.evaluate((id) => (location.hash = `run=${id}`), run2.id);
+    await expect.poll(listKeys).toEqual(
+      changesOf
+        .get(run2.id)!
+        .map((c) => c.key)
+        .sort((a, b) => a - b),
+    );
+    await expect.poll(pointsDrawn).toMatch(/^\d+$/);
+
+    // Every message the status line shows from here on (a later one, "Level of detail ready", may cover it).
+    await page.locator('#status').evaluate((el) => {
+      const seen: string[] = [];
+      Object.assign(globalThis, { statusesSeen: seen });
+      new MutationObserver(() => seen.push(`${el.getAttribute('data-kind')}: ${el.textContent}`)).observe(el, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+        attributes: true,
+      });
+    });
+    await late.release();
+    await expectRunShown(run2.id);
+    // Run 1 exists: the link to it was overtaken, not wrong.
+    const seen = await page.evaluate(() => (globalThis as unknown as { statusesSeen: string[] }).statusesSeen);
+    expect(seen.filter((m) => m.startsWith('error'))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
