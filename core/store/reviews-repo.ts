@@ -50,6 +50,63 @@ export function setNote(db: Database, key: number, note: string, actor: string):
   });
 }
 
+interface Box {
+  min_x: number;
+  min_y: number;
+  max_x: number;
+  max_y: number;
+}
+
+interface Reviewed extends Box {
+  id: number;
+  run_id: number;
+  code: string;
+  verdict: Verdict;
+}
+
+/** Grid cells (metres) of the index of reviewed changes. */
+const CELL = 64;
+
+/**
+ * The reviewed changes of runs other than `runId`, indexed on a grid by their bounding boxes: a function giving those
+ * whose box meets a box, latest run first. One read of the reviews instead of a query per new change, each of which
+ * scanned every change west of it (a run of 20 000 changes over one as large held the write lock for a minute).
+ */
+function reviewedNear(db: Database, runId: number): (box: Box) => Reviewed[] {
+  const rows = db
+    .prepare(
+      `SELECT ch.id, ch.run_id, ch.code, rv.verdict, ch.min_x, ch.min_y, ch.max_x, ch.max_y
+       FROM reviews rv JOIN changes ch ON ch.id = rv.change_id WHERE ch.run_id <> ?`,
+    )
+    .all(runId) as Reviewed[];
+  const grid = new Map<string, Reviewed[]>();
+  // Boxes spanning very many cells (or not finite) are kept apart and tried against every box.
+  const large: Reviewed[] = [];
+  const span = (b: Box) => [Math.floor(b.min_x / CELL), Math.floor(b.max_x / CELL), Math.floor(b.min_y / CELL), Math.floor(b.max_y / CELL)];
+  const isLarge = ([x0, x1, y0, y1]: number[]) => !((x1 - x0 + 1) * (y1 - y0 + 1) <= 4096);
+  const cells = ([x0, x1, y0, y1]: number[], visit: (key: string) => void) => {
+    for (let gx = x0; gx <= x1; gx++) for (let gy = y0; gy <= y1; gy++) visit(`${gx},${gy}`);
+  };
+  for (const r of rows) {
+    const s = span(r);
+    if (isLarge(s)) large.push(r);
+    else cells(s, (k) => (grid.get(k) ?? grid.set(k, []).get(k)!).push(r));
+  }
+  const meets = (r: Reviewed, b: Box) => r.min_x <= b.max_x && r.max_x >= b.min_x && r.min_y <= b.max_y && r.max_y >= b.min_y;
+  return (b) => {
+    const found = new Set<Reviewed>(large.filter((r) => meets(r, b)));
+    const s = span(b);
+    if (isLarge(s)) {
+      for (const r of rows) if (meets(r, b)) found.add(r);
+    } else {
+      cells(s, (k) => {
+        for (const r of grid.get(k) ?? []) if (meets(r, b)) found.add(r);
+      });
+    }
+    return [...found].sort((x, y) => y.run_id - x.run_id || x.id - y.id);
+  };
+}
+
 /** Verdicts worth carrying: the analyst's settled judgements of a structure. */
 const CARRIED: Verdict[] = ['false_positive', 'permitted', 'confirmed'];
 
@@ -73,10 +130,8 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
     max_x: number;
     max_y: number;
   }[];
-  const reviewed = db.prepare(`
-    SELECT ch.id, ch.run_id, ch.code, ch.object, rv.verdict FROM changes ch JOIN reviews rv ON rv.change_id = ch.id
-    WHERE ch.run_id <> ? AND ch.min_x <= ? AND ch.max_x >= ? AND ch.min_y <= ? AND ch.max_y >= ?
-    ORDER BY ch.run_id DESC, ch.id`);
+  const reviewed = reviewedNear(db, runId);
+  const objectOf = db.prepare('SELECT object FROM changes WHERE id = ?').pluck();
   const insert = db.prepare(
     'INSERT INTO reviews (change_id, verdict, note, carried_from, case_id, updated_at, updated_by) VALUES (?, ?, NULL, ?, ?, ?, ?)',
   );
@@ -86,18 +141,12 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
   let conflicting = 0;
   for (const c of fresh) {
     const later = JSON.parse(c.object) as ChangeObject;
-    const earlier = reviewed.all(runId, c.max_x, c.min_x, c.max_y, c.min_y) as {
-      id: number;
-      run_id: number;
-      code: string;
-      object: string;
-      verdict: Verdict;
-    }[];
+    const earlier = reviewed(c);
     // The matching reviewed changes of the latest run that has any.
-    const matches: { e: (typeof earlier)[number]; m: NonNullable<Match> }[] = [];
+    const matches: { e: Reviewed; m: NonNullable<Match> }[] = [];
     for (const e of earlier) {
       if (matches.length > 0 && e.run_id !== matches[0].e.run_id) break;
-      const m = matchStructure(JSON.parse(e.object) as ChangeObject, later);
+      const m = matchStructure(JSON.parse(objectOf.get(e.id) as string) as ChangeObject, later);
       if (m) matches.push({ e, m });
     }
     if (matches.length === 0 || matches.some(({ e }) => !CARRIED.includes(e.verdict))) continue;

@@ -127,3 +127,33 @@ it('still carries a verdict when the later run splits the structure in two', asy
     await p.close();
   }
 });
+
+it('finds the judged structure wherever its box lies: across grid cells, far larger than a cell, or far away', async () => {
+  const { file, db, run } = project();
+  const judged = [
+    syntheticChange('C001', X0 + 60, Y0 + 60, 10, 300, 'new_building'), // straddles the corner of four cells
+    syntheticChange('C002', X0 - 5000, Y0 + 50_000, 9000, 9000 * 9000 * 3, 'new_building'), // a district-wide box
+    syntheticChange('C003', X0 + 180_000, Y0 + 10, 10, -300, 'demolished'), // 180 km east
+  ];
+  run(2, judged);
+  setVerdicts(db, [1], 'false_positive', '李工');
+  setVerdicts(db, [2], 'permitted', '李工');
+  setVerdicts(db, [3], 'permitted', '李工');
+  const run2 = run(3, [
+    syntheticChange('C001', X0 + 60.5, Y0 + 59.5, 10, 300, 'new_building'),
+    syntheticChange('C002', X0 - 5000, Y0 + 50_000, 9000, 9000 * 9000 * 3, 'new_building'),
+    syntheticChange('C003', X0 + 180_000.5, Y0 + 10, 10, -300, 'demolished'),
+  ]);
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const items = (await p.listChanges({ runId: run2, sort: 'code' })).items;
+    expect(items.map((c) => [c.id, c.verdict, c.verdictCarriedFrom])).toEqual([
+      ['C001', 'false_positive', 'run 1 C001'],
+      ['C002', 'permitted', 'run 1 C002'],
+      ['C003', 'permitted', 'run 1 C003'],
+    ]);
+  } finally {
+    await p.close();
+  }
+});
