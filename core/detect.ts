@@ -29,6 +29,7 @@ import { RECORD_BYTES } from './tiles/spill';
 import type { EpochModel, TileInput, TileResult } from './tiles/tile-job';
 import { WINDOW_BYTES_PER_CELL } from './tiles/tile-job';
 import { mergeUncertain } from './tiles/seams';
+import { surveyOrderWarning } from './detect-order';
 import { chooseVoxel, FINEST_AUTO_VOXEL, MIN_POINTS_PER_CELL, voxelForDensity } from './detect-voxel';
 import { TILE_CELLS_RANGE, VOXEL_RANGE, type DetectOptions, type DetectPhase } from './detect-options';
 
@@ -44,6 +45,8 @@ export interface EpochInput {
   orthophoto?: string;
   /** EPSG code of the sources that declare no CRS (`--crs EPSG:4547`). */
   crs?: number;
+  /** The survey's date (YYYY-MM-DD) when the caller knows it; else read from the points' GPS time. */
+  date?: string;
 }
 
 export const DEFAULT_OPTIONS: DetectOptions = {
@@ -326,6 +329,8 @@ async function openRun(before: EpochInput, after: EpochInput, opts: Partial<Dete
     );
   }
   checkEpochFiles(a, b, warnings);
+  const backwards = await surveyOrderWarning({ ...a, date: before.date }, { ...b, date: after.date });
+  if (backwards) warnings.push(backwards);
   if (opts.voxel === undefined) chooseRunVoxel(a, b, options, warnings);
   const grid = makeGrid(area.minX, area.minY, area.maxX, area.maxY, options.voxel);
   const workers = Math.max(1, Math.floor(hooks.workers ?? availableParallelism()));

@@ -18,6 +18,10 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     /^the (before|after) epoch is a DSM without colour/,
     (m) => `${epoch(m[1])}为无颜色的 DSM：仅凭形状区分树木与建筑，请同时提供其正射影像`,
   ],
+  [
+    /^the before epoch was surveyed on ([\d-]+), after the after epoch \(([\d-]+)\)/,
+    (m) => `前期测于 ${m[1]}，晚于后期（${m[2]}）：所有变化方向颠倒（新建读作拆除），请将较早的一期作为前期`,
+  ],
   [/^too few stable surfaces to check the alignment/, () => '稳定地物过少，无法校验两期的配准：未做高程平移'],
   [
     new RegExp(`^the epochs still differ by ${N} m \\(median\\) on stable surfaces after alignment`),

@@ -29,9 +29,10 @@ const pairs: { name: string; before: string; after: string; voxels: (number | 'a
     voxels: ['auto', 1, 2],
   },
   {
+    // The recipient was flown in 2021-06, the donor in 2022-03 (SOURCE.md; their GPS times).
     name: 'IGN LiDAR HD 2021 → 2022',
-    before: 'ign-lidarhd-2021-vs-2022-patch/donor_test.las',
-    after: 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz',
+    before: 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz',
+    after: 'ign-lidarhd-2021-vs-2022-patch/donor_test.las',
     voxels: ['auto', 0.5, 1, 2, 3],
   },
   {
@@ -57,6 +58,20 @@ describe.each(pairs)('$name: no building change', ({ before, after, voxels }) =>
 });
 
 describe('run-level checks', () => {
+  it('warns when the epochs are given the wrong way round, from the days their points were flown', async () => {
+    const flown2021 = join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/recipient_test.laz');
+    const flown2022 = join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch/donor_test.las');
+    const backwards = await detectChanges({ files: [flown2022] }, { files: [flown2021] }, { voxel: 2 });
+    expect(backwards.warnings).toContain(
+      'the before epoch was surveyed on 2022-03-07, after the after epoch (2021-06-15): every change reads backwards (what was built reads as demolished); give the earlier survey first',
+    );
+    const inOrder = await detectChanges({ files: [flown2021] }, { files: [flown2022] }, { voxel: 2 });
+    expect(inOrder.warnings.filter((w) => w.includes('surveyed on'))).toEqual([]);
+    // A date the caller knows (a project's epoch) speaks for the survey, not its GPS time.
+    const dated = await detectChanges({ files: [flown2022], date: '2021-01-10' }, { files: [flown2021] }, { voxel: 2 });
+    expect(dated.warnings.filter((w) => w.includes('surveyed on'))).toEqual([]);
+  });
+
   it('warns when the density is too low for the voxel size, naming the density and a voxel that works', async () => {
     const r = await detectChanges(
       { files: [join(SHARED_DATA, 'toronto-ttp-2015-2023/ttp-2015.las')] },

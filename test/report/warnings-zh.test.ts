@@ -21,6 +21,7 @@ const WARNINGS = [
   'heights are in US survey foot; converted to metres (heights and volumes are reported in metres)',
   "2 objects reach beyond a tile's 32 m halo and may be cut at a tile seam: rerun with a larger halo",
   'the before epoch names a file more than once: each is read once',
+  'the before epoch was surveyed on 2024-09-01, after the after epoch (2024-03-01): every change reads backwards (what was built reads as demolished); give the earlier survey first',
   'voxel 1 m chosen for about 8.4 points/m² (no --voxel given; 0.5 m needs 16 points/m²)',
   'voxel 0.75 m chosen for the DSM pixels (no --voxel given; 0.5 m needs 16 points/m²)',
   "where there are points they lie at about 20.1 points/m²: the files' extents hold stretches without any (water, or a stray point widening them); --voxel 0.5 would see finer detail",
