@@ -95,7 +95,7 @@ export function openProjectDb(path: string, options: OpenOptions = {}): Db {
     // Looking inside a WAL-mode file makes SQLite create its side files: leave no trace of a refusal.
     for (const f of sidecars) if (existsSync(f) && (f.endsWith('-shm') || statSync(f).size === 0)) unlinkSync(f);
     if (e instanceof ProjectFileError) throw e;
-    throw new ProjectFileError(path, `the project file is damaged or not a database (${(e as Error).message})`);
+    throw new ProjectFileError(path, whyNotOpened(e as Error & { code?: string }));
   }
   if (options.readonly) {
     configure(db, true);
@@ -160,6 +160,22 @@ function safetyCopy(db: Db, backup: string): void {
   } finally {
     closeSync(dir);
   }
+}
+
+/**
+ * Why SQLite could not look inside a file whose header is an SQLite database's. Only what points at the content is
+ * called damage: told "damaged, restore it from a backup", an analyst would replace a sound project, and every
+ * verdict since that backup, because of a read-only folder or a busy file.
+ */
+function whyNotOpened(e: Error & { code?: string }): string {
+  const code = e.code ?? '';
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code.startsWith('SQLITE_CANTOPEN'))
+    return `cannot be opened here: SQLite keeps its working files (-wal, -shm) beside the project, and this folder or file is read-only (${e.message}); the project is not damaged: copy it to a folder you can write to, or fix the permissions`;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return `is locked by another program right now (${e.message}); the project is not damaged: try again once it is done`;
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_NOMEM' || code === 'SQLITE_FULL')
+    return `could not be read (${e.message}); check the disk it is on before anything else`;
+  return `the project file is damaged or not a database (${e.message})`;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
