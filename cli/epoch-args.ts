@@ -14,37 +14,38 @@ export function expandEpochArg(arg: string): string[] {
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    let isDir = false;
-    try {
-      isDir = statSync(part).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) {
-      files.push(part);
-      continue;
-    }
-    let names: string[];
-    try {
-      names = readdirSync(part);
-    } catch (e) {
-      throw new UsageError(`${part}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    // A 3D Tiles export is one source: its tileset.json (the tiles are read through it).
-    if (names.includes('tileset.json')) {
-      files.push(join(part, 'tileset.json'));
-      continue;
-    }
-    const extensions = new Set(POINT_FORMATS.flatMap((f) => f.extensions).filter((e) => e !== 'json'));
-    const inside = names
-      .filter((n) => extensions.has(extname(n).slice(1).toLowerCase()))
-      .sort()
-      .map((n) => join(part, n));
-    if (inside.length === 0) {
-      throw new UsageError(`${part}: folder holds no epoch files (${[...extensions].map((e) => '.' + e).join(', ')} or a tileset.json)`);
-    }
-    files.push(...inside);
+    files.push(...(isFolder(part) ? sourcesInFolder(part) : [part]));
   }
   if (files.length === 0) throw new UsageError(`no epoch files given in "${arg}"`);
   return files;
+}
+
+/** True for a folder; false for a file, or a path that is missing (its reader reports it by name). */
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A folder's source files (sorted by name), or its 3D Tiles export's tileset.json. */
+export function sourcesInFolder(folder: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (e) {
+    throw new UsageError(`${folder}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  // A 3D Tiles export is one source: its tileset.json (the tiles are read through it).
+  if (names.includes('tileset.json')) return [join(folder, 'tileset.json')];
+  const extensions = new Set(POINT_FORMATS.flatMap((f) => f.extensions).filter((e) => e !== 'json'));
+  const inside = names
+    .filter((n) => extensions.has(extname(n).slice(1).toLowerCase()))
+    .sort()
+    .map((n) => join(folder, n));
+  if (inside.length === 0) {
+    throw new UsageError(`${folder}: folder holds no epoch files (${[...extensions].map((e) => '.' + e).join(', ')} or a tileset.json)`);
+  }
+  return inside;
 }

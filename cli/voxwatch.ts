@@ -29,7 +29,10 @@ program
 program
   .command('info')
   .description('describe epoch files: format, points, bounds, CRS, density, classes, colour, GPS time')
-  .argument('<files...>', 'epoch files: LAS/LAZ/COPC point clouds, DSM or orthophoto GeoTIFFs, OBJ/PLY/glTF meshes, 3D Tiles tilesets')
+  .argument(
+    '<files...>',
+    'epoch files or folders of them: LAS/LAZ/COPC point clouds, DSM or orthophoto GeoTIFFs, OBJ/PLY/glTF meshes, 3D Tiles tilesets',
+  )
   .option('--json', 'machine-readable output')
   .action(async (files: string[], opts: { json?: boolean }) => {
     process.exitCode = await (await import('./commands/info')).infoCommand(files, opts);

@@ -5,6 +5,7 @@ import { detectPointFormat, type EpochSourceInfo } from '../../core/io/formats';
 import { inspectPointFile, type PointFileFacts } from '../../core/io/inspect';
 import { openFileSource } from '../../core/io/source';
 import { SourceError } from '../../core/io/types';
+import { isFolder, sourcesInFolder } from '../epoch-args';
 import { reportError } from '../errors';
 import { progressBar } from '../progress';
 
@@ -154,7 +155,9 @@ async function inspect(file: string, onProgress: (done: number, total: number) =
   return { facts, text: formatSourceInfo(facts) };
 }
 
-export async function infoCommand(files: string[], opts: { json?: boolean }): Promise<number> {
+export async function infoCommand(paths: string[], opts: { json?: boolean }): Promise<number> {
+  // A folder is described file by file, as detect reads it as an epoch.
+  const files = paths.flatMap((p) => (isFolder(p) ? sourcesInFolder(p) : [p]));
   const results: (Facts | { file: string; error: string })[] = [];
   let failed = 0;
   for (const file of files) {

@@ -42,6 +42,22 @@ describe('voxwatch info', () => {
     expect(facts.gpsTime.minDate).toBe('2023-07-22');
   });
 
+  it('describes a folder file by file, as detect reads it as an epoch', async () => {
+    const folder = join(SHARED_DATA, 'ign-lidarhd-2021-vs-2022-patch');
+    const r = await run('info', '--json', folder);
+    expect(r.code).toBe(0);
+    const facts = JSON.parse(r.stdout) as { file: string; pointCount: number }[];
+    expect(facts.map((f) => [f.file, f.pointCount])).toEqual([
+      [join(folder, 'donor_test.las'), 1606],
+      [join(folder, 'recipient_test.laz'), 9580],
+    ]);
+    // A folder holding no source says so in one line (exit 2, a usage error), not "is a directory".
+    const empty = mkdtempSync(join(tmpdir(), 'voxwatch-cli-empty-'));
+    const none = await run('info', empty);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toMatch(new RegExp(`^voxwatch: ${empty}: folder holds no epoch files \\(\\.las, \\.laz, `));
+  });
+
   const dir = mkdtempSync(join(tmpdir(), 'voxwatch-cli-'));
   const bad: [string, string | Uint8Array, RegExp][] = [
     ['empty.las', new Uint8Array(0), /empty\.las: empty file \(0 bytes\)/],
