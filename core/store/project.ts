@@ -300,7 +300,12 @@ export class LocalProject implements ProjectApi {
         ...carried,
       });
       const laterChanges = result.changes.map((c) => ({ code: c.id, type: c.type, footprint: c.footprint, volume_m3: c.volume_m3 }));
-      for (const w of watched) {
+      // The cases as they stand now, not when the run started: the analyst may have closed one (or moved it on) while
+      // it was computed. A case opened meanwhile has no view in this run; the next run checks it.
+      const standing = new Map(this.casesToCheck(before, after).map((c) => [c.id, c]));
+      for (const started of watched) {
+        const w = standing.get(started.id);
+        if (!w) continue;
         const view = result.views.watched[String(w.id)] ?? null;
         const finding = { runId: id, ...checkCase(w.object, laterChanges, view, { ...w.context, run: id }) };
         if (w.olderThan) {
