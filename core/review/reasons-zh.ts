@@ -72,6 +72,9 @@ function growthZh(detail: string): string {
   if (taller) return `比当时高出 ${taller[1]} m`;
   const larger = new RegExp(`^${N} m² larger than when it was judged$`).exec(detail);
   if (larger) return `面积比当时增加 ${larger[1]} m²`;
+  // Two judged structures now seen as one, judged two ways.
+  const other = /^(false positive|permitted|confirmed) as (run \d+ C\d+)$/.exec(detail);
+  if (other) return `${ofRunZh(other[2])} 曾判为“${VERDICT_ZH[other[1]]}”`;
   return detail;
 }
 
