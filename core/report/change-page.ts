@@ -3,7 +3,7 @@ import { reasonZh } from '../review/reasons-zh';
 import type { ChangeImages, EpochImage } from './change-images';
 import { crsLabel, newPage, startSection, type RenderContext } from './context';
 import { HEIGHT_RAMP_HEX } from './heightmap';
-import { formatArea, formatCount, formatMetres, formatPercent, formatVolume } from './i18n';
+import { formatArea, formatCount, formatDate, formatMetres, formatPercent, formatVolume } from './i18n';
 import {
   badge,
   CONTENT_BOTTOM,
@@ -19,6 +19,7 @@ import {
 } from './layout';
 import { footprintOutline, panelImage, type Panel } from './map';
 import type { ReportChange } from './model';
+import { caseNeed } from './summary';
 
 const PANEL = 163;
 const PANEL_GAP = (CONTENT_WIDTH - 3 * PANEL) / 2;
@@ -205,10 +206,20 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   const { S, input } = ctx;
   const verdict = S.verdicts[c.verdict] + (c.verdictCarriedFrom ? ` (${S.verdictCarried(c.verdictCarriedFrom)})` : '');
   const sep = input.lang === 'zh-CN' ? '；' : '; ';
+  // The ledger's status on the day of the report: when a run other than this one set it (a later
+  // survey that found the structure removed), or it was set by hand, it says which.
+  const basis = c.case && c.caseBasis && c.caseBasis.runId !== input.run.id ? c.caseBasis : null;
+  const basisText = basis
+    ? basis.runId === null
+      ? S.caseBasisHand(basis.date ?? basis.label)
+      : S.caseBasisRun(basis.runId, basis.label, basis.date)
+    : null;
   const own = c.case
     ? [
         S.caseId(c.case.id),
-        S.caseStatuses[c.case.status] + (c.case.proposed ? S.awaitingDecision(S.caseStatuses[c.case.proposed]) : ''),
+        S.caseStatuses[c.case.status] +
+          (basisText ? (input.lang === 'zh-CN' ? `（${basisText}）` : ` (${basisText})`) : '') +
+          (c.case.proposed ? S.awaitingDecision(S.caseStatuses[c.case.proposed]) : ''),
         c.case.dueDate ? `${S.dueDate} ${c.case.dueDate}` : null,
       ]
         .filter(Boolean)
@@ -216,7 +227,11 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
     : null;
   // A removal in a later run that rectified a case has none of its own: it names the case it closed.
   const checked = c.caseChecks.map((k) => S.caseEvidence(k.caseId, S.proposals[k.outcome]));
-  const kase = [own, ...checked].filter(Boolean).join(sep) || S.noCase;
+  // Without a case: a removal, a permitted change or a false positive needs none (无需立案); an
+  // addition not yet judged may; a confirmed addition does (未立案).
+  const need = caseNeed(c);
+  const kase =
+    [own, ...checked].filter(Boolean).join(sep) || (need === 'needed' ? S.noCase : need === 'undecided' ? S.caseUndecided : S.noCaseNeeded);
   const zones = c.zones.length
     ? c.zones.map((z) => `${S.zoneCategories[z.category] ?? z.category}${input.lang === 'zh-CN' ? '：' : ': '}${z.name}`).join(sep)
     : S.none;
@@ -227,7 +242,8 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   const wgs = ll ? S.lonLat(ll[0], ll[1]) : S.noWgs84;
   const rows: [string, string][] = [
     [S.verdict, verdict],
-    [S.caseStatus, kase],
+    // "as of" on a line of its own: the label column is narrow.
+    [S.caseStatusAsOf(formatDate(input.generatedAt)).replace(/ ?([（(])/, '\n$1'), kase],
     [S.zones, zones],
     [`${S.subDistrict} / ${S.community}`, place],
     // Permits are for building: a removal is judged against none.

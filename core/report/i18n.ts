@@ -53,7 +53,12 @@ export interface ReportStrings extends Terms {
   area: string;
   total: string;
   unassigned: string;
+  /** A change that needs a case (a confirmed addition) with none on the ledger: 应立案未立案. */
   noCase: string;
+  /** A change that needs no case: a removal, a permitted change, a false positive. */
+  noCaseNeeded: string;
+  /** An addition with no case, not yet judged: whether it needs one is open. */
+  caseUndecided: string;
   noZone: string;
   zoneNote: string;
   chartTitle: string;
@@ -100,6 +105,14 @@ export interface ReportStrings extends Terms {
   verdict: string;
   verdictCarried: (from: string) => string;
   caseStatus: string;
+  /** The ledger is read when the report is written: its status is the status on that day. */
+  caseStatusAsOf: (date: string) => string;
+  /** Under the table by case status: what the status is as of, and what the groups without a case mean. */
+  caseStatusNote: (date: string, after: string) => string;
+  /** After a case's status: the run (its later epoch) whose finding set it, when not this report's run. */
+  caseBasisRun: (runId: number, label: string, date: string | null) => string;
+  /** After a case's status set by hand (a site visit), with no run's finding behind it. */
+  caseBasisHand: (date: string) => string;
   caseId: (id: number) => string;
   /** A change of this run that a case check rested on, and what it found. */
   caseEvidence: (id: number, outcome: string) => string;
@@ -129,6 +142,27 @@ export interface ReportStrings extends Terms {
   noChangesUnseen: (percent: string) => string;
   zoneCategories: Record<string, string>;
   parameterNames: Record<string, string>;
+  /** The page that explains the report's indicators (guide-page.ts). */
+  guideTitle: string;
+  guide: (p: GuideParams) => [string, string][];
+}
+
+/** What the explanations depend on in the run they explain. */
+export interface GuideParams {
+  /** Metres per storey in the storeys estimate (the run's storeyHeight). */
+  storeyHeight: string;
+  /** The storey height detection uses unless told otherwise. */
+  defaultStoreyHeight: string;
+  /** Roughness below which a cell counts as planar, metres, at the run's voxel size. */
+  planar: string;
+  /** Roughness above which a top counts as rough, metres, at the run's voxel size. */
+  rough: string;
+  /** The run's minimum share seen in both epochs, percent. */
+  minCoverage: string | null;
+  /** Vegetation score from which a candidate is taken for vegetation. */
+  vegetationScore: string;
+  /** The date the ledger was read. */
+  asOf: string;
 }
 
 const zh: ReportStrings = {
@@ -177,6 +211,8 @@ const zh: ReportStrings = {
   total: '合计',
   unassigned: '未划分',
   noCase: '未立案',
+  noCaseNeeded: '无需立案',
+  caseUndecided: '待核查，未立案',
   noZone: '不涉及管控区',
   zoneNote: '一个图斑可涉及多个区域，故各行之和可大于合计。',
   chartTitle: '各变化类型体积',
@@ -225,6 +261,11 @@ const zh: ReportStrings = {
   // The store names the source as "run 2 C004".
   verdictCarried: (from) => `沿用自${from.replace(/^run (\d+) /, '批次 $1 ')}`,
   caseStatus: '台账状态',
+  caseStatusAsOf: (date) => `台账状态（截至 ${date}）`,
+  caseStatusNote: (date, after) =>
+    `台账状态为截至 ${date}（报告生成日）台账所记的状态，可能依据本期后期（${after}）之后的航摄比对或现场核查，不表示本期影像所见如此。“未立案”：已确认的新增违建尚未立案；“无需立案”：拆除、高度降低（不构成违建）或已许可；“待核查，未立案”：尚未定性的新增图斑。`,
+  caseBasisRun: (runId, label, date) => `据检测批次 ${runId}：${label}${date ? ` ${date} 航摄` : ''}`,
+  caseBasisHand: (date) => `${date} 人工登记`,
   caseId: (id) => `案件 ${id}`,
   caseEvidence: (id, outcome) => `案件 ${id} 的核查依据：${outcome}`,
   caseEvidenceGroup: (outcome) => `已立案违建${outcome}`,
@@ -270,6 +311,46 @@ const zh: ReportStrings = {
     halo: '分块缓冲',
     reproject: '读入时重投影',
   },
+  guideTitle: '说明',
+  // Every statement here is read from the code: core/changes/classify.ts (confidence, vegetation
+  // clues, storeys), measure.ts (volume, planar share, roughness), core/review/zoning.ts (priority),
+  // core/report/heightmap.ts and orthophotos.ts (the crops), core/store/reviews-repo.ts (cases).
+  guide: (p) => [
+    [
+      '置信度',
+      `0–100 %（最低 5 %，最高 99 %），由以下各项相乘：两期共同观测比例、高差超过阈值的面积占比、面积与体积相对最小阈值的大小、平均高差相对最小高差的大小、顶面平面占比、植被迹象（越多越低），以及图斑是否延伸进未观测区。置信度低说明证据弱（遮挡、数据空洞、接近阈值、似植被）：既不能据此认定违建，也不能据此排除，应先现场核查再定性、立案。${p.minCoverage ? `两期共同观测比例低于 ${p.minCoverage} 的候选不作为图斑上报。` : ''}`,
+    ],
+    [
+      '超绿指数 ExG',
+      `(2G − R − B) / (R + G + B)，取图斑较高一期表面（新增取后期、减少取前期）的颜色，点云无颜色时取该期正射影像。大于 0.05 计为偏绿（大于 0.12、0.25 更强），是植被迹象；小于 −0.15 为非植被色（红瓦、砖、锈），减分。各项植被迹象（颜色、粗糙、平面少、点在深度上分散、树冠状顶面等）计分，达 ${p.vegetationScore} 分即判为植被，不作为图斑上报。`,
+    ],
+    [
+      '平面占比 / 粗糙度',
+      `在较高一期表面上，对图斑内部（不含边缘）每个单元格的 3×3 邻域拟合平面：拟合残差的中位数为粗糙度 (m)；残差小于 ${p.planar} 的单元格为平面单元，其所占比例为平面占比。屋面平整、树冠粗糙：平面占比低于 50 %、粗糙度大于 ${p.rough} 各计一项植被迹象。`,
+    ],
+    [
+      '体积',
+      '按实体计：每个单元格后期与前期表面平均高程之差乘以单元格面积，再求和，即两期表面之间的全部体量（新增建筑自原地面算至屋面，加层自原屋面算起），不只是外壳；图斑内未观测的单元格按图斑的典型高差计入。正值为新增，负值为减少。',
+    ],
+    [
+      '层数变化（估算）',
+      `平均高度变化 ÷ 层高（本批次 ${p.storeyHeight}，默认 ${p.defaultStoreyHeight}），四舍五入，至少 1 层；升高为正、降低为负。仅为估算，加层层数以现场核实为准。`,
+    ],
+    [
+      '优先级',
+      '高：新增体量（体积为正）位于保护类管控区（如耕地、基本生态控制线、水源保护区），或许可已过期、超出许可范围；除此之外，体积减少（拆除、高度降低）或在许可范围内为低，其余为一般。按后期航摄日期对照许可有效期。',
+    ],
+    ['未观测（斜线）', '高度变化图中灰色斜线的单元格，前期或后期没有观测点（遮挡、水面、数据空洞）：此处变化未知，不等于没有变化。'],
+    [
+      '影像灰色边带',
+      '图斑影像的窗口超出该期正射影像范围时，超出部分以浅灰色填充，并非地物；窗口全在影像之外时显示“此处无正射影像”；该期没有可用正射影像时以地表晕渲代替。',
+    ],
+    [
+      '台账状态',
+      `报告生成时（截至 ${p.asOf}）台账所记的状态，可能依据本期之后的航摄比对（写明检测批次）或现场核查，并非本期影像所见。确认新增违建（体积为正）即立案；“未立案”为已确认的新增违建尚未立案，“无需立案”为拆除、高度降低（不构成违建）、已许可或误报的图斑，“待核查，未立案”为尚未定性的新增图斑。`,
+    ],
+    ['误报', '核查为误报的图斑只计入“按核查结论”统计，不计入其他任何数字。'],
+  ],
 };
 
 const en: ReportStrings = {
@@ -317,7 +398,9 @@ const en: ReportStrings = {
   area: 'Area (m²)',
   total: 'Total',
   unassigned: 'Unassigned',
-  noCase: 'No case',
+  noCase: 'No case filed',
+  noCaseNeeded: 'No case needed',
+  caseUndecided: 'Not yet judged, no case',
   noZone: 'In no zone',
   zoneNote: 'A change may lie in several zones, so the rows can add up to more than the total.',
   chartTitle: 'Volume by change type',
@@ -370,6 +453,11 @@ const en: ReportStrings = {
   verdict: 'Verdict',
   verdictCarried: (from) => `carried over from ${from}`,
   caseStatus: 'Case status',
+  caseStatusAsOf: (date) => `Case status (as of ${date})`,
+  caseStatusNote: (date, after) =>
+    `Case status is the ledger's as of ${date}, the day this report was written: it may rest on a survey after this run's later epoch (${after}) or on a site visit, not on what this run's images show. "No case filed": a confirmed new violation with no case yet; "no case needed": a removal or a lowered building (no violation) or a permitted change; "not yet judged, no case": an addition not yet reviewed.`,
+  caseBasisRun: (runId, label, date) => `shown by run ${runId}, ${label}${date ? ` surveyed ${date}` : ''}`,
+  caseBasisHand: (date) => `set by hand on ${date}`,
   caseId: (id) => `Case ${id}`,
   caseEvidence: (id, outcome) => `evidence for case ${id}: ${outcome.toLowerCase()}`,
   caseEvidenceGroup: (outcome) => `Violation on the ledger: ${outcome.toLowerCase()}`,
@@ -416,6 +504,46 @@ const en: ReportStrings = {
     halo: 'tile halo',
     reproject: 'reprojected while read',
   },
+  guideTitle: 'How to read this report',
+  guide: (p) => [
+    [
+      'Confidence',
+      `0–100 % (at least 5 %, at most 99 %): the product of the share of the footprint seen in both epochs, the share of it whose height changed by more than the threshold, the area and volume against the smallest reported, the mean height change against the smallest, the planar share of the top, vegetation clues (the more, the lower) and whether the change runs on into unseen ground. A low value means weak evidence (occlusion, data holes, close to a threshold, vegetation-like): it neither establishes a violation nor rules one out; check on site before judging or filing a case.${p.minCoverage ? ` Candidates seen in both epochs over less than ${p.minCoverage} of their footprint are not reported.` : ''}`,
+    ],
+    [
+      'Excess green, ExG',
+      `(2G − R − B) / (R + G + B) of the higher surface's colour (after for an addition, before for a removal), from the points or, where they have none, the epoch's orthophoto. Above 0.05 counts as a green clue (stronger above 0.12 and 0.25); below −0.15 (red tiles, brick, rust) counts against vegetation. Clues of colour, roughness, few planar cells, points scattered in depth and a crown-like top are scored; from ${p.vegetationScore} points the candidate is taken for vegetation and not reported.`,
+    ],
+    [
+      'Planar share, roughness',
+      `A plane is fitted to the 3 × 3 neighbourhood of each cell inside the footprint (edges left out) on the higher surface. Roughness is the median fit residual (m); a cell whose residual is below ${p.planar} is planar, and the planar share is their share. Roofs are planar, crowns rough: a planar share below 50 % and a roughness above ${p.rough} each count as a vegetation clue.`,
+    ],
+    [
+      'Volume',
+      'Solid volume: per cell, the later mean surface height minus the earlier one times the cell area, summed: all between the two surfaces (a new building from the former ground up to its roof, added storeys from the former roof), not a shell. Unseen cells inside the footprint count at its typical height change. Positive is added, negative removed.',
+    ],
+    [
+      'Storeys (estimate)',
+      `Mean height change ÷ storey height (${p.storeyHeight} in this run; ${p.defaultStoreyHeight} by default), rounded, at least 1; negative for a fall. An estimate: count the storeys on site.`,
+    ],
+    [
+      'Priority',
+      "High: an addition (positive volume) in a protected zone (such as farmland, an ecological control line, a water protection zone), or whose permit has expired or is exceeded. Otherwise low for a removal (demolished, height decrease) or a change within its permit, normal for the rest. Permits are judged as of the later epoch's survey date.",
+    ],
+    [
+      'Unseen (hatched)',
+      'Grey hatched cells of the height-change map had no points in one epoch or both (occlusion, water, data holes): change there is unknown, not zero.',
+    ],
+    [
+      'Grey band in crops',
+      'Where a crop runs past the epoch\'s orthophoto, the part outside is filled light grey: it is no ground feature. A crop wholly outside reads "No orthophoto here"; an epoch without a usable orthophoto is shown as a hillshade.',
+    ],
+    [
+      'Case status',
+      `The ledger's status when the report was written (as of ${p.asOf}): it may rest on a later survey (the run is named) or a site visit, not on this run's images. Confirming an addition (positive volume) opens a case. "No case filed": a confirmed addition without a case; "no case needed": a removal, a lowered building (no violation), a permitted change or a false positive; "not yet judged, no case": an addition not yet reviewed.`,
+    ],
+    ['False positive', 'Changes marked false positive count in the table by verdict only, in no other figure.'],
+  ],
 };
 
 export function stringsFor(lang: ReportLang): ReportStrings {
@@ -453,6 +581,11 @@ export function formatMetres(m: number, sign = false): string {
 
 export function formatCount(n: number): string {
   return whole.format(n);
+}
+
+/** The day of an ISO time in the report's time zone (UTC+8): "2026-11-26". */
+export function formatDate(iso: string): string {
+  return formatDateTime(iso).slice(0, 10);
 }
 
 export function formatPercent(share: number): string {

@@ -15,11 +15,24 @@ export interface ReportEpoch {
   orthophoto: string | null;
 }
 
+/**
+ * What a case's status rests on (the store's latestSurveyOf): the run whose finding last moved it
+ * and that run's later epoch, or (runId null) a status set by hand on `date`, after a site visit.
+ */
+export interface CaseBasis {
+  runId: number | null;
+  /** The epoch's label, or the day for a status set by hand. */
+  label: string;
+  date: string | null;
+}
+
 /** One change as the report shows it: the detected object plus its review. */
 export type ReportChange = ChangeObject &
   ChangeReview & {
     /** PNG snapshots of the 3D view from the app's viewer; the CLI renders its own oblique view. */
     snapshot?: Uint8Array;
+    /** What the status of its case rests on, when the store says (a later run's finding: the report names it). */
+    caseBasis?: CaseBasis | null;
   };
 
 /** Everything a report needs, gathered by the project store: the renderer reads no other file but orthophotos and fonts. */

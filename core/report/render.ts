@@ -13,6 +13,7 @@ import { contentsPages, fillContents, reserveContents } from './contents';
 import { abortError, throwIfAborted, type RenderContext } from './context';
 import { coverPage } from './cover';
 import { reportFonts } from './fonts';
+import { guidePage } from './guide-page';
 import { stringsFor } from './i18n';
 import { FONT, footers, PAGE } from './layout';
 import type { ReportInput } from './model';
@@ -88,11 +89,13 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
     doc.registerFont(FONT.regular, fonts.regular);
     doc.registerFont(FONT.bold, fonts.bold);
     coverPage(ctx);
-    const contentsAt = reserveContents(ctx, contentsPages(2 + input.changes.length));
+    // Summary, overview, then (when there are changes to read) the guide and each change.
+    const contentsAt = reserveContents(ctx, contentsPages(2 + (input.changes.length ? 1 + input.changes.length : 0)));
     const contentsCount = doc.bufferedPageRange().count - contentsAt;
     summaryPages(ctx);
     await overviewPage(ctx);
     const total = input.changes.length;
+    if (total) guidePage(ctx);
     hooks.onProgress?.({ done: 0, total });
     if (total) doc.outline.addItem(ctx.S.changeSections);
     // The images of the next few changes are prepared while this one is drawn.

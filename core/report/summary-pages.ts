@@ -3,9 +3,18 @@ import type { ChangeType } from '../changes/types';
 import type { CaseStatus, Verdict } from '../review/types';
 import { volumeByTypeChart } from './charts';
 import { newPage, startSection, type RenderContext } from './context';
-import { formatCount, formatDecimal, formatVolumeAbs } from './i18n';
+import { formatCount, formatDate, formatDecimal, formatVolumeAbs } from './i18n';
 import { CONTENT_BOTTOM, CONTENT_WIDTH, FONT, heading, INK, MUTED, PAGE, table, type Column } from './layout';
-import { CASE_AWAITING, caseEvidenceOutcome, NO_GROUP, summarise, type Tally, type TallyRow } from './summary';
+import {
+  CASE_AWAITING,
+  CASE_UNDECIDED,
+  caseEvidenceOutcome,
+  NO_CASE_NEEDED,
+  NO_GROUP,
+  summarise,
+  type Tally,
+  type TallyRow,
+} from './summary';
 
 export function summaryPages(ctx: RenderContext): void {
   const { doc, S, input } = ctx;
@@ -73,19 +82,25 @@ export function summaryPages(ctx: RenderContext): void {
   y += 12;
   section(S.byVerdict, S.verdict, sum.byVerdict, (k) => S.verdicts[k as Verdict] ?? k, sum.all);
   // A change that is evidence for a case (a removal that rectified it) has no case status of its
-  // own: its row names what the check found, and a note says why it is listed apart.
+  // own: its row names what the check found, and a note says why it is listed apart. The ledger
+  // is read when the report is written: the note says its status may rest on a later survey.
   const evidence = sum.byCaseStatus.some((r) => caseEvidenceOutcome(r.key) !== null);
+  const asOf = formatDate(input.generatedAt);
+  const caseNote = S.caseStatusNote(asOf, input.run.after.label);
   section(
     S.byCaseStatus,
-    S.caseStatus,
+    S.caseStatusAsOf(asOf),
     sum.byCaseStatus,
     (k) => {
       const outcome = caseEvidenceOutcome(k);
       if (outcome) return S.caseEvidenceGroup(S.proposals[outcome]);
-      return k === NO_GROUP ? S.noCase : k === CASE_AWAITING ? S.awaitingGroup : (S.caseStatuses[k as CaseStatus] ?? k);
+      if (k === NO_GROUP) return S.noCase;
+      if (k === NO_CASE_NEEDED) return S.noCaseNeeded;
+      if (k === CASE_UNDECIDED) return S.caseUndecided;
+      return k === CASE_AWAITING ? S.awaitingGroup : (S.caseStatuses[k as CaseStatus] ?? k);
     },
     sum.total,
-    evidence ? S.caseEvidenceNote : undefined,
+    evidence ? `${caseNote}\n${S.caseEvidenceNote}` : caseNote,
   );
   section(S.bySubDistrict, S.subDistrict, sum.bySubDistrict, (k) => (k === NO_GROUP ? S.unassigned : k), sum.total);
   section(S.byZone, S.zones, sum.byZone, (k) => zoneName(ctx, k), null, S.zoneNote);

@@ -1,6 +1,6 @@
 /** The summary's tallies: counts, added and removed volumes and areas, grouped several ways. */
 import { CHANGE_TYPES } from '../changes/types';
-import { CASE_STATUSES, VERDICTS, type CaseOutcome } from '../review/types';
+import { CASE_STATUSES, VERDICTS, type CaseOutcome, type Verdict } from '../review/types';
 import type { ReportChange } from './model';
 
 export interface Tally {
@@ -28,7 +28,8 @@ export interface ReportSummary {
   byVerdict: TallyRow[];
   /**
    * Case statuses, then CASE_AWAITING, then the changes that are evidence for a case by what its
-   * check found (caseEvidenceKey), then 'none' for changes without a case.
+   * check found (caseEvidenceKey), then the changes without a case by whether they need one (caseNeed):
+   * 'none' (a case is needed: 应立案未立案), CASE_UNDECIDED, NO_CASE_NEEDED.
    */
   byCaseStatus: TallyRow[];
   /** "category\tname" keys, then 'none' for changes in no zone. */
@@ -53,6 +54,26 @@ export function caseEvidenceOutcome(key: string): CaseOutcome | null {
 }
 /** The group of changes whose case this run proposes to move, not yet decided: neither status describes them. */
 export const CASE_AWAITING = 'case_awaiting';
+/** The case-status group of changes without a case that need none: removals, permitted changes, false positives. */
+export const NO_CASE_NEEDED = 'no_case_needed';
+/** The case-status group of additions without a case not yet judged (unreviewed, needing a site visit). */
+export const CASE_UNDECIDED = 'case_undecided';
+
+/**
+ * Whether a change calls for a case on the ledger, as the store opens them (reviews-repo setVerdicts):
+ * confirming an addition (volume > 0) opens one. A removal (拆除, 高度降低) is no violation whatever its
+ * verdict, nor is a permitted change or a false positive (误报). An addition not yet judged may need one.
+ */
+export function caseNeed(c: { verdict: Verdict; volume_m3: number }): 'needed' | 'not_needed' | 'undecided' {
+  if (c.volume_m3 <= 0 || c.verdict === 'false_positive' || c.verdict === 'permitted') return 'not_needed';
+  return c.verdict === 'confirmed' ? 'needed' : 'undecided';
+}
+
+/** The case-status group of a change without a case of its own nor any it is evidence for. */
+export function noCaseKey(c: { verdict: Verdict; volume_m3: number }): string {
+  const need = caseNeed(c);
+  return need === 'needed' ? NO_GROUP : need === 'undecided' ? CASE_UNDECIDED : NO_CASE_NEEDED;
+}
 
 function empty(): Tally {
   return { count: 0, added: 0, removed: 0, area: 0 };
@@ -105,9 +126,9 @@ export function summarise(all: ReportChange[]): ReportSummary {
       (c) => [
         c.case?.proposed
           ? CASE_AWAITING
-          : (c.case?.status ?? (c.caseChecks.length > 0 ? caseEvidenceKey(c.caseChecks[0].outcome) : NO_GROUP)),
+          : (c.case?.status ?? (c.caseChecks.length > 0 ? caseEvidenceKey(c.caseChecks[0].outcome) : noCaseKey(c))),
       ],
-      [...CASE_STATUSES, CASE_AWAITING, ...OUTCOMES.map(caseEvidenceKey), NO_GROUP],
+      [...CASE_STATUSES, CASE_AWAITING, ...OUTCOMES.map(caseEvidenceKey), NO_GROUP, CASE_UNDECIDED, NO_CASE_NEEDED],
       false,
     ),
     byZone: group(

@@ -12,7 +12,7 @@ import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/r
 import type { ReportChange } from '../../core/report/model';
 import { footprintMask, obliqueRender, obliqueView } from '../../core/report/oblique';
 import { encodePng } from '../../core/report/raster';
-import { caseEvidenceKey, NO_GROUP, summarise } from '../../core/report/summary';
+import { CASE_UNDECIDED, caseEvidenceKey, caseNeed, NO_CASE_NEEDED, NO_GROUP, summarise } from '../../core/report/summary';
 import { CASE_STATUSES, VERDICTS } from '../../core/review/types';
 import { CHANGE_TYPES } from '../../core/changes/types';
 
@@ -80,7 +80,30 @@ describe('summary tallies', () => {
     expect(summarise([...changes, removal]).byCaseStatus.map((r) => [r.key, r.count])).toEqual([
       ['notified', 1],
       [caseEvidenceKey('rectified'), 1],
-      [NO_GROUP, 2],
+      [NO_GROUP, 1],
+      [NO_CASE_NEEDED, 1],
+    ]);
+  });
+
+  it('tells the changes without a case that need one from those that need none, as the store opens cases', () => {
+    // Confirming an addition opens a case (reviews-repo setVerdicts); nothing else does.
+    expect(caseNeed({ verdict: 'confirmed', volume_m3: 30 })).toBe('needed');
+    for (const verdict of VERDICTS) expect(caseNeed({ verdict, volume_m3: -30 }), verdict).toBe('not_needed');
+    expect(caseNeed({ verdict: 'permitted', volume_m3: 30 })).toBe('not_needed');
+    expect(caseNeed({ verdict: 'false_positive', volume_m3: 30 })).toBe('not_needed');
+    expect(caseNeed({ verdict: 'unreviewed', volume_m3: 30 })).toBe('undecided');
+    expect(caseNeed({ verdict: 'needs_site_visit', volume_m3: 30 })).toBe('undecided');
+    const rows = summarise([
+      change('A', { verdict: 'confirmed' }),
+      change('B', { type: 'demolished', volume_m3: -50, verdict: 'confirmed' }),
+      change('D', { type: 'height_decrease', volume_m3: -20, verdict: 'confirmed' }),
+      change('P', { verdict: 'permitted' }),
+      change('U', { verdict: 'needs_site_visit' }),
+    ]).byCaseStatus;
+    expect(rows.map((r) => [r.key, r.count])).toEqual([
+      [NO_GROUP, 1],
+      [CASE_UNDECIDED, 1],
+      [NO_CASE_NEEDED, 3],
     ]);
   });
 
@@ -106,9 +129,11 @@ describe('summary tallies', () => {
       ['unreviewed', 2],
       ['confirmed', 1],
     ]);
+    // C1, a confirmed addition, needs a case it has not got; C2, a demolition, needs none.
     expect(s.byCaseStatus.map((r) => [r.key, r.count])).toEqual([
       ['notified', 1],
-      [NO_GROUP, 2],
+      [NO_GROUP, 1],
+      [NO_CASE_NEEDED, 1],
     ]);
     // A change in two zones counts in both; administrative zones are not zones here.
     expect(s.byZone.map((r) => [r.key, r.count])).toEqual([

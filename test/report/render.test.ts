@@ -11,7 +11,7 @@ import { detectChanges, type DetectionResult } from '../../core/detect';
 import { encodeGeoTiffRgb } from '../../core/io/geotiff/writer';
 import { SourceError } from '../../core/io/types';
 import { reportInputFromDetection, type DetectionReportMeta } from '../../core/report/from-detection';
-import { formatVolume, stringsFor } from '../../core/report/i18n';
+import { formatDecimal, formatVolume, stringsFor } from '../../core/report/i18n';
 import type { ReportInput, ReportLang } from '../../core/report/model';
 import { renderReport } from '../../core/report/render';
 import type { ChangeReview } from '../../core/review/types';
@@ -131,9 +131,9 @@ describe('report of a generated district', () => {
 
     it('has a sensible number of pages, every one of which renders', () => {
       const n = result.changes.length;
-      // Cover, contents, summary (1–2), overview, then one page per change (two at most).
-      expect(rendered.pages).toBeGreaterThanOrEqual(4 + n);
-      expect(rendered.pages).toBeLessThanOrEqual(5 + 2 * n);
+      // Cover, contents, summary (1–2), overview, guide, then one page per change (two at most).
+      expect(rendered.pages).toBeGreaterThanOrEqual(5 + n);
+      expect(rendered.pages).toBeLessThanOrEqual(6 + 2 * n);
       expect(pdfInfo(file).Pages).toBe(String(rendered.pages));
       const pages = renderPages(file);
       expect(pages.status).toBe(0);
@@ -146,8 +146,8 @@ describe('report of a generated district', () => {
       expect(text).toContain(S.page(rendered.pages, rendered.pages));
       expect(text).toContain(S.contents);
       const raw = readFileSync(file).toString('latin1');
-      // One link per contents row: summary, overview and each change.
-      expect(raw.match(/\/S \/GoTo/g)?.length).toBe(2 + result.changes.length);
+      // One link per contents row: summary, overview, the guide and each change.
+      expect(raw.match(/\/S \/GoTo/g)?.length).toBe(3 + result.changes.length);
       expect(raw).toContain('/Outlines');
       const info = pdfInfo(file);
       expect(info.Title).toContain(S.title);
@@ -206,6 +206,132 @@ describe('report of a generated district', () => {
     it('tells on the overview map that the background is an orthophoto', () => {
       expect(flat(pdfText(file))).toContain(S.mapOnOrthophoto('epoch-2'));
     });
+  });
+
+  describe.each(['zh-CN', 'en'] as const)('the ledger, in %s', (lang) => {
+    const S = stringsFor(lang);
+    // The report is written on 2025-03-05 (UTC+8); the district's later epoch was surveyed on 2024-09-01.
+    const generatedAt = '2025-03-05T02:00:00Z';
+    let pages: string[];
+    const byId = (id: string) => result.changes.find((c) => c.id === id)!;
+    const pageOf = (id: string) => {
+      const n = result.changes.findIndex((c) => c.id === id);
+      return pages.find((p) => p.includes(S.changeTitle(n + 1, id)) && p.includes(S.metrics))!;
+    };
+    /** A row of the table by case status as pdftotext reads it: name, count, added, removed, area. */
+    const row = (name: string, ids: string[]) => {
+      const cs = ids.map(byId);
+      const added = cs.reduce((a, c) => a + Math.max(0, c.volume_m3), 0);
+      const removed = cs.reduce((a, c) => a - Math.min(0, c.volume_m3), 0);
+      const area = cs.reduce((a, c) => a + c.area_m2, 0);
+      return `${name} ${cs.length} ${formatDecimal(added)} ${formatDecimal(removed)} ${formatDecimal(area)}`;
+    };
+
+    beforeAll(async () => {
+      // C001 height decrease and C002 demolition, confirmed; C003 new building, permitted; C004 rooftop
+      // structure, confirmed and no case yet; C005 storeys added, unreviewed; C006 extension, confirmed,
+      // its case rectified by a later run (2, epoch-3) than this report's.
+      const verdicts: Record<string, Partial<ChangeReview>> = {
+        C001: { verdict: 'confirmed' },
+        C002: { verdict: 'confirmed' },
+        C003: { verdict: 'permitted', permitStatus: 'permitted' },
+        C004: { verdict: 'confirmed' },
+        C006: { verdict: 'confirmed', case: { id: 6, status: 'rectified', dueDate: null, subDistrict: null } },
+      };
+      expect(result.changes.map((c) => [c.id, c.type])).toEqual([
+        ['C001', 'height_decrease'],
+        ['C002', 'demolished'],
+        ['C003', 'new_building'],
+        ['C004', 'rooftop_structure'],
+        ['C005', 'storeys_added'],
+        ['C006', 'extension'],
+      ]);
+      const base = reportInputFromDetection(
+        result,
+        { projectName: 'ledger', lang, runId: 1, generatedAt, after: { label: 'epoch-2', date: '2024-09-01' } },
+        new Map(Object.entries(verdicts)),
+      );
+      const changes = base.changes.map((c) =>
+        c.id === 'C006' ? { ...c, caseBasis: { runId: 2, label: 'epoch-3', date: '2024-10-01' } } : c,
+      );
+      const file = join(out, `ledger-${lang}.pdf`);
+      await renderReport({ ...base, changes }, file);
+      pages = pdfText(file).split('\f').map(flat);
+    });
+
+    it('says a removal, a permitted change and a false positive need no case, apart from a confirmed addition without one', () => {
+      const summary = pages.find((p) => p.includes(S.byCaseStatus))!;
+      expect(summary).toContain(row(S.noCaseNeeded, ['C001', 'C002', 'C003']));
+      expect(summary).toContain(row(S.noCase, ['C004']));
+      expect(summary).toContain(row(S.caseUndecided, ['C005']));
+      for (const id of ['C001', 'C002', 'C003']) {
+        expect(pageOf(id), id).toContain(S.noCaseNeeded);
+        expect(pageOf(id), id).not.toContain(S.caseUndecided);
+      }
+      expect(pageOf('C004')).toContain(S.noCase);
+      expect(pageOf('C004')).not.toContain(S.noCaseNeeded);
+      expect(pageOf('C005')).toContain(S.caseUndecided);
+      if (lang === 'zh-CN') {
+        expect(summary).toMatch(/无需立案 3 /);
+        expect(summary).toMatch(/ 未立案 1 /);
+        expect(pageOf('C002')).toContain('无需立案');
+      }
+    });
+
+    it('dates the case status to the day the report was written, and names the later run that rectified a case', () => {
+      const summary = pages.find((p) => p.includes(S.byCaseStatus))!;
+      expect(summary).toContain(S.caseStatusAsOf('2025-03-05'));
+      // Chinese wraps anywhere: pdftotext puts a space at each line end.
+      const squash = (t: string) => t.replace(/\s+/g, '');
+      expect(squash(summary)).toContain(squash(S.caseStatusNote('2025-03-05', 'epoch-2')));
+      const c6 = pageOf('C006');
+      expect(c6).toContain(lang === 'zh-CN' ? '截至 2025-03-05' : 'as of 2025-03-05');
+      expect(c6).toContain(
+        lang === 'zh-CN'
+          ? '案件 6 · 已整改（据检测批次 2：epoch-3 2024-10-01 航摄）'
+          : 'Case 6 · Rectified (shown by run 2, epoch-3 surveyed 2024-10-01)',
+      );
+    });
+
+    it('explains its indicators on one page of their own, with the run’s storey height', () => {
+      const at = pages.findIndex((p) => p.startsWith(`${S.guideTitle} `));
+      expect(at).toBeGreaterThan(-1);
+      const guide = pages[at];
+      for (const [term, text] of S.guide(guideFor())) {
+        expect(guide, term).toContain(term);
+        expect(guide.replace(/\s+/g, ''), term).toContain(text.replace(/\s+/g, ''));
+      }
+      expect(guide).toContain('(2G − R − B) / (R + G + B)');
+      expect(guide).toContain(lang === 'zh-CN' ? '本批次 3 m，默认 3 m' : '3 m in this run; 3 m by default');
+      expect(guide).toContain(lang === 'zh-CN' ? '残差小于 0.12 m' : 'below 0.12 m is planar');
+      // The whole of it on that page (the last explanation above too): the next starts the first change.
+      expect(pages[at + 1]).toContain(S.changeTitle(1, 'C001'));
+      // Listed in the contents.
+      expect(pages.find((p) => p.includes(S.contents))).toContain(S.guideTitle);
+    });
+  });
+
+  /** The figures the guide quotes for the generated district's run (0.5 m voxels, 3 m storeys, 50 % coverage). */
+  function guideFor(): Parameters<ReturnType<typeof stringsFor>['guide']>[0] {
+    return {
+      storeyHeight: '3 m',
+      defaultStoreyHeight: '3 m',
+      planar: '0.12 m',
+      rough: '0.15 m',
+      minCoverage: '50 %',
+      vegetationScore: '2.5',
+      asOf: '2025-03-05',
+    };
+  }
+
+  it('quotes the run’s own storey height in its guide', async () => {
+    const file = join(out, 'storeys.pdf');
+    const base = input('en', { only: [result.changes[0].id] });
+    await renderReport({ ...base, run: { ...base.run, parameters: { ...base.run.parameters, storeyHeight: 2.8, voxel: 1 } } }, file);
+    const text = flat(pdfText(file));
+    expect(text).toContain('Mean height change ÷ storey height (2.8 m in this run; 3 m by default)');
+    // At 1 m voxels a plane fits 2 m windows: the planar limit doubles with the roughness scale.
+    expect(text).toContain('whose residual is below 0.24 m is planar');
   });
 
   it('works without orthophotos: hillshades instead, and says so', async () => {
