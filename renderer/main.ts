@@ -585,6 +585,7 @@ function ensureViewer(): Viewer | null {
   suppressed = new SuppressedLayer(viewer, api, $('view'), b.minZ - viewer.origin[2]);
   suppressed.onChange = renderLegend;
   const v = viewer;
+  v.hooks.afterRender.push(() => judgeAwaitedSide(v));
   v.hooks.afterRender.push(() => {
     const box = v.screenBox(state.selected);
     // The id label stands above the change's top: kept clear too.
@@ -626,9 +627,33 @@ function changeBox(c: ChangeRecord, margin: number) {
   return { minX: Math.min(...xs) - margin, minY: Math.min(...ys) - margin, maxX: Math.max(...xs) + margin, maxY: Math.max(...ys) + margin };
 }
 
+/**
+ * Looks at the changed volume itself (half-way up it: a ground-level extension's walls, not the ground), from the side
+ * it is open to view from: an extension is seen from its free side, not through the building it is attached to.
+ */
 function flyToChange(c: ChangeRecord, instant: boolean): void {
-  viewer?.flyTo(changeBox(c, 20), Math.min(c.before_top_z, c.after_top_z), instant); // look at the changed part
+  const v = viewer;
+  if (v) {
+    const z = (c.before_top_z + c.after_top_z) / 2;
+    const side = v.sideToView(c.footprint, z);
+    v.flyTo(changeBox(c, 20), z, instant, side ?? undefined);
+    sideAwaited = side ? null : c;
+  }
   scheduleDetail(c);
+}
+
+/**
+ * A change flown to before any of its points were drawn (a link opened, a run switched), from the default side: once
+ * its points are there, judged again on them and flown to from the side they leave open, unless the analyst has
+ * moved the view or chosen another change meanwhile.
+ */
+let sideAwaited: ChangeRecord | null = null;
+
+function judgeAwaitedSide(v: Viewer): void {
+  const c = sideAwaited;
+  if (!c || v.flying) return;
+  if (state.selected !== c.key || !v.atFlightEnd()) return void (sideAwaited = null);
+  if (v.sideToView(c.footprint, (c.before_top_z + c.after_top_z) / 2)) flyToChange(c, true);
 }
 
 /** Points per epoch in the denser sample around the selected change. */

@@ -7,6 +7,7 @@ import type { PolygonCoords } from '../core/changes/types';
 import { declutter } from './declutter';
 import type { PointCloudData } from './point-data';
 import { PressTravel } from './press';
+import { DEFAULT_SIDE, REACH_M, viewSide, type ViewSide } from './view-side';
 
 export type ViewMode = 'before' | 'after' | 'swipe';
 /** 'class' and 'change' need the octrees (renderer/clouds); the plain samples show height for them. */
@@ -105,6 +106,8 @@ export class Viewer {
   private heightRange: [number, number] | null = null;
   private pending = false;
   private flight: number | null = null;
+  /** Where the last flight put the camera and its target (scene coordinates), until the camera moves. */
+  private flown: { position: THREE.Vector3; target: THREE.Vector3 } | null = null;
   private epochLayer: EpochLayer | null = null;
   private more: ReturnType<typeof setTimeout> | undefined;
   private readonly pickables: Pickable[] = [];
@@ -320,14 +323,20 @@ export class Viewer {
     this.requestRender();
   }
 
-  /** Moves the camera to look at a box obliquely from the south; animated unless `instant`. */
-  flyTo(box: BoxXY, baseZ: number, instant = false): void {
+  /**
+   * Moves the camera to look at a box obliquely from `side` (from the south unless told), aimed at the height
+   * `targetZ` (absolute) over the box's centre; animated unless `instant`.
+   */
+  flyTo(box: BoxXY, targetZ: number, instant = false, side: ViewSide = DEFAULT_SIDE): void {
     const [ox, oy, oz] = this.origin;
-    const target = new THREE.Vector3((box.minX + box.maxX) / 2 - ox, (box.minY + box.maxY) / 2 - oy, baseZ - oz);
+    const target = new THREE.Vector3((box.minX + box.maxX) / 2 - ox, (box.minY + box.maxY) / 2 - oy, targetZ - oz);
     const size = Math.max(box.maxX - box.minX, box.maxY - box.minY, 40); // never so close that context is lost
     const distance = (size / 2 / Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) * 1.5;
-    const position = target.clone().add(new THREE.Vector3(0, -0.8, 1).normalize().multiplyScalar(distance));
+    const flat = Math.cos(side.elevation);
+    const direction = new THREE.Vector3(side.dx * flat, side.dy * flat, Math.sin(side.elevation));
+    const position = target.clone().add(direction.multiplyScalar(distance));
     if (this.flight !== null) cancelAnimationFrame(this.flight);
+    this.flown = { position: position.clone(), target: target.clone() };
     if (instant) {
       this.controls.target.copy(target);
       this.camera.position.copy(position);
@@ -347,6 +356,55 @@ export class Viewer {
       this.flight = f < 1 ? requestAnimationFrame(step) : null;
     };
     this.flight = requestAnimationFrame(step);
+  }
+
+  /** Whether a flight is under way (animated). */
+  get flying(): boolean {
+    return this.flight !== null;
+  }
+
+  /** Whether the camera is where the last flight put it (the analyst has not moved it since); false during a flight. */
+  atFlightEnd(): boolean {
+    const f = this.flown;
+    return (
+      !!f && this.flight === null && this.camera.position.distanceTo(f.position) < 0.01 && this.controls.target.distanceTo(f.target) < 0.01
+    );
+  }
+
+  /**
+   * The side a change is open to view from (renderer/view-side), judged on the points drawn or loaded around it now
+   * (both epochs, the overview samples, the denser ones and the octrees' nodes); `targetZ` absolute. Null while no
+   * points are there to judge by.
+   */
+  sideToView(footprint: PolygonCoords[], targetZ: number): ViewSide | null {
+    const [ox, oy, oz] = this.origin;
+    const rings = footprint.map((polygon) => polygon[0].map(([x, y]) => [x - ox, y - oy]));
+    const xs = rings.flatMap((r) => r.map(([x]) => x));
+    const ys = rings.flatMap((r) => r.map(([, y]) => y));
+    if (xs.length === 0) return DEFAULT_SIDE;
+    const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const reach = REACH_M + Math.hypot(maxX - minX, maxY - minY) / 2 + 1;
+    const [cx, cy] = [(minX + maxX) / 2, (minY + maxY) / 2];
+    const near: number[] = [];
+    const sphere = new THREE.Sphere();
+    this.scene.traverse((o) => {
+      if (!(o instanceof THREE.Points)) return;
+      const position = o.geometry.getAttribute('position') as THREE.BufferAttribute | undefined;
+      if (!position || position.count < 100) return; // a marker's few points (measuring, a lead), not a survey's
+      o.updateWorldMatrix(true, false);
+      if (!o.geometry.boundingSphere) o.geometry.computeBoundingSphere();
+      sphere.copy(o.geometry.boundingSphere!).applyMatrix4(o.matrixWorld);
+      if (Math.hypot(sphere.center.x - cx, sphere.center.y - cy) > reach + sphere.radius) return;
+      const e = o.matrixWorld.elements;
+      for (let i = 0; i < position.count; i++) {
+        const [px, py, pz] = [position.getX(i), position.getY(i), position.getZ(i)];
+        const x = e[0] * px + e[4] * py + e[8] * pz + e[12];
+        const y = e[1] * px + e[5] * py + e[9] * pz + e[13];
+        if (Math.abs(x - cx) > reach || Math.abs(y - cy) > reach) continue;
+        near.push(x, y, e[2] * px + e[6] * py + e[10] * pz + e[14]);
+      }
+    });
+    return viewSide(rings, targetZ - oz, near);
   }
 
   requestRender(): void {
@@ -393,6 +451,11 @@ export class Viewer {
     for (const hook of this.hooks.afterRender) hook();
     this.frames++;
     this.container.dataset.frames = String(this.frames);
+    // Where the camera stands and looks (world coordinates), for the end-to-end tests.
+    const [ox, oy, oz] = this.origin;
+    const world = (v: THREE.Vector3) => [v.x + ox, v.y + oy, v.z + oz].map((c) => c.toFixed(2)).join(',');
+    this.container.dataset.camera = world(this.camera.position);
+    this.container.dataset.cameraTarget = world(this.controls.target);
     // Nodes still loading: draw again shortly (not every animation frame: the decoders need the CPU too).
     clearTimeout(this.more);
     if (loading) this.more = setTimeout(() => this.requestRender(), 80);
