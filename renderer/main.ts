@@ -2,7 +2,7 @@
 // Everything comes through the bridge (ProjectApi); state that should survive a reload lives in the URL hash.
 import type { ChangeRecord, ProjectInfo, RunRecord } from '../core/api';
 import { CHANGE_TYPES } from '../core/changes/types';
-import { VERDICTS, type Verdict } from '../core/review/types';
+import { VERDICTS, withdrawsCase, type Verdict } from '../core/review/types';
 import { connect, type ViewerApi } from './bridge';
 import { EpochClouds } from './clouds/epoch-clouds';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
@@ -480,7 +480,7 @@ async function setVerdict(verdict: Verdict): Promise<void> {
   }
   if (key === null || !change) return;
   // Withdrawing a confirmation closes its case (台账): one stray key must not do that.
-  const closes = change.verdict === 'confirmed' && verdict !== 'confirmed' && change.case && change.case.status !== 'closed';
+  const closes = withdrawsCase(change.verdict, verdict) && change.case && change.case.status !== 'closed';
   const p = state.pendingClose;
   if (closes && !(p && p.key === key && p.verdict === verdict && p.until > Date.now())) {
     state.pendingClose = { key, verdict, until: Date.now() + 8000 };

@@ -2,6 +2,14 @@
 export const VERDICTS = ['unreviewed', 'confirmed', 'false_positive', 'permitted', 'needs_site_visit'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** Verdicts under which a change's case stands: confirmed, or confirmed and awaiting a site visit. */
+const UPHOLDING: readonly Verdict[] = ['confirmed', 'needs_site_visit'];
+
+/** Whether going from one verdict to another withdraws the violation, and so closes its case (台账). */
+export function withdrawsCase(from: Verdict, to: Verdict): boolean {
+  return UPHOLDING.includes(from) && !UPHOLDING.includes(to);
+}
+
 /**
  * The case ledger's lifecycle (台账): supervision → notification → rectification → closing.
  * `rectified` / `not_rectified` are proposed by a later epoch and settled by the analyst.

@@ -2,14 +2,18 @@ import type { Database } from 'better-sqlite3';
 import type { ChangeObject } from '../changes/types';
 import { matchStructure, type Match } from '../review/match';
 import { ofRun } from '../review/run-ref';
-import { VERDICTS, type Verdict } from '../review/types';
+import { SYSTEM_ACTOR } from '../review/terms';
+import { VERDICTS, withdrawsCase, type Verdict } from '../review/types';
 import { audit, stamp } from './audit';
 import { ProjectFileError, writeTransaction } from './db';
 import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo';
 
 /**
  * Sets one verdict on many changes in one transaction. Confirming an added structure opens a
- * case in the ledger; withdrawing a confirmation closes its case with the reason.
+ * case in the ledger; withdrawing a confirmation (false positive, permitted, back to unreviewed)
+ * closes its case with the reason, while a site visit pending leaves it open. The same verdict
+ * again changes nothing (a note given with it is kept). Copies of the verdict that later runs
+ * carried, and no one has judged since, follow it.
  */
 export function setVerdicts(db: Database, keys: number[], verdict: Verdict, actor: string, note?: string): number {
   if (!VERDICTS.includes(verdict))
@@ -27,14 +31,45 @@ export function setVerdicts(db: Database, keys: number[], verdict: Verdict, acto
       const row = exists.get(key) as { id: number; volume_m3: number; sub_district: string | null } | undefined;
       if (!row) throw new ProjectFileError('verdict', `no change with key ${key} in this project`);
       const before = (previous.get(key) as { verdict: Verdict } | undefined)?.verdict ?? 'unreviewed';
+      changed++;
+      if (before === verdict) {
+        // Pressing the same verdict again is no judgement: it keeps where a carried verdict came from.
+        if (note !== undefined) setNote(db, key, note, actor);
+        continue;
+      }
       upsert.run(key, verdict, note ?? null, now, actor);
       if (verdict === 'confirmed' && row.volume_m3 > 0) openCaseFor(db, key, row.sub_district, actor, now);
-      if (before === 'confirmed' && verdict !== 'confirmed') closeCaseOf(db, key, actor, now, `${WITHDRAWN} ${verdict}`);
+      if (withdrawsCase(before, verdict)) closeCaseOf(db, key, actor, now, `${WITHDRAWN} ${verdict}`);
       audit(db, actor, 'verdict', `change ${key}`, { from: before, to: verdict, note: note ?? undefined }, now);
-      changed++;
+      followRevision(db, key, verdict, now);
     }
   });
   return changed;
+}
+
+/**
+ * A revised verdict of change `key` reaches the copies later runs carried from it (and the copies
+ * of those) that still stand as carried, untouched by an analyst: they state what the analyst
+ * thinks of the structure now. A copy someone judged since keeps that judgement.
+ */
+function followRevision(db: Database, key: number, verdict: Verdict, now: string): void {
+  const carriedFrom = db.prepare('SELECT change_id FROM reviews WHERE carried_from = ? AND updated_by = ?').pluck();
+  const source = db.prepare('SELECT run_id, code FROM changes WHERE id = ?');
+  const update = db.prepare('UPDATE reviews SET verdict = ?, case_id = COALESCE(?, case_id), updated_at = ? WHERE change_id = ?');
+  const caseId = verdict === 'confirmed' ? (caseOfChange(db, key)?.id ?? null) : null;
+  const seen = new Set<number>([key]);
+  const queue = [key];
+  while (queue.length > 0) {
+    const from = queue.shift()!;
+    const { run_id, code } = source.get(from) as { run_id: number; code: string };
+    for (const copy of carriedFrom.all(from, SYSTEM_ACTOR) as number[]) {
+      if (seen.has(copy)) continue;
+      seen.add(copy);
+      update.run(verdict, caseId, now, copy);
+      audit(db, SYSTEM_ACTOR, 'verdict_carried', `change ${copy}`, { verdict, from: ofRun(run_id, code) }, now);
+      queue.push(copy);
+    }
+  }
 }
 
 export function setNote(db: Database, key: number, note: string, actor: string): void {
@@ -62,6 +97,7 @@ interface Reviewed extends Box {
   run_id: number;
   code: string;
   verdict: Verdict;
+  note: string | null;
 }
 
 /** Grid cells (metres) of the index of reviewed changes. */
@@ -75,7 +111,7 @@ const CELL = 64;
 function reviewedNear(db: Database, runId: number): (box: Box) => Reviewed[] {
   const rows = db
     .prepare(
-      `SELECT ch.id, ch.run_id, ch.code, rv.verdict, ch.min_x, ch.min_y, ch.max_x, ch.max_y
+      `SELECT ch.id, ch.run_id, ch.code, rv.verdict, rv.note, ch.min_x, ch.min_y, ch.max_x, ch.max_y
        FROM reviews rv JOIN changes ch ON ch.id = rv.change_id WHERE ch.run_id <> ?`,
     )
     .all(runId) as Reviewed[];
@@ -133,7 +169,7 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
   const reviewed = reviewedNear(db, runId);
   const objectOf = db.prepare('SELECT object FROM changes WHERE id = ?').pluck();
   const insert = db.prepare(
-    'INSERT INTO reviews (change_id, verdict, note, carried_from, case_id, updated_at, updated_by) VALUES (?, ?, NULL, ?, ?, ?, ?)',
+    'INSERT INTO reviews (change_id, verdict, note, carried_from, case_id, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const updateObject = db.prepare('UPDATE changes SET object = ? WHERE id = ?');
   let carried = 0;
@@ -165,8 +201,9 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
       conflicting++;
     } else {
       const e = matches[0].e;
-      // The structure keeps its case: a later run's change is not a new violation.
-      insert.run(c.id, e.verdict, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
+      // The structure keeps its case (a later run's change is not a new violation) and the analyst's note: the reason
+      // a flag was dismissed or permitted belongs in every later report of it.
+      insert.run(c.id, e.verdict, e.note, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
       audit(db, actor, 'verdict_carried', `change ${c.id}`, { verdict: e.verdict, from: ofRun(e.run_id, e.code) });
       carried++;
       continue;

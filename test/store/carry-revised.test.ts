@@ -157,3 +157,64 @@ it('finds the judged structure wherever its box lies: across grid cells, far lar
     await p.close();
   }
 });
+
+it('brings the analyst’s note with a carried verdict, and a later revision reaches the copies no one has judged since', async () => {
+  const { file, db, run } = project();
+  const shed = () => [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')];
+  const other = () => syntheticChange('C002', X0 + 120, Y0 + 120, 10, 300, 'new_building');
+  const [run1] = [run(2, [...shed(), other()])]; // changes 1, 2
+  setVerdicts(db, [1, 2], 'false_positive', '李工', '空调外机平台，非建筑');
+  const run2 = run(3, [...shed(), other()]); // changes 3, 4: both carried
+  // The analyst judges the second structure again in run 2: that copy is theirs now.
+  setVerdicts(db, [4], 'permitted', '李工');
+  const run3 = run(4, [...shed(), other()]); // changes 5 (carried from 3), 6 (carried from 4)
+  // On a site visit the first structure turns out to be a new room on the roof: confirmed in run 1, where it was judged.
+  setVerdicts(db, [1, 2], 'confirmed', '王工');
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const [c1] = (await p.listChanges({ runId: run1 })).items;
+    expect(c1.case?.status).toBe('open');
+    for (const runId of [run2, run3]) {
+      const [first, second] = (await p.listChanges({ runId, sort: 'code' })).items;
+      // The copies follow, with the case the confirmation opened, and keep where they came from.
+      expect(first).toMatchObject({ verdict: 'confirmed', note: '空调外机平台，非建筑' });
+      expect(first.verdictCarriedFrom).toMatch(/^run \d+ C001$/);
+      expect(first.case?.id).toBe(c1.case!.id);
+      // The analyst's own judgement in run 2 (and what run 3 carried from it) stands.
+      expect(second.verdict).toBe('permitted');
+    }
+    // What happened to a copy is in its history, as the software's doing.
+    const history = await p.changeHistory(5);
+    expect(history.map((e) => `${e.kind} ${e.to} ${e.actor}`)).toEqual([
+      'carried false_positive VoxWatch',
+      'carried confirmed VoxWatch',
+      'case open 王工',
+    ]);
+  } finally {
+    await p.close();
+  }
+});
+
+it('keeps a case open while a site visit is pending, and the same verdict again changes nothing', async () => {
+  const { file, db, run } = project();
+  const shed = () => [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')];
+  run(2, shed());
+  setVerdicts(db, [1], 'confirmed', '李工');
+  const run2 = run(3, shed()); // change 2: the confirmation carried, with its case
+  setVerdicts(db, [2], 'confirmed', '李工');
+  setVerdicts(db, [2], 'needs_site_visit', '李工', '业主称已拆除，需现场核实');
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const [c] = (await p.listChanges({ runId: run2 })).items;
+    expect(c).toMatchObject({ verdict: 'needs_site_visit', note: '业主称已拆除，需现场核实' });
+    expect(c.case?.status).toBe('open');
+    // Confirming the carried confirmation again recorded nothing: no "confirmed → confirmed" in its history.
+    expect((await p.changeHistory(2)).filter((e) => e.kind === 'verdict').map((e) => `${e.from} → ${e.to}`)).toEqual([
+      'confirmed → needs_site_visit',
+    ]);
+  } finally {
+    await p.close();
+  }
+});

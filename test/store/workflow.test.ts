@@ -217,7 +217,10 @@ describe('a project on a generated district', () => {
     // up where it was in its lifecycle.
     const one = carriedConfirmed.find((c) => cases.find((k) => k.id === c.case!.id)!.status !== 'open') ?? carriedConfirmed[0];
     const was = cases.find((k) => k.id === one.case!.id)!.status;
+    // A site visit pending leaves the case where it was; a false positive withdraws it.
     await p.setVerdict([one.key], 'needs_site_visit');
+    expect((await p.listCases()).find((k) => k.id === one.case!.id)!.status).toBe(was);
+    await p.setVerdict([one.key], 'false_positive');
     expect((await p.listCases()).find((k) => k.id === one.case!.id)!.status).toBe('closed');
     await p.setVerdict([one.key], 'confirmed');
     const after = await p.listCases();
