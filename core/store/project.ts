@@ -277,10 +277,22 @@ export class LocalProject implements ProjectApi {
   ): Promise<RunRecord> {
     const [before, after] = [this.epoch(beforeRef), this.epoch(afterRef)];
     if (before.id === after.id) throw new ProjectFileError(this.path, 'a run compares two different epochs');
+    // The other way round every new building would read as demolished, and verdicts and cases would follow that.
+    if (before.date !== null && after.date !== null && before.date > after.date)
+      throw new ProjectFileError(
+        this.path,
+        `${before.label} was surveyed on ${before.date}, after ${after.label} (${after.date}): a run compares an earlier survey (before) with a later one (after); give ${after.label} first`,
+      );
     const startedAt = new Date().toISOString();
     // Open cases confirmed on an earlier epoch than `after`: this run shows whether they still stand.
     const watched = this.casesToCheck(before, after);
-    const epochInput = (e: EpochRecord) => ({ files: e.files, label: e.label, orthophoto: e.orthophoto ?? undefined, crs: e.crs?.epsg });
+    const epochInput = (e: EpochRecord) => ({
+      files: e.files,
+      label: e.label,
+      orthophoto: e.orthophoto ?? undefined,
+      crs: e.crs?.epsg,
+      date: e.date ?? undefined,
+    });
     // Epochs added in another CRS (with reproject) are read into the earlier one's.
     const differ = before.crs?.epsg !== undefined && after.crs?.epsg !== undefined && before.crs.epsg !== after.crs.epsg;
     const result = await detectChanges(epochInput(before), epochInput(after), differ ? { ...options, reproject: true } : options, {

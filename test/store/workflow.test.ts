@@ -134,6 +134,16 @@ describe('a project on a generated district', () => {
     await p.close();
   });
 
+  it('refuses a run from a later survey to an earlier one, which would read every change backwards', async () => {
+    const p = LocalProject.open(path, 'test');
+    const runs = (await p.info()).runs.length;
+    await expect(p.detect('e3', 'e2')).rejects.toThrow(
+      'e3 was surveyed on 2025-03-01, after e2 (2024-09-01): a run compares an earlier survey (before) with a later one (after); give e2 first',
+    );
+    expect((await p.info()).runs).toHaveLength(runs);
+    await p.close();
+  });
+
   it('checks every open case against the next epoch: demolished ones proposed as rectified, the rest raised again', async () => {
     const p = LocalProject.open(path, 'test');
     const run23 = await p.detect('e2', 'e3');
