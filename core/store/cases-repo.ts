@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { CaseProposal, CaseRecord, CaseUpdate } from '../api';
 import type { ChangeObject } from '../changes/types';
+import type { CaseBasis } from '../report/model';
 import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../review/types';
 import { audit, stamp } from './audit';
 import { ProjectFileError, writeTransaction } from './db';
@@ -229,10 +230,33 @@ export interface SurveyRef {
  * visit), the epoch of the run its pending proposal comes from if later, else the epoch it was
  * confirmed on. A run to an earlier survey can say nothing newer about it.
  */
+/** The later epoch of run `runId`: the survey its findings rest on. */
+function laterEpochOf(db: Database, runId: number) {
+  return db.prepare('SELECT e.id, e.survey_date, e.label FROM runs r JOIN epochs e ON e.id = r.after_epoch WHERE r.id = ?').get(runId) as
+    { id: number; survey_date: string | null; label: string } | undefined;
+}
+
+/**
+ * What case `id`'s status rests on, for a report to say: the run whose finding last moved it,
+ * with that run's later survey, or the day it was set rectified or not by hand; null while only
+ * the confirmation that opened it speaks for it.
+ */
+export function caseBasisOf(db: Database, id: number): CaseBasis | null {
+  const c = getCase(db, id);
+  const ofRun = (runId: number): CaseBasis => {
+    const e = laterEpochOf(db, runId)!;
+    return { runId, label: e.label, date: e.survey_date };
+  };
+  for (const h of [...c.history].reverse()) {
+    if (h.from === h.to || h.from === null) continue;
+    if (h.runId !== null) return ofRun(h.runId);
+    if (h.to === 'rectified' || h.to === 'not_rectified') return { runId: null, label: h.at.slice(0, 10), date: h.at.slice(0, 10) };
+  }
+  return null;
+}
+
 export function latestSurveyOf(db: Database, id: number): SurveyRef {
-  const epochOfRun = (runId: number) =>
-    db.prepare('SELECT e.id, e.survey_date, e.label FROM runs r JOIN epochs e ON e.id = r.after_epoch WHERE r.id = ?').get(runId) as
-      { id: number; survey_date: string | null; label: string } | undefined;
+  const epochOfRun = (runId: number) => laterEpochOf(db, runId);
   const toRef = (e: { id: number; survey_date: string | null; label: string }): SurveyRef => ({
     epochId: e.id,
     date: e.survey_date,

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { ChangeRecord, EpochRecord, ProjectInfo, RunRecord } from '../api';
 import type { HeightPatch } from '../changes/patches';
 import type { ReportEpoch, ReportInput, ReportLang } from '../report/model';
+import { caseBasisOf } from './cases-repo';
 import { unpackPatch } from './pack';
 
 export interface ReportSources {
@@ -45,7 +46,8 @@ export function buildReportInput(db: Database, s: ReportSources): ReportInput {
       alignment: s.run.alignment,
       warnings: s.run.warnings,
     },
-    changes: s.changes.map((c) => ({ ...c })),
+    // A case's status may rest on a later survey than this run's: the report names it.
+    changes: s.changes.map((c) => ({ ...c, caseBasis: c.case ? caseBasisOf(db, c.case.id) : null })),
     filter: s.filtered,
     views: { overview: unpackPatch(overviewRow.overview!), changes: views },
     generatedAt: new Date().toISOString(),

@@ -181,6 +181,17 @@ describe('a project on a generated district', () => {
       expect(listed.find((c) => c.id === code)!.caseChecks).toEqual(removal.caseChecks); // the review UI's record too
     }
     expect(listed.filter((c) => c.caseChecks.length > 0).length).toBeGreaterThanOrEqual(removals.length);
+    // The report of the run that found the violation says its case is rectified on the later survey's word, and
+    // names it; a case only its confirmation speaks for names nothing.
+    const first = await p.reportInput(run12.id, { lang: 'en' });
+    expect(first.changes.find((c) => c.key === rectified.changeKey)!.caseBasis).toEqual({
+      runId: run23.id,
+      label: 'e3',
+      date: '2025-03-01',
+    });
+    const untouched = first.changes.filter((c) => c.case?.status === 'open');
+    expect(untouched.length).toBeGreaterThan(0);
+    for (const c of untouched) expect(c.caseBasis, c.id).toBeNull();
     await p.close();
   });
 
