@@ -184,7 +184,7 @@ describe('a project on a generated district', () => {
     // The report of the run that found the violation says its case is rectified on the later survey's word, and
     // names it; a case only its confirmation speaks for names nothing.
     const first = await p.reportInput(run12.id, { lang: 'en' });
-    expect(first.changes.find((c) => c.key === rectified.changeKey)!.caseBasis).toEqual({
+    expect(first.changes.find((c) => c.id === rectified.code)!.caseBasis).toEqual({
       runId: run23.id,
       label: 'e3',
       date: '2025-03-01',
