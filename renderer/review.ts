@@ -2,6 +2,8 @@
 import type { ChangeRecord } from '../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../core/changes/types';
 import { reasonZh } from '../core/review/reasons-zh';
+import { caseNeed } from '../core/review/case-need';
+import { grouped } from '../core/review/format';
 import { VERDICTS, type Verdict } from '../core/review/types';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
 import { h } from './dom';
@@ -121,7 +123,8 @@ export function renderFilters(all: ChangeRecord[], f: ListFilter, onChange: (pat
   );
 }
 
-const signed = (v: number, digits = 0) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
+// Thousands grouped, as the report prints them (+1,320 m³, not +1320 m³).
+const signed = (v: number, digits = 0) => `${v >= 0 ? '+' : '−'}${grouped(Math.abs(v), digits)}`;
 
 export function renderList(items: ChangeRecord[], selected: number | null, onSelect: (key: number) => void): HTMLElement {
   return h(
@@ -223,7 +226,7 @@ export function renderDetail(c: ChangeRecord | null, handlers: DetailHandlers, p
       'dl',
       {},
       row(t('volume'), `${signed(c.volume_m3)} m³`),
-      row(t('area'), `${c.area_m2.toFixed(0)} m²`),
+      row(t('area'), `${grouped(c.area_m2)} m²`),
       row(t('heightChange'), `${signed(c.height_change_mean_m, 1)} / ${signed(c.height_change_max_m, 1)} m`),
       row(t('storeys'), signed(c.storeys)),
       row(t('heights'), `${c.before_height_m.toFixed(1)} → ${c.after_height_m.toFixed(1)} m`),
@@ -298,7 +301,9 @@ function elsewhereNote(c: ChangeRecord, e: NonNullable<DetailParts['elsewhere']>
 
 /** The change's own case, and the cases its run checked on it (a removal that rectified one). */
 function caseText(c: ChangeRecord): string {
-  const own = c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${c.case.dueDate})` : ''}` : null;
+  const own = c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${t('caseDue')} ${c.case.dueDate})` : ''}` : null;
   const checked = c.caseChecks.map((k) => `#${k.caseId} ${tProposal(k.outcome)}${t('caseEvidence')}`);
-  return [own, ...checked].filter(Boolean).join(' · ') || t('noCase');
+  // As the report words it: a removal, a permitted change or a false positive needs no case at all.
+  const none = { needed: t('noCase'), not_needed: t('noCaseNeeded'), undecided: t('caseUndecided') }[caseNeed(c)];
+  return [own, ...checked].filter(Boolean).join(' · ') || none;
 }

@@ -19,7 +19,7 @@ import {
 } from './layout';
 import { footprintOutline, panelImage, type Panel } from './map';
 import type { ReportChange } from './model';
-import { caseNeed } from './summary';
+import { caseNeed } from '../review/case-need';
 
 const PANEL = 163;
 const PANEL_GAP = (CONTENT_WIDTH - 3 * PANEL) / 2;

@@ -1,6 +1,7 @@
 /** The summary's tallies: counts, added and removed volumes and areas, grouped several ways. */
 import { CHANGE_TYPES } from '../changes/types';
 import { CASE_STATUSES, VERDICTS, type CaseOutcome, type Verdict } from '../review/types';
+import { caseNeed } from '../review/case-need';
 import type { ReportChange } from './model';
 
 export interface Tally {
@@ -58,16 +59,6 @@ export const CASE_AWAITING = 'case_awaiting';
 export const NO_CASE_NEEDED = 'no_case_needed';
 /** The case-status group of additions without a case not yet judged (unreviewed, needing a site visit). */
 export const CASE_UNDECIDED = 'case_undecided';
-
-/**
- * Whether a change calls for a case on the ledger, as the store opens them (reviews-repo setVerdicts):
- * confirming an addition (volume > 0) opens one. A removal (拆除, 高度降低) is no violation whatever its
- * verdict, nor is a permitted change or a false positive (误报). An addition not yet judged may need one.
- */
-export function caseNeed(c: { verdict: Verdict; volume_m3: number }): 'needed' | 'not_needed' | 'undecided' {
-  if (c.volume_m3 <= 0 || c.verdict === 'false_positive' || c.verdict === 'permitted') return 'not_needed';
-  return c.verdict === 'confirmed' ? 'needed' : 'undecided';
-}
 
 /** The case-status group of a change without a case of its own nor any it is evidence for. */
 export function noCaseKey(c: { verdict: Verdict; volume_m3: number }): string {

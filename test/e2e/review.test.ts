@@ -153,6 +153,20 @@ describe('the review UI in Chromium', () => {
     await expect.poll(() => verdictOf(added.key)).toBe('false_positive');
     await page.keyboard.press('c');
     await expect.poll(() => verdictOf(added.key)).toBe('confirmed');
+    // Its ledger row reads as the report's; a removal needs no case at all and says so, not "no case filed".
+    const caseRow = () =>
+      page
+        .locator('.detail .row', { has: page.locator('dt', { hasText: 'Case (ledger)' }) })
+        .locator('dd')
+        .textContent();
+    await expect.poll(caseRow).toMatch(/^#\d+ Open$/);
+    const removal = (await stored((p) => p.listChanges())).items.find((c) => c.volume_m3 < 0 && c.caseChecks.length === 0)!;
+    await page.click(`.change-list li[data-key="${removal.key}"]`);
+    await expect.poll(caseRow).toBe('no case needed');
+    // Volumes grouped in thousands, as the report prints them.
+    const largest = (await stored((p) => p.listChanges())).items.reduce((a, b) => (Math.abs(b.volume_m3) > Math.abs(a.volume_m3) ? b : a));
+    expect(Math.abs(largest.volume_m3)).toBeGreaterThanOrEqual(1000);
+    expect(await page.locator(`.change-list li[data-key="${largest.key}"] .volume`).textContent()).toMatch(/^[+−]\d{1,3}(,\d{3})+ m³$/);
 
     // In a queue of unreviewed changes, a verdict takes the change out; J goes on to the next one, not back to the top.
     await page.selectOption('select[aria-label="All verdicts"]', 'unreviewed');

@@ -12,7 +12,8 @@ import { formatArea, formatMetres, formatVolume, stringsFor } from '../../core/r
 import type { ReportChange } from '../../core/report/model';
 import { footprintMask, obliqueRender, obliqueView } from '../../core/report/oblique';
 import { encodePng } from '../../core/report/raster';
-import { CASE_UNDECIDED, caseEvidenceKey, caseNeed, NO_CASE_NEEDED, NO_GROUP, summarise } from '../../core/report/summary';
+import { CASE_UNDECIDED, caseEvidenceKey, NO_CASE_NEEDED, NO_GROUP, summarise } from '../../core/report/summary';
+import { caseNeed } from '../../core/review/case-need';
 import { CASE_STATUSES, VERDICTS } from '../../core/review/types';
 import { CHANGE_TYPES } from '../../core/changes/types';
 
