@@ -109,6 +109,19 @@ export function addProjectCommand(program: Command): Command {
     );
 
   project
+    .command('set-date')
+    .description('correct an epoch’s survey date (which survey came first decides the runs allowed and the cases checked)')
+    .argument('<file>', 'project file')
+    .argument('<epoch>', 'epoch label')
+    .argument('<date>', 'survey date, yyyy-mm-dd')
+    .action(async (file: string, label: string, date: string) => {
+      await withProject(file, async (p) => {
+        const e = await p.setEpochDate(label, date);
+        print(`epoch ${e.label} surveyed on ${e.date}`);
+      });
+    });
+
+  project
     .command('detect')
     .description('run detection between two epochs; carries verdicts and checks open cases')
     .argument('<file>', 'project file')

@@ -95,6 +95,12 @@ function defaultActor(): string {
  * A project on this machine: one SQLite file holding epochs, runs, changes, verdicts, cases,
  * zones, leads and the audit log. Implements ProjectApi for the CLI, Electron and `serve`.
  */
+/** A yyyy-mm-dd day of the calendar (2025-02-30 parses, as 2 March). */
+function isCalendarDay(date: string): boolean {
+  const d = new Date(`${date}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
+}
+
 export class LocalProject implements ProjectApi {
   private constructor(
     readonly path: string,
@@ -167,7 +173,7 @@ export class LocalProject implements ProjectApi {
     if (this.db.prepare('SELECT 1 FROM epochs WHERE label = ?').get(input.label)) {
       throw new ProjectFileError(this.path, `an epoch labelled "${input.label}" already exists`);
     }
-    if (input.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.date))
+    if (input.date !== undefined && !isCalendarDay(input.date))
       throw new ProjectFileError(this.path, `survey date "${input.date}" is not yyyy-mm-dd`);
     if (input.files.length === 0) throw new ProjectFileError(this.path, `epoch "${input.label}" has no files`);
     const infos = [];
@@ -215,6 +221,20 @@ export class LocalProject implements ProjectApi {
       return Number(r.lastInsertRowid);
     });
     return this.epoch(id);
+  }
+
+  /**
+   * Corrects an epoch's survey date (one read from a file's creation date can be months late):
+   * which survey came first decides which runs are allowed and which cases a run checks.
+   */
+  async setEpochDate(ref: number | string, date: string): Promise<EpochRecord> {
+    if (!isCalendarDay(date)) throw new ProjectFileError(this.path, `survey date "${date}" is not yyyy-mm-dd`);
+    const e = this.epoch(ref);
+    writeTransaction(this.db, () => {
+      this.db.prepare('UPDATE epochs SET survey_date = ? WHERE id = ?').run(date, e.id);
+      audit(this.db, defaultActor(), 'epoch_date', e.label, { from: e.date, to: date });
+    });
+    return this.epoch(e.id);
   }
 
   private runs(): RunRecord[] {
@@ -281,7 +301,7 @@ export class LocalProject implements ProjectApi {
     if (before.date !== null && after.date !== null && before.date > after.date)
       throw new ProjectFileError(
         this.path,
-        `${before.label} was surveyed on ${before.date}, after ${after.label} (${after.date}): a run compares an earlier survey (before) with a later one (after); give ${after.label} first`,
+        `${before.label} was surveyed on ${before.date}, after ${after.label} (${after.date}): a run compares an earlier survey (before) with a later one (after); give ${after.label} first, or correct a wrong date (voxwatch project set-date)`,
       );
     const startedAt = new Date().toISOString();
     // Open cases confirmed on an earlier epoch than `after`: this run shows whether they still stand.

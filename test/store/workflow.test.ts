@@ -138,9 +138,14 @@ describe('a project on a generated district', () => {
     const p = LocalProject.open(path, 'test');
     const runs = (await p.info()).runs.length;
     await expect(p.detect('e3', 'e2')).rejects.toThrow(
-      'e3 was surveyed on 2025-03-01, after e2 (2024-09-01): a run compares an earlier survey (before) with a later one (after); give e2 first',
+      'e3 was surveyed on 2025-03-01, after e2 (2024-09-01): a run compares an earlier survey (before) with a later one (after); give e2 first, or correct a wrong date (voxwatch project set-date)',
     );
     expect((await p.info()).runs).toHaveLength(runs);
+    // A wrong date can be corrected (and is audited); a date that is none is refused.
+    await expect(p.setEpochDate('e3', '2025-02-30')).rejects.toThrow('survey date "2025-02-30" is not yyyy-mm-dd');
+    expect((await p.setEpochDate('e3', '2024-01-15')).date).toBe('2024-01-15');
+    expect((await p.auditLog(5)).find((a) => a.action === 'epoch_date')).toMatchObject({ target: 'e3' });
+    await p.setEpochDate('e3', '2025-03-01');
     await p.close();
   });
 
