@@ -462,7 +462,8 @@ const en: ReportStrings = {
   caseEvidence: (id, outcome) => `evidence for case ${id}: ${outcome.toLowerCase()}`,
   caseEvidenceGroup: (outcome) => `Violation on the ledger: ${outcome.toLowerCase()}`,
   caseEvidenceNote:
-    'Rows “Violation on the ledger: …”: changes of this run that are evidence for a case already on the ledger (a removal is its rectification); they open no case of their own and are listed by what the check found.',
+    // Straight quotes: the report's font is CJK, whose curly quotes are full width ("epoch’ s").
+    'Rows "Violation on the ledger: ...": changes of this run that are evidence for a case already on the ledger (a removal is its rectification); they open no case of their own and are listed by what the check found.',
   awaitingDecision: (status) => ` (this run proposes ${status.toLowerCase()}, not yet decided)`,
   awaitingGroup: 'Awaiting a decision',
   dueDate: 'deadline',
