@@ -126,7 +126,7 @@ export const REMOTE_METHODS = {
   getChangeView: spec(1, id),
   getChangeCrops: spec(1, id, shape({ pixels: pixels(1024) })),
   getOrthophotoImage: spec(1, id, shape({ box, pixels: pixels(4096) })),
-  setVerdict: spec(2, arrayOf(id), oneOf(VERDICTS), shape({ note: str, actor: str })),
+  setVerdict: spec(2, arrayOf(id), oneOf(VERDICTS), shape({ note: str, actor: str, expected: oneOf(VERDICTS) })),
   setNote: spec(2, id, str, str),
   addAttachment: spec(2, id, str, str),
   listCases: spec(0, shape({ status: arrayOf(oneOf(CASE_STATUSES)) })),

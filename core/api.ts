@@ -266,7 +266,8 @@ export interface ProjectApi {
     epochId: number,
     options?: { box?: { minX: number; minY: number; maxX: number; maxY: number }; pixels?: number },
   ): Promise<ViewImage>;
-  setVerdict(keys: number[], verdict: Verdict, options?: { note?: string; actor?: string }): Promise<number>;
+  /** `expected`: the verdict the caller was shown; when it changed since, nothing is set and the call fails saying who. */
+  setVerdict(keys: number[], verdict: Verdict, options?: { note?: string; actor?: string; expected?: Verdict }): Promise<number>;
   setNote(key: number, note: string, actor?: string): Promise<void>;
   addAttachment(key: number, path: string, actor?: string): Promise<void>;
   listCases(filter?: { status?: CaseStatus[] }): Promise<CaseRecord[]>;

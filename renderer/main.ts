@@ -490,14 +490,25 @@ async function setVerdict(verdict: Verdict): Promise<void> {
   }
   state.pendingClose = null;
   const id = change.id;
-  try {
-    await api.setVerdict([key], verdict);
-    await refreshChange(key);
-    status(() => `${t('verdictSaved')}: ${id}`);
-  } catch (e) {
-    fail(e);
-  }
+  const send = async () => {
+    // The verdict shown is the one judged: one set meanwhile elsewhere (the CLI, another window) is not undone unseen.
+    const shown = state.changes.find((c) => c.key === key)?.verdict ?? change.verdict;
+    try {
+      await api.setVerdict([key], verdict, { expected: shown });
+      await refreshChange(key);
+      status(() => `${t('verdictSaved')}: ${id}`);
+    } catch (e) {
+      fail(e);
+      await refreshChange(key).catch(() => undefined); // show what the project holds now
+    }
+  };
+  // One at a time, each against what the one before it left: keys pressed faster than the server answers.
+  verdictsSent = verdictsSent.then(send);
+  await verdictsSent;
 }
+
+/** The verdicts this page sent, in order (setVerdict). */
+let verdictsSent: Promise<void> = Promise.resolve();
 
 /** Saves a note; false when it could not be saved (it stays a draft). */
 async function saveNote(key: number, text: string): Promise<boolean> {

@@ -423,8 +423,8 @@ export class LocalProject implements ProjectApi {
     return orthophotoImage(epoch.orthophoto, this.crs, box, options.pixels);
   }
 
-  async setVerdict(keys: number[], verdict: Verdict, options: { note?: string; actor?: string } = {}): Promise<number> {
-    return setVerdicts(this.db, keys, verdict, options.actor ?? defaultActor(), options.note);
+  async setVerdict(keys: number[], verdict: Verdict, options: { note?: string; actor?: string; expected?: Verdict } = {}): Promise<number> {
+    return setVerdicts(this.db, keys, verdict, options.actor ?? defaultActor(), options.note, options.expected);
   }
 
   async setNote(key: number, note: string, actor?: string): Promise<void> {

@@ -8,6 +8,9 @@ import { audit, stamp } from './audit';
 import { ProjectFileError, writeTransaction } from './db';
 import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo';
 
+/** A verdict as the store's sentences write it: "false positive", "needs site visit". */
+const spoken = (v: Verdict) => v.replaceAll('_', ' ');
+
 /**
  * Sets one verdict on many changes in one transaction. Confirming an added structure opens a
  * case in the ledger; withdrawing a confirmation (false positive, permitted, back to unreviewed)
@@ -15,12 +18,20 @@ import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo'
  * again changes nothing (a note given with it is kept). Copies of the verdict that later runs
  * carried, and no one has judged since, follow it.
  */
-export function setVerdicts(db: Database, keys: number[], verdict: Verdict, actor: string, note?: string): number {
+export function setVerdicts(
+  db: Database,
+  keys: number[],
+  verdict: Verdict,
+  actor: string,
+  note?: string,
+  /** The verdict the caller saw: when another hand has changed it since, nothing is set and the error says who. */
+  expected?: Verdict,
+): number {
   if (!VERDICTS.includes(verdict))
     throw new ProjectFileError('verdict', `"${String(verdict)}" is not a verdict; use one of ${VERDICTS.join(', ')}`);
   const now = stamp(db);
-  const exists = db.prepare('SELECT id, volume_m3, sub_district FROM changes WHERE id = ?');
-  const previous = db.prepare('SELECT verdict FROM reviews WHERE change_id = ?');
+  const exists = db.prepare('SELECT id, run_id, code, volume_m3, sub_district FROM changes WHERE id = ?');
+  const previous = db.prepare('SELECT verdict, updated_at, updated_by FROM reviews WHERE change_id = ?');
   const upsert = db.prepare(`
     INSERT INTO reviews (change_id, verdict, note, carried_from, updated_at, updated_by) VALUES (?, ?, ?, NULL, ?, ?)
     ON CONFLICT(change_id) DO UPDATE SET verdict = excluded.verdict, note = COALESCE(excluded.note, reviews.note),
@@ -28,9 +39,17 @@ export function setVerdicts(db: Database, keys: number[], verdict: Verdict, acto
   let changed = 0;
   writeTransaction(db, () => {
     for (const key of keys) {
-      const row = exists.get(key) as { id: number; volume_m3: number; sub_district: string | null } | undefined;
+      const row = exists.get(key) as
+        { id: number; run_id: number; code: string; volume_m3: number; sub_district: string | null } | undefined;
       if (!row) throw new ProjectFileError('verdict', `no change with key ${key} in this project`);
-      const before = (previous.get(key) as { verdict: Verdict } | undefined)?.verdict ?? 'unreviewed';
+      const review = previous.get(key) as { verdict: Verdict; updated_at: string; updated_by: string } | undefined;
+      const before = review?.verdict ?? 'unreviewed';
+      // Two analysts (or a window left open) on one project: the later press must not silently undo the other's.
+      if (expected !== undefined && before !== expected)
+        throw new ProjectFileError(
+          'verdict',
+          `${ofRun(row.run_id, row.code)} was set to ${spoken(before)} by ${review?.updated_by ?? 'someone'} at ${review?.updated_at ?? 'an unknown time'} since it was shown to you; nothing was changed: look at it again`,
+        );
       changed++;
       if (before === verdict) {
         // Pressing the same verdict again is no judgement: it keeps where a carried verdict came from.
@@ -145,8 +164,6 @@ function reviewedNear(db: Database, runId: number): (box: Box) => Reviewed[] {
 
 /** Verdicts worth carrying: the analyst's settled judgements of a structure. */
 const CARRIED: Verdict[] = ['false_positive', 'permitted', 'confirmed'];
-
-const spoken = (v: Verdict) => v.replace('_', ' ');
 
 /**
  * Carries settled verdicts from earlier runs to the same structures in run `runId` (matched by

@@ -185,6 +185,18 @@ describe('the review UI in Chromium', () => {
     await page.selectOption('select[aria-label="All verdicts"]', '');
   });
 
+  it('does not silently undo a verdict set elsewhere since the change was shown', async () => {
+    const target = (await stored((p) => p.listChanges())).items.find((c) => c.volume_m3 > 0 && c.verdict === 'unreviewed')!;
+    await page.click(`.change-list li[data-key="${target.key}"]`);
+    // The CLI (or another window) confirms it while this page still shows it unreviewed.
+    await stored((p) => p.setVerdict([target.key], 'confirmed', { actor: '王工' }));
+    await page.keyboard.press('f');
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/was set to confirmed by 王工 at .* nothing was changed/);
+    // The page now shows what the project holds, and the other's verdict and its case stand.
+    await page.waitForSelector(`.change-list li[data-key="${target.key}"][data-verdict="confirmed"]`);
+    expect(await stored((p) => p.getChange(target.key))).toMatchObject({ verdict: 'confirmed', case: { status: 'open' } });
+  });
+
   it('shows before, after and a swipe with the two epochs either side of a draggable divider', async () => {
     await page.waitForFunction(() => document.getElementById('view')!.dataset.detail !== undefined);
     // The octrees are built in the background on first view: once they arrive they replace the plain samples. Wait
