@@ -3,6 +3,7 @@
  * Electron through ipcMain/contextBridge and `voxwatch serve` over HTTP, so every method is
  * async and takes and returns plain, structured-cloneable data.
  */
+import type { DateSource } from './review/survey-order';
 import type { HeightPatch } from './changes/patches';
 import type { ChangeObject, ChangeType, SuppressedCandidate, SuppressionReason, UncertainArea } from './changes/types';
 import type { DetectOptions, DetectPhase } from './detect-options';
@@ -26,6 +27,8 @@ export interface EpochRecord {
   id: number;
   label: string;
   date: string | null;
+  /** Where the date came from (null: a project from before this was recorded). */
+  dateFrom: DateSource | null;
   files: string[];
   orthophoto: string | null;
   crs: CrsInfo | null;

@@ -74,7 +74,9 @@ const en = {
   pressAgain: 'press the key or button again within 8 s to go ahead',
   openNewRun: 'Open run',
   sameEpoch: 'Choose two different epochs',
-  laterFirst: 'The before epoch is the later survey: removals would read as additions',
+  laterFirst: 'The before epoch is the later survey: removals would read as additions. Give the earlier one first',
+  laterFirstDoubtful:
+    'The before epoch is dated later, by its file’s creation day: if it is the later survey, removals would read as additions',
   shortcuts:
     'J/K ↑/↓ next/previous · F false positive · C confirm · P permitted · S site visit · U unreviewed · M measure (Esc cancels) · Esc in a note leaves it',
   detection: 'Detection',
@@ -249,7 +251,8 @@ const zh: Record<MessageKey, string> = {
   pressAgain: '8 秒内再按一次该键或按钮以继续',
   openNewRun: '打开批次',
   sameEpoch: '请选择两个不同的期次',
-  laterFirst: '前期选择了较晚的测量：拆除会被当作新增',
+  laterFirst: '前期选择了较晚的测量：拆除会被当作新增，请将较早的一期作为前期',
+  laterFirstDoubtful: '按文件创建日期，前期晚于后期：若确为较晚的测量，拆除会被当作新增',
   shortcuts: 'J/K ↑/↓ 下一个/上一个 · F 误报 · C 确认 · P 已许可 · S 需现场核查 · U 未审核 · M 量测（Esc 取消）· 备注中按 Esc 离开',
   detection: '变化检测',
   runDetection: '运行检测',

@@ -2,6 +2,7 @@
 // Everything comes through the bridge (ProjectApi); state that should survive a reload lives in the URL hash.
 import type { ChangeRecord, ProjectInfo, RunRecord } from '../core/api';
 import { CHANGE_TYPES } from '../core/changes/types';
+import { laterFirst } from '../core/review/survey-order';
 import { VERDICTS, withdrawsCase, type Verdict } from '../core/review/types';
 import { connect, type ViewerApi } from './bridge';
 import { EpochClouds } from './clouds/epoch-clouds';
@@ -874,9 +875,10 @@ function renderDetection(): void {
     state.detectEpochs = [Number(before.value), Number(after.value)];
     const [a, b] = [epochs.find((e) => e.id === Number(before.value)), epochs.find((e) => e.id === Number(after.value))];
     const same = a?.id === b?.id;
-    const backwards = !same && !!a?.date && !!b?.date && a.date > b.date;
-    problem.textContent = same ? t('sameEpoch') : backwards ? t('laterFirst') : '';
-    run.disabled = running || same;
+    // As the store decides: refused when both dates are sure, questioned when one was read off a file.
+    const backwards = !same && a && b ? laterFirst(a, b) : null;
+    problem.textContent = same ? t('sameEpoch') : backwards === 'refused' ? t('laterFirst') : backwards ? t('laterFirstDoubtful') : '';
+    run.disabled = running || same || backwards === 'refused';
   };
   before.addEventListener('change', check);
   after.addEventListener('change', check);

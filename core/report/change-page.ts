@@ -211,7 +211,7 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   const basis = c.case && c.caseBasis && c.caseBasis.runId !== input.run.id ? c.caseBasis : null;
   const basisText = basis
     ? basis.runId === null
-      ? S.caseBasisHand(basis.date ?? basis.label)
+      ? S.caseBasisHand(formatDate(basis.date ?? basis.label))
       : S.caseBasisRun(basis.runId, basis.label, basis.date)
     : null;
   const own = c.case

@@ -16,8 +16,8 @@ export interface ReportEpoch {
 }
 
 /**
- * What a case's status rests on (the store's latestSurveyOf): the run whose finding last moved it
- * and that run's later epoch, or (runId null) a status set by hand on `date`, after a site visit.
+ * What a case's status rests on (the store's caseBasisOf): the run whose finding last moved it
+ * and that run's later epoch, or (runId null) a move by hand at the time `date`.
  */
 export interface CaseBasis {
   runId: number | null;

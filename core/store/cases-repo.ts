@@ -224,12 +224,6 @@ export interface SurveyRef {
   label: string;
 }
 
-/**
- * The latest survey a case's standing rests on: the epoch of the run whose finding last moved
- * its status (or the day a status was set by hand to rectified or not rectified, after a site
- * visit), the epoch of the run its pending proposal comes from if later, else the epoch it was
- * confirmed on. A run to an earlier survey can say nothing newer about it.
- */
 /** The later epoch of run `runId`: the survey its findings rest on. */
 function laterEpochOf(db: Database, runId: number) {
   return db.prepare('SELECT e.id, e.survey_date, e.label FROM runs r JOIN epochs e ON e.id = r.after_epoch WHERE r.id = ?').get(runId) as
@@ -238,23 +232,26 @@ function laterEpochOf(db: Database, runId: number) {
 
 /**
  * What case `id`'s status rests on, for a report to say: the run whose finding last moved it,
- * with that run's later survey, or the day it was set rectified or not by hand; null while only
- * the confirmation that opened it speaks for it.
+ * with that run's later survey, or, when the last move was by hand (a status set, a confirmation
+ * withdrawn), when that was (`date` is its time; the report writes the day). Null while only the
+ * confirmation that opened it speaks for it.
  */
 export function caseBasisOf(db: Database, id: number): CaseBasis | null {
-  const c = getCase(db, id);
-  const ofRun = (runId: number): CaseBasis => {
-    const e = laterEpochOf(db, runId)!;
-    return { runId, label: e.label, date: e.survey_date };
-  };
-  for (const h of [...c.history].reverse()) {
+  for (const h of [...getCase(db, id).history].reverse()) {
     if (h.from === h.to || h.from === null) continue;
-    if (h.runId !== null) return ofRun(h.runId);
-    if (h.to === 'rectified' || h.to === 'not_rectified') return { runId: null, label: h.at.slice(0, 10), date: h.at.slice(0, 10) };
+    if (h.runId === null) return { runId: null, label: h.at, date: h.at };
+    const e = laterEpochOf(db, h.runId)!;
+    return { runId: h.runId, label: e.label, date: e.survey_date };
   }
   return null;
 }
 
+/**
+ * The latest survey a case's standing rests on: the epoch of the run whose finding last moved
+ * its status (or the day a status was set by hand to rectified or not rectified, after a site
+ * visit), the epoch of the run its pending proposal comes from if later, else the epoch it was
+ * confirmed on. A run to an earlier survey can say nothing newer about it.
+ */
 export function latestSurveyOf(db: Database, id: number): SurveyRef {
   const epochOfRun = (runId: number) => laterEpochOf(db, runId);
   const toRef = (e: { id: number; survey_date: string | null; label: string }): SurveyRef => ({

@@ -160,6 +160,31 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX audit_target ON audit (target, id);
   `,
+  // 5: a review keeps the change its structure was carried from (structure_from) after the analyst judges it, where
+  // carried_from is cleared: a revision of an older run then knows a later run judged the structure itself. Where an
+  // epoch's date came from (given, the points' GPS time, a file's creation day). And a case closed because its
+  // change went to "needs a site visit" (as the store did until then) opens again where it was: a pending visit
+  // keeps a case open.
+  `
+  ALTER TABLE reviews ADD COLUMN structure_from INTEGER REFERENCES changes(id);
+  UPDATE reviews SET structure_from = carried_from WHERE carried_from IS NOT NULL;
+  CREATE INDEX reviews_structure_from ON reviews (structure_from);
+  ALTER TABLE epochs ADD COLUMN date_source TEXT;
+  CREATE TEMP TABLE reopened AS
+    SELECT cs.id AS case_id, ev.from_status AS status FROM cases cs
+    JOIN case_events ev ON ev.id = (SELECT MAX(id) FROM case_events WHERE case_id = cs.id)
+    JOIN reviews rv ON rv.change_id = cs.change_id
+    WHERE cs.status = 'closed' AND ev.to_status = 'closed' AND ev.detail = 'verdict changed to needs_site_visit'
+      AND rv.verdict = 'needs_site_visit' AND ev.from_status IS NOT NULL;
+  UPDATE cases SET status = (SELECT status FROM reopened WHERE reopened.case_id = cases.id),
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    WHERE id IN (SELECT case_id FROM reopened);
+  INSERT INTO case_events (case_id, at, actor, from_status, to_status, run_id, detail)
+    SELECT case_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'VoxWatch', 'closed', status, NULL,
+      'reopened: a site visit pending keeps a case open'
+    FROM reopened;
+  DROP TABLE reopened;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

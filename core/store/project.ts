@@ -33,6 +33,7 @@ import { checkOrthophoto } from '../changes/greenness';
 import { describeCrs } from '../geo/crs';
 import { crsFromEpsg } from '../geo/reproject';
 import { acquisitionDate } from '../io/inspect';
+import { laterFirst, type DateSource } from '../review/survey-order';
 import { describeSource } from '../io/formats';
 import { SourceError, type Bounds3, type CrsInfo } from '../io/types';
 import type { WorldBox } from '../io/geotiff/reader';
@@ -77,6 +78,7 @@ interface EpochRow {
   id: number;
   label: string;
   survey_date: string | null;
+  date_source: DateSource | null;
   sources: string;
   orthophoto: string | null;
   crs: string | null;
@@ -91,16 +93,16 @@ function defaultActor(): string {
   }
 }
 
-/**
- * A project on this machine: one SQLite file holding epochs, runs, changes, verdicts, cases,
- * zones, leads and the audit log. Implements ProjectApi for the CLI, Electron and `serve`.
- */
 /** A yyyy-mm-dd day of the calendar (2025-02-30 parses, as 2 March). */
 function isCalendarDay(date: string): boolean {
   const d = new Date(`${date}T00:00:00Z`);
   return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
 }
 
+/**
+ * A project on this machine: one SQLite file holding epochs, runs, changes, verdicts, cases,
+ * zones, leads and the audit log. Implements ProjectApi for the CLI, Electron and `serve`.
+ */
 export class LocalProject implements ProjectApi {
   private constructor(
     readonly path: string,
@@ -201,23 +203,28 @@ export class LocalProject implements ProjectApi {
     if (input.orthophoto) await checkOrthophoto(resolve(input.orthophoto), input.label, crs ?? undefined, bounds, []);
     // When it was flown (the points' GPS time), before when the file was written (its header).
     const las = infos.find((i) => i.format === 'las');
-    const date = input.date ?? (las ? await acquisitionDate(las.file) : null) ?? infos[0].created ?? null;
+    const flown = input.date === undefined && las ? await acquisitionDate(las.file) : null;
+    const date = input.date ?? flown ?? infos[0].created ?? null;
+    const dateFrom: DateSource | null = input.date !== undefined ? 'given' : flown !== null ? 'gps' : date !== null ? 'file' : null;
     const actor = defaultActor();
     const id = writeTransaction(this.db, () => {
       if (!projectCrs && crs)
         this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('crs', ?)").run(JSON.stringify({ ...crs, wkt: undefined }));
       const r = this.db
-        .prepare('INSERT INTO epochs (label, survey_date, sources, orthophoto, crs, stats, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO epochs (label, survey_date, date_source, sources, orthophoto, crs, stats, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(
           input.label,
           date,
+          dateFrom,
           JSON.stringify(input.files.map((f) => resolve(f))),
           input.orthophoto ? resolve(input.orthophoto) : null,
           crs ? JSON.stringify({ ...crs, wkt: undefined }) : null,
           JSON.stringify({ points, bounds }),
           new Date().toISOString(),
         );
-      audit(this.db, actor, 'epoch_added', input.label, { files: input.files, date });
+      audit(this.db, actor, 'epoch_added', input.label, { files: input.files, date, dateFrom });
       return Number(r.lastInsertRowid);
     });
     return this.epoch(id);
@@ -231,7 +238,7 @@ export class LocalProject implements ProjectApi {
     if (!isCalendarDay(date)) throw new ProjectFileError(this.path, `survey date "${date}" is not yyyy-mm-dd`);
     const e = this.epoch(ref);
     writeTransaction(this.db, () => {
-      this.db.prepare('UPDATE epochs SET survey_date = ? WHERE id = ?').run(date, e.id);
+      this.db.prepare("UPDATE epochs SET survey_date = ?, date_source = 'given' WHERE id = ?").run(date, e.id);
       audit(this.db, defaultActor(), 'epoch_date', e.label, { from: e.date, to: date });
     });
     return this.epoch(e.id);
@@ -297,8 +304,7 @@ export class LocalProject implements ProjectApi {
   ): Promise<RunRecord> {
     const [before, after] = [this.epoch(beforeRef), this.epoch(afterRef)];
     if (before.id === after.id) throw new ProjectFileError(this.path, 'a run compares two different epochs');
-    // The other way round every new building would read as demolished, and verdicts and cases would follow that.
-    if (before.date !== null && after.date !== null && before.date > after.date)
+    if (laterFirst(before, after) === 'refused')
       throw new ProjectFileError(
         this.path,
         `${before.label} was surveyed on ${before.date}, after ${after.label} (${after.date}): a run compares an earlier survey (before) with a later one (after); give ${after.label} first, or correct a wrong date (voxwatch project set-date)`,
@@ -311,7 +317,8 @@ export class LocalProject implements ProjectApi {
       label: e.label,
       orthophoto: e.orthophoto ?? undefined,
       crs: e.crs?.epsg,
-      date: e.date ?? undefined,
+      // A date from a file's creation day is no survey's: detection reads the points' GPS time instead.
+      date: e.dateFrom === 'given' || e.dateFrom === 'gps' ? (e.date ?? undefined) : undefined,
     });
     // Epochs added in another CRS (with reproject) are read into the earlier one's.
     const differ = before.crs?.epsg !== undefined && after.crs?.epsg !== undefined && before.crs.epsg !== after.crs.epsg;
@@ -556,6 +563,7 @@ function toEpoch(r: EpochRow): EpochRecord {
     id: r.id,
     label: r.label,
     date: r.survey_date,
+    dateFrom: r.date_source,
     files: JSON.parse(r.sources) as string[],
     orthophoto: r.orthophoto,
     crs: r.crs ? (JSON.parse(r.crs) as CrsInfo) : null,

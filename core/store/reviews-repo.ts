@@ -12,11 +12,13 @@ import { caseOfChange, closeCaseOf, openCaseFor, WITHDRAWN } from './cases-repo'
 const spoken = (v: Verdict) => v.replaceAll('_', ' ');
 
 /**
- * Sets one verdict on many changes in one transaction. Confirming an added structure opens a
- * case in the ledger; withdrawing a confirmation (false positive, permitted, back to unreviewed)
- * closes its case with the reason, while a site visit pending leaves it open. The same verdict
- * again changes nothing (a note given with it is kept). Copies of the verdict that later runs
- * carried, and no one has judged since, follow it.
+ * Sets one verdict on many changes in one transaction; returns how many it changed. Confirming an
+ * added structure opens a case in the ledger; withdrawing a confirmation (false positive,
+ * permitted, back to unreviewed) closes its case with the reason, while a site visit pending
+ * leaves it open. The case is the structure's: a revision in an older run leaves it alone when a
+ * later run's change of the structure was judged by an analyst (their judgement is the latest).
+ * The same verdict again changes nothing, except on a carried verdict, which the analyst then
+ * makes their own. Copies of the verdict that later runs carried follow it (carriedCopies).
  */
 export function setVerdicts(
   db: Database,
@@ -31,18 +33,22 @@ export function setVerdicts(
     throw new ProjectFileError('verdict', `"${String(verdict)}" is not a verdict; use one of ${VERDICTS.join(', ')}`);
   const now = stamp(db);
   const exists = db.prepare('SELECT id, run_id, code, volume_m3, sub_district FROM changes WHERE id = ?');
-  const previous = db.prepare('SELECT verdict, updated_at, updated_by FROM reviews WHERE change_id = ?');
+  const previous = db.prepare('SELECT verdict, note, carried_from, updated_at, updated_by FROM reviews WHERE change_id = ?');
   const upsert = db.prepare(`
     INSERT INTO reviews (change_id, verdict, note, carried_from, updated_at, updated_by) VALUES (?, ?, ?, NULL, ?, ?)
     ON CONFLICT(change_id) DO UPDATE SET verdict = excluded.verdict, note = COALESCE(excluded.note, reviews.note),
       carried_from = NULL, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
+  const lineage = structureLineage(db);
   let changed = 0;
   writeTransaction(db, () => {
     for (const key of keys) {
       const row = exists.get(key) as
-        { id: number; run_id: number; code: string; volume_m3: number; sub_district: string | null } | undefined;
+        | { id: number; run_id: number; code: string; volume_m3: number; sub_district: string | null }
+        | undefined;
       if (!row) throw new ProjectFileError('verdict', `no change with key ${key} in this project`);
-      const review = previous.get(key) as { verdict: Verdict; updated_at: string; updated_by: string } | undefined;
+      const review = previous.get(key) as
+        | { verdict: Verdict; note: string | null; carried_from: number | null; updated_at: string; updated_by: string }
+        | undefined;
       const before = review?.verdict ?? 'unreviewed';
       // Two analysts (or a window left open) on one project: the later press must not silently undo the other's.
       if (expected !== undefined && before !== expected)
@@ -50,45 +56,86 @@ export function setVerdicts(
           'verdict',
           `${ofRun(row.run_id, row.code)} was set to ${spoken(before)} by ${review?.updated_by ?? 'someone'} at ${review?.updated_at ?? 'an unknown time'} since it was shown to you; nothing was changed: look at it again`,
         );
-      changed++;
-      if (before === verdict) {
-        // Pressing the same verdict again is no judgement: it keeps where a carried verdict came from.
-        if (note !== undefined) setNote(db, key, note, actor);
+      if (before === verdict && (review?.carried_from ?? null) === null) {
+        // The analyst's own verdict again: nothing to record but a note given with it.
+        if (note !== undefined && note !== review?.note) setNote(db, key, note, actor);
         continue;
       }
       upsert.run(key, verdict, note ?? null, now, actor);
-      if (verdict === 'confirmed' && row.volume_m3 > 0) openCaseFor(db, key, row.sub_district, actor, now);
-      if (withdrawsCase(before, verdict)) closeCaseOf(db, key, actor, now, `${WITHDRAWN} ${verdict}`);
+      if (!lineage.judgedLater(key)) {
+        if (verdict === 'confirmed' && row.volume_m3 > 0) openCaseFor(db, key, row.sub_district, actor, now);
+        if (withdrawsCase(before, verdict)) closeCaseOf(db, key, actor, now, `${WITHDRAWN} ${verdict}`);
+      }
       audit(db, actor, 'verdict', `change ${key}`, { from: before, to: verdict, note: note ?? undefined }, now);
-      followRevision(db, key, verdict, now);
+      lineage.follow(key, now);
+      changed++;
     }
   });
   return changed;
 }
 
 /**
- * A revised verdict of change `key` reaches the copies later runs carried from it (and the copies
- * of those) that still stand as carried, untouched by an analyst: they state what the analyst
- * thinks of the structure now. A copy someone judged since keeps that judgement.
+ * The later runs' reviews of the structure a change shows, through `structure_from` (the change
+ * a review's structure was carried from, kept after an analyst judges it). A copy still carried
+ * (`carried_from` set) speaks for its source; one an analyst judged speaks for itself, and so do
+ * the copies carried from it.
  */
-function followRevision(db: Database, key: number, verdict: Verdict, now: string): void {
-  const carriedFrom = db.prepare('SELECT change_id FROM reviews WHERE carried_from = ? AND updated_by = ?').pluck();
+function structureLineage(db: Database) {
+  const next = db.prepare('SELECT change_id, carried_from, updated_by FROM reviews WHERE structure_from = ?');
+  const current = db.prepare('SELECT verdict, note FROM reviews WHERE change_id = ?');
   const source = db.prepare('SELECT run_id, code FROM changes WHERE id = ?');
   const update = db.prepare('UPDATE reviews SET verdict = ?, case_id = COALESCE(?, case_id), updated_at = ? WHERE change_id = ?');
-  const caseId = verdict === 'confirmed' ? (caseOfChange(db, key)?.id ?? null) : null;
-  const seen = new Set<number>([key]);
-  const queue = [key];
-  while (queue.length > 0) {
-    const from = queue.shift()!;
-    const { run_id, code } = source.get(from) as { run_id: number; code: string };
-    for (const copy of carriedFrom.all(from, SYSTEM_ACTOR) as number[]) {
-      if (seen.has(copy)) continue;
-      seen.add(copy);
-      update.run(verdict, caseId, now, copy);
-      audit(db, SYSTEM_ACTOR, 'verdict_carried', `change ${copy}`, { verdict, from: ofRun(run_id, code) }, now);
-      queue.push(copy);
+  const updateNote = db.prepare('UPDATE reviews SET note = ? WHERE change_id = ?');
+  type Next = { change_id: number; carried_from: number | null; updated_by: string };
+  /** Visits the copies carried from `key`, run after run, stopping at those an analyst judged. */
+  const carriedCopies = (key: number, visit: (copy: Next, from: number) => void, judged?: (r: Next) => void) => {
+    const seen = new Set<number>([key]);
+    const queue = [key];
+    while (queue.length > 0) {
+      const from = queue.shift()!;
+      for (const r of next.all(from) as Next[]) {
+        if (seen.has(r.change_id)) continue;
+        seen.add(r.change_id);
+        if (r.carried_from === null) judged?.(r);
+        else {
+          visit(r, from);
+          queue.push(r.change_id);
+        }
+      }
     }
-  }
+  };
+  return {
+    /** Whether an analyst judged this structure in a later run (through copies carried from `key`). */
+    judgedLater(key: number): boolean {
+      let found = false;
+      carriedCopies(
+        key,
+        () => undefined,
+        () => (found = true),
+      );
+      return found;
+    },
+    /**
+     * The copies still carried from `key` take its verdict (with its case, when confirmed) and,
+     * where no one has written on them since they were carried, its note.
+     */
+    follow(key: number, now: string): void {
+      const { verdict, note } = current.get(key) as { verdict: Verdict; note: string | null };
+      const caseId = verdict === 'confirmed' ? (caseOfChange(db, key)?.id ?? null) : null;
+      const { run_id, code } = source.get(key) as { run_id: number; code: string };
+      carriedCopies(key, (copy) => {
+        update.run(verdict, caseId, now, copy.change_id);
+        if (copy.updated_by === SYSTEM_ACTOR) updateNote.run(note, copy.change_id);
+        audit(db, SYSTEM_ACTOR, 'verdict_carried', `change ${copy.change_id}`, { verdict, from: ofRun(run_id, code) }, now);
+      });
+    },
+    /** The copies still carried from `key` that no one has written on take its note. */
+    followNote(key: number, note: string): void {
+      carriedCopies(key, (copy) => {
+        if (copy.updated_by === SYSTEM_ACTOR) updateNote.run(note, copy.change_id);
+      });
+    },
+  };
 }
 
 export function setNote(db: Database, key: number, note: string, actor: string): void {
@@ -101,6 +148,7 @@ export function setNote(db: Database, key: number, note: string, actor: string):
        ON CONFLICT(change_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     ).run(key, note, now, actor);
     audit(db, actor, 'note', `change ${key}`, { note });
+    structureLineage(db).followNote(key, note);
   });
 }
 
@@ -186,7 +234,8 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
   const reviewed = reviewedNear(db, runId);
   const objectOf = db.prepare('SELECT object FROM changes WHERE id = ?').pluck();
   const insert = db.prepare(
-    'INSERT INTO reviews (change_id, verdict, note, carried_from, case_id, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO reviews (change_id, verdict, note, carried_from, structure_from, case_id, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const updateObject = db.prepare('UPDATE changes SET object = ? WHERE id = ?');
   let carried = 0;
@@ -220,7 +269,7 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
       const e = matches[0].e;
       // The structure keeps its case (a later run's change is not a new violation) and the analyst's note: the reason
       // a flag was dismissed or permitted belongs in every later report of it.
-      insert.run(c.id, e.verdict, e.note, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
+      insert.run(c.id, e.verdict, e.note, e.id, e.id, caseOfChange(db, e.id)?.id ?? null, now, actor);
       audit(db, actor, 'verdict_carried', `change ${c.id}`, { verdict: e.verdict, from: ofRun(e.run_id, e.code) });
       carried++;
       continue;

@@ -280,6 +280,10 @@ describe('the review UI in Chromium', () => {
     await page.selectOption('#detect-before', id('e3'));
     expect(await page.locator('#run-detection').isDisabled()).toBe(true);
     expect(await page.locator('#detect-problem').textContent()).not.toBe('');
+    // Nor the later survey first (the points' GPS time dates both): the store would refuse it. (The page is in zh-CN here.)
+    await page.selectOption('#detect-after', id('e2'));
+    expect(await page.locator('#run-detection').isDisabled()).toBe(true);
+    expect(await page.locator('#detect-problem').textContent()).toBe('前期选择了较晚的测量：拆除会被当作新增，请将较早的一期作为前期');
     await page.selectOption('#detect-before', id('e2'));
     await page.selectOption('#detect-after', id('e3'));
     expect(await page.locator('#run-detection').isDisabled()).toBe(false);

@@ -9,9 +9,10 @@ import { expect, it } from 'vitest';
 import type { HeightPatch } from '../../core/changes/patches';
 import type { ChangeObject } from '../../core/changes/types';
 import { DEFAULT_OPTIONS } from '../../core/detect';
+import { caseBasisOf, updateCase } from '../../core/store/cases-repo';
 import { createProjectDb } from '../../core/store/db';
 import { LocalProject } from '../../core/store/project';
-import { carryVerdicts, setVerdicts } from '../../core/store/reviews-repo';
+import { carryVerdicts, setNote, setVerdicts } from '../../core/store/reviews-repo';
 import { insertRun } from '../../core/store/runs-repo';
 import { syntheticChange } from '../../samples/synthetic-project';
 
@@ -162,26 +163,30 @@ it('brings the analyst’s note with a carried verdict, and a later revision rea
   const { file, db, run } = project();
   const shed = () => [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')];
   const other = () => syntheticChange('C002', X0 + 120, Y0 + 120, 10, 300, 'new_building');
-  const [run1] = [run(2, [...shed(), other()])]; // changes 1, 2
+  const run1 = run(2, [...shed(), other()]); // changes 1, 2
   setVerdicts(db, [1, 2], 'false_positive', '李工', '空调外机平台，非建筑');
-  const run2 = run(3, [...shed(), other()]); // changes 3, 4: both carried
-  // The analyst judges the second structure again in run 2: that copy is theirs now.
+  const run2 = run(3, [...shed(), other()]); // changes 3, 4: both carried, with the note
+  // The analyst judges the second structure again in run 2: that judgement is theirs, and the latest.
   setVerdicts(db, [4], 'permitted', '李工');
   const run3 = run(4, [...shed(), other()]); // changes 5 (carried from 3), 6 (carried from 4)
   // On a site visit the first structure turns out to be a new room on the roof: confirmed in run 1, where it was judged.
-  setVerdicts(db, [1, 2], 'confirmed', '王工');
+  setVerdicts(db, [1], 'confirmed', '王工', '现场核实：屋顶加建房间');
+  // Someone confirms the second in run 1 too; run 2's own judgement (permitted) speaks for it now.
+  setVerdicts(db, [2], 'confirmed', '王工');
   db.close();
   const p = LocalProject.open(file, 'test');
   try {
-    const [c1] = (await p.listChanges({ runId: run1 })).items;
+    const [c1, c2] = (await p.listChanges({ runId: run1, sort: 'code' })).items;
     expect(c1.case?.status).toBe('open');
+    // No case is opened on a structure every later judgement calls permitted.
+    expect(c2.case).toBeNull();
     for (const runId of [run2, run3]) {
       const [first, second] = (await p.listChanges({ runId, sort: 'code' })).items;
-      // The copies follow, with the case the confirmation opened, and keep where they came from.
-      expect(first).toMatchObject({ verdict: 'confirmed', note: '空调外机平台，非建筑' });
+      // The copies follow, with the case the confirmation opened and the note it was given, and keep where they came
+      // from.
+      expect(first).toMatchObject({ verdict: 'confirmed', note: '现场核实：屋顶加建房间' });
       expect(first.verdictCarriedFrom).toMatch(/^run \d+ C001$/);
       expect(first.case?.id).toBe(c1.case!.id);
-      // The analyst's own judgement in run 2 (and what run 3 carried from it) stands.
       expect(second.verdict).toBe('permitted');
     }
     // What happened to a copy is in its history, as the software's doing.
@@ -196,13 +201,67 @@ it('brings the analyst’s note with a carried verdict, and a later revision rea
   }
 });
 
-it('keeps a case open while a site visit is pending, and the same verdict again changes nothing', async () => {
+it('leaves the case to the latest judgement: a revision in an older run neither closes nor opens it over a later one', async () => {
+  const { file, db, run } = project();
+  const shed = () => [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')];
+  const other = () => syntheticChange('C002', X0 + 120, Y0 + 120, 10, 300, 'new_building');
+  run(2, [...shed(), other()]); // changes 1, 2
+  setVerdicts(db, [1], 'confirmed', '李工'); // case 1
+  setVerdicts(db, [2], 'false_positive', '李工');
+  const run2 = run(3, [...shed(), other()]); // changes 3 (confirmed, case 1), 4 (false positive): carried
+  // In run 2 the analyst wants a site visit for the first, and presses false positive again on the second: both are
+  // their judgements now.
+  setVerdicts(db, [3], 'needs_site_visit', '李工', '业主称已拆除，需现场核实');
+  expect(setVerdicts(db, [4], 'false_positive', '李工')).toBe(1);
+  // Someone revises run 1 the other way round.
+  setVerdicts(db, [1], 'false_positive', '王工');
+  setVerdicts(db, [2], 'confirmed', '王工');
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const [first, second] = (await p.listChanges({ runId: run2, sort: 'code' })).items;
+    expect(first).toMatchObject({ verdict: 'needs_site_visit', note: '业主称已拆除，需现场核实', verdictCarriedFrom: null });
+    expect(first.case?.status).toBe('open');
+    expect(second).toMatchObject({ verdict: 'false_positive', verdictCarriedFrom: null, case: null });
+    expect(await p.listCases()).toHaveLength(1);
+  } finally {
+    await p.close();
+  }
+});
+
+it('keeps a note written on a carried copy, and its own verdict pressed again records nothing', async () => {
+  const { file, db, run } = project();
+  const shed = () => [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')];
+  run(2, shed());
+  setVerdicts(db, [1], 'false_positive', '李工', '空调外机平台');
+  const run2 = run(3, shed()); // change 2: carried
+  setNote(db, 2, '二期复核：仍为空调外机平台', '李工');
+  setVerdicts(db, [1], 'false_positive', '李工', '空调外机平台，非建筑');
+  setVerdicts(db, [1], 'permitted', '王工');
+  // The analyst's own verdict pressed again, without a note: nothing to record.
+  expect(setVerdicts(db, [1], 'permitted', '王工')).toBe(0);
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    // Still carried (it follows the verdict), with the note written on it.
+    const [c] = (await p.listChanges({ runId: run2 })).items;
+    expect(c).toMatchObject({ verdict: 'permitted', note: '二期复核：仍为空调外机平台' });
+    expect(c.verdictCarriedFrom).toMatch(/^run \d+ C001$/);
+    expect((await p.changeHistory(1)).filter((e) => e.kind === 'verdict').map((e) => `${e.from} → ${e.to}`)).toEqual([
+      'unreviewed → false_positive',
+      'false_positive → permitted',
+    ]);
+  } finally {
+    await p.close();
+  }
+});
+
+it('keeps a case open while a site visit is pending', async () => {
   const { file, db, run } = project();
   const shed = () => [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')];
   run(2, shed());
   setVerdicts(db, [1], 'confirmed', '李工');
   const run2 = run(3, shed()); // change 2: the confirmation carried, with its case
-  setVerdicts(db, [2], 'confirmed', '李工');
   setVerdicts(db, [2], 'needs_site_visit', '李工', '业主称已拆除，需现场核实');
   db.close();
   const p = LocalProject.open(file, 'test');
@@ -210,11 +269,20 @@ it('keeps a case open while a site visit is pending, and the same verdict again 
     const [c] = (await p.listChanges({ runId: run2 })).items;
     expect(c).toMatchObject({ verdict: 'needs_site_visit', note: '业主称已拆除，需现场核实' });
     expect(c.case?.status).toBe('open');
-    // Confirming the carried confirmation again recorded nothing: no "confirmed → confirmed" in its history.
-    expect((await p.changeHistory(2)).filter((e) => e.kind === 'verdict').map((e) => `${e.from} → ${e.to}`)).toEqual([
-      'confirmed → needs_site_visit',
-    ]);
   } finally {
     await p.close();
   }
+});
+
+it('names what a case’s status rests on: nothing while only its confirmation does, then the last hand that moved it', () => {
+  const { db, run } = project();
+  run(2, [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')]);
+  setVerdicts(db, [1], 'confirmed', '李工');
+  const [{ id }] = db.prepare('SELECT id FROM cases').all() as { id: number }[];
+  expect(caseBasisOf(db, id)).toBeNull();
+  updateCase(db, id, { status: 'notified' }, '李工');
+  const basis = caseBasisOf(db, id)!;
+  expect(basis).toMatchObject({ runId: null });
+  expect(basis.date).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  db.close();
 });

@@ -100,3 +100,30 @@ it('opens a project another process is migrating at the same moment, migrated on
     await p.close();
   }
 }, 60_000);
+
+it('reopens, where it was, a case an older VoxWatch closed because its change went to needs a site visit', async () => {
+  const path = schema1Project();
+  const db = new Database(path);
+  migrate(db, 4);
+  // Confirmed (case 1 opened, then notified), carried to a second change, then set to needs a site visit, which closed
+  // the case under the old rule.
+  db.prepare("UPDATE reviews SET verdict = 'needs_site_visit', note = '需现场核实' WHERE change_id = 1").run();
+  db.prepare("INSERT INTO cases (id, change_id, status, opened_at, updated_at) VALUES (1, 1, 'closed', 'x', 'x')").run();
+  const ev = db.prepare(
+    'INSERT INTO case_events (case_id, at, actor, from_status, to_status, run_id, detail) VALUES (1, ?, ?, ?, ?, NULL, ?)',
+  );
+  ev.run('2025-01-01T00:00:00Z', '李工', null, 'open', null);
+  ev.run('2025-01-02T00:00:00Z', '李工', 'open', 'notified', null);
+  ev.run('2025-01-03T00:00:00Z', '李工', 'notified', 'closed', 'verdict changed to needs_site_visit');
+  db.close();
+  const p = LocalProject.open(path, 'test');
+  try {
+    const [c] = await p.listCases();
+    expect(c.status).toBe('notified');
+    expect(c.history.at(-1)).toMatchObject({ from: 'closed', to: 'notified', actor: 'VoxWatch' });
+    // The verdict and note are untouched.
+    expect(await p.getChange(1)).toMatchObject({ verdict: 'needs_site_visit', note: '需现场核实' });
+  } finally {
+    await p.close();
+  }
+});

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID } from '../../core/store/db';
-import { migrate } from '../../core/store/migrations';
+import { migrate, SCHEMA_VERSION } from '../../core/store/migrations';
 import { LocalProject } from '../../core/store/project';
 import { seedProject, syntheticChange } from '../../samples/synthetic-project';
 
@@ -113,7 +113,7 @@ describe('project reliability', () => {
     const p = LocalProject.open(path, 'test', { onMigrated: (from, to, backup) => (migrated = [from, to, backup]) });
     expect(migrated).not.toBeNull();
     const [from, to, backup] = migrated!;
-    expect([from, to]).toEqual([1, 4]);
+    expect([from, to]).toEqual([1, SCHEMA_VERSION]);
     expect(createHash('sha1').update(readFileSync(backup)).digest('hex')).not.toBe(''); // a real copy exists
     expect(new Database(backup, { readonly: true }).pragma('user_version', { simple: true })).toBe(1);
     const [change] = (await p.listChanges()).items;
@@ -125,7 +125,7 @@ describe('project reliability', () => {
       permitStatus: 'none',
       priority: 'normal',
     });
-    expect((await p.info()).schemaVersion).toBe(4);
+    expect((await p.info()).schemaVersion).toBe(SCHEMA_VERSION);
     await p.listCases(); // the new tables exist
     await p.close();
     expect(before.length).toBeGreaterThan(0);

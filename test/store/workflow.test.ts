@@ -53,6 +53,8 @@ describe('a project on a generated district', () => {
     const p = LocalProject.open(path, 'test');
     const info = await p.info();
     expect(info.epochs.map((e) => e.date)).toEqual(['2024-03-01', '2024-09-01', '2025-03-01']);
+    // Dated by when their points were flown (GPS time), which is sure enough to refuse a run the wrong way round.
+    expect(info.epochs.map((e) => e.dateFrom)).toEqual(['gps', 'gps', 'gps']);
     expect(info.crs?.epsg).toBe(4547);
     expect(run12.changeCount).toBe(changes12.length);
     expect(changes12.length).toBeGreaterThanOrEqual(t12.changes.length * 0.9);
@@ -143,7 +145,7 @@ describe('a project on a generated district', () => {
     expect((await p.info()).runs).toHaveLength(runs);
     // A wrong date can be corrected (and is audited); a date that is none is refused.
     await expect(p.setEpochDate('e3', '2025-02-30')).rejects.toThrow('survey date "2025-02-30" is not yyyy-mm-dd');
-    expect((await p.setEpochDate('e3', '2024-01-15')).date).toBe('2024-01-15');
+    expect(await p.setEpochDate('e3', '2024-01-15')).toMatchObject({ date: '2024-01-15', dateFrom: 'given' });
     expect((await p.auditLog(5)).find((a) => a.action === 'epoch_date')).toMatchObject({ target: 'e3' });
     await p.setEpochDate('e3', '2025-03-01');
     await p.close();
