@@ -107,7 +107,7 @@ export function openProjectDb(path: string, options: OpenOptions = {}): Db {
   if (version < SCHEMA_VERSION) {
     // A safety copy first: the analyst's verdicts must survive even a migration that goes wrong.
     const backup = `${path}.schema${version}.bak`;
-    if (!isCopyOf(backup, version)) safetyCopy(db, backup);
+    if (!isCopyOf(backup, version)) safetyCopy(db, backup, version);
     migrate(db);
     options.onMigrated?.(version, SCHEMA_VERSION, backup);
   }
@@ -139,11 +139,14 @@ function isCopyOf(backup: string, version: number): boolean {
  * Writes the safety copy beside its final name, flushes it to disk and only then gives it that name: a copy under the
  * final name is always whole (another process may be making one at the same time: each writes its own).
  */
-function safetyCopy(db: Db, backup: string): void {
+function safetyCopy(db: Db, backup: string, version: number): void {
   const part = `${backup}.${process.pid}.part`;
   rmSync(part, { force: true });
   try {
     db.prepare('VACUUM INTO ?').run(part);
+    // Another process opening the project may have migrated it since the version was read: that copy is no copy of
+    // schema `version`, and a whole one made meanwhile by the other process must not be replaced by it.
+    if (!isCopyOf(part, version) || isCopyOf(backup, version)) return;
     const fd = openSync(part, 'r+');
     try {
       fsyncSync(fd);
