@@ -649,7 +649,7 @@ function flyToChange(c: ChangeRecord, instant: boolean): void {
     const z = (c.before_top_z + c.after_top_z) / 2;
     const side = v.sideToView(c.footprint, z);
     v.flyTo(changeBox(c, 20), z, instant, side ?? undefined);
-    sideAwaited = side ? null : c;
+    sideAwaited = side ? null : { change: c, until: performance.now() + SIDE_WAIT_MS, next: 0 };
   }
   scheduleDetail(c);
 }
@@ -659,12 +659,20 @@ function flyToChange(c: ChangeRecord, instant: boolean): void {
  * its points are there, judged again on them and flown to from the side they leave open, unless the analyst has
  * moved the view or chosen another change meanwhile.
  */
-let sideAwaited: ChangeRecord | null = null;
+let sideAwaited: { change: ChangeRecord; until: number; next: number } | null = null;
+/** How long points may take to come, and how often they are judged meanwhile (each try reads every point drawn). */
+const SIDE_WAIT_MS = 10_000;
+const SIDE_TRY_MS = 250;
 
 function judgeAwaitedSide(v: Viewer): void {
-  const c = sideAwaited;
-  if (!c || v.flying) return;
-  if (state.selected !== c.key || !v.atFlightEnd()) return void (sideAwaited = null);
+  const awaited = sideAwaited;
+  if (!awaited || v.flying) return;
+  const c = awaited.change;
+  const now = performance.now();
+  // A change in a data hole may never get points around it: the default side stays.
+  if (state.selected !== c.key || !v.atFlightEnd() || now > awaited.until) return void (sideAwaited = null);
+  if (now < awaited.next) return;
+  awaited.next = now + SIDE_TRY_MS;
   if (v.sideToView(c.footprint, (c.before_top_z + c.after_top_z) / 2)) flyToChange(c, true);
 }
 
@@ -818,9 +826,11 @@ async function openRun(runId: number | undefined, keepSelection?: number): Promi
   flushDraft();
   state.offeredRun = null;
   clearCrops();
-  state.run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
-  const changes = state.run ? (await api.listChanges({ runId: state.run.id, limit: 100_000 })).items : [];
+  const run = state.info.runs.find((r) => r.id === runId) ?? state.info.runs.at(-1) ?? null;
+  const changes = run ? (await api.listChanges({ runId: run.id, limit: 100_000 })).items : [];
   if (opening !== openings) return false; // another run was opened meanwhile
+  // The run and its list change together: a render while the list loads shows the run before, whole.
+  state.run = run;
   state.changes = changes;
   // A link may name a change of another run (a case's, opened from the ledger): shown beside this run's.
   const elsewhere =

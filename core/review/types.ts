@@ -2,7 +2,7 @@
 export const VERDICTS = ['unreviewed', 'confirmed', 'false_positive', 'permitted', 'needs_site_visit'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** Verdicts under which a change's case stands: confirmed, or confirmed and awaiting a site visit. */
+/** Verdicts under which a case, once opened, stands: confirmed, or awaiting a site visit that may yet confirm it. */
 const UPHOLDING: readonly Verdict[] = ['confirmed', 'needs_site_visit'];
 
 /** Whether going from one verdict to another withdraws the violation, and so closes its case (台账). */
