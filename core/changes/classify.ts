@@ -6,7 +6,16 @@ import type { ChangeType, ClassifyOptions, SuppressionReason } from './types';
 export type { ClassifyOptions } from './types';
 
 /** Votes needed to call a candidate vegetation: colour plus one shape clue, or three shape clues. */
-const VEGETATION_SCORE = 2.5;
+export const VEGETATION_SCORE = 2.5;
+
+/**
+ * Excess-green (ExG) of a candidate's colour that votes for vegetation (greenish, green, strongly
+ * green) and against it (red tiles, brick, rust). The report's guide quotes them.
+ */
+export const EXG = { greenish: 0.05, green: 0.12, strong: 0.25, notVegetation: -0.15 } as const;
+
+/** Plane residual (m, at 0.5 m voxels; roughnessScale for others) above which a top votes as rough. */
+export const ROUGH_TOP = 0.15;
 
 /** Height above ground below which a surface counts as bare ground (kerbs, low walls, noise). */
 const BARE = 1.0;
@@ -38,21 +47,21 @@ export function vegetationScore(m: SurfaceClues & Pick<Measurement, 'fillRatio'>
   let score = 0;
   const clues: string[] = [];
   const where = m.greennessFromOrtho ? ' in the orthophoto' : '';
-  if (m.greenness > 0.25) {
+  if (m.greenness > EXG.strong) {
     score += 2;
     clues.push(`strongly green${where} (ExG ${f2(m.greenness)})`);
-  } else if (m.greenness > 0.12) {
+  } else if (m.greenness > EXG.green) {
     score += 1.5;
     clues.push(`green${where} (ExG ${f2(m.greenness)})`);
-  } else if (m.greenness > 0.05) {
+  } else if (m.greenness > EXG.greenish) {
     score += 1;
     clues.push(`greenish${where} (ExG ${f2(m.greenness)})`);
-  } else if (m.greenness < -0.15) {
+  } else if (m.greenness < EXG.notVegetation) {
     // Red tiles, brick, rust: a colour foliage seldom has. Shape clues blur at coarse voxels.
     score -= 1;
     clues.push(`not vegetation-coloured${where} (ExG ${f2(m.greenness)})`);
   }
-  if (m.roughness > 0.15 * roughnessScale(cell)) {
+  if (m.roughness > ROUGH_TOP * roughnessScale(cell)) {
     score += 1;
     clues.push(`rough top (${f2(m.roughness)} m)`);
   }
@@ -169,7 +178,7 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
   const where = m.greennessFromOrtho ? ' in the orthophoto' : '';
   const colour = Number.isNaN(m.greenness)
     ? 'no colour to judge vegetation'
-    : m.greenness > 0.05
+    : m.greenness > EXG.greenish
       ? `green${where} (ExG ${f2(m.greenness)}) but built-like (vegetation score ${veg.score} of ${VEGETATION_SCORE} needed)`
       : `not vegetation-green${where} (ExG ${f2(m.greenness)})`;
   let type: ChangeType;
@@ -240,7 +249,7 @@ export function classify(m: Measurement, ctx: MeasureContext, o: ClassifyOptions
 function growthOfVegetation(m: Measurement, ctx: MeasureContext): string | null {
   const lowSide = m.sign > 0 ? m.beforeHeight : m.afterHeight;
   // Its own top a roof (planar), or coloured unlike foliage: building work whatever it stands on.
-  if (lowSide < BARE || m.planarShare >= 0.5 || m.greenness < -0.15) return null;
+  if (lowSide < BARE || m.planarShare >= 0.5 || m.greenness < EXG.notVegetation) return null;
   const host = standingHost(m, ctx, BUILT);
   if (!host) return null;
   const h = host.clues;

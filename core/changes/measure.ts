@@ -76,7 +76,8 @@ export interface MeasureContext {
   threshold: number;
 }
 
-const PLANAR_ROUGHNESS = 0.12;
+/** Plane residual (m, at 0.5 m voxels; roughnessScale for others) below which a cell is planar. */
+export const PLANAR_ROUGHNESS = 0.12;
 
 /**
  * How much rougher a roof plane reads at this cell size than at 0.5 m: the plane is fitted over

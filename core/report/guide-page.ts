@@ -2,18 +2,12 @@
  * "How to read this report" (说明): one page explaining the indicators the change sections and the
  * summary use. Its words are in i18n.ts (guide); the figures they quote come from the run.
  */
-import { roughnessScale } from '../changes/measure';
+import { EXG, ROUGH_TOP, VEGETATION_SCORE } from '../changes/classify';
+import { PLANAR_ROUGHNESS, roughnessScale } from '../changes/measure';
 import { DEFAULT_OPTIONS } from '../detect';
 import { newPage, startSection, type RenderContext } from './context';
 import { formatDate, type GuideParams } from './i18n';
 import { CONTENT_WIDTH, heading, keyValues, PAGE } from './layout';
-
-/** The vegetation score from which classify.ts takes a candidate for vegetation (its VEGETATION_SCORE). */
-const VEGETATION_SCORE = 2.5;
-/** Plane residual below which a cell is planar at 0.5 m voxels (measure.ts PLANAR_ROUGHNESS). */
-const PLANAR_ROUGHNESS = 0.12;
-/** Roughness from which a top counts as rough at 0.5 m voxels (classify.ts vegetationScore). */
-const ROUGH_TOP = 0.15;
 
 const metres = (m: number) => `${Number(m.toFixed(2))} m`;
 
@@ -30,6 +24,7 @@ export function guideParams(ctx: RenderContext): GuideParams {
     rough: metres(ROUGH_TOP * scale),
     minCoverage: minCoverage === null ? null : `${Math.round(minCoverage * 100)} %`,
     vegetationScore: String(VEGETATION_SCORE),
+    exg: { greenish: String(EXG.greenish), green: String(EXG.green), strong: String(EXG.strong), notVegetation: `−${-EXG.notVegetation}` },
     asOf: formatDate(ctx.input.generatedAt),
   };
 }

@@ -161,6 +161,8 @@ export interface GuideParams {
   minCoverage: string | null;
   /** Vegetation score from which a candidate is taken for vegetation. */
   vegetationScore: string;
+  /** The excess-green thresholds of the vegetation vote (classify.ts EXG), as printed. */
+  exg: { greenish: string; green: string; strong: string; notVegetation: string };
   /** The date the ledger was read. */
   asOf: string;
 }
@@ -322,7 +324,7 @@ const zh: ReportStrings = {
     ],
     [
       '超绿指数 ExG',
-      `(2G − R − B) / (R + G + B)，取图斑较高一期表面（新增取后期、减少取前期）的颜色，点云无颜色时取该期正射影像。大于 0.05 计为偏绿（大于 0.12、0.25 更强），是植被迹象；小于 −0.15 为非植被色（红瓦、砖、锈），减分。各项植被迹象（颜色、粗糙、平面少、点在深度上分散、树冠状顶面等）计分，达 ${p.vegetationScore} 分即判为植被，不作为图斑上报。`,
+      `(2G − R − B) / (R + G + B)，取图斑较高一期表面（新增取后期、减少取前期）的颜色，点云无颜色时取该期正射影像。大于 ${p.exg.greenish} 计为偏绿（大于 ${p.exg.green}、${p.exg.strong} 更强），是植被迹象；小于 ${p.exg.notVegetation} 为非植被色（红瓦、砖、锈），减分。各项植被迹象（颜色、粗糙、平面少、点在深度上分散、树冠状顶面等）计分，达 ${p.vegetationScore} 分即判为植被，不作为图斑上报。`,
     ],
     [
       '平面占比 / 粗糙度',
@@ -513,7 +515,7 @@ const en: ReportStrings = {
     ],
     [
       'Excess green, ExG',
-      `(2G − R − B) / (R + G + B) of the higher surface's colour (after for an addition, before for a removal), from the points or, where they have none, the epoch's orthophoto. Above 0.05 counts as a green clue (stronger above 0.12 and 0.25); below −0.15 (red tiles, brick, rust) counts against vegetation. Clues of colour, roughness, few planar cells, points scattered in depth and a crown-like top are scored; from ${p.vegetationScore} points the candidate is taken for vegetation and not reported.`,
+      `(2G − R − B) / (R + G + B) of the higher surface's colour (after for an addition, before for a removal), from the points or, where they have none, the epoch's orthophoto. Above ${p.exg.greenish} counts as a green clue (stronger above ${p.exg.green} and ${p.exg.strong}); below ${p.exg.notVegetation} (red tiles, brick, rust) counts against vegetation. Clues of colour, roughness, few planar cells, points scattered in depth and a crown-like top are scored; from ${p.vegetationScore} points the candidate is taken for vegetation and not reported.`,
     ],
     [
       'Planar share, roughness',

@@ -320,6 +320,7 @@ describe('report of a generated district', () => {
       rough: '0.15 m',
       minCoverage: '50 %',
       vegetationScore: '2.5',
+      exg: { greenish: '0.05', green: '0.12', strong: '0.25', notVegetation: '−0.15' },
       asOf: '2025-03-05',
     };
   }
