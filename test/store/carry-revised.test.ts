@@ -2,71 +2,15 @@
  * Carrying verdicts to a later run (reviews-repo.ts carryVerdicts) never brings back a judgement the analyst has
  * revised since, and never picks one of two that disagree.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { HeightPatch } from '../../core/changes/patches';
-import type { ChangeObject } from '../../core/changes/types';
-import { DEFAULT_OPTIONS } from '../../core/detect';
 import { caseBasisOf, updateCase } from '../../core/store/cases-repo';
-import { createProjectDb } from '../../core/store/db';
 import { LocalProject } from '../../core/store/project';
-import { carryVerdicts, setNote, setVerdicts } from '../../core/store/reviews-repo';
-import { insertRun } from '../../core/store/runs-repo';
+import { setNote, setVerdicts } from '../../core/store/reviews-repo';
 import { syntheticChange } from '../../samples/synthetic-project';
+import { handMadeProject, X0, Y0 } from '../helpers/hand-made-runs';
 
-const X0 = 513_000;
-const Y0 = 2_494_000;
-const overview: HeightPatch = {
-  x0: X0,
-  y0: Y0,
-  cell: 2,
-  width: 4,
-  height: 4,
-  before: new Float32Array(16).fill(30),
-  after: new Float32Array(16).fill(30),
-  ground: new Float32Array(16).fill(30),
-};
-
-/** A project with four epochs and a function that stores a run from the first to `after` (no detection). */
-function project() {
-  const file = join(mkdtempSync(join(tmpdir(), 'voxwatch-carry-revised-')), 'p.voxwatch');
-  const db = createProjectDb(file, { name: 'carry', created_at: new Date().toISOString() });
-  const stats = JSON.stringify({ points: 0, bounds: { minX: X0, minY: Y0, minZ: 0, maxX: X0 + 200, maxY: Y0 + 200, maxZ: 100 } });
-  const epoch = db.prepare(
-    'INSERT INTO epochs (label, survey_date, sources, orthophoto, crs, stats, added_at) VALUES (?, ?, ?, NULL, NULL, ?, ?)',
-  );
-  for (const [label, date] of [
-    ['a', '2024-01-01'],
-    ['b', '2024-06-01'],
-    ['c', '2025-01-01'],
-    ['d', '2025-06-01'],
-  ])
-    epoch.run(label, date, '[]', stats, new Date().toISOString());
-  const run = (after: number, changes: ChangeObject[]) => {
-    const id = db.transaction(() =>
-      insertRun(db, {
-        beforeEpoch: 1,
-        afterEpoch: after,
-        software: 'test',
-        startedAt: new Date().toISOString(),
-        summary: { warnings: [], alignment: null },
-        result: {
-          parameters: DEFAULT_OPTIONS,
-          timings: {},
-          suppressed: [],
-          uncertain: [],
-          changes,
-          views: { overview, changes: {}, watched: {} },
-        },
-      }),
-    )();
-    carryVerdicts(db, id, 'VoxWatch');
-    return id;
-  };
-  return { file, db, run };
-}
+/** A project with four epochs; `run(after, changes)` stores a run from the first to `after` and carries verdicts. */
+const project = () => handMadeProject(['2024-01-01', '2024-06-01', '2025-01-01', '2025-06-01']);
 
 it('does not bring back an older verdict the analyst revised in a later run', async () => {
   const { file, db, run } = project();

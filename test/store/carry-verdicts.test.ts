@@ -1,62 +1,13 @@
 /** Settled verdicts carried to the same structures in a later run (reviews-repo.ts carryVerdicts), on hand-made runs. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { HeightPatch } from '../../core/changes/patches';
-import type { ChangeObject } from '../../core/changes/types';
-import { DEFAULT_OPTIONS } from '../../core/detect';
 import { reasonZh } from '../../core/review/reasons-zh';
-import { createProjectDb } from '../../core/store/db';
 import { LocalProject } from '../../core/store/project';
-import { carryVerdicts, setVerdicts } from '../../core/store/reviews-repo';
-import { insertRun } from '../../core/store/runs-repo';
+import { setVerdicts } from '../../core/store/reviews-repo';
 import { syntheticChange } from '../../samples/synthetic-project';
-
-const X0 = 513_000;
-const Y0 = 2_494_000;
-const overview: HeightPatch = {
-  x0: X0,
-  y0: Y0,
-  cell: 2,
-  width: 4,
-  height: 4,
-  before: new Float32Array(16).fill(30),
-  after: new Float32Array(16).fill(30),
-  ground: new Float32Array(16).fill(30),
-};
+import { handMadeProject, X0, Y0 } from '../helpers/hand-made-runs';
 
 it('names the earlier run with the change a verdict came from, and with a grown structure’s', async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'voxwatch-carry-')), 'carry.voxwatch');
-  const db = createProjectDb(file, { name: 'carry', created_at: new Date().toISOString() });
-  const stats = JSON.stringify({ points: 0, bounds: { minX: X0, minY: Y0, minZ: 0, maxX: X0 + 200, maxY: Y0 + 200, maxZ: 100 } });
-  const epoch = db.prepare(
-    'INSERT INTO epochs (label, survey_date, sources, orthophoto, crs, stats, added_at) VALUES (?, ?, ?, NULL, NULL, ?, ?)',
-  );
-  for (const [label, date] of [
-    ['a', '2024-03-01'],
-    ['b', '2024-09-01'],
-    ['c', '2025-03-01'],
-  ])
-    epoch.run(label, date, '[]', stats, new Date().toISOString());
-  const run = (after: number, changes: ChangeObject[]) =>
-    db.transaction(() =>
-      insertRun(db, {
-        beforeEpoch: 1,
-        afterEpoch: after,
-        software: 'test',
-        startedAt: new Date().toISOString(),
-        summary: { warnings: [], alignment: null },
-        result: {
-          parameters: DEFAULT_OPTIONS,
-          timings: {},
-          suppressed: [],
-          uncertain: [],
-          changes,
-          views: { overview, changes: {}, watched: {} },
-        },
-      }),
-    )();
+  const { file, db, run } = handMadeProject(['2024-03-01', '2024-09-01', '2025-03-01']);
   const run1 = run(2, [
     syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'rooftop_structure'),
     syntheticChange('C002', X0 + 100, Y0 + 10, 10, 300, 'new_building'),
@@ -67,7 +18,6 @@ it('names the earlier run with the change a verdict came from, and with a grown 
     syntheticChange('C001', X0 + 100.5, Y0 + 10, 10, 300, 'new_building'),
     syntheticChange('C002', X0 + 10, Y0 + 10, 10, 600, 'rooftop_structure'),
   ]);
-  carryVerdicts(db, run2, 'VoxWatch');
   db.close();
   const p = LocalProject.open(file, 'test');
   try {
