@@ -94,6 +94,16 @@ const viewLabels = () => page.locator('#view .change-label').allTextContents();
 const hashParams = async () => new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
 const pointsDrawn = () => page.locator('#view').getAttribute('data-points');
 
+/** Waits until the page lists run `id`'s changes and has drawn its points. */
+async function untilRunDrawn(id: number): Promise<void> {
+  const keys = changesOf
+    .get(id)!
+    .map((c) => c.key)
+    .sort((a, b) => a - b);
+  await expect.poll(listKeys).toEqual(keys);
+  await expect.poll(pointsDrawn).toMatch(/^\d+$/);
+}
+
 /** What the page shows of run `id`: its changes in the list, under its title, with their labels over the view. */
 async function expectRunShown(id: number): Promise<void> {
   const own = changesOf.get(id)!;
@@ -122,13 +132,7 @@ describe('another run opened while the run shown until then is still loading', (
     await late.reached;
     await page.selectOption('#run-select', String(run2.id));
     // Run 2 is shown, its points drawn, while run 1's list is still held back.
-    await expect.poll(listKeys).toEqual(
-      changesOf
-        .get(run2.id)!
-        .map((c) => c.key)
-        .sort((a, b) => a - b),
-    );
-    await expect.poll(pointsDrawn).toMatch(/^\d+$/);
+    await untilRunDrawn(run2.id);
     await expectRunShown(run2.id);
 
     await late.release();
@@ -146,13 +150,7 @@ describe('another run opened while the run shown until then is still loading', (
     await page.evaluate((id) => (location.hash = `run=${id}`), run1.id);
     await late.reached;
     await page.evaluate((id) => (location.hash = `run=${id}`), run2.id);
-    await expect.poll(listKeys).toEqual(
-      changesOf
-        .get(run2.id)!
-        .map((c) => c.key)
-        .sort((a, b) => a - b),
-    );
-    await expect.poll(pointsDrawn).toMatch(/^\d+$/);
+    await untilRunDrawn(run2.id);
 
     // Every message the status line shows from here on (a later one, "Level of detail ready", may cover it).
     await page.locator('#status').evaluate((el) => {
@@ -190,13 +188,7 @@ describe('another run opened while the run shown until then is still loading', (
     await page.locator(`li.case[data-case="${c.id}"] .case-head`).click();
     await late.reached;
     await page.selectOption('#run-select', String(run3.id));
-    await expect.poll(listKeys).toEqual(
-      changesOf
-        .get(run3.id)!
-        .map((x) => x.key)
-        .sort((a, b) => a - b),
-    );
-    await expect.poll(pointsDrawn).toMatch(/^\d+$/);
+    await untilRunDrawn(run3.id);
     await expectRunShown(run3.id);
 
     await late.release();
