@@ -1,19 +1,15 @@
 // Days and times as the UI shows them: days as YYYY-MM-DD in every language (never the browser's locale, 01/31/2025),
-// times to the minute with their UTC offset, as the PDF report writes them ("2025-03-01 14:02 (UTC+8)"). No DOM here,
+// times to the minute with their UTC offset, on the bureau's clock as the PDF report writes them ("2025-03-01 14:02 (UTC+8)"). No DOM here,
 // so a unit test can check it.
+import { BUREAU_UTC_OFFSET_MINUTES, utcOffset } from '../core/review/clock';
 
-/** A UTC offset, minutes east of Greenwich, as the report writes it: UTC+8, UTC+5:30, UTC−3, UTC+0. */
-export function utcOffset(minutesEast: number): string {
-  const m = Math.abs(Math.round(minutesEast));
-  const [hours, minutes] = [Math.floor(m / 60), m % 60];
-  return `UTC${minutesEast < 0 ? '−' : '+'}${hours}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
-}
+export { utcOffset };
 
 /**
- * A time as the analyst's clock reads it: the day (YYYY-MM-DD), or to the minute with the clock's offset. The offset
- * is the browser's at that date (summer time included) unless given.
+ * A time as the bureau's clock reads it (core/review/clock.ts), as the reports write it: the day (YYYY-MM-DD), or to
+ * the minute with the clock's offset. Another offset may be given.
  */
-export function localTime(date: Date, toMinute = false, minutesEast = -date.getTimezoneOffset()): string {
+export function localTime(date: Date, toMinute = false, minutesEast = BUREAU_UTC_OFFSET_MINUTES): string {
   // A stored time that is no time (a hand-edited project) shows as a dash, not as an error that stops the page.
   if (Number.isNaN(date.getTime())) return '—';
   const iso = new Date(date.getTime() + minutesEast * 60_000).toISOString();

@@ -20,10 +20,11 @@ describe('times in the UI', () => {
     expect(localTime(new Date(Number.NaN))).toBe('—');
   });
 
-  it('take the browser’s own offset by default', () => {
-    const d = new Date('2025-06-15T12:00:00Z');
-    expect(localTime(d, true)).toBe(localTime(d, true, -d.getTimezoneOffset()));
-    expect(localTime(d, true)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC[+−]\d{1,2}(:\d{2})?\)$/);
+  it('read the bureau’s clock by default, as the report does, whatever the browser’s', () => {
+    const late = '2025-06-15T20:30:00Z';
+    expect(localTime(new Date(late), true)).toBe('2025-06-16 04:30 (UTC+8)');
+    expect(localTime(new Date(late), true)).toBe(formatDateTime(late));
+    expect(localTime(new Date(late))).toBe('2025-06-16');
   });
 
   it('name offsets as the report does', () => {

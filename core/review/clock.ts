@@ -1,0 +1,12 @@
+/**
+ * The bureau's clock: China Standard Time (UTC+8, no summer time). The PDF reports and the review UI both write times
+ * on it, so a run finished late in the evening reads the same day in both, whatever clock the workstation keeps.
+ */
+export const BUREAU_UTC_OFFSET_MINUTES = 480;
+
+/** A UTC offset, minutes east of Greenwich, as reports and the UI name it: UTC+8, UTC+5:30, UTC−3, UTC+0. */
+export function utcOffset(minutesEast: number): string {
+  const m = Math.abs(Math.round(minutesEast));
+  const [hours, minutes] = [Math.floor(m / 60), m % 60];
+  return `UTC${minutesEast < 0 ? '−' : '+'}${hours}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
+}
