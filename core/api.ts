@@ -172,7 +172,15 @@ export interface LeadRecord {
 
 export interface LeadAnswer {
   runId: number;
-  found: { key: number; code: string; type: ChangeType; distance_m: number }[];
+  /** The changes linked to the lead, with their verdict and case as they stand when the leads are read. */
+  found: {
+    key: number;
+    code: string;
+    type: ChangeType;
+    distance_m: number;
+    verdict?: Verdict;
+    case?: { id: number; status: CaseStatus } | null;
+  }[];
   /** When nothing was found: what the run knows about that spot, in plain words. */
   evidence: string[];
 }

@@ -6,9 +6,10 @@ import { bboxOf, ringArea } from '../geo/polygons';
 import { asMultiPolygon, readCsvRecords, readVectorFile, type VectorLayer } from '../io/vector';
 import { SourceError } from '../io/types';
 import { answerLead } from '../review/leads';
-import { ZONE_KINDS, type ZoneKind } from '../review/types';
+import { ZONE_KINDS, type Verdict, type ZoneKind } from '../review/types';
 import { calendarDate, zoneChange, type Zone } from '../review/zoning';
 import { audit } from './audit';
+import { caseOfChange } from './cases-repo';
 import { writeTransaction } from './db';
 import { unpackPatch } from './pack';
 
@@ -345,6 +346,16 @@ export function listLeads(db: Database): LeadRecord[] {
     text: string;
     answer: string | null;
   }[];
+  const verdictOf = db.prepare('SELECT verdict FROM reviews WHERE change_id = ?').pluck();
+  // The answer names the changes as the run linked them; their verdict and case are read now, as they stand.
+  const standing = (a: LeadAnswer): LeadAnswer => ({
+    ...a,
+    found: a.found.map((f) => ({
+      ...f,
+      verdict: (verdictOf.get(f.key) as Verdict | undefined) ?? 'unreviewed',
+      case: caseOfChange(db, f.key) ?? null,
+    })),
+  });
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
@@ -352,6 +363,6 @@ export function listLeads(db: Database): LeadRecord[] {
     y: r.y,
     reportedOn: r.reported_on,
     text: r.text,
-    answer: r.answer ? (JSON.parse(r.answer) as LeadAnswer) : null,
+    answer: r.answer ? standing(JSON.parse(r.answer) as LeadAnswer) : null,
   }));
 }

@@ -8,7 +8,7 @@ import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
 import { awayText } from '../../core/review/away';
-import { colon, lang, localTime, paren, t, tCase, tProposal, tSentence, tType } from '../i18n';
+import { colon, lang, localTime, paren, t, tCase, tProposal, tSentence, tType, tVerdict } from '../i18n';
 import { parseDay } from '../time';
 
 export interface LedgerContext {
@@ -282,7 +282,15 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
               goTo(ctx, f.key);
             },
           },
-          `${f.code} ${tType(f.type)} · ${awayText(f.distance_m, lang())}`,
+          // What the analyst made of it, so a lead can be answered without opening each change.
+          [
+            `${f.code} ${tType(f.type)}`,
+            awayText(f.distance_m, lang()),
+            f.verdict ? tVerdict(f.verdict) : null,
+            f.case ? `#${f.case.id} ${tCase(f.case.status)}` : null,
+          ]
+            .filter(Boolean)
+            .join(' · '),
         ),
       ),
     );

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
+import { TERMS } from '../../core/review/terms';
 import type { CaseRecord, ChangeRecord, RunRecord } from '../../core/api';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
@@ -211,7 +212,10 @@ describe('a lead’s linked changes', () => {
     await page.waitForSelector('#leads-panel[data-state="ready"]');
     for (const f of found) {
       const text = await page.locator(`li.lead[data-lead="${f.lead}"] button.lead-change[data-key="${f.key}"]`).textContent();
-      expect(text).toMatch(f.distance_m < 0.5 ? /^C\d+ \S+ · 该位置$/ : new RegExp(`^C\\d+ \\S+ · ${f.distance_m.toFixed(0)} 米$`));
+      const away = f.distance_m < 0.5 ? '该位置' : `${f.distance_m.toFixed(0)} 米`;
+      // With what the analyst made of it, as it stands: its verdict, and its case if it has one.
+      const judged = [TERMS['zh-CN'].verdicts[f.verdict!], f.case ? `#${f.case.id} ${TERMS['zh-CN'].caseStatuses[f.case.status]}` : null];
+      expect(text).toBe([`${f.code} ${TERMS['zh-CN'].types[f.type]}`, away, ...judged].filter(Boolean).join(' · '));
     }
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-ledger-nav-4-lead-at-spot.png') });
     expect(pageErrors).toEqual([]);
