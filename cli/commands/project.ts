@@ -109,6 +109,18 @@ export function addProjectCommand(program: Command): Command {
     );
 
   project
+    .command('backup')
+    .description('a whole copy of the project as it stands, the latest verdicts included (safe while VoxWatch has it open)')
+    .argument('<file>', 'project file')
+    .argument('<copy>', 'the new file to write (never an existing one)')
+    .action(async (file: string, copy: string) => {
+      await withProject(file, async (p) => {
+        const b = await p.backup(copy);
+        print(`backed up ${file} to ${b.path} (${(b.bytes / 1024 / 1024).toFixed(1)} MiB)`);
+      });
+    });
+
+  project
     .command('set-date')
     .description('correct an epoch’s survey date (which survey came first decides the runs allowed and the cases checked)')
     .argument('<file>', 'project file')

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type {
@@ -497,6 +498,22 @@ export class LocalProject implements ProjectApi {
     refuseProjectFiles(this.path, outPath);
     const page = queryChanges(this.db, this.runIdOf(query.runId), { ...query, limit: 100_000 });
     return exportChanges(format, outPath, page.items, this.crs);
+  }
+
+  /**
+   * A whole copy of the project at this moment, the latest verdicts included: copying the file while VoxWatch has it
+   * open can miss those still in its -wal. Never written over a file that exists, nor over the project's own files.
+   */
+  async backup(outPath: string): Promise<{ path: string; bytes: number }> {
+    refuseProjectFiles(this.path, outPath);
+    if (existsSync(outPath)) throw new ProjectFileError(outPath, 'already exists: back up to a new file (a backup never replaces one)');
+    try {
+      this.db.prepare('VACUUM INTO ?').run(outPath);
+    } catch (e) {
+      throw new ProjectFileError(outPath, `cannot be written (${(e as Error).message})`);
+    }
+    writeTransaction(this.db, () => audit(this.db, defaultActor(), 'backup', outPath, {}));
+    return { path: outPath, bytes: statSync(outPath).size };
   }
 
   async reportInput(runId: number | undefined, options: { lang: ReportLang; query?: ChangeQuery; author?: string }): Promise<ReportInput> {
