@@ -55,6 +55,10 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   ],
   [new RegExp(`^not vegetation-green \\(ExG ${N}\\)$`), (m) => `非植被绿色（ExG ${m[1]}）`],
   [
+    /^judged (.+) as (run \d+ C\d+), which shares (\d+) % of its footprint: too little to carry the verdict; review again$/,
+    (m) => `${ofRunZh(m[2])} 曾判为“${VERDICT_ZH[m[1]] ?? m[1]}”，与本图斑占地仅重叠 ${m[3]}%，不足以沿用其结论，需重新核查`,
+  ],
+  [
     /^judged (.+) as (run \d+ C\d+), but (.+): review again$/,
     (m) => `${ofRunZh(m[2])} 曾判为“${VERDICT_ZH[m[1]] ?? m[1]}”，但${growthZh(m[3])}，需重新核查`,
   ],

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ChangeObject } from '../changes/types';
-import { matchStructure, type Match } from '../review/match';
+import { matchStructure, NEAR_OVERLAP, sharedShare, type Match } from '../review/match';
 import { ofRun } from '../review/run-ref';
 import { SYSTEM_ACTOR } from '../review/terms';
 import { VERDICTS, withdrawsCase, type Verdict } from '../review/types';
@@ -43,12 +43,10 @@ export function setVerdicts(
   writeTransaction(db, () => {
     for (const key of keys) {
       const row = exists.get(key) as
-        | { id: number; run_id: number; code: string; volume_m3: number; sub_district: string | null }
-        | undefined;
+        { id: number; run_id: number; code: string; volume_m3: number; sub_district: string | null } | undefined;
       if (!row) throw new ProjectFileError('verdict', `no change with key ${key} in this project`);
       const review = previous.get(key) as
-        | { verdict: Verdict; note: string | null; carried_from: number | null; updated_at: string; updated_by: string }
-        | undefined;
+        { verdict: Verdict; note: string | null; carried_from: number | null; updated_at: string; updated_by: string } | undefined;
       const before = review?.verdict ?? 'unreviewed';
       // Two analysts (or a window left open) on one project: the later press must not silently undo the other's.
       if (expected !== undefined && before !== expected)
@@ -246,10 +244,24 @@ export function carryVerdicts(db: Database, runId: number, actor: string): { car
     const earlier = reviewed(c);
     // The matching reviewed changes of the latest run that has any.
     const matches: { e: Reviewed; m: NonNullable<Match> }[] = [];
+    // Judged structures it only partly covers (it moved, or was cut differently): named, so no verdict is dropped unseen.
+    let near: { e: Reviewed; share: number } | null = null;
     for (const e of earlier) {
       if (matches.length > 0 && e.run_id !== matches[0].e.run_id) break;
-      const m = matchStructure(JSON.parse(objectOf.get(e.id) as string) as ChangeObject, later);
+      const judged = JSON.parse(objectOf.get(e.id) as string) as ChangeObject;
+      const m = matchStructure(judged, later);
       if (m) matches.push({ e, m });
+      else if (CARRIED.includes(e.verdict) && (near === null || e.run_id === near.e.run_id)) {
+        const share = sharedShare(judged, later);
+        if (share >= NEAR_OVERLAP && share > (near?.share ?? 0)) near = { e, share };
+      }
+    }
+    if (matches.length === 0 && near) {
+      later.evidence.reasons.push(
+        `judged ${spoken(near.e.verdict)} as ${ofRun(near.e.run_id, near.e.code)}, which shares ${Math.round(near.share * 100)} % of its footprint: too little to carry the verdict; review again`,
+      );
+      updateObject.run(JSON.stringify(later), c.id);
+      continue;
     }
     if (matches.length === 0 || matches.some(({ e }) => !CARRIED.includes(e.verdict))) continue;
     const grew = matches.find(({ m }) => m.kind === 'grew');

@@ -31,6 +31,9 @@ describe('reasons in Chinese', () => {
     expect(reasonZh('judged confirmed as run 1 C001, but false positive as run 1 C002: review again')).toBe(
       '批次 1 C001 曾判为“已确认”，但批次 1 C002 曾判为“误报”，需重新核查',
     );
+    expect(
+      reasonZh('judged false positive as run 1 C001, which shares 30 % of its footprint: too little to carry the verdict; review again'),
+    ).toBe('批次 1 C001 曾判为“误报”，与本图斑占地仅重叠 30%，不足以沿用其结论，需重新核查');
     expect(reasonZh('a sentence nobody taught it')).toBe('a sentence nobody taught it');
     expect(reasonZh('surface rose 6.0 m on average (up to 6.1 m) over 50.3 m²')).toBe('地表平均抬升 6.0 m（最大 6.1 m），面积 50.3 m²');
     expect(reasonZh('runs on into 64.5 m² the before epoch did not see: it may be larger than measured')).toBe(

@@ -230,3 +230,22 @@ it('names what a case’s status rests on: nothing while only its confirmation d
   expect(basis.date).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   db.close();
 });
+
+it('names a judged structure a change only partly covers, rather than dropping its verdict unseen', async () => {
+  const { file, db, run } = project();
+  const run1 = run(2, [syntheticChange('C001', X0 + 10, Y0 + 10, 10, 300, 'new_building')]);
+  setVerdicts(db, [1], 'false_positive', '李工');
+  // The later run cuts it differently: a 10 m square moved 7 m east shares 30 % of it.
+  const run2 = run(3, [syntheticChange('C001', X0 + 17, Y0 + 10, 10, 300, 'new_building')]);
+  db.close();
+  const p = LocalProject.open(file, 'test');
+  try {
+    const [c] = (await p.listChanges({ runId: run2 })).items;
+    expect(c.verdict).toBe('unreviewed');
+    expect(c.evidence.reasons.at(-1)).toBe(
+      `judged false positive as run ${run1} C001, which shares 30 % of its footprint: too little to carry the verdict; review again`,
+    );
+  } finally {
+    await p.close();
+  }
+});
