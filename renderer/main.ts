@@ -2,6 +2,7 @@
 // Everything comes through the bridge (ProjectApi); state that should survive a reload lives in the URL hash.
 import type { ChangeRecord, ProjectInfo, RunRecord } from '../core/api';
 import { CHANGE_TYPES } from '../core/changes/types';
+import { errorZh } from '../core/review/errors-zh';
 import { laterFirst } from '../core/review/survey-order';
 import { VERDICTS, withdrawsCase, type Verdict } from '../core/review/types';
 import { connect, type ViewerApi } from './bridge';
@@ -143,7 +144,8 @@ function fail(error: unknown): void {
 /** An error as the analyst should read it: the browser's own words for a lost connection are no help. */
 function errorText(error: unknown): string {
   const e = error as Error;
-  return e instanceof TypeError && /fetch|network/i.test(e.message) ? t('serverUnreachable') : e.message;
+  if (e instanceof TypeError && /fetch|network/i.test(e.message)) return t('serverUnreachable');
+  return lang() === 'zh-CN' ? errorZh(e.message) : e.message;
 }
 
 // ── header ────────────────────────────────────────────────────────────────────────────────────────────────

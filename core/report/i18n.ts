@@ -2,7 +2,7 @@
  * Every word the report prints, in Simplified Chinese and English, and the number formats it uses
  * (the same in both languages, so that figures read alike and tests can find them).
  */
-import { BUREAU_UTC_OFFSET_MINUTES, utcOffset } from '../review/clock';
+import { onBureauClock } from '../review/clock';
 import type { ReportLang } from './model';
 import { TERMS, type Terms } from '../review/terms';
 
@@ -598,10 +598,7 @@ export function formatPercent(share: number): string {
 
 /** "2026-11-26 05:50 (UTC+8)" on the bureau's clock (core/review/clock.ts), as the review UI shows it too. */
 export function formatDateTime(iso: string): string {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return iso;
-  const local = new Date(t + BUREAU_UTC_OFFSET_MINUTES * 60_000).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)} (${utcOffset(BUREAU_UTC_OFFSET_MINUTES)})`;
+  return onBureauClock(iso);
 }
 
 function signed(v: number, f: Intl.NumberFormat): string {

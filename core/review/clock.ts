@@ -10,3 +10,11 @@ export function utcOffset(minutesEast: number): string {
   const [hours, minutes] = [Math.floor(m / 60), m % 60];
   return `UTC${minutesEast < 0 ? '−' : '+'}${hours}${minutes ? `:${String(minutes).padStart(2, '0')}` : ''}`;
 }
+
+/** An ISO time as the bureau's clock reads it to the minute, with its offset: "2026-11-26 13:50 (UTC+8)"; else as given. */
+export function onBureauClock(iso: string): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return iso;
+  const local = new Date(t + BUREAU_UTC_OFFSET_MINUTES * 60_000).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 16)} (${utcOffset(BUREAU_UTC_OFFSET_MINUTES)})`;
+}

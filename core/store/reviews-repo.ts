@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ChangeObject } from '../changes/types';
+import { onBureauClock } from '../review/clock';
 import { matchStructure, NEAR_OVERLAP, sharedShare, type Match } from '../review/match';
 import { ofRun } from '../review/run-ref';
 import { SYSTEM_ACTOR } from '../review/terms';
@@ -52,7 +53,7 @@ export function setVerdicts(
       if (expected !== undefined && before !== expected)
         throw new ProjectFileError(
           'verdict',
-          `${ofRun(row.run_id, row.code)} was set to ${spoken(before)} by ${review?.updated_by ?? 'someone'} at ${review?.updated_at ?? 'an unknown time'} since it was shown to you; nothing was changed: look at it again`,
+          `${ofRun(row.run_id, row.code)} was set to ${spoken(before)} by ${review?.updated_by ?? 'someone'} at ${review ? onBureauClock(review.updated_at) : 'an unknown time'} since it was shown to you; nothing was changed: look at it again`,
         );
       if (before === verdict && (review?.carried_from ?? null) === null) {
         // The analyst's own verdict again: nothing to record but a note given with it.

@@ -14,6 +14,7 @@ import { areaOf, intersectionArea } from '../../core/geo/polygons';
 import { CASE_AWAITING, summarise } from '../../core/report/summary';
 import { ledgerZh } from '../../core/review/ledger-zh';
 import { SYSTEM_ACTOR } from '../../core/review/terms';
+import { errorZh } from '../../core/review/errors-zh';
 import { LocalProject } from '../../core/store/project';
 import { REVIEW_FILES, writeSampleDistrict } from '../../samples/generator/index';
 import type { TransitionTruth } from '../../samples/generator/truth';
@@ -139,8 +140,15 @@ describe('a project on a generated district', () => {
   it('refuses a run from a later survey to an earlier one, which would read every change backwards', async () => {
     const p = LocalProject.open(path, 'test');
     const runs = (await p.info()).runs.length;
-    await expect(p.detect('e3', 'e2')).rejects.toThrow(
+    const refusal = await p
+      .detect('e3', 'e2')
+      .then(() => null)
+      .catch((e: Error) => e.message);
+    expect(refusal).toContain(
       'e3 was surveyed on 2025-03-01, after e2 (2024-09-01): a run compares an earlier survey (before) with a later one (after); give e2 first, or correct a wrong date (voxwatch project set-date)',
+    );
+    expect(errorZh(refusal!)).toBe(
+      'e3 测于 2025-03-01，晚于 e2（2024-09-01）：检测须以较早的一期为前期，请先选 e2；日期有误时用 voxwatch project set-date 更正',
     );
     expect((await p.info()).runs).toHaveLength(runs);
     // A wrong date can be corrected (and is audited); a date that is none is refused.

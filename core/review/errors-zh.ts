@@ -1,0 +1,30 @@
+/**
+ * The store's refusals an analyst meets in the review UI, in Chinese: each known sentence shape maps to a template,
+ * as the warnings and reasons do (warnings-zh.ts, reasons-zh.ts). The file or object the message names first
+ * ("verdict: …", "/path/p.voxwatch: …") is dropped: the page says what it is about. Unknown messages stay as written.
+ */
+import { applyRules } from './reasons-zh';
+import { ofRunZh } from './run-ref';
+import { TERMS } from './terms';
+import { VERDICTS, type Verdict } from './types';
+
+const verdictZh = (spoken: string) => {
+  const v = spoken.replaceAll(' ', '_') as Verdict;
+  return VERDICTS.includes(v) ? TERMS['zh-CN'].verdicts[v] : spoken;
+};
+
+const RULES: [RegExp, (m: string[]) => string][] = [
+  [
+    /(run \d+ C\d+) was set to (.+?) by (.+) at (.+) since it was shown to you; nothing was changed: look at it again$/,
+    (m) => `${ofRunZh(m[1])} 在您打开后已由 ${m[3]} 于 ${m[4]} 改为“${verdictZh(m[2])}”：本次未作更改，请查看后再定`,
+  ],
+  [
+    /(\S+) was surveyed on ([\d-]+), after (\S+) \(([\d-]+)\): a run compares an earlier survey \(before\) with a later one \(after\); give \S+ first, or correct a wrong date \(voxwatch project set-date\)$/,
+    (m) =>
+      `${m[1]} 测于 ${m[2]}，晚于 ${m[3]}（${m[4]}）：检测须以较早的一期为前期，请先选 ${m[3]}；日期有误时用 voxwatch project set-date 更正`,
+  ],
+];
+
+export function errorZh(message: string): string {
+  return applyRules(RULES, message) ?? message;
+}
