@@ -23,6 +23,14 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     (m) =>
       `${m[1]} 测于 ${m[2]}，晚于 ${m[3]}（${m[4]}）：检测须以较早的一期为前期，请先选 ${m[3]}；日期有误时用 voxwatch project set-date 更正`,
   ],
+  // The server's answer when the project file refused a write (cli/serve/server.ts).
+  [
+    /^nothing was saved: another VoxWatch \(a server or the CLI\) is writing the project; try again$/,
+    () => '未保存：另一个 VoxWatch（服务或命令行）正在写入项目，请重试',
+  ],
+  [/^nothing was saved: the project file cannot be written here/, () => '未保存：此处无法写入项目文件（文件、文件夹或磁盘为只读）'],
+  [/^nothing was saved: the disk holding the project is full$/, () => '未保存：项目所在磁盘已满'],
+  [/^nothing was saved: the disk holding the project failed to write it/, () => '未保存：项目所在磁盘写入失败（磁盘 I/O 错误）'],
 ];
 
 export function errorZh(message: string): string {
