@@ -482,36 +482,50 @@ async function setVerdict(verdict: Verdict): Promise<void> {
     return status(() => `${t('reviewInItsRun')} ${runId}`, 'error');
   }
   if (key === null || !change) return;
-  // Withdrawing a confirmation closes its case (台账): one stray key must not do that.
-  const closes = withdrawsCase(change.verdict, verdict) && change.case && change.case.status !== 'closed';
+  // What the analyst judges against: the verdict last pressed for it and not yet answered, else the one shown.
+  const current = queued.get(key)?.verdict ?? change.verdict;
+  // Withdrawing a confirmation closes its case (台账): one stray key must not do that, nor a quick second key after C.
+  const hasCase = change.case ? change.case.status !== 'closed' : current === 'confirmed' && change.volume_m3 > 0;
+  const closes = withdrawsCase(current, verdict) && hasCase;
   const p = state.pendingClose;
   if (closes && !(p && p.key === key && p.verdict === verdict && p.until > Date.now())) {
     state.pendingClose = { key, verdict, until: Date.now() + 8000 };
-    const c = change.case!;
-    status(() => `${t('caseWouldClose')} #${c.id} (${tCase(c.status)}): ${t('pressAgain')}`, 'error');
+    const c = change.case;
+    status(() => `${t('caseWouldClose')}${c ? ` #${c.id} (${tCase(c.status)})` : ''}: ${t('pressAgain')}`, 'error');
     return;
   }
   state.pendingClose = null;
   const id = change.id;
+  const mine = { verdict, refusals: refused.get(key) ?? 0 };
+  queued.set(key, mine);
   const send = async () => {
-    // The verdict shown is the one judged: one set meanwhile elsewhere (the CLI, another window) is not undone unseen.
-    const shown = state.changes.find((c) => c.key === key)?.verdict ?? change.verdict;
     try {
-      await api.setVerdict([key], verdict, { expected: shown });
+      // A press that rested on one the project refused is dropped with it: the analyst sees what it holds first.
+      if ((refused.get(key) ?? 0) !== mine.refusals) return;
+      // The verdict judged against is sent with it: one set meanwhile elsewhere (the CLI, another window) is not undone
+      // unseen.
+      await api.setVerdict([key], verdict, { expected: current });
       await refreshChange(key);
       status(() => `${t('verdictSaved')}: ${id}`);
     } catch (e) {
+      refused.set(key, mine.refusals + 1);
       fail(e);
       await refreshChange(key).catch(() => undefined); // show what the project holds now
+    } finally {
+      if (queued.get(key) === mine) queued.delete(key);
     }
   };
-  // One at a time, each against what the one before it left: keys pressed faster than the server answers.
+  // One at a time, in the order pressed: keys pressed faster than the server answers.
   verdictsSent = verdictsSent.then(send);
   await verdictsSent;
 }
 
 /** The verdicts this page sent, in order (setVerdict). */
 let verdictsSent: Promise<void> = Promise.resolve();
+/** Per change, the verdict last pressed and not yet answered. */
+const queued = new Map<number, { verdict: Verdict; refusals: number }>();
+/** Per change, how many of its verdicts the project refused (a press queued before a refusal is dropped). */
+const refused = new Map<number, number>();
 
 /** Saves a note; false when it could not be saved (it stays a draft). */
 async function saveNote(key: number, text: string): Promise<boolean> {

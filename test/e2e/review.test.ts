@@ -197,6 +197,20 @@ describe('the review UI in Chromium', () => {
     expect(await stored((p) => p.getChange(target.key))).toMatchObject({ verdict: 'confirmed', case: { status: 'open' } });
   });
 
+  it('asks the second key even when F follows C before the server has answered', async () => {
+    // An addition judged not a violation, shown so after a reload.
+    const target = (await stored((p) => p.listChanges())).items.filter((c) => c.volume_m3 > 0).at(-1)!;
+    await stored((p) => p.setVerdict([target.key], 'false_positive'));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.click(`.change-list li[data-key="${target.key}"]`);
+    // Whether or not C's case is back yet, F would close it: it only warns.
+    await page.keyboard.press('c');
+    await page.keyboard.press('f');
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/press the key or button again/);
+    await expect.poll(() => stored((p) => p.getChange(target.key))).toMatchObject({ verdict: 'confirmed', case: { status: 'open' } });
+  });
+
   it('shows before, after and a swipe with the two epochs either side of a draggable divider', async () => {
     await page.waitForFunction(() => document.getElementById('view')!.dataset.detail !== undefined);
     // The octrees are built in the background on first view: once they arrive they replace the plain samples. Wait
