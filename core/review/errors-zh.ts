@@ -19,7 +19,7 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     (m) => `${ofRunZh(m[1])} 在您打开后已由 ${m[3]} 于 ${m[4]} 改为“${verdictZh(m[2])}”：本次未作更改，请查看后再定`,
   ],
   [
-    /(\S+) was surveyed on ([\d-]+), after (\S+) \(([\d-]+)\): a run compares an earlier survey \(before\) with a later one \(after\); give \S+ first, or correct a wrong date \(voxwatch project set-date\)$/,
+    /^(?:.*?: )?(.+?) was surveyed on ([\d-]+), after (.+?) \(([\d-]+)\): a run compares an earlier survey \(before\) with a later one \(after\); give .+ first, or correct a wrong date \(voxwatch project set-date\)$/,
     (m) =>
       `${m[1]} 测于 ${m[2]}，晚于 ${m[3]}（${m[4]}）：检测须以较早的一期为前期，请先选 ${m[3]}；日期有误时用 voxwatch project set-date 更正`,
   ],

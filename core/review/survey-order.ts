@@ -11,9 +11,10 @@ export interface DatedEpochRecord {
   dateFrom: DateSource | null;
 }
 
-const sure = (e: DatedEpochRecord) => e.dateFrom === 'given' || e.dateFrom === 'gps';
+// A project from before the source was recorded refused on any two dates: it still does.
+const sure = (e: DatedEpochRecord) => e.dateFrom !== 'file';
 
-/** 'refused': the before epoch is surely the later survey; 'doubtful': its date says so, from a file; else null. */
+/** 'refused': the before epoch is the later survey; 'doubtful': a date read off a file says so; else null. */
 export function laterFirst(before: DatedEpochRecord, after: DatedEpochRecord): 'refused' | 'doubtful' | null {
   if (before.date === null || after.date === null || before.date <= after.date) return null;
   return sure(before) && sure(after) ? 'refused' : 'doubtful';

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { CaseProposal, CaseRecord, CaseUpdate } from '../api';
 import type { ChangeObject } from '../changes/types';
 import type { CaseBasis } from '../report/model';
+import { SYSTEM_ACTOR } from '../review/terms';
 import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../review/types';
 import { audit, stamp } from './audit';
 import { ProjectFileError, writeTransaction } from './db';
@@ -237,8 +238,12 @@ function laterEpochOf(db: Database, runId: number) {
  * confirmation that opened it speaks for it.
  */
 export function caseBasisOf(db: Database, id: number): CaseBasis | null {
-  for (const h of [...getCase(db, id).history].reverse()) {
-    if (h.from === h.to || h.from === null) continue;
+  const c = getCase(db, id);
+  for (const h of [...c.history].reverse()) {
+    // The move that set the status it has; the software's own moves without a run (an upgrade reopening a case where
+    // it was) restore a status, they are no one's finding.
+    if (h.from === h.to || h.from === null || h.to !== c.status) continue;
+    if (h.runId === null && h.actor === SYSTEM_ACTOR) continue;
     if (h.runId === null) return { runId: null, label: h.at, date: h.at };
     const e = laterEpochOf(db, h.runId)!;
     return { runId: h.runId, label: e.label, date: e.survey_date };

@@ -167,6 +167,7 @@ export const MIGRATIONS: readonly string[] = [
   // keeps a case open.
   `
   ALTER TABLE reviews ADD COLUMN structure_from INTEGER REFERENCES changes(id);
+  UPDATE reviews SET carried_from = NULL WHERE carried_from NOT IN (SELECT id FROM changes);
   UPDATE reviews SET structure_from = carried_from WHERE carried_from IS NOT NULL;
   CREATE INDEX reviews_structure_from ON reviews (structure_from);
   ALTER TABLE epochs ADD COLUMN date_source TEXT;

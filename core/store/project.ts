@@ -319,7 +319,7 @@ export class LocalProject implements ProjectApi {
       orthophoto: e.orthophoto ?? undefined,
       crs: e.crs?.epsg,
       // A date from a file's creation day is no survey's: detection reads the points' GPS time instead.
-      date: e.dateFrom === 'given' || e.dateFrom === 'gps' ? (e.date ?? undefined) : undefined,
+      date: e.dateFrom === 'file' ? undefined : (e.date ?? undefined),
     });
     // Epochs added in another CRS (with reproject) are read into the earlier one's.
     const differ = before.crs?.epsg !== undefined && after.crs?.epsg !== undefined && before.crs.epsg !== after.crs.epsg;

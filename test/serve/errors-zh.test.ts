@@ -14,4 +14,12 @@ it('translates every storage refusal the server words, whole', () => {
     expect(zh.replace('VoxWatch', ''), r).not.toMatch(/[a-z]{4,}/);
   }
   expect(errorZh('something new')).toBe('something new');
+  // Epoch labels with spaces, after the project's path.
+  expect(
+    errorZh(
+      '/data/罗湖 2024.voxwatch: 2024 春季 was surveyed on 2025-03-01, after 2023 秋季 (2024-09-01): a run compares an earlier survey (before) with a later one (after); give 2023 秋季 first, or correct a wrong date (voxwatch project set-date)',
+    ),
+  ).toBe(
+    '2024 春季 测于 2025-03-01，晚于 2023 秋季（2024-09-01）：检测须以较早的一期为前期，请先选 2023 秋季；日期有误时用 voxwatch project set-date 更正',
+  );
 });

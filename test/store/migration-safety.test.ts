@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
+import { caseBasisOf } from '../../core/store/cases-repo';
 import { APPLICATION_ID } from '../../core/store/db';
 import { migrate, SCHEMA_VERSION } from '../../core/store/migrations';
 import { LocalProject } from '../../core/store/project';
@@ -123,6 +124,29 @@ it('reopens, where it was, a case an older VoxWatch closed because its change we
     expect(c.history.at(-1)).toMatchObject({ from: 'closed', to: 'notified', actor: 'VoxWatch' });
     // The verdict and note are untouched.
     expect(await p.getChange(1)).toMatchObject({ verdict: 'needs_site_visit', note: '需现场核实' });
+  } finally {
+    await p.close();
+  }
+  // Its report names the hand that set the status it has again (notified on 2025-01-02), not the upgrade.
+  const raw = new Database(path);
+  try {
+    expect(caseBasisOf(raw, 1)).toMatchObject({ runId: null, date: '2025-01-02T00:00:00Z' });
+  } finally {
+    raw.close();
+  }
+});
+
+it('migrates a project whose review names a change no longer there (edited by hand) instead of failing to open', async () => {
+  const path = schema1Project();
+  const db = new Database(path);
+  migrate(db, 4);
+  db.pragma('foreign_keys = OFF');
+  db.prepare('UPDATE reviews SET carried_from = 99 WHERE change_id = 1').run();
+  db.close();
+  const p = LocalProject.open(path, 'test');
+  try {
+    expect((await p.info()).schemaVersion).toBe(SCHEMA_VERSION);
+    expect(await p.getChange(1)).toMatchObject({ verdict: 'false_positive', note: '彩钢棚已拆除', verdictCarriedFrom: null });
   } finally {
     await p.close();
   }
