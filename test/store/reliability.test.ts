@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID } from '../../core/store/db';
-import { migrate, SCHEMA_VERSION } from '../../core/store/migrations';
+import { SCHEMA_VERSION } from '../../core/store/migrations';
 import { LocalProject } from '../../core/store/project';
-import { seedProject, syntheticChange } from '../../samples/synthetic-project';
+import { seedProject } from '../../samples/synthetic-project';
+import { schema1Project } from '../helpers/schema1-project';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'voxwatch-store-'));
 const WRITER = resolve(import.meta.dirname, '../helpers/verdict-writer.ts');
@@ -87,26 +88,7 @@ describe('project reliability', () => {
   });
 
   it('migrates a schema-1 project forward, keeping its verdicts and a copy of the original', async () => {
-    const path = join(tmp(), 'old.voxwatch');
-    const db = new Database(path);
-    db.pragma(`application_id = ${APPLICATION_ID}`);
-    migrate(db, 1);
-    db.prepare("INSERT INTO meta VALUES ('name', 'old project')").run();
-    db.prepare("INSERT INTO epochs (label, survey_date, sources, stats, added_at) VALUES ('a', '2023-01-01', '[]', ?, 'x')").run(
-      JSON.stringify({ points: 1, bounds: {} }),
-    );
-    db.prepare("INSERT INTO epochs (label, survey_date, sources, stats, added_at) VALUES ('b', '2023-06-01', '[]', ?, 'x')").run(
-      JSON.stringify({ points: 1, bounds: {} }),
-    );
-    db.prepare(
-      "INSERT INTO runs (before_epoch, after_epoch, parameters, software, started_at, finished_at, timings, summary, suppressed, uncertain) VALUES (1, 2, '{}', 'v0', 'x', 'x', '{}', '{}', '[]', '[]')",
-    ).run();
-    const c = syntheticChange('C001', 100, 100, 10, 300, 'new_building');
-    db.prepare(
-      'INSERT INTO changes (run_id, code, type, volume_m3, area_m2, height_change_max_m, height_change_mean_m, storeys, confidence, cx, cy, min_x, min_y, max_x, max_y, object) VALUES (1, ?, ?, ?, ?, 3, 3, 1, 0.9, 105, 105, 100, 100, 110, 110, ?)',
-    ).run(c.id, c.type, c.volume_m3, c.area_m2, JSON.stringify(c));
-    db.prepare("INSERT INTO reviews VALUES (1, 'false_positive', '彩钢棚已拆除', NULL, 'x', 'someone')").run();
-    db.close();
+    const path = schema1Project();
     const before = readFileSync(path);
 
     let migrated: [number, number, string] | null = null;
