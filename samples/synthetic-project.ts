@@ -2,6 +2,7 @@
  * A project filled with synthetic runs and change objects, without any point cloud: for the
  * store's reliability tests and its benchmark (100 000 changes), where detection is not the point.
  */
+import type { Database } from 'better-sqlite3';
 import type { HeightPatch } from '../core/changes/patches';
 import { CHANGE_TYPES, type ChangeObject } from '../core/changes/types';
 import { DEFAULT_OPTIONS } from '../core/detect';
@@ -70,6 +71,33 @@ export function syntheticChange(id: string, x: number, y: number, s: number, vol
   };
 }
 
+/**
+ * Stores a run from epoch 1 to `afterEpoch` holding `changes` as if detection had found them (default parameters, no
+ * suppressed candidates or uncertain areas); returns its id.
+ */
+export function storeSyntheticRun(
+  db: Database,
+  r: { afterEpoch: number; software: string; changes: ChangeObject[]; overview: HeightPatch; views?: Record<string, HeightPatch> },
+): number {
+  return db.transaction(() =>
+    insertRun(db, {
+      beforeEpoch: 1,
+      afterEpoch: r.afterEpoch,
+      software: r.software,
+      startedAt: new Date().toISOString(),
+      summary: { warnings: [], alignment: null },
+      result: {
+        parameters: DEFAULT_OPTIONS,
+        timings: {},
+        suppressed: [],
+        uncertain: [],
+        changes: r.changes,
+        views: { overview: r.overview, changes: r.views ?? {}, watched: {} },
+      },
+    }),
+  )();
+}
+
 /** Creates `path` with two epochs and `runs` runs of `perRun` changes each, scattered over a district. */
 export function seedProject(path: string, runs: number, perRun: number, seed = 1): void {
   const db = createProjectDb(path, { name: 'synthetic', created_at: new Date().toISOString() });
@@ -94,23 +122,7 @@ export function seedProject(path: string, runs: number, perRun: number, seed = 1
         changes.push(syntheticChange(id, X0 + rng() * 9000, Y0 + rng() * 9000, s, Math.round(v * 10) / 10, type));
         if (i < 50) views[id] = patch();
       }
-      db.transaction(() =>
-        insertRun(db, {
-          beforeEpoch: 1,
-          afterEpoch: 2,
-          software: 'synthetic',
-          startedAt: new Date().toISOString(),
-          summary: { warnings: [], alignment: null },
-          result: {
-            parameters: DEFAULT_OPTIONS,
-            timings: {},
-            suppressed: [],
-            uncertain: [],
-            changes,
-            views: { overview: patch(), changes: views, watched: {} },
-          },
-        }),
-      )();
+      storeSyntheticRun(db, { afterEpoch: 2, software: 'synthetic', changes, overview: patch(), views });
     }
   } finally {
     db.close();

@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { HeightPatch } from '../../core/changes/patches';
 import type { ChangeObject } from '../../core/changes/types';
-import { DEFAULT_OPTIONS } from '../../core/detect';
 import { createProjectDb } from '../../core/store/db';
 import { carryVerdicts } from '../../core/store/reviews-repo';
-import { insertRun } from '../../core/store/runs-repo';
+import { storeSyntheticRun } from '../../samples/synthetic-project';
 
 export const X0 = 513_000;
 export const Y0 = 2_494_000;
@@ -44,23 +43,7 @@ export function handMadeProject(dates: string[]): {
   );
   dates.forEach((date, i) => epoch.run(String.fromCharCode(97 + i), date, '[]', stats, new Date().toISOString()));
   const run = (after: number, changes: ChangeObject[], carry = true) => {
-    const id = db.transaction(() =>
-      insertRun(db, {
-        beforeEpoch: 1,
-        afterEpoch: after,
-        software: 'test',
-        startedAt: new Date().toISOString(),
-        summary: { warnings: [], alignment: null },
-        result: {
-          parameters: DEFAULT_OPTIONS,
-          timings: {},
-          suppressed: [],
-          uncertain: [],
-          changes,
-          views: { overview, changes: {}, watched: {} },
-        },
-      }),
-    )();
+    const id = storeSyntheticRun(db, { afterEpoch: after, software: 'test', changes, overview });
     if (carry) carryVerdicts(db, id, 'VoxWatch');
     return id;
   };
