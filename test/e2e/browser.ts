@@ -104,3 +104,17 @@ export async function loadUi(page: Page, url: string, options: { lang?: UiLang }
   await page.waitForSelector('body[data-ready="true"]');
   await page.waitForFunction(() => /^\d+$/.test(document.getElementById('view')!.dataset.points ?? ''));
 }
+
+/** The frames the 3D view has drawn so far (its data-frames). */
+export const framesDrawn = async (page: Page): Promise<number> => Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
+
+/** Waits until the view stops redrawing (camera flights and point loads done), at most about 16 s. */
+export async function settled(page: Page): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const now = await framesDrawn(page);
+    if (now === last && now > 0) return;
+    last = now;
+    await page.waitForTimeout(400);
+  }
+}

@@ -7,25 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled, framesDrawn } from './browser';
 
 let served: Served;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
-
-const frames = async () => Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
-
-/** Waits until the view stops redrawing (camera flights and point loads done). */
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const now = await frames();
-    if (now === last && now > 0) return;
-    last = now;
-    await page.waitForTimeout(400);
-  }
-}
 
 const selectedChange = async () =>
   (await page.locator('.change-list li[aria-selected="true"]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-key'))))[0] ??
@@ -56,19 +43,19 @@ describe('a press in the 3D view', () => {
     await panel.locator('.suppressed-card .close').click();
     expect(await selectedCandidate()).toBe('');
     expect(await selectedChange()).toBe(null);
-    await settled();
+    await settled(page);
     const view = (await page.locator('#view').boundingBox())!;
     const [cx, cy] = [view.x + view.width / 2, view.y + view.height / 2];
 
     // Pans away and back: released where it went down, but the view moved under it.
-    const before = await frames();
+    const before = await framesDrawn(page);
     await page.mouse.move(cx, cy);
     await page.mouse.down();
     await page.mouse.move(cx + 80, cy + 30, { steps: 8 });
     await page.mouse.move(cx, cy, { steps: 8 });
     await page.mouse.up();
-    await settled();
-    expect(await frames()).toBeGreaterThan(before); // it did move the view
+    await settled(page);
+    expect(await framesDrawn(page)).toBeGreaterThan(before); // it did move the view
     expect(await selectedCandidate()).toBe('');
     expect(await selectedChange()).toBe(null);
 
@@ -77,7 +64,7 @@ describe('a press in the 3D view', () => {
     await page.mouse.down();
     await page.mouse.move(cx, cy, { steps: 8 });
     await page.mouse.up();
-    await settled();
+    await settled(page);
     expect(await selectedCandidate()).toBe('');
     expect(await selectedChange()).toBe(null);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-drag-click-dragged.png') });

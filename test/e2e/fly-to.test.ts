@@ -12,7 +12,7 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import type { ChangeRecord } from '../../core/api';
 import { createLasWriter } from '../../core/io/las/writer';
 import { LocalProject } from '../../core/store/project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
 
 /** The site's lower-left corner (EPSG:4547, Luohu) and its ground height. */
 const ORIGIN: [number, number] = [513_200, 2_494_300];
@@ -95,17 +95,6 @@ let page: Page;
 const pageErrors: string[] = [];
 let extension: ChangeRecord;
 
-/** Waits until the view stops redrawing (the flight and the point loads done). */
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const now = Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
-    if (now === last && now > 0) return;
-    last = now;
-    await page.waitForTimeout(400);
-  }
-}
-
 const xyz = async (attribute: string) => ((await page.locator('#view').getAttribute(attribute)) ?? '').split(',').map(Number);
 
 /** The camera north of the extension, nothing of the block in its line of sight, aimed at the extension on the screen. */
@@ -175,7 +164,7 @@ describe('Fly to a change', () => {
     await loadUi(page, served.url);
     await page.locator(`.change-list li[data-key="${extension.key}"]`).click();
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(extension.key));
-    await settled();
+    await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-fly-to-extension.png') });
 
     await seesExtensionFromNorth();
@@ -186,7 +175,7 @@ describe('Fly to a change', () => {
     // The first flight happens before any point is loaded: from the default side, until the points are there.
     await loadUi(page, `${served.url}#run=${extension.runId}&change=${extension.key}`);
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(extension.key));
-    await settled();
+    await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-fly-to-extension-link.png') });
     await seesExtensionFromNorth();
     expect(pageErrors).toEqual([]);

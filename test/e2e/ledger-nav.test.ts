@@ -13,7 +13,7 @@ import { TERMS } from '../../core/review/terms';
 import type { CaseRecord, ChangeRecord, RunRecord } from '../../core/api';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
 import { decodePng } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
@@ -41,17 +41,6 @@ async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
 
 async function openUi(hash = ''): Promise<void> {
   await loadUi(page, served.url + hash);
-}
-
-/** Waits until the view stops redrawing (camera flights and point loads done). */
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const now = Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
-    if (now === last && now > 0) return;
-    last = now;
-    await page.waitForTimeout(400);
-  }
 }
 
 const hashParams = async () => new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
@@ -121,7 +110,7 @@ describe('a case clicked in the ledger', () => {
     const hash = await hashParams();
     expect([hash.get('run'), hash.get('change')]).toEqual([String(run2.id), String(a.changeKey)]);
     // Its outline is drawn, in the middle of the view it flew to.
-    await settled();
+    await settled(page);
     await expect.poll(outlineInView).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-ledger-nav-1-case-elsewhere.png') });
 
@@ -173,7 +162,7 @@ describe('a complaint lead clicked in the leads panel', () => {
       await page.locator(`li.lead[data-lead="${lead.code}"] .lead-text`).click(); // not on a linked change's button
       await expect.poll(() => view.getAttribute('data-lead')).toBe(lead.code);
       expect(await page.locator(`li.lead[data-lead="${lead.code}"]`).getAttribute('aria-current')).toBe('true');
-      await settled();
+      await settled(page);
       // Flown to: the marked spot is in the middle of the view.
       const [x, y] = (await view.getAttribute('data-lead-at'))!.split(',').map(Number);
       const box = (await view.boundingBox())!;

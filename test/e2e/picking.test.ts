@@ -11,7 +11,7 @@ import type { ChangeRecord } from '../../core/api';
 import type { PolygonCoords, SuppressedCandidate } from '../../core/changes/types';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
 
 /** Metres the laid candidate reaches beyond its change's box on every side. */
 const MARGIN_M = 5;
@@ -39,17 +39,6 @@ function rectOf(footprint: PolygonCoords[], margin = 0): Rect {
 }
 
 const meets = (a: Rect, b: Rect) => a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY;
-
-/** Waits until the view stops redrawing (camera flights and point loads done). */
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const now = Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
-    if (now === last && now > 0) return;
-    last = now;
-    await page.waitForTimeout(400);
-  }
-}
 
 /** The key of the change chosen in the list, or null. */
 const selectedChange = async () =>
@@ -120,14 +109,14 @@ describe('a click in the 3D view', () => {
     await panel.locator('.suppressed-card .close').click();
     expect(await selectedCandidate()).toBe('');
     expect(await selectedChange()).toBe(null);
-    await settled();
+    await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-picking-overlap.png') });
 
     // The middle of the view: the change's box, and behind it on the ground the candidate's patch (drawn over it).
     const view = (await page.locator('#view').boundingBox())!;
     await page.mouse.click(view.x + view.width / 2, view.y + view.height / 2);
     await expect.poll(selectedChange).toBe(String(change.key));
-    await settled();
+    await settled(page);
     expect(await selectedCandidate()).toBe(''); // the farther one is not chosen too
 
     // Just in front of the change's box (below it on the screen): the patch alone.

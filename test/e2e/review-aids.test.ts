@@ -9,7 +9,7 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { suppressionZh } from '../../core/review/ledger-zh';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
 import { decodePng } from './png';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -30,17 +30,6 @@ async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `e2e-aids-${name}.png`) });
-
-/** Waits until the view stops redrawing (camera flights and point loads done). */
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const now = Number((await page.locator('#view').getAttribute('data-frames')) ?? 0);
-    if (now === last && now > 0) return;
-    last = now;
-    await page.waitForTimeout(400);
-  }
-}
 
 async function openUi(hash = ''): Promise<void> {
   await loadUi(page, served.url + hash);
@@ -113,13 +102,13 @@ describe('the colour legend of the 3D view', () => {
     expect(await legend.locator('li').count()).toBe(7);
     const added = changes.filter((c) => c.type === 'new_building').length;
     expect(Number(await legend.locator('li[data-entry="new_building"] .count').textContent())).toBe(added);
-    await settled();
+    await settled(page);
     await shot('legend-en');
 
     await page.click('#lang');
     await expect.poll(() => legend.locator('summary').textContent()).toBe('图例 · 变化类型');
     expect(await legend.locator('li[data-entry="new_building"] .name').textContent()).toBe('新增建筑');
-    await settled();
+    await settled(page);
     await shot('legend-zh');
     await page.click('#lang');
     expect(pageErrors).toEqual([]);
@@ -128,7 +117,7 @@ describe('the colour legend of the 3D view', () => {
   it('stays off the selected change: moves to another corner when the change is panned under it', async () => {
     await page.keyboard.press('j');
     await page.waitForSelector('.change-label.selected');
-    await settled();
+    await settled(page);
     const legendBox = await boxInView('#legend');
     expect(intersects(legendBox, await selectedBox())).toBe(false);
 
@@ -141,7 +130,7 @@ describe('the colour legend of the 3D view', () => {
     await page.mouse.down();
     for (let i = 1; i <= 10; i++) await page.mouse.move(view.x + cx + ((tx - cx) * i) / 10, view.y + cy + ((ty - cy) * i) / 10);
     await page.mouse.up();
-    await settled();
+    await settled(page);
     const moved = await selectedBox();
     // The premise: the change now lies where the legend stood.
     expect(intersects(legendBox, moved)).toBe(true);
@@ -223,7 +212,7 @@ describe('the uncertain areas of the run', () => {
     await expect.poll(() => toggle.textContent()).toBe(`Uncertain areas ${areas.length}`);
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     expect(await page.locator('#legend li[data-entry="uncertain"]').count()).toBe(0);
-    await settled();
+    await settled(page);
     const canvas = page.locator('#view canvas');
     const without = decodePng(await canvas.screenshot());
 
@@ -231,7 +220,7 @@ describe('the uncertain areas of the run', () => {
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.locator('#view').getAttribute('data-uncertain')).toBe(String(areas.length));
     expect(Number(await page.locator('#legend li[data-entry="uncertain"] .count').textContent())).toBe(areas.length);
-    await settled();
+    await settled(page);
     const withAreas = decodePng(await canvas.screenshot({ path: join(SCREENSHOTS, 'e2e-aids-uncertain-view.png') }));
     // The hatching is light grey over whatever lies there: pixels that turned grey, not just any change of colour.
     let greyer = 0;
@@ -248,7 +237,7 @@ describe('the uncertain areas of the run', () => {
     await page.click('#lang');
     await expect.poll(() => toggle.textContent()).toBe(`未观测区域 ${areas.length}`);
     expect(await page.locator('#legend li[data-entry="uncertain"] .name').textContent()).toBe('未观测区域');
-    await settled();
+    await settled(page);
     await shot('uncertain-zh');
     await page.click('#lang');
     await toggle.click();
@@ -281,7 +270,7 @@ describe('the candidates detection did not flag', () => {
     expect(await toggle.getAttribute('aria-pressed')).toBe('false'); // off by default
     expect(await panel.isVisible()).toBe(false);
     expect(await page.locator('#legend li[data-entry^="suppressed"]').count()).toBe(0);
-    await settled();
+    await settled(page);
     const canvas = page.locator('#view canvas');
     const without = decodePng(await canvas.screenshot());
 
@@ -294,7 +283,7 @@ describe('the candidates detection did not flag', () => {
     expect(await page.locator('#legend li.group').textContent()).toBe('Not flagged');
     expect(await page.locator('#legend li[data-entry="suppressed-vegetation"] .name').textContent()).toBe('Vegetation');
     expect(Number(await page.locator('#legend li[data-entry="suppressed-vegetation"] .count').textContent())).toBe(trees.length);
-    await settled();
+    await settled(page);
     const withOutlines = decodePng(await canvas.screenshot({ path: join(SCREENSHOTS, 'e2e-aids-suppressed-view.png') }));
     // The outlines are the reasons' light green and light blue (renderer/suppressed.ts), over whatever lies there.
     const near = (i: number, [r, g, b]: number[]) =>
@@ -321,7 +310,7 @@ describe('the candidates detection did not flag', () => {
       `${tallest.height_change_mean_m >= 0 ? '+' : '−'}${Math.abs(tallest.height_change_mean_m).toFixed(1)} m`,
       `${tallest.volume_m3 >= 0 ? '+' : '−'}${Math.abs(tallest.volume_m3).toFixed(0)} m³`,
     ]);
-    await settled();
+    await settled(page);
     await shot('suppressed-en');
 
     // Closed, then chosen again by a click on its patch, which the flight left in the middle of the view.
@@ -335,7 +324,7 @@ describe('the candidates detection did not flag', () => {
     const lastCar = candidates.findLastIndex((c) => c.reason === 'vehicle');
     expect(candidates.filter((c) => c.reason === 'vehicle').length).toBeGreaterThan(1); // not the geometry's first
     await panel.locator(`li[data-index="${lastCar}"]`).click();
-    await settled();
+    await settled(page);
     await card.locator('.close').click();
     await page.mouse.click(view.x + view.width / 2, view.y + view.height / 2);
     await expect.poll(() => page.locator('#view').getAttribute('data-suppressed-selected')).toBe(String(lastCar));
@@ -349,7 +338,7 @@ describe('the candidates detection did not flag', () => {
     expect(await card.locator('.suppressed-detail').textContent()).not.toMatch(/[a-z]{3}/); // no English clue left as it was
     expect(await page.locator('#legend li.group').textContent()).toBe('已排除的疑似变化');
     expect(await page.locator('#legend li[data-entry="suppressed-vehicle"] .name').textContent()).toBe('车辆');
-    await settled();
+    await settled(page);
     await shot('suppressed-zh');
     // Each row has a short id, N01… in the order the server lists the candidates; the chosen one's card names it.
     const pad = Math.max(2, String(candidates.length).length);
@@ -363,7 +352,7 @@ describe('the candidates detection did not flag', () => {
     );
     // Beside the 3D view, not over it: no change's label lies under it (at 1400 × 900, as the bureau's screens).
     await page.setViewportSize({ width: 1400, height: 900 });
-    await settled();
+    await settled(page);
     const [panelAt, viewAt] = [(await panel.boundingBox())!, (await page.locator('#view').boundingBox())!];
     expect(panelAt.x + panelAt.width).toBeLessThanOrEqual(viewAt.x + 0.5);
     for (const label of await page.locator('.change-label:visible').all()) {
@@ -471,12 +460,12 @@ describe('the list filter, the project name and the change labels', () => {
     const last = [...changes].sort((a, b) => Math.abs(a.volume_m3) - Math.abs(b.volume_m3))[0]; // the lowest rank
     await openUi(`#run=${run.id}&change=${last.key}`);
     await page.click('.overview');
-    await settled();
+    await settled(page);
     // Zoom far out: the district shrinks to a few pixels and its labels pile up.
     const view = (await page.locator('#view').boundingBox())!;
     await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
     for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 400);
-    await settled();
+    await settled(page);
     const boxes = await page.locator('.change-label:not([hidden])').evaluateAll((els) =>
       els.map((el) => {
         const r = (

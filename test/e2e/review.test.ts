@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
 import { decodePng, difference, imageStats, type Pixels } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
@@ -31,23 +31,9 @@ async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
   }
 }
 
-const frames = () =>
-  page.locator('#view').evaluate((el) => Number((el as unknown as { dataset: Record<string, string> }).dataset.frames ?? 0));
-
-/** Waits until the view stops redrawing (camera flights and point loads done). */
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const now = await frames();
-    if (now === last && now > 0) return;
-    last = now;
-    await page.waitForTimeout(400);
-  }
-}
-
 /** Screenshots the 3D view once it is still (saved to test-results/) and decodes it. */
 const canvasShot = async (name: string): Promise<Pixels> => {
-  await settled();
+  await settled(page);
   return decodePng(await page.locator('#view canvas').screenshot({ path: join(SCREENSHOTS, `e2e-${name}.png`) }));
 };
 
