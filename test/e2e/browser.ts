@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { LocalProject } from '../../core/store/project';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
@@ -116,5 +117,15 @@ export async function settled(page: Page): Promise<void> {
     if (now === last && now > 0) return;
     last = now;
     await page.waitForTimeout(400);
+  }
+}
+
+/** Reads (or writes) the project at `path` as another process would, beside the server, and closes it again. */
+export async function inProject<T>(path: string, use: (p: LocalProject) => Promise<T>): Promise<T> {
+  const p = LocalProject.open(path, 'e2e');
+  try {
+    return await use(p);
+  } finally {
+    await p.close();
   }
 }

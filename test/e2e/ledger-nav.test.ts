@@ -13,7 +13,7 @@ import { TERMS } from '../../core/review/terms';
 import type { CaseRecord, ChangeRecord, RunRecord } from '../../core/api';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled, inProject } from './browser';
 import { decodePng } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
@@ -30,14 +30,7 @@ const pageErrors: string[] = [];
 let runs: RunRecord[];
 let cases: CaseRecord[];
 
-async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
-  const p = LocalProject.open(projectPath, 'e2e');
-  try {
-    return await read(p);
-  } finally {
-    await p.close();
-  }
-}
+const stored = <T>(read: (p: LocalProject) => Promise<T>): Promise<T> => inProject(projectPath, read);
 
 async function openUi(hash = ''): Promise<void> {
   await loadUi(page, served.url + hash);

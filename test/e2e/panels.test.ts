@@ -14,7 +14,7 @@ import { EpochPointSampler } from '../../core/view/point-sample';
 import { decodePointSample } from '../../renderer/point-data';
 import { makeLedgerProject } from '../helpers/ledger-project';
 import { pdfText } from '../report/pdf-tools';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, inProject } from './browser';
 import { decodePng, difference, type Pixels } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
@@ -29,14 +29,7 @@ let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
-  const p = LocalProject.open(projectPath, 'e2e');
-  try {
-    return await read(p);
-  } finally {
-    await p.close();
-  }
-}
+const stored = <T>(read: (p: LocalProject) => Promise<T>): Promise<T> => inProject(projectPath, read);
 
 /** Waits until the view stops redrawing, then screenshots and decodes it. */
 async function viewShot(name: string): Promise<Pixels> {

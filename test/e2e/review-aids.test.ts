@@ -9,7 +9,7 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { suppressionZh } from '../../core/review/ledger-zh';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled, inProject } from './browser';
 import { decodePng } from './png';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -20,14 +20,7 @@ let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
-  const p = LocalProject.open(projectPath, 'e2e');
-  try {
-    return await read(p);
-  } finally {
-    await p.close();
-  }
-}
+const stored = <T>(read: (p: LocalProject) => Promise<T>): Promise<T> => inProject(projectPath, read);
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `e2e-aids-${name}.png`) });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import { LocalProject } from '../../core/store/project';
 import { makeReviewProject } from '../helpers/review-project';
-import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled } from './browser';
+import { SCREENSHOTS, serve, type Served, openBrowser, loadUi, settled, inProject } from './browser';
 import { decodePng, difference, imageStats, type Pixels } from './png';
 
 // In page functions only (the test tsconfig has no DOM library).
@@ -22,14 +22,7 @@ let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
-  const p = LocalProject.open(projectPath, 'e2e');
-  try {
-    return await read(p);
-  } finally {
-    await p.close();
-  }
-}
+const stored = <T>(read: (p: LocalProject) => Promise<T>): Promise<T> => inProject(projectPath, read);
 
 /** Screenshots the 3D view once it is still (saved to test-results/) and decodes it. */
 const canvasShot = async (name: string): Promise<Pixels> => {

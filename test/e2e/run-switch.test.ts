@@ -9,7 +9,7 @@ import { ensureRendererBuilt } from '../../cli/serve/renderer-build';
 import type { CaseRecord, ChangeRecord, RunRecord } from '../../core/api';
 import { LocalProject } from '../../core/store/project';
 import { makeLedgerProject } from '../helpers/ledger-project';
-import { serve, type Served, openBrowser, loadUi } from './browser';
+import { serve, type Served, openBrowser, loadUi, inProject } from './browser';
 
 // In page functions only (the test tsconfig has no DOM library).
 declare const location: { hash: string };
@@ -29,14 +29,7 @@ let runs: RunRecord[];
 let cases: CaseRecord[];
 const changesOf = new Map<number, ChangeRecord[]>();
 
-async function stored<T>(read: (p: LocalProject) => Promise<T>): Promise<T> {
-  const p = LocalProject.open(projectPath, 'e2e');
-  try {
-    return await read(p);
-  } finally {
-    await p.close();
-  }
-}
+const stored = <T>(read: (p: LocalProject) => Promise<T>): Promise<T> => inProject(projectPath, read);
 
 beforeAll(async () => {
   const [project] = await Promise.all([makeLedgerProject({ size: 120, seed: 2 }), ensureRendererBuilt()]);
