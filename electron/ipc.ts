@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcMainInvokeEvent, WebFrameMain } from 'electron';
+import { failureOf } from '../core/api-failure';
 import { version as appVersion } from '../package.json';
 
 export const CHANNEL_PREFIX = 'voxwatch:';
@@ -35,13 +36,30 @@ export const shellHandlers: Record<string, IpcHandler> = {
 export function registerIpc(ipcMain: IpcRegistrar, handlers: Record<string, IpcHandler>, isTrustedSender: SenderCheck): () => void {
   const channels = Object.keys(handlers).map((name) => CHANNEL_PREFIX + name);
   for (const [name, handler] of Object.entries(handlers)) {
-    ipcMain.handle(CHANNEL_PREFIX + name, (event, ...args) => {
+    ipcMain.handle(CHANNEL_PREFIX + name, async (event, ...args) => {
       if (!isTrustedSender(event.senderFrame)) throw new Error('untrusted sender');
       assertJsonArgs(args);
-      return handler(...args);
+      try {
+        return await handler(...args);
+      } catch (e) {
+        throw pageError(name, e);
+      }
     });
   }
   return () => channels.forEach((channel) => ipcMain.removeHandler(channel));
+}
+
+/**
+ * What the page is told of a failed call, worded as `voxwatch serve` words it (core/api-failure.ts): Electron passes
+ * on only the error's name and message, so a SQLite refusal would otherwise read "SqliteError: attempt to write a
+ * readonly database". Our own bugs are logged here, with their stack, and the page is told which call failed.
+ */
+function pageError(name: string, e: unknown): Error {
+  const failure = failureOf(e);
+  if (failure.ourBug) console.error(`voxwatch: ${name} failed:`, e);
+  else if (failure.message.startsWith('nothing was saved'))
+    console.error(`voxwatch: ${name}: the project was not written:`, (e as Error).message);
+  return new Error(failure.ourBug ? `internal error in ${name}: ${(e as Error)?.message ?? String(e)}` : failure.message);
 }
 
 /** True for a file:// URL inside `<appRoot>/renderer/` (query and hash ignored): the only pages we load. */

@@ -1,6 +1,7 @@
 // ProjectApi over IPC: one `voxwatch:<method>` handler per method a page may call (the same list and argument
 // checks as `voxwatch serve`, core/api-args.ts), plus the epoch point samples, detection progress and cancel.
 import type { ProjectApi } from '../core/api';
+import { RefusedError } from '../core/api-failure';
 import { checkArgs, REMOTE_METHODS, type RemoteMethod } from '../core/api-args';
 import type { EpochOctrees } from '../core/octree/epoch-octrees';
 import type { EpochPointSampler, EpochPointsQuery } from '../core/view/point-sample';
@@ -25,7 +26,7 @@ export function projectHandlers(
 ): Record<string, IpcHandler> {
   const open = (): OpenProject => {
     const project = current();
-    if (!project) throw new Error('no project is open: File › Open Project…');
+    if (!project) throw new RefusedError('no project is open: File › Open Project…');
     return project;
   };
   let detection: AbortController | null = null;
@@ -36,7 +37,7 @@ export function projectHandlers(
       const args = checkArgs(method, raw);
       const { api } = open();
       if (method !== 'detect') return (api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-      if (detection) throw new Error('a detection is already running');
+      if (detection) throw new RefusedError('a detection is already running; cancel it or wait');
       detection = new AbortController();
       try {
         return await api.detect(args[0] as number | string, args[1] as number | string, args[2] as object | undefined, {
@@ -62,7 +63,7 @@ export function projectHandlers(
   handlers.octreeStatus = (epochId) => {
     if (!Number.isInteger(epochId)) throw new TypeError('octreeStatus: the epoch id must be an integer');
     const { octrees } = open();
-    if (!octrees) throw new Error('this project has no octrees');
+    if (!octrees) throw new RefusedError('this project has no octrees');
     return octrees.ensure(epochId as number);
   };
   return handlers;

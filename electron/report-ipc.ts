@@ -2,6 +2,7 @@
 // snapshots) but never a path: the main process asks the user where to save it with a native dialog, then calls
 // ProjectApi.exportReport. Progress goes to the window on its own channel; cancelReport stops the running one.
 import type { ReportResult } from '../core/api';
+import { RefusedError } from '../core/api-failure';
 import { checkReportRequest } from '../core/api-args';
 import type { IpcHandler } from './ipc';
 import type { OpenProject } from './project-ipc';
@@ -34,8 +35,8 @@ export function reportHandlers(
     exportReport: async (...raw): Promise<ReportResult | null> => {
       const [runId, request] = checkReportRequest(raw);
       const project = current();
-      if (!project) throw new Error('no project is open: File › Open Project…');
-      if (running) throw new Error('a report is already being written; cancel it or wait');
+      if (!project) throw new RefusedError('no project is open: File › Open Project…');
+      if (running) throw new RefusedError('a report is already being written; cancel it or wait');
       const info = await project.api.info();
       const outPath = await askPath(reportFileName(info.name, runId ?? info.runs.at(-1)?.id ?? null, request.lang));
       if (!outPath) return null;

@@ -204,7 +204,36 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
 }
 
-function electronBridge(bridge: ElectronBridge): ViewerApi {
+/**
+ * Electron rewords a failed call as "Error invoking remote method 'voxwatch:setVerdict': Error: <message>"; the page
+ * shows the message alone, as the server's (electron/ipc.ts words it as the server does).
+ */
+export function withoutIpcWording(e: unknown): unknown {
+  const m = e instanceof Error ? /^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?([\s\S]*)$/.exec(e.message) : null;
+  return m ? new Error(m[1]) : e;
+}
+
+/** The preload's methods, each failure as the page should read it. */
+function unwrapFailures(bridge: ElectronBridge): ElectronBridge {
+  const wrapped = Object.entries(bridge).map(([name, value]) => {
+    if (typeof value !== 'function') return [name, value];
+    return [
+      name,
+      (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown)(...args);
+        // Only promises fail this way; onMenu answers at once with its unsubscribe function.
+        if (typeof (result as Promise<unknown> | undefined)?.then !== 'function') return result;
+        return (result as Promise<unknown>).catch((e: unknown) => {
+          throw withoutIpcWording(e);
+        });
+      },
+    ];
+  });
+  return Object.fromEntries(wrapped) as ElectronBridge;
+}
+
+function electronBridge(exposed: ElectronBridge): ViewerApi {
+  const bridge = unwrapFailures(exposed);
   return {
     ...bridge,
     detect: async (before, after, options, hooks = {}) => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { ProjectApi } from '../../core/api';
 import { ApiArgumentError, checkArgs, isRemoteMethod } from '../../core/api-args';
+import { failureOf } from '../../core/api-failure';
 import { toWire } from '../../core/api-wire';
 import type { DetectPhase } from '../../core/detect';
 import { parseByteRange } from '../../core/octree/byte-range';
@@ -93,7 +94,7 @@ export function createServeServer(options: ServeOptions): Server {
       progress.runId = run.id;
       return run;
     } catch (e) {
-      progress.error = (e as Error).name === 'AbortError' ? 'cancelled' : (e as Error).message;
+      progress.error = failureOf(e).message;
       throw e;
     } finally {
       progress.running = false;
@@ -254,37 +255,16 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-/** The names of the errors that are a user's mistake (ApiArgumentError, SourceError and its ProjectFileError, DetectionInputError). */
-const USER_ERRORS = new Set(['ApiArgumentError', 'SourceError', 'ProjectFileError', 'DetectionInputError']);
-
-/**
- * SQLite's refusals to write the project file, by message (the error crosses the project thread as a name and a
- * message): the write was rolled back, so the page is told that nothing was saved, and why.
- */
-const STORAGE_ERRORS: [RegExp, number, string][] = [
-  [/database (table )?is locked/i, 503, 'another VoxWatch (a server or the CLI) is writing the project; try again'],
-  [/readonly database|read-only file system/i, 409, 'the project file cannot be written here (a read-only file, folder or disk)'],
-  [/database or disk is full|disk is full/i, 507, 'the disk holding the project is full'],
-  [/disk I\/O error/i, 503, 'the disk holding the project failed to write it (disk I/O error)'],
-];
-
-/** A user's mistake (bad argument, bad file, unknown change) is a 4xx with its message; anything else is our bug. */
+/** A refusal of ours (HttpError, a report already running) as it is; a project call's failure as core words it. */
 function sendError(res: ServerResponse, e: unknown): void {
   if (res.headersSent) return void res.destroy();
   if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message });
-  if ((e as Error)?.name === 'SqliteError') {
-    const known = STORAGE_ERRORS.find(([re]) => re.test((e as Error).message));
-    if (known) {
-      console.error('voxwatch serve: the project was not written:', (e as Error).message);
-      return sendJson(res, known[1], { error: `nothing was saved: ${known[2]}` });
-    }
-  }
-  // By name, not class: the project answers from its own thread, and errors cross it as plain Errors with their names.
-  if (USER_ERRORS.has((e as Error)?.name)) return sendJson(res, 400, { error: (e as Error).message });
-  if ((e as Error)?.name === 'AbortError') return sendJson(res, 409, { error: 'cancelled' });
   if (e instanceof ReportBusyError) return sendJson(res, 409, { error: e.message });
-  console.error('voxwatch serve: internal error:', e);
-  sendJson(res, 500, { error: 'internal error (see the server log)' });
+  const failure = failureOf(e);
+  if (failure.ourBug) console.error('voxwatch serve: internal error:', e);
+  else if (failure.message.startsWith('nothing was saved'))
+    console.error('voxwatch serve: the project was not written:', (e as Error).message);
+  sendJson(res, failure.status, { error: failure.ourBug ? 'internal error (see the server log)' : failure.message });
 }
 
 /** Serves a file of the renderer's dist; any path that would leave it (`..`, encoded or not) is a 404. */

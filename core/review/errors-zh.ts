@@ -25,7 +25,7 @@ const RULES: [RegExp, (m: string[]) => string][] = [
     (m) =>
       `${m[1]} 测于 ${m[2]}，晚于 ${m[3]}（${m[4]}）：检测须以较早的一期为前期，请先选 ${m[3]}；日期有误时用 voxwatch project set-date 更正`,
   ],
-  // The server's answer when the project file refused a write (cli/serve/server.ts).
+  // The answer when the project file refused a write (core/api-failure.ts), from the server or the desktop app.
   [
     /^nothing was saved: another VoxWatch \(a server or the CLI\) is writing the project; try again$/,
     () => '未保存：另一个 VoxWatch（服务或命令行）正在写入项目，请重试',
@@ -33,6 +33,12 @@ const RULES: [RegExp, (m: string[]) => string][] = [
   [/^nothing was saved: the project file cannot be written here/, () => '未保存：此处无法写入项目文件（文件、文件夹或磁盘为只读）'],
   [/^nothing was saved: the disk holding the project is full$/, () => '未保存：项目所在磁盘已满'],
   [/^nothing was saved: the disk holding the project failed to write it/, () => '未保存：项目所在磁盘写入失败（磁盘 I/O 错误）'],
+  // A failure that is ours (core/api-failure.ts): the desktop app names the call and what went wrong, for the report to us.
+  [/^internal error in (\w+): ([\s\S]+)$/, (m) => `内部错误（${m[1]}）：${m[2]}。请将此信息告知开发者`],
+  [/^internal error \(see the (server )?log\)$/, (m) => `内部错误（详见${m[1] ? '服务' : ''}日志）`],
+  [/^no project is open: (.+)$/, (m) => `尚未打开项目：请用 ${m[1]} 打开`],
+  [/^this project has no octrees$/, () => '此项目尚无八叉树（点云细节层级）'],
+  [/^cancelled$/, () => '已取消'],
 ];
 
 /** Which epoch a refusal names: the CLI's "before"/"after", or the project's own label, kept as written. */

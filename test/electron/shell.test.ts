@@ -148,6 +148,8 @@ import { LocalProject } from '../../core/store/project';
 import type { ProgressHooks } from '../../core/api';
 import { isTrustedUrl, registerIpc, shellHandlers, trustedFrameCheck } from '../../electron/ipc';
 import type { SenderFrame } from '../../electron/ipc';
+import { errorZh } from '../../core/review/errors-zh';
+import { seedProject } from '../../samples/synthetic-project';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const appRoot = path.resolve('/opt/voxwatch');
@@ -555,6 +557,57 @@ describe('registerIpc', () => {
     const unregister = registerIpc(fake.ipcMain, shellHandlers, () => true);
     unregister();
     expect(fake.ipcHandlers.size).toBe(0);
+  });
+});
+
+describe('a failed call, as the main process answers it', () => {
+  /**
+   * What Electron passes back to the page for a handler that threw: the error's String() ("<name>: <message>"), which
+   * it puts after "Error invoking remote method '<channel>': " (the renderer's bridge takes that off again:
+   * test/renderer/dom/bridge-failures.test.ts). It must be the project's sentence, as `voxwatch serve` sends it.
+   */
+  async function answered(handlers: Record<string, (...a: unknown[]) => unknown>, method: string, ...args: unknown[]) {
+    registerIpc(fake.ipcMain, handlers, () => true);
+    try {
+      await fake.ipcHandlers.get(`voxwatch:${method}`)!({ senderFrame: null }, ...args);
+    } catch (e) {
+      return String(e);
+    }
+    throw new Error(`${method} did not fail`);
+  }
+
+  it('says nothing was saved, and why, when the project file is read-only', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'voxwatch-ipc-ro-')), 'p.voxwatch');
+    seedProject(file, 1, 3);
+    const project = LocalProject.open(file, 'test', { readonly: true });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const handlers = projectHandlers(() => ({ api: project, points: {} }) as unknown as OpenProject, vi.fn());
+      const said = await answered(handlers, 'setVerdict', [1], 'confirmed', { note: '加层' });
+      expect(said).toBe('Error: nothing was saved: the project file cannot be written here (a read-only file, folder or disk)');
+      expect(errorZh(said.slice('Error: '.length))).toBe('未保存：此处无法写入项目文件（文件、文件夹或磁盘为只读）');
+      expect((await project.getChange(1)).verdict).toBe('unreviewed');
+      // In the project's words, without its class name.
+      expect(await answered(handlers, 'getChange', 999)).toBe(`Error: ${file}: no change with key 999 in this project`);
+    } finally {
+      errors.mockRestore();
+      await project.close();
+    }
+  });
+
+  it('names a refusal of the app as it stands, and our own bug with the call it broke', async () => {
+    expect(
+      await answered(
+        projectHandlers(() => null, vi.fn()),
+        'listCases',
+      ),
+    ).toBe('Error: no project is open: File › Open Project…');
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bug = { broken: () => (undefined as unknown as () => void)() };
+    expect(await answered(bug, 'broken')).toMatch(/^Error: internal error in broken: .*not a function/);
+    expect(errors).toHaveBeenCalledWith('voxwatch: broken failed:', expect.any(TypeError));
+    errors.mockRestore();
+    expect(errorZh('internal error in broken: x is not a function')).toBe('内部错误（broken）：x is not a function。请将此信息告知开发者');
   });
 });
 
