@@ -38,10 +38,17 @@ export async function serveCommand(file: string | undefined, o: ServeCliOptions)
   const points = EpochPointSampler.forProject(project);
   const octrees = await EpochOctrees.forProject(project);
   const server = createServeServer({ project, points, octrees, staticDir: RENDERER_DIST, token: o.token });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+  } catch (e) {
+    // The project's thread and the octree builder would keep the process alive: close them before saying why.
+    await octrees.close();
+    await project.close();
+    throw listenProblem(e as NodeJS.ErrnoException, host, port);
+  }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}/${o.token ? `#token=${encodeURIComponent(o.token)}` : ''}`;
@@ -59,4 +66,14 @@ export async function serveCommand(file: string | undefined, o: ServeCliOptions)
   await octrees.close(); // cancels a build in progress; its work folder is removed
   await project.close();
   return 0;
+}
+
+function listenProblem(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (e.code === 'EADDRINUSE')
+    return new UsageError(
+      `port ${port} on ${host} is in use (another voxwatch serve?): give another with --port, or --port 0 for any free one`,
+    );
+  if (e.code === 'EACCES') return new UsageError(`port ${port} needs more privileges than this user has: give one above 1023 with --port`);
+  if (e.code === 'EADDRNOTAVAIL') return new UsageError(`--host ${host} is not an address of this machine`);
+  return e;
 }

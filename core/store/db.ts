@@ -185,12 +185,16 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 
 /** Looks at the first bytes before SQLite does, so a foreign file is refused without SQLite writing beside it. */
 function checkSqliteHeader(path: string): void {
-  let size: number;
+  let stat: ReturnType<typeof statSync>;
   try {
-    size = statSync(path).size;
+    stat = statSync(path);
   } catch {
     throw new ProjectFileError(path, 'no such project file');
   }
+  if (stat.isDirectory()) throw new ProjectFileError(path, 'is a folder, not a project file (name the .voxwatch file in it)');
+  // A pipe or a device would block the read below for ever.
+  if (!stat.isFile()) throw new ProjectFileError(path, 'is not a regular file: not a VoxWatch project');
+  const size = stat.size;
   if (size === 0) throw new ProjectFileError(path, 'the file is empty: not a VoxWatch project');
   const head = Buffer.alloc(16);
   const fd = openSync(path, 'r');

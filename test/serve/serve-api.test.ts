@@ -1,8 +1,8 @@
 // `voxwatch serve`'s HTTP server without a browser: ProjectApi over POST /api/<method>, argument checks, errors as
 // 4xx JSON, the token, origin and host checks, the point samples, and that no path leaves the static folder.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { request, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,5 +245,27 @@ describe('voxwatch serve on the command line', () => {
     const open = spawnSync(process.execPath, ['bin/voxwatch.mjs', 'serve', project.path, '--host', '0.0.0.0'], { encoding: 'utf8' });
     expect(open.status).toBe(2);
     expect(open.stderr).toMatch(/--token/);
+  });
+
+  it('says a port is taken and exits, instead of hanging with the project open', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      // Asynchronously: the test's own server must answer while the CLI tries its port. A hang fails by the timeout.
+      const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['bin/voxwatch.mjs', 'serve', project.path, '--port', String(port)],
+          { timeout: 60_000 },
+          (_e, _out, stderr) => resolve({ status: _e ? ((_e as { code?: number }).code ?? null) : 0, stderr }),
+        );
+      });
+      expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+      expect(r.stderr).not.toMatch(/internal error|EADDRINUSE/);
+      expect(r.status).toBe(2);
+    } finally {
+      taken.close();
+    }
   });
 });
