@@ -179,6 +179,11 @@ const en = {
   historyConfirmedAgain: 'confirmed again',
   historyVerdictChanged: 'verdict changed to',
   historyAccepted: 'later survey accepted',
+  caseCloseTitle: 'Close case',
+  caseCloseWhy: 'a closed case is no longer followed up. Say why it is closed.',
+  caseCloseReason: 'Reason for closing (required)',
+  caseCloseStanding: '. The structure still stands; once closed, the card no longer shows this finding.',
+  caseCloseOk: 'Close case',
 };
 
 export type MessageKey = keyof typeof en;
@@ -353,6 +358,11 @@ const zh: Record<MessageKey, string> = {
   historyConfirmedAgain: '再次确认',
   historyVerdictChanged: '审核结论改为',
   historyAccepted: '采纳后期核查结论',
+  caseCloseTitle: '结案',
+  caseCloseWhy: '结案后本案不再跟踪，请填写结案理由。',
+  caseCloseReason: '结案理由（必填）',
+  caseCloseStanding: '。违建尚未拆除，结案后卡片上不再显示此核查结论。',
+  caseCloseOk: '确认结案',
 };
 
 const messages: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -139,7 +139,6 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
       maxLength: 12,
       title: t('setDue'),
       'aria-label': t('setDue'),
-      disabled: c.status === 'closed',
       onclick: (e: Event) => e.stopPropagation(),
       oninput: () => {
         clearTimeout(typing);
@@ -159,13 +158,84 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
         class: 'case-move',
         'aria-label': t('caseMoveTo'),
         disabled: next.length === 0,
-        onchange: () => void act(() => ctx.api.updateCase(c.id, { status: move.value as CaseStatus }), t('caseUpdated')),
+        onchange: () => {
+          const to = move.value as CaseStatus;
+          // Closing ends the case: asked in place, with a reason, not done by one stray click.
+          if (to === 'closed') return askClose();
+          void act(() => ctx.api.updateCase(c.id, { status: to }), t('caseUpdated'));
+        },
         onclick: (e: Event) => e.stopPropagation(),
       },
       h('option', { value: '' }, t('caseMoveTo')),
       ...next.map((s) => h('option', { value: s }, tCase(s))),
     );
     const p = c.proposal;
+    const confirmSlot = h('div', { class: 'case-close-slot' });
+    const askClose = () => {
+      move.value = '';
+      move.disabled = true;
+      const cancel = () => {
+        confirmSlot.replaceChildren();
+        move.disabled = false;
+        move.focus();
+      };
+      const ok = h(
+        'button',
+        {
+          class: 'case-close-ok primary',
+          disabled: true,
+          onclick: () => {
+            const text = reason.value.trim();
+            if (!text) return;
+            ok.disabled = true;
+            reason.disabled = true;
+            void act(() => ctx.api.updateCase(c.id, { status: 'closed', note: text }), t('caseUpdated'));
+          },
+        },
+        t('caseCloseOk'),
+      );
+      const reason = h('input', {
+        type: 'text',
+        class: 'case-close-reason',
+        value: '',
+        maxLength: 200,
+        placeholder: t('caseCloseReason'),
+        'aria-label': t('caseCloseReason'),
+        autocomplete: 'off',
+        oninput: () => (ok.disabled = !reason.value.trim()),
+        onkeydown: (e: Event) => {
+          const key = (e as KeyboardEvent).key;
+          if (key === 'Enter' && !ok.disabled) ok.click();
+          else if (key === 'Escape') cancel();
+        },
+      });
+      // A later survey found the structure still there (as it was, grown, or rebuilt): closing drops that finding
+      // from the card, so the confirmation says so.
+      const standing = p && ['still_standing', 'grew', 'rebuilt'].includes(p.outcome) ? p : null;
+      confirmSlot.replaceChildren(
+        h(
+          'div',
+          {
+            class: 'case-close-confirm',
+            role: 'group',
+            'aria-label': `${t('caseCloseTitle')} #${c.id}`,
+            onclick: (e: Event) => e.stopPropagation(),
+          },
+          h('strong', {}, `${t('caseCloseTitle')} #${c.id}${colon()}`),
+          h('span', {}, t('caseCloseWhy')),
+          standing
+            ? h(
+                'p',
+                { class: 'case-close-standing', role: 'alert', 'data-outcome': standing.outcome },
+                `⚠ ${t('proposal')}${paren(`${t('inRun')} ${standing.runId}`)}${colon()}${tProposal(standing.outcome)}${t('caseCloseStanding')}`,
+              )
+            : null,
+          reason,
+          h('div', { class: 'case-close-buttons' }, ok, h('button', { class: 'case-close-cancel', onclick: cancel }, t('cancel'))),
+        ),
+      );
+      reason.focus();
+    };
     // A proposal that leads to the status the case already has (still standing, already not
     // rectified) is shown for its evidence, with nothing to accept.
     const moves = !!p?.status && p.status !== c.status;
@@ -229,7 +299,9 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
           .join(' · '),
       ),
       proposal,
-      h('div', { class: 'case-actions' }, move, due),
+      // A closed case has no rectification date to set: its due day stays in the line above.
+      h('div', { class: 'case-actions' }, move, c.status === 'closed' ? null : due),
+      confirmSlot,
     );
   });
   return [
