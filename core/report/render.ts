@@ -2,8 +2,10 @@
  * The PDF change report (pdfkit): cover, contents, summary, overview map and one section per change.
  * Pages are buffered so that the contents and the "page n of N" footers can be written last.
  */
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
+import { rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { toWgs84 } from '../geo/wgs84';
 import { SourceError } from '../io/types';
@@ -37,14 +39,16 @@ export interface RenderResult {
 }
 
 /**
- * Renders the report to `outPath`. On cancel (signal) or any error the partial file is deleted;
- * an output path that cannot be written is a SourceError naming it.
+ * Renders the report to `outPath`. It is written beside it under a hidden name and takes its name only when whole: a
+ * cancel, a full disk or any error deletes the partial file and leaves an earlier report of that name as it was. An
+ * output path that cannot be written is a SourceError naming it.
  */
 export async function renderReport(input: ReportInput, outPath: string, hooks: RenderHooks = {}): Promise<RenderResult> {
   throwIfAborted(hooks.signal);
   const S = stringsFor(input.lang);
   const fonts = reportFonts();
-  const out = await openOutput(outPath);
+  const partial = join(dirname(outPath), `.${basename(outPath)}.${randomBytes(4).toString('hex')}.part`);
+  const out = await openOutput(partial, outPath);
   const ortho = {
     before: await EpochOrthophoto.open(input.run.before.orthophoto, input.project.crs),
     after: await EpochOrthophoto.open(input.run.after.orthophoto, input.project.crs),
@@ -71,6 +75,7 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
     out.on('finish', resolve);
     out.on('error', reject);
   });
+  written.catch(() => undefined); // a write that fails early (disk full) is answered at the end, not as an unhandled rejection
   doc.pipe(out);
   const warnings = [ortho.before, ortho.after].filter((o) => o.problem?.kind === 'unreadable').map((o) => o.problem!.detail);
   const oblique = new ObliqueThread();
@@ -121,17 +126,21 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
     doc.flushPages();
     doc.end();
     await written;
+    await rename(partial, outPath);
     return { pages, bytes: (await stat(outPath)).size };
   } catch (e) {
     // Stop feeding the file (pdfkit may still have writes queued), close it, then delete it.
     doc.unpipe(out);
-    await new Promise<void>((resolve) => {
-      out.once('close', resolve);
-      out.end();
-    });
-    await unlink(outPath).catch(() => undefined);
+    // A stream that failed (disk full) is closed already, and would never say so again.
+    if (!out.closed) {
+      await new Promise<void>((resolve) => {
+        out.once('close', resolve);
+        out.end();
+      });
+    }
+    await unlink(partial).catch(() => undefined);
     if (hooks.signal?.aborted && !(e instanceof Error && e.name === 'AbortError')) throw abortError();
-    throw e;
+    throw writeProblem(e, outPath);
   } finally {
     await oblique.close();
     await ortho.before.close();
@@ -139,8 +148,24 @@ export async function renderReport(input: ReportInput, outPath: string, hooks: R
   }
 }
 
-/** Opens the output file, turning the usual failures into a message naming the path. */
-async function openOutput(path: string): Promise<WriteStream> {
+/** A failure of the file system while writing, as a message naming the report's path; other errors as they are. */
+function writeProblem(e: unknown, outPath: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new SourceError(outPath, 'cannot be written: the disk is full (nothing was replaced; free some space and export again)');
+  if (code === 'EIO') return new SourceError(outPath, 'cannot be written: the disk failed (I/O error); nothing was replaced');
+  return e;
+}
+
+/** Opens the partial file beside `shown`, turning the usual failures into a message naming `shown`. */
+async function openOutput(path: string, shown: string): Promise<WriteStream> {
+  let existing;
+  try {
+    existing = await stat(shown);
+  } catch {
+    existing = null;
+  }
+  if (existing?.isDirectory()) throw new SourceError(shown, 'is a folder, not a file');
   const stream = createWriteStream(path);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -157,7 +182,7 @@ async function openOutput(path: string): Promise<WriteStream> {
           : code === 'EISDIR'
             ? 'is a folder, not a file'
             : `cannot be written (${(e as Error).message})`;
-    throw new SourceError(path, why);
+    throw new SourceError(shown, why);
   }
   return stream;
 }

@@ -1,4 +1,4 @@
-import { realpathSync, statSync, writeFileSync } from 'node:fs';
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ChangeRecord, ExportFormat } from '../api';
 import { writeGeoPackage, type FieldType } from '../io/gpkg/geopackage';
@@ -96,6 +96,18 @@ function csvCell(v: string | number | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Writes beside `path` and takes its name only when whole: a full disk leaves an earlier export as it was. */
+function writeWhole(path: string, text: string): void {
+  const partial = join(dirname(path), `.${basename(path)}.part`);
+  try {
+    writeFileSync(partial, text);
+    renameSync(partial, path);
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw e;
+  }
+}
+
 /** Writes changes with their verdicts and case status as GeoPackage, GeoJSON or CSV. */
 export function exportChanges(
   format: ExportFormat,
@@ -128,17 +140,19 @@ export function exportChanges(
         ...(crs?.epsg ? { crs: { type: 'name', properties: { name: `urn:ogc:def:crs:EPSG::${crs.epsg}` } } } : {}),
         features: features.map((f) => ({ type: 'Feature', geometry: f.geometry, properties: f.properties })),
       };
-      writeFileSync(path, JSON.stringify(doc) + '\n');
+      writeWhole(path, JSON.stringify(doc) + '\n');
     } else if (format === 'csv') {
       // A BOM so Excel on a Chinese Windows opens UTF-8 notes correctly.
       const lines = [FIELDS.map((f) => f.name).join(','), ...changes.map((c) => FIELDS.map((f) => csvCell(f.value(c))).join(','))];
-      writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n');
+      writeWhole(path, '\uFEFF' + lines.join('\r\n') + '\r\n');
     } else {
       throw new SourceError(path, `unknown export format "${String(format)}"; use gpkg, geojson or csv`);
     }
   } catch (e) {
     if (e instanceof SourceError) throw e;
-    throw new SourceError(path, `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new SourceError(path, 'cannot be written: the disk is full (nothing was replaced)');
+    throw new SourceError(path, `cannot write (${code ?? (e as Error).message})`);
   }
   return { path, features: format === 'csv' ? changes.length : features.length };
 }

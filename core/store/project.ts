@@ -61,6 +61,8 @@ import { getChangeRow, queryChanges, toRecord } from './changes-repo';
 import { changeHistory } from './history-repo';
 import { createProjectDb, openProjectDb, ProjectFileError, writeTransaction, type OpenOptions } from './db';
 import { exportChanges, refuseProjectFiles } from './export';
+import { refuseToReplace } from '../io/replace-guard';
+import { failureOf } from '../api-failure';
 import { SCHEMA_VERSION } from './migrations';
 import { unpackPatch } from './pack';
 import { insertRun } from './runs-repo';
@@ -496,6 +498,7 @@ export class LocalProject implements ProjectApi {
 
   async exportChanges(format: ExportFormat, outPath: string, query: ChangeQuery = {}): Promise<{ path: string; features: number }> {
     refuseProjectFiles(this.path, outPath);
+    refuseToReplace(outPath, format);
     const page = queryChanges(this.db, this.runIdOf(query.runId), { ...query, limit: 100_000 });
     return exportChanges(format, outPath, page.items, this.crs);
   }
@@ -512,7 +515,7 @@ export class LocalProject implements ProjectApi {
     } catch (e) {
       throw new ProjectFileError(outPath, `cannot be written (${(e as Error).message})`);
     }
-    writeTransaction(this.db, () => audit(this.db, defaultActor(), 'backup', outPath, {}));
+    this.auditWritten('backup', outPath, {});
     return { path: outPath, bytes: statSync(outPath).size };
   }
 
@@ -539,14 +542,27 @@ export class LocalProject implements ProjectApi {
     hooks: { onProgress?: (p: { done: number; total: number }) => void; signal?: AbortSignal } = {},
   ): Promise<ReportResult> {
     refuseProjectFiles(this.path, options.outPath);
+    refuseToReplace(options.outPath, 'pdf');
     const input = await this.reportInput(runId, options);
     for (const c of input.changes) {
       const png = options.snapshots?.[c.id];
       if (png) c.snapshot = Buffer.from(png, 'base64');
     }
     const r = await renderReport(input, options.outPath, hooks);
-    audit(this.db, defaultActor(), 'report', options.outPath, { run: input.run.id, lang: options.lang, changes: input.changes.length });
+    this.auditWritten('report', options.outPath, { run: input.run.id, lang: options.lang, changes: input.changes.length });
     return { path: options.outPath, runId: input.run.id, changes: input.changes.length, ...r };
+  }
+
+  /**
+   * Logs a file written from the project. The file is whole by then: a project that cannot take the log entry (a
+   * read-only file, a full disk) must not make a written report or backup look failed, so that refusal is let go.
+   */
+  private auditWritten(action: 'report' | 'backup', path: string, detail: Record<string, unknown>): void {
+    try {
+      writeTransaction(this.db, () => audit(this.db, defaultActor(), action, path, detail));
+    } catch (e) {
+      if (failureOf(e).ourBug) throw e;
+    }
   }
 
   async auditLog(limit = 100): Promise<AuditEntry[]> {
