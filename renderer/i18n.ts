@@ -184,6 +184,7 @@ const en = {
   caseCloseReason: 'Reason for closing (required)',
   caseCloseStanding: '. The structure still stands; once closed, the card no longer shows this finding.',
   caseCloseOk: 'Close case',
+  caseClosedBecause: 'Closed: ',
 };
 
 export type MessageKey = keyof typeof en;
@@ -363,6 +364,7 @@ const zh: Record<MessageKey, string> = {
   caseCloseReason: '结案理由（必填）',
   caseCloseStanding: '。违建尚未拆除，结案后卡片上不再显示此核查结论。',
   caseCloseOk: '确认结案',
+  caseClosedBecause: '结案理由：',
 };
 
 const messages: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };

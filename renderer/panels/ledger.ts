@@ -189,7 +189,9 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
             if (!text) return;
             ok.disabled = true;
             reason.disabled = true;
-            void act(() => ctx.api.updateCase(c.id, { status: 'closed', note: text }), t('caseUpdated'));
+            // The reason joins the case's note: a note given earlier (the CLI's) stays readable on the card.
+            const note = `${t('caseClosedBecause')}${text}`;
+            void act(() => ctx.api.updateCase(c.id, { status: 'closed', note: c.note ? `${c.note}\n${note}` : note }), t('caseUpdated'));
           },
         },
         t('caseCloseOk'),

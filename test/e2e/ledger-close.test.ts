@@ -1,7 +1,7 @@
 // Closing a case from the ledger (台账), end to end in Chromium against `voxwatch serve`. Choosing 已结案 in a case's
 // 变更状态… menu closes nothing by itself: the card asks in place for a reason (the button stays off until one is
-// typed), Cancel leaves the case as it was, and only the confirmation closes it, with the reason stored as the case's
-// note. When a later survey found the structure still standing, the confirmation says so, as closing drops that
+// typed), Cancel leaves the case as it was, and only the confirmation closes it, with the reason added to the case's
+// note (an earlier note kept). When a later survey found the structure still standing, the confirmation says so, as closing drops that
 // finding from the card. Other moves stay one choice; a closed case has no due-date field. The project has been
 // through the review loop (test/helpers/ledger-project.ts): run e1 → e2 confirmed and notified, run e2 → e3 proposes.
 import { join } from 'node:path';
@@ -53,6 +53,9 @@ describe('closing a case from the ledger', () => {
     const standing = cases.find((c) => c.status !== 'closed' && c.proposal?.outcome === 'still_standing')!;
     expect(standing, 'a case found still standing').toBeTruthy();
     const before = standing.status;
+    // A note given earlier (from the CLI) stays readable after the closing reason joins it.
+    const earlier = '责令限期拆除，见通知书 2025-017';
+    await stored((p) => p.updateCase(standing.id, { note: earlier }, 'cli'));
     await openCases('zh-CN');
     const li = card(standing.id);
     expect(await li.locator('.proposal').getAttribute('data-outcome')).toBe('still_standing');
@@ -93,7 +96,7 @@ describe('closing a case from the ledger', () => {
     expect(await li.getAttribute('data-status')).toBe(before);
     const untouched = await storedCase(standing.id);
     expect(untouched.status).toBe(before);
-    expect(untouched.note).toBeNull();
+    expect(untouched.note).toBe(earlier);
     expect(untouched.proposal?.outcome).toBe('still_standing');
 
     // Asked again, the reason field starts empty; typed and confirmed, the case is closed with it.
@@ -105,13 +108,13 @@ describe('closing a case from the ledger', () => {
     await expect.poll(() => card(standing.id).getAttribute('data-status')).toBe('closed');
     const closed = await storedCase(standing.id);
     expect(closed.status).toBe('closed');
-    expect(closed.note).toBe('经现场核查，违建已拆除，复垦完成');
+    expect(closed.note).toBe(`${earlier}\n结案理由：经现场核查，违建已拆除，复垦完成`);
     const last = closed.history.at(-1)!;
     expect([last.from, last.to]).toEqual([before, 'closed']);
     const audit = (await stored((p) => p.auditLog(20))).find(
       (a) => a.action === 'case_update' && a.target === `case ${standing.id}` && (a.detail as { status?: string }).status === 'closed',
     );
-    expect(audit?.detail).toEqual({ status: 'closed', note: '经现场核查，违建已拆除，复垦完成' });
+    expect(audit?.detail).toEqual({ status: 'closed', note: `${earlier}\n结案理由：经现场核查，违建已拆除，复垦完成` });
 
     // Closed: no due-date field to edit, nothing to move to, no confirmation left.
     const after = card(standing.id);
