@@ -340,7 +340,12 @@ export function addProjectCommand(program: Command): Command {
     .argument('<file>', 'project file')
     .argument('<leads>', 'CSV (id, x, y, date, text) or GeoJSON/GeoPackage points, in the project CRS')
     .action(async (file: string, src: string) => {
-      await withProject(file, async (p) => print(`imported ${(await p.importLeads(src)).imported} lead(s)`));
+      await withProject(file, async (p) => {
+        const r = await p.importLeads(src);
+        print(`imported ${r.imported} lead(s)`);
+        // Not UTF-8: read as GB18030/GBK (Excel's CSV on a Chinese Windows); the analyst should know which.
+        if ('encoding' in r && r.encoding === 'gb18030') print(`note: ${src} is not UTF-8; it was read as GB18030 (GBK) text`);
+      });
     });
   leads
     .command('list')

@@ -3,6 +3,7 @@ import type { CaseProposal, CaseRecord, CaseUpdate } from '../api';
 import type { ChangeObject } from '../changes/types';
 import type { CaseBasis } from '../report/model';
 import { SYSTEM_ACTOR } from '../review/terms';
+import { calendarDate } from '../review/zoning';
 import { CASE_STATUSES, CASE_TRANSITIONS, type CaseStatus } from '../review/types';
 import { audit, stamp } from './audit';
 import { ProjectFileError, writeTransaction } from './db';
@@ -171,7 +172,9 @@ export function updateCase(
       event(db, id, actor, now, c.status, u.status, runId, detail);
     }
     if (u.dueDate !== undefined) {
-      if (u.dueDate !== null && !DATE.test(u.dueDate)) throw new ProjectFileError('case', `due date "${u.dueDate}" is not yyyy-mm-dd`);
+      // calendarDate gives the day back only when it is one: 2025-02-30 would otherwise be stored.
+      if (u.dueDate !== null && !(DATE.test(u.dueDate) && calendarDate(u.dueDate) === u.dueDate))
+        throw new ProjectFileError('case', `due date "${u.dueDate}" is not a day of the calendar written yyyy-mm-dd`);
       db.prepare('UPDATE cases SET due_date = ?, updated_at = ? WHERE id = ?').run(u.dueDate, now, id);
     }
     if (u.subDistrict !== undefined)

@@ -111,6 +111,30 @@ describe('voxwatch project', () => {
     expect((await run('project', 'zones', 'list', file)).stdout.trim()).toBe('');
   }, 180_000);
 
+  it('imports a GBK leads CSV saying it read GB18030, and refuses an empty zone file and a due date that does not exist', async () => {
+    const file = join(dir, 'imports.voxwatch');
+    seedProject(file, 1, 10);
+    // 群众举报 in GBK (printf 群众举报 | iconv -f utf-8 -t gbk | xxd -i), as Excel saves a CSV on a Chinese Windows.
+    const gbk = Buffer.from([0xc8, 0xba, 0xd6, 0xda, 0xbe, 0xd9, 0xb1, 0xa8]);
+    const leads = join(dir, 'leads-gbk.csv');
+    writeFileSync(leads, Buffer.concat([Buffer.from('id,x,y,date,text\nG1,513100,2494100,2024-07-12,'), gbk, Buffer.from('\n')]));
+    const imported = await run('project', 'leads', 'import', file, leads);
+    expect([imported.code, imported.stdout.trim().split('\n')]).toEqual([
+      0,
+      ['imported 1 lead(s)', `note: ${leads} is not UTF-8; it was read as GB18030 (GBK) text`],
+    ]);
+    expect((await run('project', 'leads', 'list', file)).stdout).toContain('群众举报');
+    const empty = join(dir, 'empty.geojson');
+    writeFileSync(empty, JSON.stringify({ type: 'FeatureCollection', features: [] }));
+    const zones = await run('project', 'zones', 'import', file, empty, '--kind', 'protected');
+    expect([zones.code, zones.stderr.trim()]).toEqual([1, `voxwatch: ${empty}: holds no features: nothing was imported`]);
+    await run('project', 'review', file, 'C001', 'C002', 'C003', 'C004', 'C005', '--verdict', 'confirmed');
+    const due = await run('project', 'cases', file, '--case', '1', '--due', '2025-02-30');
+    expect(due.code).toBe(1);
+    expect(due.stderr.trim()).toMatch(/due date "2025-02-30" is not a day of the calendar written yyyy-mm-dd$/);
+    expect((await run('project', 'cases', file, '--case', '1', '--due', '2025-02-28')).stdout).toMatch(/case 1 .* due 2025-02-28/);
+  }, 120_000);
+
   it('refuses a file that is not a project, naming it', async () => {
     const file = join(dir, 'notes.voxwatch');
     writeFileSync(file, 'hello');
