@@ -96,7 +96,7 @@ export function checkCase(
     return {
       outcome: 'grew',
       status: 'not_rectified',
-      detail: `${percent(standing.higherShare)} % of the footprint stands ${GREW_BY_M} m or more above its top when confirmed (${top})`,
+      detail: `${percent(standing.higherShare)} % of the footprint stands ${GREW_BY_M} m or more above its top when confirmed (${topOf({ top: standing.higherTop })})`,
       changes: [],
     };
   }
@@ -168,7 +168,7 @@ const codesOf = (changes: LaterChange[], context: CaseCheckContext) => {
   return context.run === undefined ? codes.join(', ') : ofRun(context.run, codes);
 };
 const volumeOf = (changes: LaterChange[]) => grouped(changes.reduce((s, c) => s + c.volume_m3, 0));
-/** The highest surface over the footprint, an elevation (the survey's heights), not a height above the ground. */
+/** The surface most of the footprint stands at (its median), an elevation (the survey's heights), not a height above the ground. */
 const topOf = (standing: { top: number }) => `top at ${grouped(standing.top, 1)} m elevation`;
 
 /** Height above the violation's top that counts as built higher since: most of a storey. */
@@ -183,13 +183,12 @@ function heightShares(
   subject: CaseSubject,
   view: HeightPatch | null,
   epoch: 'before' | 'after',
-): { share: number; higherShare: number; top: number } | null {
+): { share: number; higherShare: number; top: number; higherTop: number } | null {
   if (!view) return null;
   let inside = 0;
-  let seen = 0;
+  const seen: number[] = [];
+  const higher: number[] = [];
   let kept = 0;
-  let higher = 0;
-  let top = -Infinity;
   for (let r = 0; r < view.height; r++) {
     const y = view.y0 + (r + 0.5) * view.cell;
     for (let c = 0; c < view.width; c++) {
@@ -198,12 +197,20 @@ function heightShares(
       inside++;
       const z = view[epoch][r * view.width + c];
       if (Number.isNaN(z)) continue;
-      seen++;
+      seen.push(z);
       if (z >= subject.after_top_z - 1.5) kept++;
-      if (z >= subject.after_top_z + GREW_BY_M) higher++;
-      top = Math.max(top, z);
+      if (z >= subject.after_top_z + GREW_BY_M) higher.push(z);
     }
   }
-  if (inside === 0 || seen < 0.5 * inside) return null;
-  return { share: kept / seen, higherShare: higher / seen, top };
+  if (inside === 0 || seen.length < 0.5 * inside) return null;
+  // The height the footprint stands at, not its highest cell: an extension's outline takes in a cell or two of the
+  // taller house it leans on, whose roof would otherwise be given as the extension's top.
+  return { share: kept / seen.length, higherShare: higher.length / seen.length, top: median(seen), higherTop: median(higher) };
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

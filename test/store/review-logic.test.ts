@@ -97,6 +97,13 @@ describe('checking a case against a later epoch', () => {
     const olderShedRemoved = [{ code: 'C008', type: 'demolished' as const, footprint: square(0, 0, 10), volume_m3: -290 }];
     expect(checkCase(subject, olderShedRemoved, notYet)).toMatchObject({ outcome: 'still_standing' });
   });
+  it('gives the height the structure stands at, not that of the taller house its outline touches', () => {
+    // An extension (top 33 m) leaning on a 48 m house: its outline takes in a strip of the house's roof.
+    const leaning = view((x, y) => (inside(x, y) ? (x < 1 ? 48 : 33.1) : 30));
+    const f = checkCase(subject, [], leaning);
+    expect(f).toMatchObject({ outcome: 'still_standing', status: 'not_rectified' });
+    expect(f.detail).toBe('100 % of the footprint keeps its height (top at 33.1 m elevation)');
+  });
   it('sees a structure built higher since from the later heights, whichever epoch the run started from', () => {
     const storeyOnTop = view((x, y) => (inside(x, y) ? 36.2 : 30));
     for (const since of [true, false]) {
