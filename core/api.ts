@@ -290,7 +290,8 @@ export interface ProjectApi {
   listZones(): Promise<ZoneRecord[]>;
   /** Deletes a zone layer (a wrong import) and re-tags every change; `removed`: how many zones it held. */
   removeZoneLayer(layer: string, actor?: string): Promise<{ removed: number }>;
-  importLeads(file: string, actor?: string): Promise<{ imported: number }>;
+  /** `encoding`: how the file's text was read (a CSV saved by Excel on a Chinese Windows is GB18030). */
+  importLeads(file: string, actor?: string): Promise<{ imported: number; encoding: 'utf-8' | 'gb18030' }>;
   listLeads(): Promise<LeadRecord[]>;
   stats(runId?: number): Promise<RunStats>;
   exportChanges(format: ExportFormat, outPath: string, query?: ChangeQuery): Promise<{ path: string; features: number }>;

@@ -344,7 +344,7 @@ export function addProjectCommand(program: Command): Command {
         const r = await p.importLeads(src);
         print(`imported ${r.imported} lead(s)`);
         // Not UTF-8: read as GB18030/GBK (Excel's CSV on a Chinese Windows); the analyst should know which.
-        if ('encoding' in r && r.encoding === 'gb18030') print(`note: ${src} is not UTF-8; it was read as GB18030 (GBK) text`);
+        if (r.encoding === 'gb18030') print(`note: ${src} is not UTF-8; it was read as GB18030 (GBK) text`);
       });
     });
   leads

@@ -35,12 +35,41 @@ export interface VectorLayer {
   withoutGeometry: number;
 }
 
-function readText(path: string): string {
+export type TextEncoding = 'utf-8' | 'gb18030';
+
+function readBytes(path: string): Buffer {
   try {
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    return readFileSync(path);
   } catch (e) {
     throw new SourceError(path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read (${(e as Error).message})`);
   }
+}
+
+/**
+ * The text of a file: UTF-8 when its bytes are (a BOM taken off). A CSV may also be GB18030 (which GBK is part of), as
+ * Excel saves one on a Chinese Windows; a GeoJSON is UTF-8 by its standard (RFC 7946), so one in GBK is refused. Read
+ * as UTF-8, GBK bytes would become replacement characters, silently.
+ */
+function readText(path: string, kind: 'csv' | 'geojson'): { text: string; encoding: TextEncoding } {
+  const bytes = readBytes(path);
+  const decode = (encoding: TextEncoding) => new TextDecoder(encoding, { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  try {
+    return { text: decode('utf-8'), encoding: 'utf-8' };
+  } catch {
+    // not UTF-8
+  }
+  let gbk: string | null = null;
+  try {
+    gbk = decode('gb18030');
+  } catch {
+    // nor GB18030
+  }
+  if (kind === 'csv' && gbk !== null) return { text: gbk, encoding: 'gb18030' };
+  if (kind === 'csv') throw new SourceError(path, 'is neither UTF-8 nor GB18030 (GBK) text: nothing was imported; save it as CSV UTF-8');
+  throw new SourceError(
+    path,
+    `is not UTF-8 text${gbk !== null ? ' (it reads as GB18030/GBK)' : ''}: nothing was imported; GeoJSON is UTF-8 by its standard, save it again as UTF-8`,
+  );
 }
 
 /** Reads every layer of a .geojson/.json or .gpkg file; only points, polygons and multipolygons are kept. */
@@ -50,7 +79,7 @@ export function readVectorFile(path: string): VectorLayer[] {
   if (ext !== '.geojson' && ext !== '.json') throw new SourceError(path, 'expected a GeoJSON (.geojson, .json) or GeoPackage (.gpkg) file');
   let doc: { type?: string; features?: unknown[]; crs?: { properties?: { name?: string } }; name?: string };
   try {
-    doc = JSON.parse(readText(path)) as typeof doc;
+    doc = JSON.parse(readText(path, 'geojson').text) as typeof doc;
   } catch (e) {
     if (e instanceof SourceError) throw e;
     throw new SourceError(path, `not valid JSON (${(e as Error).message})`);
@@ -76,14 +105,16 @@ export function readVectorFile(path: string): VectorLayer[] {
   return [{ name: doc.name ?? 'layer', epsg: m ? Number(m[1]) : null, features, withoutGeometry }];
 }
 
-/** Reads a CSV with a header row (UTF-8, with or without BOM) into records. */
-export function readCsvRecords(path: string): Record<string, string>[] {
+/** Reads a CSV with a header row (UTF-8 with or without BOM, or GB18030) into records; column names trimmed and lower-cased. */
+export function readCsvRecords(path: string): { records: Record<string, string>[]; encoding: TextEncoding } {
+  const { text, encoding } = readText(path, 'csv');
   try {
-    return parse(readText(path), {
+    const records = parse(text, {
       columns: (h: string[]) => h.map((s) => s.trim().toLowerCase()),
       skip_empty_lines: true,
       trim: true,
     }) as Record<string, string>[];
+    return { records, encoding };
   } catch (e) {
     if (e instanceof SourceError) throw e;
     throw new SourceError(path, `not a readable CSV (${(e as Error).message})`);

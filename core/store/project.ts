@@ -62,6 +62,7 @@ import { changeHistory } from './history-repo';
 import { createProjectDb, openProjectDb, ProjectFileError, writeTransaction, type OpenOptions } from './db';
 import { exportChanges, refuseProjectFiles } from './export';
 import { refuseToReplace } from '../io/replace-guard';
+import type { TextEncoding } from '../io/vector';
 import { failureOf } from '../api-failure';
 import { SCHEMA_VERSION } from './migrations';
 import { unpackPatch } from './pack';
@@ -484,7 +485,7 @@ export class LocalProject implements ProjectApi {
     return r;
   }
 
-  async importLeads(file: string, actor?: string): Promise<{ imported: number }> {
+  async importLeads(file: string, actor?: string): Promise<{ imported: number; encoding: TextEncoding }> {
     return importLeads(this.db, file, actor ?? defaultActor(), this.crs?.epsg ?? null);
   }
 

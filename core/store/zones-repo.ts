@@ -1,11 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { parse } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { LeadAnswer, LeadRecord, ZoneImportOptions, ZoneImportResult, ZoneRecord } from '../api';
 import type { ChangeObject, SuppressedCandidate, UncertainArea } from '../changes/types';
 import { bboxOf, ringArea } from '../geo/polygons';
-import { asMultiPolygon, readVectorFile, type VectorLayer } from '../io/vector';
+import { asMultiPolygon, readCsvRecords, readVectorFile, type TextEncoding, type VectorLayer } from '../io/vector';
 import { SourceError } from '../io/types';
 import { answerLead } from '../review/leads';
 import { ZONE_KINDS, type Verdict, type ZoneKind } from '../review/types';
@@ -23,7 +21,6 @@ const ADMIN_CATEGORIES = ['sub_district', 'community'];
 export function importZones(db: Database, file: string, o: ZoneImportOptions, projectEpsg: number | null, actor: string): ZoneImportResult {
   if (!ZONE_KINDS.includes(o.kind))
     throw new SourceError(file, `zone kind "${String(o.kind)}" is unknown; use one of ${ZONE_KINDS.join(', ')}`);
-  refuseNonUtf8GeoJson(file);
   const all = readVectorFile(file);
   const layers = pickTable(file, all, o.table);
   // A table named in a file of one table is still the file's layer: naming it or not imports the same zones.
@@ -214,7 +211,6 @@ export function retagChanges(db: Database, runId?: number): void {
 }
 
 /** How a leads file was written: UTF-8 (with or without BOM), or GB18030/GBK as Excel saves a CSV on a Chinese Windows. */
-export type TextEncoding = 'utf-8' | 'gb18030';
 
 /** Imports complaint leads (投诉举报线索) from CSV (x, y, date, text) or GeoJSON/GeoPackage points, then answers them. */
 export function importLeads(
@@ -284,71 +280,6 @@ function allPositions(g: { type: string; coordinates?: unknown }): number[][] {
   return out;
 }
 
-function readBytes(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new SourceError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read (${(e as Error).message})`);
-  }
-}
-
-/**
- * The text of a file: UTF-8 when its bytes are (a BOM taken off), else GB18030 (which GBK is
- * part of), as Excel saves a CSV on a Chinese Windows. Read as UTF-8, GBK bytes would become
- * replacement characters, silently.
- */
-function decodeText(file: string, bytes: Uint8Array): { text: string; encoding: TextEncoding } {
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    try {
-      return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
-    } catch {
-      throw new SourceError(file, 'is neither UTF-8 nor GB18030 (GBK) text: nothing was imported; save it as CSV UTF-8');
-    }
-  }
-}
-
-/**
- * A GeoJSON is UTF-8 by its standard (RFC 7946), and the reader takes it so: one in GBK is
- * refused rather than imported with its names garbled.
- */
-function refuseNonUtf8GeoJson(file: string): void {
-  const ext = extname(file).toLowerCase();
-  if (ext !== '.geojson' && ext !== '.json') return;
-  const bytes = readBytes(file);
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    let gbk = false;
-    try {
-      new TextDecoder('gb18030', { fatal: true }).decode(bytes);
-      gbk = true;
-    } catch {
-      // neither
-    }
-    throw new SourceError(
-      file,
-      `is not UTF-8 text${gbk ? ' (it reads as GB18030/GBK)' : ''}: nothing was imported; GeoJSON is UTF-8 by its standard, save it again as UTF-8`,
-    );
-  }
-}
-
-/** The records of a CSV with a header row, UTF-8 or GB18030; column names trimmed and lower-cased. */
-function readCsv(file: string): { records: Record<string, string>[]; encoding: TextEncoding } {
-  const { text, encoding } = decodeText(file, readBytes(file));
-  try {
-    const records = parse(text, {
-      columns: (h: string[]) => h.map((s) => s.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-    }) as Record<string, string>[];
-    return { records, encoding };
-  } catch (e) {
-    throw new SourceError(file, `not a readable CSV (${(e as Error).message})`);
-  }
-}
-
 function readLeads(file: string): { leads: LeadInput[]; encoding: TextEncoding } {
   const ext = extname(file).toLowerCase();
   const pick = (o: Record<string, unknown>, keys: string[]) => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null && v !== '');
@@ -363,7 +294,7 @@ function readLeads(file: string): { leads: LeadInput[]; encoding: TextEncoding }
     return { code: code === undefined ? null : String(code), x, y, date, text: String(pick(p, ['text', 'description', '内容']) ?? '') };
   };
   if (ext === '.csv') {
-    const { records, encoding } = readCsv(file);
+    const { records, encoding } = readCsvRecords(file);
     if (records.length > 0 && (!('x' in records[0]) || !('y' in records[0]))) {
       throw new SourceError(file, 'a leads CSV needs x and y columns in the project CRS (and optionally id, date, text)');
     }
@@ -374,7 +305,6 @@ function readLeads(file: string): { leads: LeadInput[]; encoding: TextEncoding }
     });
     return { leads, encoding };
   }
-  refuseNonUtf8GeoJson(file);
   const leads = readVectorFile(file).flatMap((layer) => {
     // A lead is a place: one without it would be answered nowhere, silently.
     if (layer.withoutGeometry > 0)
