@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { extname } from 'node:path';
 import type { CaseRecord, ChangeQuery, ChangeRecord, ChangeSort, ExportFormat } from '../../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../../core/changes/types';
 import { awayText } from '../../core/review/away';
@@ -372,7 +373,10 @@ export function addProjectCommand(program: Command): Command {
     .option('--format <format>', 'gpkg, geojson or csv (default: from the extension)')
     .option('--run <n>', 'run id (default: the newest)')
     .action(async (file: string, o: { out: string; format?: string; run?: string }) => {
-      const ext = o.out.split('.').pop()?.toLowerCase() ?? '';
+      // The file's own extension, not a dot in a folder's name ("/tmp/2025.03/out").
+      const ext = extname(o.out).slice(1).toLowerCase();
+      if (o.format === undefined && ext === '')
+        throw new UsageError(`${o.out} has no extension: name it .gpkg, .geojson or .csv, or give --format`);
       const format = oneOf<ExportFormat>('format', o.format ?? (ext === 'json' ? 'geojson' : ext), ['gpkg', 'geojson', 'csv']);
       await withProject(file, async (p) => {
         const r = await p.exportChanges(format, o.out, { runId: num('run', o.run) });

@@ -89,7 +89,15 @@ export function openProjectDb(path: string, options: OpenOptions = {}): Db {
       );
     }
     const check = db.pragma('quick_check', { simple: true }) as string;
-    if (check !== 'ok') throw new ProjectFileError(path, `the project file is damaged (${check}); restore it from a backup`);
+    if (check !== 'ok') {
+      // SQLite lists every damaged page: the first says enough, the rest would bury the advice.
+      const lines = check.split('\n').filter((l) => l.trim() !== '' && !/^\*\*\* in database/.test(l));
+      const more = lines.length > 1 ? `; ${lines.length - 1} more problem(s)` : '';
+      throw new ProjectFileError(
+        path,
+        `the project file is damaged (${lines[0]}${more}); restore it from a backup (voxwatch project backup makes one)`,
+      );
+    }
   } catch (e) {
     db.close();
     // Looking inside a WAL-mode file makes SQLite create its side files: leave no trace of a refusal.

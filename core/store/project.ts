@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type {
@@ -514,7 +514,13 @@ export class LocalProject implements ProjectApi {
     try {
       this.db.prepare('VACUUM INTO ?').run(outPath);
     } catch (e) {
-      throw new ProjectFileError(outPath, `cannot be written (${(e as Error).message})`);
+      // A partial copy (the disk filled up) would be no backup, and would block the next try as "already exists".
+      rmSync(outPath, { force: true });
+      const full = /disk is full|database or disk is full/i.test((e as Error).message);
+      throw new ProjectFileError(
+        outPath,
+        full ? 'cannot be written: the disk is full (no backup was made)' : `cannot be written (${(e as Error).message})`,
+      );
     }
     this.auditWritten('backup', outPath, {});
     return { path: outPath, bytes: statSync(outPath).size };

@@ -1,6 +1,6 @@
 /** `voxwatch project …` as a user runs it: the wiring from arguments to ProjectApi, and one-line errors. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,7 +59,26 @@ describe('voxwatch project', () => {
     ]);
     const out = join(dir, 'seeded.csv');
     expect((await run('project', 'export', file, '--out', out)).stdout.trim()).toBe(`wrote 30 change(s) to ${out}`);
+    // The format comes from the file's extension, not from a dot in a folder's name.
+    const dotted = join(dir, '2025.03', 'changes');
+    const noExtension = await run('project', 'export', file, '--out', dotted);
+    expect(noExtension.stderr.trim()).toBe(`voxwatch: ${dotted} has no extension: name it .gpkg, .geojson or .csv, or give --format`);
+    expect(noExtension.code).toBe(2);
   }, 180_000);
+
+  it('says in one line that a damaged project is damaged, with the first problem SQLite found', async () => {
+    const file = join(dir, 'damaged.voxwatch');
+    seedProject(file, 1, 30);
+    // A few bytes at the end of every third page: the pages' cells run off their ends.
+    const fd = openSync(file, 'r+');
+    for (let page = 3; page * 4096 < statSync(file).size; page += 3) writeSync(fd, Buffer.alloc(6, 0xab), 0, 6, page * 4096 + 4090);
+    closeSync(fd);
+    const r = await run('project', 'info', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^voxwatch: .*damaged\.voxwatch: the project file is damaged \(Tree \d+ page \d+ cell \d+: [^\n]*; \d+ more problem\(s\)\); restore it from a backup \(voxwatch project backup makes one\)\n$/,
+    );
+  });
 
   it('dates an epoch by when it was flown (the points’ GPS time), not when its file was written', async () => {
     const file = join(dir, 'ign.voxwatch');
