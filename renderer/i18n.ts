@@ -29,9 +29,9 @@ const en = {
   colourHeight: 'Height',
   colourClass: 'Class',
   colourChange: 'Change',
-  buildingOctree: 'Building level of detail',
-  octreeFailed: 'No level of detail',
-  octreeReady: 'Level of detail ready',
+  buildingOctree: 'Preparing the full point cloud for display',
+  octreeFailed: 'The full point cloud cannot be shown (a sample is shown)',
+  octreeReady: 'Full point cloud loaded',
   colourByType: 'Colour by type',
   colourByVerdict: 'Colour by verdict',
   legend: 'Legend',
@@ -185,6 +185,9 @@ const en = {
   caseCloseStanding: '. The structure still stands; once closed, the card no longer shows this finding.',
   caseCloseOk: 'Close case',
   caseClosedBecause: 'Closed: ',
+  analyst: 'Analyst',
+  analystPlaceholder: 'Enter your name',
+  analystTitle: 'Your name: recorded with every verdict, note and case move you make (audit log, ledger)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -212,9 +215,9 @@ const zh: Record<MessageKey, string> = {
   colourHeight: '高程',
   colourClass: '分类',
   colourChange: '变化',
-  buildingOctree: '正在构建多细节层次',
-  octreeFailed: '无法构建多细节层次',
-  octreeReady: '多细节层次已就绪',
+  buildingOctree: '正在准备完整点云显示',
+  octreeFailed: '无法显示完整点云（当前显示抽样点云）',
+  octreeReady: '完整点云已加载',
   colourByType: '按类型着色',
   colourByVerdict: '按审核着色',
   legend: '图例',
@@ -365,6 +368,9 @@ const zh: Record<MessageKey, string> = {
   caseCloseStanding: '。违建尚未拆除，结案后卡片上不再显示此核查结论。',
   caseCloseOk: '确认结案',
   caseClosedBecause: '结案理由：',
+  analyst: '审核人',
+  analystPlaceholder: '请填写审核人姓名',
+  analystTitle: '审核人姓名：记入您作出的每条审核结论、备注和台账变更（操作日志、台账）',
 };
 
 const messages: Record<Lang, Record<MessageKey, string>> = { en, 'zh-CN': zh };

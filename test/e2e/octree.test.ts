@@ -86,7 +86,7 @@ describe('level of detail in Chromium', () => {
     await page.waitForSelector('#view[data-octree="ready"]', { timeout: 120_000 });
     // The build's progress in the status bar gives way once it is done (it stayed at "… 75 %").
     await page.waitForFunction(() =>
-      ['Level of detail ready', '多细节层次已就绪'].includes(document.getElementById('status')?.textContent ?? ''),
+      ['Full point cloud loaded', '完整点云已加载'].includes(document.getElementById('status')?.textContent ?? ''),
     );
     const d = await octreeSettled();
     expect(Number(d.octreePoints)).toBeGreaterThan(10_000);

@@ -145,7 +145,7 @@ describe('another run opened while the run shown until then is still loading', (
     await page.evaluate((id) => (location.hash = `run=${id}`), run2.id);
     await untilRunDrawn(run2.id);
 
-    // Every message the status line shows from here on (a later one, "Level of detail ready", may cover it).
+    // Every message the status line shows from here on (a later one, "Full point cloud loaded", may cover it).
     await page.locator('#status').evaluate((el) => {
       const seen: string[] = [];
       Object.assign(globalThis, { statusesSeen: seen });
