@@ -20,6 +20,7 @@ import {
 import { footprintOutline, panelImage, type Panel } from './map';
 import type { ReportChange } from './model';
 import { caseNeed } from '../review/case-need';
+import { overdueDays } from '../review/overdue';
 
 const PANEL = 163;
 const PANEL_GAP = (CONTENT_WIDTH - 3 * PANEL) / 2;
@@ -202,6 +203,13 @@ function metricRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   ];
 }
 
+/** "（已逾期 N 天）" after an open case's due date when the report's day (the cover's, on the bureau's clock) is past it. */
+function overdueText(ctx: RenderContext, kase: NonNullable<ReportChange['case']>): string {
+  const days = overdueDays(kase, ctx.input.generatedAt);
+  if (days === null) return '';
+  return ctx.input.lang === 'zh-CN' ? `（${ctx.S.overdueBy(days)}）` : ` (${ctx.S.overdueBy(days)})`;
+}
+
 function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
   const { S, input } = ctx;
   const verdict = S.verdicts[c.verdict] + (c.verdictCarriedFrom ? ` (${S.verdictCarried(c.verdictCarriedFrom)})` : '');
@@ -220,7 +228,7 @@ function reviewRows(ctx: RenderContext, c: ReportChange): [string, string][] {
         S.caseStatuses[c.case.status] +
           (basisText ? (input.lang === 'zh-CN' ? `（${basisText}）` : ` (${basisText})`) : '') +
           (c.case.proposed ? S.awaitingDecision(S.caseStatuses[c.case.proposed]) : ''),
-        c.case.dueDate ? `${S.dueDate} ${c.case.dueDate}` : null,
+        c.case.dueDate ? `${S.dueDate} ${c.case.dueDate}${overdueText(ctx, c.case)}` : null,
       ]
         .filter(Boolean)
         .join(' · ')

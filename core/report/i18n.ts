@@ -125,6 +125,10 @@ export interface ReportStrings extends Terms {
   awaitingDecision: (status: string) => string;
   awaitingGroup: string;
   dueDate: string;
+  /** After an open case's due date, on the report's day (core/review/overdue.ts). */
+  overdueBy: (days: number) => string;
+  /** Under the table by case status: how many of the report's cases are overdue on the report's day. */
+  overdueCases: (count: number, date: string) => string;
   zones: string;
   subDistrict: string;
   community: string;
@@ -276,6 +280,8 @@ const zh: ReportStrings = {
   awaitingDecision: (status) => `（本期核查结论待采纳：${status}）`,
   awaitingGroup: '核查结论待采纳',
   dueDate: '整改期限',
+  overdueBy: (days) => `已逾期 ${days} 天`,
+  overdueCases: (count, date) => `逾期未整改案件（截至 ${date}）：${count} 件`,
   zones: '涉及区域',
   subDistrict: '街道',
   community: '社区',
@@ -470,6 +476,8 @@ const en: ReportStrings = {
   awaitingDecision: (status) => ` (this run proposes ${status.toLowerCase()}, not yet decided)`,
   awaitingGroup: 'Awaiting a decision',
   dueDate: 'deadline',
+  overdueBy: (days) => `overdue by ${days} ${days === 1 ? 'day' : 'days'}`,
+  overdueCases: (count, date) => `Cases past their deadline (as of ${date}): ${count}`,
   zones: 'Zones',
   subDistrict: 'Sub-district',
   community: 'Community',

@@ -1,6 +1,7 @@
 /** The summary: headline figures, tallies by type, verdict, case status, zone and sub-district, and the chart. */
 import type { ChangeType } from '../changes/types';
 import type { CaseStatus, Verdict } from '../review/types';
+import { overdueDays } from '../review/overdue';
 import { volumeByTypeChart } from './charts';
 import { newPage, startSection, type RenderContext } from './context';
 import { formatCount, formatDate, formatDecimal, formatVolumeAbs } from './i18n';
@@ -49,12 +50,24 @@ export function summaryPages(ctx: RenderContext): void {
   }
 
   const breakPage = () => newPage(ctx);
-  const section = (title: string, group: string, rows: TallyRow[], name: (key: string) => string, total: Tally | null, note?: string) => {
+  const section = (
+    title: string,
+    group: string,
+    rows: TallyRow[],
+    name: (key: string) => string,
+    total: Tally | null,
+    note?: string,
+    lead?: string,
+  ) => {
     const withTotal = total !== null;
-    // Keep a title with at least its header and two rows.
-    if (y + 80 > CONTENT_BOTTOM) y = breakPage();
+    // Keep a title (and the line that leads its table) with at least its header and two rows.
+    if (y + 80 + (lead ? 16 : 0) > CONTENT_BOTTOM) y = breakPage();
     doc.font(FONT.bold).fontSize(10.5).fillColor(INK).text(title, PAGE.margin, y, { width: CONTENT_WIDTH, lineBreak: false });
     y += 17;
+    if (lead) {
+      doc.font(FONT.regular).fontSize(10).fillColor(INK).text(lead, PAGE.margin, y, { width: CONTENT_WIDTH });
+      y = doc.y + 4;
+    }
     const cells = rows.map((r) => tallyCells(name(r.key), r));
     if (total) cells.push(tallyCells(S.total, total));
     y = table(doc, PAGE.margin, y, tallyColumns(ctx, group), cells, {
@@ -87,6 +100,9 @@ export function summaryPages(ctx: RenderContext): void {
   const evidence = sum.byCaseStatus.some((r) => caseEvidenceOutcome(r.key) !== null);
   const asOf = formatDate(input.generatedAt);
   const caseNote = S.caseStatusNote(asOf, input.run.after.label);
+  // The cases the bureau chases first: open ones past their rectification date on the report's (the cover's) day.
+  const cases = new Map(input.changes.flatMap((c) => (c.case ? [[c.case.id, c.case] as const] : [])));
+  const overdue = [...cases.values()].filter((k) => overdueDays(k, input.generatedAt) !== null).length;
   section(
     S.byCaseStatus,
     S.caseStatusAsOf(asOf),
@@ -101,6 +117,7 @@ export function summaryPages(ctx: RenderContext): void {
     },
     sum.total,
     evidence ? `${caseNote}\n${S.caseEvidenceNote}` : caseNote,
+    cases.size > 0 ? S.overdueCases(overdue, asOf) : undefined,
   );
   section(S.bySubDistrict, S.subDistrict, sum.bySubDistrict, (k) => (k === NO_GROUP ? S.unassigned : k), sum.total);
   section(S.byZone, S.zones, sum.byZone, (k) => zoneName(ctx, k), null, S.zoneNote);

@@ -8,7 +8,8 @@ import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
 import { awayText } from '../../core/review/away';
-import { colon, lang, localTime, paren, t, tCase, tProposal, tSentence, tType, tVerdict } from '../i18n';
+import { overdueDays } from '../../core/review/overdue';
+import { colon, lang, paren, t, tCase, tProposal, tSentence, tType, tVerdict } from '../i18n';
 import { parseDay } from '../time';
 
 export interface LedgerContext {
@@ -101,12 +102,12 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
     }
     reload();
   };
-  // The analyst's own calendar day (Shenzhen is UTC+8: a UTC date is a day late before 8 am).
-  const today = localTime(new Date());
+  // Judged on the bureau's calendar day (Shenzhen is UTC+8: a UTC date is a day late before 8 am).
+  const now = new Date();
   const items = cases.map((c) => {
     const next = CASE_TRANSITIONS[c.status];
     // Past its rectification date and not yet settled: what the bureau chases first.
-    const overdue = !!c.dueDate && c.dueDate < today && !['rectified', 'closed'].includes(c.status);
+    const overdue = overdueDays(c, now) !== null;
     // A text field, not a date input: that shows the browser's locale (01/31/2025 in an en-US browser, in the zh UI);
     // the bureau writes days YYYY-MM-DD. A day typed in full is saved as it is typed (as a picker's choice was); any
     // other form the analyst uses (2025/1/31, 2025年1月31日) on Enter or on leaving the field, and a no-day refused.
