@@ -33,7 +33,17 @@ export interface Verdict {
   vegetationScore: number;
 }
 
-const f1 = (v: number) => v.toFixed(1);
+const ONE_DECIMAL = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  useGrouping: false,
+  signDisplay: 'negative',
+});
+/**
+ * A measure in a reason, as the report prints the object's own figure: kept to two decimals (objects.ts), then one, half
+ * away from zero. toFixed on the raw value said "over 23.6 m²" beside an area of 23.65 printed as 23.7.
+ */
+export const f1 = (v: number) => ONE_DECIMAL.format(Math.round(v * 100) / 100 + 0);
 const f2 = (v: number) => v.toFixed(2);
 
 /**
