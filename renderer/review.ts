@@ -3,6 +3,7 @@ import type { ChangeRecord } from '../core/api';
 import { CHANGE_TYPES, type ChangeType } from '../core/changes/types';
 import { reasonZh } from '../core/review/reasons-zh';
 import { caseNeed } from '../core/review/case-need';
+import { overdueDays } from '../core/review/overdue';
 import { grouped } from '../core/review/format';
 import { VERDICTS, type Verdict } from '../core/review/types';
 import { TYPE_COLOURS, VERDICT_COLOURS } from './colours';
@@ -301,7 +302,11 @@ function elsewhereNote(c: ChangeRecord, e: NonNullable<DetailParts['elsewhere']>
 
 /** The change's own case, and the cases its run checked on it (a removal that rectified one). */
 function caseText(c: ChangeRecord): string {
-  const own = c.case ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${t('caseDue')} ${c.case.dueDate})` : ''}` : null;
+  const late = c.case ? overdueDays(c.case, new Date()) : null;
+  const lateText = late === null ? '' : lang() === 'zh-CN' ? `，⚠ 已逾期 ${late} 天` : `, ⚠ overdue by ${late} day${late === 1 ? '' : 's'}`;
+  const own = c.case
+    ? `#${c.case.id} ${tCase(c.case.status)}${c.case.dueDate ? ` (${t('caseDue')} ${c.case.dueDate}${lateText})` : ''}`
+    : null;
   const checked = c.caseChecks.map((k) => `#${k.caseId} ${tProposal(k.outcome)}${t('caseEvidence')}`);
   // As the report words it: a removal, a permitted change or a false positive needs no case at all.
   const none = { needed: t('noCase'), not_needed: t('noCaseNeeded'), undecided: t('caseUndecided') }[caseNeed(c)];

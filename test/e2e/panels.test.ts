@@ -293,6 +293,8 @@ describe('the case ledger (台账) and complaint leads (投诉举报线索) pane
     await item(standing.id).locator('.case-head').click();
     await expect.poll(() => page.locator('.detail').getAttribute('data-key')).toBe(String(standing.changeKey));
     await expect.poll(() => page.locator('.detail').textContent()).toContain('限期整改');
+    // Past its date, the detail says by how many days, as the ledger and the report do.
+    expect(await page.locator('.detail').textContent()).toMatch(/2025-01-31，⚠ 已逾期 [1-9]\d* 天/);
     await page.screenshot({ path: join(SCREENSHOTS, 'e2e-panels-3-cases-after.png') });
 
     // Accepted as not rectified, a case checked again by the same comparison is still standing:
