@@ -183,6 +183,8 @@ export interface LeadAnswer {
   }[];
   /** When nothing was found: what the run knows about that spot, in plain words. */
   evidence: string[];
+  /** When no building change was found: the changes near the spot judged not a building (absent from answers stored before it was kept: read as 0). */
+  judgedNotBuilding?: number;
 }
 
 export interface RunStats {

@@ -360,7 +360,12 @@ export function addProjectCommand(program: Command): Command {
             print(
               `      run ${l.answer.runId}: ${l.answer.found.map((f) => `${f.code} ${f.type} ${awayText(f.distance_m, 'en', 1)}`).join('; ')}`,
             );
-          else print(`      run ${l.answer.runId}: nothing found: ${l.answer.evidence.join('; ')}`);
+          else {
+            const none = l.answer.judgedNotBuilding
+              ? 'no building change (a change judged not a building: check on site)'
+              : 'nothing found';
+            print(`      run ${l.answer.runId}: ${none}: ${l.answer.evidence.join('; ')}`);
+          }
         }
       });
     });

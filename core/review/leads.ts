@@ -14,6 +14,11 @@ export interface LeadCandidate {
 export interface LeadFinding {
   found: { key: number; code: string; type: ChangeType; distance_m: number }[];
   evidence: string[];
+  /**
+   * When no building change was found: how many changes near the spot were judged not a building (vegetation, a car…).
+   * The answer is then "no building change", not "no change": a shed under green netting is what a complainant sees.
+   */
+  judgedNotBuilding: number;
 }
 
 /** A complaint's location is approximate (a phone, an address): changes this close answer it. */
@@ -36,7 +41,7 @@ export function answerLead(
     .map((c) => ({ key: c.key, code: c.code, type: c.type, distance_m: Math.round(distanceToPoint(c.footprint, x, y) * 10) / 10 }))
     .filter((c) => c.distance_m <= LEAD_RADIUS_M)
     .sort((p, q) => p.distance_m - q.distance_m);
-  if (found.length > 0) return { found, evidence: [] };
+  if (found.length > 0) return { found, evidence: [], judgedNotBuilding: 0 };
   const evidence: string[] = [];
   if (overview) {
     const c = Math.floor((x - overview.x0) / overview.cell);
@@ -66,5 +71,5 @@ export function answerLead(
         `inside a ${grouped(u.area_m2)} m² patch ${u.unseenIn === 'both' ? 'neither epoch could see' : `the ${u.unseenIn} epoch could not see`}`,
       );
   }
-  return { found, evidence };
+  return { found, evidence, judgedNotBuilding: near.length };
 }

@@ -317,6 +317,9 @@ describe('answering a complaint lead', () => {
     expect(a.evidence).toContain('a change at the spot was judged not a building: vegetation (strongly green)');
     // Surface heights are elevations, and say so.
     expect(a.evidence[0]).toBe('seen by both epochs: surface at 0.0 m elevation before, 31.0 m after');
+    // Not "no change": a change was there, judged not a building (a shed under green netting reads as vegetation).
+    expect(a.judgedNotBuilding).toBe(1);
+    expect(answerLead(2, 2, [], [], [], v).judgedNotBuilding).toBe(0);
   });
   it('says which epoch could not see the spot, and when neither could', () => {
     const patch = (unseenIn: 'before' | 'both') => ({
