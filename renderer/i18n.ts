@@ -186,7 +186,7 @@ const en = {
   caseCloseOk: 'Close case',
   caseClosedBecause: 'Closed: ',
   analyst: 'Analyst',
-  analystPlaceholder: 'Enter your name',
+  analystPlaceholder: 'Name',
   analystTitle: 'Your name: recorded with every verdict, note and case move you make (audit log, ledger)',
 };
 

@@ -21,6 +21,7 @@ import { pointBox } from './boxes';
 import { LEAD_RADIUS_M } from '../core/review/leads';
 import { markShownCase, type LedgerContext } from './panels/ledger';
 import { renderHistory } from './panels/history';
+import { analystFocus, analystName, renderAnalystField } from './panels/analyst';
 import { renderProjectInfo } from './panels/project-info';
 import { openReportDialog } from './panels/report-dialog';
 import { renderSidebar, SIDE_TABS, type SideTab } from './panels/sidebar';
@@ -175,6 +176,8 @@ function renderHeader(): void {
         h('button', { 'data-value': value, 'aria-pressed': current === value ? 'true' : 'false', onclick: () => onPick(value) }, t(key)),
       ),
     );
+  // Rebuilding the header moves the analyst's name field out and back: whoever is typing in it keeps the caret.
+  const refocusAnalyst = analystFocus();
   $('header').replaceChildren(
     h('h1', {}, t('appTitle')),
     renderProjectInfo(state.info),
@@ -221,8 +224,10 @@ function renderHeader(): void {
     ),
     h('button', { class: 'overview', onclick: () => flyOverview(false) }, t('overview')),
     h('button', { id: 'export-report', disabled: !state.run, onclick: () => exportReport() }, t('exportReport')),
+    renderAnalystField(),
     h('button', { id: 'lang', onclick: () => switchLang() }, t('language')),
   );
+  refocusAnalyst();
 }
 
 /** Which epoch lies on which side of the swipe. */
@@ -497,6 +502,7 @@ async function setVerdict(verdict: Verdict): Promise<void> {
   state.pendingClose = null;
   const id = change.id;
   const mine = { verdict, refusals: refused.get(key) ?? 0 };
+  const actor = analystName(); // who pressed it, whatever the field says by the time it is sent
   queued.set(key, mine);
   const send = async () => {
     try {
@@ -504,7 +510,7 @@ async function setVerdict(verdict: Verdict): Promise<void> {
       if ((refused.get(key) ?? 0) !== mine.refusals) return;
       // The verdict judged against is sent with it: one set meanwhile elsewhere (the CLI, another window) is not undone
       // unseen.
-      await api.setVerdict([key], verdict, { expected: current });
+      await api.setVerdict([key], verdict, { expected: current, actor });
       await refreshChange(key);
       status(() => `${t('verdictSaved')}: ${id}`);
     } catch (e) {
@@ -530,7 +536,7 @@ const refused = new Map<number, number>();
 /** Saves a note; false when it could not be saved (it stays a draft). */
 async function saveNote(key: number, text: string): Promise<boolean> {
   try {
-    await api.setNote(key, text);
+    await api.setNote(key, text, analystName());
     if (state.drafts.get(key) === text) state.drafts.delete(key);
     keepDrafts();
     if (state.changes.some((c) => c.key === key)) await refreshChange(key);

@@ -8,6 +8,7 @@ import type { ViewerApi } from '../bridge';
 import { TYPE_COLOURS } from '../colours';
 import { h } from '../dom';
 import { awayText } from '../../core/review/away';
+import { analystName } from './analyst';
 import { overdueDays } from '../../core/review/overdue';
 import { colon, lang, paren, t, tCase, tProposal, tSentence, tType, tVerdict } from '../i18n';
 import { parseDay } from '../time';
@@ -127,7 +128,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
       due.title = t('setDue');
       if (day === saved) return;
       saved = day;
-      void act(() => ctx.api.updateCase(c.id, { dueDate: day }), t('caseUpdated'));
+      void act(() => ctx.api.updateCase(c.id, { dueDate: day }, analystName()), t('caseUpdated'));
     };
     const due = h('input', {
       type: 'text',
@@ -163,7 +164,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
           const to = move.value as CaseStatus;
           // Closing ends the case: asked in place, with a reason, not done by one stray click.
           if (to === 'closed') return askClose();
-          void act(() => ctx.api.updateCase(c.id, { status: to }), t('caseUpdated'));
+          void act(() => ctx.api.updateCase(c.id, { status: to }, analystName()), t('caseUpdated'));
         },
         onclick: (e: Event) => e.stopPropagation(),
       },
@@ -192,7 +193,10 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
             reason.disabled = true;
             // The reason joins the case's note: a note given earlier (the CLI's) stays readable on the card.
             const note = `${t('caseClosedBecause')}${text}`;
-            void act(() => ctx.api.updateCase(c.id, { status: 'closed', note: c.note ? `${c.note}\n${note}` : note }), t('caseUpdated'));
+            void act(
+              () => ctx.api.updateCase(c.id, { status: 'closed', note: c.note ? `${c.note}\n${note}` : note }, analystName()),
+              t('caseUpdated'),
+            );
           },
         },
         t('caseCloseOk'),
@@ -257,7 +261,7 @@ function casesView(ctx: LedgerContext, cases: CaseRecord[], reload: () => void):
                   class: 'accept primary',
                   onclick: (e: Event) => {
                     e.stopPropagation();
-                    void act(() => ctx.api.acceptProposal(c.id), t('proposalAccepted'));
+                    void act(() => ctx.api.acceptProposal(c.id, analystName()), t('proposalAccepted'));
                   },
                 },
                 t('accept'),

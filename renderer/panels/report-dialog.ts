@@ -8,6 +8,7 @@ import type { ViewerApi } from '../bridge';
 import { REPORT_SIGN_COLOURS, reportColour } from '../colours';
 import { h } from '../dom';
 import { lang, t } from '../i18n';
+import { analystName } from './analyst';
 import type { ListFilter, ListSort } from '../review';
 import { snapshot, type SnapshotLegendEntry } from '../snapshot';
 import type { Viewer } from '../viewer';
@@ -78,7 +79,8 @@ export function openReportDialog(ctx: ReportDialogContext): HTMLElement {
   const author = h('input', {
     id: 'report-author',
     type: 'text',
-    value: localStorage.getItem(AUTHOR_KEY) ?? ctx.defaultAuthor ?? '',
+    // The analyst named in the header, when named; else the author last typed here, else the project's.
+    value: analystName() ?? localStorage.getItem(AUTHOR_KEY) ?? ctx.defaultAuthor ?? '',
     'aria-label': t('reportAuthor'),
   });
   const scope = h(
