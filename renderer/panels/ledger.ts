@@ -377,7 +377,8 @@ function leadItem(ctx: LedgerContext, l: LeadRecord): HTMLElement {
     answer = h(
       'div',
       { class: 'lead-answer nothing' },
-      h('strong', {}, `${t('leadNothing')}${paren(`${t('inRun')} ${a.runId}`)}`),
+      // A change judged not a building is still a change: a shed under green netting reads as vegetation.
+      h('strong', {}, `${t(a.judgedNotBuilding ? 'leadNotBuilding' : 'leadNothing')}${paren(`${t('inRun')} ${a.runId}`)}`),
       h('ul', { class: 'lead-evidence' }, ...a.evidence.map((e) => h('li', {}, tSentence(e)))),
     );
   }

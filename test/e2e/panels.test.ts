@@ -327,7 +327,10 @@ describe('the case ledger (台账) and complaint leads (投诉举报线索) pane
     expect(await page.locator('li.lead').count()).toBe(leads.length);
     const lead = (code: string) => page.locator(`li.lead[data-lead="${code}"]`);
     expect(await lead(found.code).textContent()).toContain(found.text);
-    expect(await lead(nothing.code).locator('.lead-answer').textContent()).toContain('未发现变化');
+    // Nothing found, or no building change where a change near it was judged not a building (check on site).
+    expect(await lead(nothing.code).locator('.lead-answer strong').textContent()).toMatch(
+      nothing.answer!.judgedNotBuilding ? /^未发现建筑变化：此处有变化但判为非建筑，建议现场核实（批次 \d+）$/ : /^未发现变化（批次 \d+）$/,
+    );
     const evidence = await lead(nothing.code).locator('.lead-evidence li').allTextContents();
     expect(evidence).toHaveLength(nothing.answer!.evidence.length);
     expect(evidence.every((e) => /[\u4e00-\u9fff]/.test(e))).toBe(true);
