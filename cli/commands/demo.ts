@@ -170,7 +170,10 @@ export async function demoCommand(o: { dir?: string }): Promise<number> {
       const found = a.found.map((f) => `${f.code} ${f.type} ${awayText(f.distance_m, 'en', 1)}`).join('; ');
       const lines = a.found.length
         ? wrap(`found in run ${a.runId}: ${found}`, 8)
-        : [`        nothing found in run ${a.runId}:`, ...a.evidence.flatMap((e) => wrap(e, 10))];
+        : [
+            `        ${a.judgedNotBuilding ? 'no building change (a change judged not a building: check on site)' : 'nothing found'} in run ${a.runId}:`,
+            ...a.evidence.flatMap((e) => wrap(e, 10)),
+          ];
       for (const w of lines) print(w);
     }
 
